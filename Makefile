@@ -1,0 +1,56 @@
+# Loopin: `make run` and `make test` work on a fresh machine with only Python 3.11.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: install run serve test lint format migrate createsuperuser demo worker beat clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+## run: install, migrate the embedded SQLite database, load demo data, serve on :8000 (OTPs print here)
+run: demo
+	LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT)
+
+## serve: the production-style server (no reload, one process per core)
+serve: migrate
+	$(BIN)/uvicorn loopin.config.asgi:app --host 0.0.0.0 --port $(PORT) --workers $(WORKERS) \
+		--timeout-graceful-shutdown 30 --no-access-log
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check loopin
+	$(BIN)/ruff format --check loopin
+
+format: $(STAMP)
+	$(BIN)/ruff format loopin
+	$(BIN)/ruff check --fix loopin
+
+createsuperuser: migrate
+	$(BIN)/python manage.py createsuperuser
+
+worker: $(STAMP)
+	$(BIN)/celery -A loopin.config.celery worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(BIN)/celery -A loopin.config.celery beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,161 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from loopin.accounts.models import AuthSession, Interest, OtpCode, PhoneLead, ProfilePicture, User
+from loopin.accounts.services import lead_verify_manually, sessions_revoke_all
+from loopin.audit.services import audit_record
+
+
+class ProfilePictureInline(admin.TabularInline):
+    model = ProfilePicture
+    extra = 0
+    fields = ("position", "url", "image", "created_at")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ("-date_joined",)
+    list_display = ("phone_number", "name", "is_verified", "profile_complete", "is_host", "is_active", "is_staff",
+                    "date_joined")
+    list_filter = ("is_verified", "is_host", "is_active", "is_staff", "gender",
+                   ("profile_completed_at", admin.EmptyFieldListFilter))
+    search_fields = ("phone_number", "name")
+    readonly_fields = ("id", "date_joined", "last_login", "updated_at", "profile_completed_at")
+    filter_horizontal = ("interests", "groups", "user_permissions")
+    inlines = [ProfilePictureInline]
+    fieldsets = (
+        (None, {"fields": ("id", "phone_number", "password")}),
+        ("Profile", {"fields": ("name", "birth_date", "gender", "bio", "interests", "profile_completed_at")}),
+        ("Status", {"fields": ("is_verified", "is_active", "is_host")}),
+        ("Staff", {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("date_joined", "last_login", "updated_at")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone_number", "password1", "password2")}),)
+    actions = ["revoke_sessions", "mark_host", "unmark_host"]
+
+    @admin.display(boolean=True, description="Profile complete")
+    def profile_complete(self, obj: User) -> bool:
+        return obj.profile_complete
+
+    @admin.action(description="Sign out everywhere (revoke all sessions)")
+    def revoke_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        total = 0
+        for user in queryset:
+            total += sessions_revoke_all(user=user, reason="staff")
+            audit_record(action="auth.sessions_revoked", actor=request.user, obj=user, subject=user)
+        self.message_user(request, f"Revoked {total} sessions.", messages.SUCCESS)
+
+    @admin.action(description="Mark as host")
+    def mark_host(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.filter(is_host=False):
+            User.objects.filter(id=user.id).update(is_host=True)
+            audit_record(action="user.host_granted", actor=request.user, obj=user, subject=user)
+
+    @admin.action(description="Remove host mark")
+    def unmark_host(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.filter(is_host=True):
+            User.objects.filter(id=user.id).update(is_host=False)
+            audit_record(action="user.host_revoked", actor=request.user, obj=user, subject=user)
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "is_active", "position", "user_count")
+    list_editable = ("is_active", "position")
+    list_filter = ("is_active",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Interest]:
+        return super().get_queryset(request).annotate(_users=Count("users"))
+
+    @admin.display(description="Users", ordering="_users")
+    def user_count(self, obj: Interest) -> int:
+        return obj._users  # type: ignore[attr-defined]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Interest | None = None) -> bool:
+        return False  # deactivate instead: profiles and events refer to interests
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = "verified"
+    parameter_name = "verified"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Verified"), ("no", "Not verified (lead)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[PhoneLead]) -> QuerySet[PhoneLead]:
+        if self.value() == "yes":
+            return queryset.filter(verified_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(verified_at__isnull=True)
+        return queryset
+
+
+@admin.register(PhoneLead)
+class PhoneLeadAdmin(admin.ModelAdmin):
+    list_display = ("phone_number", "first_requested_at", "last_requested_at", "send_count", "verified",
+                    "user", "last_send_status")
+    list_filter = (VerifiedFilter, "last_send_status", "first_requested_at")
+    search_fields = ("phone_number",)
+    date_hierarchy = "first_requested_at"
+    list_select_related = ("user",)
+    readonly_fields = ("id", "phone_number", "first_requested_at", "last_requested_at", "send_count",
+                       "verified_at", "verified_manually_by", "user", "last_send_status", "last_send_error")
+    actions = ["verify_by_hand"]
+
+    @admin.display(boolean=True, description="Verified", ordering="verified_at")
+    def verified(self, obj: PhoneLead) -> bool:
+        return obj.is_verified
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Verify by hand (creates the user as a code would)")
+    def verify_by_hand(self, request: HttpRequest, queryset: QuerySet[PhoneLead]) -> None:
+        count = 0
+        for lead in queryset.filter(verified_at__isnull=True):
+            lead_verify_manually(lead_id=lead.id, staff=request.user)
+            count += 1
+        self.message_user(request, f"Verified {count} leads.", messages.SUCCESS)
+
+
+@admin.register(OtpCode)
+class OtpCodeAdmin(admin.ModelAdmin):
+    list_display = ("lead", "purpose", "created_at", "expires_at", "attempts", "send_status", "consumed_at",
+                    "voided_at")
+    list_filter = ("purpose", "send_status")
+    search_fields = ("lead__phone_number",)
+    list_select_related = ("lead",)
+    exclude = ("code_hash",)
+    readonly_fields = [f.name for f in OtpCode._meta.fields if f.name != "code_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OtpCode | None = None) -> bool:
+        return False
+
+
+@admin.register(AuthSession)
+class AuthSessionAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "created_at", "last_used_at", "expires_at", "revoked_at", "revoke_reason")
+    list_filter = ("revoke_reason",)
+    search_fields = ("user__phone_number", "user__name")
+    list_select_related = ("user",)
+    readonly_fields = ("id", "user", "created_at", "last_used_at", "expires_at", "revoked_at", "revoke_reason",
+                       "user_agent")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Revoke")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[AuthSession]) -> None:
+        from django.utils import timezone
+
+        n = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoke_reason="staff")
+        self.message_user(request, f"Revoked {n} sessions.", messages.SUCCESS)

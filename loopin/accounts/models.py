@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Other"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, phone_number: str, password: str | None = None, **extra: object) -> User:
+        user = self.model(phone_number=phone_number, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()  # app users sign in with a code, never a password
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone_number: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("is_verified", True)
+        if not password:
+            raise ValueError("Staff need a password to sign in to the admin.")
+        return self.create_user(phone_number, password, **extra)
+
+
+class Interest(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An app user, identified by a phone number in E.164. Staff also have a password for the admin."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    phone_number = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=24, choices=Gender.choices, blank=True)
+    bio = models.TextField(blank=True, max_length=1000)
+    interests = models.ManyToManyField(Interest, blank=True, related_name="users")
+
+    is_verified = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    is_host = models.BooleanField(default=False, help_text="Marked by staff when hosts require approval.")
+    profile_completed_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone_number"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["-date_joined"]
+
+    def __str__(self) -> str:
+        return self.name or f"user {str(self.id)[:8]}"
+
+    @property
+    def profile_complete(self) -> bool:
+        return self.profile_completed_at is not None
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = date.today()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+def profile_picture_path(instance: ProfilePicture, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"profile-pictures/{instance.user_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class ProfilePicture(models.Model):
+    """A picture is either an external http(s) URL or an uploaded file in our storage."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pictures")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.URLField(max_length=1000, blank=True)
+    image = models.ImageField(upload_to=profile_picture_path, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.public_url
+
+    @property
+    def public_url(self) -> str:
+        if self.image:
+            from loopin.config.settings import get_settings
+
+            url = self.image.url
+            return url if url.startswith("http") else get_settings().PUBLIC_BASE_URL.rstrip("/") + url
+        return self.url
+
+
+class PhoneLead(models.Model):
+    """Every phone that asked for a code. It is a lead until it verifies."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    phone_number = models.CharField(max_length=32, unique=True)
+    first_requested_at = models.DateTimeField(default=timezone.now)
+    last_requested_at = models.DateTimeField(default=timezone.now)
+    send_count = models.PositiveIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_manually_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                             related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
+    last_send_status = models.CharField(max_length=16, blank=True)
+    last_send_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-last_requested_at"]
+
+    def __str__(self) -> str:
+        from loopin.core.phone import mask_phone
+
+        return mask_phone(self.phone_number)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class OtpPurpose(models.TextChoices):
+    SIGNUP = "signup", "Sign up"
+    LOGIN = "login", "Log in"
+
+
+class SendStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OtpCode(models.Model):
+    """One code sent to one phone; only its keyed hash is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    lead = models.ForeignKey(PhoneLead, on_delete=models.CASCADE, related_name="codes")
+    purpose = models.CharField(max_length=16, choices=OtpPurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    send_status = models.CharField(max_length=16, choices=SendStatus.choices, default=SendStatus.PENDING)
+    send_error = models.CharField(max_length=255, blank=True)
+    provider_message_id = models.CharField(max_length=64, blank=True)
+    requested_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["lead", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code {str(self.id)[:8]}"
+
+
+class OtpFailure(models.Model):
+    """One wrong code entered for a phone: the daily failure cap counts these across all codes."""
+
+    lead = models.ForeignKey(PhoneLead, on_delete=models.CASCADE, related_name="failures")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class AuthSession(models.Model):
+    """A refresh-token family: one signed-in device. Revoking it ends every token it issued."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_sessions")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=32, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"session {str(self.id)[:8]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RefreshToken(models.Model):
+    """One opaque refresh token, stored as a SHA-256 hash; used once, then replaced."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(AuthSession, on_delete=models.CASCADE, related_name="refresh_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"refresh {str(self.id)[:8]}"

@@ -1,0 +1,36 @@
+"""Reads for accounts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from loopin.accounts.models import AuthSession, Interest, ProfilePicture, User
+from loopin.core.errors import NotAuthenticated
+
+
+def interests_active() -> list[dict[str, Any]]:
+    return list(Interest.objects.filter(is_active=True).values("id", "name", "slug"))
+
+
+def user_with_profile(*, user_id: uuid.UUID) -> User:
+    return (User.objects.prefetch_related(
+        Prefetch("interests", queryset=Interest.objects.order_by("position", "id")),
+        Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position", "created_at")))
+        .get(id=user_id))
+
+
+def session_user(*, user_id: uuid.UUID, session_id: uuid.UUID) -> User:
+    """The signed-in user behind an access token, in one query; ended sessions and disabled users fail."""
+    session = (AuthSession.objects.select_related("user")
+               .filter(id=session_id, user_id=user_id).first())
+    if session is None or session.revoked_at is not None or session.expires_at <= timezone.now():
+        raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
+    user = session.user
+    if not user.is_active:
+        raise NotAuthenticated("This account is disabled.", code="ACCOUNT_DISABLED")
+    user._auth_session_id = session.id  # type: ignore[attr-defined]
+    return user

@@ -1,0 +1,24 @@
+"""Thin tasks: take ids, reload, call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from loopin.accounts.sms import SmsSendError
+from loopin.config.settings import get_settings
+from loopin.core.errors import ServiceUnavailable
+
+
+@shared_task(bind=True, name="accounts.send_otp_sms", max_retries=None, ignore_result=True)
+def send_otp_sms(self, code_id: str, sealed: str) -> str:  # noqa: ANN001
+    """Send one code; provider failures retry with exponential backoff, and the last one is recorded."""
+    from loopin.accounts.services import otp_dispatch
+
+    max_retries = get_settings().SMS_MAX_RETRIES
+    final = self.request.retries >= max_retries
+    try:
+        return otp_dispatch(code_id=code_id, sealed=sealed, final_attempt=final)
+    except ServiceUnavailable:
+        return "failed"  # recorded on the code and the lead by otp_dispatch
+    except SmsSendError as exc:
+        raise self.retry(countdown=min(2 ** self.request.retries * 5, 120), exc=exc) from None

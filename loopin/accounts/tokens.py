@@ -1,0 +1,71 @@
+"""Access JWTs (HS256, short-lived) and opaque refresh tokens (stored hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from loopin.config.settings import get_settings
+from loopin.core.errors import NotAuthenticated
+
+ALGORITHM = "HS256"
+ISSUER = "loopin"
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+
+
+def access_token_issue(*, user_id: uuid.UUID, session_id: uuid.UUID) -> tuple[str, int]:
+    settings = get_settings()
+    lifetime = settings.ACCESS_TOKEN_MINUTES * 60
+    now = datetime.now(UTC)
+    payload = {
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "type": "access",
+        "iss": ISSUER,
+        "iat": now,
+        "exp": now + timedelta(seconds=lifetime),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(payload, settings.JWT_SECRET_KEY, algorithm=ALGORITHM), lifetime
+
+
+def access_token_decode(token: str) -> AccessClaims:
+    try:
+        payload = jwt.decode(
+            token,
+            get_settings().JWT_SECRET_KEY,
+            algorithms=[ALGORITHM],  # allow-list: 'none' and key-confusion tricks are refused
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "sid", "type"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise NotAuthenticated("Your session has expired. Refresh it or sign in again.",
+                               code="TOKEN_EXPIRED") from None
+    except jwt.PyJWTError:
+        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN") from None
+    if payload.get("type") != "access":
+        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN")
+    try:
+        return AccessClaims(user_id=uuid.UUID(payload["sub"]), session_id=uuid.UUID(payload["sid"]))
+    except (ValueError, TypeError):
+        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN") from None
+
+
+def refresh_token_new() -> tuple[str, str]:
+    """Return (token, its hash). 256 bits of randomness; only the hash is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, refresh_token_hash(token)
+
+
+def refresh_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

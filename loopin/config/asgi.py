@@ -1,0 +1,97 @@
+"""The one ASGI application: FastAPI outside, Django (admin, static) mounted at /django."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loopin.config.django_settings")
+django.setup()
+
+from django.conf import settings as django_settings  # noqa: E402
+from django.core.asgi import get_asgi_application  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
+from fastapi.openapi.utils import get_openapi  # noqa: E402
+from starlette.staticfiles import StaticFiles  # noqa: E402
+
+from loopin.config.settings import get_settings  # noqa: E402
+from loopin.core.handlers import install_error_handlers  # noqa: E402
+from loopin.core.logging import configure_logging  # noqa: E402
+from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
+
+API_DESCRIPTION = """
+The Loopin mobile API. Every response uses the envelope
+`{"success", "message", "data"}` (lists add `meta`); errors are
+`{"success": false, "error", "error_code", "details"}` with the real HTTP status.
+Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or verify-login).
+"""
+
+
+def _routers() -> list[Any]:
+    from loopin.accounts.api import router as auth_router
+    from loopin.core.health import router as health_router
+
+    return [health_router, auth_router]
+
+
+def _extra_schemas() -> list[Any]:
+    from loopin.accounts.schemas import ProfileCompleteIn, ProfileUpdateIn
+
+    return [ProfileCompleteIn, ProfileUpdateIn]
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
+    app = FastAPI(
+        title="Loopin API",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    for router in _routers():
+        app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in _extra_schemas():
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model_schema.pop("$defs", {}))
+            components[model.__name__] = model_schema
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    # Django: admin and its static files, and uploaded media when stored on local disk.
+    os.makedirs(django_settings.STATIC_ROOT, exist_ok=True)
+    app.mount(
+        "/django/static",
+        StaticFiles(directory=str(django_settings.STATIC_ROOT), packages=[("django.contrib.admin", "static")],
+                    check_dir=False),
+        name="django-static",
+    )
+    if settings.STORAGE_BACKEND == "local":
+        os.makedirs(django_settings.MEDIA_ROOT, exist_ok=True)
+        app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)),
+                  name="media")
+    app.mount("/django", get_asgi_application(), name="django")
+
+    if settings.CORS_ORIGINS:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"],
+                           allow_headers=["*"], expose_headers=["X-Request-ID", "Retry-After"])
+    app.add_middleware(DjangoContextMiddleware)
+    app.add_middleware(RequestMiddleware)  # outermost: sees every response, including errors
+    return app
+
+
+app = create_app()

@@ -1,0 +1,36 @@
+"""The Celery app, configured from the one Settings object.
+
+With REDIS_URL: Redis is the broker and result backend, and `make worker` / `make beat` run jobs.
+Without it (embedded mode): tasks run eagerly, in the process that queues them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+from loopin.config.settings import get_settings
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loopin.config.django_settings")
+
+settings = get_settings()
+app = Celery("loopin")
+app.conf.update(
+    broker_url=settings.REDIS_URL or "memory://",
+    result_backend=settings.REDIS_URL or None,
+    task_always_eager=settings.celery_eager,
+    task_eager_propagates=True,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_serializer="json",
+    accept_content=["json"],
+    result_expires=3600,
+    timezone="UTC",
+    enable_utc=True,
+    broker_connection_retry_on_startup=True,
+    task_default_queue="loopin",
+    beat_schedule={},
+)
+app.autodiscover_tasks(["loopin.accounts"])

@@ -1,0 +1,160 @@
+"""The one place that reads the environment.
+
+Every other module asks `get_settings()`; Django's settings module is derived from it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+# Used only outside production; a production start with it refuses to boot.
+DEV_SECRET_KEY = "dev-insecure-loopin-secret-key-change-me-0123456789"
+MIN_SECRET_BYTES = 32
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- service ---
+    ENVIRONMENT: Literal["development", "test", "production"] = "development"
+    DEBUG: bool = False
+    SECRET_KEY: str = DEV_SECRET_KEY
+    JWT_SECRET_KEY: str = ""  # defaults to SECRET_KEY
+    ALLOWED_HOSTS: Annotated[list[str], NoDecode] = ["*"]
+    CORS_ORIGINS: Annotated[list[str], NoDecode] = []
+    CSRF_TRUSTED_ORIGINS: Annotated[list[str], NoDecode] = ["http://localhost:8000", "http://127.0.0.1:8000"]
+    PUBLIC_BASE_URL: str = "http://localhost:8000"
+    DISPLAY_TIME_ZONE: str = "Asia/Kolkata"
+    DATA_DIR: Path = BASE_DIR / "var"
+    LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: Literal["json", "console"] = "json"
+    MAX_BODY_BYTES: int = 1024 * 1024
+    MAX_UPLOAD_BYTES: int = 32 * 1024 * 1024
+    # Peers whose X-Forwarded-For is believed (IPs or CIDRs); nobody's by default.
+    TRUSTED_PROXIES: Annotated[list[str], NoDecode] = []
+
+    # --- backing services ---
+    DATABASE_URL: str = ""  # empty: embedded SQLite under DATA_DIR
+    DATABASE_POOL_MIN: int = 2
+    DATABASE_POOL_MAX: int = 20
+    REDIS_URL: str = ""  # empty: in-process cache, rate limits and eager Celery
+    REDIS_KEY_PREFIX: str = "loopin"
+    CELERY_ALWAYS_EAGER: bool | None = None  # default: eager exactly when there is no Redis
+
+    # --- storage ---
+    STORAGE_BACKEND: Literal["local", "s3"] = "local"
+    MEDIA_URL: str = "/media/"
+    S3_BUCKET: str = ""
+    S3_ENDPOINT_URL: str = ""
+    S3_REGION: str = ""
+    S3_ACCESS_KEY_ID: str = ""
+    S3_SECRET_ACCESS_KEY: str = ""
+    S3_PUBLIC_URL: str = ""
+
+    # --- phone sign-in ---
+    OTP_LENGTH: int = Field(default=4, ge=4, le=8)
+    OTP_TTL_SECONDS: int = 600
+    OTP_MAX_ATTEMPTS: int = 3
+    OTP_RESEND_COOLDOWN_SECONDS: int = 60
+    OTP_MAX_SENDS_PER_HOUR: int = 5
+    OTP_MAX_SENDS_PER_DAY: int = 10
+    OTP_MAX_FAILURES_PER_DAY: int = 10
+    OTP_IP_SENDS_PER_HOUR: int = 30
+    OTP_IP_VERIFICATIONS_PER_HOUR: int = 60
+    PHONE_DEFAULT_REGION: str = "IN"
+
+    SMS_BACKEND: Literal["auto", "console", "twilio"] = "auto"
+    SMS_SEND_SYNC: bool | None = None  # default: in the request exactly when there is no worker
+    SMS_MAX_RETRIES: int = 5
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    TWILIO_FROM_NUMBER: str = ""
+    TWILIO_MESSAGING_SERVICE_SID: str = ""
+
+    ACCESS_TOKEN_MINUTES: int = 60
+    REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
+    REFRESH_TOKEN_IDLE_DAYS: int = 14
+
+    @field_validator("ALLOWED_HOSTS", "CORS_ORIGINS", "CSRF_TRUSTED_ORIGINS", "TRUSTED_PROXIES", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("TRUSTED_PROXIES")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value and not value.startswith(("postgres://", "postgresql://", "sqlite://")):
+            raise ValueError("DATABASE_URL must be a postgresql:// or sqlite:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if not self.JWT_SECRET_KEY:
+            self.JWT_SECRET_KEY = self.SECRET_KEY
+        if self.ENVIRONMENT == "production":
+            problems = []
+            for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+                value = getattr(self, name)
+                if value == DEV_SECRET_KEY:
+                    problems.append(f"{name} is the development default")
+                elif len(value.encode()) < MIN_SECRET_BYTES:
+                    problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+            if self.DEBUG:
+                problems.append("DEBUG must be off")
+            if "*" in self.ALLOWED_HOSTS:
+                problems.append("ALLOWED_HOSTS must name the hosts, not '*'")
+            if problems:
+                raise ValueError("refusing to start in production: " + "; ".join(problems))
+        elif len(self.JWT_SECRET_KEY.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"JWT_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
+        return self
+
+    # --- derived ---
+    @property
+    def uses_postgres(self) -> bool:
+        return self.DATABASE_URL.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def uses_redis(self) -> bool:
+        return bool(self.REDIS_URL)
+
+    @property
+    def celery_eager(self) -> bool:
+        return (not self.uses_redis) if self.CELERY_ALWAYS_EAGER is None else self.CELERY_ALWAYS_EAGER
+
+    @property
+    def sms_send_sync(self) -> bool:
+        return self.celery_eager if self.SMS_SEND_SYNC is None else self.SMS_SEND_SYNC
+
+    @property
+    def sms_backend(self) -> str:
+        if self.SMS_BACKEND != "auto":
+            return self.SMS_BACKEND
+        return "twilio" if self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN else "console"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

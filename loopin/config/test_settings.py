@@ -1,0 +1,14 @@
+"""Django settings for the test suite: the environment defaults tests need, set before Settings loads."""
+
+import os
+
+# Jobs run in-process during tests; the Redis run still uses Redis for cache and rate limits.
+os.environ.setdefault("ENVIRONMENT", "test")
+os.environ.setdefault("CELERY_ALWAYS_EAGER", "true")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_KEY_PREFIX"] = (
+        os.environ.get("REDIS_KEY_PREFIX", "loopin") + "-" + os.environ["PYTEST_XDIST_WORKER"])
+
+from loopin.config.django_settings import *  # noqa: E402, F403

@@ -1,0 +1,54 @@
+"""Who is calling: bearer tokens become a `Caller`, resolved to a User inside the request's sync hop."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from loopin.core.errors import NotAuthenticated
+from loopin.core.sync import Resolvable
+
+_bearer = HTTPBearer(auto_error=False, description="The access token from verify-otp / verify-login")
+
+
+class Caller(Resolvable):
+    """A verified access token; `resolve()` loads the user (one query) on the worker thread."""
+
+    def __init__(self, claims: object | None) -> None:
+        self.claims = claims
+
+    def resolve(self):  # noqa: ANN201
+        from loopin.accounts.selectors import session_user
+
+        if self.claims is None:
+            return None
+        return session_user(user_id=self.claims.user_id, session_id=self.claims.session_id)
+
+
+def _claims(credentials: HTTPAuthorizationCredentials | None):  # noqa: ANN202
+    from loopin.accounts.tokens import access_token_decode
+
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        return None
+    return access_token_decode(credentials.credentials)
+
+
+async def _required(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+    claims = _claims(credentials)
+    if claims is None:
+        raise NotAuthenticated()
+    return Caller(claims)
+
+
+async def _optional(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+    return Caller(_claims(credentials))
+
+
+CurrentUser = Annotated[Caller, Depends(_required)]
+OptionalUser = Annotated[Caller, Depends(_optional)]
+
+
+def request_ip(request: Request) -> str | None:
+    return getattr(request.state, "client_ip", None)

@@ -1,0 +1,62 @@
+"""The contract's success envelope and its OpenAPI schemas."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Envelope(BaseModel, Generic[T]):
+    success: bool = True
+    message: str
+    data: T
+
+
+class PageMeta(BaseModel):
+    total: int
+    offset: int
+    limit: int
+
+
+class ListEnvelope(BaseModel, Generic[T]):
+    success: bool = True
+    message: str
+    data: list[T]
+    meta: PageMeta
+
+
+class ErrorEnvelope(BaseModel):
+    success: bool = False
+    error: str = Field(examples=["Some fields are invalid."])
+    error_code: str = Field(examples=["VALIDATION_ERROR"])
+    details: dict[str, Any] | None = None
+
+
+def ok(data: Any, message: str = "OK") -> dict[str, Any]:
+    return {"success": True, "message": message, "data": data}
+
+
+def ok_page(items: list[Any], *, total: int, offset: int, limit: int, message: str = "OK") -> dict[str, Any]:
+    return {
+        "success": True,
+        "message": message,
+        "data": items,
+        "meta": {"total": total, "offset": offset, "limit": limit},
+    }
+
+
+def error_body(message: str, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"success": False, "error": message, "error_code": code, "details": details}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the error statuses an endpoint documents."""
+    descriptions = {
+        400: "Business rule refused", 401: "Not authenticated", 403: "Not allowed", 404: "Not found",
+        409: "Conflict", 413: "Body too large", 422: "Invalid input", 429: "Rate limited",
+        503: "A dependency is down",
+    }
+    return {s: {"model": ErrorEnvelope, "description": descriptions.get(s, "Error")} for s in statuses}

@@ -1,0 +1,73 @@
+"""Every error becomes the contract's envelope here, and only here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from loopin.core.envelope import error_body
+from loopin.core.errors import LoopinError
+
+_HTTP_CODES = {
+    400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE", 429: "RATE_LIMITED",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_fields(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    fields = []
+    for err in errors:
+        kind = err.get("type", "invalid")
+        message = err.get("msg", "Invalid value")
+        if kind == "json_invalid":
+            fields.append({"field": "body", "code": "INVALID_JSON", "message": "The body is not valid JSON."})
+            continue
+        message = message.removeprefix("Value error, ")
+        fields.append({"field": _field_name(tuple(err.get("loc", ()))), "code": kind.upper(), "message": message})
+    return fields
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoopinError)
+    async def _loopin(_: Request, exc: LoopinError) -> JSONResponse:
+        return JSONResponse(error_body(exc.message, exc.code, exc.details), status_code=exc.status,
+                            headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = validation_fields(list(exc.errors()))
+        message = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+        return JSONResponse(error_body(f"Invalid input. {message}", "VALIDATION_ERROR", {"fields": fields}),
+                            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
+        message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        if exc.status_code == 404 and message == "Not Found":
+            message = "No such endpoint."
+        if exc.status_code == 405:
+            message = "This method is not allowed on this endpoint."
+        return JSONResponse(error_body(message, code, None), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(_: Request, exc: DatabaseError) -> JSONResponse:
+        return JSONResponse(
+            error_body("The database is unavailable. Try again shortly.", "DATABASE_UNAVAILABLE",
+                       {"dependency": "database"}),
+            status_code=503, headers={"Retry-After": "5"})

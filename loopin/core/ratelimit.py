@@ -1,0 +1,64 @@
+"""Rate limits on the `limits` library: Redis storage when configured, in-process otherwise."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from functools import lru_cache
+
+import structlog
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from loopin.config.settings import get_settings
+from loopin.core.errors import RateLimited, ServiceUnavailable
+
+log = structlog.get_logger("loopin.ratelimit")
+
+
+@lru_cache
+def storage() -> Storage:
+    settings = get_settings()
+    if settings.uses_redis:
+        return storage_from_string(settings.REDIS_URL, key_prefix=f"{settings.REDIS_KEY_PREFIX}:limits")
+    return MemoryStorage()
+
+
+@lru_cache
+def _limiter() -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(storage())
+
+
+def _key(identity: str) -> str:
+    # Identities (phones, IPs) are hashed so the limiter's storage never holds them in clear.
+    return hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+
+def rate(spec: str) -> RateLimitItem:
+    return parse(spec)
+
+
+def hit(scope: str, identity: str, item: RateLimitItem, *, fail_closed: bool = True) -> None:
+    """Count one hit; raise RateLimited when over. Storage trouble fails closed unless told otherwise."""
+    limiter = _limiter()
+    key = _key(identity)
+    try:
+        allowed = limiter.hit(item, scope, key)
+        if allowed:
+            return
+        reset_at, _remaining = limiter.get_window_stats(item, scope, key)
+    except Exception as exc:  # storage down: the caller chose how to fail
+        log.warning("ratelimit_storage_error", scope=scope, error=type(exc).__name__)
+        if fail_closed:
+            raise ServiceUnavailable("Rate limiting is unavailable, so this action is paused. Try again shortly.",
+                                     code="RATE_LIMIT_UNAVAILABLE", details={"dependency": "redis"},
+                                     retry_after=10) from exc
+        return
+    raise RateLimited(retry_after=math.ceil(reset_at - time.time()), scope=scope)
+
+
+def reset_all() -> None:
+    """Forget every counter (tests, and the admin's 'unblock' for an emergency)."""
+    storage().reset()

@@ -1,0 +1,109 @@
+"""Fixtures and helpers for every domain's tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from loopin.config.settings import Settings, get_settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_state() -> Iterator[None]:
+    from django.core.cache import cache
+
+    from loopin.accounts.sms import get_sms_backend, use_sms_backend
+    from loopin.core import ratelimit
+
+    ratelimit.reset_all()
+    cache.clear()
+    use_sms_backend(None)
+    backend = get_sms_backend()
+    if hasattr(backend, "outbox"):
+        backend.outbox.clear()
+    yield
+    use_sms_backend(None)
+
+
+@pytest.fixture
+def app_settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The live Settings object; tests change fields with monkeypatch.setattr(app_settings, ...)."""
+    s = get_settings()
+
+    class _Setter:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(s, name)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            monkeypatch.setattr(s, name, value)
+
+    return _Setter()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def api(transactional_db: None) -> Iterator[TestClient]:
+    """The whole ASGI app over HTTP. Requests run on their own threads, hence the transactional DB."""
+    from loopin.accounts.services import interests_ensure_defaults
+    from loopin.config.asgi import app
+
+    interests_ensure_defaults()
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def sent_codes(phone: str) -> list[str]:
+    from loopin.accounts.sms import get_sms_backend
+
+    backend = get_sms_backend()
+    return [re.search(r"code is (\d+)", m.body).group(1) for m in backend.outbox if m.to == phone]
+
+
+def last_code(phone: str) -> str:
+    codes = sent_codes(phone)
+    assert codes, f"no code was sent to {phone}"
+    return codes[-1]
+
+
+def sign_up(client: TestClient, phone: str) -> dict[str, Any]:
+    """Sign up over HTTP; return the verify-otp response body (with `token` and `refresh_token`)."""
+    r = client.post("/api/auth/signup", json={"phone_number": phone})
+    assert r.status_code == 200, r.text
+    r = client.post("/api/auth/verify-otp", json={"phone_number": phone, "otp_code": last_code(phone)})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def auth(body_or_token: dict[str, Any] | str) -> dict[str, str]:
+    token = body_or_token if isinstance(body_or_token, str) else body_or_token["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+PROFILE = {
+    "name": "Gaurav Kumar",
+    "birth_date": "1995-01-01",
+    "gender": "male",
+    "event_interests": [1, 2, 3],
+    "profile_pictures": ["https://example.com/pic1.jpg", "https://example.com/pic2.jpg"],
+}
+
+
+def interest_ids(n: int = 3) -> list[int]:
+    from loopin.accounts.models import Interest
+
+    return list(Interest.objects.filter(is_active=True).order_by("position").values_list("id", flat=True)[:n])
+
+
+def signed_in_user(client: TestClient, phone: str, *, complete: bool = True, **profile: Any) -> dict[str, Any]:
+    """A verified user (with a complete profile by default); returns {'token', 'user_id', 'headers', ...}."""
+    body = sign_up(client, phone)
+    headers = auth(body)
+    if complete:
+        data = {**PROFILE, "event_interests": interest_ids(3), **profile}
+        r = client.post("/api/auth/complete-profile", json=data, headers=headers)
+        assert r.status_code == 200, r.text
+    return {"token": body["token"], "refresh_token": body["refresh_token"], "user_id": body["data"]["user_id"],
+            "headers": headers, "phone": phone}
