@@ -18,10 +18,24 @@ class ProfilePictureInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ("-date_joined",)
-    list_display = ("phone_number", "name", "is_verified", "profile_complete", "is_host", "is_active", "is_staff",
-                    "date_joined")
-    list_filter = ("is_verified", "is_host", "is_active", "is_staff", "gender",
-                   ("profile_completed_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "phone_number",
+        "name",
+        "is_verified",
+        "profile_complete",
+        "is_host",
+        "is_active",
+        "is_staff",
+        "date_joined",
+    )
+    list_filter = (
+        "is_verified",
+        "is_host",
+        "is_active",
+        "is_staff",
+        "gender",
+        ("profile_completed_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("phone_number", "name")
     readonly_fields = ("id", "date_joined", "last_login", "updated_at", "profile_completed_at")
     filter_horizontal = ("interests", "groups", "user_permissions")
@@ -97,14 +111,31 @@ class VerifiedFilter(admin.SimpleListFilter):
 
 @admin.register(PhoneLead)
 class PhoneLeadAdmin(admin.ModelAdmin):
-    list_display = ("phone_number", "first_requested_at", "last_requested_at", "send_count", "verified",
-                    "user", "last_send_status")
+    list_display = (
+        "phone_number",
+        "first_requested_at",
+        "last_requested_at",
+        "send_count",
+        "verified",
+        "user",
+        "last_send_status",
+    )
     list_filter = (VerifiedFilter, "last_send_status", "first_requested_at")
     search_fields = ("phone_number",)
     date_hierarchy = "first_requested_at"
     list_select_related = ("user",)
-    readonly_fields = ("id", "phone_number", "first_requested_at", "last_requested_at", "send_count",
-                       "verified_at", "verified_manually_by", "user", "last_send_status", "last_send_error")
+    readonly_fields = (
+        "id",
+        "phone_number",
+        "first_requested_at",
+        "last_requested_at",
+        "send_count",
+        "verified_at",
+        "verified_manually_by",
+        "user",
+        "last_send_status",
+        "last_send_error",
+    )
     actions = ["verify_by_hand"]
 
     @admin.display(boolean=True, description="Verified", ordering="verified_at")
@@ -125,8 +156,16 @@ class PhoneLeadAdmin(admin.ModelAdmin):
 
 @admin.register(OtpCode)
 class OtpCodeAdmin(admin.ModelAdmin):
-    list_display = ("lead", "purpose", "created_at", "expires_at", "attempts", "send_status", "consumed_at",
-                    "voided_at")
+    list_display = (
+        "lead",
+        "purpose",
+        "created_at",
+        "expires_at",
+        "attempts",
+        "send_status",
+        "consumed_at",
+        "voided_at",
+    )
     list_filter = ("purpose", "send_status")
     search_fields = ("lead__phone_number",)
     list_select_related = ("lead",)
@@ -146,8 +185,16 @@ class AuthSessionAdmin(admin.ModelAdmin):
     list_filter = ("revoke_reason",)
     search_fields = ("user__phone_number", "user__name")
     list_select_related = ("user",)
-    readonly_fields = ("id", "user", "created_at", "last_used_at", "expires_at", "revoked_at", "revoke_reason",
-                       "user_agent")
+    readonly_fields = (
+        "id",
+        "user",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "revoke_reason",
+        "user_agent",
+    )
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

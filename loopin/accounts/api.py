@@ -38,49 +38,79 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
 def _tokens(sign_in: services.SignIn) -> dict[str, Any]:
-    return {"token": sign_in.access_token, "refresh_token": sign_in.refresh_token, "token_type": "bearer",
-            "expires_in": sign_in.expires_in}
+    return {
+        "token": sign_in.access_token,
+        "refresh_token": sign_in.refresh_token,
+        "token_type": "bearer",
+        "expires_in": sign_in.expires_in,
+    }
 
 
 @router.post("/signup", response_model=Envelope[SignupOut], responses=error_responses(422, 429, 503))
 async def signup(body: PhoneIn, request: Request) -> dict[str, Any]:
     """Send a sign-up code to a phone number (new or existing account)."""
-    result = await run_sync(services.otp_request, phone_number=body.phone_number, purpose=OtpPurpose.SIGNUP,
-                            ip=request_ip(request))
-    return ok({"phone_number": body.phone_number, "user_status": "existing" if result.user_exists else "new",
-               "otp_sent": True}, "OTP sent successfully")
+    result = await run_sync(
+        services.otp_request, phone_number=body.phone_number, purpose=OtpPurpose.SIGNUP, ip=request_ip(request)
+    )
+    return ok(
+        {
+            "phone_number": body.phone_number,
+            "user_status": "existing" if result.user_exists else "new",
+            "otp_sent": True,
+        },
+        "OTP sent successfully",
+    )
 
 
 @router.post("/verify-otp", response_model=VerifyOtpEnvelope, responses=error_responses(400, 403, 422, 429))
 async def verify_otp(body: VerifyIn, request: Request) -> dict[str, Any]:
     """Check a sign-up code; creates the account on first success and returns tokens."""
-    sign_in = await run_sync(services.otp_verify, phone_number=body.phone_number, code=body.otp_code,
-                             purpose=OtpPurpose.SIGNUP, ip=request_ip(request),
-                             user_agent=request.headers.get("user-agent", ""))
+    sign_in = await run_sync(
+        services.otp_verify,
+        phone_number=body.phone_number,
+        code=body.otp_code,
+        purpose=OtpPurpose.SIGNUP,
+        ip=request_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
     user = sign_in.user
-    data = VerifyOtpOut(user_id=user.id, phone_number=user.phone_number,
-                        needs_profile_completion=not user.profile_complete, is_verified=user.is_verified)
+    data = VerifyOtpOut(
+        user_id=user.id,
+        phone_number=user.phone_number,
+        needs_profile_completion=not user.profile_complete,
+        is_verified=user.is_verified,
+    )
     return {"success": True, "message": "Phone number verified", "data": data, **_tokens(sign_in)}
 
 
 @router.post("/login", response_model=Envelope[LoginOut], responses=error_responses(404, 422, 429, 503))
 async def login(body: PhoneIn, request: Request) -> dict[str, Any]:
     """Send a login code to the phone number of an existing account."""
-    await run_sync(services.otp_request, phone_number=body.phone_number, purpose=OtpPurpose.LOGIN,
-                   ip=request_ip(request))
+    await run_sync(
+        services.otp_request, phone_number=body.phone_number, purpose=OtpPurpose.LOGIN, ip=request_ip(request)
+    )
     return ok({"phone_number": body.phone_number, "otp_sent": True}, "OTP sent successfully")
 
 
-@router.post("/verify-login", response_model=VerifyLoginEnvelope,
-             responses=error_responses(400, 403, 404, 422, 429))
+@router.post("/verify-login", response_model=VerifyLoginEnvelope, responses=error_responses(400, 403, 404, 422, 429))
 async def verify_login(body: VerifyIn, request: Request) -> dict[str, Any]:
     """Check a login code and return tokens."""
-    sign_in = await run_sync(services.otp_verify, phone_number=body.phone_number, code=body.otp_code,
-                             purpose=OtpPurpose.LOGIN, ip=request_ip(request),
-                             user_agent=request.headers.get("user-agent", ""))
+    sign_in = await run_sync(
+        services.otp_verify,
+        phone_number=body.phone_number,
+        code=body.otp_code,
+        purpose=OtpPurpose.LOGIN,
+        ip=request_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
     user = sign_in.user
-    data = VerifyLoginOut(user_id=user.id, phone_number=user.phone_number, name=user.name or None,
-                          is_verified=user.is_verified, needs_profile_completion=not user.profile_complete)
+    data = VerifyLoginOut(
+        user_id=user.id,
+        phone_number=user.phone_number,
+        name=user.name or None,
+        is_verified=user.is_verified,
+        needs_profile_completion=not user.profile_complete,
+    )
     return {"success": True, "message": "Login successful", "data": data, **_tokens(sign_in)}
 
 
@@ -88,8 +118,7 @@ async def verify_login(body: VerifyIn, request: Request) -> dict[str, Any]:
 async def refresh(body: RefreshIn, request: Request) -> dict[str, Any]:
     """Trade a refresh token for a new access and refresh token (the old refresh token stops working)."""
     sign_in = await run_sync(services.session_refresh, refresh_token=body.refresh_token, ip=request_ip(request))
-    return {"success": True, "message": "Token refreshed", "data": {"user_id": sign_in.user.id},
-            **_tokens(sign_in)}
+    return {"success": True, "message": "Token refreshed", "data": {"user_id": sign_in.user.id}, **_tokens(sign_in)}
 
 
 @router.post("/logout", response_model=Envelope[None], responses=error_responses(401))
@@ -125,8 +154,11 @@ _PROFILE_BODY_DOC = {
                         "birth_date": {"type": "string", "format": "date"},
                         "gender": {"type": "string", "enum": ["male", "female", "other", "prefer_not_to_say"]},
                         "event_interests": {"type": "array", "items": {"type": "integer"}},
-                        "profile_pictures": {"type": "array", "items": {"type": "string", "format": "binary"},
-                                             "description": "JPEG/PNG/WebP files (<= 5 MB) or http(s) URLs"},
+                        "profile_pictures": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "JPEG/PNG/WebP files (<= 5 MB) or http(s) URLs",
+                        },
                         "bio": {"type": "string"},
                     },
                 }
@@ -150,7 +182,8 @@ def _validate(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from None
 
 
 def _as_int_list(values: list[str]) -> list[Any]:
@@ -196,17 +229,24 @@ async def _read_profile_body(request: Request, model: type[BaseModel]) -> tuple[
     except ValueError:
         raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": "Invalid JSON"}]) from None
     if not isinstance(raw, dict):
-        raise RequestValidationError([{"type": "model_type", "loc": ("body",),
-                                       "msg": "The body must be a JSON object."}])
+        raise RequestValidationError(
+            [{"type": "model_type", "loc": ("body",), "msg": "The body must be a JSON object."}]
+        )
     return _validate(model, raw), []
 
 
 def _changes(body: BaseModel, uploads: list[UploadedImage]) -> ProfileChanges:
     fields = body.model_dump(exclude_unset=True)
     return ProfileChanges(
-        phone_number=fields.get("phone_number"), name=fields.get("name"), birth_date=fields.get("birth_date"),
-        gender=fields.get("gender"), bio=fields.get("bio"), event_interests=fields.get("event_interests"),
-        picture_urls=fields.get("profile_pictures"), uploads=uploads)
+        phone_number=fields.get("phone_number"),
+        name=fields.get("name"),
+        birth_date=fields.get("birth_date"),
+        gender=fields.get("gender"),
+        bio=fields.get("bio"),
+        event_interests=fields.get("event_interests"),
+        picture_urls=fields.get("profile_pictures"),
+        uploads=uploads,
+    )
 
 
 def _profile_out(user: Any) -> ProfileOut:
@@ -221,8 +261,12 @@ def _update(*, user: Any, changes: ProfileChanges) -> ProfileOut:
     return _profile_out(services.profile_update(user=user, changes=changes))
 
 
-@router.post("/complete-profile", response_model=Envelope[ProfileOut], openapi_extra=_PROFILE_BODY_DOC,
-             responses=error_responses(401, 403, 413, 422))
+@router.post(
+    "/complete-profile",
+    response_model=Envelope[ProfileOut],
+    openapi_extra=_PROFILE_BODY_DOC,
+    responses=error_responses(401, 403, 413, 422),
+)
 async def complete_profile(request: Request, caller: CurrentUser) -> dict[str, Any]:
     """Complete the profile (JSON with picture URLs, or multipart with image files)."""
     body, uploads = await _read_profile_body(request, ProfileCompleteIn)
@@ -236,8 +280,12 @@ async def get_profile(caller: CurrentUser) -> dict[str, Any]:
     return ok(await run_sync(_profile_out, user=caller), "Profile")
 
 
-@router.put("/profile", response_model=Envelope[ProfileOut], openapi_extra=_PROFILE_UPDATE_BODY_DOC,
-            responses=error_responses(401, 413, 422))
+@router.put(
+    "/profile",
+    response_model=Envelope[ProfileOut],
+    openapi_extra=_PROFILE_UPDATE_BODY_DOC,
+    responses=error_responses(401, 413, 422),
+)
 async def update_profile(request: Request, caller: CurrentUser) -> dict[str, Any]:
     """Change some profile fields (partial update; same rules as completion)."""
     body, uploads = await _read_profile_body(request, ProfileUpdateIn)

@@ -132,8 +132,7 @@ class PhoneLead(models.Model):
     last_requested_at = models.DateTimeField(default=timezone.now)
     send_count = models.PositiveIntegerField(default=0)
     verified_at = models.DateTimeField(null=True, blank=True)
-    verified_manually_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                             related_name="+")
+    verified_manually_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
     last_send_status = models.CharField(max_length=16, blank=True)
     last_send_error = models.CharField(max_length=255, blank=True)
@@ -192,6 +191,9 @@ class OtpFailure(models.Model):
 
     lead = models.ForeignKey(PhoneLead, on_delete=models.CASCADE, related_name="failures")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"failure at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AuthSession(models.Model):

@@ -80,8 +80,9 @@ Name = Annotated[str, Field(examples=["Gaurav Kumar"], max_length=200), AfterVal
 BirthDate = Annotated[date, Field(examples=["1995-01-01"]), AfterValidator(_birth_date)]
 InterestIds = Annotated[list[int], Field(examples=[[1, 2, 3]]), AfterValidator(_interests)]
 PictureUrl = Annotated[str, AfterValidator(_picture_url)]
-PictureUrls = Annotated[list[PictureUrl], Field(examples=[["https://example.com/pic1.jpg"]]),
-                        AfterValidator(_picture_urls)]
+PictureUrls = Annotated[
+    list[PictureUrl], Field(examples=[["https://example.com/pic1.jpg"]]), AfterValidator(_picture_urls)
+]
 Bio = Annotated[str, Field(max_length=1000)]
 
 
@@ -213,10 +214,20 @@ class ProfileOut(BaseModel):
     @classmethod
     def from_user(cls, user: User) -> ProfileOut:
         return cls(
-            id=user.id, user_id=user.id, phone_number=user.phone_number, name=user.name or None,
-            birth_date=user.birth_date, age=user.age, gender=user.gender or None, bio=user.bio,
+            id=user.id,
+            user_id=user.id,
+            phone_number=user.phone_number,
+            name=user.name or None,
+            birth_date=user.birth_date,
+            age=user.age,
+            gender=user.gender or None,
+            bio=user.bio,
             event_interests=[InterestOut(id=i.id, name=i.name, slug=i.slug) for i in user.interests.all()],
             profile_pictures=[p.public_url for p in user.pictures.all()],
-            is_verified=user.is_verified, is_host=user.is_host, profile_complete=user.profile_complete,
-            needs_profile_completion=not user.profile_complete, created_at=user.date_joined,
-            updated_at=user.updated_at)
+            is_verified=user.is_verified,
+            is_host=user.is_host,
+            profile_complete=user.profile_complete,
+            needs_profile_completion=not user.profile_complete,
+            created_at=user.date_joined,
+            updated_at=user.updated_at,
+        )

@@ -17,16 +17,15 @@ def interests_active() -> list[dict[str, Any]]:
 
 
 def user_with_profile(*, user_id: uuid.UUID) -> User:
-    return (User.objects.prefetch_related(
+    return User.objects.prefetch_related(
         Prefetch("interests", queryset=Interest.objects.order_by("position", "id")),
-        Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position", "created_at")))
-        .get(id=user_id))
+        Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position", "created_at")),
+    ).get(id=user_id)
 
 
 def session_user(*, user_id: uuid.UUID, session_id: uuid.UUID) -> User:
     """The signed-in user behind an access token, in one query; ended sessions and disabled users fail."""
-    session = (AuthSession.objects.select_related("user")
-               .filter(id=session_id, user_id=user_id).first())
+    session = AuthSession.objects.select_related("user").filter(id=session_id, user_id=user_id).first()
     if session is None or session.revoked_at is not None or session.expires_at <= timezone.now():
         raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
     user = session.user

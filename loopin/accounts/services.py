@@ -31,7 +31,6 @@ from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refre
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core import ratelimit
-from loopin.core.images import image_extension
 from loopin.core.errors import (
     BusinessRuleError,
     NotAuthenticated,
@@ -41,28 +40,40 @@ from loopin.core.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from loopin.core.images import image_extension
 
 log = structlog.get_logger("loopin.accounts")
 
 DEFAULT_INTERESTS = [
-    "Music & Concerts", "Sports & Fitness", "Food & Dining", "Art & Culture", "Technology",
-    "Travel & Adventure", "Business & Networking", "Health & Wellness", "Education & Learning", "Entertainment",
+    "Music & Concerts",
+    "Sports & Fitness",
+    "Food & Dining",
+    "Art & Culture",
+    "Technology",
+    "Travel & Adventure",
+    "Business & Networking",
+    "Health & Wellness",
+    "Education & Learning",
+    "Entertainment",
 ]
 
 
 # ---------------------------------------------------------------- interests
+
 
 def interests_ensure_defaults() -> int:
     """Create the ten default interests that are missing; return how many were created."""
     created = 0
     for position, name in enumerate(DEFAULT_INTERESTS, start=1):
         _, was_created = Interest.objects.get_or_create(
-            slug=slugify(name.replace("&", "and")), defaults={"name": name, "position": position})
+            slug=slugify(name.replace("&", "and")), defaults={"name": name, "position": position}
+        )
         created += int(was_created)
     return created
 
 
 # ---------------------------------------------------------------- one-time codes
+
 
 @dataclass
 class OtpRequestResult:
@@ -80,26 +91,41 @@ def _check_send_limits(lead: PhoneLead) -> None:
     counted = lead.codes.exclude(send_status=SendStatus.FAILED).filter(created_at__gte=now - timedelta(days=1))
     recent = list(counted.order_by("-created_at").values_list("created_at", flat=True))
     if recent and (now - recent[0]).total_seconds() < s.OTP_RESEND_COOLDOWN_SECONDS:
-        raise RateLimited("Please wait before asking for another code.", scope="otp_resend_cooldown",
-                          retry_after=_window_retry(recent[0], timedelta(seconds=s.OTP_RESEND_COOLDOWN_SECONDS)))
+        raise RateLimited(
+            "Please wait before asking for another code.",
+            scope="otp_resend_cooldown",
+            retry_after=_window_retry(recent[0], timedelta(seconds=s.OTP_RESEND_COOLDOWN_SECONDS)),
+        )
     last_hour = [t for t in recent if t >= now - timedelta(hours=1)]
     if len(last_hour) >= s.OTP_MAX_SENDS_PER_HOUR:
-        raise RateLimited("Too many codes requested for this number this hour.", scope="otp_sends_hour",
-                          retry_after=_window_retry(last_hour[-1], timedelta(hours=1)))
+        raise RateLimited(
+            "Too many codes requested for this number this hour.",
+            scope="otp_sends_hour",
+            retry_after=_window_retry(last_hour[-1], timedelta(hours=1)),
+        )
     if len(recent) >= s.OTP_MAX_SENDS_PER_DAY:
-        raise RateLimited("Too many codes requested for this number today.", scope="otp_sends_day",
-                          retry_after=_window_retry(recent[-1], timedelta(days=1)))
+        raise RateLimited(
+            "Too many codes requested for this number today.",
+            scope="otp_sends_day",
+            retry_after=_window_retry(recent[-1], timedelta(days=1)),
+        )
     _check_failure_limit(lead)
 
 
 def _check_failure_limit(lead: PhoneLead) -> None:
     s = get_settings()
     since = timezone.now() - timedelta(days=1)
-    failures = list(lead.failures.filter(created_at__gte=since).order_by("created_at")
-                    .values_list("created_at", flat=True)[: s.OTP_MAX_FAILURES_PER_DAY])
+    failures = list(
+        lead.failures.filter(created_at__gte=since)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[: s.OTP_MAX_FAILURES_PER_DAY]
+    )
     if len(failures) >= s.OTP_MAX_FAILURES_PER_DAY:
-        raise RateLimited("Too many wrong codes for this number today.", scope="otp_failures_day",
-                          retry_after=_window_retry(failures[0], timedelta(days=1)))
+        raise RateLimited(
+            "Too many wrong codes for this number today.",
+            scope="otp_failures_day",
+            retry_after=_window_retry(failures[0], timedelta(days=1)),
+        )
 
 
 def _locked_lead(phone_number: str, *, create: bool) -> PhoneLead | None:
@@ -127,8 +153,12 @@ def otp_request(*, phone_number: str, purpose: str, ip: str | None = None) -> Ot
         _check_send_limits(lead)
         now = timezone.now()
         lead.codes.filter(consumed_at__isnull=True, voided_at__isnull=True).update(voided_at=now)
-        otp = OtpCode(lead=lead, purpose=purpose, expires_at=now + timedelta(seconds=s.OTP_TTL_SECONDS),
-                      requested_ip=_valid_ip(ip))
+        otp = OtpCode(
+            lead=lead,
+            purpose=purpose,
+            expires_at=now + timedelta(seconds=s.OTP_TTL_SECONDS),
+            requested_ip=_valid_ip(ip),
+        )
         otp.code_hash = otp_hash(code_id=otp.id, phone_number=phone_number, code=code)
         otp.save()
         lead.send_count += 1
@@ -173,15 +203,20 @@ def otp_dispatch(*, code_id: uuid.UUID | str, sealed: str, final_attempt: bool) 
     except SmsSendError as exc:
         if final_attempt or exc.permanent:
             now = timezone.now()
-            OtpCode.objects.filter(id=otp.id).update(send_status=SendStatus.FAILED, send_error=str(exc)[:255],
-                                                     voided_at=now)
-            PhoneLead.objects.filter(id=otp.lead_id).update(last_send_status=SendStatus.FAILED,
-                                                            last_send_error=str(exc)[:255])
+            OtpCode.objects.filter(id=otp.id).update(
+                send_status=SendStatus.FAILED, send_error=str(exc)[:255], voided_at=now
+            )
+            PhoneLead.objects.filter(id=otp.lead_id).update(
+                last_send_status=SendStatus.FAILED, last_send_error=str(exc)[:255]
+            )
             audit_record(action="otp.send_failed", obj=otp.lead, data={"error": str(exc)[:255]})
             log.warning("sms_send_failed", code_id=str(otp.id), error=str(exc))
-            raise ServiceUnavailable("We could not send the SMS right now. Please try again in a moment.",
-                                     code="SMS_UNAVAILABLE", details={"dependency": "sms"},
-                                     retry_after=30) from None
+            raise ServiceUnavailable(
+                "We could not send the SMS right now. Please try again in a moment.",
+                code="SMS_UNAVAILABLE",
+                details={"dependency": "sms"},
+                retry_after=30,
+            ) from None
         raise
     OtpCode.objects.filter(id=otp.id).update(send_status=SendStatus.SENT, provider_message_id=message_id[:64])
     PhoneLead.objects.filter(id=otp.lead_id).update(last_send_status=SendStatus.SENT, last_send_error="")
@@ -198,8 +233,7 @@ class SignIn:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = None,
-               user_agent: str = "") -> SignIn:
+def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = None, user_agent: str = "") -> SignIn:
     """Check a code; on success create or load the user and start a session. Exactly once per code."""
     s = get_settings()
     if ip:
@@ -212,8 +246,7 @@ def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = N
         _check_failure_limit(lead)
         otp = lead.codes.filter(consumed_at__isnull=True, voided_at__isnull=True).order_by("-created_at").first()
         if otp is None:
-            raise BusinessRuleError("There is no active code for this number. Request a new one.",
-                                    code="OTP_NOT_FOUND")
+            raise BusinessRuleError("There is no active code for this number. Request a new one.", code="OTP_NOT_FOUND")
         now = timezone.now()
         user = User.objects.filter(phone_number=phone_number).first()
         if purpose == OtpPurpose.LOGIN and user is None:
@@ -228,13 +261,15 @@ def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = N
             if left <= 0:
                 OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts, voided_at=now)
                 audit_record(action="otp.locked", obj=lead, ip=ip)
-                failure = BusinessRuleError("Too many wrong tries: this code no longer works. Request a new one.",
-                                            code="OTP_LOCKED")
+                failure = BusinessRuleError(
+                    "Too many wrong tries: this code no longer works. Request a new one.", code="OTP_LOCKED"
+                )
             else:
                 OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts)
                 audit_record(action="otp.failed", obj=lead, ip=ip, data={"attempts_left": left})
-                failure = BusinessRuleError("That code is not right.", code="OTP_INVALID",
-                                            details={"attempts_left": left})
+                failure = BusinessRuleError(
+                    "That code is not right.", code="OTP_INVALID", details={"attempts_left": left}
+                )
         else:
             if user is not None and not user.is_active:
                 raise PermissionDenied("This account is disabled.", code="ACCOUNT_DISABLED")
@@ -284,12 +319,17 @@ def lead_verify_manually(*, lead_id: uuid.UUID, staff: User) -> User:
 
 # ---------------------------------------------------------------- sessions and tokens
 
+
 def session_start(*, user: User, ip: str | None = None, user_agent: str = "") -> SignIn:
     s = get_settings()
     now = timezone.now()
     session = AuthSession.objects.create(
-        user=user, created_at=now, last_used_at=now,
-        expires_at=now + timedelta(days=s.REFRESH_TOKEN_ABSOLUTE_DAYS), user_agent=user_agent[:255])
+        user=user,
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + timedelta(days=s.REFRESH_TOKEN_ABSOLUTE_DAYS),
+        user_agent=user_agent[:255],
+    )
     refresh, refresh_hash = refresh_token_new()
     RefreshToken.objects.create(session=session, token_hash=refresh_hash, created_at=now)
     access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
@@ -300,7 +340,8 @@ def session_start(*, user: User, ip: str | None = None, user_agent: str = "") ->
 
 def _revoke(session_id: uuid.UUID, reason: str) -> int:
     return AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoke_reason=reason)
+        revoked_at=timezone.now(), revoke_reason=reason
+    )
 
 
 def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
@@ -308,8 +349,12 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
     s = get_settings()
     reuse: NotAuthenticated | None = None
     with transaction.atomic():
-        token = (RefreshToken.objects.select_for_update().select_related("session__user")
-                 .filter(token_hash=refresh_token_hash(refresh_token)).first())
+        token = (
+            RefreshToken.objects.select_for_update()
+            .select_related("session__user")
+            .filter(token_hash=refresh_token_hash(refresh_token))
+            .first()
+        )
         if token is None:
             raise NotAuthenticated("The refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
         session = token.session
@@ -318,8 +363,10 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
         if token.used_at is not None:
             if _revoke(session.id, "refresh_reuse"):
                 audit_record(action="auth.refresh_reuse_detected", actor=user, obj=session, subject=user, ip=ip)
-            reuse = NotAuthenticated("This refresh token was already used; the session has been ended. "
-                                     "Sign in again.", code="REFRESH_TOKEN_REUSED")
+            reuse = NotAuthenticated(
+                "This refresh token was already used; the session has been ended. Sign in again.",
+                code="REFRESH_TOKEN_REUSED",
+            )
         elif session.revoked_at is not None or session.expires_at <= now:
             raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
         elif session.last_used_at + timedelta(days=s.REFRESH_TOKEN_IDLE_DAYS) <= now:
@@ -341,16 +388,17 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
 def session_logout(*, user: User, session_id: uuid.UUID, ip: str | None = None) -> None:
     with transaction.atomic():
         if _revoke(session_id, "logout"):
-            audit_record(action="auth.logout", actor=user, subject=user, ip=ip,
-                         data={"session_id": str(session_id)})
+            audit_record(action="auth.logout", actor=user, subject=user, ip=ip, data={"session_id": str(session_id)})
 
 
 def sessions_revoke_all(*, user: User, reason: str) -> int:
     return AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoke_reason=reason)
+        revoked_at=timezone.now(), revoke_reason=reason
+    )
 
 
 # ---------------------------------------------------------------- profiles
+
 
 @dataclass
 class UploadedImage:
@@ -379,8 +427,9 @@ def _active_interests(ids: list[int]) -> list[Interest]:
     found = {i.id: i for i in Interest.objects.filter(id__in=ids, is_active=True)}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationFailed.one("event_interests", "INVALID_INTEREST",
-                                   f"Unknown or inactive interest ids: {', '.join(map(str, missing))}.")
+        raise ValidationFailed.one(
+            "event_interests", "INVALID_INTEREST", f"Unknown or inactive interest ids: {', '.join(map(str, missing))}."
+        )
     return [found[i] for i in ids]
 
 
@@ -403,13 +452,15 @@ def _store_uploads(user: User, uploads: list[UploadedImage]) -> list[str]:
 def _replace_pictures(user: User, urls: list[str], stored: list[str]) -> None:
     total = len(urls) + len(stored)
     if not 1 <= total <= MAX_PICTURES:
-        raise ValidationFailed.one("profile_pictures", "PICTURE_COUNT",
-                                   f"Add between 1 and {MAX_PICTURES} profile pictures.")
+        raise ValidationFailed.one(
+            "profile_pictures", "PICTURE_COUNT", f"Add between 1 and {MAX_PICTURES} profile pictures."
+        )
     old_files = [p.image.name for p in user.pictures.all() if p.image]
     user.pictures.all().delete()
     ProfilePicture.objects.bulk_create(
         [ProfilePicture(user=user, position=i, url=url) for i, url in enumerate(urls)]
-        + [ProfilePicture(user=user, position=len(urls) + i, image=name) for i, name in enumerate(stored)])
+        + [ProfilePicture(user=user, position=len(urls) + i, image=name) for i, name in enumerate(stored)]
+    )
     # Files of replaced pictures are deleted only once the new ones are committed.
     transaction.on_commit(lambda: _delete_files(old_files))
 
@@ -442,8 +493,7 @@ def _apply_profile(user: User, changes: ProfileChanges, stored: list[str]) -> li
 
 
 def _is_complete(user: User) -> bool:
-    return bool(user.name and user.birth_date and user.gender and user.interests.exists()
-                and user.pictures.exists())
+    return bool(user.name and user.birth_date and user.gender and user.interests.exists() and user.pictures.exists())
 
 
 def profile_complete(*, user: User, changes: ProfileChanges) -> User:
@@ -459,8 +509,13 @@ def profile_complete(*, user: User, changes: ProfileChanges) -> User:
             if first_time:
                 user.profile_completed_at = timezone.now()
             user.save()
-            audit_record(action="profile.completed" if first_time else "profile.updated", actor=user, obj=user,
-                         subject=user, data={"fields": changed})
+            audit_record(
+                action="profile.completed" if first_time else "profile.updated",
+                actor=user,
+                obj=user,
+                subject=user,
+                data={"fields": changed},
+            )
     except Exception:
         _delete_files(stored)
         raise
@@ -479,10 +534,8 @@ def profile_update(*, user: User, changes: ProfileChanges) -> User:
                 changed.append("profile_completed_at")
             user.save()
             if changed:
-                audit_record(action="profile.updated", actor=user, obj=user, subject=user,
-                             data={"fields": changed})
+                audit_record(action="profile.updated", actor=user, obj=user, subject=user, data={"fields": changed})
     except Exception:
         _delete_files(stored)
         raise
     return user
-

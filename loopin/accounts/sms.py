@@ -80,8 +80,9 @@ class TwilioSmsBackend:
         except TwilioRestException as exc:
             # 4xx other than 429 (bad number, unverified destination...) will not get better by retrying.
             permanent = 400 <= exc.status < 500 and exc.status != 429
-            raise SmsSendError(f"twilio rejected the message: HTTP {exc.status} code {exc.code}",
-                               permanent=permanent) from None
+            raise SmsSendError(
+                f"twilio rejected the message: HTTP {exc.status} code {exc.code}", permanent=permanent
+            ) from None
         except TwilioException as exc:
             raise SmsSendError(f"twilio unavailable: {type(exc).__name__}") from None
         except Exception as exc:  # network errors from the HTTP client

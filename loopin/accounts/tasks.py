@@ -21,4 +21,4 @@ def send_otp_sms(self, code_id: str, sealed: str) -> str:  # noqa: ANN001
     except ServiceUnavailable:
         return "failed"  # recorded on the code and the lead by otp_dispatch
     except SmsSendError as exc:
-        raise self.retry(countdown=min(2 ** self.request.retries * 5, 120), exc=exc) from None
+        raise self.retry(countdown=min(2**self.request.retries * 5, 120), exc=exc) from None

@@ -49,8 +49,7 @@ def access_token_decode(token: str) -> AccessClaims:
             options={"require": ["exp", "iat", "sub", "sid", "type"]},
         )
     except jwt.ExpiredSignatureError:
-        raise NotAuthenticated("Your session has expired. Refresh it or sign in again.",
-                               code="TOKEN_EXPIRED") from None
+        raise NotAuthenticated("Your session has expired. Refresh it or sign in again.", code="TOKEN_EXPIRED") from None
     except jwt.PyJWTError:
         raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN") from None
     if payload.get("type") != "access":

@@ -8,8 +8,15 @@ from django.db import models
 from loopin.audit.models import AuditEntry
 
 
-def audit_record(*, action: str, actor: Any = None, obj: models.Model | None = None, subject: Any = None,
-                 ip: str | None = None, data: dict[str, Any] | None = None) -> AuditEntry:
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    subject: Any = None,
+    ip: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Append one audit entry. Never pass phone numbers or codes in `data`."""
     if ip is not None:
         try:

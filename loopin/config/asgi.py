@@ -76,19 +76,24 @@ def create_app() -> FastAPI:
     os.makedirs(django_settings.STATIC_ROOT, exist_ok=True)
     app.mount(
         "/django/static",
-        StaticFiles(directory=str(django_settings.STATIC_ROOT), packages=[("django.contrib.admin", "static")],
-                    check_dir=False),
+        StaticFiles(
+            directory=str(django_settings.STATIC_ROOT), packages=[("django.contrib.admin", "static")], check_dir=False
+        ),
         name="django-static",
     )
     if settings.STORAGE_BACKEND == "local":
         os.makedirs(django_settings.MEDIA_ROOT, exist_ok=True)
-        app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)),
-                  name="media")
+        app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
     app.mount("/django", get_asgi_application(), name="django")
 
     if settings.CORS_ORIGINS:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"],
-                           allow_headers=["*"], expose_headers=["X-Request-ID", "Retry-After"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.CORS_ORIGINS,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
     app.add_middleware(DjangoContextMiddleware)
     app.add_middleware(RequestMiddleware)  # outermost: sees every response, including errors
     return app

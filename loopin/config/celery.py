@@ -20,7 +20,8 @@ app.conf.update(
     broker_url=settings.REDIS_URL or "memory://",
     result_backend=settings.REDIS_URL or None,
     task_always_eager=settings.celery_eager,
-    task_eager_propagates=True,
+    # Eager runs behave like a worker: failures are recorded and logged, retries re-run in place.
+    task_eager_propagates=False,
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,

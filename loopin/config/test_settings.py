@@ -9,6 +9,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
 if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["REDIS_KEY_PREFIX"] = (
-        os.environ.get("REDIS_KEY_PREFIX", "loopin") + "-" + os.environ["PYTEST_XDIST_WORKER"])
+        os.environ.get("REDIS_KEY_PREFIX", "loopin") + "-" + os.environ["PYTEST_XDIST_WORKER"]
+    )
 
 from loopin.config.django_settings import *  # noqa: E402, F403

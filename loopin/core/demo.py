@@ -25,14 +25,23 @@ def demo_users() -> list:
     for phone, name, gender, birth in DEMO_HOSTS:
         user, created = User.objects.get_or_create(
             phone_number=phone,
-            defaults={"name": name, "gender": gender, "birth_date": birth, "is_verified": True, "is_host": True,
-                      "profile_completed_at": timezone.now(), "bio": f"{name.split()[0]} hosts meetups."})
+            defaults={
+                "name": name,
+                "gender": gender,
+                "birth_date": birth,
+                "is_verified": True,
+                "is_host": True,
+                "profile_completed_at": timezone.now(),
+                "bio": f"{name.split()[0]} hosts meetups.",
+            },
+        )
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
             user.interests.set(rng.sample(interests, 3))
-            ProfilePicture.objects.create(user=user, position=0,
-                                          url=f"https://picsum.photos/seed/loopin-{phone[-4:]}/400/400")
+            ProfilePicture.objects.create(
+                user=user, position=0, url=f"https://picsum.photos/seed/loopin-{phone[-4:]}/400/400"
+            )
         users.append(user)
     return users
 

@@ -55,8 +55,14 @@ def error_body(message: str, code: str, details: dict[str, Any] | None = None) -
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries for the error statuses an endpoint documents."""
     descriptions = {
-        400: "Business rule refused", 401: "Not authenticated", 403: "Not allowed", 404: "Not found",
-        409: "Conflict", 413: "Body too large", 422: "Invalid input", 429: "Rate limited",
+        400: "Business rule refused",
+        401: "Not authenticated",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Conflict",
+        413: "Body too large",
+        422: "Invalid input",
+        429: "Rate limited",
         503: "A dependency is down",
     }
     return {s: {"model": ErrorEnvelope, "description": descriptions.get(s, "Error")} for s in statuses}

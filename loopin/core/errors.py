@@ -10,8 +10,13 @@ class LoopinError(Exception):
     code: str = "BAD_REQUEST"
     default_message: str = "The request could not be processed."
 
-    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.message = message or self.default_message
         self.details = details
         self.headers = headers or {}
@@ -58,8 +63,9 @@ class PermissionDenied(LoopinError):
     code = "FORBIDDEN"
     default_message = "You are not allowed to do this."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message, details=details)
         if code:
             self.code = code
@@ -81,8 +87,9 @@ class Conflict(LoopinError):
     code = "CONFLICT"
     default_message = "This conflicts with the current state."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message, details=details)
         if code:
             self.code = code
@@ -106,9 +113,14 @@ class ServiceUnavailable(LoopinError):
     code = "SERVICE_UNAVAILABLE"
     default_message = "A service we depend on is unavailable. Try again shortly."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 details: dict[str, Any] | None = None, retry_after: int | None = None) -> None:
-        super().__init__(message, details=details,
-                         headers={"Retry-After": str(retry_after)} if retry_after else None)
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, details=details, headers={"Retry-After": str(retry_after)} if retry_after else None)
         if code:
             self.code = code

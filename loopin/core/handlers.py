@@ -14,9 +14,16 @@ from loopin.core.envelope import error_body
 from loopin.core.errors import LoopinError
 
 _HTTP_CODES = {
-    400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE", 429: "RATE_LIMITED",
+    400: "BAD_REQUEST",
+    401: "NOT_AUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
 }
 
 
@@ -43,15 +50,15 @@ def validation_fields(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoopinError)
     async def _loopin(_: Request, exc: LoopinError) -> JSONResponse:
-        return JSONResponse(error_body(exc.message, exc.code, exc.details), status_code=exc.status,
-                            headers=exc.headers)
+        return JSONResponse(error_body(exc.message, exc.code, exc.details), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = validation_fields(list(exc.errors()))
         message = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
-        return JSONResponse(error_body(f"Invalid input. {message}", "VALIDATION_ERROR", {"fields": fields}),
-                            status_code=422)
+        return JSONResponse(
+            error_body(f"Invalid input. {message}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -61,13 +68,17 @@ def install_error_handlers(app: FastAPI) -> None:
             message = "No such endpoint."
         if exc.status_code == 405:
             message = "This method is not allowed on this endpoint."
-        return JSONResponse(error_body(message, code, None), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(message, code, None), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     async def _database_down(_: Request, exc: DatabaseError) -> JSONResponse:
         return JSONResponse(
-            error_body("The database is unavailable. Try again shortly.", "DATABASE_UNAVAILABLE",
-                       {"dependency": "database"}),
-            status_code=503, headers={"Retry-After": "5"})
+            error_body(
+                "The database is unavailable. Try again shortly.", "DATABASE_UNAVAILABLE", {"dependency": "database"}
+            ),
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )

@@ -70,6 +70,9 @@ async def ready() -> Any:
     down = sorted(name for name, state in checks.items() if state == "down")
     if down:
         return JSONResponse(
-            error_body(f"Not ready: {', '.join(down)} unreachable.", "DEPENDENCY_UNAVAILABLE",
-                       {"down": down, "checks": checks}), status_code=503)
+            error_body(
+                f"Not ready: {', '.join(down)} unreachable.", "DEPENDENCY_UNAVAILABLE", {"down": down, "checks": checks}
+            ),
+            status_code=503,
+        )
     return ok({"status": "ready", "checks": checks}, "Ready")

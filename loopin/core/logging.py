@@ -1,4 +1,8 @@
-"""Structured logs: JSON lines, one per request, with the request id bound to every line."""
+"""Structured logs: JSON lines, one per request, with the request id bound to every line.
+
+structlog renders through the standard library's logging, so Django's, Celery's and uvicorn's
+records come out in the same format and one level setting governs them all.
+"""
 
 from __future__ import annotations
 
@@ -18,26 +22,36 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     renderer = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer()
     shared = [
         structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    # Standard-library loggers (Django, Celery, uvicorn errors) go through the same renderer.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer], foreign_pre_chain=shared)
+        structlog.stdlib.ProcessorFormatter(
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+            foreign_pre_chain=shared,
+        )
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # uvicorn's access log would print query strings; our request line replaces it.
     logging.getLogger("uvicorn.access").disabled = True
+    # Twilio's client logs each request's form at INFO: that holds the phone number and the SMS body.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    # The test client logs every URL it calls; noise, not our request line.
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

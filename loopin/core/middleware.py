@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.db import close_old_connections
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
@@ -21,8 +22,12 @@ log = structlog.get_logger("loopin.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from `receive`; an HTTPException so body parsers re-raise it instead of answering 400."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is larger than {limit} bytes.")
+        self.limit = limit
 
 
 def _header(scope: dict, name: bytes) -> str | None:
@@ -34,12 +39,17 @@ def _header(scope: dict, name: bytes) -> str | None:
 
 async def send_json(send: Any, status: int, body: dict, headers: list[tuple[bytes, bytes]]) -> None:
     payload = json.dumps(body).encode()
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                    *headers],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *headers,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -84,25 +94,30 @@ class RequestMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(limit)
             return message
 
         try:
             declared = _header(scope, b"content-length")
             if declared and declared.isdigit() and int(declared) > limit:
-                raise BodyTooLarge
+                raise BodyTooLarge(limit)
             await self.app(scope, receive_wrapper, send_wrapper)
-        except BodyTooLarge:
+        except BodyTooLarge as exc:
             if not status_holder["started"]:
-                await send_json(send_wrapper, 413, error_body(
-                    f"The request body is larger than {limit} bytes.", "PAYLOAD_TOO_LARGE",
-                    {"max_bytes": limit}), [])
+                await send_json(send_wrapper, 413, error_body(exc.detail, "PAYLOAD_TOO_LARGE", None), [])
         except Exception:
             log.exception("unhandled_error", method=scope["method"], path=scope["path"])
             if not status_holder["started"]:
-                await send_json(send_wrapper, 500, error_body(
-                    "Something went wrong on our side. Quote the request id if you contact support.",
-                    "INTERNAL_ERROR", {"request_id": request_id}), [])
+                await send_json(
+                    send_wrapper,
+                    500,
+                    error_body(
+                        "Something went wrong on our side. Quote the request id if you contact support.",
+                        "INTERNAL_ERROR",
+                        {"request_id": request_id},
+                    ),
+                    [],
+                )
         finally:
             log.info(
                 "request",

@@ -52,9 +52,12 @@ def hit(scope: str, identity: str, item: RateLimitItem, *, fail_closed: bool = T
     except Exception as exc:  # storage down: the caller chose how to fail
         log.warning("ratelimit_storage_error", scope=scope, error=type(exc).__name__)
         if fail_closed:
-            raise ServiceUnavailable("Rate limiting is unavailable, so this action is paused. Try again shortly.",
-                                     code="RATE_LIMIT_UNAVAILABLE", details={"dependency": "redis"},
-                                     retry_after=10) from exc
+            raise ServiceUnavailable(
+                "Rate limiting is unavailable, so this action is paused. Try again shortly.",
+                code="RATE_LIMIT_UNAVAILABLE",
+                details={"dependency": "redis"},
+                retry_after=10,
+            ) from exc
         return
     raise RateLimited(retry_after=math.ceil(reset_at - time.time()), scope=scope)
 

@@ -105,5 +105,10 @@ def signed_in_user(client: TestClient, phone: str, *, complete: bool = True, **p
         data = {**PROFILE, "event_interests": interest_ids(3), **profile}
         r = client.post("/api/auth/complete-profile", json=data, headers=headers)
         assert r.status_code == 200, r.text
-    return {"token": body["token"], "refresh_token": body["refresh_token"], "user_id": body["data"]["user_id"],
-            "headers": headers, "phone": phone}
+    return {
+        "token": body["token"],
+        "refresh_token": body["refresh_token"],
+        "user_id": body["data"]["user_id"],
+        "headers": headers,
+        "phone": phone,
+    }

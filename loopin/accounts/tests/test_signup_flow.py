@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from loopin.accounts.models import PhoneLead, User
 from loopin.audit.models import AuditEntry
-from loopin.testing.fixtures import auth, interest_ids, last_code, sent_codes
+from loopin.testing.fixtures import auth, last_code, sent_codes
 
 PHONE = "+916205829376"
 
@@ -12,8 +12,11 @@ PHONE = "+916205829376"
 def test_contract_signup_flow_end_to_end(api):
     r = api.post("/api/auth/signup", json={"phone_number": PHONE})
     assert r.status_code == 200
-    assert r.json() == {"success": True, "message": "OTP sent successfully",
-                        "data": {"phone_number": PHONE, "user_status": "new", "otp_sent": True}}
+    assert r.json() == {
+        "success": True,
+        "message": "OTP sent successfully",
+        "data": {"phone_number": PHONE, "user_status": "new", "otp_sent": True},
+    }
     code = last_code(PHONE)
     assert len(code) == 4
 
@@ -22,8 +25,12 @@ def test_contract_signup_flow_end_to_end(api):
     body = r.json()
     user = User.objects.get(phone_number=PHONE)
     assert body["success"] is True
-    assert body["data"] == {"user_id": str(user.id), "phone_number": PHONE, "needs_profile_completion": True,
-                            "is_verified": True}
+    assert body["data"] == {
+        "user_id": str(user.id),
+        "phone_number": PHONE,
+        "needs_profile_completion": True,
+        "is_verified": True,
+    }
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 3600
     assert len(body["refresh_token"]) >= 22
@@ -36,10 +43,18 @@ def test_contract_signup_flow_end_to_end(api):
     assert len(interests) == 10
     ids = [i["id"] for i in interests[:3]]
 
-    r = api.post("/api/auth/complete-profile", headers=headers, json={
-        "phone_number": PHONE, "name": "Gaurav Kumar", "birth_date": "1995-01-01", "gender": "male",
-        "event_interests": ids,
-        "profile_pictures": ["https://example.com/pic1.jpg", "https://example.com/pic2.jpg"]})
+    r = api.post(
+        "/api/auth/complete-profile",
+        headers=headers,
+        json={
+            "phone_number": PHONE,
+            "name": "Gaurav Kumar",
+            "birth_date": "1995-01-01",
+            "gender": "male",
+            "event_interests": ids,
+            "profile_pictures": ["https://example.com/pic1.jpg", "https://example.com/pic2.jpg"],
+        },
+    )
     assert r.status_code == 200, r.text
     profile = r.json()["data"]
     assert profile["name"] == "Gaurav Kumar"
@@ -83,8 +98,13 @@ def test_login_flow_for_an_existing_user(api):
     assert r.status_code == 200
     body = r.json()
     assert body["message"] == "Login successful"
-    assert body["data"] == {"user_id": str(user.id), "phone_number": PHONE, "name": "Asha Rao",
-                            "is_verified": True, "needs_profile_completion": True}
+    assert body["data"] == {
+        "user_id": str(user.id),
+        "phone_number": PHONE,
+        "name": "Asha Rao",
+        "is_verified": True,
+        "needs_profile_completion": True,
+    }
     assert api.get("/api/auth/profile", headers=auth(body)).status_code == 200
 
 
@@ -120,4 +140,7 @@ def test_verify_with_a_malformed_code_is_422(api):
         r = api.post("/api/auth/verify-otp", json={"phone_number": PHONE, "otp_code": bad})
         assert r.status_code == 422
         assert r.json()["details"]["fields"][0] == {
-            "field": "otp_code", "code": "INVALID_OTP_FORMAT", "message": "The code is exactly 4 digits."}
+            "field": "otp_code",
+            "code": "INVALID_OTP_FORMAT",
+            "message": "The code is exactly 4 digits.",
+        }

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+
+def test_health(api):
+    r = api.get("/api/health")
+    assert r.status_code == 200
+    assert r.json() == {"success": True, "message": "Alive", "data": {"status": "ok"}}
+
+
+def test_ready_checks_the_database_and_redis(api):
+    from loopin.config.settings import get_settings
+
+    r = api.get("/api/health/ready")
+    assert r.status_code == 200
+    checks = r.json()["data"]["checks"]
+    assert checks["database"] == "ok"
+    assert checks["redis"] == ("ok" if get_settings().uses_redis else "not_configured")
+
+
+def test_ready_names_a_dependency_that_is_down(api, app_settings):
+    app_settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    r = api.get("/api/health/ready")
+    assert r.status_code == 503
+    body = r.json()
+    assert body["error_code"] == "DEPENDENCY_UNAVAILABLE"
+    assert body["details"]["down"] == ["redis"]
+
+
+def test_openapi_documents_every_endpoint(api):
+    r = api.get("/api/openapi.json")
+    assert r.status_code == 200
+    spec = r.json()
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            assert op.get("summary"), f"{method} {path} has no summary"
+            assert op.get("description"), f"{method} {path} has no one-line description"
+            assert "200" in op["responses"], f"{method} {path}"
+    assert "/api/auth/signup" in spec["paths"]
+    assert "ProfileCompleteIn" in spec["components"]["schemas"]
+    assert api.get("/api/docs").status_code == 200
+
+
+def test_admin_and_its_static_files_are_served_under_django(api):
+    r = api.get("/django/admin/login/")
+    assert r.status_code == 200
+    assert "Loopin operations" in r.text
+    assert api.get("/django/static/admin/css/base.css").status_code == 200
+    r = api.get("/django/admin/", follow_redirects=False)
+    assert r.status_code == 302 and r.headers["location"].startswith("/django/admin/login/")

@@ -1,0 +1,78 @@
+"""Settings come from the environment and production refuses unsafe values."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from loopin.config.settings import DEV_SECRET_KEY, Settings
+
+STRONG = "k" * 48
+
+
+def _production(**env):
+    return Settings(_env_file=None, ENVIRONMENT="production", ALLOWED_HOSTS=["api.loopin.app"], **env)
+
+
+def test_production_refuses_the_default_secret():
+    with pytest.raises(ValidationError, match="SECRET_KEY is the development default"):
+        _production(SECRET_KEY=DEV_SECRET_KEY)
+
+
+def test_production_refuses_a_short_secret():
+    with pytest.raises(ValidationError, match="SECRET_KEY is shorter than 32 bytes"):
+        _production(SECRET_KEY="short-secret")
+
+
+def test_production_refuses_a_short_jwt_secret():
+    with pytest.raises(ValidationError, match="JWT_SECRET_KEY is shorter than 32 bytes"):
+        _production(SECRET_KEY=STRONG, JWT_SECRET_KEY="tiny")
+
+
+def test_production_refuses_debug_and_wildcard_hosts():
+    with pytest.raises(ValidationError, match="DEBUG must be off"):
+        _production(SECRET_KEY=STRONG, DEBUG=True)
+    with pytest.raises(ValidationError, match="ALLOWED_HOSTS must name the hosts"):
+        Settings(_env_file=None, ENVIRONMENT="production", SECRET_KEY=STRONG, ALLOWED_HOSTS=["*"])
+
+
+def test_production_starts_with_safe_values():
+    s = _production(SECRET_KEY=STRONG)
+    assert s.JWT_SECRET_KEY == STRONG
+    assert s.ENVIRONMENT == "production"
+
+
+def test_embedded_defaults_and_derived_modes(monkeypatch):
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_ALWAYS_EAGER", "SMS_SEND_SYNC", "SMS_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    s = Settings(_env_file=None)
+    assert not s.uses_postgres and not s.uses_redis
+    assert s.celery_eager and s.sms_send_sync
+    assert s.sms_backend == "console"
+    s = Settings(
+        _env_file=None,
+        DATABASE_URL="postgresql://u@h/db",
+        REDIS_URL="redis://h:6379/0",
+        TWILIO_ACCOUNT_SID="AC1",
+        TWILIO_AUTH_TOKEN="t",
+    )
+    assert s.uses_postgres and s.uses_redis
+    assert not s.celery_eager and not s.sms_send_sync
+    assert s.sms_backend == "twilio"
+
+
+def test_lists_come_from_comma_separated_environment(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "a.example, b.example")
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8,127.0.0.1")
+    s = Settings(_env_file=None)
+    assert s.ALLOWED_HOSTS == ["a.example", "b.example"]
+    assert s.TRUSTED_PROXIES == ["10.0.0.0/8", "127.0.0.1"]
+
+
+def test_bad_values_fail_at_start():
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, DATABASE_URL="mysql://x")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, TRUSTED_PROXIES=["not-a-network"])
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, OTP_LENGTH=2)
