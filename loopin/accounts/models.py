@@ -115,12 +115,9 @@ class ProfilePicture(models.Model):
 
     @property
     def public_url(self) -> str:
-        if self.image:
-            from loopin.config.settings import get_settings
+        from loopin.core.images import image_public_url
 
-            url = self.image.url
-            return url if url.startswith("http") else get_settings().PUBLIC_BASE_URL.rstrip("/") + url
-        return self.url
+        return image_public_url(self.url, self.image.name if self.image else "")
 
 
 class PhoneLead(models.Model):

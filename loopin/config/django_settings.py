@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "loopin.core",
     "loopin.audit",
     "loopin.accounts",
+    "loopin.events",
+    "loopin.tickets",
 ]
 
 MIDDLEWARE = [
