@@ -20,8 +20,9 @@ def staff(db):
 
 
 def _act(client, model, action, ids):
-    return client.post(f"/admin/events/{model}/", {"action": action, "_selected_action": [str(i) for i in ids]},
-                       follow=True)
+    return client.post(
+        f"/admin/events/{model}/", {"action": action, "_selected_action": [str(i) for i in ids]}, follow=True
+    )
 
 
 def test_cancel_events_from_the_admin(staff, interests):
