@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Path, Query, UploadFile
 
 from loopin.core.auth import CurrentUser, OptionalUser
-from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok, ok_page
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
-from loopin.core.pagination import PageParams
+from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
 from loopin.events import selectors, services
 from loopin.events.schemas import (
@@ -91,8 +91,7 @@ async def venue_list(
     city: Annotated[str | None, Query(max_length=100)] = None,
 ) -> dict[str, Any]:
     """Search venues by name/address and city."""
-    items, total = await run_sync(selectors.venues_search, q=q, city=city, offset=page.offset, limit=page.limit)
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Venues")
+    return await run_page(selectors.venues_search, page, "Venues", q=q, city=city)
 
 
 @venues.post("", response_model=Envelope[VenueOut], status_code=201, responses=error_responses(401, 403, 422))
@@ -176,10 +175,7 @@ async def event_feed(
         sort=sort,
         upcoming=upcoming,
     )
-    items, total = await run_sync(
-        selectors.event_feed, user=caller, filters=filters, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Events")
+    return await run_page(selectors.event_feed, page, "Events", user=caller, filters=filters)
 
 
 @events.post("", response_model=Envelope[EventDetailOut], status_code=201, responses=error_responses(401, 403, 422))
@@ -329,10 +325,7 @@ async def request_list(
     status: Literal["pending", "accepted", "declined", "cancelled"] | None = None,
 ) -> dict[str, Any]:
     """The host's list of join requests, with each requester's public profile."""
-    items, total = await run_sync(
-        selectors.event_requests, user=caller, event_id=event_id, status=status, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Requests")
+    return await run_page(selectors.event_requests, page, "Requests", user=caller, event_id=event_id, status=status)
 
 
 @events.post(
@@ -442,10 +435,7 @@ async def invitations_create(event_id: uuid.UUID, body: InvitationsIn, caller: C
 )
 async def invitations_list(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     """The host's list of invitations."""
-    items, total = await run_sync(
-        selectors.event_invitations, user=caller, event_id=event_id, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Invitations")
+    return await run_page(selectors.event_invitations, page, "Invitations", user=caller, event_id=event_id)
 
 
 @events.post(
@@ -551,10 +541,7 @@ async def my_ticket(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
 )
 async def attendees(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     """The host's guest list."""
-    items, total = await run_sync(
-        selectors.event_attendees, user=caller, event_id=event_id, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Attendees")
+    return await run_page(selectors.event_attendees, page, "Attendees", user=caller, event_id=event_id)
 
 
 # ---------------------------------------------------------------- the caller's own
@@ -567,10 +554,7 @@ async def my_events(
     status: Literal["draft", "published", "postponed", "completed", "cancelled"] | None = None,
 ) -> dict[str, Any]:
     """Events the caller hosts."""
-    items, total = await run_sync(
-        selectors.my_hosted_events, user=caller, status=status, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Your events")
+    return await run_page(selectors.my_hosted_events, page, "Your events", user=caller, status=status)
 
 
 @me.get("/requests", response_model=ListEnvelope[JoinRequestOut], responses=error_responses(401, 422))
@@ -578,10 +562,7 @@ async def my_requests(
     page: PageParams, caller: CurrentUser, status: Literal["pending", "accepted", "declined", "cancelled"] | None = None
 ) -> dict[str, Any]:
     """The caller's join requests."""
-    items, total = await run_sync(
-        selectors.my_requests, user=caller, status=status, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Your requests")
+    return await run_page(selectors.my_requests, page, "Your requests", user=caller, status=status)
 
 
 @me.get("/invitations", response_model=ListEnvelope[InvitationOut], responses=error_responses(401, 422))
@@ -589,10 +570,7 @@ async def my_invitations(
     page: PageParams, caller: CurrentUser, status: Literal["pending", "going", "not_going", "revoked"] | None = None
 ) -> dict[str, Any]:
     """Invitations the caller received."""
-    items, total = await run_sync(
-        selectors.my_invitations, user=caller, status=status, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Your invitations")
+    return await run_page(selectors.my_invitations, page, "Your invitations", user=caller, status=status)
 
 
 @me.get("/tickets", response_model=ListEnvelope[TicketOut], responses=error_responses(401, 422))
@@ -603,10 +581,7 @@ async def my_tickets(
     upcoming: bool | None = None,
 ) -> dict[str, Any]:
     """The caller's tickets."""
-    items, total = await run_sync(
-        selectors.my_tickets, user=caller, status=status, upcoming=upcoming, offset=page.offset, limit=page.limit
-    )
-    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message="Your tickets")
+    return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
 routers = [venues, hosts, events, invitations, me]

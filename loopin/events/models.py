@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from loopin.core.images import image_public_url
+from loopin.core.models import Picture
 
 
 class VenueType(models.TextChoices):
@@ -150,28 +150,11 @@ class Event(models.Model):
         return self.deleted_at is not None
 
 
-def cover_image_path(instance: EventImage, filename: str) -> str:
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"event-covers/{instance.event_id}/{uuid.uuid4().hex}.{ext}"
-
-
-class EventImage(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class EventImage(Picture):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="images")
-    position = models.PositiveSmallIntegerField(default=0)
-    url = models.URLField(max_length=1000, blank=True)
-    image = models.ImageField(upload_to=cover_image_path, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["position", "created_at"]
-
-    def __str__(self) -> str:
-        return self.public_url
-
-    @property
-    def public_url(self) -> str:
-        return image_public_url(self.url, self.image.name if self.image else "")
+    class Meta(Picture.Meta):
+        pass
 
 
 class EventSlug(models.Model):

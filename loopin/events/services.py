@@ -591,12 +591,27 @@ def _locked_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> J
     return req
 
 
+def _decide(req: JoinRequest, *, host: User, status: str, note: str) -> None:
+    req.status = status
+    req.host_message = note
+    req.decided_at = timezone.now()
+    req.decided_by = host
+    req.save(update_fields=["status", "host_message", "decided_at", "decided_by", "updated_at"])
+    audit_record(action=f"join_request.{status}", actor=host, obj=req, subject=req.user)
+    send_after_commit(signals.join_request_decided, request_id=req.id, decision=status)
+
+
+def _pending_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> JoinRequest:
+    req = _locked_request(host, event_id, request_id)
+    if req.status != RequestStatus.PENDING:
+        raise BusinessRuleError(f"This request is already {req.status}.", code="REQUEST_NOT_PENDING")
+    return req
+
+
 def join_request_accept(*, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str = "") -> JoinRequest:
     """Accept a request: on a free event the guest is going with a ticket; on a paid one they may buy."""
     with transaction.atomic():
-        req = _locked_request(host, event_id, request_id)
-        if req.status != RequestStatus.PENDING:
-            raise BusinessRuleError(f"This request is already {req.status}.", code="REQUEST_NOT_PENDING")
+        req = _pending_request(host, event_id, request_id)
         event = req.event
         if event.status != EventStatus.PUBLISHED:
             raise BusinessRuleError(f"This event is {event.status}.", code="EVENT_NOT_PUBLISHED")
@@ -610,28 +625,15 @@ def join_request_accept(*, host: User, event_id: uuid.UUID, request_id: uuid.UUI
                 join_request=req,
                 actor=host,
             )
-        req.status = RequestStatus.ACCEPTED
-        req.host_message = note
-        req.decided_at = timezone.now()
-        req.decided_by = host
-        req.save(update_fields=["status", "host_message", "decided_at", "decided_by", "updated_at"])
-        audit_record(action="join_request.accepted", actor=host, obj=req, subject=req.user)
-        send_after_commit(signals.join_request_decided, request_id=req.id, decision="accepted")
+        _decide(req, host=host, status=RequestStatus.ACCEPTED, note=note)
     return req
 
 
 def join_request_decline(*, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str = "") -> JoinRequest:
+    """Decline a pending request, with an optional note to the requester."""
     with transaction.atomic():
-        req = _locked_request(host, event_id, request_id)
-        if req.status != RequestStatus.PENDING:
-            raise BusinessRuleError(f"This request is already {req.status}.", code="REQUEST_NOT_PENDING")
-        req.status = RequestStatus.DECLINED
-        req.host_message = note
-        req.decided_at = timezone.now()
-        req.decided_by = host
-        req.save(update_fields=["status", "host_message", "decided_at", "decided_by", "updated_at"])
-        audit_record(action="join_request.declined", actor=host, obj=req, subject=req.user)
-        send_after_commit(signals.join_request_decided, request_id=req.id, decision="declined")
+        req = _pending_request(host, event_id, request_id)
+        _decide(req, host=host, status=RequestStatus.DECLINED, note=note)
     return req
 
 
