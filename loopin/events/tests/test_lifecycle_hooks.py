@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from loopin.core import hooks
 from loopin.events.models import JoinMode, JoinRequest
 from loopin.events.services import attendance_confirm
@@ -28,7 +30,8 @@ def test_erasure_cancels_requests_and_frees_future_seats(interests):
     approval = PublishedEventFactory(join_mode=JoinMode.APPROVAL)
     attendance_confirm(user=person, event_id=open_event.id)
     JoinRequest.objects.create(event=approval, user=person)
-    hooks.erasure_steps()["events.participation"](person)
+    with transaction.atomic():  # erasure steps run inside the deletion transaction
+        hooks.erasure_steps()["events.participation"](person)
     open_event.refresh_from_db()
     assert (open_event.seats_taken, open_event.going_count) == (0, 0)
     assert JoinRequest.objects.get(user=person).status == "cancelled"
