@@ -32,9 +32,10 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 
 def _routers() -> list[Any]:
     from loopin.accounts.api import router as auth_router
+    from loopin.accounts.me_api import router as me_router
     from loopin.core.health import router as health_router
 
-    return [health_router, auth_router]
+    return [health_router, auth_router, me_router]
 
 
 def _extra_schemas() -> list[Any]:
