@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
@@ -29,6 +30,7 @@ class WaitlistFilter(admin.SimpleListFilter):
 class ProfilePictureInline(admin.TabularInline):
     model = ProfilePicture
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("position", "url", "image", "created_at")
     readonly_fields = ("created_at",)
 

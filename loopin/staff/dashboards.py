@@ -99,6 +99,15 @@ def daily_sums(queryset: QuerySet, field_name: str, value_field: str, period: Pe
     return _per_day(rows, period, Decimal(0))
 
 
+def _short(value: Number) -> str:
+    value = Decimal(value)
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M"
+    if value >= 10_000:
+        return f"{value / 1000:.0f}k"
+    return f"{value.normalize():f}"
+
+
 def percent(part: Number, whole: Number) -> str:
     return f"{Decimal(part) * 100 / Decimal(whole):.1f} %" if whole else "–"
 
@@ -135,36 +144,43 @@ class BarChart:
 
     def render(self) -> SafeString:
         n_series = max(len(self.series), 1)
-        bar, gap = 8, 6
-        group = n_series * bar + gap
-        width = max(len(self.labels) * group, 1)
+        days = max(len(self.labels), 1)
+        group = max(4, min(48, 900 // days))  # about 900 px wide whatever the period
+        gap = max(1, group // 5)
+        bar = max(1, (group - gap) // n_series)
+        left, plot = 36, self.height - 24
+        width = left + days * group
         top = max([Decimal(v) for s in self.series for v in s.values] + [Decimal(1)])
-        plot = self.height - 20
-        parts: list[str] = []
+        parts: list[str] = [
+            format_html('<text x="0" y="10" font-size="10" fill="#666">{}</text>', _short(top)),
+            format_html('<text x="0" y="{}" font-size="10" fill="#666">0</text>', plot),
+            format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>', left, plot, width, plot),
+        ]
+        step = max(1, days // 10)
         for i, label in enumerate(self.labels):
             for j, s in enumerate(self.series):
                 value = s.values[i]
-                h = float(Decimal(value) * plot / top)
-                x = i * group + j * bar
-                color = s.color or PALETTE[j % len(PALETTE)]
+                h = float(Decimal(value) * (plot - 4) / top)
                 parts.append(
                     format_html(
                         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} · {}: {}</title></rect>',
-                        x,
+                        left + i * group + j * bar,
                         f"{plot - h:.1f}",
-                        bar - 1,
+                        max(bar - 1, 1),
                         f"{h:.1f}",
-                        color,
+                        s.color or PALETTE[j % len(PALETTE)],
                         label,
                         s.name,
                         value,
                     )
                 )
-            step = max(1, len(self.labels) // 8)
             if i % step == 0:
                 parts.append(
                     format_html(
-                        '<text x="{}" y="{}" font-size="9" fill="#666">{}</text>', i * group, self.height - 4, label[5:]
+                        '<text x="{}" y="{}" font-size="10" fill="#666">{}</text>',
+                        left + i * group,
+                        self.height - 6,
+                        label[5:],
                     )
                 )
         legend = format_html_join(
@@ -182,8 +198,8 @@ class BarChart:
         )
         head = format_html_join("", "<th>{}</th>", ((s.name,) for s in self.series))
         svg = mark_safe(  # noqa: S308 - every part above went through format_html
-            f'<svg class="loopin-chart" viewBox="0 0 {width} {self.height}" preserveAspectRatio="none" '
-            f'role="img" width="100%" height="{self.height}">' + "".join(parts) + "</svg>"
+            f'<svg class="loopin-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {self.height}" '
+            f'role="img" width="{width}" height="{self.height}">' + "".join(parts) + "</svg>"
         )
         return format_html(
             "<div>{}</div>{}<details><summary>Numbers</summary><table><thead><tr><th>Day</th>{}</tr></thead>"

@@ -6,7 +6,8 @@ Staff need `is_staff` to open the admin; a group decides what they can see and d
 - Finance: payouts and refunds (added by the payments domain), users and the audit log to look up;
 - Read-only: sees every page, changes nothing.
 
-A later domain adds its permissions with its own data migration:
+`groups_sync` applies GROUPS (only ever adding); migration staff/0001 runs it. A later domain adds its
+permissions with its own data migration:
 
     from loopin.staff.groups import grant, grant_view_all
 
@@ -21,15 +22,56 @@ from typing import Any
 
 OPERATIONS, SUPPORT, FINANCE, READ_ONLY = "Operations", "Support", "Finance", "Read-only"
 
+_SUPPORT = [
+    "accounts.view_user",
+    "accounts.change_user",
+    "accounts.promote_user",
+    "accounts.view_profilepicture",
+    "accounts.change_profilepicture",
+    "accounts.view_interest",
+    "accounts.view_phonelead",
+    "accounts.verify_lead",
+    "accounts.view_otpcode",
+    "accounts.view_authsession",
+    "accounts.change_authsession",
+    "audit.view_auditentry",
+]
+GROUPS: dict[str, list[str]] = {
+    OPERATIONS: [
+        *_SUPPORT,
+        "accounts.suspend_user",
+        "accounts.add_interest",
+        "accounts.change_interest",
+        "accounts.add_profilepicture",
+        "accounts.delete_profilepicture",
+        "otp_totp.view_totpdevice",
+    ],
+    SUPPORT: _SUPPORT,
+    FINANCE: ["accounts.view_user", "audit.view_auditentry"],
+    READ_ONLY: [],  # every view_* permission of READ_ONLY_APPS
+}
+READ_ONLY_APPS = ["accounts", "audit"]
+
+
+def groups_sync(apps: Any) -> None:
+    """Create the staff groups and give them their permissions (idempotent; never removes any)."""
+    for name, perms in GROUPS.items():
+        grant(apps, name, perms)
+    for app_label in READ_ONLY_APPS:
+        grant_view_all(apps, READ_ONLY, app_label)
+
 
 def ensure_permissions(apps: Any) -> None:
     """Permissions are normally created after `migrate` finishes; data migrations need them now."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True  # historical app configs have none
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
 
 
 def grant(apps: Any, group_name: str, perms: list[str]) -> None:

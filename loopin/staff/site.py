@@ -162,7 +162,7 @@ class LoopinAdminSite(admin.AdminSite):
                 **context,
                 "enrolled": False,
                 "form": form,
-                "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=5),
+                "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=5, light="#fff"),
                 "secret": b32encode(device.bin_key).decode(),
             },
         )

@@ -1,40 +1,12 @@
-"""The staff groups and what each may do (see loopin.staff.groups)."""
+"""The staff groups and what each may do (definitions in loopin.staff.groups)."""
 
 from django.db import migrations
 
-from loopin.staff.groups import FINANCE, OPERATIONS, READ_ONLY, SUPPORT, grant, grant_view_all
-
-SUPPORT_PERMS = [
-    "accounts.view_user",
-    "accounts.change_user",
-    "accounts.promote_user",
-    "accounts.view_profilepicture",
-    "accounts.change_profilepicture",
-    "accounts.view_interest",
-    "accounts.view_phonelead",
-    "accounts.verify_lead",
-    "accounts.view_otpcode",
-    "accounts.view_authsession",
-    "accounts.change_authsession",
-    "audit.view_auditentry",
-]
-OPERATIONS_PERMS = SUPPORT_PERMS + [
-    "accounts.suspend_user",
-    "accounts.add_interest",
-    "accounts.change_interest",
-    "accounts.add_profilepicture",
-    "accounts.delete_profilepicture",
-    "otp_totp.view_totpdevice",
-]
-FINANCE_PERMS = ["accounts.view_user", "audit.view_auditentry"]
+from loopin.staff.groups import FINANCE, OPERATIONS, READ_ONLY, SUPPORT, groups_sync
 
 
 def create_groups(apps, schema_editor):
-    grant(apps, OPERATIONS, OPERATIONS_PERMS)
-    grant(apps, SUPPORT, SUPPORT_PERMS)
-    grant(apps, FINANCE, FINANCE_PERMS)
-    for app_label in ("accounts", "audit"):
-        grant_view_all(apps, READ_ONLY, app_label)
+    groups_sync(apps)
 
 
 def remove_groups(apps, schema_editor):
