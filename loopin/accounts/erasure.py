@@ -9,7 +9,8 @@ the deletion blockers, then every erasure step (see `loopin.core.hooks`). Accoun
   rights and password are erased; the phone number becomes a unique tombstone, so the same number can
   sign up again as a new person; the row stays (inactive, `deleted_at` set) so orders, payouts and
   audit entries that point to it are kept with the person anonymised.
-Audit entries are append-only and are not touched: they refer to the anonymised row.
+Audit entries are append-only and are not touched: they refer to the anonymised row. Push devices,
+requests, tickets and orders belong to their domains, which register their own steps and sections.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Who is calling: bearer tokens become a `Caller`, resolved to a User inside the request's sync hop.
 
-`CurrentUser` / `OptionalUser` are gated: a suspended user gets 403 ACCOUNT_SUSPENDED and a user on the
-onboarding waitlist 403 WAITLISTED (with `promote_at`). `UngatedUser` skips only the waitlist; it is
-for the auth, profile and `/api/me` endpoints a waitlisted user must still reach.
+Every authenticated call refuses a suspended user (403 ACCOUNT_SUSPENDED). `CurrentUser` / `OptionalUser`
+are also gated by the onboarding waitlist (403 WAITLISTED, details `promote_at`); `UngatedUser` is not:
+it is for the auth, profile and `/api/me` endpoints a waitlisted user must still reach.
 """
 
 from __future__ import annotations
