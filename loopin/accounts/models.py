@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from loopin.core.models import Picture
+
 
 class Gender(models.TextChoices):
     MALE = "male", "Male"
@@ -115,35 +117,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 
 
-def profile_picture_path(instance: ProfilePicture, filename: str) -> str:
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"profile-pictures/{instance.user_id}/{uuid.uuid4().hex}.{ext}"
-
-
-class ProfilePicture(models.Model):
-    """A picture is either an external http(s) URL or an uploaded file in our storage."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class ProfilePicture(Picture):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pictures")
-    position = models.PositiveSmallIntegerField(default=0)
-    url = models.URLField(max_length=1000, blank=True)
-    image = models.ImageField(upload_to=profile_picture_path, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["position", "created_at"]
-
-    def __str__(self) -> str:
-        return self.public_url
-
-    @property
-    def public_url(self) -> str:
-        if self.image:
-            from loopin.config.settings import get_settings
-
-            url = self.image.url
-            return url if url.startswith("http") else get_settings().PUBLIC_BASE_URL.rstrip("/") + url
-        return self.url
+    class Meta(Picture.Meta):
+        pass
 
 
 class PhoneLead(models.Model):

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "loopin.core",
     "loopin.audit",
     "loopin.accounts",
+    "loopin.events",
+    "loopin.tickets",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

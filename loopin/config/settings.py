@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     TWILIO_FROM_NUMBER: str = ""
     TWILIO_MESSAGING_SERVICE_SID: str = ""
 
+    # --- events ---
+    HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
+    EVENT_MAX_DURATION_HOURS: int = 24 * 14
+
     ACCESS_TOKEN_MINUTES: int = 60
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14

@@ -59,4 +59,6 @@ def demo_load() -> dict[str, int]:
 
 
 def _domain_loaders() -> list:
-    return []
+    from loopin.events.demo import demo_events
+
+    return [demo_events]

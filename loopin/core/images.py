@@ -29,3 +29,15 @@ def image_extension(content: bytes, *, field: str) -> str:
     if width * height > MAX_PIXELS:
         raise ValidationFailed.one(field, "INVALID_IMAGE", "The picture has too many pixels.")
     return FORMATS[fmt]
+
+
+def image_public_url(url: str, stored_name: str) -> str:
+    """An external picture URL as it is; a stored file as an absolute URL to wherever storage serves it."""
+    if stored_name:
+        from django.core.files.storage import default_storage
+
+        from loopin.config.settings import get_settings
+
+        served = default_storage.url(stored_name)
+        return served if served.startswith("http") else get_settings().PUBLIC_BASE_URL.rstrip("/") + served
+    return url

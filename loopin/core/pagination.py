@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
@@ -20,3 +20,12 @@ def _page(
 
 
 PageParams = Annotated[Page, Depends(_page)]
+
+
+async def run_page(selector: Any, page: Page, message: str, /, **kwargs: Any) -> dict[str, Any]:
+    """Call a paginating selector (returning items and the total) on the request's thread; wrap it as a page."""
+    from loopin.core.envelope import ok_page
+    from loopin.core.sync import run_sync
+
+    items, total = await run_sync(selector, offset=page.offset, limit=page.limit, **kwargs)
+    return ok_page(items, total=total, offset=page.offset, limit=page.limit, message=message)

@@ -112,3 +112,19 @@ def signed_in_user(client: TestClient, phone: str, *, complete: bool = True, **p
         "headers": headers,
         "phone": phone,
     }
+
+
+def token_for(user: Any) -> dict[str, str]:
+    """Headers of a fresh session for a user made by a factory (skips the OTP round trip)."""
+    from loopin.accounts.services import session_start
+
+    return auth(session_start(user=user).access_token)
+
+
+@pytest.fixture
+def interests(transactional_db: None) -> list[Any]:
+    from loopin.accounts.models import Interest
+    from loopin.accounts.services import interests_ensure_defaults
+
+    interests_ensure_defaults()
+    return list(Interest.objects.order_by("position"))

@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('position', models.PositiveSmallIntegerField(default=0)),
                 ('url', models.URLField(blank=True, max_length=1000)),
-                ('image', models.ImageField(blank=True, upload_to=loopin.accounts.models.profile_picture_path)),
+                ('image', models.ImageField(blank=True, upload_to='pictures/')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pictures', to=settings.AUTH_USER_MODEL)),
             ],

@@ -1,0 +1,175 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from loopin.audit.services import audit_record
+from loopin.core.errors import LoopinError
+from loopin.events.models import Event, EventImage, HostLead, Invitation, InviteLink, JoinRequest, Venue
+from loopin.events.services import event_transition, share_path
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ("name", "city", "country_code", "venue_type", "capacity", "is_verified", "created_by")
+    list_filter = ("is_verified", "venue_type", "country_code", "city")
+    search_fields = ("name", "address", "city")
+    list_select_related = ("created_by",)
+    readonly_fields = ("id", "created_at", "created_by")
+    actions = ["verify"]
+
+    @admin.action(description="Mark verified")
+    def verify(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
+        for venue in queryset.filter(is_verified=False):
+            Venue.objects.filter(id=venue.id).update(is_verified=True)
+            audit_record(action="venue.verified", actor=request.user, obj=venue)
+        self.message_user(request, "Venues verified.", messages.SUCCESS)
+
+
+class EventImageInline(admin.TabularInline):
+    model = EventImage
+    extra = 0
+    fields = ("position", "url", "image")
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "host",
+        "status",
+        "start_at",
+        "city",
+        "join_mode",
+        "visibility",
+        "is_paid",
+        "ticket_price",
+        "going_count",
+        "seats_taken",
+        "capacity",
+        "deleted_at",
+    )
+    list_filter = ("status", "join_mode", "visibility", "is_paid", "city", ("deleted_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "canonical_id", "host__name", "host__phone_number", "city")
+    date_hierarchy = "start_at"
+    list_select_related = ("host", "venue")
+    autocomplete_fields = ("host", "venue")
+    filter_horizontal = ("interests",)
+    inlines = [EventImageInline]
+    readonly_fields = (
+        "id",
+        "canonical_id",
+        "slug",
+        "share_link",
+        "seats_taken",
+        "going_count",
+        "status",
+        "published_at",
+        "cancelled_at",
+        "completed_at",
+        "deleted_at",
+        "created_at",
+        "updated_at",
+    )
+    actions = ["cancel_events"]
+
+    @admin.display(description="Share path")
+    def share_link(self, obj: Event) -> str:
+        return share_path(obj) if obj.pk else "-"
+
+    @admin.action(description="Cancel (guests are told; free tickets voided)")
+    def cancel_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        done, failed = 0, []
+        for event in queryset:
+            try:
+                event_transition(
+                    actor=request.user, event_id=event.id, target="cancelled", reason="Cancelled by Loopin staff"
+                )
+                done += 1
+            except LoopinError as exc:
+                failed.append(f"{event.title}: {exc.message}")
+        self.message_user(request, f"Cancelled {done} events.", messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, message, messages.WARNING)
+
+
+@admin.register(HostLead)
+class HostLeadAdmin(admin.ModelAdmin):
+    list_display = ("first_name", "last_name", "phone_number", "state", "created_at", "user")
+    list_filter = ("state", "created_at")
+    search_fields = ("first_name", "last_name", "phone_number")
+    readonly_fields = ("id", "first_name", "last_name", "phone_number", "message", "user", "created_at", "updated_at")
+    fields = (
+        "id",
+        "first_name",
+        "last_name",
+        "phone_number",
+        "message",
+        "user",
+        "state",
+        "staff_note",
+        "created_at",
+        "updated_at",
+    )
+    actions = ["mark_contacted", "mark_converted"]
+
+    def _mark(self, request: HttpRequest, queryset: QuerySet[HostLead], state: str) -> None:
+        for lead in queryset.exclude(state=state):
+            HostLead.objects.filter(id=lead.id).update(state=state)
+            audit_record(action=f"host_lead.{state}", actor=request.user, obj=lead)
+        self.message_user(request, f"Marked {state}.", messages.SUCCESS)
+
+    @admin.action(description="Mark contacted")
+    def mark_contacted(self, request: HttpRequest, queryset: QuerySet[HostLead]) -> None:
+        self._mark(request, queryset, HostLead.State.CONTACTED)
+
+    @admin.action(description="Mark converted")
+    def mark_converted(self, request: HttpRequest, queryset: QuerySet[HostLead]) -> None:
+        self._mark(request, queryset, HostLead.State.CONVERTED)
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ("event", "user", "status", "seats_requested", "created_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("event__title", "user__name", "user__phone_number")
+    list_select_related = ("event", "user")
+    readonly_fields = (
+        "id",
+        "event",
+        "user",
+        "status",
+        "seats_requested",
+        "message",
+        "host_message",
+        "decided_at",
+        "decided_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("event", "invitee", "status", "expires_at", "created_at", "responded_at")
+    list_filter = ("status",)
+    search_fields = ("event__title", "invitee__name", "invitee__phone_number")
+    list_select_related = ("event", "invitee")
+    readonly_fields = ("id", "event", "invitee", "invited_by", "link", "status", "created_at", "responded_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(InviteLink)
+class InviteLinkAdmin(admin.ModelAdmin):
+    list_display = ("event", "uses", "max_uses", "expires_at", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("event__title",)
+    list_select_related = ("event",)
+    readonly_fields = ("id", "event", "token", "created_by", "uses", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,587 @@
+"""Events HTTP API: venues, events and their lifecycle, discovery, requests, invitations, attendance.
+
+Static paths are declared before `/{event_id}` so they are never read as an event id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Path, Query, UploadFile
+
+from loopin.core.auth import CurrentUser, OptionalUser
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.errors import ValidationFailed
+from loopin.core.images import MAX_IMAGE_BYTES
+from loopin.core.pagination import PageParams, run_page
+from loopin.core.sync import run_sync
+from loopin.events import selectors, services
+from loopin.events.schemas import (
+    AcceptLinkIn,
+    AttendanceIn,
+    BulkActionIn,
+    BulkResultOut,
+    EventCardOut,
+    EventCreateIn,
+    EventDetailOut,
+    EventUpdateIn,
+    HostDecisionIn,
+    HostLeadIn,
+    HostLeadOut,
+    InvitationOut,
+    InvitationsIn,
+    InviteLinkIn,
+    InviteLinkOut,
+    JoinRequestIn,
+    JoinRequestOut,
+    PostponeIn,
+    RepublishIn,
+    ResolveOut,
+    RespondIn,
+    TicketOut,
+    TransitionIn,
+    VenueIn,
+    VenueOut,
+)
+from loopin.events.services import EventInput, VenueInput
+
+events = APIRouter(prefix="/api/events", tags=["events"])
+venues = APIRouter(prefix="/api/venues", tags=["venues"])
+hosts = APIRouter(prefix="/api/hosts", tags=["hosts"])
+invitations = APIRouter(prefix="/api/invitations", tags=["invitations"])
+me = APIRouter(prefix="/api/me", tags=["me"])
+
+ANY_ERROR = (400, 401, 403, 404, 409, 422)
+
+
+def _event_input(body: EventCreateIn | EventUpdateIn) -> EventInput:
+    given = body.model_dump(exclude_unset=True)
+    return EventInput(
+        **{k: v for k, v in given.items() if k not in ("cover_images", "publish")},
+        cover_image_urls=given.get("cover_images"),
+        publish=bool(given.get("publish", False)),
+        given=set(given),
+    )
+
+
+def _detail(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
+    return selectors.event_detail(user=user, event_id=event_id)
+
+
+def _then_detail(service: Any, *, caller_as: str = "actor") -> Any:
+    """Run a service that returns an event, then read it back for the response (one crossing)."""
+
+    def run(*, user: Any, **kwargs: Any) -> dict[str, Any]:
+        event = service(**kwargs, **{caller_as: user})
+        return selectors.event_detail(user=user, event_id=event.id)
+
+    return run
+
+
+# ---------------------------------------------------------------- venues
+
+
+@venues.get("", response_model=ListEnvelope[VenueOut])
+async def venue_list(
+    page: PageParams,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    city: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    """Search venues by name/address and city."""
+    return await run_page(selectors.venues_search, page, "Venues", q=q, city=city)
+
+
+@venues.post("", response_model=Envelope[VenueOut], status_code=201, responses=error_responses(401, 403, 422))
+async def venue_create(body: VenueIn, caller: CurrentUser) -> dict[str, Any]:
+    """Add a venue (hosts); staff verify venues in the admin."""
+
+    def create(*, user: Any) -> dict[str, Any]:
+        return selectors.venue_out(services.venue_create(user=user, data=VenueInput(**body.model_dump())))
+
+    return ok(await run_sync(create, user=caller), "Venue created")
+
+
+@venues.get("/{venue_id}", response_model=Envelope[VenueOut], responses=error_responses(404, 422))
+async def venue_get(venue_id: uuid.UUID) -> dict[str, Any]:
+    """One venue."""
+    return ok(await run_sync(selectors.venue_get, venue_id=venue_id), "Venue")
+
+
+# ---------------------------------------------------------------- hosts
+
+
+@hosts.post(
+    "/become-a-host", response_model=Envelope[HostLeadOut], status_code=201, responses=error_responses(409, 422)
+)
+async def become_a_host(body: HostLeadIn, caller: OptionalUser) -> dict[str, Any]:
+    """Ask to become a host; staff follow up (one request per phone number)."""
+
+    def create(*, user: Any) -> dict[str, Any]:
+        lead = services.host_lead_create(
+            first_name=body.first_name,
+            last_name=body.last_name,
+            phone_number=body.phone_number,
+            message=body.message,
+            user=user,
+        )
+        return {"id": lead.id, "state": lead.state, "created_at": lead.created_at}
+
+    return ok(await run_sync(create, user=caller), "Thanks! We will be in touch.")
+
+
+# ---------------------------------------------------------------- discovery (static paths first)
+
+
+@events.get("", response_model=ListEnvelope[EventCardOut], responses=error_responses(422))
+async def event_feed(
+    page: PageParams,
+    caller: OptionalUser,
+    interest_ids: Annotated[list[int] | None, Query(description="Any of these interests")] = None,
+    city: Annotated[str | None, Query(max_length=100)] = None,
+    date_from: Annotated[datetime | None, Query()] = None,
+    date_to: Annotated[datetime | None, Query()] = None,
+    price: Annotated[Literal["free", "paid"] | None, Query()] = None,
+    host_id: uuid.UUID | None = None,
+    venue_id: uuid.UUID | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Text in title or description")] = None,
+    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    lng: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=500)] = None,
+    sort: Annotated[Literal["start", "distance"], Query()] = "start",
+    upcoming: bool = True,
+) -> dict[str, Any]:
+    """Discover published public events (upcoming by default), filtered and sorted."""
+    if (lat is None) != (lng is None):
+        raise ValidationFailed.one("lat", "COORDINATES_PAIR", "Give both lat and lng, or neither.")
+    if sort == "distance" and lat is None:
+        raise ValidationFailed.one("sort", "DISTANCE_NEEDS_POINT", "Sorting by distance needs lat and lng.")
+    from loopin.core.time import assume_display_zone
+
+    filters = selectors.FeedFilters(
+        interest_ids=interest_ids,
+        city=city,
+        date_from=date_from and assume_display_zone(date_from),
+        date_to=date_to and assume_display_zone(date_to),
+        price=price,
+        host_id=host_id,
+        venue_id=venue_id,
+        q=q,
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        sort=sort,
+        upcoming=upcoming,
+    )
+    return await run_page(selectors.event_feed, page, "Events", user=caller, filters=filters)
+
+
+@events.post("", response_model=Envelope[EventDetailOut], status_code=201, responses=error_responses(401, 403, 422))
+async def event_create(body: EventCreateIn, caller: CurrentUser) -> dict[str, Any]:
+    """Create an event (a draft, or published at once with `publish: true`)."""
+    data = _event_input(body)
+    return ok(
+        await run_sync(_then_detail(services.event_create, caller_as="host"), user=caller, data=data), "Event created"
+    )
+
+
+@events.get("/canonical/{canonical_id}", response_model=Envelope[EventDetailOut], responses=error_responses(404))
+async def event_by_canonical_id(
+    canonical_id: Annotated[str, Path(max_length=12)], caller: OptionalUser
+) -> dict[str, Any]:
+    """Resolve an event by its short canonical id (the end of its share path)."""
+    return ok(await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id), "Event")
+
+
+@events.get("/resolve", response_model=Envelope[ResolveOut], responses=error_responses(404, 422))
+async def event_resolve(
+    path: Annotated[str, Query(max_length=500, examples=["/in/mumbai/events/jam--ab12cd34"])], caller: OptionalUser
+) -> dict[str, Any]:
+    """Resolve a share path, old or new; `redirect` tells the client to move to the current one."""
+    from loopin.core.errors import NotFound
+
+    canonical_id = services.share_path_parse(path)
+    if canonical_id is None:
+        raise NotFound("That is not an event link.", code="EVENT_NOT_FOUND")
+    detail = await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id)
+    current = detail["share_path"]
+    return ok({"event": detail, "share_path": current, "redirect": path.rstrip("/") != current}, "Event")
+
+
+# ---------------------------------------------------------------- one event
+
+
+@events.get("/{event_id}", response_model=Envelope[EventDetailOut], responses=error_responses(404, 422))
+async def event_get(event_id: uuid.UUID, caller: OptionalUser) -> dict[str, Any]:
+    """One event, for whoever may see it (drafts: the host; private: the host and guests)."""
+    return ok(await run_sync(_detail, user=caller, event_id=event_id), "Event")
+
+
+@events.patch("/{event_id}", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
+async def event_update(event_id: uuid.UUID, body: EventUpdateIn, caller: CurrentUser) -> dict[str, Any]:
+    """Edit an event (host or staff); time and place changes of a published event are recorded."""
+    data = _event_input(body)
+    result = await run_sync(_then_detail(services.event_update), user=caller, event_id=event_id, data=data)
+    return ok(result, "Event updated")
+
+
+@events.delete("/{event_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR))
+async def event_delete(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Delete an event (soft delete; an event with guests must be cancelled first)."""
+    await run_sync(lambda *, user: services.event_delete(actor=user, event_id=event_id), user=caller)
+    return ok(None, "Event deleted")
+
+
+async def _move(event_id: uuid.UUID, caller: Any, target: str, body: Any, message: str) -> dict[str, Any]:
+    kwargs = {"target": target, "reason": body.reason}
+    if hasattr(body, "new_start_at"):
+        kwargs.update(new_start_at=body.new_start_at, new_end_at=body.new_end_at)
+    result = await run_sync(_then_detail(services.event_transition), user=caller, event_id=event_id, **kwargs)
+    return ok(result, message)
+
+
+@events.post("/{event_id}/publish", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
+async def event_publish(event_id: uuid.UUID, body: RepublishIn, caller: CurrentUser) -> dict[str, Any]:
+    """Publish a draft, or a postponed event again (with its new time)."""
+    return await _move(event_id, caller, "published", body, "Event published")
+
+
+@events.post("/{event_id}/postpone", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
+async def event_postpone(event_id: uuid.UUID, body: PostponeIn, caller: CurrentUser) -> dict[str, Any]:
+    """Postpone a published event (optionally to a new time); guests keep their tickets."""
+    return await _move(event_id, caller, "postponed", body, "Event postponed")
+
+
+@events.post("/{event_id}/cancel", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
+async def event_cancel(event_id: uuid.UUID, body: TransitionIn, caller: CurrentUser) -> dict[str, Any]:
+    """Cancel an event: free tickets are voided, pending requests and invitations closed."""
+    return await _move(event_id, caller, "cancelled", body, "Event cancelled")
+
+
+@events.post("/{event_id}/complete", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
+async def event_complete(event_id: uuid.UUID, body: TransitionIn, caller: CurrentUser) -> dict[str, Any]:
+    """Mark a started event as completed."""
+    return await _move(event_id, caller, "completed", body, "Event completed")
+
+
+@events.post(
+    "/{event_id}/images",
+    response_model=Envelope[EventDetailOut],
+    status_code=201,
+    responses=error_responses(*ANY_ERROR, 413),
+)
+async def event_add_images(
+    event_id: uuid.UUID,
+    caller: CurrentUser,
+    images: Annotated[list[UploadFile], File(description="JPEG/PNG/WebP, <= 5 MB")],
+) -> dict[str, Any]:
+    """Upload cover images (at most 3 per event)."""
+    uploads = [(f.filename or "cover", await f.read(MAX_IMAGE_BYTES + 1)) for f in images]
+    result = await run_sync(
+        _then_detail(services.event_add_cover_images), user=caller, event_id=event_id, uploads=uploads
+    )
+    return ok(result, "Images added")
+
+
+@events.delete("/{event_id}/images/{image_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR))
+async def event_remove_image(event_id: uuid.UUID, image_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Remove a cover image."""
+    await run_sync(
+        lambda *, user: services.event_remove_cover_image(actor=user, event_id=event_id, image_id=image_id), user=caller
+    )
+    return ok(None, "Image removed")
+
+
+# ---------------------------------------------------------------- join requests
+
+
+@events.post(
+    "/{event_id}/requests",
+    response_model=Envelope[JoinRequestOut],
+    status_code=201,
+    responses=error_responses(*ANY_ERROR),
+)
+async def request_create(event_id: uuid.UUID, body: JoinRequestIn, caller: CurrentUser) -> dict[str, Any]:
+    """Ask to join an approval event."""
+
+    def create(*, user: Any) -> dict[str, Any]:
+        req = services.join_request_create(
+            user=user, event_id=event_id, message=body.message, seats=body.seats_requested
+        )
+        return selectors.request_out(req)
+
+    return ok(await run_sync(create, user=caller), "Request sent")
+
+
+@events.get(
+    "/{event_id}/requests", response_model=ListEnvelope[JoinRequestOut], responses=error_responses(401, 403, 404, 422)
+)
+async def request_list(
+    event_id: uuid.UUID,
+    page: PageParams,
+    caller: CurrentUser,
+    status: Literal["pending", "accepted", "declined", "cancelled"] | None = None,
+) -> dict[str, Any]:
+    """The host's list of join requests, with each requester's public profile."""
+    return await run_page(selectors.event_requests, page, "Requests", user=caller, event_id=event_id, status=status)
+
+
+@events.post(
+    "/{event_id}/requests/bulk-action",
+    response_model=Envelope[list[BulkResultOut]],
+    responses=error_responses(*ANY_ERROR),
+)
+async def request_bulk(event_id: uuid.UUID, body: BulkActionIn, caller: CurrentUser) -> dict[str, Any]:
+    """Accept or decline up to 100 requests, with a result for each."""
+    results = await run_sync(
+        services.join_request_bulk,
+        host=caller,
+        event_id=event_id,
+        request_ids=body.request_ids,
+        action=body.action,
+        note=body.host_message,
+    )
+    done = sum(1 for r in results if r.ok)
+    return ok([asdict(r) for r in results], f"{done} of {len(results)} requests {body.action}ed")
+
+
+def _decide(service: Any) -> Any:
+    def run(*, user: Any, event_id: uuid.UUID, request_id: uuid.UUID, note: str) -> dict[str, Any]:
+        return selectors.request_out(service(host=user, event_id=event_id, request_id=request_id, note=note))
+
+    return run
+
+
+@events.put(
+    "/{event_id}/requests/{request_id}/accept",
+    response_model=Envelope[JoinRequestOut],
+    responses=error_responses(*ANY_ERROR),
+)
+async def request_accept(
+    event_id: uuid.UUID, request_id: uuid.UUID, body: HostDecisionIn, caller: CurrentUser
+) -> dict[str, Any]:
+    """Accept a request: a free event gives the guest a ticket; a paid one lets them buy."""
+    result = await run_sync(
+        _decide(services.join_request_accept),
+        user=caller,
+        event_id=event_id,
+        request_id=request_id,
+        note=body.host_message,
+    )
+    return ok(result, "Request accepted")
+
+
+@events.put(
+    "/{event_id}/requests/{request_id}/decline",
+    response_model=Envelope[JoinRequestOut],
+    responses=error_responses(*ANY_ERROR),
+)
+async def request_decline(
+    event_id: uuid.UUID, request_id: uuid.UUID, body: HostDecisionIn, caller: CurrentUser
+) -> dict[str, Any]:
+    """Decline a request, with an optional note."""
+    result = await run_sync(
+        _decide(services.join_request_decline),
+        user=caller,
+        event_id=event_id,
+        request_id=request_id,
+        note=body.host_message,
+    )
+    return ok(result, "Request declined")
+
+
+@events.get("/{event_id}/my-request", response_model=Envelope[JoinRequestOut], responses=error_responses(401, 404, 422))
+async def my_request(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """The caller's latest request for this event."""
+    return ok(await run_sync(selectors.my_request, user=caller, event_id=event_id), "Your request")
+
+
+@events.delete("/{event_id}/my-request", response_model=Envelope[JoinRequestOut], responses=error_responses(*ANY_ERROR))
+async def my_request_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Withdraw the caller's request (an accepted one on a free event gives its seats back)."""
+
+    def cancel(*, user: Any) -> dict[str, Any]:
+        return selectors.request_out(services.join_request_cancel(user=user, event_id=event_id))
+
+    return ok(await run_sync(cancel, user=caller), "Request cancelled")
+
+
+# ---------------------------------------------------------------- invitations
+
+
+@events.post(
+    "/{event_id}/invitations",
+    response_model=Envelope[list[InvitationOut]],
+    status_code=201,
+    responses=error_responses(*ANY_ERROR),
+)
+async def invitations_create(event_id: uuid.UUID, body: InvitationsIn, caller: CurrentUser) -> dict[str, Any]:
+    """Invite people directly (1-50); those already invited or going are skipped."""
+
+    def create(*, user: Any) -> list[dict[str, Any]]:
+        created = services.invitations_create(
+            host=user, event_id=event_id, user_ids=body.user_ids, message=body.message, expires_at=body.expires_at
+        )
+        return [selectors.invitation_out(i) for i in created]
+
+    result = await run_sync(create, user=caller)
+    return ok(result, f"{len(result)} invitations sent")
+
+
+@events.get(
+    "/{event_id}/invitations", response_model=ListEnvelope[InvitationOut], responses=error_responses(401, 403, 404, 422)
+)
+async def invitations_list(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
+    """The host's list of invitations."""
+    return await run_page(selectors.event_invitations, page, "Invitations", user=caller, event_id=event_id)
+
+
+@events.post(
+    "/{event_id}/invite-links",
+    response_model=Envelope[InviteLinkOut],
+    status_code=201,
+    responses=error_responses(*ANY_ERROR),
+)
+async def invite_link_create(event_id: uuid.UUID, body: InviteLinkIn, caller: CurrentUser) -> dict[str, Any]:
+    """Make a share link that invites whoever opens it (optional expiry and use limit)."""
+
+    def create(*, user: Any) -> dict[str, Any]:
+        return selectors.invite_link_out(
+            services.invite_link_create(
+                host=user, event_id=event_id, expires_at=body.expires_at, max_uses=body.max_uses
+            )
+        )
+
+    return ok(await run_sync(create, user=caller), "Invite link created")
+
+
+@events.get(
+    "/{event_id}/invite-links",
+    response_model=Envelope[list[InviteLinkOut]],
+    responses=error_responses(401, 403, 404, 422),
+)
+async def invite_link_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """The event's share links."""
+    return ok(await run_sync(selectors.event_invite_links, user=caller, event_id=event_id), "Invite links")
+
+
+@events.delete(
+    "/{event_id}/invite-links/{link_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR)
+)
+async def invite_link_revoke(event_id: uuid.UUID, link_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Switch a share link off."""
+    await run_sync(services.invite_link_revoke, host=caller, event_id=event_id, link_id=link_id)
+    return ok(None, "Invite link revoked")
+
+
+@invitations.put(
+    "/{invitation_id}/respond", response_model=Envelope[InvitationOut], responses=error_responses(*ANY_ERROR)
+)
+async def invitation_respond(invitation_id: uuid.UUID, body: RespondIn, caller: CurrentUser) -> dict[str, Any]:
+    """Answer an invitation: going or not going."""
+
+    def respond(*, user: Any) -> dict[str, Any]:
+        return selectors.invitation_out(
+            services.invitation_respond(
+                user=user, invitation_id=invitation_id, response=body.response, seats=body.seats
+            )
+        )
+
+    return ok(await run_sync(respond, user=caller), "Response saved")
+
+
+@invitations.post("/accept-link", response_model=Envelope[InvitationOut], responses=error_responses(*ANY_ERROR))
+async def invitation_accept_link(body: AcceptLinkIn, caller: CurrentUser) -> dict[str, Any]:
+    """Redeem a share link: you are invited and going."""
+
+    def redeem(*, user: Any) -> dict[str, Any]:
+        return selectors.invitation_out(services.invite_link_redeem(user=user, token=body.token, seats=body.seats))
+
+    return ok(await run_sync(redeem, user=caller), "You are in")
+
+
+# ---------------------------------------------------------------- attendance
+
+
+@events.post(
+    "/{event_id}/confirm-attendance",
+    response_model=Envelope[TicketOut],
+    status_code=201,
+    responses=error_responses(*ANY_ERROR),
+)
+async def attendance_confirm(event_id: uuid.UUID, body: AttendanceIn, caller: CurrentUser) -> dict[str, Any]:
+    """Take seats at a free event and get a ticket."""
+
+    def confirm(*, user: Any) -> dict[str, Any]:
+        return selectors.ticket_out(services.attendance_confirm(user=user, event_id=event_id, seats=body.seats))
+
+    return ok(await run_sync(confirm, user=caller), "You are going")
+
+
+@events.delete("/{event_id}/attendance", response_model=Envelope[TicketOut], responses=error_responses(*ANY_ERROR))
+async def attendance_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Give up a free ticket; the seats are freed at once."""
+
+    def cancel(*, user: Any) -> dict[str, Any]:
+        return selectors.ticket_out(services.attendance_cancel(user=user, event_id=event_id))
+
+    return ok(await run_sync(cancel, user=caller), "Attendance cancelled")
+
+
+@events.get("/{event_id}/my-ticket", response_model=Envelope[TicketOut], responses=error_responses(401, 404, 422))
+async def my_ticket(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """The caller's ticket for this event."""
+    return ok(await run_sync(selectors.my_ticket, user=caller, event_id=event_id), "Your ticket")
+
+
+@events.get(
+    "/{event_id}/attendees", response_model=ListEnvelope[TicketOut], responses=error_responses(401, 403, 404, 422)
+)
+async def attendees(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
+    """The host's guest list."""
+    return await run_page(selectors.event_attendees, page, "Attendees", user=caller, event_id=event_id)
+
+
+# ---------------------------------------------------------------- the caller's own
+
+
+@me.get("/events", response_model=ListEnvelope[EventCardOut], responses=error_responses(401, 422))
+async def my_events(
+    page: PageParams,
+    caller: CurrentUser,
+    status: Literal["draft", "published", "postponed", "completed", "cancelled"] | None = None,
+) -> dict[str, Any]:
+    """Events the caller hosts."""
+    return await run_page(selectors.my_hosted_events, page, "Your events", user=caller, status=status)
+
+
+@me.get("/requests", response_model=ListEnvelope[JoinRequestOut], responses=error_responses(401, 422))
+async def my_requests(
+    page: PageParams, caller: CurrentUser, status: Literal["pending", "accepted", "declined", "cancelled"] | None = None
+) -> dict[str, Any]:
+    """The caller's join requests."""
+    return await run_page(selectors.my_requests, page, "Your requests", user=caller, status=status)
+
+
+@me.get("/invitations", response_model=ListEnvelope[InvitationOut], responses=error_responses(401, 422))
+async def my_invitations(
+    page: PageParams, caller: CurrentUser, status: Literal["pending", "going", "not_going", "revoked"] | None = None
+) -> dict[str, Any]:
+    """Invitations the caller received."""
+    return await run_page(selectors.my_invitations, page, "Your invitations", user=caller, status=status)
+
+
+@me.get("/tickets", response_model=ListEnvelope[TicketOut], responses=error_responses(401, 422))
+async def my_tickets(
+    page: PageParams,
+    caller: CurrentUser,
+    status: Literal["valid", "cancelled", "refunded"] | None = None,
+    upcoming: bool | None = None,
+) -> dict[str, Any]:
+    """The caller's tickets."""
+    return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
+
+
+routers = [venues, hosts, events, invitations, me]

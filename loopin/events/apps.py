@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "loopin.events"
+    label = "events"
+    verbose_name = "Events"
+
+    def ready(self) -> None:
+        from loopin.core import hooks
+        from loopin.events import lifecycle
+
+        hooks.register_deletion_blocker("events.hosting", lifecycle.hosts_upcoming_events_with_guests)
+        hooks.register_erasure_step("events.participation", lifecycle.erase_event_participation)
+        hooks.register_export_section("events", lifecycle.export_event_data)

@@ -1,0 +1,95 @@
+"""Demo venues and events for `make run`, so a new user sees a real feed. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+VENUES = [
+    ("The Courtyard", "14 Lower Parel", "Mumbai", "19.0000", "72.8300", "outdoor", 300),
+    ("Blue Tokai Roastery", "Indiranagar 12th Main", "Bengaluru", "12.9719", "77.6412", "indoor", 60),
+    ("Cubbon Park Bandstand", "Kasturba Road", "Bengaluru", "12.9763", "77.5929", "outdoor", 500),
+    ("Hauz Khas Social", "Hauz Khas Village", "Delhi", "28.5535", "77.1940", "indoor", 150),
+    ("Koregaon Park Commons", "North Main Road", "Pune", "18.5362", "73.8940", "hybrid", 120),
+]
+
+EVENTS = [
+    # title, venue index, host index, interest slugs, days ahead, hours, capacity, price, join mode, plus one
+    ("Sunday sunrise run", 2, 0, ["sports-and-fitness", "health-and-wellness"], 3, 2, 40, None, "open", False),
+    ("Indie music night", 0, 1, ["music-and-concerts", "entertainment"], 6, 4, 200, "499.00", "open", True),
+    ("Founders coffee meetup", 1, 2, ["business-and-networking", "technology"], 2, 2, 25, None, "approval", False),
+    ("Street food walk", 3, 3, ["food-and-dining", "travel-and-adventure"], 9, 3, 20, "799.00", "approval", True),
+    ("Pottery for beginners", 4, 1, ["art-and-culture", "education-and-learning"], 12, 3, 12, "1200.00", "open", False),
+    ("Python & chai", 1, 0, ["technology", "education-and-learning"], 5, 3, 0, None, "open", True),
+    ("Stand-up comedy open mic", 0, 2, ["entertainment"], 8, 2, 120, "299.00", "open", True),
+    (
+        "Weekend trek planning",
+        4,
+        3,
+        ["travel-and-adventure", "sports-and-fitness"],
+        4,
+        2,
+        30,
+        None,
+        "invite_only",
+        False,
+    ),
+]
+
+
+def demo_events(hosts: list) -> dict[str, int]:
+    from loopin.accounts.models import Interest
+    from loopin.core.ids import short_code
+    from loopin.events.models import Event, EventImage, EventStatus, Venue
+
+    if Event.objects.filter(host__in=hosts).exists():
+        return {"venues": Venue.objects.count(), "events": Event.objects.filter(host__in=hosts).count()}
+    venues = []
+    for name, address, city, lat, lng, kind, capacity in VENUES:
+        venue, _ = Venue.objects.get_or_create(
+            name=name,
+            city=city,
+            defaults={
+                "address": address,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lng),
+                "venue_type": kind,
+                "capacity": capacity,
+                "is_verified": True,
+                "created_by": hosts[0],
+            },
+        )
+        venues.append(venue)
+    interests = {i.slug: i for i in Interest.objects.all()}
+    start_of_day = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for title, v, h, slugs, days, hours, capacity, price, mode, plus_one in EVENTS:
+        venue = venues[v]
+        start = start_of_day + timedelta(days=days, hours=(13 - start_of_day.hour) % 24)  # 18:30 IST
+        event = Event.objects.create(
+            host=hosts[h],
+            title=title,
+            slug=slugify(title),
+            canonical_id=short_code(8).lower(),
+            description=f"{title} at {venue.name}. Come as you are.",
+            venue=venue,
+            city=venue.city,
+            country_code="IN",
+            latitude=float(venue.latitude),
+            longitude=float(venue.longitude),
+            start_at=start,
+            end_at=start + timedelta(hours=hours),
+            capacity=capacity,
+            is_paid=price is not None,
+            ticket_price=Decimal(price or "0.00"),
+            allow_plus_one=plus_one,
+            allowed_genders=["all"],
+            join_mode=mode,
+            status=EventStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        event.interests.set([interests[s] for s in slugs if s in interests])
+        EventImage.objects.create(event=event, position=0, url=f"https://picsum.photos/seed/{event.slug}/800/450")
+    return {"venues": len(venues), "events": len(EVENTS)}

@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from loopin.core.models import Picture
+
+
+class VenueType(models.TextChoices):
+    INDOOR = "indoor", "Indoor"
+    OUTDOOR = "outdoor", "Outdoor"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class Venue(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=500, blank=True)
+    city = models.CharField(max_length=100, db_index=True)
+    country_code = models.CharField(max_length=2, default="IN")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    venue_type = models.CharField(max_length=16, choices=VenueType.choices, default=VenueType.INDOOR)
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Informational only.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="venues"
+    )
+    is_verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    POSTPONED = "postponed", "Postponed"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class JoinMode(models.TextChoices):
+    OPEN = "open", "Open: anyone may take a seat"
+    APPROVAL = "approval", "Approval: the host approves requests"
+    INVITE_ONLY = "invite_only", "Invite only"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+class AllowedGender(models.TextChoices):
+    ALL = "all", "All"
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    NON_BINARY = "non_binary", "Non-binary"
+
+
+class EventQuerySet(models.QuerySet):
+    def alive(self) -> EventQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class Event(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    canonical_id = models.CharField(max_length=12, unique=True, editable=False)
+    slug = models.SlugField(max_length=220)
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_events")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=10000)
+
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    location_text = models.CharField(max_length=500, blank=True)
+    # Where the event is, copied from the venue when there is one, for filtering without joins.
+    city = models.CharField(max_length=100, blank=True, db_index=True)
+    country_code = models.CharField(max_length=2, default="IN")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    start_at = models.DateTimeField(db_index=True)
+    end_at = models.DateTimeField()
+
+    capacity = models.PositiveIntegerField(default=0, help_text="0 means unlimited.")
+    seats_taken = models.PositiveIntegerField(default=0, help_text="Seats of valid tickets and live holds.")
+    going_count = models.PositiveIntegerField(default=0, help_text="People with a valid ticket.")
+
+    is_paid = models.BooleanField(default=False)
+    ticket_price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    currency = models.CharField(max_length=3, default="INR")
+
+    allow_plus_one = models.BooleanField(default=False)
+    allowed_genders = models.JSONField(default=list, help_text='["all"] or some of male, female, non_binary')
+    interests = models.ManyToManyField("accounts.Interest", related_name="events")
+    join_mode = models.CharField(max_length=16, choices=JoinMode.choices, default=JoinMode.OPEN)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
+    status = models.CharField(max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT, db_index=True)
+    status_reason = models.CharField(max_length=500, blank=True)
+
+    published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_at"]
+        indexes = [
+            models.Index(fields=["status", "visibility", "start_at"], name="event_feed_idx"),
+            models.Index(fields=["latitude", "longitude"], name="event_geo_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(capacity=0) | Q(seats_taken__lte=models.F("capacity")), name="event_never_oversold"
+            ),
+            models.CheckConstraint(condition=Q(ticket_price__gte=0), name="event_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def max_seats_per_guest(self) -> int:
+        return 2 if self.allow_plus_one else 1
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity == 0 else max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def has_started(self) -> bool:
+        return self.start_at <= timezone.now()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class EventImage(Picture):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="images")
+
+    class Meta(Picture.Meta):
+        pass
+
+
+class EventSlug(models.Model):
+    """Every slug an event has had, so share paths made before a title change still resolve."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slug_history")
+    slug = models.SlugField(max_length=220)
+    city_slug = models.SlugField(max_length=120)
+    country = models.CharField(max_length=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "country", "city_slug", "slug"], name="event_slug_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class HostLead(models.Model):
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        CONVERTED = "converted", "Converted"
+        REJECTED = "rejected", "Rejected"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    phone_number = models.CharField(max_length=32, unique=True)
+    message = models.TextField(blank=True, max_length=2000)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.NEW, db_index=True)
+    staff_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_REQUEST = [RequestStatus.PENDING, RequestStatus.ACCEPTED]
+
+
+class JoinRequest(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(blank=True, max_length=2000)
+    seats_requested = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING, db_index=True
+    )
+    host_message = models.TextField(blank=True, max_length=2000)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(status__in=ACTIVE_REQUEST), name="one_active_request_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"request {str(self.id)[:8]} ({self.status})"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    GOING = "going", "Going"
+    NOT_GOING = "not_going", "Not going"
+    REVOKED = "revoked", "Revoked"
+
+
+class Invitation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey("InviteLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations")
+    message = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING, db_index=True
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "invitee"],
+                condition=Q(status__in=[InvitationStatus.PENDING, InvitationStatus.GOING]),
+                name="one_open_invitation_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation {str(self.id)[:8]} ({self.status})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class InviteLink(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invite_links")
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"link {self.token[:6]}…"

@@ -1,0 +1,418 @@
+"""Request and response shapes of the events API."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from loopin.accounts.schemas import InterestOut
+from loopin.core.time import assume_display_zone, to_display
+
+DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
+InTime = Annotated[
+    datetime,
+    AfterValidator(assume_display_zone),
+    Field(examples=["2026-12-20T19:00:00+05:30"], description="ISO 8601; without an offset it is read in Asia/Kolkata"),
+]
+
+EventStatusName = Literal["draft", "published", "postponed", "completed", "cancelled"]
+JoinModeName = Literal["open", "approval", "invite_only"]
+VisibilityName = Literal["public", "private"]
+GenderName = Literal["all", "male", "female", "non_binary"]
+VenueTypeName = Literal["indoor", "outdoor", "virtual", "hybrid"]
+
+
+def _title(value: str) -> str:
+    value = " ".join(value.split())
+    if not 3 <= len(value) <= 200:
+        raise PydanticCustomError("invalid_title", "The title is 3 to 200 characters.")
+    return value
+
+
+def _url(value: str) -> str:
+    if len(value) > 1000 or not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, flags=re.IGNORECASE):
+        raise PydanticCustomError("invalid_url", "Must be an http(s) URL.")
+    return value
+
+
+def _genders(value: list[str]) -> list[str]:
+    if not value:
+        raise PydanticCustomError("invalid_genders", "Choose 'all' or at least one gender.")
+    if "all" in value and len(value) > 1:
+        raise PydanticCustomError("invalid_genders", "'all' cannot be combined with other genders.")
+    return list(dict.fromkeys(value))
+
+
+def _interest_ids(value: list[int]) -> list[int]:
+    if not 1 <= len(value) <= 5:
+        raise PydanticCustomError("interest_count", "Choose between 1 and 5 interests.")
+    if len(set(value)) != len(value):
+        raise PydanticCustomError("duplicate_interest", "Each interest may be chosen once.")
+    return value
+
+
+def _covers(value: list[str]) -> list[str]:
+    if len(value) > 3:
+        raise PydanticCustomError("too_many_images", "An event has at most 3 cover images.")
+    return value
+
+
+Title = Annotated[str, Field(max_length=400, examples=["Sunday sunrise run"]), AfterValidator(_title)]
+Url = Annotated[str, AfterValidator(_url)]
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("10000000"), max_digits=10, decimal_places=2, examples=["499.00"])]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["INR"])]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", examples=["IN"])]
+InterestIds = Annotated[list[int], AfterValidator(_interest_ids), Field(examples=[[1, 5]])]
+Genders = Annotated[list[GenderName], AfterValidator(_genders), Field(examples=[["all"]])]
+Covers = Annotated[list[Url], AfterValidator(_covers)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lng = Annotated[float, Field(ge=-180, le=180)]
+
+
+class _EventFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> _EventFields:
+        if (getattr(self, "latitude", None) is None) != (getattr(self, "longitude", None) is None):
+            raise PydanticCustomError("coordinates_pair", "Give both latitude and longitude, or neither.")
+        if getattr(self, "end_at", None) is not None and getattr(self, "duration_hours", None) is not None:
+            raise PydanticCustomError("end_or_duration", "Give end_at or duration_hours, not both.")
+        return self
+
+
+class EventCreateIn(_EventFields):
+    title: Title
+    description: str = Field(default="", max_length=10000)
+    venue_id: uuid.UUID | None = None
+    location_text: str | None = Field(default=None, max_length=500, examples=["Cubbon Park main gate"])
+    city: str | None = Field(default=None, max_length=100, examples=["Bengaluru"])
+    country_code: CountryCode | None = None
+    latitude: Lat | None = None
+    longitude: Lng | None = None
+    start_at: InTime
+    end_at: InTime | None = None
+    duration_hours: float | None = Field(default=None, gt=0, le=336)
+    capacity: int = Field(default=0, ge=0, le=100000, description="0 means unlimited")
+    is_paid: bool = False
+    ticket_price: Money = Decimal("0.00")
+    currency: Currency = "INR"
+    allow_plus_one: bool = False
+    allowed_genders: Genders = Field(default_factory=lambda: ["all"])
+    interest_ids: InterestIds
+    cover_images: Covers = Field(default_factory=list)
+    join_mode: JoinModeName = "open"
+    visibility: VisibilityName = "public"
+    publish: bool = Field(default=False, description="Publish at once instead of saving a draft")
+
+    @model_validator(mode="after")
+    def _needs_an_end(self) -> EventCreateIn:
+        if self.end_at is None and self.duration_hours is None:
+            raise PydanticCustomError("end_required", "Give end_at or duration_hours.")
+        return self
+
+
+def _not_null(value: object) -> object:
+    if value is None:
+        raise PydanticCustomError("null_not_allowed", "This field cannot be cleared.")
+    return value
+
+
+class EventUpdateIn(_EventFields):
+    """Any subset of the event's fields; the same rules as creation."""
+
+    title: Title | None = None
+    description: str | None = Field(default=None, max_length=10000)
+    venue_id: uuid.UUID | None = None
+    location_text: str | None = Field(default=None, max_length=500)
+    city: str | None = Field(default=None, max_length=100)
+    country_code: CountryCode | None = None
+    latitude: Lat | None = None
+    longitude: Lng | None = None
+    start_at: InTime | None = None
+    end_at: InTime | None = None
+    duration_hours: float | None = Field(default=None, gt=0, le=336)
+    capacity: int | None = Field(default=None, ge=0, le=100000)
+    is_paid: bool | None = None
+    ticket_price: Money | None = None
+    currency: Currency | None = None
+    allow_plus_one: bool | None = None
+    allowed_genders: Genders | None = None
+    interest_ids: InterestIds | None = None
+    cover_images: Covers | None = None
+    join_mode: JoinModeName | None = None
+    visibility: VisibilityName | None = None
+
+    @field_validator(
+        "title",
+        "start_at",
+        "capacity",
+        "is_paid",
+        "interest_ids",
+        "join_mode",
+        "visibility",
+        "allowed_genders",
+        "allow_plus_one",
+        "ticket_price",
+        "currency",
+        mode="before",
+    )
+    @classmethod
+    def _required_if_given(cls, value: object) -> object:
+        return _not_null(value)
+
+
+class TransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(default="", max_length=500)
+
+
+class PostponeIn(TransitionIn):
+    new_start_at: InTime | None = Field(default=None, description="The new time, if known")
+    new_end_at: InTime | None = None
+
+
+class RepublishIn(TransitionIn):
+    new_start_at: InTime | None = Field(default=None, description="Required when the old time has passed")
+    new_end_at: InTime | None = None
+
+
+class VenueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=2, max_length=200, examples=["The Courtyard"])
+    address: str = Field(default="", max_length=500)
+    city: str = Field(min_length=2, max_length=100, examples=["Mumbai"])
+    country_code: CountryCode = "IN"
+    latitude: Decimal | None = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    venue_type: VenueTypeName = "indoor"
+    capacity: int | None = Field(default=None, ge=1, le=1000000)
+
+    @model_validator(mode="after")
+    def _pair(self) -> VenueIn:
+        if (self.latitude is None) != (self.longitude is None):
+            raise PydanticCustomError("coordinates_pair", "Give both latitude and longitude, or neither.")
+        return self
+
+
+class HostLeadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    phone_number: str = Field(max_length=40, examples=["+916205829376"])
+    message: str = Field(default="", max_length=2000)
+
+    @field_validator("phone_number")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        from loopin.accounts.schemas import _phone
+
+        return _phone(value)
+
+
+class JoinRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    message: str = Field(default="", max_length=2000)
+    seats_requested: int = Field(default=1, ge=1, le=2)
+
+
+class HostDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    host_message: str = Field(default="", max_length=2000)
+
+
+class BulkActionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    request_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
+    action: Literal["accept", "decline"]
+    host_message: str = Field(default="", max_length=2000)
+
+
+class InvitationsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
+    message: str = Field(default="", max_length=2000)
+    expires_at: InTime | None = None
+
+
+class InviteLinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    expires_at: InTime | None = None
+    max_uses: int | None = Field(default=None, ge=1, le=100000)
+
+
+class RespondIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    response: Literal["going", "not_going"]
+    seats: int = Field(default=1, ge=1, le=2)
+
+
+class AcceptLinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(min_length=8, max_length=64)
+    seats: int = Field(default=1, ge=1, le=2)
+
+
+class AttendanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seats: int = Field(default=1, ge=1, le=2)
+
+
+# ---------------------------------------------------------------- out
+
+
+class HostOut(BaseModel):
+    id: uuid.UUID
+    name: str | None
+    picture: str | None
+
+
+class VenueBriefOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    city: str
+
+
+class EventCardOut(BaseModel):
+    id: uuid.UUID
+    canonical_id: str
+    title: str
+    start_at: DisplayTime
+    end_at: DisplayTime
+    status: EventStatusName
+    join_mode: JoinModeName
+    visibility: VisibilityName
+    host: HostOut
+    venue: VenueBriefOut | None
+    location_text: str | None
+    city: str | None
+    interests: list[InterestOut]
+    cover_image: str | None
+    is_paid: bool
+    price: str | None = Field(description="Decimal string, e.g. '499.00'; null for free events")
+    currency: str
+    capacity: int = Field(description="0 means unlimited")
+    seats_left: int | None = Field(description="null when unlimited")
+    going_count: int
+    my_status: Literal["going", "requested", "accepted", "invited"] | None
+    distance_km: float | None
+    share_path: str
+
+
+class ImageOut(BaseModel):
+    id: uuid.UUID
+    url: str
+
+
+class EventDetailOut(EventCardOut):
+    description: str
+    allow_plus_one: bool
+    max_seats_per_guest: int
+    allowed_genders: list[GenderName]
+    status_reason: str | None
+    images: list[ImageOut]
+    is_host: bool
+    published_at: DisplayTime | None
+    created_at: DisplayTime
+    updated_at: DisplayTime
+
+
+class VenueOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    address: str | None
+    city: str
+    country_code: str
+    latitude: float | None
+    longitude: float | None
+    venue_type: VenueTypeName
+    capacity: int | None
+    is_verified: bool
+    created_at: DisplayTime
+
+
+class PublicProfileOut(BaseModel):
+    id: uuid.UUID
+    name: str | None
+    age: int | None
+    gender: str | None
+    picture: str | None
+    pictures: list[str]
+    bio: str | None
+    interests: list[InterestOut]
+
+
+class JoinRequestOut(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    status: Literal["pending", "accepted", "declined", "cancelled"]
+    message: str
+    seats_requested: int
+    host_message: str | None
+    created_at: DisplayTime
+    decided_at: DisplayTime | None
+    requester: PublicProfileOut | None = None
+    event: EventCardOut | None = None
+
+
+class BulkResultOut(BaseModel):
+    request_id: uuid.UUID
+    ok: bool
+    status: str | None
+    error_code: str | None
+    error: str | None
+
+
+class InvitationOut(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    status: Literal["pending", "going", "not_going", "revoked", "expired"]
+    message: str | None
+    expires_at: DisplayTime | None
+    responded_at: DisplayTime | None
+    created_at: DisplayTime
+    via_link: bool
+    invitee: PublicProfileOut | None = None
+    event: EventCardOut | None = None
+
+
+class InviteLinkOut(BaseModel):
+    id: uuid.UUID
+    token: str
+    url: str
+    expires_at: DisplayTime | None
+    max_uses: int | None
+    uses: int
+    is_active: bool
+    created_at: DisplayTime
+
+
+class TicketOut(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    code: str = Field(description="Short human code for manual entry at the door")
+    seats: int
+    status: Literal["valid", "cancelled", "refunded"]
+    source: Literal["open", "request", "invitation", "purchase"]
+    issued_at: DisplayTime
+    cancelled_at: DisplayTime | None
+    event: EventCardOut | None = None
+    attendee: PublicProfileOut | None = None
+
+
+class HostLeadOut(BaseModel):
+    id: uuid.UUID
+    state: str
+    created_at: DisplayTime
+
+
+class ResolveOut(BaseModel):
+    event: EventDetailOut
+    share_path: str
+    redirect: bool = Field(description="True when the given path is an old one; redirect to share_path")

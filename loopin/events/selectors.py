@@ -1,0 +1,513 @@
+"""Reads for events, shaped for the screens that show them. A page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
+from django.utils import timezone
+
+from loopin.accounts.models import Interest, ProfilePicture, User
+from loopin.core.images import image_public_url
+from loopin.events.models import (
+    ACTIVE_REQUEST,
+    Event,
+    EventImage,
+    EventStatus,
+    Invitation,
+    InvitationStatus,
+    InviteLink,
+    JoinRequest,
+    Venue,
+    Visibility,
+)
+from loopin.events.services import can_manage, event_for, share_path
+from loopin.tickets.models import Ticket, TicketStatus
+
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    interest_ids: list[int] | None = None
+    city: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    price: str | None = None  # "free" | "paid"
+    host_id: uuid.UUID | None = None
+    venue_id: uuid.UUID | None = None
+    q: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    radius_km: float | None = None
+    sort: str = "start"  # "start" | "distance"
+    upcoming: bool = True
+
+
+def _first_picture(field: str, user_ref: str) -> Subquery:
+    return Subquery(
+        ProfilePicture.objects.filter(user_id=OuterRef(user_ref)).order_by("position", "created_at").values(field)[:1]
+    )
+
+
+def _first_cover(field: str) -> Subquery:
+    return Subquery(
+        EventImage.objects.filter(event_id=OuterRef("id")).order_by("position", "created_at").values(field)[:1]
+    )
+
+
+def _card_queryset(user: User | None) -> QuerySet[Event]:
+    qs = (
+        Event.objects.filter(deleted_at__isnull=True)
+        .select_related("host", "venue")
+        .only(
+            "id",
+            "canonical_id",
+            "slug",
+            "title",
+            "start_at",
+            "end_at",
+            "status",
+            "join_mode",
+            "visibility",
+            "city",
+            "country_code",
+            "location_text",
+            "latitude",
+            "longitude",
+            "capacity",
+            "seats_taken",
+            "going_count",
+            "is_paid",
+            "ticket_price",
+            "currency",
+            "host_id",
+            "venue_id",
+            "host__id",
+            "host__name",
+            "venue__id",
+            "venue__name",
+            "venue__city",
+        )
+        .annotate(
+            host_pic_url=_first_picture("url", "host_id"),
+            host_pic_file=_first_picture("image", "host_id"),
+            cover_url=_first_cover("url"),
+            cover_file=_first_cover("image"),
+        )
+        .prefetch_related(
+            Prefetch("interests", queryset=Interest.objects.only("id", "name", "slug").order_by("position", "id"))
+        )
+    )
+    if user is not None:
+        qs = qs.annotate(
+            my_ticket=Exists(
+                Ticket.objects.filter(event_id=OuterRef("id"), user_id=user.id, status=TicketStatus.VALID)
+            ),
+            my_request=Subquery(
+                JoinRequest.objects.filter(event_id=OuterRef("id"), user_id=user.id, status__in=ACTIVE_REQUEST).values(
+                    "status"
+                )[:1]
+            ),
+            my_invitation=Subquery(
+                Invitation.objects.filter(
+                    event_id=OuterRef("id"),
+                    invitee_id=user.id,
+                    status__in=[InvitationStatus.PENDING, InvitationStatus.GOING],
+                ).values("status")[:1]
+            ),
+        )
+    return qs
+
+
+def _distance_km(lat: float, lng: float) -> Any:
+    """Great-circle distance by the spherical law of cosines, in SQL on both databases."""
+    lat_r, lng_r = math.radians(lat), math.radians(lng)
+    cosine = Value(math.cos(lat_r)) * Cos(Radians(F("latitude"))) * Cos(Radians(F("longitude")) - Value(lng_r)) + Value(
+        math.sin(lat_r)
+    ) * Sin(Radians(F("latitude")))
+    return Value(EARTH_RADIUS_KM) * ACos(Least(Greatest(cosine, Value(-1.0)), Value(1.0)))
+
+
+def _my_status(event: Event) -> str | None:
+    if getattr(event, "my_ticket", False):
+        return "going"
+    request_status = getattr(event, "my_request", None)
+    if request_status == "accepted":
+        return "accepted"
+    if request_status == "pending":
+        return "requested"
+    if getattr(event, "my_invitation", None) == "pending":
+        return "invited"
+    if getattr(event, "my_invitation", None) == "going":
+        return "accepted"  # invited and said yes, but has no ticket yet (a paid event)
+    return None
+
+
+def card(event: Event) -> dict[str, Any]:
+    """The feed card: what a list item shows."""
+    return {
+        "id": event.id,
+        "canonical_id": event.canonical_id,
+        "title": event.title,
+        "start_at": event.start_at,
+        "end_at": event.end_at,
+        "status": event.status,
+        "join_mode": event.join_mode,
+        "visibility": event.visibility,
+        "host": {
+            "id": event.host.id,
+            "name": event.host.name or None,
+            "picture": image_public_url(event.host_pic_url or "", event.host_pic_file or "") or None,
+        },
+        "venue": (
+            {"id": event.venue.id, "name": event.venue.name, "city": event.venue.city} if event.venue_id else None
+        ),
+        "location_text": event.location_text or None,
+        "city": event.city or None,
+        "interests": [{"id": i.id, "name": i.name, "slug": i.slug} for i in event.interests.all()],
+        "cover_image": image_public_url(event.cover_url or "", event.cover_file or "") or None,
+        "is_paid": event.is_paid,
+        "price": f"{event.ticket_price:.2f}" if event.is_paid else None,
+        "currency": event.currency,
+        "capacity": event.capacity,
+        "seats_left": event.seats_left,
+        "going_count": event.going_count,
+        "my_status": _my_status(event),
+        "distance_km": round(event.distance_km, 2) if getattr(event, "distance_km", None) is not None else None,
+        "share_path": share_path(event),
+    }
+
+
+def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[dict], int]:
+    """Published public events, upcoming by default, filtered and paginated."""
+    qs = _card_queryset(user).filter(status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC)
+    now = timezone.now()
+    if filters.upcoming:
+        qs = qs.filter(start_at__gte=now)
+    if filters.interest_ids:
+        qs = qs.filter(
+            Exists(
+                Event.interests.through.objects.filter(event_id=OuterRef("id"), interest_id__in=filters.interest_ids)
+            )
+        )
+    if filters.city:
+        qs = qs.filter(city__iexact=filters.city)
+    if filters.date_from:
+        qs = qs.filter(start_at__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(start_at__lte=filters.date_to)
+    if filters.price == "free":
+        qs = qs.filter(is_paid=False)
+    elif filters.price == "paid":
+        qs = qs.filter(is_paid=True)
+    if filters.host_id:
+        qs = qs.filter(host_id=filters.host_id)
+    if filters.venue_id:
+        qs = qs.filter(venue_id=filters.venue_id)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    order = ["start_at", "id"]
+    if filters.lat is not None and filters.lng is not None:
+        radius = filters.radius_km or 50.0
+        # A bounding box first (index-friendly), then the exact distance.
+        dlat = radius / 111.0
+        dlng = radius / max(111.0 * math.cos(math.radians(filters.lat)), 0.01)
+        qs = (
+            qs.filter(
+                latitude__isnull=False,
+                longitude__isnull=False,
+                latitude__range=(filters.lat - dlat, filters.lat + dlat),
+                longitude__range=(filters.lng - dlng, filters.lng + dlng),
+            )
+            .annotate(distance_km=_distance_km(filters.lat, filters.lng))
+            .filter(distance_km__lte=Value(radius, output_field=FloatField()))
+        )
+        if filters.sort == "distance":
+            order = ["distance_km", "start_at", "id"]
+    total = qs.count()
+    events = list(qs.order_by(*order)[offset : offset + limit])
+    return [card(e) for e in events], total
+
+
+def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
+    """Everything the event screen shows, for whoever may see it."""
+    event_for(user, event_id)  # visibility: drafts to the host, private events to guests, 404 otherwise
+    event = _card_queryset(user).get(id=event_id)
+    data = card(event)
+    full = Event.objects.only(
+        "description", "allow_plus_one", "allowed_genders", "status_reason", "published_at", "created_at", "updated_at"
+    ).get(id=event_id)
+    images = EventImage.objects.filter(event_id=event_id).order_by("position", "created_at")
+    data.update(
+        {
+            "description": full.description,
+            "allow_plus_one": full.allow_plus_one,
+            "max_seats_per_guest": 2 if full.allow_plus_one else 1,
+            "allowed_genders": full.allowed_genders or ["all"],
+            "status_reason": full.status_reason or None,
+            "images": [{"id": i.id, "url": i.public_url} for i in images],
+            "is_host": can_manage(user, event),
+            "published_at": full.published_at,
+            "created_at": full.created_at,
+            "updated_at": full.updated_at,
+        }
+    )
+    return data
+
+
+def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any]:
+    from loopin.core.errors import NotFound
+
+    event_id = (
+        Event.objects.filter(canonical_id=canonical_id.lower(), deleted_at__isnull=True)
+        .values_list("id", flat=True)
+        .first()
+    )
+    if event_id is None:
+        raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+    return event_detail(user=user, event_id=event_id)
+
+
+def my_hosted_events(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+    qs = _card_queryset(user).filter(host_id=user.id)
+    if status:
+        qs = qs.filter(status=status)
+    total = qs.count()
+    return [card(e) for e in qs.order_by("-start_at", "id")[offset : offset + limit]], total
+
+
+# ---------------------------------------------------------------- people
+
+
+def _public_users(user_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    users = User.objects.filter(id__in=user_ids).prefetch_related(
+        Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position")),
+        Prefetch("interests", queryset=Interest.objects.order_by("position")),
+    )
+    return {u.id: public_profile(u) for u in users}
+
+
+def public_profile(user: User) -> dict[str, Any]:
+    pictures = [p.public_url for p in user.pictures.all()]
+    return {
+        "id": user.id,
+        "name": user.name or None,
+        "age": user.age,
+        "gender": user.gender or None,
+        "picture": pictures[0] if pictures else None,
+        "pictures": pictures,
+        "bio": user.bio or None,
+        "interests": [{"id": i.id, "name": i.name, "slug": i.slug} for i in user.interests.all()],
+    }
+
+
+def _managed_event(user: User, event_id: uuid.UUID) -> Event:
+    from loopin.events.services import ensure_can_manage
+
+    event = event_for(user, event_id)
+    ensure_can_manage(user, event)
+    return event
+
+
+def request_out(req: JoinRequest, people: dict[uuid.UUID, dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "id": req.id,
+        "event_id": req.event_id,
+        "status": req.status,
+        "message": req.message,
+        "seats_requested": req.seats_requested,
+        "host_message": req.host_message or None,
+        "created_at": req.created_at,
+        "decided_at": req.decided_at,
+        "requester": people.get(req.user_id) if people is not None else None,
+    }
+
+
+def event_requests(
+    *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
+) -> tuple[list[dict], int]:
+    """The host's list of requests, each with the requester's public profile."""
+    _managed_event(user, event_id)
+    qs = JoinRequest.objects.filter(event_id=event_id)
+    if status:
+        qs = qs.filter(status=status)
+    total = qs.count()
+    page = list(qs.order_by("created_at", "id")[offset : offset + limit])
+    people = _public_users([r.user_id for r in page])
+    return [request_out(r, people) for r in page], total
+
+
+def my_request(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
+    from loopin.core.errors import NotFound
+
+    event_for(user, event_id)
+    req = JoinRequest.objects.filter(event_id=event_id, user=user).order_by("-created_at").first()
+    if req is None:
+        raise NotFound("You have not asked to join this event.", code="REQUEST_NOT_FOUND")
+    return request_out(req)
+
+
+def _event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, dict[str, Any]]:
+    return {e.id: card(e) for e in _card_queryset(user).filter(id__in=event_ids)}
+
+
+def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+    qs = JoinRequest.objects.filter(user=user, event__deleted_at__isnull=True)
+    if status:
+        qs = qs.filter(status=status)
+    total = qs.count()
+    page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
+    events = _event_summaries([r.event_id for r in page], user)
+    return [{**request_out(r), "event": events.get(r.event_id)} for r in page], total
+
+
+def invitation_out(inv: Invitation, people: dict | None = None, events: dict | None = None) -> dict[str, Any]:
+    status = inv.status
+    if status == InvitationStatus.PENDING and inv.is_expired:
+        status = "expired"
+    return {
+        "id": inv.id,
+        "event_id": inv.event_id,
+        "status": status,
+        "message": inv.message or None,
+        "expires_at": inv.expires_at,
+        "responded_at": inv.responded_at,
+        "created_at": inv.created_at,
+        "via_link": inv.link_id is not None,
+        "invitee": people.get(inv.invitee_id) if people is not None else None,
+        "event": events.get(inv.event_id) if events is not None else None,
+    }
+
+
+def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
+    _managed_event(user, event_id)
+    qs = Invitation.objects.filter(event_id=event_id)
+    total = qs.count()
+    page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
+    people = _public_users([i.invitee_id for i in page])
+    return [invitation_out(i, people) for i in page], total
+
+
+def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+    qs = Invitation.objects.filter(invitee=user, event__deleted_at__isnull=True)
+    if status:
+        qs = qs.filter(status=status)
+    total = qs.count()
+    page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
+    events = _event_summaries([i.event_id for i in page], user)
+    return [invitation_out(i, events=events) for i in page], total
+
+
+def event_invite_links(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
+    _managed_event(user, event_id)
+    return [invite_link_out(link) for link in InviteLink.objects.filter(event_id=event_id).order_by("-created_at")]
+
+
+def invite_link_out(link: InviteLink) -> dict[str, Any]:
+    from loopin.config.settings import get_settings
+
+    return {
+        "id": link.id,
+        "token": link.token,
+        "expires_at": link.expires_at,
+        "max_uses": link.max_uses,
+        "uses": link.uses,
+        "is_active": link.is_active,
+        "created_at": link.created_at,
+        "url": f"{get_settings().PUBLIC_BASE_URL.rstrip('/')}/invite/{link.token}",
+    }
+
+
+def ticket_out(ticket: Ticket, event: dict | None = None, person: dict | None = None) -> dict[str, Any]:
+    return {
+        "id": ticket.id,
+        "event_id": ticket.event_id,
+        "code": ticket.code,
+        "seats": ticket.seats,
+        "status": ticket.status,
+        "source": ticket.source,
+        "issued_at": ticket.issued_at,
+        "cancelled_at": ticket.cancelled_at,
+        "event": event,
+        "attendee": person,
+    }
+
+
+def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
+    """The host's guest list: valid tickets with each attendee's public profile."""
+    _managed_event(user, event_id)
+    qs = Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID)
+    total = qs.count()
+    page = list(qs.order_by("issued_at", "id")[offset : offset + limit])
+    people = _public_users([t.user_id for t in page])
+    return [ticket_out(t, person=people.get(t.user_id)) for t in page], total
+
+
+def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
+    from loopin.core.errors import NotFound
+
+    event_for(user, event_id)
+    ticket = Ticket.objects.filter(event_id=event_id, user=user).order_by("-issued_at").first()
+    if ticket is None:
+        raise NotFound("You have no ticket for this event.", code="TICKET_NOT_FOUND")
+    return ticket_out(ticket)
+
+
+def my_tickets(
+    *, user: User, status: str | None, upcoming: bool | None, offset: int, limit: int
+) -> tuple[list[dict], int]:
+    qs = Ticket.objects.filter(user=user, event__deleted_at__isnull=True)
+    if status:
+        qs = qs.filter(status=status)
+    if upcoming is True:
+        qs = qs.filter(event__end_at__gte=timezone.now())
+    elif upcoming is False:
+        qs = qs.filter(event__end_at__lt=timezone.now())
+    total = qs.count()
+    page = list(qs.order_by("-issued_at", "id")[offset : offset + limit])
+    events = _event_summaries([t.event_id for t in page], user)
+    return [ticket_out(t, event=events.get(t.event_id)) for t in page], total
+
+
+# ---------------------------------------------------------------- venues
+
+
+def venue_out(venue: Venue) -> dict[str, Any]:
+    return {
+        "id": venue.id,
+        "name": venue.name,
+        "address": venue.address or None,
+        "city": venue.city,
+        "country_code": venue.country_code,
+        "latitude": float(venue.latitude) if venue.latitude is not None else None,
+        "longitude": float(venue.longitude) if venue.longitude is not None else None,
+        "venue_type": venue.venue_type,
+        "capacity": venue.capacity,
+        "is_verified": venue.is_verified,
+        "created_at": venue.created_at,
+    }
+
+
+def venues_search(*, q: str | None, city: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+    qs = Venue.objects.all()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    if city:
+        qs = qs.filter(city__iexact=city)
+    total = qs.count()
+    return [venue_out(v) for v in qs.order_by("-is_verified", "name", "id")[offset : offset + limit]], total
+
+
+def venue_get(*, venue_id: uuid.UUID) -> dict[str, Any]:
+    from loopin.core.errors import NotFound
+
+    venue = Venue.objects.filter(id=venue_id).first()
+    if venue is None:
+        raise NotFound("Venue not found.", code="VENUE_NOT_FOUND")
+    return venue_out(venue)

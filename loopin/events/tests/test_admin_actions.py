@@ -1,0 +1,55 @@
+"""Event admin actions through Django's own admin views."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from loopin.accounts.models import User
+from loopin.audit.models import AuditEntry
+from loopin.events.models import EventStatus, HostLead, Venue
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
+
+
+@pytest.fixture
+def staff(db):
+    user = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def _act(client, model, action, ids):
+    return client.post(
+        f"/admin/events/{model}/", {"action": action, "_selected_action": [str(i) for i in ids]}, follow=True
+    )
+
+
+def test_cancel_events_from_the_admin(staff, interests):
+    client, user = staff
+    event = PublishedEventFactory()
+    guest = UserWithProfileFactory()
+    from loopin.events.services import attendance_confirm
+
+    attendance_confirm(user=guest, event_id=event.id)
+    assert _act(client, "event", "cancel_events", [event.id]).status_code == 200
+    event.refresh_from_db()
+    assert (event.status, event.going_count, event.seats_taken) == (EventStatus.CANCELLED, 0, 0)
+    assert AuditEntry.objects.filter(action="event.cancelled", actor=user).count() == 1
+
+
+def test_verify_venues(staff):
+    client, user = staff
+    venue = VenueFactory()
+    _act(client, "venue", "verify", [venue.id])
+    assert Venue.objects.get(id=venue.id).is_verified is True
+    assert AuditEntry.objects.filter(action="venue.verified", actor=user).count() == 1
+
+
+def test_mark_host_leads(staff):
+    client, _ = staff
+    lead = HostLead.objects.create(first_name="Asha", last_name="Rao", phone_number="+919876543210")
+    _act(client, "hostlead", "mark_contacted", [lead.id])
+    assert HostLead.objects.get(id=lead.id).state == "contacted"
+    _act(client, "hostlead", "mark_converted", [lead.id])
+    assert HostLead.objects.get(id=lead.id).state == "converted"
