@@ -1,16 +1,36 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from loopin.accounts.models import AuthSession, Interest, OtpCode, PhoneLead, ProfilePicture, User
-from loopin.accounts.services import lead_verify_manually, sessions_revoke_all
+from loopin.accounts.services import lead_verify_manually, sessions_revoke_all, user_suspend, user_unsuspend
+from loopin.accounts.waitlist import waitlist_promote
 from loopin.audit.services import audit_record
+
+
+class WaitlistFilter(admin.SimpleListFilter):
+    title = "waitlist"
+    parameter_name = "waitlist"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("waiting", "Waiting"), ("promoted", "Promoted"), ("never", "Never waitlisted")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        if self.value() == "waiting":
+            return queryset.filter(promote_at__isnull=False, promoted_at__isnull=True)
+        if self.value() == "promoted":
+            return queryset.filter(promoted_at__isnull=False)
+        if self.value() == "never":
+            return queryset.filter(promote_at__isnull=True)
+        return queryset
 
 
 class ProfilePictureInline(admin.TabularInline):
     model = ProfilePicture
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("position", "url", "image", "created_at")
     readonly_fields = ("created_at",)
 
@@ -23,38 +43,91 @@ class UserAdmin(BaseUserAdmin):
         "name",
         "is_verified",
         "profile_complete",
+        "waitlisted",
         "is_host",
+        "is_suspended",
         "is_active",
         "is_staff",
         "date_joined",
     )
     list_filter = (
         "is_verified",
+        WaitlistFilter,
+        "is_suspended",
         "is_host",
         "is_active",
         "is_staff",
+        "groups",
         "gender",
         ("profile_completed_at", admin.EmptyFieldListFilter),
+        ("deleted_at", admin.EmptyFieldListFilter),
     )
-    search_fields = ("phone_number", "name")
-    readonly_fields = ("id", "date_joined", "last_login", "updated_at", "profile_completed_at")
+    search_fields = ("phone_number", "name", "=id")
+    readonly_fields = (
+        "id",
+        "date_joined",
+        "last_login",
+        "updated_at",
+        "profile_completed_at",
+        "is_suspended",
+        "promote_at",
+        "promoted_at",
+        "deleted_at",
+    )
     filter_horizontal = ("interests", "groups", "user_permissions")
     inlines = [ProfilePictureInline]
     fieldsets = (
         (None, {"fields": ("id", "phone_number", "password")}),
         ("Profile", {"fields": ("name", "birth_date", "gender", "bio", "interests", "profile_completed_at")}),
-        ("Status", {"fields": ("is_verified", "is_active", "is_host")}),
+        ("Status", {"fields": ("is_verified", "is_active", "is_host", "is_suspended", "deleted_at")}),
+        ("Waitlist", {"fields": ("promote_at", "promoted_at")}),
         ("Staff", {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("date_joined", "last_login", "updated_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone_number", "password1", "password2")}),)
-    actions = ["revoke_sessions", "mark_host", "unmark_host"]
+    actions = ["revoke_sessions", "promote_from_waitlist", "suspend", "unsuspend", "mark_host", "unmark_host"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        # The phone number is the sign-in identity: changing it by hand would hand the account to someone else.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "phone_number") if obj is not None else fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False  # people delete their own account (erasure keeps the row); staff suspend or deactivate
+
+    def has_suspend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.suspend_user")
+
+    def has_promote_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.promote_user")
 
     @admin.display(boolean=True, description="Profile complete")
     def profile_complete(self, obj: User) -> bool:
         return obj.profile_complete
 
-    @admin.action(description="Sign out everywhere (revoke all sessions)")
+    @admin.display(boolean=True, description="Waitlisted", ordering="promote_at")
+    def waitlisted(self, obj: User) -> bool:
+        return obj.is_waitlisted
+
+    @admin.action(description="Let in now (promote from the waitlist)", permissions=["promote"])
+    def promote_from_waitlist(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        ids = list(queryset.filter(promote_at__isnull=False, promoted_at__isnull=True).values_list("id", flat=True))
+        count = sum(waitlist_promote(user_id=user_id, via="staff", by=request.user) for user_id in ids)
+        self.message_user(request, f"Promoted {count} users from the waitlist.", messages.SUCCESS)
+
+    @admin.action(description="Suspend (ends every session, refuses sign-in)", permissions=["suspend"])
+    def suspend(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        ids = list(queryset.exclude(id=request.user.pk).values_list("id", flat=True))
+        count = sum(user_suspend(user_id=user_id, staff=request.user) for user_id in ids)
+        self.message_user(request, f"Suspended {count} users.", messages.SUCCESS)
+
+    @admin.action(description="Lift suspension", permissions=["suspend"])
+    def unsuspend(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        ids = list(queryset.values_list("id", flat=True))
+        count = sum(user_unsuspend(user_id=user_id, staff=request.user) for user_id in ids)
+        self.message_user(request, f"Lifted {count} suspensions.", messages.SUCCESS)
+
+    @admin.action(description="Sign out everywhere (revoke all sessions)", permissions=["change"])
     def revoke_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         total = 0
         for user in queryset:
@@ -62,13 +135,13 @@ class UserAdmin(BaseUserAdmin):
             audit_record(action="auth.sessions_revoked", actor=request.user, obj=user, subject=user)
         self.message_user(request, f"Revoked {total} sessions.", messages.SUCCESS)
 
-    @admin.action(description="Mark as host")
+    @admin.action(description="Mark as host", permissions=["change"])
     def mark_host(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset.filter(is_host=False):
             User.objects.filter(id=user.id).update(is_host=True)
             audit_record(action="user.host_granted", actor=request.user, obj=user, subject=user)
 
-    @admin.action(description="Remove host mark")
+    @admin.action(description="Remove host mark", permissions=["change"])
     def unmark_host(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset.filter(is_host=True):
             User.objects.filter(id=user.id).update(is_host=False)
@@ -145,7 +218,13 @@ class PhoneLeadAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Verify by hand (creates the user as a code would)")
+    def has_delete_permission(self, request: HttpRequest, obj: PhoneLead | None = None) -> bool:
+        return False  # leads are the sign-up funnel's history
+
+    def has_verify_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.verify_lead")
+
+    @admin.action(description="Verify by hand (creates the user as a code would)", permissions=["verify"])
     def verify_by_hand(self, request: HttpRequest, queryset: QuerySet[PhoneLead]) -> None:
         count = 0
         for lead in queryset.filter(verified_at__isnull=True):
@@ -178,12 +257,15 @@ class OtpCodeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: OtpCode | None = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: OtpCode | None = None) -> bool:
+        return False
+
 
 @admin.register(AuthSession)
 class AuthSessionAdmin(admin.ModelAdmin):
     list_display = ("id", "user", "created_at", "last_used_at", "expires_at", "revoked_at", "revoke_reason")
-    list_filter = ("revoke_reason",)
-    search_fields = ("user__phone_number", "user__name")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "revoke_reason")
+    search_fields = ("user__phone_number", "user__name", "=user__id")
     list_select_related = ("user",)
     readonly_fields = (
         "id",
@@ -200,9 +282,17 @@ class AuthSessionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Revoke")
+    def has_delete_permission(self, request: HttpRequest, obj: AuthSession | None = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[AuthSession]) -> None:
         from django.utils import timezone
 
-        n = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoke_reason="staff")
+        live = list(queryset.filter(revoked_at__isnull=True).select_related("user"))
+        n = AuthSession.objects.filter(id__in=[s.id for s in live], revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoke_reason="staff"
+        )
+        for session in live:
+            audit_record(action="auth.session_revoked", actor=request.user, obj=session, subject=session.user)
         self.message_user(request, f"Revoked {n} sessions.", messages.SUCCESS)

@@ -29,7 +29,7 @@ from loopin.accounts.schemas import (
     VerifyOtpOut,
 )
 from loopin.accounts.services import ProfileChanges, UploadedImage
-from loopin.core.auth import CurrentUser, request_ip
+from loopin.core.auth import UngatedUser, request_ip
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.sync import run_sync
@@ -122,7 +122,7 @@ async def refresh(body: RefreshIn, request: Request) -> dict[str, Any]:
 
 
 @router.post("/logout", response_model=Envelope[None], responses=error_responses(401))
-async def logout(caller: CurrentUser, request: Request) -> dict[str, Any]:
+async def logout(caller: UngatedUser, request: Request) -> dict[str, Any]:
     """End this session: its access and refresh tokens stop working."""
     await run_sync(_logout, user=caller, ip=request_ip(request))
     return ok(None, "Logged out")
@@ -267,7 +267,7 @@ def _update(*, user: Any, changes: ProfileChanges) -> ProfileOut:
     openapi_extra=_PROFILE_BODY_DOC,
     responses=error_responses(401, 403, 413, 422),
 )
-async def complete_profile(request: Request, caller: CurrentUser) -> dict[str, Any]:
+async def complete_profile(request: Request, caller: UngatedUser) -> dict[str, Any]:
     """Complete the profile (JSON with picture URLs, or multipart with image files)."""
     body, uploads = await _read_profile_body(request, ProfileCompleteIn)
     profile = await run_sync(_complete, user=caller, changes=_changes(body, uploads))
@@ -275,7 +275,7 @@ async def complete_profile(request: Request, caller: CurrentUser) -> dict[str, A
 
 
 @router.get("/profile", response_model=Envelope[ProfileOut], responses=error_responses(401))
-async def get_profile(caller: CurrentUser) -> dict[str, Any]:
+async def get_profile(caller: UngatedUser) -> dict[str, Any]:
     """The signed-in user's profile."""
     return ok(await run_sync(_profile_out, user=caller), "Profile")
 
@@ -286,7 +286,7 @@ async def get_profile(caller: CurrentUser) -> dict[str, Any]:
     openapi_extra=_PROFILE_UPDATE_BODY_DOC,
     responses=error_responses(401, 413, 422),
 )
-async def update_profile(request: Request, caller: CurrentUser) -> dict[str, Any]:
+async def update_profile(request: Request, caller: UngatedUser) -> dict[str, Any]:
     """Change some profile fields (partial update; same rules as completion)."""
     body, uploads = await _read_profile_body(request, ProfileUpdateIn)
     profile = await run_sync(_update, user=caller, changes=_changes(body, uploads))

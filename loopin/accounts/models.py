@@ -66,7 +66,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     is_host = models.BooleanField(default=False, help_text="Marked by staff when hosts require approval.")
+    is_suspended = models.BooleanField(
+        default=False, help_text="Suspended by staff: every session is revoked and sign-in is refused."
+    )
     profile_completed_at = models.DateTimeField(null=True, blank=True)
+    promote_at = models.DateTimeField(
+        null=True, blank=True, help_text="On the onboarding waitlist until this time (set at first completion)."
+    )
+    promoted_at = models.DateTimeField(null=True, blank=True, help_text="When the user left the waitlist.")
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="The user deleted the account: personal data was erased then."
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,6 +87,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["-date_joined"]
+        indexes = [
+            models.Index(
+                fields=["promote_at"], condition=models.Q(promoted_at__isnull=True), name="accounts_user_waitlist"
+            )
+        ]
+        permissions = [
+            ("suspend_user", "Can suspend and unsuspend users"),
+            ("promote_user", "Can promote users from the onboarding waitlist"),
+        ]
 
     def __str__(self) -> str:
         return self.name or f"user {str(self.id)[:8]}"
@@ -84,6 +103,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def profile_complete(self) -> bool:
         return self.profile_completed_at is not None
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.promote_at is not None and self.promoted_at is None
 
     @property
     def age(self) -> int | None:
@@ -117,6 +140,7 @@ class PhoneLead(models.Model):
 
     class Meta:
         ordering = ["-last_requested_at"]
+        permissions = [("verify_lead", "Can verify a lead by hand")]
 
     def __str__(self) -> str:
         from loopin.core.phone import mask_phone
@@ -131,6 +155,10 @@ class PhoneLead(models.Model):
 class OtpPurpose(models.TextChoices):
     SIGNUP = "signup", "Sign up"
     LOGIN = "login", "Log in"
+    DELETE_ACCOUNT = "delete_account", "Delete account"
+
+
+SIGN_IN_PURPOSES = (OtpPurpose.SIGNUP, OtpPurpose.LOGIN)
 
 
 class SendStatus(models.TextChoices):

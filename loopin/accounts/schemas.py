@@ -208,6 +208,8 @@ class ProfileOut(BaseModel):
     is_host: bool
     profile_complete: bool
     needs_profile_completion: bool
+    waitlisted: bool = Field(description="On the onboarding waitlist: other endpoints answer 403 WAITLISTED")
+    promote_at: datetime | None = Field(description="When the user leaves the waitlist (if they are on it)")
     created_at: datetime
     updated_at: datetime
 
@@ -228,6 +230,17 @@ class ProfileOut(BaseModel):
             is_host=user.is_host,
             profile_complete=user.profile_complete,
             needs_profile_completion=not user.profile_complete,
+            waitlisted=user.is_waitlisted,
+            promote_at=user.promote_at if user.is_waitlisted else None,
             created_at=user.date_joined,
             updated_at=user.updated_at,
         )
+
+
+class DeleteCodeOut(BaseModel):
+    otp_sent: bool = True
+    expires_in: int = Field(description="Seconds the code stays valid")
+
+
+class AccountDeleteIn(BaseModel):
+    otp_code: OtpCodeStr

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from loopin.accounts.models import AuthSession, Interest, ProfilePicture, User
-from loopin.core.errors import NotAuthenticated
+from loopin.core.errors import NotAuthenticated, PermissionDenied
 
 
 def interests_active() -> list[dict[str, Any]]:
@@ -24,11 +24,15 @@ def user_with_profile(*, user_id: uuid.UUID) -> User:
 
 
 def session_user(*, user_id: uuid.UUID, session_id: uuid.UUID) -> User:
-    """The signed-in user behind an access token, in one query; ended sessions and disabled users fail."""
+    """The signed-in user behind an access token, in one query; ended sessions, suspended and disabled users fail."""
     session = AuthSession.objects.select_related("user").filter(id=session_id, user_id=user_id).first()
-    if session is None or session.revoked_at is not None or session.expires_at <= timezone.now():
+    if session is None:
         raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
     user = session.user
+    if user.is_suspended:  # before the session check: suspension revoked it, and the client should say why
+        raise PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
+    if session.revoked_at is not None or session.expires_at <= timezone.now():
+        raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
     if not user.is_active:
         raise NotAuthenticated("This account is disabled.", code="ACCOUNT_DISABLED")
     user._auth_session_id = session.id  # type: ignore[attr-defined]

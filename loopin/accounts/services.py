@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from loopin.accounts.models import (
+    SIGN_IN_PURPOSES,
     AuthSession,
     Interest,
     OtpCode,
@@ -28,6 +30,7 @@ from loopin.accounts.models import (
 from loopin.accounts.otp import otp_generate, otp_hash, otp_matches, otp_seal, otp_unseal
 from loopin.accounts.sms import SmsSendError, get_sms_backend
 from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refresh_token_new
+from loopin.accounts.waitlist import waitlist_place
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core import ratelimit
@@ -43,6 +46,7 @@ from loopin.core.errors import (
 from loopin.core.images import image_extension
 
 log = structlog.get_logger("loopin.accounts")
+R = TypeVar("R")
 
 DEFAULT_INTERESTS = [
     "Music & Concerts",
@@ -141,9 +145,12 @@ def _locked_lead(phone_number: str, *, create: bool) -> PhoneLead | None:
 def otp_request(*, phone_number: str, purpose: str, ip: str | None = None) -> OtpRequestResult:
     """Issue a new code for a phone (replacing any earlier one) and send it after commit."""
     s = get_settings()
-    user_exists = User.objects.filter(phone_number=phone_number).exists()
-    if purpose == OtpPurpose.LOGIN and not user_exists:
+    user = User.objects.filter(phone_number=phone_number).only("id", "is_suspended").first()
+    user_exists = user is not None
+    if purpose in (OtpPurpose.LOGIN, OtpPurpose.DELETE_ACCOUNT) and not user_exists:
         raise NotFound("No account uses this number: please sign up first.", code="USER_NOT_FOUND")
+    if user is not None and user.is_suspended:
+        raise _suspended()
     if ip:
         ratelimit.hit("otp_send_ip", ip, ratelimit.rate(f"{s.OTP_IP_SENDS_PER_HOUR}/hour"))
     code = otp_generate()
@@ -197,7 +204,10 @@ def otp_dispatch(*, code_id: uuid.UUID | str, sealed: str, final_attempt: bool) 
     if code is None:
         return "skipped"  # the code expired before a worker got to it
     minutes = get_settings().OTP_TTL_SECONDS // 60
-    body = f"Your Loopin code is {code}. It expires in {minutes} minutes. Never share it."
+    if otp.purpose == OtpPurpose.DELETE_ACCOUNT:
+        body = f"Your Loopin account deletion code is {code}. It expires in {minutes} minutes. Never share it."
+    else:
+        body = f"Your Loopin code is {code}. It expires in {minutes} minutes. Never share it."
     try:
         message_id = get_sms_backend().send(to=otp.lead.phone_number, body=body)
     except SmsSendError as exc:
@@ -243,36 +253,17 @@ def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = N
         lead = _locked_lead(phone_number, create=False)
         if lead is None:
             raise BusinessRuleError("Request a code for this number first.", code="OTP_NOT_FOUND")
-        _check_failure_limit(lead)
-        otp = lead.codes.filter(consumed_at__isnull=True, voided_at__isnull=True).order_by("-created_at").first()
-        if otp is None:
-            raise BusinessRuleError("There is no active code for this number. Request a new one.", code="OTP_NOT_FOUND")
+        otp = _active_code(lead, purposes=SIGN_IN_PURPOSES)
         now = timezone.now()
         user = User.objects.filter(phone_number=phone_number).first()
         if purpose == OtpPurpose.LOGIN and user is None:
             raise NotFound("No account uses this number: please sign up first.", code="USER_NOT_FOUND")
-        if otp.expires_at <= now:
-            OtpCode.objects.filter(id=otp.id).update(voided_at=now)
-            failure = BusinessRuleError("This code has expired. Request a new one.", code="OTP_EXPIRED")
-        elif not otp_matches(code_id=otp.id, phone_number=phone_number, code=code, stored_hash=otp.code_hash):
-            otp.attempts += 1
-            OtpFailure.objects.create(lead=lead)
-            left = s.OTP_MAX_ATTEMPTS - otp.attempts
-            if left <= 0:
-                OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts, voided_at=now)
-                audit_record(action="otp.locked", obj=lead, ip=ip)
-                failure = BusinessRuleError(
-                    "Too many wrong tries: this code no longer works. Request a new one.", code="OTP_LOCKED"
-                )
-            else:
-                OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts)
-                audit_record(action="otp.failed", obj=lead, ip=ip, data={"attempts_left": left})
-                failure = BusinessRuleError(
-                    "That code is not right.", code="OTP_INVALID", details={"attempts_left": left}
-                )
-        else:
+        failure = _otp_check(otp, lead=lead, phone_number=phone_number, code=code, ip=ip, now=now)
+        if failure is None:
             if user is not None and not user.is_active:
                 raise PermissionDenied("This account is disabled.", code="ACCOUNT_DISABLED")
+            if user is not None and user.is_suspended:
+                raise _suspended()
             OtpCode.objects.filter(id=otp.id).update(consumed_at=now)
             created = user is None
             user = _verify_lead(lead, user=user, now=now)
@@ -281,6 +272,70 @@ def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = N
             sign_in.created = created
             return sign_in
     assert failure is not None
+    raise failure
+
+
+def _suspended() -> PermissionDenied:
+    return PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
+
+
+def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...]) -> OtpCode:
+    """The phone's live code for one of `purposes`, if the daily failure cap still allows a try (lead locked)."""
+    _check_failure_limit(lead)
+    otp = (
+        lead.codes.filter(consumed_at__isnull=True, voided_at__isnull=True, purpose__in=purposes)
+        .order_by("-created_at")
+        .first()
+    )
+    if otp is None:
+        raise BusinessRuleError("There is no active code for this number. Request a new one.", code="OTP_NOT_FOUND")
+    return otp
+
+
+def _otp_check(
+    otp: OtpCode, *, lead: PhoneLead, phone_number: str, code: str, ip: str | None, now: Any
+) -> BusinessRuleError | None:
+    """Compare a code (lead locked). A wrong or expired code is recorded and its error returned, to be
+    raised after the transaction commits so the count sticks; None means it matched (not yet consumed)."""
+    if otp.expires_at <= now:
+        OtpCode.objects.filter(id=otp.id).update(voided_at=now)
+        return BusinessRuleError("This code has expired. Request a new one.", code="OTP_EXPIRED")
+    if otp_matches(code_id=otp.id, phone_number=phone_number, code=code, stored_hash=otp.code_hash):
+        return None
+    otp.attempts += 1
+    OtpFailure.objects.create(lead=lead)
+    left = get_settings().OTP_MAX_ATTEMPTS - otp.attempts
+    if left <= 0:
+        OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts, voided_at=now)
+        audit_record(action="otp.locked", obj=lead, ip=ip)
+        return BusinessRuleError(
+            "Too many wrong tries: this code no longer works. Request a new one.", code="OTP_LOCKED"
+        )
+    OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts)
+    audit_record(action="otp.failed", obj=lead, ip=ip, data={"attempts_left": left})
+    return BusinessRuleError("That code is not right.", code="OTP_INVALID", details={"attempts_left": left})
+
+
+def otp_consume(*, phone_number: str, code: str, purpose: str, then: Callable[[], R], ip: str | None = None) -> R:
+    """Check a code sent for `purpose` and, in one transaction, consume it and run `then()`.
+
+    The limits of sign-in apply (per-IP, per-code and per-phone-per-day). If `then()` raises, the code
+    stays unused. A wrong or expired code is recorded and raised after commit, so the count sticks.
+    """
+    s = get_settings()
+    if ip:
+        ratelimit.hit("otp_verify_ip", ip, ratelimit.rate(f"{s.OTP_IP_VERIFICATIONS_PER_HOUR}/hour"))
+    with transaction.atomic():
+        lead = _locked_lead(phone_number, create=False)
+        if lead is None:
+            raise BusinessRuleError("Request a code first.", code="OTP_NOT_FOUND")
+        otp = _active_code(lead, purposes=(purpose,))
+        now = timezone.now()
+        failure = _otp_check(otp, lead=lead, phone_number=phone_number, code=code, ip=ip, now=now)
+        if failure is None:
+            OtpCode.objects.filter(id=otp.id).update(consumed_at=now)
+            audit_record(action="otp.confirmed", obj=lead, ip=ip, data={"purpose": purpose})
+            return then()
     raise failure
 
 
@@ -360,6 +415,8 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
         session = token.session
         user = session.user
         now = timezone.now()
+        if user.is_suspended:
+            raise _suspended()
         if token.used_at is not None:
             if _revoke(session.id, "refresh_reuse"):
                 audit_record(action="auth.refresh_reuse_detected", actor=user, obj=session, subject=user, ip=ip)
@@ -395,6 +452,36 @@ def sessions_revoke_all(*, user: User, reason: str) -> int:
     return AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason
     )
+
+
+# ---------------------------------------------------------------- suspension
+
+
+def user_suspend(*, user_id: uuid.UUID, staff: User, reason: str = "") -> bool:
+    """Suspend a user: every session ends now and sign-in is refused. False if already suspended."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(id=user_id)
+        if user.is_suspended:
+            return False
+        user.is_suspended = True
+        user.save(update_fields=["is_suspended", "updated_at"])
+        revoked = sessions_revoke_all(user=user, reason="suspended")
+        audit_record(
+            action="user.suspended", actor=staff, obj=user, subject=user, data={"reason": reason, "sessions": revoked}
+        )
+    return True
+
+
+def user_unsuspend(*, user_id: uuid.UUID, staff: User) -> bool:
+    """Lift a suspension; the user signs in again with a code. False if the user was not suspended."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(id=user_id)
+        if not user.is_suspended:
+            return False
+        user.is_suspended = False
+        user.save(update_fields=["is_suspended", "updated_at"])
+        audit_record(action="user.unsuspended", actor=staff, obj=user, subject=user)
+    return True
 
 
 # ---------------------------------------------------------------- profiles
@@ -508,6 +595,7 @@ def profile_complete(*, user: User, changes: ProfileChanges) -> User:
             first_time = user.profile_completed_at is None
             if first_time:
                 user.profile_completed_at = timezone.now()
+                waitlist_place(user)
             user.save()
             audit_record(
                 action="profile.completed" if first_time else "profile.updated",
@@ -532,6 +620,7 @@ def profile_update(*, user: User, changes: ProfileChanges) -> User:
             if user.profile_completed_at is None and _is_complete(user):
                 user.profile_completed_at = timezone.now()
                 changed.append("profile_completed_at")
+                waitlist_place(user)
             user.save()
             if changed:
                 audit_record(action="profile.updated", actor=user, obj=user, subject=user, data={"fields": changed})

@@ -22,3 +22,11 @@ def send_otp_sms(self, code_id: str, sealed: str) -> str:  # noqa: ANN001
         return "failed"  # recorded on the code and the lead by otp_dispatch
     except SmsSendError as exc:
         raise self.retry(countdown=min(2**self.request.retries * 5, 120), exc=exc) from None
+
+
+@shared_task(name="accounts.promote_waitlisted", ignore_result=True)
+def promote_waitlisted() -> int:
+    """Let in every waitlisted user whose time has come (beat runs this every minute; idempotent)."""
+    from loopin.accounts.waitlist import waitlist_promote_due
+
+    return waitlist_promote_due()

@@ -7,7 +7,13 @@ from django.db import models
 
 
 class AuditEntryQuerySet(models.QuerySet):
+    """Append-only in the ORM too; on PostgreSQL a trigger also refuses UPDATE and DELETE (migration 0002).
+    Only the retention job removes entries (`loopin.audit.services.audit_purge_expired`)."""
+
     def update(self, **kwargs):  # noqa: ANN003 - Django signature
+        raise TypeError("Audit entries are append-only.")
+
+    def delete(self):  # noqa: ANN201 - Django signature
         raise TypeError("Audit entries are append-only.")
 
 

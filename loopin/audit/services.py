@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import timedelta
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
+from loopin.config.settings import get_settings
+
+# The transaction-local flag the PostgreSQL trigger (migration 0002) checks before letting a DELETE through.
+RETENTION_FLAG = "loopin.audit_retention"
 
 
 def audit_record(
@@ -32,3 +38,28 @@ def audit_record(
         ip=ip,
         data=data or {},
     )
+
+
+def audit_purge_expired(*, days: int | None = None, batch_size: int = 5000) -> int:
+    """Remove entries older than `days` (AUDIT_RETENTION_DAYS): the only code that deletes audit entries.
+
+    Each batch is its own short transaction that raises the flag the append-only trigger honours.
+    """
+    days = days or get_settings().AUDIT_RETENTION_DAYS
+    cutoff = timezone.now() - timedelta(days=days)
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    batch = AuditEntry.objects.filter(created_at__lt=cutoff).order_by("created_at").values("id")[:batch_size]
+    select_sql, params = batch.query.sql_with_params()
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SET LOCAL {RETENTION_FLAG} = 'on'")
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({select_sql})", params)  # noqa: S608 - no input
+            removed = cursor.rowcount
+        total += removed
+        if removed < batch_size:
+            break
+    if total:
+        audit_record(action="audit.purged", data={"removed": total, "older_than_days": days})
+    return total

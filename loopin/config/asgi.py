@@ -32,10 +32,11 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 
 def _routers() -> list[Any]:
     from loopin.accounts.api import router as auth_router
+    from loopin.accounts.me_api import router as me_router
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
 
-    return [health_router, auth_router, *event_routers]
+    return [health_router, auth_router, me_router, *event_routers]
 
 
 def _extra_schemas() -> list[Any]:

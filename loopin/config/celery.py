@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 from loopin.config.settings import get_settings
 
@@ -32,6 +33,9 @@ app.conf.update(
     enable_utc=True,
     broker_connection_retry_on_startup=True,
     task_default_queue="loopin",
-    beat_schedule={},
+    beat_schedule={
+        "accounts.promote_waitlisted": {"task": "accounts.promote_waitlisted", "schedule": 60.0},
+        "audit.purge_expired": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=17)},
+    },
 )
-app.autodiscover_tasks(["loopin.accounts"])
+app.autodiscover_tasks(["loopin.accounts", "loopin.audit"])

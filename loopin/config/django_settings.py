@@ -15,7 +15,7 @@ ALLOWED_HOSTS = S.ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = S.CSRF_TRUSTED_ORIGINS
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "loopin.staff.adminconfig.StaffAdminConfig",  # django.contrib.admin with the 2FA site (loopin.staff.site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "loopin.accounts",
     "loopin.events",
     "loopin.tickets",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "loopin.staff",
 ]
 
 MIDDLEWARE = [
@@ -34,6 +37,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -139,6 +143,10 @@ SESSION_COOKIE_SECURE = S.ENVIRONMENT == "production"
 CSRF_COOKIE_SECURE = S.ENVIRONMENT == "production"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if S.TRUSTED_PROXIES else None
 DATA_UPLOAD_MAX_MEMORY_SIZE = S.MAX_BODY_BYTES
+
+# Staff two-factor (django-otp): the authenticator app shows "Loopin"; TOTP keys never show in the admin.
+OTP_TOTP_ISSUER = "Loopin"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Logging is configured by loopin.core.logging (structlog) so Django must not reset it.
 LOGGING_CONFIG = None

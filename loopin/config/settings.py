@@ -93,6 +93,15 @@ class Settings(BaseSettings):
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
 
+    # --- onboarding waitlist ---
+    WAITLIST_ENABLED: bool = False  # hold first-time profile completions for a random delay
+    WAITLIST_MIN_MINUTES: int = Field(default=66, ge=0)
+    WAITLIST_MAX_MINUTES: int = Field(default=81, ge=0)
+
+    # --- staff admin and audit ---
+    STAFF_TOTP_REQUIRED: bool = False  # always required when ENVIRONMENT=production
+    AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1)
+
     @field_validator("ALLOWED_HOSTS", "CORS_ORIGINS", "CSRF_TRUSTED_ORIGINS", "TRUSTED_PROXIES", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
@@ -116,6 +125,8 @@ class Settings(BaseSettings):
     def _production_is_safe(self) -> Settings:
         if not self.JWT_SECRET_KEY:
             self.JWT_SECRET_KEY = self.SECRET_KEY
+        if self.WAITLIST_MIN_MINUTES > self.WAITLIST_MAX_MINUTES:
+            raise ValueError("WAITLIST_MIN_MINUTES must not exceed WAITLIST_MAX_MINUTES")
         if self.ENVIRONMENT == "production":
             problems = []
             for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
@@ -150,6 +161,10 @@ class Settings(BaseSettings):
     @property
     def sms_send_sync(self) -> bool:
         return self.celery_eager if self.SMS_SEND_SYNC is None else self.SMS_SEND_SYNC
+
+    @property
+    def staff_totp_required(self) -> bool:
+        return self.ENVIRONMENT == "production" or self.STAFF_TOTP_REQUIRED
 
     @property
     def sms_backend(self) -> str:

@@ -13,3 +13,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     )
 
 from loopin.config.django_settings import *  # noqa: E402, F403
+
+# Staff passwords in tests need no work factor (the admin tests sign in many times).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

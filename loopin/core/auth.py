@@ -1,4 +1,9 @@
-"""Who is calling: bearer tokens become a `Caller`, resolved to a User inside the request's sync hop."""
+"""Who is calling: bearer tokens become a `Caller`, resolved to a User inside the request's sync hop.
+
+Every authenticated call refuses a suspended user (403 ACCOUNT_SUSPENDED). `CurrentUser` / `OptionalUser`
+are also gated by the onboarding waitlist (403 WAITLISTED, details `promote_at`); `UngatedUser` is not:
+it is for the auth, profile and `/api/me` endpoints a waitlisted user must still reach.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,20 @@ _bearer = HTTPBearer(auto_error=False, description="The access token from verify
 class Caller(Resolvable):
     """A verified access token; `resolve()` loads the user (one query) on the worker thread."""
 
-    def __init__(self, claims: object | None) -> None:
+    def __init__(self, claims: object | None, *, gated: bool = True) -> None:
         self.claims = claims
+        self.gated = gated
 
     def resolve(self):  # noqa: ANN201
         from loopin.accounts.selectors import session_user
+        from loopin.accounts.waitlist import waitlist_gate
 
         if self.claims is None:
             return None
-        return session_user(user_id=self.claims.user_id, session_id=self.claims.session_id)
+        user = session_user(user_id=self.claims.user_id, session_id=self.claims.session_id)
+        if self.gated:
+            waitlist_gate(user)
+        return user
 
 
 def _claims(credentials: HTTPAuthorizationCredentials | None):  # noqa: ANN202
@@ -42,12 +52,22 @@ async def _required(credentials: Annotated[HTTPAuthorizationCredentials | None, 
     return Caller(claims)
 
 
+async def _required_ungated(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    claims = _claims(credentials)
+    if claims is None:
+        raise NotAuthenticated()
+    return Caller(claims, gated=False)
+
+
 async def _optional(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
     return Caller(_claims(credentials))
 
 
 CurrentUser = Annotated[Caller, Depends(_required)]
 OptionalUser = Annotated[Caller, Depends(_optional)]
+UngatedUser = Annotated[Caller, Depends(_required_ungated)]
 
 
 def request_ip(request: Request) -> str | None:

@@ -1,9 +1,22 @@
 """Cross-domain hooks for the account lifecycle.
 
-Each domain registers its part in its AppConfig.ready(), so accounts never imports events or payments:
-- a deletion blocker returns a reason why a user may not delete their account now (or None);
-- an erasure step runs inside the deletion transaction (cancel what is pending, anonymise what is kept);
-- an export section returns JSON-serialisable data about the user for `GET /api/me/export`.
+Each domain registers its part in its AppConfig.ready(), so accounts never imports events or payments.
+All functions take the `User`; names are "<domain>.<what>" and registering a name again replaces it.
+
+- A deletion blocker returns a reason why the user may not delete their account now, or None.
+  Blockers are asked before the deletion code is sent and again, with the user row locked, inside the
+  deletion transaction; any reason refuses with 409 `ACCOUNT_DELETION_BLOCKED`, details
+  `{"blockers": [{"name", "reason"}]}`. Example: events refuses a host with upcoming events with guests.
+- An erasure step runs inside the deletion transaction, after the code was checked and the blockers
+  passed: cancel what is pending, anonymise what is kept (never delete rows other records point to;
+  never touch audit entries, which are append-only). Steps run in ascending `order` (default 100);
+  accounts' own steps (profile and pictures, sessions, phone leads) run last with order 1000,
+  so other domains still see the name and phone number. Raising aborts the whole deletion. Outside
+  effects (files, refunds at a provider, notifications) go out with `transaction.on_commit`.
+- An export section returns JSON-serialisable data about the user; `GET /api/me/export` answers
+  `{<section name>: <data>, ...}`. Return everything the domain holds about the person.
+- A waitlist-promoted listener runs inside the transaction that lets a user off the onboarding waitlist
+  (see `loopin.accounts.waitlist.waitlist_welcome`); the notifications domain sends its welcome here.
 """
 
 from __future__ import annotations
@@ -14,22 +27,28 @@ from typing import Any
 DeletionBlocker = Callable[[Any], str | None]
 ErasureStep = Callable[[Any], None]
 ExportSection = Callable[[Any], Any]
+WaitlistPromoted = Callable[[Any], None]
 
 _blockers: dict[str, DeletionBlocker] = {}
-_erasure_steps: dict[str, ErasureStep] = {}
+_erasure_steps: dict[str, tuple[int, ErasureStep]] = {}
 _export_sections: dict[str, ExportSection] = {}
+_waitlist_promoted: dict[str, WaitlistPromoted] = {}
 
 
 def register_deletion_blocker(name: str, fn: DeletionBlocker) -> None:
     _blockers[name] = fn
 
 
-def register_erasure_step(name: str, fn: ErasureStep) -> None:
-    _erasure_steps[name] = fn
+def register_erasure_step(name: str, fn: ErasureStep, *, order: int = 100) -> None:
+    _erasure_steps[name] = (order, fn)
 
 
 def register_export_section(name: str, fn: ExportSection) -> None:
     _export_sections[name] = fn
+
+
+def register_waitlist_promoted(name: str, fn: WaitlistPromoted) -> None:
+    _waitlist_promoted[name] = fn
 
 
 def deletion_blockers() -> dict[str, DeletionBlocker]:
@@ -37,8 +56,14 @@ def deletion_blockers() -> dict[str, DeletionBlocker]:
 
 
 def erasure_steps() -> dict[str, ErasureStep]:
-    return dict(_erasure_steps)
+    """The steps in the order they run."""
+    ordered = sorted(_erasure_steps.items(), key=lambda item: item[1][0])
+    return {name: fn for name, (_, fn) in ordered}
 
 
 def export_sections() -> dict[str, ExportSection]:
     return dict(_export_sections)
+
+
+def waitlist_promoted_listeners() -> dict[str, WaitlistPromoted]:
+    return dict(_waitlist_promoted)

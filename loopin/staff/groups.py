@@ -1,0 +1,93 @@
+"""Staff groups and their permissions, applied by data migrations.
+
+Staff need `is_staff` to open the admin; a group decides what they can see and do there:
+- Operations: runs the platform: users (incl. suspend), leads, sessions, interests, audit log;
+- Support: helps people: users, leads (verify by hand), sessions, waitlist promotion, audit log;
+- Finance: payouts and refunds (added by the payments domain), users and the audit log to look up;
+- Read-only: sees every page, changes nothing.
+
+`groups_sync` applies GROUPS (only ever adding); migration staff/0001 runs it. A later domain adds its
+permissions with its own data migration:
+
+    from loopin.staff.groups import grant, grant_view_all
+
+    def forwards(apps, schema_editor):
+        grant(apps, "Finance", ["payments.view_payout", "payments.approve_payout"])
+        grant_view_all(apps, "Read-only", "payments")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+OPERATIONS, SUPPORT, FINANCE, READ_ONLY = "Operations", "Support", "Finance", "Read-only"
+
+_SUPPORT = [
+    "accounts.view_user",
+    "accounts.change_user",
+    "accounts.promote_user",
+    "accounts.view_profilepicture",
+    "accounts.change_profilepicture",
+    "accounts.view_interest",
+    "accounts.view_phonelead",
+    "accounts.verify_lead",
+    "accounts.view_otpcode",
+    "accounts.view_authsession",
+    "accounts.change_authsession",
+    "audit.view_auditentry",
+]
+GROUPS: dict[str, list[str]] = {
+    OPERATIONS: [
+        *_SUPPORT,
+        "accounts.suspend_user",
+        "accounts.add_interest",
+        "accounts.change_interest",
+        "accounts.add_profilepicture",
+        "accounts.delete_profilepicture",
+        "otp_totp.view_totpdevice",
+    ],
+    SUPPORT: _SUPPORT,
+    FINANCE: ["accounts.view_user", "audit.view_auditentry"],
+    READ_ONLY: [],  # every view_* permission of READ_ONLY_APPS
+}
+READ_ONLY_APPS = ["accounts", "audit"]
+
+
+def groups_sync(apps: Any) -> None:
+    """Create the staff groups and give them their permissions (idempotent; never removes any)."""
+    for name, perms in GROUPS.items():
+        grant(apps, name, perms)
+    for app_label in READ_ONLY_APPS:
+        grant_view_all(apps, READ_ONLY, app_label)
+
+
+def ensure_permissions(apps: Any) -> None:
+    """Permissions are normally created after `migrate` finishes; data migrations need them now."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True  # historical app configs have none
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
+
+
+def grant(apps: Any, group_name: str, perms: list[str]) -> None:
+    """Give `group_name` (created if missing) the permissions named "app_label.codename"."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ensure_permissions(apps)
+    group, _ = Group.objects.get_or_create(name=group_name)
+    for perm in perms:
+        app_label, codename = perm.split(".", 1)
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+def grant_view_all(apps: Any, group_name: str, app_label: str) -> None:
+    """Give `group_name` every view_* permission of one app."""
+    Permission = apps.get_model("auth", "Permission")
+    ensure_permissions(apps)
+    codenames = Permission.objects.filter(content_type__app_label=app_label, codename__startswith="view_")
+    grant(apps, group_name, [f"{app_label}.{p.codename}" for p in codenames])

@@ -1,0 +1,164 @@
+"""Staff sign-in to the admin: password, TOTP when enrolled or required, and the enrolment flow."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import pytest
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from loopin.accounts.models import User
+from loopin.audit.models import AuditEntry
+from loopin.config.settings import Settings
+
+PHONE = "+919999999999"
+PASSWORD = "a-long-admin-password"
+
+
+@pytest.fixture
+def staff(db):
+    return User.objects.create_user(phone_number=PHONE, password=PASSWORD, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def device(staff):
+    return TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+
+
+@pytest.fixture
+def totp_required(app_settings):
+    app_settings.STAFF_TOTP_REQUIRED = True
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
+def _login(client: Client, **extra: str):
+    return client.post("/admin/login/", {"username": PHONE, "password": PASSWORD, "next": "/admin/", **extra})
+
+
+def test_password_alone_opens_the_admin_when_totp_is_optional(staff):
+    client = Client()
+    r = _login(client)
+    assert r.status_code == 302 and r["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_wrong_password_is_refused(staff):
+    client = Client()
+    r = client.post("/admin/login/", {"username": PHONE, "password": "not-the-password"})
+    assert r.status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
+def test_people_who_are_not_staff_cannot_sign_in(db):
+    User.objects.create_user(phone_number=PHONE, password=PASSWORD)
+    client = Client()
+    r = _login(client)
+    assert r.status_code == 200
+    assert "staff account" in r.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_enrolled_staff_member_must_give_the_code(device):
+    client = Client()
+    r = _login(client)
+    assert r.status_code == 200
+    assert "Enter the code from your authenticator app." in r.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_wrong_code_is_refused(device):
+    client = Client()
+    wrong = f"{(int(_code(device)) + 1) % 1_000_000:06d}"
+    r = _login(client, otp_token=wrong)
+    assert r.status_code == 200
+    assert "That authenticator code is not right." in r.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_password_and_code_open_a_verified_session(device):
+    client = Client()
+    r = _login(client, otp_token=_code(device))
+    assert r.status_code == 302
+    r = client.get("/admin/")
+    assert r.status_code == 200
+    assert r.wsgi_request.user.is_verified()
+
+
+def test_a_password_only_session_is_refused_once_a_device_exists(staff):
+    client = Client()
+    _login(client)
+    TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_when_required_a_staff_member_without_a_device_is_sent_to_enrolment(staff, totp_required):
+    client = Client()
+    _login(client)
+    r = client.get("/admin/accounts/user/", follow=True)
+    assert r.redirect_chain[-1] == ("/admin/totp/", 302)
+    assert "Set up your authenticator app" in r.content.decode()
+
+
+def test_production_always_requires_totp():
+    s = Settings(
+        ENVIRONMENT="production", SECRET_KEY="x" * 40, ALLOWED_HOSTS=["api.loopin.app"], STAFF_TOTP_REQUIRED=False
+    )
+    assert s.staff_totp_required is True
+    assert Settings(ENVIRONMENT="development").staff_totp_required is False
+
+
+def test_enrolment_shows_an_inline_qr_code_and_the_key(staff, totp_required):
+    client = Client()
+    _login(client)
+    r = client.get("/admin/totp/")
+    html = r.content.decode()
+    device = TOTPDevice.objects.get(user=staff)
+    assert device.confirmed is False
+    assert '<svg width="' in html
+    assert 'class="segno"' in html
+    assert 'src="http' not in html and 'href="http' not in html  # nothing fetched from elsewhere
+    assert b32encode(device.bin_key).decode() in html
+
+
+def test_enrolment_with_a_wrong_code_keeps_the_admin_closed(staff, totp_required):
+    client = Client()
+    _login(client)
+    client.get("/admin/totp/")
+    device = TOTPDevice.objects.get(user=staff)
+    wrong = f"{(int(_code(device)) + 1) % 1_000_000:06d}"
+    r = client.post("/admin/totp/", {"otp_token": wrong})
+    assert r.status_code == 200
+    assert "That code is not right." in r.content.decode()
+    assert TOTPDevice.objects.get(user=staff).confirmed is False
+    assert client.get("/admin/accounts/user/").status_code == 302
+
+
+def test_enrolment_confirms_the_device_and_verifies_the_session(staff, totp_required):
+    client = Client()
+    _login(client)
+    client.get("/admin/totp/")
+    device = TOTPDevice.objects.get(user=staff)
+    r = client.post("/admin/totp/", {"otp_token": _code(device)})
+    assert r.status_code == 302 and r["Location"] == "/admin/"
+    assert TOTPDevice.objects.get(user=staff).confirmed is True
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert AuditEntry.objects.filter(action="staff.totp_enrolled", actor=staff).count() == 1
+    assert "set up" in client.get("/admin/totp/").content.decode()
+
+
+def test_enrolment_cannot_replace_a_device_from_an_unverified_session(device, totp_required):
+    client = Client()
+    client.force_login(device.user)  # password-level session, no code
+    r = client.get("/admin/totp/")
+    assert r.status_code == 302 and r["Location"].startswith("/admin/login/")
+    assert TOTPDevice.objects.filter(user=device.user).count() == 1
+
+
+def test_enrolment_needs_a_signed_in_staff_member(db):
+    r = Client().get("/admin/totp/")
+    assert r.status_code == 302 and r["Location"].startswith("/admin/login/")
