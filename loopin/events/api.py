@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
 
-from loopin.core.auth import CurrentUser, OptionalUser
+from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
@@ -550,7 +550,7 @@ async def attendees(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) 
 @me.get("/events", response_model=ListEnvelope[EventCardOut], responses=error_responses(401, 422))
 async def my_events(
     page: PageParams,
-    caller: CurrentUser,
+    caller: UngatedUser,
     status: Literal["draft", "published", "postponed", "completed", "cancelled"] | None = None,
 ) -> dict[str, Any]:
     """Events the caller hosts."""
@@ -559,7 +559,7 @@ async def my_events(
 
 @me.get("/requests", response_model=ListEnvelope[JoinRequestOut], responses=error_responses(401, 422))
 async def my_requests(
-    page: PageParams, caller: CurrentUser, status: Literal["pending", "accepted", "declined", "cancelled"] | None = None
+    page: PageParams, caller: UngatedUser, status: Literal["pending", "accepted", "declined", "cancelled"] | None = None
 ) -> dict[str, Any]:
     """The caller's join requests."""
     return await run_page(selectors.my_requests, page, "Your requests", user=caller, status=status)
@@ -567,7 +567,7 @@ async def my_requests(
 
 @me.get("/invitations", response_model=ListEnvelope[InvitationOut], responses=error_responses(401, 422))
 async def my_invitations(
-    page: PageParams, caller: CurrentUser, status: Literal["pending", "going", "not_going", "revoked"] | None = None
+    page: PageParams, caller: UngatedUser, status: Literal["pending", "going", "not_going", "revoked"] | None = None
 ) -> dict[str, Any]:
     """Invitations the caller received."""
     return await run_page(selectors.my_invitations, page, "Your invitations", user=caller, status=status)
@@ -576,7 +576,7 @@ async def my_invitations(
 @me.get("/tickets", response_model=ListEnvelope[TicketOut], responses=error_responses(401, 422))
 async def my_tickets(
     page: PageParams,
-    caller: CurrentUser,
+    caller: UngatedUser,
     status: Literal["valid", "cancelled", "refunded"] | None = None,
     upcoming: bool | None = None,
 ) -> dict[str, Any]:

@@ -96,3 +96,16 @@ def test_each_caller_gets_the_right_answer(api, world, case):
         r = api.request(method, _fill(path, ids), json=_fill(body, ids), headers=callers[who])
         assert r.status_code == status, (who, r.text)
         assert r.json()["success"] is (status < 400)
+
+
+def test_waitlisted_users_reach_their_own_things_but_not_events(api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = UserWithProfileFactory(promote_at=timezone.now() + timedelta(hours=1))
+    headers = token_for(user)
+    for path in ("/api/me/tickets", "/api/me/events", "/api/me/requests", "/api/me/invitations"):
+        assert api.get(path, headers=headers).status_code == 200, path
+    r = api.get("/api/events", headers=headers)
+    assert r.status_code == 403 and r.json()["error_code"] == "WAITLISTED"
