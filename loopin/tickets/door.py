@@ -214,12 +214,19 @@ def checkin_batch(*, actor: User, event_id: uuid.UUID, scans: list[ScanIn]) -> l
     """Scans made offline, applied in the order they were made; one result each, in that order."""
     event = door_event(actor, event_id)
     now = timezone.now()
+    for i, scan in enumerate(scans):  # refuse the whole batch before applying any of it
+        _check_time(scan, now, field=f"scans.{i}.scanned_at")
     order = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i))
     results = []
     for i in order:
         result = _scan(actor=actor, event=event, scan=scans[i], offline=True)
         results.append({"index": i, **result})
     return results
+
+
+def _check_time(scan: ScanIn, now: datetime, *, field: str = "scanned_at") -> None:
+    if scan.scanned_at is not None and scan.scanned_at > now + MAX_FUTURE_SKEW:
+        raise ValidationFailed.one(field, "in_future", "scanned_at is in the future.")
 
 
 def _replay(event: Event, scan: ScanIn) -> dict[str, Any] | None:
@@ -233,8 +240,7 @@ def _replay(event: Event, scan: ScanIn) -> dict[str, Any] | None:
 
 def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str, Any]:
     now = timezone.now()
-    if scan.scanned_at is not None and scan.scanned_at > now + MAX_FUTURE_SKEW:
-        raise ValidationFailed.one("scanned_at", "in_future", "scanned_at is in the future.")
+    _check_time(scan, now)
     replay = _replay(event, scan)
     if replay is not None:
         return replay
