@@ -121,13 +121,13 @@ def checkin_stats(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     event = door_event(user, event_id)
     valid = Ticket.objects.filter(event=event, status=TicketStatus.VALID)
     counts = valid.aggregate(
-        expected=Count("id"),
-        expected_seats=Sum("seats"),
-        checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
-        checked_in_seats=Sum("seats", filter=Q(checked_in_at__isnull=False)),
-        inside=Count("id", filter=Q(inside=True)),
-        inside_seats=Sum("seats", filter=Q(inside=True)),
-        not_scanned=Count("id", filter=Q(checked_in_at__isnull=True)),
+        n_expected=Count("id"),
+        n_expected_seats=Sum("seats"),
+        n_checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
+        n_checked_in_seats=Sum("seats", filter=Q(checked_in_at__isnull=False)),
+        n_inside=Count("id", filter=Q(inside=True)),
+        n_inside_seats=Sum("seats", filter=Q(inside=True)),
+        n_not_scanned=Count("id", filter=Q(checked_in_at__isnull=True)),
     )
     ended = event.end_at <= timezone.now()
     buckets: dict[datetime, dict[str, int]] = {}
@@ -140,13 +140,13 @@ def checkin_stats(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
         bucket = buckets.setdefault(_quarter(at), {"entries": 0, "exits": 0})
         bucket["entries" if direction == ScanDirection.ENTRY else "exits"] += 1
     return {
-        "expected": counts["expected"],
-        "expected_seats": counts["expected_seats"] or 0,
-        "checked_in": counts["checked_in"],
-        "checked_in_seats": counts["checked_in_seats"] or 0,
-        "inside_now": counts["inside"],
-        "inside_now_seats": counts["inside_seats"] or 0,
-        "no_shows": counts["not_scanned"] if ended else 0,
+        "expected": counts["n_expected"],
+        "expected_seats": counts["n_expected_seats"] or 0,
+        "checked_in": counts["n_checked_in"],
+        "checked_in_seats": counts["n_checked_in_seats"] or 0,
+        "inside_now": counts["n_inside"],
+        "inside_now_seats": counts["n_inside_seats"] or 0,
+        "no_shows": counts["n_not_scanned"] if ended else 0,
         "event_ended": ended,
         "failed_scans": Scan.objects.filter(event=event).exclude(result=ScanResult.OK).count(),
         "by_quarter_hour": [
