@@ -12,4 +12,5 @@ class TicketsConfig(AppConfig):
         from loopin.tickets.dashboards import register_ticket_panels
 
         hooks.register_export_section("checkins", lifecycle.export_checkins)
+        hooks.register_erasure_step("tickets.door_duties", lifecycle.erase_door_duties)
         register_ticket_panels()

@@ -10,14 +10,14 @@ from django.test import Client
 from django.utils import timezone
 
 from loopin.accounts.models import User
-from loopin.core.hooks import export_sections
+from loopin.core.hooks import erasure_steps, export_sections
 from loopin.events.models import Event
 from loopin.staff.dashboards import Period
 from loopin.staff.groups import READ_ONLY, SUPPORT
 from loopin.testing.factories import PublishedEventFactory
 from loopin.tickets.dashboards import checkin_rates
 from loopin.tickets.door import checkin_open_due, no_shows_mark
-from loopin.tickets.models import EventDoorSettings, Scan, Ticket
+from loopin.tickets.models import DoorStaff, EventDoorSettings, Scan, Ticket
 from loopin.tickets.signals import checkin_opened
 from loopin.tickets.tasks import mark_no_shows, open_checkins
 from loopin.tickets.tests.conftest import guest_with_ticket
@@ -100,10 +100,29 @@ def test_the_dashboard_panel_shows_check_in_rates(door):
     assert [row[2:] for row in table.rows] == [(2, 1, 0, "50.0 %")]
 
 
-def test_export_lists_the_users_check_ins(door):
+def test_export_lists_the_users_check_ins_and_door_duties(door):
     door.scan(code=door.ticket.code)
+    other = PublishedEventFactory(host=door.host)
+    DoorStaff.objects.create(event=other, user=door.guest)
     section = export_sections()["checkins"](door.guest)
-    assert [(s["ticket_id"], s["direction"], s["result"]) for s in section] == [(str(door.ticket.id), "entry", "ok")]
+    assert [(s["ticket_id"], s["direction"], s["result"]) for s in section["check_ins"]] == [
+        (str(door.ticket.id), "entry", "ok")
+    ]
+    assert [d["event_id"] for d in section["door_staff_of"]] == [str(other.id)]
+
+
+def test_deleting_an_account_ends_its_door_duties(door):
+    DoorStaff.objects.create(event=door.event, user=door.guest)
+    erasure_steps()["tickets.door_duties"](door.guest)
+    assert DoorStaff.objects.count() == 0
+
+
+def test_openapi_lists_the_door_endpoints(door):
+    paths = door.api.get("/api/openapi.json").json()["paths"]
+    assert {"post", "get"} <= set(paths["/api/events/{event_id}/staff"])
+    assert set(paths["/api/me/tickets/{ticket_id}/qr"]) == {"get"}
+    assert "/api/me/tickets" in paths
+    assert door.api.get("/api/docs").status_code == 200
 
 
 def test_support_and_read_only_may_view_tickets_and_scans(db):
