@@ -36,6 +36,8 @@ app.conf.update(
     beat_schedule={
         "accounts.promote_waitlisted": {"task": "accounts.promote_waitlisted", "schedule": 60.0},
         "audit.purge_expired": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=17)},
+        "tickets.open_checkins": {"task": "tickets.open_checkins", "schedule": 60.0},
+        "tickets.mark_no_shows": {"task": "tickets.mark_no_shows", "schedule": crontab(minute="*/15")},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit"])
+app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets"])

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
 
+    # --- tickets at the door ---
+    CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
+    CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
+
     ACCESS_TOKEN_MINUTES: int = 60
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
