@@ -36,6 +36,8 @@ app.conf.update(
     beat_schedule={
         "accounts.promote_waitlisted": {"task": "accounts.promote_waitlisted", "schedule": 60.0},
         "audit.purge_expired": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=17)},
+        "payments.expire_holds": {"task": "payments.expire_holds", "schedule": 60.0},
+        "payments.reconcile": {"task": "payments.reconcile", "schedule": 300.0},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit"])
+app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.payments"])
