@@ -38,6 +38,8 @@ app.conf.update(
         "audit.purge_expired": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=17)},
         "tickets.open_checkins": {"task": "tickets.open_checkins", "schedule": 60.0},
         "tickets.mark_no_shows": {"task": "tickets.mark_no_shows", "schedule": crontab(minute="*/15")},
+        "payments.expire_holds": {"task": "payments.expire_holds", "schedule": 60.0},
+        "payments.reconcile": {"task": "payments.reconcile", "schedule": 300.0},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets"])
+app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments"])

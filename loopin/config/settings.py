@@ -97,6 +97,26 @@ class Settings(BaseSettings):
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
 
+    # --- payments and payouts ---
+    PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
+    PAYMENT_SANDBOX_ENABLED: bool = True  # the local checkout page; turn off in production
+    PAYMENT_HOLD_MINUTES: int = Field(default=10, ge=1)
+    PAYMENT_RECONCILE_AFTER_MINUTES: int = Field(default=15, ge=1)  # ask the provider about orders this old
+    REFUND_CUTOFF_HOURS: int = Field(default=24, ge=0)  # attendee refunds until this long before the start
+    REFUND_PLATFORM_FEE: bool = False  # attendee cancellations also refund the platform fee
+    SANDBOX_WEBHOOK_SECRET: str = ""  # defaults to one derived from SECRET_KEY
+    RAZORPAY_KEY_ID: str = ""
+    RAZORPAY_KEY_SECRET: str = ""
+    RAZORPAY_WEBHOOK_SECRET: str = ""
+    STRIPE_SECRET_KEY: str = ""
+    STRIPE_PUBLISHABLE_KEY: str = ""
+    STRIPE_WEBHOOK_SECRET: str = ""
+    PAYU_MERCHANT_KEY: str = ""
+    PAYU_MERCHANT_SALT: str = ""
+    PAYU_BASE_URL: str = "https://test.payu.in"
+    PAYU_INFO_URL: str = "https://test.payu.in/merchant/postservice.php?form=2"
+    PAYOUT_ENCRYPTION_KEY: str = ""  # Fernet key for bank account numbers; defaults to one derived from SECRET_KEY
+
     # --- onboarding waitlist ---
     WAITLIST_ENABLED: bool = False  # hold first-time profile completions for a random delay
     WAITLIST_MIN_MINUTES: int = Field(default=66, ge=0)
