@@ -35,8 +35,9 @@ def _routers() -> list[Any]:
     from loopin.accounts.me_api import router as me_router
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
+    from loopin.notifications.api import router as notifications_router
 
-    return [health_router, auth_router, me_router, *event_routers]
+    return [health_router, auth_router, me_router, *event_routers, notifications_router]
 
 
 def _extra_schemas() -> list[Any]:

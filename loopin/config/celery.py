@@ -36,6 +36,8 @@ app.conf.update(
     beat_schedule={
         "accounts.promote_waitlisted": {"task": "accounts.promote_waitlisted", "schedule": 60.0},
         "audit.purge_expired": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=17)},
+        "notifications.send_reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
+        "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit"])
+app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.notifications"])
