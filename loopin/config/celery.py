@@ -40,6 +40,8 @@ app.conf.update(
         "tickets.mark_no_shows": {"task": "tickets.mark_no_shows", "schedule": crontab(minute="*/15")},
         "payments.expire_holds": {"task": "payments.expire_holds", "schedule": 60.0},
         "payments.reconcile": {"task": "payments.reconcile", "schedule": 300.0},
+        "notifications.send_reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
+        "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments"])
+app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications"])

@@ -126,6 +126,16 @@ class Settings(BaseSettings):
     STAFF_TOTP_REQUIRED: bool = False  # always required when ENVIRONMENT=production
     AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1)
 
+    # --- notifications and push ---
+    PUSH_BACKEND: Literal["log", "live"] = "log"  # live: OneSignal / FCM devices go to their provider
+    PUSH_MAX_RETRIES: int = Field(default=5, ge=0)  # per notification; backoff 10 s, 20 s, ... capped at 10 min
+    ONESIGNAL_APP_ID: str = ""
+    ONESIGNAL_API_KEY: str = ""
+    ONESIGNAL_API_URL: str = "https://api.onesignal.com/notifications"
+    FCM_CREDENTIALS_FILE: str = ""  # service-account JSON; empty: application default credentials
+    FCM_PROJECT_ID: str = ""
+    CAMPAIGN_BATCH_SIZE: int = Field(default=500, ge=1)
+
     @field_validator("ALLOWED_HOSTS", "CORS_ORIGINS", "CSRF_TRUSTED_ORIGINS", "TRUSTED_PROXIES", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
