@@ -21,6 +21,7 @@ from loopin.config.settings import get_settings  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
+from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 
 API_DESCRIPTION = """
 The Loopin mobile API. Every response uses the envelope
@@ -97,6 +98,7 @@ def create_app() -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(DjangoContextMiddleware)
+    app.add_middleware(RateLimitMiddleware)  # after the request id and client IP are known
     app.add_middleware(RequestMiddleware)  # outermost: sees every response, including errors
     return app
 
