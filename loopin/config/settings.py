@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     RATE_LIMIT_UPLOAD: str = "50/minute"  # multipart uploads, per user or IP, on top of the above
     METRICS_TOKEN: str = ""  # `Authorization: Bearer <token>` opens /metrics
     METRICS_ALLOWED_NETWORKS: Annotated[list[str], NoDecode] = ["127.0.0.1/32", "::1/128"]
+    PROMETHEUS_MULTIPROC_DIR: str = ""  # several workers: an empty writable dir shared by them
     SENTRY_DSN: str = ""
     SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
 
