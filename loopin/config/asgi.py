@@ -20,7 +20,10 @@ from starlette.staticfiles import StaticFiles  # noqa: E402
 from loopin.config.settings import get_settings  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
+from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
+from loopin.core.sentry import sentry_init  # noqa: E402
+from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 
 API_DESCRIPTION = """
 The Loopin mobile API. Every response uses the envelope
@@ -68,6 +71,9 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    sentry_init()
+    install_query_counter()
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in _routers():
         app.include_router(router)
 
@@ -108,6 +114,8 @@ def create_app() -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(DjangoContextMiddleware)
+    app.add_middleware(RateLimitMiddleware)  # after the request id and client IP are known
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestMiddleware)  # outermost: sees every response, including errors
     return app
 

@@ -12,6 +12,8 @@ from celery import Celery
 from celery.schedules import crontab
 
 from loopin.config.settings import get_settings
+from loopin.core.metrics import install_task_signals
+from loopin.core.sentry import sentry_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loopin.config.django_settings")
 
@@ -45,3 +47,5 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications"])
+install_task_signals()
+sentry_init()
