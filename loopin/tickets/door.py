@@ -343,6 +343,8 @@ def _decide(event: Event, ticket: Ticket, direction: str, *, at: datetime, offli
         return ScanResult.REFUNDED, "", False
     if event.is_paid and ticket.source != TicketSource.PURCHASE:
         return ScanResult.UNPAID, "not_purchased", False
+    if ticket.source == TicketSource.PURCHASE and not _order_paid(ticket):
+        return ScanResult.UNPAID, "order_not_paid", False
     stale = offline and ticket.last_scan_at is not None and at < ticket.last_scan_at
     if direction == ScanDirection.ENTRY:
         if at < opens_at(event):
@@ -369,6 +371,15 @@ def _decide(event: Event, ticket: Ticket, direction: str, *, at: datetime, offli
     ticket.last_scan_at = at
     ticket.save(update_fields=["inside", "last_scan_at"])
     return ScanResult.OK, "", False
+
+
+def _order_paid(ticket: Ticket) -> bool:
+    """A purchased ticket counts only while its order is paid (a refund cancels the ticket as `refunded`)."""
+    from loopin.payments.models import Order, OrderStatus
+
+    return Order.objects.filter(
+        ticket_id=ticket.id, status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]
+    ).exists()
 
 
 def first_picture(user_id: uuid.UUID) -> str | None:

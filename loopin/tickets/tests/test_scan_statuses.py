@@ -9,6 +9,7 @@ from django.utils import timezone
 from loopin.audit.models import AuditEntry
 from loopin.events.models import Event
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
+from loopin.testing.fixtures import token_for
 from loopin.tickets.models import Scan, Ticket, TicketSource, TicketStatus
 from loopin.tickets.services import ticket_cancel, ticket_issue
 from loopin.tickets.tests.conftest import guest_with_ticket, open_event
@@ -99,10 +100,25 @@ def test_ticket_of_a_paid_event_not_from_a_purchase_is_unpaid(door):
     assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("unpaid", "not_purchased")
 
 
-def test_purchased_ticket_of_a_paid_event_is_ok(door):
+def test_a_ticket_bought_through_payments_is_ok(door):
+    from loopin.payments.models import Order
+    from loopin.payments.tests.helpers import buy, sandbox_webhook
+
+    paid = open_event(host=door.host, is_paid=True, ticket_price="499.00")
+    buyer_headers = token_for(UserWithProfileFactory())
+    r = buy(door.api, buyer_headers, paid)
+    assert r.status_code == 200, r.text
+    assert sandbox_webhook(door.api, Order.objects.get(id=r.json()["data"]["id"])).status_code == 200
+    ticket = Ticket.objects.get(event=paid)
+    assert ticket.source == "purchase"
+    assert door.status(event=paid, qr=door.qr(ticket, headers=buyer_headers)) == "ok"
+
+
+def test_a_purchase_ticket_without_a_paid_order_is_unpaid(door):
     paid = open_event(host=door.host, is_paid=True, ticket_price="499.00")
     ticket = ticket_issue(event=paid, user=UserWithProfileFactory(), seats=1, source=TicketSource.PURCHASE)
-    assert door.status(event=paid, code=ticket.code) == "ok"
+    r = door.scan(event=paid, code=ticket.code)
+    assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("unpaid", "order_not_paid")
 
 
 def test_ticket_of_another_event_is_wrong_event(door):
