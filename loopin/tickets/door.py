@@ -258,6 +258,8 @@ def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str
                     return replay
             now = timezone.now()
             at = (scan.scanned_at or now) if offline else now
+            if ticket is not None and ticket.event_id != event.id:  # a signed code never says so; be sure
+                ticket, failure = None, (ScanResult.WRONG_EVENT, "other_event")
             if ticket is None:
                 result, reason = failure or (ScanResult.INVALID, "unknown_ticket")
                 duplicate = False
