@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -69,7 +68,7 @@ class TicketAtDoorOut(BaseModel):
     status: Literal["valid", "cancelled", "refunded"]
     inside: bool
     entry_count: int
-    checked_in_at: datetime | None
+    checked_in_at: DisplayTime | None
 
 
 class AttendeeOut(BaseModel):
@@ -82,7 +81,7 @@ class ConflictOut(BaseModel):
     """The admission an offline duplicate clashes with."""
 
     scan_id: uuid.UUID
-    scanned_at: datetime
+    scanned_at: DisplayTime
     device_id: str
     offline: bool
     scanned_by: str | None
@@ -97,7 +96,7 @@ class ScanOut(BaseModel):
     message: str
     nonce: str
     direction: Direction
-    scanned_at: datetime
+    scanned_at: DisplayTime
     duplicate: bool = Field(description="Offline: the ticket was already admitted by another scan")
     conflict: ConflictOut | None
     ticket: TicketAtDoorOut | None
