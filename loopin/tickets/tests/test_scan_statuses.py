@@ -22,6 +22,7 @@ def test_qr_entry_is_ok_with_attendee_name_picture_and_seats(door):
     assert body["message"] == "Welcome in."
     data = body["data"]
     assert (data["status"], data["seats"], data["duplicate"]) == ("ok", 1, False)
+    assert data["scanned_at"].endswith("+05:30") and data["ticket"]["checked_in_at"].endswith("+05:30")
     assert data["attendee"] == {
         "id": str(door.guest.id),
         "name": "Asha Guest",
