@@ -16,7 +16,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from loopin.core.auth import CurrentUser, UngatedUser
-from loopin.core.envelope import Envelope, error_responses, ok
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
 from loopin.tickets import door, selectors
 from loopin.tickets.models import ScanResult
@@ -30,7 +31,9 @@ from loopin.tickets.schemas import (
     RevokedOut,
     RotateIn,
     ScanIn,
+    ScanLogOut,
     ScanOut,
+    ScanStatus,
     SearchHitOut,
     StaffIn,
     StaffOut,
@@ -141,6 +144,17 @@ async def search(
 ) -> dict[str, Any]:
     """Find attendees for manual check-in (then scan their `code`)."""
     return ok(await run_sync(selectors.attendee_search, user=caller, event_id=event_id, q=q), "Attendees")
+
+
+@checkin.get("/{event_id}/check-in/scans", response_model=ListEnvelope[ScanLogOut], responses=DOOR_ERRORS)
+async def scans(
+    event_id: uuid.UUID,
+    page: PageParams,
+    caller: CurrentUser,
+    result: Annotated[ScanStatus | None, Query(description="Only scans with this answer")] = None,
+) -> dict[str, Any]:
+    """Every scan of the event, newest first, failed ones too: who, which device, what answer."""
+    return await run_page(selectors.scan_log, page, "Scans", user=caller, event_id=event_id, result=result)
 
 
 @checkin.get("/{event_id}/check-in/stats", response_model=Envelope[StatsOut], responses=DOOR_ERRORS)

@@ -215,3 +215,24 @@ class QrTokenOut(BaseModel):
     kid: str
     valid_from: DisplayTime
     valid_until: DisplayTime
+
+
+class ScannerOut(BaseModel):
+    id: uuid.UUID
+    name: str | None
+
+
+class ScanLogOut(BaseModel):
+    id: uuid.UUID
+    scanned_at: DisplayTime
+    received_at: DisplayTime
+    direction: Direction
+    result: ScanStatus
+    reason: str | None
+    method: Literal["qr", "code", "manual"]
+    device_id: str
+    offline: bool
+    duplicate: bool
+    scanned_by: ScannerOut | None
+    ticket_code: str | None
+    attendee_name: str | None

@@ -22,6 +22,7 @@ DOOR_CALLS = [
     ("get", "/check-in/settings", None),
     ("get", "/check-in/search?q=Asha", None),
     ("get", "/check-in/stats", None),
+    ("get", "/check-in/scans", None),
 ]
 HOST_CALLS = [
     ("post", "/check-in/keys/rotate", None),

@@ -148,3 +148,19 @@ def test_admin_scan_and_key_pages_render_without_the_private_key(door):
     html = client.get(f"/admin/tickets/checkinkey/{key.pk}/change/").content.decode()
     assert key.kid in html and key.private_key_encrypted not in html
     assert client.get("/admin/tickets/ticket/?q=" + door.ticket.code).status_code == 200
+
+
+def test_scan_log_lists_every_scan_newest_first_and_filters_by_answer(door):
+    door.scan(code=door.ticket.code, device_id="gate-1")
+    door.scan(code="ZZZZZZZZ", device_id="gate-2")
+    url = f"/api/events/{door.event.id}/check-in/scans"
+    body = door.api.get(url, headers=door.host_headers).json()
+    assert body["meta"]["total"] == 2
+    assert [(s["result"], s["device_id"], s["ticket_code"]) for s in body["data"]] == [
+        ("invalid", "gate-2", None),
+        ("ok", "gate-1", door.ticket.code),
+    ]
+    assert body["data"][1]["scanned_by"] == {"id": str(door.host.id), "name": "Hema Host"}
+    assert body["data"][1]["attendee_name"] == "Asha Guest"
+    failed = door.api.get(url, params={"result": "invalid"}, headers=door.host_headers).json()
+    assert [s["device_id"] for s in failed["data"]] == ["gate-2"]
