@@ -58,7 +58,6 @@ async def scan(event_id: uuid.UUID, body: ScanIn, caller: CurrentUser) -> dict[s
         code=body.code,
         scanned_at=body.scanned_at,
         device_id=body.device_id,
-        manual=body.code is not None,
     )
     result = await run_sync(door.checkin_scan, actor=caller, event_id=event_id, scan=data)
     return ok(result, result["message"])
@@ -77,7 +76,6 @@ async def scan_batch(event_id: uuid.UUID, body: BatchIn, caller: CurrentUser) ->
             code=s.code,
             scanned_at=s.scanned_at,
             device_id=body.device_id,
-            manual=s.code is not None,
         )
         for s in body.scans
     ]

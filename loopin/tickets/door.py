@@ -188,11 +188,10 @@ class ScanIn:
     code: str | None = None
     scanned_at: datetime | None = None
     device_id: str = ""
-    manual: bool = False
 
     @property
     def method(self) -> str:
-        return "qr" if self.qr else ("manual" if self.manual else "code")
+        return "qr" if self.qr else "code"
 
     @property
     def fingerprint(self) -> str:

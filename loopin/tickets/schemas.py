@@ -229,7 +229,7 @@ class ScanLogOut(BaseModel):
     direction: Direction
     result: ScanStatus
     reason: str | None
-    method: Literal["qr", "code", "manual"]
+    method: Literal["qr", "code"]
     device_id: str
     offline: bool
     duplicate: bool

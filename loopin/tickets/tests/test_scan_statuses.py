@@ -41,7 +41,7 @@ def test_qr_entry_is_ok_with_attendee_name_picture_and_seats(door):
 def test_short_code_entry_is_ok_whatever_the_case_and_dashes(door):
     code = door.ticket.code.lower()
     assert door.status(code=f"{code[:4]}-{code[4:]}") == "ok"
-    assert Scan.objects.get().method == "manual"
+    assert Scan.objects.get().method == "code"
 
 
 def test_second_entry_is_already_checked_in(door):
