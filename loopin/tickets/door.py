@@ -473,6 +473,14 @@ def checkin_open_due(*, now: datetime | None = None) -> int:
     return opened
 
 
+def checkin_reschedule(*, event_id: uuid.UUID) -> bool:
+    """After a reschedule, a check-in that opened too early is closed again (it reopens on time)."""
+    event = Event.objects.select_related("door").filter(id=event_id).first()
+    if event is None or opens_at(event) <= timezone.now():
+        return False
+    return bool(EventDoorSettings.objects.filter(event_id=event_id, opened_at__isnull=False).update(opened_at=None))
+
+
 def no_shows_mark(*, now: datetime | None = None) -> int:
     """After an event ends, its valid tickets never scanned in become no-shows (beat; idempotent)."""
     now = now or timezone.now()

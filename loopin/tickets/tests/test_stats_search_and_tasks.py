@@ -164,3 +164,29 @@ def test_scan_log_lists_every_scan_newest_first_and_filters_by_answer(door):
     assert body["data"][1]["attendee_name"] == "Asha Guest"
     failed = door.api.get(url, params={"result": "invalid"}, headers=door.host_headers).json()
     assert [s["device_id"] for s in failed["data"]] == ["gate-2"]
+
+
+def test_a_rescheduled_event_announces_its_check_in_again(door):
+    assert checkin_open_due() == 1
+    new_start = (timezone.now() + timedelta(days=2)).isoformat()
+    r = door.api.patch(f"/api/events/{door.event.id}", json={"start_at": new_start}, headers=door.host_headers)
+    assert r.status_code == 200, r.text
+    assert EventDoorSettings.objects.get(event=door.event).opened_at is None
+    assert checkin_open_due() == 0
+    assert checkin_open_due(now=timezone.now() + timedelta(days=2)) == 1
+
+
+def test_a_postponed_event_announces_its_check_in_again(door):
+    assert checkin_open_due() == 1
+    later = timezone.now() + timedelta(days=3)
+    r = door.api.post(
+        f"/api/events/{door.event.id}/postpone",
+        json={
+            "reason": "Rain",
+            "new_start_at": later.isoformat(),
+            "new_end_at": (later + timedelta(hours=2)).isoformat(),
+        },
+        headers=door.host_headers,
+    )
+    assert r.status_code == 200, r.text
+    assert EventDoorSettings.objects.get(event=door.event).opened_at is None
