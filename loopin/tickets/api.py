@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from loopin.core.auth import CurrentUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.errors import ValidationFailed
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
 from loopin.tickets import door, selectors
@@ -176,6 +177,20 @@ async def staff_add(event_id: uuid.UUID, body: StaffIn, caller: CurrentUser) -> 
         return selectors.staff_out(staff)
 
     return ok(await run_sync(add, user=caller), "Door staff added")
+
+
+@checkin.delete("/{event_id}/staff", response_model=Envelope[None], responses=DOOR_ERRORS)
+async def staff_remove_by_query(
+    event_id: uuid.UUID,
+    caller: CurrentUser,
+    user_id: uuid.UUID | None = None,
+    phone_number: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    """Remove door staff named by `user_id` or `phone_number` (host only)."""
+    if (user_id is None) == (not phone_number):
+        raise ValidationFailed.one("user_id", "one_of", "Send exactly one of user_id or phone_number.")
+    await run_sync(door.door_staff_remove, host=caller, event_id=event_id, user_id=user_id, phone=phone_number)
+    return ok(None, "Door staff removed")
 
 
 @checkin.delete("/{event_id}/staff/{user_id}", response_model=Envelope[None], responses=DOOR_ERRORS)

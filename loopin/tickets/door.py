@@ -142,10 +142,14 @@ def _find_person(*, user_id: uuid.UUID | None, phone: str | None) -> User:
     return person
 
 
-def door_staff_remove(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID) -> None:
-    """Take a person off this event's door staff (host only)."""
+def door_staff_remove(
+    *, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None = None, phone: str | None = None
+) -> None:
+    """Take a person (by user id or phone number) off this event's door staff (host only)."""
     with transaction.atomic():
         event = door_event(host, event_id, host_only=True)
+        if user_id is None:
+            user_id = _find_person(user_id=None, phone=phone).id
         deleted, _ = DoorStaff.objects.filter(event=event, user_id=user_id).delete()
         if not deleted:
             raise NotFound("This person is not door staff of this event.", code="STAFF_NOT_FOUND")
