@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -91,7 +92,7 @@ def attendee_search(*, user: User, event_id: uuid.UUID, q: str) -> list[dict[str
     text = q.strip()
     digits = "".join(ch for ch in text if ch.isdigit())
     tickets = Ticket.objects.filter(event=event).select_related("user")
-    if digits and len(digits) == len(text.replace(" ", "").lstrip("+")):
+    if digits and re.fullmatch(r"[\d\s+\-()]+", text):
         tickets = tickets.filter(user__phone_number__endswith=digits)
     else:
         tickets = tickets.filter(user__name__icontains=text)

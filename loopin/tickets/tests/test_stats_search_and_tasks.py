@@ -85,7 +85,9 @@ def test_search_by_name_and_by_last_phone_digits(door):
     assert [(h["code"], h["attendee"]["name"], h["phone_number"]) for h in by_name["data"]] == [
         (door.ticket.code, "Asha Guest", "+91******5678")
     ]
-    by_phone = door.api.get(f"/api/events/{door.event.id}/check-in/search?q=5678", headers=door.host_headers).json()
+    by_phone = door.api.get(
+        f"/api/events/{door.event.id}/check-in/search", params={"q": "45-678"}, headers=door.host_headers
+    ).json()
     assert [h["ticket_id"] for h in by_phone["data"]] == [str(door.ticket.id)]
     none = door.api.get(f"/api/events/{door.event.id}/check-in/search?q=9999", headers=door.host_headers).json()
     assert none["data"] == []
