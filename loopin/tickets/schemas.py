@@ -91,7 +91,7 @@ class ScanOut(BaseModel):
     status: ScanStatus
     reason: str | None = Field(
         description="Why, when useful: malformed, bad_signature, unknown_key, retired_key, expired, unknown_code, "
-        "other_event, inside, reentry_refused, out_of_order, not_purchased"
+        "unknown_ticket, other_event, inside, reentry_refused, out_of_order, not_purchased, order_not_paid"
     )
     message: str
     nonce: str
