@@ -91,3 +91,12 @@ def test_revocation_list_has_cancelled_and_refunded_tickets_since_a_time(door):
     ticket_cancel(ticket=Ticket.objects.get(id=refunded.id), reason="refund", status=TicketStatus.REFUNDED)
     later = door.api.get(url, params={"since": first["as_of"]}, headers=door.host_headers).json()["data"]
     assert [(t["ticket_id"], t["status"]) for t in later["tickets"]] == [(str(refunded.id), "refunded")]
+
+
+def test_a_changed_key_secret_moves_signing_to_a_new_key_and_old_codes_still_verify(door, app_settings):
+    old_token = door.qr()
+    app_settings.CHECKIN_KEYS_SECRET = "another-secret-for-the-checkin-signing-keys"
+    new_token = door.qr()
+    assert signing.token_parse(new_token)[0].kid != signing.token_parse(old_token)[0].kid
+    assert list(CheckinKey.objects.order_by("created_at").values_list("is_active", flat=True)) == [False, True]
+    assert door.status(qr=old_token) == "ok"
