@@ -217,8 +217,14 @@ def checkin_batch(*, actor: User, event_id: uuid.UUID, scans: list[ScanIn]) -> l
     """Scans made offline, applied in the order they were made; one result each, in that order."""
     event = door_event(actor, event_id)
     now = timezone.now()
-    for i, scan in enumerate(scans):  # refuse the whole batch before applying any of it
+    # Refuse the whole batch before applying any of it: a time in the future, a nonce reused for another scan.
+    for i, scan in enumerate(scans):
         _check_time(scan, now, field=f"scans.{i}.scanned_at")
+    fingerprints: dict[str, str] = {}
+    stored = Scan.objects.filter(event=event, nonce__in=[s.nonce for s in scans]).values_list("nonce", "fingerprint")
+    for nonce, fingerprint in [*stored, *((s.nonce, s.fingerprint) for s in scans)]:
+        if fingerprints.setdefault(nonce, fingerprint) != fingerprint:
+            raise NonceReused(details={"nonce": nonce})
     order = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i))
     results = []
     for i in order:
