@@ -496,7 +496,7 @@ def no_shows_mark(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     ended = (
         Event.objects.filter(end_at__lte=now, end_at__gt=now - timedelta(days=7), deleted_at__isnull=True)
-        .exclude(status=EventStatus.CANCELLED)
+        .filter(status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED])
         .exclude(door__no_shows_marked_at__isnull=False)
         .select_related("door")
     )
