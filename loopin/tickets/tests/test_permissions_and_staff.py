@@ -115,7 +115,7 @@ def test_host_adds_staff_by_user_id_twice_without_duplicates(door):
         )
         assert r.status_code == 201
     listed = door.api.get(f"/api/events/{door.event.id}/staff", headers=door.host_headers).json()["data"]
-    assert [s["user_id"] for s in listed] == [str(staff.id)]
+    assert [(s["user_id"], s["picture"]) for s in listed] == [(str(staff.id), f"https://example.com/{staff.id}.jpg")]
 
 
 def test_adding_an_unknown_number_is_404(door):

@@ -86,6 +86,7 @@ def test_search_by_name_and_by_last_phone_digits(door):
     assert [(h["code"], h["attendee"]["name"], h["phone_number"]) for h in by_name["data"]] == [
         (door.ticket.code, "Asha Guest", "+91******5678")
     ]
+    assert by_name["data"][0]["attendee"]["picture"] == f"https://example.com/{door.guest.id}.jpg"
     by_phone = door.api.get(
         f"/api/events/{door.event.id}/check-in/search", params={"q": "45-678"}, headers=door.host_headers
     ).json()
