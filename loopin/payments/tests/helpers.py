@@ -37,3 +37,20 @@ def razorpay_signature(body: bytes | str, secret: str) -> str:
     from loopin.payments.providers.base import hmac_sha256_hex
 
     return hmac_sha256_hex(secret, body)
+
+
+def finance_staff(**fields: Any) -> Any:
+    """A staff member in the Finance group, its permissions applied as the migrations do."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from loopin.staff.groups import groups_sync
+    from loopin.testing.factories import UserWithProfileFactory
+
+    groups_sync(apps)  # a transactional test starts from an emptied database
+    importlib.import_module("loopin.payments.migrations.0002_finance_permissions").forwards(apps, None)
+    staff = UserWithProfileFactory(is_staff=True, **fields)
+    staff.groups.add(Group.objects.get(name="Finance"))
+    return staff
