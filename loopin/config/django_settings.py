@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "loopin.events",
     "loopin.tickets",
     "loopin.payments",
+    "loopin.notifications",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

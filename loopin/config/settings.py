@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
 
+    # --- tickets at the door ---
+    CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
+    CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
+
     ACCESS_TOKEN_MINUTES: int = 60
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
@@ -122,16 +126,52 @@ class Settings(BaseSettings):
     STAFF_TOTP_REQUIRED: bool = False  # always required when ENVIRONMENT=production
     AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1)
 
-    @field_validator("ALLOWED_HOSTS", "CORS_ORIGINS", "CSRF_TRUSTED_ORIGINS", "TRUSTED_PROXIES", mode="before")
+    # --- notifications and push ---
+    PUSH_BACKEND: Literal["log", "live"] = "log"  # live: OneSignal / FCM devices go to their provider
+    PUSH_MAX_RETRIES: int = Field(default=5, ge=0)  # per notification; backoff 10 s, 20 s, ... capped at 10 min
+    ONESIGNAL_APP_ID: str = ""
+    ONESIGNAL_API_KEY: str = ""
+    ONESIGNAL_API_URL: str = "https://api.onesignal.com/notifications"
+    FCM_CREDENTIALS_FILE: str = ""  # service-account JSON; empty: application default credentials
+    FCM_PROJECT_ID: str = ""
+    CAMPAIGN_BATCH_SIZE: int = Field(default=500, ge=1)
+
+    # --- operations: global rate limits, metrics, error reporting ---
+    RATE_LIMIT_ENABLED: bool = True
+    RATE_LIMIT_ANON: str = "100/minute"  # per client IP, callers without a valid access token
+    RATE_LIMIT_USER: str = "1000/minute"  # per signed-in user
+    RATE_LIMIT_UPLOAD: str = "50/minute"  # multipart uploads, per user or IP, on top of the above
+    METRICS_TOKEN: str = ""  # `Authorization: Bearer <token>` opens /metrics
+    METRICS_ALLOWED_NETWORKS: Annotated[list[str], NoDecode] = ["127.0.0.1/32", "::1/128"]
+    PROMETHEUS_MULTIPROC_DIR: str = ""  # several workers: an empty writable dir shared by them
+    SENTRY_DSN: str = ""
+    SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @field_validator(
+        "ALLOWED_HOSTS",
+        "CORS_ORIGINS",
+        "CSRF_TRUSTED_ORIGINS",
+        "TRUSTED_PROXIES",
+        "METRICS_ALLOWED_NETWORKS",
+        mode="before",
+    )
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
 
-    @field_validator("TRUSTED_PROXIES")
+    @field_validator("TRUSTED_PROXIES", "METRICS_ALLOWED_NETWORKS")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
         for item in value:
             ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("RATE_LIMIT_ANON", "RATE_LIMIT_USER", "RATE_LIMIT_UPLOAD")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from loopin.core.throttle import parse_rate
+
+        parse_rate(value)
         return value
 
     @field_validator("DATABASE_URL")
