@@ -96,7 +96,7 @@ def test_the_sales_panel_counts_paid_orders_and_revenue(api, paid_event, buyer_h
     _paid(api, buyer_headers, paid_event)
     stats, sold, money = sales_panel(Period.last(7))
     assert list(stats.items) == [
-        ("Orders paid", 1),
+        ("Tickets sold", 1),
         ("Revenue", Decimal("548.90")),
         ("Platform fees", Decimal("49.90")),
         ("Refunded", Decimal("0")),
