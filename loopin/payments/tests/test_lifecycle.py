@@ -91,3 +91,15 @@ def test_the_export_endpoint_has_a_payments_section(api, paid_event, buyer_heade
     _paid(api, buyer_headers, paid_event)
     r = api.get("/api/me/export", headers=buyer_headers)
     assert len(r.json()["data"]["payments"]["orders"]) == 1
+
+
+def test_erasure_drops_what_providers_echoed_about_the_person(api, paid_event, buyer, buyer_headers):
+    from loopin.payments.models import PaymentEvent
+
+    order = _paid(api, buyer_headers, paid_event)
+    with transaction.atomic():
+        hooks.erasure_steps()["payments.orders"](buyer)
+    order.refresh_from_db()
+    assert order.checkout == {}
+    event = PaymentEvent.objects.get(order=order)
+    assert (event.payload, event.parsed["payment_id"] != "") == ({}, True)

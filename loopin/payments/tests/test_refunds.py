@@ -127,3 +127,14 @@ def test_a_retried_refund_with_the_same_key_pays_once(api, paid_event, buyer_hea
     assert first.id == again.id
     order.refresh_from_db()
     assert order.amount_refunded == Decimal("50.00")
+
+
+def test_the_sweep_refunds_a_cancelled_event_whose_signal_was_lost(api, paid_event, buyer_headers):
+    from loopin.payments.services import cancelled_events_sweep
+
+    order = _paid_order(api, buyer_headers, paid_event)
+    Event.objects.filter(id=paid_event.id).update(status="cancelled")  # cancelled without the payments receiver
+    assert cancelled_events_sweep() == 1
+    order.refresh_from_db()
+    assert (order.status, order.amount_refunded) == ("refunded", Decimal("548.90"))
+    assert cancelled_events_sweep() == 0
