@@ -199,13 +199,17 @@ def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) ->
 def event_status_changed(*, trigger_id: str, event_id: str, old: str, new: str, reason: str = "") -> int:
     from loopin.events.models import Event, EventStatus
 
-    if new not in (EventStatus.POSTPONED, EventStatus.CANCELLED):
+    if new in (EventStatus.POSTPONED, EventStatus.CANCELLED):
+        key = f"event.{new}"
+    elif old == EventStatus.POSTPONED and new == EventStatus.PUBLISHED:
+        key = "event.republished"  # a postponed event is back on (often at a new time)
+    else:
         return 0
     event = Event.objects.select_related("host", "venue").get(id=event_id)
     voided_by = "event_cancelled" if new == EventStatus.CANCELLED else None
     recipients = [u for u in event_attendees(event.id, including_cancelled_by=voided_by) if u != event.host_id]
     context = {**_event_context(event), "reason": reason}
-    return _send_all(recipients, f"event.{new}", trigger_id, context, object_type="event", object_id=event.id)
+    return _send_all(recipients, key, trigger_id, context, object_type="event", object_id=event.id)
 
 
 @trigger("checkin.opened")

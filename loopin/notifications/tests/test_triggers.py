@@ -131,6 +131,22 @@ def test_postponing_tells_every_attendee(api, host, open_event):
     assert Notification.objects.filter(user=a).get().body == "Asha Rao postponed Park Run. Rain expected"
 
 
+def test_republishing_a_postponed_event_tells_every_attendee_the_new_time(api, host, open_event):
+    a = UserWithProfileFactory()
+    going(open_event, a)
+    api.post(f"/api/events/{open_event.id}/postpone", json={}, headers=token_for(host))
+    Notification.objects.all().delete()
+    new_start = (open_event.start_at + timedelta(days=7)).isoformat()
+    r = api.post(f"/api/events/{open_event.id}/publish", json={"new_start_at": new_start}, headers=token_for(host))
+    assert r.status_code == 200
+    assert types_by_user() == {a.id: ["event.republished"]}
+    open_event.refresh_from_db()
+    assert (
+        Notification.objects.get().body
+        == f"Asha Rao set Park Run for {display_time(open_event.start_at)}. See you there!"
+    )
+
+
 def test_cancelling_tells_those_whose_tickets_it_voided_and_not_who_had_left(api, host, open_event):
     a, b, left = UserWithProfileFactory(), UserWithProfileFactory(), UserWithProfileFactory()
     going(open_event, a, b, left)
