@@ -116,3 +116,18 @@ def test_admin_lists_open(staff):
     for model in ("notification", "device", "delivery", "campaign", "notificationtemplate"):
         assert client.get(f"/admin/notifications/{model}/").status_code == 200
     assert client.get("/admin/notifications/campaign/add/").status_code == 200
+
+
+def test_the_dashboard_panel_counts_pushes_by_outcome(staff):
+    from loopin.notifications.dashboards import pushes
+    from loopin.staff.dashboards import Period
+
+    client, _ = staff
+    person = UserWithProfileFactory()
+    Device.objects.create(user=person, provider="fcm", token="t-phone", platform="android")
+    notify(user_id=person.id, key="account.welcome", context={})
+    stats = dict(pushes(Period.last(7))[0].items)
+    assert (stats["Notifications"], stats["Pushes sent"], stats["Failed"], stats["Active devices now"]) == (1, 1, 0, 1)
+    page = client.get("/admin/dashboard/")
+    assert page.status_code == 200
+    assert "Notifications and pushes" in page.content.decode()
