@@ -16,6 +16,7 @@ def test_the_beat_schedule_runs_reminders_and_campaigns():
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert {"notifications.send_reminders", "notifications.send_due_campaigns"} <= tasks
     assert {"notifications.push", "notifications.run_trigger", "notifications.campaign_batch"} <= set(app.tasks)
+    assert "notifications.sweep_pushes" in tasks
 
 
 def test_a_trigger_runs_end_to_end_in_process(api, app_settings):

@@ -202,3 +202,41 @@ def test_reregistering_a_token_moves_it_to_the_new_person_and_reactivates_it(per
     assert again.id == device.id
     assert (again.user_id, again.is_active, again.deactivation_reason) == (other.id, True, "")
     assert Device.objects.count() == 1
+
+
+def test_the_sweeper_finishes_a_delivery_whose_worker_died_mid_send(person):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from loopin.notifications.tasks import sweep_pushes
+
+    device_register(user=person, provider="fcm", token="token-phone-1", platform="android")
+    n = Notification.objects.create(user=person, type="account.welcome", category="account", title="Hi", body="x")
+    Delivery.objects.create(
+        notification=n,
+        device=Device.objects.get(),
+        status="sending",
+        attempts=1,
+        claimed_at=timezone.now() - timedelta(minutes=6),
+    )
+    fresh = Notification.objects.create(user=person, type="account.welcome", category="account", title="Hi", body="y")
+    Delivery.objects.create(
+        notification=fresh, device=Device.objects.get(), status="sending", claimed_at=timezone.now()
+    )
+    assert sweep_pushes.delay().get() == 1
+    assert [p.message.body for p in log_outbox()] == ["x"]
+    assert Delivery.objects.get(notification=n).status == "sent"
+    assert Delivery.objects.get(notification=fresh).status == "sending"  # its worker may still be sending
+
+
+def test_a_stray_job_past_the_cap_tries_once_at_most_and_records_the_failure(person, app_settings):
+    app_settings.PUSH_MAX_RETRIES = 1
+    fake = FakeHttp(UNAVAILABLE)
+    onesignal_over(fake)
+    device_register(user=person, provider="onesignal", token="sub-123", platform="ios")
+    n = _notify(person)
+    assert Delivery.objects.get().status == "failed"
+    Delivery.objects.filter(notification=n).update(status="retrying")  # as if a stray job found it again
+    push_deliver(notification_id=n.id)
+    assert (Delivery.objects.get().status, len(fake.requests)) == ("failed", 3)
