@@ -248,7 +248,7 @@ def order_notice(order: Any) -> tuple[Any, dict[str, Any]]:
     context = _event_context(event) if event is not None else {}
     amount = _first(order, "total", "amount", "total_amount")
     context["amount"] = _money(amount, getattr(order, "currency", None))
-    return order.user_id, context
+    return _first(order, "user_id", "buyer_id"), context
 
 
 def refund_notice(refund: Any) -> tuple[Any, dict[str, Any]]:

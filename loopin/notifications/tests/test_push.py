@@ -224,7 +224,7 @@ def test_the_sweeper_finishes_a_delivery_whose_worker_died_mid_send(person):
     Delivery.objects.create(
         notification=fresh, device=Device.objects.get(), status="sending", claimed_at=timezone.now()
     )
-    assert sweep_pushes.delay().get() == 1
+    assert sweep_pushes.apply().result == 1
     assert [p.message.body for p in log_outbox()] == ["x"]
     assert Delivery.objects.get(notification=n).status == "sent"
     assert Delivery.objects.get(notification=fresh).status == "sending"  # its worker may still be sending
