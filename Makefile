@@ -29,8 +29,7 @@ run: demo
 
 ## serve: the production-style server (no reload, one process per core)
 serve: migrate
-	$(BIN)/uvicorn loopin.config.asgi:app --host 0.0.0.0 --port $(PORT) --workers $(WORKERS) \
-		--timeout-graceful-shutdown 30 --no-access-log
+	$(BIN)/python -m loopin.config.serve --host 0.0.0.0 --port $(PORT) --workers $(WORKERS) --graceful-timeout 30
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -20,7 +20,10 @@ from starlette.staticfiles import StaticFiles  # noqa: E402
 from loopin.config.settings import get_settings  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
+from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
+from loopin.core.sentry import sentry_init  # noqa: E402
+from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 
 API_DESCRIPTION = """
 The Loopin mobile API. Every response uses the envelope
@@ -36,8 +39,18 @@ def _routers() -> list[Any]:
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
     from loopin.notifications.api import router as notifications_router
+    from loopin.payments.api import routers as payment_routers
+    from loopin.tickets.api import routers as ticket_routers
 
-    return [health_router, auth_router, me_router, *event_routers, notifications_router]
+    return [
+        health_router,
+        auth_router,
+        me_router,
+        *event_routers,
+        *ticket_routers,
+        *payment_routers,
+        notifications_router,
+    ]
 
 
 def _extra_schemas() -> list[Any]:
@@ -58,6 +71,9 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    sentry_init()
+    install_query_counter()
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in _routers():
         app.include_router(router)
 
@@ -98,6 +114,8 @@ def create_app() -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(DjangoContextMiddleware)
+    app.add_middleware(RateLimitMiddleware)  # after the request id and client IP are known
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestMiddleware)  # outermost: sees every response, including errors
     return app
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "loopin.accounts",
     "loopin.events",
     "loopin.tickets",
+    "loopin.payments",
     "loopin.notifications",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -89,9 +89,33 @@ class Settings(BaseSettings):
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
 
+    # --- tickets at the door ---
+    CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
+    CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
+
     ACCESS_TOKEN_MINUTES: int = 60
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
+
+    # --- payments and payouts ---
+    PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
+    PAYMENT_SANDBOX_ENABLED: bool = True  # the local checkout page; turn off in production
+    PAYMENT_HOLD_MINUTES: int = Field(default=10, ge=1)
+    PAYMENT_RECONCILE_AFTER_MINUTES: int = Field(default=15, ge=1)  # ask the provider about orders this old
+    REFUND_CUTOFF_HOURS: int = Field(default=24, ge=0)  # attendee refunds until this long before the start
+    REFUND_PLATFORM_FEE: bool = False  # attendee cancellations also refund the platform fee
+    SANDBOX_WEBHOOK_SECRET: str = ""  # defaults to one derived from SECRET_KEY
+    RAZORPAY_KEY_ID: str = ""
+    RAZORPAY_KEY_SECRET: str = ""
+    RAZORPAY_WEBHOOK_SECRET: str = ""
+    STRIPE_SECRET_KEY: str = ""
+    STRIPE_PUBLISHABLE_KEY: str = ""
+    STRIPE_WEBHOOK_SECRET: str = ""
+    PAYU_MERCHANT_KEY: str = ""
+    PAYU_MERCHANT_SALT: str = ""
+    PAYU_BASE_URL: str = "https://test.payu.in"
+    PAYU_INFO_URL: str = "https://test.payu.in/merchant/postservice.php?form=2"
+    PAYOUT_ENCRYPTION_KEY: str = ""  # Fernet key for bank account numbers; defaults to one derived from SECRET_KEY
 
     # --- onboarding waitlist ---
     WAITLIST_ENABLED: bool = False  # hold first-time profile completions for a random delay
@@ -112,16 +136,42 @@ class Settings(BaseSettings):
     FCM_PROJECT_ID: str = ""
     CAMPAIGN_BATCH_SIZE: int = Field(default=500, ge=1)
 
-    @field_validator("ALLOWED_HOSTS", "CORS_ORIGINS", "CSRF_TRUSTED_ORIGINS", "TRUSTED_PROXIES", mode="before")
+    # --- operations: global rate limits, metrics, error reporting ---
+    RATE_LIMIT_ENABLED: bool = True
+    RATE_LIMIT_ANON: str = "100/minute"  # per client IP, callers without a valid access token
+    RATE_LIMIT_USER: str = "1000/minute"  # per signed-in user
+    RATE_LIMIT_UPLOAD: str = "50/minute"  # multipart uploads, per user or IP, on top of the above
+    METRICS_TOKEN: str = ""  # `Authorization: Bearer <token>` opens /metrics
+    METRICS_ALLOWED_NETWORKS: Annotated[list[str], NoDecode] = ["127.0.0.1/32", "::1/128"]
+    PROMETHEUS_MULTIPROC_DIR: str = ""  # several workers: an empty writable dir shared by them
+    SENTRY_DSN: str = ""
+    SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @field_validator(
+        "ALLOWED_HOSTS",
+        "CORS_ORIGINS",
+        "CSRF_TRUSTED_ORIGINS",
+        "TRUSTED_PROXIES",
+        "METRICS_ALLOWED_NETWORKS",
+        mode="before",
+    )
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
 
-    @field_validator("TRUSTED_PROXIES")
+    @field_validator("TRUSTED_PROXIES", "METRICS_ALLOWED_NETWORKS")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
         for item in value:
             ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("RATE_LIMIT_ANON", "RATE_LIMIT_USER", "RATE_LIMIT_UPLOAD")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from loopin.core.throttle import parse_rate
+
+        parse_rate(value)
         return value
 
     @field_validator("DATABASE_URL")

@@ -22,7 +22,13 @@ log = structlog.get_logger("loopin.ratelimit")
 def storage() -> Storage:
     settings = get_settings()
     if settings.uses_redis:
-        return storage_from_string(settings.REDIS_URL, key_prefix=f"{settings.REDIS_KEY_PREFIX}:limits")
+        # Short timeouts: a dead Redis must fail (closed) fast, not hang the request.
+        return storage_from_string(
+            settings.REDIS_URL,
+            key_prefix=f"{settings.REDIS_KEY_PREFIX}:limits",
+            socket_connect_timeout=1,
+            socket_timeout=1,
+        )
     return MemoryStorage()
 
 
@@ -64,4 +70,7 @@ def hit(scope: str, identity: str, item: RateLimitItem, *, fail_closed: bool = T
 
 def reset_all() -> None:
     """Forget every counter (tests, and the admin's 'unblock' for an emergency)."""
-    storage().reset()
+    from loopin.core import throttle
+
+    storage().reset()  # Redis: every key under `<prefix>:limits`, the global caps' included
+    throttle.reset()

@@ -1,0 +1,137 @@
+"""Global per-IP, per-user and upload caps (core.throttle), their 429 envelope and the Redis fallback."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from starlette.testclient import TestClient
+
+from loopin.core import net, ratelimit
+from loopin.core.throttle import Limiter, RedisCounter, parse_rate
+from loopin.testing.fixtures import signed_in_user
+
+
+@pytest.fixture
+def caps(app_settings):
+    app_settings.RATE_LIMIT_ANON = "3/minute"
+    app_settings.RATE_LIMIT_USER = "5/minute"
+    app_settings.RATE_LIMIT_UPLOAD = "2/minute"
+    return app_settings
+
+
+def _client_from(ip: str) -> TestClient:
+    from loopin.config.asgi import app
+
+    return TestClient(app, raise_server_exceptions=False, client=(ip, 40000))
+
+
+def test_anonymous_caller_past_the_cap_gets_the_429_envelope(api, caps):
+    statuses = [api.get("/api/auth/event-interests").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    r = api.get("/api/auth/event-interests")
+    body = r.json()
+    assert body["success"] is False
+    assert body["error_code"] == "RATE_LIMITED"
+    assert body["details"]["scope"] == "global_anonymous"
+    assert 1 <= int(r.headers["retry-after"]) <= 60
+    assert body["details"]["retry_after"] == int(r.headers["retry-after"])
+    assert r.headers["x-request-id"]
+
+
+def test_signed_in_user_has_a_bucket_of_their_own(api, app_settings):
+    user = signed_in_user(api, "+916205829376")
+    app_settings.RATE_LIMIT_ANON = "1/minute"
+    app_settings.RATE_LIMIT_USER = "4/minute"
+    ratelimit.reset_all()  # forget the sign-up's anonymous calls
+    assert api.get("/api/auth/event-interests").status_code == 200
+    assert api.get("/api/auth/event-interests").status_code == 429  # the IP is spent
+    statuses = [api.get("/api/auth/profile", headers=user["headers"]).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert api.get("/api/auth/profile", headers=user["headers"]).json()["details"]["scope"] == "global_user"
+
+
+def test_an_invalid_token_counts_against_the_ip(api, caps):
+    bad = {"Authorization": "Bearer not-a-token"}
+    statuses = [api.get("/api/auth/profile", headers=bad).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_uploads_have_their_own_lower_cap(api, app_settings):
+    user = signed_in_user(api, "+916205829376")
+    app_settings.RATE_LIMIT_UPLOAD = "2/minute"
+    files = {"profile_pictures": ("p.txt", b"not an image", "text/plain")}
+    statuses = [api.put("/api/auth/profile", files=files, headers=user["headers"]).status_code for _ in range(3)]
+    assert statuses == [422, 422, 429]
+    # Plain JSON calls of the same user are still under the user cap.
+    assert api.get("/api/auth/profile", headers=user["headers"]).status_code == 200
+
+
+def test_health_is_never_limited(api, caps):
+    statuses = {api.get("/api/health").status_code for _ in range(6)}
+    assert statuses == {200}
+
+
+def test_disabled_limits_let_everything_through(api, caps):
+    caps.RATE_LIMIT_ENABLED = False
+    statuses = {api.get("/api/auth/event-interests").status_code for _ in range(6)}
+    assert statuses == {200}
+
+
+def test_untrusted_x_forwarded_for_does_not_buy_a_fresh_bucket(api, caps):
+    with _client_from("203.0.113.7") as client:
+        statuses = [
+            client.get("/api/auth/event-interests", headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
+            for i in range(4)
+        ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_trusted_proxy_forwards_the_client_ip(api, caps):
+    caps.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    net._trusted.cache_clear()
+    try:
+        with _client_from("10.0.0.2") as proxy:
+            first = [
+                proxy.get("/api/auth/event-interests", headers={"X-Forwarded-For": "198.51.100.1"}).status_code
+                for _ in range(4)
+            ]
+            other = proxy.get("/api/auth/event-interests", headers={"X-Forwarded-For": "198.51.100.2"})
+    finally:
+        net._trusted.cache_clear()
+    assert first == [200, 200, 200, 429]
+    assert other.status_code == 200
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_redis_down_falls_back_to_in_process_counting():
+    limiter = Limiter(RedisCounter(f"redis://127.0.0.1:{_closed_port()}/0", "test:limits:global"))
+    rate = parse_rate("2/minute")
+
+    async def three_hits() -> list[float]:
+        return [await limiter.hit("ip:x", rate) for _ in range(3)]
+
+    counts = asyncio.run(three_hits())
+    assert [c > rate.limit for c in counts] == [False, False, True]
+    assert limiter.redis_down_until > 0
+
+
+@pytest.mark.parametrize(
+    ("spec", "limit", "window"),
+    [("100/minute", 100, 60), ("1000/hour", 1000, 3600), ("50/10 seconds", 50, 10), ("5/day", 5, 86400)],
+)
+def test_rates_parse(spec, limit, window):
+    rate = parse_rate(spec)
+    assert (rate.limit, rate.window) == (limit, window)
+
+
+@pytest.mark.parametrize("spec", ["100", "0/minute", "10/fortnight", "x/minute"])
+def test_bad_rates_are_refused(spec):
+    with pytest.raises(ValueError):
+        parse_rate(spec)
