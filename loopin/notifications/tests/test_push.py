@@ -13,6 +13,7 @@ from loopin.notifications.push import log_outbox
 from loopin.notifications.services import device_register, notify, push_deliver
 from loopin.notifications.tests.conftest import FakeHttp, onesignal_over
 from loopin.testing.factories import UserWithProfileFactory
+from loopin.testing.fixtures import run_task
 
 OK = (200, {"id": "os-msg-1", "external_id": None})
 UNAVAILABLE = (503, {"errors": ["Service unavailable"]})
@@ -224,7 +225,7 @@ def test_the_sweeper_finishes_a_delivery_whose_worker_died_mid_send(person):
     Delivery.objects.create(
         notification=fresh, device=Device.objects.get(), status="sending", claimed_at=timezone.now()
     )
-    assert sweep_pushes.apply().result == 1
+    assert run_task(sweep_pushes) == 1
     assert [p.message.body for p in log_outbox()] == ["x"]
     assert Delivery.objects.get(notification=n).status == "sent"
     assert Delivery.objects.get(notification=fresh).status == "sending"  # its worker may still be sending
