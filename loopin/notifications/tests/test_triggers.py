@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from loopin.events.models import JoinMode
+from loopin.events.models import Event, JoinMode
 from loopin.events.services import attendance_cancel, attendance_confirm
 from loopin.notifications.models import Notification
 from loopin.notifications.push import log_outbox
@@ -157,13 +157,20 @@ def test_cancelling_tells_those_whose_tickets_it_voided_and_not_who_had_left(api
     assert types_by_user() == {a.id: ["event.cancelled"], b.id: ["event.cancelled"]}
 
 
-def test_checkin_opened_tells_ticket_holders(api, host, open_event):
+def test_checkin_opening_tells_ticket_holders_once(api, host, open_event):
+    from loopin.tickets.door import checkin_open_due
+
     a, b = UserWithProfileFactory(), UserWithProfileFactory()
     going(open_event, a, b)
     other_event = PublishedEventFactory(host=host)
-    going(other_event, UserWithProfileFactory())
-    ticket_signals.checkin_opened.send(sender=None, event_id=open_event.id)
+    going(other_event, UserWithProfileFactory())  # starts in three days: not open yet
+    Event.objects.filter(id=open_event.id).update(
+        start_at=timezone.now() + timedelta(minutes=30), end_at=timezone.now() + timedelta(hours=2)
+    )
+    assert checkin_open_due() == 1
+    assert checkin_open_due() == 0
     assert types_by_user() == {a.id: ["checkin.opened"], b.id: ["checkin.opened"]}
+    assert Notification.objects.filter(user=a).get().title == "Check-in is open: Park Run"
 
 
 def test_each_notification_is_pushed_to_its_persons_active_devices(api, open_event):
