@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     METRICS_ALLOWED_NETWORKS: Annotated[list[str], NoDecode] = ["127.0.0.1/32", "::1/128"]
     PROMETHEUS_MULTIPROC_DIR: str = ""  # several workers: an empty writable dir shared by them
     SENTRY_DSN: str = ""
+    FUZZ_MAX_EXAMPLES: int = Field(default=8, ge=1)  # schemathesis examples per operation (test suite)
     SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @field_validator(
