@@ -166,6 +166,16 @@ class Settings(BaseSettings):
                 problems.append("DEBUG must be off")
             if "*" in self.ALLOWED_HOSTS:
                 problems.append("ALLOWED_HOSTS must name the hosts, not '*'")
+            if "*" in self.CORS_ORIGINS:
+                problems.append("CORS_ORIGINS must name the origins, not '*'")
+            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.TRUSTED_PROXIES):
+                problems.append("TRUSTED_PROXIES must not trust every address (anyone could forge X-Forwarded-For)")
+            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.METRICS_ALLOWED_NETWORKS):
+                problems.append("METRICS_ALLOWED_NETWORKS must not open /metrics to every address")
+            if self.METRICS_TOKEN and len(self.METRICS_TOKEN.encode()) < MIN_SECRET_BYTES:
+                problems.append(f"METRICS_TOKEN is shorter than {MIN_SECRET_BYTES} bytes")
+            if not self.RATE_LIMIT_ENABLED:
+                problems.append("RATE_LIMIT_ENABLED must be on")
             if problems:
                 raise ValueError("refusing to start in production: " + "; ".join(problems))
         elif len(self.JWT_SECRET_KEY.encode()) < MIN_SECRET_BYTES:
