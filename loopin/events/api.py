@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
+from pydantic import Field
 
 from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
@@ -139,7 +140,9 @@ async def become_a_host(body: HostLeadIn, caller: OptionalUser) -> dict[str, Any
 async def event_feed(
     page: PageParams,
     caller: OptionalUser,
-    interest_ids: Annotated[list[int] | None, Query(description="Any of these interests")] = None,
+    interest_ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None, Query(description="Any of these interests")
+    ] = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
     date_from: Annotated[datetime | None, Query()] = None,
     date_to: Annotated[datetime | None, Query()] = None,

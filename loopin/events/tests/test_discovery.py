@@ -184,3 +184,9 @@ def test_a_page_costs_a_fixed_number_of_queries(interests, signed_in):
     small = page_queries(2)
     large = page_queries(30)
     assert small == large == 3  # count, the page (host, venue, pictures, covers, status joined in), interests
+
+
+def test_an_out_of_range_interest_id_is_422(api):
+    r = api.get("/api/events", params={"interest_ids": [10**24]})
+    assert r.status_code == 422
+    assert r.json()["error_code"] == "VALIDATION_ERROR"
