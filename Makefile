@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install run serve test lint format migrate createsuperuser demo worker beat clean
+.PHONY: install run serve test faults bench lint format migrate createsuperuser demo worker beat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,18 @@ serve: migrate
 test: $(STAMP)
 	$(BIN)/pytest
 
+## faults: Redis stopped, database unreachable, SIGTERM, against real server processes
+## (needs PostgreSQL at FAULTS_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and redis-server)
+faults: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q faults
+
 lint: $(STAMP)
-	$(BIN)/ruff check loopin
-	$(BIN)/ruff format --check loopin
+	$(BIN)/ruff check loopin faults
+	$(BIN)/ruff format --check loopin faults
 
 format: $(STAMP)
-	$(BIN)/ruff format loopin
-	$(BIN)/ruff check --fix loopin
+	$(BIN)/ruff format loopin faults
+	$(BIN)/ruff check --fix loopin faults
 
 createsuperuser: migrate
 	$(BIN)/python manage.py createsuperuser

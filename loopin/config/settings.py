@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     DATABASE_URL: str = ""  # empty: embedded SQLite under DATA_DIR
     DATABASE_POOL_MIN: int = 2
     DATABASE_POOL_MAX: int = 20
+    DATABASE_POOL_TIMEOUT: float = 10.0  # seconds a request waits for a pooled connection before 503
     REDIS_URL: str = ""  # empty: in-process cache, rate limits and eager Celery
     REDIS_KEY_PREFIX: str = "loopin"
     CELERY_ALWAYS_EAGER: bool | None = None  # default: eager exactly when there is no Redis
