@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
@@ -19,6 +18,7 @@ from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
+from loopin.core.time import QueryTime
 from loopin.events import selectors, services
 from loopin.events.schemas import (
     AcceptLinkIn,
@@ -144,8 +144,8 @@ async def event_feed(
         list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None, Query(description="Any of these interests")
     ] = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
-    date_from: Annotated[datetime | None, Query()] = None,
-    date_to: Annotated[datetime | None, Query()] = None,
+    date_from: Annotated[QueryTime | None, Query()] = None,
+    date_to: Annotated[QueryTime | None, Query()] = None,
     price: Annotated[Literal["free", "paid"] | None, Query()] = None,
     host_id: uuid.UUID | None = None,
     venue_id: uuid.UUID | None = None,
@@ -161,13 +161,11 @@ async def event_feed(
         raise ValidationFailed.one("lat", "COORDINATES_PAIR", "Give both lat and lng, or neither.")
     if sort == "distance" and lat is None:
         raise ValidationFailed.one("sort", "DISTANCE_NEEDS_POINT", "Sorting by distance needs lat and lng.")
-    from loopin.core.time import assume_display_zone
-
     filters = selectors.FeedFilters(
         interest_ids=interest_ids,
         city=city,
-        date_from=date_from and assume_display_zone(date_from),
-        date_to=date_to and assume_display_zone(date_to),
+        date_from=date_from,
+        date_to=date_to,
         price=price,
         host_id=host_id,
         venue_id=venue_id,

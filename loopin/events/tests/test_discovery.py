@@ -190,3 +190,15 @@ def test_an_out_of_range_interest_id_is_422(api):
     r = api.get("/api/events", params={"interest_ids": [10**24]})
     assert r.status_code == 422
     assert r.json()["error_code"] == "VALIDATION_ERROR"
+
+
+def test_a_time_offset_postgres_cannot_store_is_read_as_the_same_instant(api):
+    r = api.get("/api/events", params={"date_to": "2030-03-10T00:49:08-17:58"})
+    assert r.status_code == 200
+    assert r.json()["meta"]["total"] == 0
+
+
+def test_a_time_outside_the_calendar_in_utc_is_422(api):
+    r = api.get("/api/events", params={"date_from": "0001-01-01T00:00:00+05:00"})
+    assert r.status_code == 422
+    assert r.json()["details"]["fields"][0]["field"] == "date_from"
