@@ -39,13 +39,19 @@ test: $(STAMP)
 faults: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q faults
 
+## bench: start the app on PostgreSQL + Redis, load it from another process, print a table (docs/PERFORMANCE.md)
+## (needs PostgreSQL at BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and redis-server)
+bench: $(STAMP)
+	@command -v redis-server >/dev/null || { echo "make bench needs redis-server: apt-get install -y redis-server"; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check loopin faults
-	$(BIN)/ruff format --check loopin faults
+	$(BIN)/ruff check loopin faults bench
+	$(BIN)/ruff format --check loopin faults bench
 
 format: $(STAMP)
-	$(BIN)/ruff format loopin faults
-	$(BIN)/ruff check --fix loopin faults
+	$(BIN)/ruff format loopin faults bench
+	$(BIN)/ruff check --fix loopin faults bench
 
 createsuperuser: migrate
 	$(BIN)/python manage.py createsuperuser
