@@ -28,13 +28,13 @@ def sales_panel(period: Period) -> list[Block]:
     return [
         Stats(
             [
-                ("Orders paid", sum(sold)),
+                ("Tickets sold", sum(sold)),
                 ("Revenue", sum(revenue, Decimal(0))),
                 ("Platform fees", sum(fees, Decimal(0))),
                 ("Refunded", sum(refunds, Decimal(0))),
             ]
         ),
-        BarChart(labels=period.labels(), series=[Series("Orders paid", sold)]),
+        BarChart(labels=period.labels(), series=[Series("Tickets sold", sold)]),
         BarChart(labels=period.labels(), series=[Series("Revenue", revenue), Series("Refunds", refunds)]),
     ]
 

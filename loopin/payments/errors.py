@@ -14,8 +14,10 @@ class InvalidSignature(BusinessRuleError):
 
 
 class RefundWindowClosed(BusinessRuleError):
-    def __init__(self, message: str = "Refunds closed before the event; your ticket stays valid.") -> None:
-        super().__init__(message, code="REFUND_WINDOW_CLOSED")
+    def __init__(
+        self, message: str = "Refunds closed before the event; your ticket stays valid.", *, details: dict | None = None
+    ) -> None:
+        super().__init__(message, code="REFUND_WINDOW_CLOSED", details=details)
 
 
 class ProviderUnavailable(ServiceUnavailable):

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest, Refund
+from loopin.payments.models import BankAccount, Order, OrderStatus, PaymentEvent, PayoutRequest, Refund
 
 
 def erase_payments(user: Any) -> None:
@@ -38,6 +38,10 @@ def erase_payments(user: Any) -> None:
         amount = _attendee_refund_amount(order) if in_window else 0
         if amount > 0:
             _refund_open(order, amount=amount, reason="account_deleted", key=f"erase:{order.id}", actor=user)
+    # What providers echoed about the person (names, phone, email in checkout fields and webhook payloads) goes;
+    # amounts, ids and states stay for the books.
+    Order.objects.filter(user=user).update(checkout={})
+    PaymentEvent.objects.filter(order__user=user).update(payload={})
     BankAccount.objects.filter(user=user).update(
         holder_name="", account_number_encrypted="", is_primary=False, removed_at=now
     )

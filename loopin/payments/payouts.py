@@ -31,6 +31,7 @@ from loopin.payments.models import (
     Refund,
     RefundStatus,
 )
+from loopin.payments.money import quantize
 
 IFSC_RE = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
 ACCOUNT_RE = re.compile(r"^\d{8,30}$")
@@ -129,6 +130,7 @@ def payout_figures(event: Event) -> dict[str, Any]:
         "s"
     ] or Decimal("0")
     valid = orders.filter(ticket__status="valid").aggregate(n=Count("id"), seats=Sum("seats"))
+    gross, refunds, paid_out = (quantize(v, event.currency) for v in (gross, refunds, paid_out))
     return {
         "gross_earnings": gross,
         "refunds_total": refunds,

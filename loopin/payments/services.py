@@ -385,6 +385,32 @@ def _apply(event: PaymentEvent) -> str:
 # ---------------------------------------------------------------- reconciliation
 
 
+def refunds_resubmit(*, older_than_minutes: int = 10) -> int:
+    """Refunds never handed to the provider (a lost task) are sent again, with their idempotency key."""
+    from loopin.payments.tasks import submit_refund
+
+    stale = Refund.objects.filter(
+        status=RefundStatus.PENDING,
+        provider_refund_id="",
+        created_at__lte=timezone.now() - timedelta(minutes=older_than_minutes),
+    ).values_list("id", flat=True)[:200]
+    for refund_id in stale:
+        submit_refund.delay(str(refund_id))
+    return len(stale)
+
+
+def cancelled_events_sweep() -> int:
+    """Paid orders of cancelled events that were not refunded (a lost signal or task) are refunded now."""
+    event_ids = (
+        Order.objects.filter(
+            event__status=EventStatus.CANCELLED, status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]
+        )
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    return sum(event_orders_refund(event_id=event_id) for event_id in list(event_ids)[:50])
+
+
 def orders_reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dict[str, int]:
     """Ask the provider about orders left unpaid, so a lost webhook loses nothing."""
     minutes = older_than_minutes if older_than_minutes is not None else get_settings().PAYMENT_RECONCILE_AFTER_MINUTES

@@ -36,10 +36,13 @@ def expire_holds() -> int:
 
 @shared_task(name="payments.reconcile", ignore_result=True)
 def reconcile_orders() -> dict:
-    """Ask providers about unpaid orders (beat: every 5 minutes)."""
-    from loopin.payments.services import orders_reconcile
+    """Ask providers about unpaid orders; resend lost refunds; refund cancelled events (beat: every 5 minutes)."""
+    from loopin.payments.services import cancelled_events_sweep, orders_reconcile, refunds_resubmit
 
-    return orders_reconcile()
+    counts = orders_reconcile()
+    counts["refunds_resent"] = refunds_resubmit()
+    counts["cancelled_event_refunds"] = cancelled_events_sweep()
+    return counts
 
 
 @shared_task(name="payments.refund_cancelled_event", ignore_result=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl
 
 from loopin.config.settings import get_settings
 from loopin.payments.errors import InvalidSignature, ProviderUnavailable
+from loopin.payments.money import from_minor, to_minor
 from loopin.payments.providers.base import (
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
@@ -82,14 +84,17 @@ class PayUProvider:
         self._check(fields)
         status = fields.get("status", "")
         kind = PAYMENT_SUCCEEDED if status == "success" else PAYMENT_FAILED
-        amount = fields.get("amount") or "0"
+        try:
+            amount_minor = to_minor(Decimal(fields.get("amount") or "0"), "INR")
+        except InvalidOperation:
+            amount_minor = None
         return Notification(
             event_id=f"{fields.get('mihpayid', '')}:{status}",
             kind=kind,
             provider_type=f"payment.{status}",
             provider_order_id=fields.get("txnid", ""),
             payment_id=fields.get("mihpayid", ""),
-            amount_minor=int(round(float(amount) * 100)) if kind == PAYMENT_SUCCEEDED else None,
+            amount_minor=amount_minor if kind == PAYMENT_SUCCEEDED else None,
             reason=fields.get("error_Message", "") or fields.get("field9", ""),
             payload={k: v for k, v in fields.items() if k != "hash"},
         )
@@ -124,7 +129,7 @@ class PayUProvider:
 
     def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState:
         # PayU's token (var2) is the merchant's unique refund id: a retry with the same token is refused.
-        amount = f"{amount_minor / 100:.2f}"
+        amount = f"{from_minor(amount_minor, order.currency):.2f}"
         answer = self._post("cancel_refund_transaction", order.provider_payment_id, idempotency_key[:23], amount)
         if int(answer.get("status", 0)) != 1:
             return RefundState(provider_refund_id="", state="failed")

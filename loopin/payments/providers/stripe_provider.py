@@ -46,7 +46,7 @@ class StripeProvider:
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            return fn(*args, **kwargs).to_dict()
         except Exception as exc:
             raise ProviderUnavailable(details={"provider": self.name, "error": type(exc).__name__}) from exc
 
