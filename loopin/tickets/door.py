@@ -19,12 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from loopin.accounts.models import ProfilePicture, User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, NotFound, ValidationFailed
+from loopin.core.images import image_public_url
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.events.models import Event, EventStatus
 from loopin.events.signals import send_after_commit
@@ -62,14 +64,20 @@ MAX_FUTURE_SKEW = timedelta(minutes=5)
 
 def door_event(user: User, event_id: uuid.UUID, *, host_only: bool = False) -> Event:
     """The event if `user` is its host (or, unless host_only, its door staff); 403 for everyone else."""
-    event = Event.objects.select_related("door").filter(id=event_id, deleted_at__isnull=True).first()
+    staff = DoorStaff.objects.filter(event_id=OuterRef("id"), user_id=user.id)
+    event = (
+        Event.objects.select_related("door")
+        .annotate(is_door_staff=Exists(staff))
+        .filter(id=event_id, deleted_at__isnull=True)
+        .first()
+    )
     if event is None:
         raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
     if user.id == event.host_id:
         return event
     if host_only:
         raise NotDoorStaff("Only the host can do this.", code="NOT_EVENT_HOST")
-    if not DoorStaff.objects.filter(event=event, user=user).exists():
+    if not event.is_door_staff:
         raise NotDoorStaff()
     return event
 
@@ -250,18 +258,19 @@ def _replay(event: Event, scan: ScanIn) -> dict[str, Any] | None:
 def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str, Any]:
     now = timezone.now()
     _check_time(scan, now)
-    replay = _replay(event, scan)
-    if replay is not None:
-        return replay
+    # A nonce seen before is answered from the stored scan: under the ticket's lock below, or, for scans
+    # that find no ticket, when the insert meets the unique (event, nonce) constraint.
     ticket_id, failure = _identify(event, scan, at=scan.scanned_at or now)
     try:
         with transaction.atomic():
             ticket = None
             if ticket_id is not None:
                 ticket = (
-                    Ticket.objects.select_for_update(of=("self",)).select_related("user").filter(id=ticket_id).first()
+                    with_pictures(Ticket.objects.select_for_update(of=("self",)).select_related("user"), "user_id")
+                    .filter(id=ticket_id)
+                    .first()
                 )
-                # A concurrent scan with the same nonce may have finished while we waited for the lock.
+                # The same nonce, sent before or by a concurrent request that held the lock before us.
                 replay = _replay(event, scan)
                 if replay is not None:
                     return replay
@@ -393,6 +402,21 @@ def _order_paid(ticket: Ticket) -> bool:
     ).exists()
 
 
+def with_pictures(queryset: Any, user_ref: str) -> Any:
+    """Annotate each row with its person's first picture (no query per row)."""
+    first = ProfilePicture.objects.filter(user_id=OuterRef(user_ref)).order_by("position", "created_at")
+    return queryset.annotate(
+        picture_url=Subquery(first.values("url")[:1]), picture_file=Subquery(first.values("image")[:1])
+    )
+
+
+def annotated_picture(row: Any) -> str | None:
+    """The picture `with_pictures` annotated on a row, as a public URL."""
+    if not (row.picture_url or row.picture_file):
+        return None
+    return image_public_url(row.picture_url or "", row.picture_file or "")
+
+
 def first_picture(user_id: uuid.UUID) -> str | None:
     picture = ProfilePicture.objects.filter(user_id=user_id).order_by("position", "created_at").first()
     return picture.public_url if picture else None
@@ -435,7 +459,7 @@ def _response(
     out["attendee"] = {
         "id": str(ticket.user_id),
         "name": ticket.user.name or None,
-        "picture": first_picture(ticket.user_id),
+        "picture": annotated_picture(ticket),
     }
     out["seats"] = ticket.seats
     if duplicate:

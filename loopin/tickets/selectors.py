@@ -7,33 +7,18 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from loopin.accounts.models import ProfilePicture, User
+from loopin.accounts.models import User
 from loopin.core.errors import Conflict, NotFound
-from loopin.core.images import image_public_url
 from loopin.core.phone import mask_phone
 from loopin.core.time import display_zone
 from loopin.tickets import signing
-from loopin.tickets.door import door_event, door_settings, first_picture, opens_at
+from loopin.tickets.door import annotated_picture, door_event, door_settings, first_picture, opens_at, with_pictures
 from loopin.tickets.models import CheckinKey, DoorStaff, Scan, ScanDirection, ScanResult, Ticket, TicketStatus
 
 SEARCH_LIMIT = 20
-
-
-def _with_pictures(queryset: Any, user_ref: str) -> Any:
-    """Annotate each row with its person's first picture (one query for the whole list)."""
-    first = ProfilePicture.objects.filter(user_id=OuterRef(user_ref)).order_by("position", "created_at")
-    return queryset.annotate(
-        picture_url=Subquery(first.values("url")[:1]), picture_file=Subquery(first.values("image")[:1])
-    )
-
-
-def _picture(row: Any) -> str | None:
-    if not (row.picture_url or row.picture_file):
-        return None
-    return image_public_url(row.picture_url or "", row.picture_file or "")
 
 
 def key_out(key: CheckinKey) -> dict[str, Any]:
@@ -98,8 +83,8 @@ def staff_out(staff: DoorStaff, picture: str | None = None) -> dict[str, Any]:
 def door_staff_list(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
     """The event's door staff (host only)."""
     event = door_event(user, event_id, host_only=True)
-    staff = _with_pictures(DoorStaff.objects.filter(event=event).select_related("user"), "user_id")
-    return [staff_out(s, _picture(s)) for s in staff]
+    staff = with_pictures(DoorStaff.objects.filter(event=event).select_related("user"), "user_id")
+    return [staff_out(s, annotated_picture(s)) for s in staff]
 
 
 def attendee_search(*, user: User, event_id: uuid.UUID, q: str) -> list[dict[str, Any]]:
@@ -107,7 +92,7 @@ def attendee_search(*, user: User, event_id: uuid.UUID, q: str) -> list[dict[str
     event = door_event(user, event_id)
     text = q.strip()
     digits = "".join(ch for ch in text if ch.isdigit())
-    tickets = _with_pictures(Ticket.objects.filter(event=event).select_related("user"), "user_id")
+    tickets = with_pictures(Ticket.objects.filter(event=event).select_related("user"), "user_id")
     if digits and re.fullmatch(r"[\d\s+\-()]+", text):
         tickets = tickets.filter(user__phone_number__endswith=digits)
     else:
@@ -121,7 +106,7 @@ def attendee_search(*, user: User, event_id: uuid.UUID, q: str) -> list[dict[str
             "seats": t.seats,
             "inside": t.inside,
             "checked_in_at": t.checked_in_at,
-            "attendee": {"id": t.user_id, "name": t.user.name or None, "picture": _picture(t)},
+            "attendee": {"id": t.user_id, "name": t.user.name or None, "picture": annotated_picture(t)},
             "phone_number": mask_phone(t.user.phone_number),
         }
         for t in found
