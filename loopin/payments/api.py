@@ -123,6 +123,9 @@ async function send(kind) {{
 """
 
 
+_ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
 def _sandbox_page(*, order_id: uuid.UUID) -> str:
     from loopin.payments.models import Order, OrderStatus
     from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
@@ -149,7 +152,12 @@ def _sandbox_page(*, order_id: uuid.UUID) -> str:
     )
 
 
-@payments.get("/sandbox/{order_id}", response_class=HTMLResponse, responses=error_responses(404))
+@payments.get(
+    "/sandbox/{order_id}",
+    response_class=HTMLResponse,
+    # Errors stay JSON envelopes; `error_responses` would document them as the route's text/html.
+    responses={404: {"description": "Not found", "content": {"application/json": {"schema": _ERROR_SCHEMA}}}},
+)
 async def sandbox_checkout(order_id: uuid.UUID) -> HTMLResponse:
     """The sandbox provider's checkout page: Pay and Fail post signed webhooks to our own endpoint."""
     return HTMLResponse(await run_sync(_sandbox_page, order_id=order_id))
