@@ -164,3 +164,10 @@ def test_the_sandbox_is_off_in_production_unless_asked_for(api, paid_event, buye
     app_settings.ENVIRONMENT = "production"
     r = buy(api, buyer_headers, paid_event, provider="sandbox")
     assert (r.status_code, r.json()["error_code"]) == (400, "PROVIDER_UNAVAILABLE")
+
+
+def test_my_orders_lists_the_callers_orders_only(api, paid_event, buyer_headers, interests):
+    mine = buy(api, buyer_headers, paid_event).json()["data"]["id"]
+    buy(api, token_for(UserWithProfileFactory()), paid_event)
+    r = api.get("/api/payments/orders", headers=buyer_headers).json()
+    assert ([o["id"] for o in r["data"]], r["meta"]["total"]) == ([mine], 1)
