@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install run serve test lint format migrate createsuperuser demo worker beat clean
+.PHONY: install run serve test faults bench lint format migrate createsuperuser demo worker beat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,24 @@ serve: migrate
 test: $(STAMP)
 	$(BIN)/pytest
 
+## faults: Redis stopped, database unreachable, SIGTERM, against real server processes
+## (needs PostgreSQL at FAULTS_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and redis-server)
+faults: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q faults
+
+## bench: start the app on PostgreSQL + Redis, load it from another process, print a table (docs/PERFORMANCE.md)
+## (needs PostgreSQL at BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and redis-server)
+bench: $(STAMP)
+	@command -v redis-server >/dev/null || { echo "make bench needs redis-server: apt-get install -y redis-server"; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check loopin
-	$(BIN)/ruff format --check loopin
+	$(BIN)/ruff check loopin faults bench
+	$(BIN)/ruff format --check loopin faults bench
 
 format: $(STAMP)
-	$(BIN)/ruff format loopin
-	$(BIN)/ruff check --fix loopin
+	$(BIN)/ruff format loopin faults bench
+	$(BIN)/ruff check --fix loopin faults bench
 
 createsuperuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -44,6 +44,7 @@ app.conf.update(
         "payments.reconcile": {"task": "payments.reconcile", "schedule": 300.0},
         "notifications.send_reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
         "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},
+        "notifications.sweep_pushes": {"task": "notifications.sweep_pushes", "schedule": 300.0},
     },
 )
 app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications"])

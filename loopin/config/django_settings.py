@@ -66,7 +66,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if S.uses_postgres:
     _db = dj_database_url.parse(S.DATABASE_URL)
     _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django returns them after each request
-    _db["OPTIONS"] = {"pool": {"min_size": S.DATABASE_POOL_MIN, "max_size": S.DATABASE_POOL_MAX, "timeout": 10}}
+    _db["OPTIONS"] = {
+        "pool": {"min_size": S.DATABASE_POOL_MIN, "max_size": S.DATABASE_POOL_MAX, "timeout": S.DATABASE_POOL_TIMEOUT}
+    }
     DATABASES = {"default": _db}
 else:
     _sqlite_path = (

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     DATABASE_URL: str = ""  # empty: embedded SQLite under DATA_DIR
     DATABASE_POOL_MIN: int = 2
     DATABASE_POOL_MAX: int = 20
+    DATABASE_POOL_TIMEOUT: float = 10.0  # seconds a request waits for a pooled connection before 503
     REDIS_URL: str = ""  # empty: in-process cache, rate limits and eager Celery
     REDIS_KEY_PREFIX: str = "loopin"
     CELERY_ALWAYS_EAGER: bool | None = None  # default: eager exactly when there is no Redis
@@ -145,6 +146,7 @@ class Settings(BaseSettings):
     METRICS_ALLOWED_NETWORKS: Annotated[list[str], NoDecode] = ["127.0.0.1/32", "::1/128"]
     PROMETHEUS_MULTIPROC_DIR: str = ""  # several workers: an empty writable dir shared by them
     SENTRY_DSN: str = ""
+    FUZZ_MAX_EXAMPLES: int = Field(default=8, ge=1)  # schemathesis examples per operation (test suite)
     SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @field_validator(
@@ -199,6 +201,16 @@ class Settings(BaseSettings):
                 problems.append("DEBUG must be off")
             if "*" in self.ALLOWED_HOSTS:
                 problems.append("ALLOWED_HOSTS must name the hosts, not '*'")
+            if "*" in self.CORS_ORIGINS:
+                problems.append("CORS_ORIGINS must name the origins, not '*'")
+            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.TRUSTED_PROXIES):
+                problems.append("TRUSTED_PROXIES must not trust every address (anyone could forge X-Forwarded-For)")
+            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.METRICS_ALLOWED_NETWORKS):
+                problems.append("METRICS_ALLOWED_NETWORKS must not open /metrics to every address")
+            if self.METRICS_TOKEN and len(self.METRICS_TOKEN.encode()) < MIN_SECRET_BYTES:
+                problems.append(f"METRICS_TOKEN is shorter than {MIN_SECRET_BYTES} bytes")
+            if not self.RATE_LIMIT_ENABLED:
+                problems.append("RATE_LIMIT_ENABLED must be on")
             if problems:
                 raise ValueError("refusing to start in production: " + "; ".join(problems))
         elif len(self.JWT_SECRET_KEY.encode()) < MIN_SECRET_BYTES:

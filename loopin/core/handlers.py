@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from loopin.core.envelope import error_body
 from loopin.core.errors import LoopinError
 
+BODY_PARSE_ERROR = "There was an error parsing the body"
 _HTTP_CODES = {
     400: "BAD_REQUEST",
     401: "NOT_AUTHENTICATED",
@@ -62,6 +63,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # Starlette/FastAPI raise 400 only when they cannot parse the body (bad UTF-8, a broken
+            # multipart, too many files or fields): invalid input, answered like any other (422).
+            detail = exc.detail if isinstance(exc.detail, str) and exc.detail != BODY_PARSE_ERROR else ""
+            reason = detail or "The body could not be parsed."
+            fields = [{"field": "body", "code": "INVALID_BODY", "message": reason}]
+            return JSONResponse(
+                error_body(f"Invalid input. {reason}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
+            )
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         if exc.status_code == 404 and message == "Not Found":

@@ -5,6 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
+# Deeper than any real list; bounds the integer so the database never sees an out-of-range value.
+MAX_OFFSET = 1_000_000
+
 
 @dataclass(frozen=True)
 class Page:
@@ -13,7 +16,7 @@ class Page:
 
 
 def _page(
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Items per page (1-100)")] = 20,
 ) -> Page:
     return Page(offset=offset, limit=limit)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
+from pydantic import Field
 
 from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
@@ -18,6 +18,7 @@ from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
+from loopin.core.time import QueryTime
 from loopin.events import selectors, services
 from loopin.events.schemas import (
     AcceptLinkIn,
@@ -139,10 +140,12 @@ async def become_a_host(body: HostLeadIn, caller: OptionalUser) -> dict[str, Any
 async def event_feed(
     page: PageParams,
     caller: OptionalUser,
-    interest_ids: Annotated[list[int] | None, Query(description="Any of these interests")] = None,
+    interest_ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None, Query(description="Any of these interests")
+    ] = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
-    date_from: Annotated[datetime | None, Query()] = None,
-    date_to: Annotated[datetime | None, Query()] = None,
+    date_from: Annotated[QueryTime | None, Query()] = None,
+    date_to: Annotated[QueryTime | None, Query()] = None,
     price: Annotated[Literal["free", "paid"] | None, Query()] = None,
     host_id: uuid.UUID | None = None,
     venue_id: uuid.UUID | None = None,
@@ -158,13 +161,11 @@ async def event_feed(
         raise ValidationFailed.one("lat", "COORDINATES_PAIR", "Give both lat and lng, or neither.")
     if sort == "distance" and lat is None:
         raise ValidationFailed.one("sort", "DISTANCE_NEEDS_POINT", "Sorting by distance needs lat and lng.")
-    from loopin.core.time import assume_display_zone
-
     filters = selectors.FeedFilters(
         interest_ids=interest_ids,
         city=city,
-        date_from=date_from and assume_display_zone(date_from),
-        date_to=date_to and assume_display_zone(date_to),
+        date_from=date_from,
+        date_to=date_to,
         price=price,
         host_id=host_id,
         venue_id=venue_id,

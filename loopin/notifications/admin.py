@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from loopin.core.errors import LoopinError
 from loopin.notifications import campaigns as campaign_services
 from loopin.notifications.models import Campaign, Delivery, Device, Notification, NotificationTemplate
 from loopin.notifications.services import device_deactivate, notification_resend
@@ -244,7 +245,11 @@ class CampaignAdmin(admin.ModelAdmin):
             if campaign.scheduled_at is None or campaign.scheduled_at <= timezone.now():
                 self.message_user(request, f"{campaign.name}: set a future time first.", messages.ERROR)
                 continue
-            campaign_services.campaign_schedule(campaign_id=campaign.id, at=campaign.scheduled_at, by=request.user)
+            try:
+                campaign_services.campaign_schedule(campaign_id=campaign.id, at=campaign.scheduled_at, by=request.user)
+            except LoopinError as exc:
+                self.message_user(request, f"{campaign.name}: {exc.message}", messages.ERROR)
+                continue
             self.message_user(request, f"{campaign.name}: scheduled.", messages.SUCCESS)
 
     @admin.action(description="Cancel", permissions=["send"])

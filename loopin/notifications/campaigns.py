@@ -37,7 +37,7 @@ def campaign_audience(campaign: Campaign) -> QuerySet[Any]:
     if campaign.city:
         qs = qs.filter(
             id__in=Ticket.objects.filter(event__city__iexact=campaign.city.strip())
-            .exclude(status=TicketStatus.CANCELLED, cancel_reason="event_cancelled")
+            .exclude(cancel_reason="event_cancelled")
             .values("user_id")
         )
     if campaign.verified is not None:

@@ -61,6 +61,13 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "{{host_name}} cancelled {{event_title}}. {{reason}}",
     ),
     (
+        "event.republished",
+        "event_updates",
+        "event_detail",
+        "{{event_title}} is back on",
+        "{{host_name}} set {{event_title}} for {{event_start}}. See you there!",
+    ),
+    (
         "checkin.opened",
         "tickets",
         "ticket",

@@ -165,8 +165,9 @@ class FcmPushBackend:
     def send(self, *, token: str, message: PushMessage) -> str:
         from firebase_admin import exceptions, messaging
 
+        # firebase-admin 7 targets a Firebase installation id (`fid`); `token=` is deprecated there.
         msg = messaging.Message(
-            token=token,
+            fid=token,
             notification=messaging.Notification(title=message.title, body=message.body),
             data={k: str(v) for k, v in message.data.items()},
         )

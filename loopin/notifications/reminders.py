@@ -7,7 +7,7 @@ the event, the kind and the start time, so running the job twice sends nothing n
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -19,14 +19,14 @@ log = get_logger("loopin.notifications.reminders")
 WINDOWS = {"24h": (timedelta(hours=24), timedelta(hours=2)), "2h": (timedelta(hours=2), timedelta(0))}
 
 
-def reminders_send_due() -> int:
-    """Send every due reminder; returns how many notifications were made."""
+def reminders_send_due(*, now: datetime | None = None) -> int:
+    """Send every due reminder (as of `now`, default the present); returns how many notifications were made."""
     from loopin.events.models import Event, EventStatus
     from loopin.notifications.models import Notification
     from loopin.notifications.services import notify
     from loopin.notifications.triggers import _event_context, event_attendees
 
-    now = timezone.now()
+    now = now or timezone.now()
     made = 0
     for kind, (within, later_than) in WINDOWS.items():
         events = (

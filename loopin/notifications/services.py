@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.logging import get_logger
 from loopin.notifications.models import Category, Delivery, Device, Notification, Preference
@@ -142,6 +143,8 @@ def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
     ):
         if not _claim(delivery):
             continue
+        # The cap holds per delivery, however many jobs (retries, the sweeper) get to it.
+        last_try = final_attempt or delivery.attempts + 1 > get_settings().PUSH_MAX_RETRIES
         device = delivery.device
         if not device.is_active:
             _finish(delivery, Delivery.Status.FAILED, last_error="device inactive")
@@ -158,7 +161,7 @@ def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
             if exc.invalid_token:
                 _finish(delivery, Delivery.Status.INVALID_TOKEN, last_error=str(exc)[:255])
                 device_deactivate(device_id=device.id, reason="invalid_token")
-            elif exc.permanent or final_attempt:
+            elif exc.permanent or last_try:
                 _finish(delivery, Delivery.Status.FAILED, last_error=str(exc)[:255])
                 log.warning("push_failed", delivery_id=str(delivery.id), error=str(exc))
             else:
@@ -166,13 +169,29 @@ def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
                 left += 1
             continue
         except Exception as exc:  # an unexpected error from a provider SDK is treated as transient
-            status = Delivery.Status.FAILED if final_attempt else Delivery.Status.RETRYING
+            status = Delivery.Status.FAILED if last_try else Delivery.Status.RETRYING
             _finish(delivery, status, last_error=f"{type(exc).__name__}: {exc}"[:255])
-            left += 0 if final_attempt else 1
+            left += 0 if last_try else 1
             log.error("push_error", delivery_id=str(delivery.id), error=repr(exc))
             continue
         _finish(delivery, Delivery.Status.SENT, provider_message_id=provider_id[:128], sent_at=timezone.now())
     return left
+
+
+def push_sweep(*, limit: int = 500) -> int:
+    """Queue the push again for deliveries a lost job left behind (a worker died mid-send, a retry was lost).
+
+    Beat runs this every 5 minutes; the claim and the per-delivery cap keep it from pushing twice or forever.
+    """
+    now = timezone.now()
+    stuck = Delivery.objects.filter(
+        Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        | Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING], updated_at__lt=now - 3 * STALE_CLAIM)
+    )
+    ids = list(stuck.order_by().values_list("notification_id", flat=True).distinct()[:limit])
+    for notification_id in ids:
+        _queue_push(notification_id)
+    return len(ids)
 
 
 def notification_resend(*, notification_id: Any, by: Any) -> Notification:

@@ -26,6 +26,14 @@ def push_notification(self, notification_id: str) -> int:  # noqa: ANN001
     return left
 
 
+@shared_task(name="notifications.sweep_pushes", ignore_result=True)
+def sweep_pushes() -> int:
+    """Re-queue pushes that lost their job (beat, every 5 minutes)."""
+    from loopin.notifications.services import push_sweep
+
+    return push_sweep()
+
+
 @shared_task(bind=True, name="notifications.run_trigger", max_retries=3, ignore_result=True)
 def run_trigger(self, name: str, trigger_id: str, payload: dict[str, Any]) -> int:  # noqa: ANN001
     """Make one trigger's notifications; a retry is safe (per-trigger dedupe keys)."""

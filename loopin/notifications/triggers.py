@@ -75,14 +75,16 @@ def _event_context(event: Any) -> dict[str, Any]:
 
 
 def event_attendees(event_id: Any, *, including_cancelled_by: str | None = None) -> list[Any]:
-    """People with a valid ticket (and, for a cancelled event, those whose ticket the cancellation voided)."""
+    """People with a valid ticket (and, for a cancelled event, those whose ticket it voided or refunded)."""
     from django.db.models import Q
 
     from loopin.tickets.models import Ticket, TicketStatus
 
     condition = Q(status=TicketStatus.VALID)
     if including_cancelled_by:
-        condition |= Q(status=TicketStatus.CANCELLED, cancel_reason=including_cancelled_by)
+        # Free tickets are cancelled by the event's cancellation, paid ones refunded (payments' receiver).
+        voided = [TicketStatus.CANCELLED, TicketStatus.REFUNDED]
+        condition |= Q(status__in=voided, cancel_reason=including_cancelled_by)
     return list(
         Ticket.objects.filter(condition, event_id=event_id).order_by("issued_at").values_list("user_id", flat=True)
     )
@@ -199,13 +201,17 @@ def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) ->
 def event_status_changed(*, trigger_id: str, event_id: str, old: str, new: str, reason: str = "") -> int:
     from loopin.events.models import Event, EventStatus
 
-    if new not in (EventStatus.POSTPONED, EventStatus.CANCELLED):
+    if new in (EventStatus.POSTPONED, EventStatus.CANCELLED):
+        key = f"event.{new}"
+    elif old == EventStatus.POSTPONED and new == EventStatus.PUBLISHED:
+        key = "event.republished"  # a postponed event is back on (often at a new time)
+    else:
         return 0
     event = Event.objects.select_related("host", "venue").get(id=event_id)
     voided_by = "event_cancelled" if new == EventStatus.CANCELLED else None
     recipients = [u for u in event_attendees(event.id, including_cancelled_by=voided_by) if u != event.host_id]
     context = {**_event_context(event), "reason": reason}
-    return _send_all(recipients, f"event.{new}", trigger_id, context, object_type="event", object_id=event.id)
+    return _send_all(recipients, key, trigger_id, context, object_type="event", object_id=event.id)
 
 
 @trigger("checkin.opened")
@@ -244,7 +250,7 @@ def order_notice(order: Any) -> tuple[Any, dict[str, Any]]:
     context = _event_context(event) if event is not None else {}
     amount = _first(order, "total", "amount", "total_amount")
     context["amount"] = _money(amount, getattr(order, "currency", None))
-    return order.user_id, context
+    return _first(order, "user_id", "buyer_id"), context
 
 
 def refund_notice(refund: Any) -> tuple[Any, dict[str, Any]]:
@@ -275,7 +281,10 @@ def _order_trigger(key: str, trigger_id: str, order_id: str) -> int:
     Order = _payments_model("Order")
     if Order is None:
         return 0
-    order = Order.objects.get(id=order_id)
+    order = Order.objects.select_related("event__host", "event__venue").filter(id=order_id).first()
+    if order is None:
+        log.warning("trigger_object_missing", trigger=key, order_id=order_id)
+        return 0
     user_id, context = order_notice(order)
     return _send_all([user_id], key, trigger_id, context, object_type="order", object_id=order.pk)
 
@@ -285,17 +294,23 @@ def refund_processed(*, trigger_id: str, refund_id: str) -> int:
     Refund = _payments_model("Refund")
     if Refund is None:
         return 0
-    refund = Refund.objects.select_related("order").get(id=refund_id)
+    refund = Refund.objects.select_related("order__event__host", "order__event__venue").filter(id=refund_id).first()
+    if refund is None:
+        log.warning("trigger_object_missing", trigger="refund.processed", refund_id=refund_id)
+        return 0
     user_id, context = refund_notice(refund)
     return _send_all([user_id], "refund.processed", trigger_id, context, object_type="refund", object_id=refund.pk)
 
 
 @trigger("payout.status_changed")
 def payout_status_changed(*, trigger_id: str, payout_id: str, old: str, new: str) -> int:
-    Payout = _payments_model("Payout")
+    Payout = _payments_model("PayoutRequest")
     if Payout is None:
         return 0
-    payout = Payout.objects.get(id=payout_id)
+    payout = Payout.objects.filter(id=payout_id).first()
+    if payout is None:
+        log.warning("trigger_object_missing", trigger="payout.status_changed", payout_id=payout_id)
+        return 0
     user_id, context = payout_notice(payout, new)
     return _send_all([user_id], "payout.status_changed", trigger_id, context, object_type="payout", object_id=payout.pk)
 

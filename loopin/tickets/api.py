@@ -16,7 +16,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from loopin.core.auth import CurrentUser, UngatedUser
-from loopin.core.envelope import Envelope, error_responses, ok
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.errors import ValidationFailed
+from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
 from loopin.tickets import door, selectors
 from loopin.tickets.models import ScanResult
@@ -30,7 +32,9 @@ from loopin.tickets.schemas import (
     RevokedOut,
     RotateIn,
     ScanIn,
+    ScanLogOut,
     ScanOut,
+    ScanStatus,
     SearchHitOut,
     StaffIn,
     StaffOut,
@@ -55,7 +59,6 @@ async def scan(event_id: uuid.UUID, body: ScanIn, caller: CurrentUser) -> dict[s
         code=body.code,
         scanned_at=body.scanned_at,
         device_id=body.device_id,
-        manual=body.code is not None,
     )
     result = await run_sync(door.checkin_scan, actor=caller, event_id=event_id, scan=data)
     return ok(result, result["message"])
@@ -74,7 +77,6 @@ async def scan_batch(event_id: uuid.UUID, body: BatchIn, caller: CurrentUser) ->
             code=s.code,
             scanned_at=s.scanned_at,
             device_id=body.device_id,
-            manual=s.code is not None,
         )
         for s in body.scans
     ]
@@ -143,6 +145,17 @@ async def search(
     return ok(await run_sync(selectors.attendee_search, user=caller, event_id=event_id, q=q), "Attendees")
 
 
+@checkin.get("/{event_id}/check-in/scans", response_model=ListEnvelope[ScanLogOut], responses=DOOR_ERRORS)
+async def scans(
+    event_id: uuid.UUID,
+    page: PageParams,
+    caller: CurrentUser,
+    result: Annotated[ScanStatus | None, Query(description="Only scans with this answer")] = None,
+) -> dict[str, Any]:
+    """Every scan of the event, newest first, failed ones too: who, which device, what answer."""
+    return await run_page(selectors.scan_log, page, "Scans", user=caller, event_id=event_id, result=result)
+
+
 @checkin.get("/{event_id}/check-in/stats", response_model=Envelope[StatsOut], responses=DOOR_ERRORS)
 async def stats(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Expected, checked in, inside now, no-shows, and entries/exits per quarter hour."""
@@ -164,6 +177,20 @@ async def staff_add(event_id: uuid.UUID, body: StaffIn, caller: CurrentUser) -> 
         return selectors.staff_out(staff)
 
     return ok(await run_sync(add, user=caller), "Door staff added")
+
+
+@checkin.delete("/{event_id}/staff", response_model=Envelope[None], responses=DOOR_ERRORS)
+async def staff_remove_by_query(
+    event_id: uuid.UUID,
+    caller: CurrentUser,
+    user_id: uuid.UUID | None = None,
+    phone_number: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    """Remove door staff named by `user_id` or `phone_number` (host only)."""
+    if (user_id is None) == (not phone_number):
+        raise ValidationFailed.one("user_id", "one_of", "Send exactly one of user_id or phone_number.")
+    await run_sync(door.door_staff_remove, host=caller, event_id=event_id, user_id=user_id, phone=phone_number)
+    return ok(None, "Door staff removed")
 
 
 @checkin.delete("/{event_id}/staff/{user_id}", response_model=Envelope[None], responses=DOOR_ERRORS)

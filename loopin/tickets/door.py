@@ -142,10 +142,14 @@ def _find_person(*, user_id: uuid.UUID | None, phone: str | None) -> User:
     return person
 
 
-def door_staff_remove(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID) -> None:
-    """Take a person off this event's door staff (host only)."""
+def door_staff_remove(
+    *, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None = None, phone: str | None = None
+) -> None:
+    """Take a person (by user id or phone number) off this event's door staff (host only)."""
     with transaction.atomic():
         event = door_event(host, event_id, host_only=True)
+        if user_id is None:
+            user_id = _find_person(user_id=None, phone=phone).id
         deleted, _ = DoorStaff.objects.filter(event=event, user_id=user_id).delete()
         if not deleted:
             raise NotFound("This person is not door staff of this event.", code="STAFF_NOT_FOUND")
@@ -188,11 +192,10 @@ class ScanIn:
     code: str | None = None
     scanned_at: datetime | None = None
     device_id: str = ""
-    manual: bool = False
 
     @property
     def method(self) -> str:
-        return "qr" if self.qr else ("manual" if self.manual else "code")
+        return "qr" if self.qr else "code"
 
     @property
     def fingerprint(self) -> str:
@@ -214,8 +217,14 @@ def checkin_batch(*, actor: User, event_id: uuid.UUID, scans: list[ScanIn]) -> l
     """Scans made offline, applied in the order they were made; one result each, in that order."""
     event = door_event(actor, event_id)
     now = timezone.now()
-    for i, scan in enumerate(scans):  # refuse the whole batch before applying any of it
+    # Refuse the whole batch before applying any of it: a time in the future, a nonce reused for another scan.
+    for i, scan in enumerate(scans):
         _check_time(scan, now, field=f"scans.{i}.scanned_at")
+    fingerprints: dict[str, str] = {}
+    stored = Scan.objects.filter(event=event, nonce__in=[s.nonce for s in scans]).values_list("nonce", "fingerprint")
+    for nonce, fingerprint in [*stored, *((s.nonce, s.fingerprint) for s in scans)]:
+        if fingerprints.setdefault(nonce, fingerprint) != fingerprint:
+            raise NonceReused(details={"nonce": nonce})
     order = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i))
     results = []
     for i in order:
@@ -258,6 +267,8 @@ def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str
                     return replay
             now = timezone.now()
             at = (scan.scanned_at or now) if offline else now
+            if ticket is not None and ticket.event_id != event.id:  # a signed code never says so; be sure
+                ticket, failure = None, (ScanResult.WRONG_EVENT, "other_event")
             if ticket is None:
                 result, reason = failure or (ScanResult.INVALID, "unknown_ticket")
                 duplicate = False
@@ -343,6 +354,8 @@ def _decide(event: Event, ticket: Ticket, direction: str, *, at: datetime, offli
         return ScanResult.REFUNDED, "", False
     if event.is_paid and ticket.source != TicketSource.PURCHASE:
         return ScanResult.UNPAID, "not_purchased", False
+    if ticket.source == TicketSource.PURCHASE and not _order_paid(ticket):
+        return ScanResult.UNPAID, "order_not_paid", False
     stale = offline and ticket.last_scan_at is not None and at < ticket.last_scan_at
     if direction == ScanDirection.ENTRY:
         if at < opens_at(event):
@@ -369,6 +382,15 @@ def _decide(event: Event, ticket: Ticket, direction: str, *, at: datetime, offli
     ticket.last_scan_at = at
     ticket.save(update_fields=["inside", "last_scan_at"])
     return ScanResult.OK, "", False
+
+
+def _order_paid(ticket: Ticket) -> bool:
+    """A purchased ticket counts only while its order is paid (a refund cancels the ticket as `refunded`)."""
+    from loopin.payments.models import Order, OrderStatus
+
+    return Order.objects.filter(
+        ticket_id=ticket.id, status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]
+    ).exists()
 
 
 def first_picture(user_id: uuid.UUID) -> str | None:
@@ -461,12 +483,20 @@ def checkin_open_due(*, now: datetime | None = None) -> int:
     return opened
 
 
+def checkin_reschedule(*, event_id: uuid.UUID) -> bool:
+    """After a reschedule, a check-in that opened too early is closed again (it reopens on time)."""
+    event = Event.objects.select_related("door").filter(id=event_id).first()
+    if event is None or opens_at(event) <= timezone.now():
+        return False
+    return bool(EventDoorSettings.objects.filter(event_id=event_id, opened_at__isnull=False).update(opened_at=None))
+
+
 def no_shows_mark(*, now: datetime | None = None) -> int:
     """After an event ends, its valid tickets never scanned in become no-shows (beat; idempotent)."""
     now = now or timezone.now()
     ended = (
         Event.objects.filter(end_at__lte=now, end_at__gt=now - timedelta(days=7), deleted_at__isnull=True)
-        .exclude(status=EventStatus.CANCELLED)
+        .filter(status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED])
         .exclude(door__no_shows_marked_at__isnull=False)
         .select_related("door")
     )

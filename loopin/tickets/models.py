@@ -152,7 +152,7 @@ class Scan(models.Model):
     device_id = models.CharField(max_length=64, blank=True)
     nonce = models.CharField(max_length=64)
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of what was scanned and the direction.")
-    method = models.CharField(max_length=8, help_text="qr, code or manual")
+    method = models.CharField(max_length=8, help_text="qr or code")
     direction = models.CharField(max_length=8, choices=ScanDirection.choices)
     result = models.CharField(max_length=24, choices=ScanResult.choices, db_index=True)
     reason = models.CharField(max_length=32, blank=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -69,7 +68,7 @@ class TicketAtDoorOut(BaseModel):
     status: Literal["valid", "cancelled", "refunded"]
     inside: bool
     entry_count: int
-    checked_in_at: datetime | None
+    checked_in_at: DisplayTime | None
 
 
 class AttendeeOut(BaseModel):
@@ -82,7 +81,7 @@ class ConflictOut(BaseModel):
     """The admission an offline duplicate clashes with."""
 
     scan_id: uuid.UUID
-    scanned_at: datetime
+    scanned_at: DisplayTime
     device_id: str
     offline: bool
     scanned_by: str | None
@@ -92,12 +91,12 @@ class ScanOut(BaseModel):
     status: ScanStatus
     reason: str | None = Field(
         description="Why, when useful: malformed, bad_signature, unknown_key, retired_key, expired, unknown_code, "
-        "other_event, inside, reentry_refused, out_of_order, not_purchased"
+        "unknown_ticket, other_event, inside, reentry_refused, out_of_order, not_purchased, order_not_paid"
     )
     message: str
     nonce: str
     direction: Direction
-    scanned_at: datetime
+    scanned_at: DisplayTime
     duplicate: bool = Field(description="Offline: the ticket was already admitted by another scan")
     conflict: ConflictOut | None
     ticket: TicketAtDoorOut | None
@@ -216,3 +215,24 @@ class QrTokenOut(BaseModel):
     kid: str
     valid_from: DisplayTime
     valid_until: DisplayTime
+
+
+class ScannerOut(BaseModel):
+    id: uuid.UUID
+    name: str | None
+
+
+class ScanLogOut(BaseModel):
+    id: uuid.UUID
+    scanned_at: DisplayTime
+    received_at: DisplayTime
+    direction: Direction
+    result: ScanStatus
+    reason: str | None
+    method: Literal["qr", "code"]
+    device_id: str
+    offline: bool
+    duplicate: bool
+    scanned_by: ScannerOut | None
+    ticket_code: str | None
+    attendee_name: str | None

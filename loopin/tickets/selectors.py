@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -91,7 +92,7 @@ def attendee_search(*, user: User, event_id: uuid.UUID, q: str) -> list[dict[str
     text = q.strip()
     digits = "".join(ch for ch in text if ch.isdigit())
     tickets = Ticket.objects.filter(event=event).select_related("user")
-    if digits and len(digits) == len(text.replace(" ", "").lstrip("+")):
+    if digits and re.fullmatch(r"[\d\s+\-()]+", text):
         tickets = tickets.filter(user__phone_number__endswith=digits)
     else:
         tickets = tickets.filter(user__name__icontains=text)
@@ -109,6 +110,38 @@ def attendee_search(*, user: User, event_id: uuid.UUID, q: str) -> list[dict[str
         }
         for t in found
     ]
+
+
+def scan_log(
+    *, user: User, event_id: uuid.UUID, result: str | None, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The event's scans, newest first, failed ones too (host and door staff)."""
+    event = door_event(user, event_id)
+    scans = Scan.objects.filter(event=event)
+    if result:
+        scans = scans.filter(result=result)
+    total = scans.count()
+    page = scans.select_related("ticket__user", "scanned_by").order_by("-scanned_at", "-received_at")[
+        offset : offset + limit
+    ]
+    return [
+        {
+            "id": s.id,
+            "scanned_at": s.scanned_at,
+            "received_at": s.received_at,
+            "direction": s.direction,
+            "result": s.result,
+            "reason": s.reason or None,
+            "method": s.method,
+            "device_id": s.device_id,
+            "offline": s.offline,
+            "duplicate": s.duplicate,
+            "scanned_by": {"id": s.scanned_by_id, "name": s.scanned_by.name or None} if s.scanned_by else None,
+            "ticket_code": s.ticket.code if s.ticket else None,
+            "attendee_name": (s.ticket.user.name or None) if s.ticket else None,
+        }
+        for s in page
+    ], total
 
 
 def _quarter(at: datetime) -> datetime:

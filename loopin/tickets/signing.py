@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -174,12 +174,23 @@ def ticket_token(ticket) -> str:  # noqa: ANN001 - Ticket with its event loaded
 
     event = ticket.event
     key = active_key(event.id)
-    claims = TokenClaims(
-        ticket_id=ticket.id,
-        event_id=event.id,
-        seats=ticket.seats,
-        valid_from=opens_at(event),
-        valid_until=event.end_at + VALID_AFTER_END,
-        kid=key.kid,
-    )
-    return token_sign(claims, private_key_encrypted=key.private_key_encrypted)
+
+    def sign(kid: str, private_key_encrypted: str) -> str:
+        claims = TokenClaims(
+            ticket_id=ticket.id,
+            event_id=event.id,
+            seats=ticket.seats,
+            valid_from=opens_at(event),
+            valid_until=event.end_at + VALID_AFTER_END,
+            kid=kid,
+        )
+        return token_sign(claims, private_key_encrypted=private_key_encrypted)
+
+    try:
+        return sign(key.kid, key.private_key_encrypted)
+    except InvalidToken:
+        # CHECKIN_KEYS_SECRET changed: this private key is unreadable now. Sign with a new key; the old
+        # one stays active for verification (its public half needs no secret) until the host retires it.
+        type(key).objects.filter(id=key.id, is_active=True).update(is_active=False)
+        key = active_key(event.id)
+        return sign(key.kid, key.private_key_encrypted)

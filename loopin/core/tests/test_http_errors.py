@@ -131,3 +131,36 @@ def test_log_lines_render_as_json(caplog):
     [record] = [r for r in caplog.records if r.name == "loopin.test"]
     line = json.loads(formatter.format(record))
     assert line["event"] == "hello" and line["answer"] == 42 and line["level"] == "info"
+
+
+def test_a_body_that_is_not_utf8_is_422(api):
+    r = api.post("/api/auth/signup", content=b"\xff\xfe\xfd", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    _is_envelope(r.json(), "VALIDATION_ERROR")
+    assert r.json()["details"]["fields"][0]["code"] == "INVALID_BODY"
+
+
+def test_every_api_operation_documents_the_global_errors(api):
+    schema = api.get("/api/openapi.json").json()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            assert "503" in operation["responses"], (method, path)
+            if not path.startswith("/api/health"):
+                assert "429" in operation["responses"], (method, path)
+
+
+def test_too_many_files_is_422_not_400(api):
+    from loopin.testing.fixtures import signed_in_user
+
+    user = signed_in_user(api, "+916205829376")
+    files = [("profile_pictures", (f"p{i}.jpg", b"x", "image/jpeg")) for i in range(7)]
+    r = api.put("/api/auth/profile", files=files, headers=user["headers"])
+    assert r.status_code == 422
+    _is_envelope(r.json(), "VALIDATION_ERROR")
+    assert r.json()["details"]["fields"][0]["message"] == "Too many files. Maximum number of files is 6."
+
+
+def test_an_offset_beyond_any_list_is_422(api):
+    r = api.get("/api/events", params={"offset": 10**25})
+    assert r.status_code == 422
+    assert r.json()["details"]["fields"][0]["field"] == "offset"

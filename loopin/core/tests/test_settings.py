@@ -76,3 +76,29 @@ def test_bad_values_fail_at_start():
         Settings(_env_file=None, TRUSTED_PROXIES=["not-a-network"])
     with pytest.raises(ValidationError):
         Settings(_env_file=None, OTP_LENGTH=2)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CORS_ORIGINS": "*"}, "CORS_ORIGINS must name the origins"),
+        ({"TRUSTED_PROXIES": "0.0.0.0/0"}, "TRUSTED_PROXIES must not trust every address"),
+        ({"TRUSTED_PROXIES": "::/0"}, "TRUSTED_PROXIES must not trust every address"),
+        ({"METRICS_ALLOWED_NETWORKS": "0.0.0.0/0"}, "METRICS_ALLOWED_NETWORKS must not open /metrics"),
+        ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN is shorter than 32 bytes"),
+        ({"RATE_LIMIT_ENABLED": False}, "RATE_LIMIT_ENABLED must be on"),
+    ],
+)
+def test_production_refuses_open_operations_settings(env, message):
+    with pytest.raises(ValidationError, match=message):
+        _production(SECRET_KEY=STRONG, **env)
+
+
+def test_production_accepts_a_proxy_network_and_a_long_metrics_token():
+    s = _production(SECRET_KEY=STRONG, TRUSTED_PROXIES="172.30.0.0/24", METRICS_TOKEN="t" * 40)
+    assert s.TRUSTED_PROXIES == ["172.30.0.0/24"]
+
+
+def test_rate_limit_settings_must_parse():
+    with pytest.raises(ValidationError, match="invalid rate"):
+        Settings(_env_file=None, RATE_LIMIT_ANON="lots")

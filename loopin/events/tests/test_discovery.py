@@ -184,3 +184,21 @@ def test_a_page_costs_a_fixed_number_of_queries(interests, signed_in):
     small = page_queries(2)
     large = page_queries(30)
     assert small == large == 3  # count, the page (host, venue, pictures, covers, status joined in), interests
+
+
+def test_an_out_of_range_interest_id_is_422(api):
+    r = api.get("/api/events", params={"interest_ids": [10**24]})
+    assert r.status_code == 422
+    assert r.json()["error_code"] == "VALIDATION_ERROR"
+
+
+def test_a_time_offset_postgres_cannot_store_is_read_as_the_same_instant(api):
+    r = api.get("/api/events", params={"date_to": "2030-03-10T00:49:08-17:58"})
+    assert r.status_code == 200
+    assert r.json()["meta"]["total"] == 0
+
+
+def test_a_time_outside_the_calendar_in_utc_is_422(api):
+    r = api.get("/api/events", params={"date_from": "0001-01-01T00:00:00+05:00"})
+    assert r.status_code == 422
+    assert r.json()["details"]["fields"][0]["field"] == "date_from"

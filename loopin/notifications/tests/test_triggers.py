@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from loopin.events.models import JoinMode
+from loopin.events.models import Event, JoinMode
 from loopin.events.services import attendance_cancel, attendance_confirm
 from loopin.notifications.models import Notification
 from loopin.notifications.push import log_outbox
@@ -131,6 +131,22 @@ def test_postponing_tells_every_attendee(api, host, open_event):
     assert Notification.objects.filter(user=a).get().body == "Asha Rao postponed Park Run. Rain expected"
 
 
+def test_republishing_a_postponed_event_tells_every_attendee_the_new_time(api, host, open_event):
+    a = UserWithProfileFactory()
+    going(open_event, a)
+    api.post(f"/api/events/{open_event.id}/postpone", json={}, headers=token_for(host))
+    Notification.objects.all().delete()
+    new_start = (open_event.start_at + timedelta(days=7)).isoformat()
+    r = api.post(f"/api/events/{open_event.id}/publish", json={"new_start_at": new_start}, headers=token_for(host))
+    assert r.status_code == 200
+    assert types_by_user() == {a.id: ["event.republished"]}
+    open_event.refresh_from_db()
+    assert (
+        Notification.objects.get().body
+        == f"Asha Rao set Park Run for {display_time(open_event.start_at)}. See you there!"
+    )
+
+
 def test_cancelling_tells_those_whose_tickets_it_voided_and_not_who_had_left(api, host, open_event):
     a, b, left = UserWithProfileFactory(), UserWithProfileFactory(), UserWithProfileFactory()
     going(open_event, a, b, left)
@@ -141,13 +157,20 @@ def test_cancelling_tells_those_whose_tickets_it_voided_and_not_who_had_left(api
     assert types_by_user() == {a.id: ["event.cancelled"], b.id: ["event.cancelled"]}
 
 
-def test_checkin_opened_tells_ticket_holders(api, host, open_event):
+def test_checkin_opening_tells_ticket_holders_once(api, host, open_event):
+    from loopin.tickets.door import checkin_open_due
+
     a, b = UserWithProfileFactory(), UserWithProfileFactory()
     going(open_event, a, b)
     other_event = PublishedEventFactory(host=host)
-    going(other_event, UserWithProfileFactory())
-    ticket_signals.checkin_opened.send(sender=None, event_id=open_event.id)
+    going(other_event, UserWithProfileFactory())  # starts in three days: not open yet
+    Event.objects.filter(id=open_event.id).update(
+        start_at=timezone.now() + timedelta(minutes=30), end_at=timezone.now() + timedelta(hours=2)
+    )
+    assert checkin_open_due() == 1
+    assert checkin_open_due() == 0
     assert types_by_user() == {a.id: ["checkin.opened"], b.id: ["checkin.opened"]}
+    assert Notification.objects.filter(user=a).get().title == "Check-in is open: Park Run"
 
 
 def test_each_notification_is_pushed_to_its_persons_active_devices(api, open_event):
@@ -180,10 +203,10 @@ def test_deleted_people_are_not_notified(api, open_event):
     assert types_by_user() == {a.id: ["checkin.opened"]}
 
 
-# --- payments: the models live on the payments branch; what can be checked here without them ---
+# --- payments (the flows themselves: test_payment_triggers.py) ---
 
 
-def test_payment_signals_without_payment_models_make_nothing_and_raise_nothing(api):
+def test_payment_signals_for_objects_that_no_longer_exist_make_nothing(api):
     from loopin.payments import signals as payment_signals
 
     payment_signals.payment_succeeded.send(sender=None, order_id="00000000-0000-0000-0000-000000000001")

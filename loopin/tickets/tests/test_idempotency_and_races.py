@@ -115,3 +115,27 @@ def test_the_same_nonce_sent_twice_at_once_is_recorded_once(interests):
     assert results[0] == results[1]
     assert Scan.objects.filter(nonce="same-nonce-1").count() == 1
     assert Ticket.objects.get(id=ticket.id).entry_count == 1
+
+
+def test_two_offline_scanners_syncing_at_once_report_one_duplicate(interests):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from loopin.tickets.door import checkin_batch
+
+    event, ticket, scanners = _two_scanners(interests)
+    at = timezone.now() - timedelta(minutes=5)
+    results = _race(
+        [
+            lambda s=s, i=i: checkin_batch(
+                actor=s,
+                event_id=event.id,
+                scans=[ScanIn(nonce=f"offline-{i}", code=ticket.code, scanned_at=at + timedelta(seconds=i))],
+            )[0]
+            for i, s in enumerate(scanners)
+        ]
+    )
+    assert sorted((r["status"], r["duplicate"]) for r in results) == [("already_checked_in", True), ("ok", False)]
+    assert Ticket.objects.get(id=ticket.id).entry_count == 1
+    assert Scan.objects.filter(ticket=ticket, duplicate=True).count() == 1

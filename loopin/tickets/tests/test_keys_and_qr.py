@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from loopin.testing.fixtures import token_for
 from loopin.tickets import signing
 from loopin.tickets.models import CheckinKey
-from loopin.tickets.tests.conftest import guest_with_ticket
+from loopin.tickets.tests.conftest import guest_with_ticket, open_event
 
 
 def test_png_and_svg_qr_images(door):
@@ -91,3 +91,43 @@ def test_revocation_list_has_cancelled_and_refunded_tickets_since_a_time(door):
     ticket_cancel(ticket=Ticket.objects.get(id=refunded.id), reason="refund", status=TicketStatus.REFUNDED)
     later = door.api.get(url, params={"since": first["as_of"]}, headers=door.host_headers).json()["data"]
     assert [(t["ticket_id"], t["status"]) for t in later["tickets"]] == [(str(refunded.id), "refunded")]
+
+
+def test_a_changed_key_secret_moves_signing_to_a_new_key_and_old_codes_still_verify(door, app_settings):
+    old_token = door.qr()
+    app_settings.CHECKIN_KEYS_SECRET = "another-secret-for-the-checkin-signing-keys"
+    new_token = door.qr()
+    assert signing.token_parse(new_token)[0].kid != signing.token_parse(old_token)[0].kid
+    assert list(CheckinKey.objects.order_by("created_at").values_list("is_active", flat=True)) == [False, True]
+    assert door.status(qr=old_token) == "ok"
+
+
+def test_a_code_with_more_seats_written_in_is_invalid(door):
+    claims, payload, signature = signing.token_parse(door.qr())
+    tampered = payload[:33] + bytes([5]) + payload[34:]  # the seats byte
+    r = door.scan(qr=signing.PREFIX + signing.b64e(tampered + signature))
+    assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("invalid", "bad_signature")
+
+
+def test_a_code_signed_with_another_events_key_for_this_event_is_invalid(door):
+    from dataclasses import replace
+
+    other = open_event(host=door.host)
+    other_key = signing.active_key(other.id)
+    claims, _, _ = signing.token_parse(door.qr())
+    forged = signing.token_sign(
+        replace(claims, kid=other_key.kid), private_key_encrypted=other_key.private_key_encrypted
+    )
+    r = door.scan(qr=forged)
+    assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("invalid", "bad_signature")
+
+
+def test_an_expired_code_is_invalid(door):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    key = signing.active_key(door.event.id)
+    claims, _, _ = signing.token_parse(door.qr())
+    old = replace(claims, valid_until=claims.valid_from - timedelta(minutes=1))
+    r = door.scan(qr=signing.token_sign(old, private_key_encrypted=key.private_key_encrypted))
+    assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("invalid", "expired")

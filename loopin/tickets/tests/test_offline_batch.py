@@ -136,3 +136,34 @@ def test_a_scan_time_in_the_future_refuses_the_whole_batch(door):
     assert (r.status_code, r.json()["error_code"]) == (422, "VALIDATION_ERROR")
     assert r.json()["details"]["fields"][0]["field"] == "scans.1.scanned_at"
     assert Scan.objects.count() == 0
+
+
+def test_a_nonce_reused_for_another_scan_refuses_the_whole_batch(door):
+    door.scan(code=door.ticket.code, nonce="used-0001")
+    r = door.api.post(
+        f"/api/events/{door.event.id}/check-in/batch",
+        json={
+            "scans": [
+                {"code": door.ticket.code, "direction": "exit", "nonce": "fresh-0001", "scanned_at": _at(1)},
+                {"code": "ZZZZZZZZ", "nonce": "used-0001", "scanned_at": _at(2)},
+            ]
+        },
+        headers=door.host_headers,
+    )
+    assert (r.status_code, r.json()["error_code"], r.json()["details"]) == (409, "NONCE_REUSED", {"nonce": "used-0001"})
+    assert Scan.objects.count() == 1
+
+
+def test_one_nonce_for_two_different_scans_in_a_batch_refuses_it(door):
+    r = door.api.post(
+        f"/api/events/{door.event.id}/check-in/batch",
+        json={
+            "scans": [
+                {"code": door.ticket.code, "nonce": "twice-0001", "scanned_at": _at(3)},
+                {"code": door.ticket.code, "direction": "exit", "nonce": "twice-0001", "scanned_at": _at(2)},
+            ]
+        },
+        headers=door.host_headers,
+    )
+    assert (r.status_code, r.json()["error_code"]) == (409, "NONCE_REUSED")
+    assert Scan.objects.count() == 0

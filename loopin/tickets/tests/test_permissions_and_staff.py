@@ -22,6 +22,7 @@ DOOR_CALLS = [
     ("get", "/check-in/settings", None),
     ("get", "/check-in/search?q=Asha", None),
     ("get", "/check-in/stats", None),
+    ("get", "/check-in/scans", None),
 ]
 HOST_CALLS = [
     ("post", "/check-in/keys/rotate", None),
@@ -137,3 +138,15 @@ def test_removed_staff_can_no_longer_scan(door):
     assert door.scan(code=door.ticket.code, headers=token_for(staff)).status_code == 403
     again = door.api.delete(f"/api/events/{door.event.id}/staff/{staff.id}", headers=door.host_headers)
     assert (again.status_code, again.json()["error_code"]) == (404, "STAFF_NOT_FOUND")
+
+
+def test_host_removes_staff_by_phone_number(door):
+    staff = UserWithProfileFactory(phone_number="+919876500002")
+    DoorStaff.objects.create(event=door.event, user=staff)
+    r = door.api.delete(
+        f"/api/events/{door.event.id}/staff", params={"phone_number": "+91 98765 00002"}, headers=door.host_headers
+    )
+    assert r.status_code == 200
+    assert DoorStaff.objects.count() == 0
+    none = door.api.delete(f"/api/events/{door.event.id}/staff", headers=door.host_headers)
+    assert (none.status_code, none.json()["error_code"]) == (422, "VALIDATION_ERROR")

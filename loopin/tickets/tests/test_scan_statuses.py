@@ -9,6 +9,7 @@ from django.utils import timezone
 from loopin.audit.models import AuditEntry
 from loopin.events.models import Event
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
+from loopin.testing.fixtures import token_for
 from loopin.tickets.models import Scan, Ticket, TicketSource, TicketStatus
 from loopin.tickets.services import ticket_cancel, ticket_issue
 from loopin.tickets.tests.conftest import guest_with_ticket, open_event
@@ -21,6 +22,7 @@ def test_qr_entry_is_ok_with_attendee_name_picture_and_seats(door):
     assert body["message"] == "Welcome in."
     data = body["data"]
     assert (data["status"], data["seats"], data["duplicate"]) == ("ok", 1, False)
+    assert data["scanned_at"].endswith("+05:30") and data["ticket"]["checked_in_at"].endswith("+05:30")
     assert data["attendee"] == {
         "id": str(door.guest.id),
         "name": "Asha Guest",
@@ -39,7 +41,7 @@ def test_qr_entry_is_ok_with_attendee_name_picture_and_seats(door):
 def test_short_code_entry_is_ok_whatever_the_case_and_dashes(door):
     code = door.ticket.code.lower()
     assert door.status(code=f"{code[:4]}-{code[4:]}") == "ok"
-    assert Scan.objects.get().method == "manual"
+    assert Scan.objects.get().method == "code"
 
 
 def test_second_entry_is_already_checked_in(door):
@@ -99,10 +101,25 @@ def test_ticket_of_a_paid_event_not_from_a_purchase_is_unpaid(door):
     assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("unpaid", "not_purchased")
 
 
-def test_purchased_ticket_of_a_paid_event_is_ok(door):
+def test_a_ticket_bought_through_payments_is_ok(door):
+    from loopin.payments.models import Order
+    from loopin.payments.tests.helpers import buy, sandbox_webhook
+
+    paid = open_event(host=door.host, is_paid=True, ticket_price="499.00")
+    buyer_headers = token_for(UserWithProfileFactory())
+    r = buy(door.api, buyer_headers, paid)
+    assert r.status_code == 200, r.text
+    assert sandbox_webhook(door.api, Order.objects.get(id=r.json()["data"]["id"])).status_code == 200
+    ticket = Ticket.objects.get(event=paid)
+    assert ticket.source == "purchase"
+    assert door.status(event=paid, qr=door.qr(ticket, headers=buyer_headers)) == "ok"
+
+
+def test_a_purchase_ticket_without_a_paid_order_is_unpaid(door):
     paid = open_event(host=door.host, is_paid=True, ticket_price="499.00")
     ticket = ticket_issue(event=paid, user=UserWithProfileFactory(), seats=1, source=TicketSource.PURCHASE)
-    assert door.status(event=paid, code=ticket.code) == "ok"
+    r = door.scan(event=paid, code=ticket.code)
+    assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("unpaid", "order_not_paid")
 
 
 def test_ticket_of_another_event_is_wrong_event(door):

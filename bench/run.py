@@ -1,0 +1,449 @@
+"""`make bench`: the app on PostgreSQL + Redis under load from a separate process, against a bare baseline.
+
+    .venv/bin/python -m bench.run [--runs 3] [--duration 10] [--quick] [--json bench/results/latest.json]
+
+Steps: start a redis-server of our own on a spare port; create a fresh database `loopin_bench_<pid>` on the
+PostgreSQL at BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres), migrate, seed it
+(bench/seed.py, fixed seed); start the app (`python -m loopin.config.serve`, workers = cores) and a Celery
+worker (so the SMS leaves the request path); then, each scenario `--runs` times after a warm-up, median:
+
+  feed anonymous / signed in  GET /api/events (20 per page), saturation (closed loop, 32 connections)
+                              and half load (open loop at half the saturated rate): rps, p50, p99
+  baseline                    the same for bench/baseline.py (Starlette + asyncpg, one SQL query, same JSON)
+  otp                         POST /api/auth/signup and /api/auth/verify-otp latency, 8 at a time
+  rush, check-in              scripts/rush.py and scripts/checkin_bench.py when present
+  footprint                   worker RSS after warm-up; import-to-ready of a fresh server
+
+The global caps and OTP per-IP caps are raised for the run (one load generator is one IP); everything
+else is the production configuration. The database, Redis and servers are removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(port: int, path: str = "/api/health", timeout: float = 60.0) -> float:
+    import urllib.request
+
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise TimeoutError(f"port {port} did not answer {path}")
+
+
+def db_url(name: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(ADMIN_URL)
+    password = f":{info['password']}" if info.get("password") else ""
+    host, port = info.get("host", "127.0.0.1"), info.get("port", 5432)
+    return f"postgresql://{info.get('user', 'postgres')}{password}@{host}:{port}/{name}"
+
+
+def machine() -> dict[str, Any]:
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    with psycopg.connect(ADMIN_URL) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()[2]  # noqa: S603, S607
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu.group(1).strip() if cpu else platform.processor(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "redis": redis_version.removeprefix("v="),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+class Proc:
+    """A child process with its output in a file; stopped with SIGTERM (then SIGKILL) by its own pid."""
+
+    def __init__(self, args: list[str], env: dict[str, str], logfile: Path) -> None:
+        self.logfile = logfile
+        self._fh = logfile.open("wb")
+        self.p = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._fh, stderr=subprocess.STDOUT)  # noqa: S603
+
+    def stop(self) -> None:
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self._fh.close()
+
+
+def load(port: int, *, mode: str, duration: float, warmup: float, **opts: Any) -> dict[str, Any]:
+    args = [PY, "-m", "bench.load", "--port", str(port), "--mode", mode, "--duration", str(duration)]
+    args += ["--warmup", str(warmup)]
+    for key, value in opts.items():
+        args += [f"--{key.replace('_', '-')}", str(value)]
+    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ["rps", "p50_ms", "p99_ms"]
+    out = {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
+    out["runs"] = [{k: r[k] for k in keys} for r in runs]
+    out["errors"] = sum(r["errors"] + r["non_2xx"] for r in runs)
+    return out
+
+
+def feed_scenario(port: int, runs: int, duration: float, **opts: Any) -> dict[str, Any]:
+    load(port, mode="closed", duration=3, warmup=1, connections=16, **opts)  # warm the workers and pools
+    saturated = [load(port, mode="closed", duration=duration, warmup=2, connections=32, **opts) for _ in range(runs)]
+    sat = median_of(saturated)
+    rate = max(1.0, sat["rps"] / 2)
+    half = median_of([load(port, mode="open", duration=duration, warmup=2, rate=rate, **opts) for _ in range(runs)])
+    half["rate"] = rate
+    return {"saturation": sat, "half_load": half}
+
+
+def rss_of_children(pid: int) -> list[float]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    out = []
+    for child in children:
+        if b"resource_tracker" in Path(f"/proc/{child}/cmdline").read_bytes():
+            continue  # multiprocessing's helper, not a worker
+        status = Path(f"/proc/{child}/status").read_text()
+        out.append(round(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024, 1))
+    return out
+
+
+async def otp_scenario(port: int, worker_log: Path, phones: int, concurrency: int) -> dict[str, Any]:
+    from bench.load import Conn, build_requests
+
+    signup_ms: list[float] = []
+    verify_ms: list[float] = []
+    failures = 0
+    code_re = re.compile(r"SMS to (\+\d+)\] .*?code is (\d+)")
+
+    def code_for(phone: str) -> str | None:
+        for line in reversed(worker_log.read_text(errors="replace").splitlines()):
+            m = code_re.search(line)
+            if m and m.group(1) == phone:
+                return m.group(2)
+        return None
+
+    def post(path: str, body: dict[str, str]) -> bytes:
+        return build_requests("127.0.0.1", port, "POST", path, [], json.dumps(body).encode())[0]
+
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for i in range(phones):
+        queue.put_nowait(f"+91987{i:07d}")
+
+    async def worker() -> None:
+        nonlocal failures
+        conn = await Conn.open("127.0.0.1", port)
+        try:
+            while not queue.empty():
+                phone = queue.get_nowait()
+                t0 = time.perf_counter()
+                status = await conn.request(post("/api/auth/signup", {"phone_number": phone}))
+                signup_ms.append((time.perf_counter() - t0) * 1000)
+                if status != 200:
+                    failures += 1
+                    continue
+                deadline = time.monotonic() + 20
+                code = None
+                while code is None and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                    code = code_for(phone)
+                if code is None:
+                    failures += 1
+                    continue
+                t0 = time.perf_counter()
+                status = await conn.request(post("/api/auth/verify-otp", {"phone_number": phone, "otp_code": code}))
+                verify_ms.append((time.perf_counter() - t0) * 1000)
+                if status != 200:
+                    failures += 1
+        finally:
+            conn.close()
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+    from bench.load import percentile
+
+    def stats(values: list[float]) -> dict[str, float]:
+        return {
+            "p50_ms": round(percentile(values, 50), 2),
+            "p99_ms": round(percentile(values, 99), 2),
+            "n": len(values),
+        }
+
+    return {"signup": stats(signup_ms), "verify_otp": stats(verify_ms), "failures": failures}
+
+
+def external_script(name: str, base_url: str, env: dict[str, str]) -> dict[str, Any] | None:
+    path = ROOT / "scripts" / name
+    if not path.exists():
+        return None
+    out = subprocess.run(  # noqa: S603
+        [PY, str(path), "--base-url", base_url], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    lines = [line for line in out.stdout.strip().splitlines() if line.strip()]
+    if out.returncode != 0 or not lines:
+        return {"error": f"exit {out.returncode}: {out.stderr.strip()[-300:]}"}
+    return json.loads(lines[-1])
+
+
+def make_tokens(env: dict[str, str], count: int, path: Path) -> None:
+    code = (
+        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'loopin.config.django_settings')\n"
+        "import django; django.setup()\n"
+        "from loopin.accounts.models import User\n"
+        "from loopin.accounts.services import session_start\n"
+        f"users = list(User.objects.filter(phone_number__startswith='+9190').order_by('phone_number')[:{count}])\n"
+        f"open({str(path)!r}, 'w').write('\\n'.join('Authorization: Bearer ' + session_start(user=u).access_token"
+        " for u in users))\n"
+    )
+    subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = [("scenario", "rps", "p50 ms", "p99 ms", "note")]
+    feed = results["feed"]
+    base = feed.get("baseline")
+    for name in ("anonymous", "signed_in", "baseline"):
+        if name not in feed:
+            continue
+        for load_name in ("saturation", "half_load"):
+            r = feed[name][load_name]
+            note = ""
+            if load_name == "saturation" and base and name != "baseline":
+                note = f"{r['rps'] / base['saturation']['rps']:.2f}x baseline rps"
+            if load_name == "half_load":
+                note = f"open loop at {r['rate']:.0f} rps"
+            if r["errors"]:
+                note += f" ({r['errors']} errors/non-2xx)"
+            rows.append((f"feed {name} {load_name.replace('_', ' ')}", r["rps"], r["p50_ms"], r["p99_ms"], note))
+    otp = results.get("otp")
+    if otp:
+        for step in ("signup", "verify_otp"):
+            rows.append((f"otp {step}", "", otp[step]["p50_ms"], otp[step]["p99_ms"], f"n={otp[step]['n']}"))
+    for name in ("rush", "checkin"):
+        value = results.get(name)
+        rows.append(
+            (
+                name,
+                "",
+                "",
+                "",
+                json.dumps(value["metrics"])
+                if value and "metrics" in value
+                else (value or {}).get("error", "not available"),
+            )
+        )
+    fp = results["footprint"]
+    rows.append(
+        ("footprint", "", "", "", f"worker RSS {fp['worker_rss_mib']} MiB; import-to-ready {fp['import_to_ready_s']} s")
+    )
+    widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    lines = []
+    for r in rows:
+        lines.append("  ".join(str(r[i]).ljust(widths[i]) for i in range(4)) + "  " + str(r[4]))
+    return "\n".join(lines)
+
+
+def main() -> None:  # noqa: PLR0915
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--quick", action="store_true", help="one run of 5 s per scenario")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.duration = 1, 5.0
+    results: dict[str, Any] = {"label": args.label, "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    work = Path(tempfile.mkdtemp(prefix="loopin-bench-"))
+    name = f"loopin_bench_{os.getpid()}"
+    procs: list[Proc] = []
+    try:
+        redis_port = free_port()
+        procs.append(
+            Proc(
+                ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                dict(os.environ),
+                work / "redis.log",
+            )
+        )
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "PROMETHEUS_"))},
+            "ENVIRONMENT": "production",
+            "SECRET_KEY": "bench-" + "s" * 48,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": db_url(name),
+            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            "REDIS_KEY_PREFIX": "bench",
+            "DATA_DIR": str(work / "var"),
+            "LOG_LEVEL": "WARNING",
+            "SMS_BACKEND": "console",
+            "RATE_LIMIT_ANON": "100000000/minute",
+            "RATE_LIMIT_USER": "100000000/minute",
+            "OTP_IP_SENDS_PER_HOUR": "1000000",
+            "OTP_IP_VERIFICATIONS_PER_HOUR": "1000000",
+            "PROMETHEUS_MULTIPROC_DIR": str(work / "prom"),
+        }
+        log("migrating and seeding")
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        seeded = subprocess.run([PY, "-m", "bench.seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)  # noqa: S603
+        results["data"] = json.loads(seeded.stdout.strip().splitlines()[-1])
+        tokens = work / "tokens.txt"
+        make_tokens(env, 200, tokens)
+
+        port = free_port()
+        app = Proc(
+            [
+                PY,
+                "-m",
+                "loopin.config.serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env,
+            work / "app.log",
+        )
+        procs.append(app)
+        worker = Proc(
+            [PY, "-m", "celery", "-A", "loopin.config.celery", "worker", "-P", "solo", "--loglevel", "WARNING"],
+            env,
+            work / "worker.log",
+        )
+        procs.append(worker)
+        wait_http(port)
+        base_port = free_port()
+        baseline = Proc(
+            [
+                PY,
+                "-m",
+                "uvicorn",
+                "bench.baseline:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(base_port),
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            {**env, "BASELINE_DSN": db_url(name)},
+            work / "baseline.log",
+        )
+        procs.append(baseline)
+        wait_http(base_port, "/api/events")
+
+        feed: dict[str, Any] = {}
+        log("feed, anonymous")
+        feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/events")
+        log("feed, signed in (200 users' tokens, rotating)")
+        feed["signed_in"] = feed_scenario(port, args.runs, args.duration, path="/api/events", headers_file=tokens)
+        results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
+        log("feed, baseline")
+        feed["baseline"] = feed_scenario(base_port, args.runs, args.duration, path="/api/events")
+        results["feed"] = feed
+        baseline.stop()
+        procs.remove(baseline)
+
+        log("otp")
+        results["otp"] = asyncio.run(otp_scenario(port, worker.logfile, phones=40 * args.runs, concurrency=8))
+        for key, script in (("rush", "rush.py"), ("checkin", "checkin_bench.py")):
+            log(f"{key}: scripts/{script}")
+            results[key] = external_script(script, f"http://127.0.0.1:{port}", env)
+
+        app.stop()
+        procs.remove(app)
+        log("import-to-ready")
+        ready = []
+        for _ in range(3):
+            p2 = free_port()
+            started = time.monotonic()
+            proc = Proc(
+                [PY, "-m", "loopin.config.serve", "--host", "127.0.0.1", "--port", str(p2), "--workers", "1"],
+                env,
+                work / "ready.log",
+            )
+            try:
+                wait_http(p2)
+                ready.append(time.monotonic() - started)
+            finally:
+                proc.stop()
+        results["footprint"]["import_to_ready_s"] = round(statistics.median(ready), 2)
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
+        try:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.Error as exc:
+            log(f"could not drop {name}: {exc}")
+        shutil.rmtree(work, ignore_errors=True)
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    m = results["machine"]
+    print(
+        f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; Python {m['python']}, "
+        f"PostgreSQL {m['postgresql']}, Redis {m['redis']}; load average at start {m['load_average_at_start']}"
+    )
+    print(
+        f"Data: {results['data']}; {args.runs} run(s) x {args.duration:.0f} s per figure, median;"
+        f" workers={args.workers}"
+    )
+    print(table(results))
+    print(f"(full results: {out})")
+
+
+if __name__ == "__main__":
+    main()
