@@ -385,6 +385,17 @@ def _apply(event: PaymentEvent) -> str:
 # ---------------------------------------------------------------- reconciliation
 
 
+def payment_events_retry(*, older_than_minutes: int = 2, limit: int = 500) -> int:
+    """Stored webhooks whose processing task was lost (a worker crash, a dropped message) are applied now."""
+    stale = PaymentEvent.objects.filter(
+        processed_at__isnull=True, received_at__lte=timezone.now() - timedelta(minutes=older_than_minutes)
+    ).order_by("received_at")
+    ids = list(stale.values_list("id", flat=True)[:limit])
+    for event_id in ids:
+        payment_event_process(payment_event_id=event_id)
+    return len(ids)
+
+
 def refunds_resubmit(*, older_than_minutes: int = 10) -> int:
     """Refunds never handed to the provider (a lost task) are sent again, with their idempotency key."""
     from loopin.payments.tasks import submit_refund
