@@ -149,7 +149,14 @@ def _sandbox_page(*, order_id: uuid.UUID) -> str:
     )
 
 
-@payments.get("/sandbox/{order_id}", response_class=HTMLResponse, responses=error_responses(404))
+_JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+
+
+@payments.get(
+    "/sandbox/{order_id}",
+    response_class=HTMLResponse,
+    responses={404: {"description": "Not found", "content": _JSON_ERROR}},
+)
 async def sandbox_checkout(order_id: uuid.UUID) -> HTMLResponse:
     """The sandbox provider's checkout page: Pay and Fail post signed webhooks to our own endpoint."""
     return HTMLResponse(await run_sync(_sandbox_page, order_id=order_id))
