@@ -146,7 +146,7 @@ def main() -> int:
 
     _setup_django()
     from loopin.events.models import Event
-    from loopin.payments.models import Order
+    from loopin.payments.models import Order, PaymentEvent
     from loopin.payments.providers.sandbox import sandbox_event
     from loopin.tickets.models import Ticket
 
@@ -185,6 +185,9 @@ def main() -> int:
             break
         time.sleep(0.5)
     ticket_seats = sum(tickets.values_list("seats", flat=True))
+    unprocessed = PaymentEvent.objects.filter(order__event_id=event.id, processed_at__isnull=True).count()
+    if unprocessed:
+        print(f"rush: {unprocessed} stored webhooks are not processed yet (is a Celery worker running?)", flush=True)
     event = Event.objects.get(id=event.id)
     oversold = max(0, ticket_seats - args.seats) + max(0, event.seats_taken - args.seats)
     print(
@@ -204,6 +207,7 @@ def main() -> int:
         "errors": sum(v for k, v in outcomes.items() if k not in ("held", "SOLD_OUT")),
         "payments_accepted": paid_ok,
         "tickets": count,
+        "webhooks_unprocessed": unprocessed,
         "oversold": oversold,
     }
     print(json.dumps({"scenario": "rush", "metrics": metrics}))

@@ -100,7 +100,7 @@ class Settings(BaseSettings):
 
     # --- payments and payouts ---
     PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
-    PAYMENT_SANDBOX_ENABLED: bool = True  # the local checkout page; turn off in production
+    PAYMENT_SANDBOX_ENABLED: bool | None = None  # the local checkout page; default: on except in production
     PAYMENT_HOLD_MINUTES: int = Field(default=10, ge=1)
     PAYMENT_RECONCILE_AFTER_MINUTES: int = Field(default=15, ge=1)  # ask the provider about orders this old
     REFUND_CUTOFF_HOURS: int = Field(default=24, ge=0)  # attendee refunds until this long before the start
@@ -229,6 +229,13 @@ class Settings(BaseSettings):
     @property
     def celery_eager(self) -> bool:
         return (not self.uses_redis) if self.CELERY_ALWAYS_EAGER is None else self.CELERY_ALWAYS_EAGER
+
+    @property
+    def payment_sandbox_enabled(self) -> bool:
+        """The sandbox hands out tickets without money: never on in production unless asked for."""
+        if self.PAYMENT_SANDBOX_ENABLED is None:
+            return self.ENVIRONMENT != "production"
+        return self.PAYMENT_SANDBOX_ENABLED
 
     @property
     def sms_send_sync(self) -> bool:

@@ -123,9 +123,6 @@ async function send(kind) {{
 """
 
 
-_ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorEnvelope"}
-
-
 def _sandbox_page(*, order_id: uuid.UUID) -> str:
     from loopin.payments.models import Order, OrderStatus
     from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
@@ -152,11 +149,13 @@ def _sandbox_page(*, order_id: uuid.UUID) -> str:
     )
 
 
+_JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+
+
 @payments.get(
     "/sandbox/{order_id}",
     response_class=HTMLResponse,
-    # Errors stay JSON envelopes; `error_responses` would document them as the route's text/html.
-    responses={404: {"description": "Not found", "content": {"application/json": {"schema": _ERROR_SCHEMA}}}},
+    responses={404: {"description": "Not found", "content": _JSON_ERROR}},
 )
 async def sandbox_checkout(order_id: uuid.UUID) -> HTMLResponse:
     """The sandbox provider's checkout page: Pay and Fail post signed webhooks to our own endpoint."""

@@ -105,12 +105,11 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
                 seats=seats,
                 currency=event.currency,
             )
+            if event.capacity and event.seats_taken + seats > event.capacity:
+                # Already full when read: refuse without writing (the conditional UPDATE below stays the guard).
+                raise SoldOut(details={"seats_left": max(event.capacity - event.seats_taken, 0)})
             try:
                 with transaction.atomic():
-                    try:
-                        seats_take(event_id=event.id, seats=seats)
-                    except CapacityExceeded as exc:
-                        raise SoldOut(details=exc.details) from None
                     order = Order.objects.create(
                         event=event,
                         user=user,
@@ -125,18 +124,23 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
                         total=snapshot.total,
                         hold_expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
                     )
+                    audit_record(
+                        action="order.created",
+                        actor=user,
+                        obj=order,
+                        data={"event_id": str(event.id), "seats": seats, "total": str(order.total)},
+                    )
+                    # Last statement before commit: the event row stays locked only from here to the commit,
+                    # so buyers of one event queue on it as briefly as possible. Sold out undoes the order.
+                    try:
+                        seats_take(event_id=event.id, seats=seats)
+                    except CapacityExceeded as exc:
+                        raise SoldOut(details=exc.details) from None
             except IntegrityError:
-                # The same buyer raced themself: the other call's order stands, this one's seats were undone.
+                # The same buyer raced themself: the other call's order stands and this one took no seats.
                 order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
                 if order is None:
                     raise
-            else:
-                audit_record(
-                    action="order.created",
-                    actor=user,
-                    obj=order,
-                    data={"event_id": str(event.id), "seats": seats, "total": str(order.total)},
-                )
     if not order.provider_order_id:
         order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
     return order
@@ -383,6 +387,17 @@ def _apply(event: PaymentEvent) -> str:
 
 
 # ---------------------------------------------------------------- reconciliation
+
+
+def payment_events_retry(*, older_than_minutes: int = 2, limit: int = 500) -> int:
+    """Stored webhooks whose processing task was lost (a worker crash, a dropped message) are applied now."""
+    stale = PaymentEvent.objects.filter(
+        processed_at__isnull=True, received_at__lte=timezone.now() - timedelta(minutes=older_than_minutes)
+    ).order_by("received_at")
+    ids = list(stale.values_list("id", flat=True)[:limit])
+    for event_id in ids:
+        payment_event_process(payment_event_id=event_id)
+    return len(ids)
 
 
 def refunds_resubmit(*, older_than_minutes: int = 10) -> int:

@@ -36,10 +36,16 @@ def expire_holds() -> int:
 
 @shared_task(name="payments.reconcile", ignore_result=True)
 def reconcile_orders() -> dict:
-    """Ask providers about unpaid orders; resend lost refunds; refund cancelled events (beat: every 5 minutes)."""
-    from loopin.payments.services import cancelled_events_sweep, orders_reconcile, refunds_resubmit
+    """Apply stored webhooks left unprocessed; ask providers about unpaid orders; resend lost refunds; refund
+    cancelled events (beat: every 5 minutes)."""
+    from loopin.payments.services import (
+        cancelled_events_sweep,
+        orders_reconcile,
+        payment_events_retry,
+        refunds_resubmit,
+    )
 
-    counts = orders_reconcile()
+    counts = {"webhooks_applied": payment_events_retry(), **orders_reconcile()}
     counts["refunds_resent"] = refunds_resubmit()
     counts["cancelled_event_refunds"] = cancelled_events_sweep()
     return counts

@@ -10,7 +10,7 @@ def get_provider(name: str) -> PaymentProvider:
     from loopin.config.settings import get_settings
 
     s = get_settings()
-    if name == "sandbox" and s.PAYMENT_SANDBOX_ENABLED:
+    if name == "sandbox" and s.payment_sandbox_enabled:
         from loopin.payments.providers.sandbox import SandboxProvider
 
         return SandboxProvider()

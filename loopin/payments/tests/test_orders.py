@@ -158,3 +158,16 @@ def test_the_sandbox_checkout_page_offers_pay_and_fail(api, paid_event, buyer_he
     assert "onclick=\"send('pay')\"" in r.text
     assert "onclick=\"send('fail')\"" in r.text
     assert "548.90" in r.text
+
+
+def test_the_sandbox_is_off_in_production_unless_asked_for(api, paid_event, buyer_headers, app_settings):
+    app_settings.ENVIRONMENT = "production"
+    r = buy(api, buyer_headers, paid_event, provider="sandbox")
+    assert (r.status_code, r.json()["error_code"]) == (400, "PROVIDER_UNAVAILABLE")
+
+
+def test_my_orders_lists_the_callers_orders_only(api, paid_event, buyer_headers, interests):
+    mine = buy(api, buyer_headers, paid_event).json()["data"]["id"]
+    buy(api, token_for(UserWithProfileFactory()), paid_event)
+    r = api.get("/api/payments/orders", headers=buyer_headers).json()
+    assert ([o["id"] for o in r["data"]], r["meta"]["total"]) == ([mine], 1)

@@ -197,3 +197,19 @@ def test_payout_status_changes_are_signalled(api, paid_event, host_headers):
     finally:
         payout_status_changed.disconnect(receiver)
     assert seen == [(payout_id, "requested", "approved")]
+
+
+def test_a_removed_account_disappears_and_loses_its_number(api, buyer_headers):
+    account = _add_account(api, buyer_headers).json()["data"]["id"]
+    assert api.delete(f"/api/payouts/bank-accounts/{account}", headers=buyer_headers).status_code == 200
+    assert api.get("/api/payouts/bank-accounts", headers=buyer_headers).json()["data"] == []
+    assert BankAccount.objects.get(id=account).account_number_encrypted == ""
+
+
+def test_an_account_used_by_a_payout_in_progress_cannot_be_removed(api, paid_event, host_headers):
+    _sold_and_ended(api, paid_event, 1)
+    account = _add_account(api, host_headers).json()["data"]["id"]
+    body = {"event_id": str(paid_event.id), "bank_account_id": account}
+    api.post("/api/payouts/requests", json=body, headers=host_headers)
+    r = api.delete(f"/api/payouts/bank-accounts/{account}", headers=host_headers)
+    assert (r.status_code, r.json()["error_code"]) == (409, "BANK_ACCOUNT_IN_USE")

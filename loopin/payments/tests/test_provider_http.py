@@ -99,6 +99,7 @@ def test_reconciliation_settles_an_order_whose_webhook_was_lost(
         (200, {"count": 1, "items": [{"id": "pay_9", "status": "captured", "amount": 54890}]}),
     )
     assert reconcile_orders() == {
+        "webhooks_applied": 0,
         "asked": 1,
         "paid": 1,
         "failed": 0,

@@ -232,3 +232,21 @@ def test_payment_signals_fire_after_commit(api, paid_event, buyer_headers):
     finally:
         payment_succeeded.disconnect(receiver)
     assert seen == [order.id]
+
+
+def test_a_stored_webhook_whose_task_was_lost_is_applied_by_reconciliation(api, paid_event, buyer_headers):
+    from loopin.payments.tasks import reconcile_orders
+
+    order = _order(api, buyer_headers, paid_event)
+    # Stored by the webhook endpoint, but its task never ran (a broker dropped the message).
+    PaymentEvent.objects.create(
+        provider="sandbox",
+        event_id="evt_sbx_lost",
+        kind="payment.succeeded",
+        order=order,
+        parsed={"payment_id": "sbx_pay_lost", "amount": 54890, "reason": "", "refund_id": "", "refund_key": ""},
+    )
+    PaymentEvent.objects.update(received_at=timezone.now() - timedelta(minutes=5))
+    assert reconcile_orders()["webhooks_applied"] == 1
+    order.refresh_from_db()
+    assert order.status == "paid"
