@@ -136,6 +136,9 @@ class Notification(models.Model):
     # Makes a trigger idempotent per person (reminders, campaigns): the same key is never notified twice.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 (NULL: no key)
     push_requested = models.BooleanField(default=True, help_text="False when the person switched push off")
+    push_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a push job first took it (empty: its job was never run)"
+    )
     read_at = models.DateTimeField(null=True, blank=True)
     # Deleted from the centre by the person: hidden, but kept so dedupe keys still hold (no second reminder).
     deleted_at = models.DateTimeField(null=True, blank=True)
