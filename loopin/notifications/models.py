@@ -204,3 +204,26 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {'on' if self.push_enabled else 'off'}"
+
+
+class TriggerJob(models.Model):
+    """A domain event waiting to become notifications: kept in the database so a lost job is run again.
+
+    Its id is the trigger id in the notifications' dedupe keys, so running it twice notifies nobody twice.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    made = models.PositiveIntegerField(default=0, help_text="Notifications made")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], condition=Q(done_at__isnull=True), name="trigger_job_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {str(self.id)[:8]}"

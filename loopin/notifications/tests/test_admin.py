@@ -113,7 +113,7 @@ def test_campaign_schedule_needs_a_future_time_then_cancel(staff):
 def test_admin_lists_open(staff):
     client, _ = staff
     notify(user_id=UserWithProfileFactory().id, key="account.welcome", context={})
-    for model in ("notification", "device", "delivery", "campaign", "notificationtemplate"):
+    for model in ("notification", "device", "delivery", "campaign", "notificationtemplate", "triggerjob"):
         assert client.get(f"/admin/notifications/{model}/").status_code == 200
     assert client.get("/admin/notifications/campaign/add/").status_code == 200
 
