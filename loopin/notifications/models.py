@@ -92,7 +92,7 @@ class Campaign(models.Model):
     )
     city = models.CharField(max_length=100, blank=True, help_text="Has a ticket for an event in this city")
     verified = models.BooleanField(null=True, blank=True, help_text="Phone verified (yes / no / any)")
-    attended_event = models.BooleanField(null=True, blank=True, help_text="Has had a ticket to a past event")
+    attended_event = models.BooleanField(null=True, blank=True, help_text="Was checked in at an event's door")
     has_active_device = models.BooleanField(null=True, blank=True, help_text="Has an active push device")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)
