@@ -60,6 +60,7 @@ def demo_load() -> dict[str, int]:
 
 def _domain_loaders() -> list:
     from loopin.events.demo import demo_events
+    from loopin.notifications.demo import demo_notifications
     from loopin.payments.demo import demo_payments
 
-    return [demo_events, demo_payments]
+    return [demo_events, demo_payments, demo_notifications]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from loopin.core.errors import LoopinError
 from loopin.notifications import campaigns as campaign_services
-from loopin.notifications.models import Campaign, Delivery, Device, Notification, NotificationTemplate
+from loopin.notifications.models import Campaign, Delivery, Device, Notification, NotificationTemplate, TriggerJob
 from loopin.notifications.services import device_deactivate, notification_resend
 from loopin.notifications.templates import placeholders, template_in_use, template_save_version
 
@@ -256,3 +256,18 @@ class CampaignAdmin(admin.ModelAdmin):
     def cancel(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         cancelled = sum(campaign_services.campaign_cancel(campaign_id=c.id, by=request.user) for c in queryset)
         self.message_user(request, f"Cancelled {cancelled} campaign(s).", messages.SUCCESS)
+
+
+@admin.register(TriggerJob)
+class TriggerJobAdmin(admin.ModelAdmin):
+    """Domain events on their way to notifications; a stuck one shows its attempts and last error."""
+
+    list_display = ("name", "created_at", "done_at", "attempts", "made", "last_error")
+    list_filter = ("name", ("done_at", admin.EmptyFieldListFilter))
+    readonly_fields = ("id", "name", "payload", "attempts", "last_error", "made", "created_at", "done_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -28,7 +28,7 @@ OPEN = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
 def campaign_audience(campaign: Campaign) -> QuerySet[Any]:
     """The people a campaign reaches: active, not deleted, not suspended, and every rule that is set."""
     from loopin.accounts.models import User
-    from loopin.tickets.models import Ticket, TicketStatus
+    from loopin.tickets.models import Ticket
 
     qs = User.objects.filter(is_active=True, deleted_at__isnull=True, is_suspended=False)
     interest_ids = list(campaign.interests.values_list("id", flat=True)) if campaign.pk else []
@@ -43,7 +43,7 @@ def campaign_audience(campaign: Campaign) -> QuerySet[Any]:
     if campaign.verified is not None:
         qs = qs.filter(is_verified=campaign.verified)
     if campaign.attended_event is not None:
-        attended = Ticket.objects.filter(status=TicketStatus.VALID, event__end_at__lt=timezone.now()).values("user_id")
+        attended = Ticket.objects.filter(checked_in_at__isnull=False).values("user_id")  # scanned in at a door
         qs = qs.filter(id__in=attended) if campaign.attended_event else qs.exclude(id__in=attended)
     if campaign.has_active_device is not None:
         from loopin.notifications.models import Device

@@ -92,7 +92,7 @@ class Campaign(models.Model):
     )
     city = models.CharField(max_length=100, blank=True, help_text="Has a ticket for an event in this city")
     verified = models.BooleanField(null=True, blank=True, help_text="Phone verified (yes / no / any)")
-    attended_event = models.BooleanField(null=True, blank=True, help_text="Has had a ticket to a past event")
+    attended_event = models.BooleanField(null=True, blank=True, help_text="Was checked in at an event's door")
     has_active_device = models.BooleanField(null=True, blank=True, help_text="Has an active push device")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)
@@ -136,6 +136,9 @@ class Notification(models.Model):
     # Makes a trigger idempotent per person (reminders, campaigns): the same key is never notified twice.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 (NULL: no key)
     push_requested = models.BooleanField(default=True, help_text="False when the person switched push off")
+    push_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a push job first took it (empty: its job was never run)"
+    )
     read_at = models.DateTimeField(null=True, blank=True)
     # Deleted from the centre by the person: hidden, but kept so dedupe keys still hold (no second reminder).
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -201,3 +204,26 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {'on' if self.push_enabled else 'off'}"
+
+
+class TriggerJob(models.Model):
+    """A domain event waiting to become notifications: kept in the database so a lost job is run again.
+
+    Its id is the trigger id in the notifications' dedupe keys, so running it twice notifies nobody twice.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    made = models.PositiveIntegerField(default=0, help_text="Notifications made")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], condition=Q(done_at__isnull=True), name="trigger_job_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {str(self.id)[:8]}"

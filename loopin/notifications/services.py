@@ -80,7 +80,8 @@ def notify(
             return None
         raise
     if wants_push:
-        transaction.on_commit(lambda: _queue_push(notification.id))
+        # robust: a broker outage must not fail the caller's request; the sweeper queues it later.
+        transaction.on_commit(lambda: _queue_push(notification.id), robust=True)
     return notification
 
 
@@ -124,6 +125,10 @@ def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
     notification = Notification.objects.filter(id=notification_id).first()
     if notification is None or not notification.push_requested:
         return 0
+    if notification.push_started_at is None:
+        Notification.objects.filter(id=notification.id, push_started_at__isnull=True).update(
+            push_started_at=timezone.now()
+        )
     for device_id in Device.objects.filter(user_id=notification.user_id, is_active=True).values_list("id", flat=True):
         try:
             with transaction.atomic():
@@ -179,7 +184,7 @@ def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
 
 
 def push_sweep(*, limit: int = 500) -> int:
-    """Queue the push again for deliveries a lost job left behind (a worker died mid-send, a retry was lost).
+    """Queue pushes a lost job left behind: a worker died mid-send, a retry was lost, or the job was never queued.
 
     Beat runs this every 5 minutes; the claim and the per-delivery cap keep it from pushing twice or forever.
     """
@@ -189,6 +194,14 @@ def push_sweep(*, limit: int = 500) -> int:
         | Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING], updated_at__lt=now - 3 * STALE_CLAIM)
     )
     ids = list(stuck.order_by().values_list("notification_id", flat=True).distinct()[:limit])
+    # Notifications whose push job was never run (the broker was down when it was queued), up to a day old.
+    never = Notification.objects.filter(
+        push_requested=True,
+        push_started_at__isnull=True,
+        created_at__lt=now - 2 * STALE_CLAIM,
+        created_at__gt=now - timedelta(days=1),
+    )
+    ids += list(never.order_by("created_at").values_list("id", flat=True)[: max(limit - len(ids), 0)])
     for notification_id in ids:
         _queue_push(notification_id)
     return len(ids)
@@ -218,7 +231,7 @@ def notification_resend(*, notification_id: Any, by: Any) -> Notification:
             subject=original.user,
             data={"original_id": str(original.id)},
         )
-        transaction.on_commit(lambda: _queue_push(copy.id))
+        transaction.on_commit(lambda: _queue_push(copy.id), robust=True)
     return copy
 
 

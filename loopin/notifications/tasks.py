@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
 
 from loopin.config.settings import get_settings
@@ -28,19 +26,20 @@ def push_notification(self, notification_id: str) -> int:  # noqa: ANN001
 
 @shared_task(name="notifications.sweep_pushes", ignore_result=True)
 def sweep_pushes() -> int:
-    """Re-queue pushes that lost their job (beat, every 5 minutes)."""
+    """Re-queue trigger jobs and pushes that lost their job (beat, every 5 minutes)."""
     from loopin.notifications.services import push_sweep
+    from loopin.notifications.triggers import trigger_jobs_sweep
 
-    return push_sweep()
+    return trigger_jobs_sweep() + push_sweep()
 
 
 @shared_task(bind=True, name="notifications.run_trigger", max_retries=3, ignore_result=True)
-def run_trigger(self, name: str, trigger_id: str, payload: dict[str, Any]) -> int:  # noqa: ANN001
-    """Make one trigger's notifications; a retry is safe (per-trigger dedupe keys)."""
-    from loopin.notifications.triggers import trigger_run
+def run_trigger(self, job_id: str) -> int:  # noqa: ANN001
+    """Make one stored trigger's notifications; a retry is safe (per-trigger dedupe keys)."""
+    from loopin.notifications.triggers import trigger_job_run
 
     try:
-        return trigger_run(name, trigger_id=trigger_id, **payload)
+        return trigger_job_run(job_id=job_id)
     except Exception as exc:
         raise self.retry(countdown=backoff(self.request.retries), exc=exc) from None
 

@@ -1,10 +1,10 @@
 """Every domain trigger: a signal receiver queues a job; the job says who hears what.
 
-Receivers get ids (see loopin.events.signals) and queue `notifications.run_trigger` with a fresh
-`trigger_id`; each notification of one trigger carries the dedupe key `<key>:<trigger_id>`, so a retried
-job never notifies anyone twice. One small function per trigger decides the recipients and the context.
-Payments' models may not be installed: those triggers load them with `apps.get_model` and log and
-return when they are missing.
+Receivers get ids (see loopin.events.signals), store a `TriggerJob` row and queue `notifications.run_trigger`
+with its id; each notification of one trigger carries the dedupe key `<key>:<job id>`, so a retried or
+swept job never notifies anyone twice, and a job the broker lost is queued again by the sweeper.
+One small function per trigger decides the recipients and the context. Payments' models are loaded
+with `apps.get_model` (the domain may be absent): a missing model or row is logged and makes nothing.
 """
 
 from __future__ import annotations
@@ -38,15 +38,70 @@ def trigger(name: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
 
 
 def trigger_run(name: str, *, trigger_id: str, **kwargs: Any) -> int:
-    """Run one trigger (from the job); returns how many notifications it made."""
+    """Run one trigger; returns how many notifications it made."""
     return TRIGGERS[name](trigger_id=trigger_id, **kwargs)
 
 
-def _queue(name: str, **kwargs: Any) -> None:
+# A job that failed this many times is left for staff to look at (its last error is kept).
+MAX_TRIGGER_ATTEMPTS = 5
+
+
+def trigger_job_run(*, job_id: Any) -> int:
+    """Run a stored trigger job once it is due; a finished job is not run again."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from loopin.notifications.models import TriggerJob
+
+    job = TriggerJob.objects.filter(id=job_id, done_at__isnull=True).first()
+    if job is None:
+        return 0
+    TriggerJob.objects.filter(id=job.id).update(attempts=F("attempts") + 1)
+    try:
+        made = trigger_run(job.name, trigger_id=job.id.hex, **job.payload)
+    except Exception as exc:
+        TriggerJob.objects.filter(id=job.id).update(last_error=f"{type(exc).__name__}: {exc}"[:255])
+        raise
+    TriggerJob.objects.filter(id=job.id).update(done_at=timezone.now(), made=made, last_error="")
+    return made
+
+
+def trigger_jobs_sweep(*, limit: int = 200) -> int:
+    """Queue again the trigger jobs that are not done 10 minutes on (the broker was down, a worker died)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from loopin.notifications.models import TriggerJob
+
+    now = timezone.now()
+    stuck = TriggerJob.objects.filter(
+        done_at__isnull=True,
+        attempts__lt=MAX_TRIGGER_ATTEMPTS,
+        created_at__lt=now - timedelta(minutes=10),
+        created_at__gt=now - timedelta(days=1),
+    ).order_by("created_at")
+    ids = list(stuck.values_list("id", flat=True)[:limit])
+    for job_id in ids:
+        _dispatch(job_id)
+    return len(ids)
+
+
+def _dispatch(job_id: Any) -> None:
     from loopin.notifications.tasks import run_trigger
 
+    try:
+        run_trigger.delay(str(job_id))
+    except Exception as exc:  # the broker is down: the job row stays, the sweeper queues it later
+        log.error("trigger_queue_failed", job_id=str(job_id), error=repr(exc))
+
+
+def _queue(name: str, **kwargs: Any) -> None:
+    from loopin.notifications.models import TriggerJob
+
     payload = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in kwargs.items()}
-    run_trigger.delay(name, uuid.uuid4().hex, payload)
+    job = TriggerJob.objects.create(name=name, payload=payload)
+    _dispatch(job.id)
 
 
 def _send_all(user_ids: Iterable[Any], key: str, trigger_id: str, context: dict[str, Any], **kw: Any) -> int:

@@ -113,7 +113,7 @@ def test_campaign_schedule_needs_a_future_time_then_cancel(staff):
 def test_admin_lists_open(staff):
     client, _ = staff
     notify(user_id=UserWithProfileFactory().id, key="account.welcome", context={})
-    for model in ("notification", "device", "delivery", "campaign", "notificationtemplate"):
+    for model in ("notification", "device", "delivery", "campaign", "notificationtemplate", "triggerjob"):
         assert client.get(f"/admin/notifications/{model}/").status_code == 200
     assert client.get("/admin/notifications/campaign/add/").status_code == 200
 
@@ -131,3 +131,15 @@ def test_the_dashboard_panel_counts_pushes_by_outcome(staff):
     page = client.get("/admin/dashboard/")
     assert page.status_code == 200
     assert "Notifications and pushes" in page.content.decode()
+
+
+def test_adding_a_template_for_an_existing_key_in_the_admin_makes_the_next_version(staff):
+    client, user = staff
+    template = template_current("reminder.2h")
+    r = client.post(
+        "/admin/notifications/notificationtemplate/add/", _template_form(template, title="Hurry: {{event_title}}")
+    )
+    assert r.status_code == 302
+    new = NotificationTemplate.objects.get(key="reminder.2h", version=2)
+    assert (new.title, new.created_by_id) == ("Hurry: {{event_title}}", user.id)
+    assert template_current("reminder.2h").id == new.id

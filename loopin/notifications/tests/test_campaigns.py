@@ -21,6 +21,7 @@ from loopin.notifications.campaigns import (
 from loopin.notifications.models import Campaign, Device, Notification, NotificationTemplate
 from loopin.notifications.push import log_outbox
 from loopin.testing.factories import NewUserFactory, PublishedEventFactory, UserWithProfileFactory
+from loopin.tickets.models import Ticket
 
 
 @pytest.fixture
@@ -73,15 +74,13 @@ def test_verified_rule(template):
     assert audience(campaign(template, verified=False)) == {unverified.id}
 
 
-def test_attended_rule_counts_past_events_only(template):
+def test_attended_rule_counts_people_checked_in_at_a_door(template):
     went, will_go, never = UserWithProfileFactory(), UserWithProfileFactory(), UserWithProfileFactory()
-    past = PublishedEventFactory()
-    attendance_confirm(user=went, event_id=past.id)
-    type(past).objects.filter(id=past.id).update(
-        start_at=timezone.now() - timedelta(days=2), end_at=timezone.now() - timedelta(days=2, hours=-2)
-    )
-    attendance_confirm(user=will_go, event_id=PublishedEventFactory().id)
-    hosts = set(type(past).objects.values_list("host_id", flat=True))
+    event = PublishedEventFactory()
+    went_ticket = attendance_confirm(user=went, event_id=event.id)
+    attendance_confirm(user=will_go, event_id=event.id)
+    Ticket.objects.filter(id=went_ticket.id).update(checked_in_at=timezone.now())
+    hosts = set(type(event).objects.values_list("host_id", flat=True))
     assert audience(campaign(template, attended_event=True)) == {went.id}
     assert audience(campaign(template, attended_event=False)) == {will_go.id, never.id} | hosts
 

@@ -69,3 +69,20 @@ def test_a_waitlisted_person_can_register_a_device_for_the_welcome(api, app_sett
     assert api.get("/api/notifications", headers=caller["headers"]).json()["error_code"] == "WAITLISTED"
     body = {"provider": "fcm", "token": "fcm-token-waiting", "platform": "android"}
     assert api.post("/api/notifications/devices", json=body, headers=caller["headers"]).status_code == 200
+
+
+def test_deleting_the_account_over_http_erases_devices_and_notifications(api, app_settings):
+    from loopin.testing.fixtures import last_code, signed_in_user
+
+    app_settings.OTP_RESEND_COOLDOWN_SECONDS = 0  # the deletion code follows the sign-up code at once
+
+    caller = signed_in_user(api, "+919812345679", name="Gaurav Kumar")
+    headers = caller["headers"]
+    body = {"provider": "fcm", "token": "fcm-token-gaurav", "platform": "android"}
+    assert api.post("/api/notifications/devices", json=body, headers=headers).status_code == 200
+    notify(user_id=caller["user_id"], key="account.welcome", context={"first_name": "Gaurav"})
+    assert api.post("/api/me/delete-otp", headers=headers).status_code == 200
+    r = api.request("DELETE", "/api/me", headers=headers, json={"otp_code": last_code(caller["phone"])})
+    assert r.status_code == 200, r.text
+    assert Device.objects.filter(token="fcm-token-gaurav").count() == 0
+    assert Notification.objects.filter(title__contains="Gaurav").count() == 0

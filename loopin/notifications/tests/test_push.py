@@ -241,3 +241,28 @@ def test_a_stray_job_past_the_cap_tries_once_at_most_and_records_the_failure(per
     Delivery.objects.filter(notification=n).update(status="retrying")  # as if a stray job found it again
     push_deliver(notification_id=n.id)
     assert (Delivery.objects.get().status, len(fake.requests)) == ("failed", 3)
+
+
+def test_a_push_that_could_not_be_queued_is_sent_by_the_sweeper(person, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from loopin.notifications import tasks
+    from loopin.notifications.services import push_sweep
+
+    device_register(user=person, provider="fcm", token="token-phone-1", platform="android")
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("broker unreachable")
+
+    with monkeypatch.context() as m:
+        m.setattr(tasks.push_notification, "delay", broker_down)
+        n = _notify(person)  # the caller is not failed by the outage
+    assert (Notification.objects.get(id=n.id).push_started_at, log_outbox()) == (None, [])
+    assert push_sweep() == 0  # too recent: its job may still be on its way
+    Notification.objects.filter(id=n.id).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert push_sweep() == 1
+    assert [p.token for p in log_outbox()] == ["token-phone-1"]
+    assert push_sweep() == 0

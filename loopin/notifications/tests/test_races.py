@@ -82,3 +82,17 @@ def test_the_same_token_registered_at_once_is_one_device(interests):
     )
     assert [r for r in results if isinstance(r, Exception)] == []
     assert Device.objects.filter(token="t-same").count() == 1
+
+
+def test_send_now_pressed_twice_at_once_sends_the_campaign_once(interests):
+    from loopin.notifications.campaigns import campaign_start
+    from loopin.notifications.models import Campaign
+    from loopin.notifications.templates import template_current
+
+    people = [UserWithProfileFactory() for _ in range(6)]
+    campaign = Campaign.objects.create(name="Weekend", template=template_current("campaign.weekend"))
+    results = _race([lambda: campaign_start(campaign_id=campaign.id) for _ in range(4)])
+    assert sorted(results, key=str) == [False, False, False, True]
+    assert Notification.objects.filter(campaign=campaign).count() == len(people)
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", len(people), 0)

@@ -185,13 +185,16 @@ def test_each_notification_is_pushed_to_its_persons_active_devices(api, open_eve
     ]
 
 
-def test_a_retried_trigger_job_notifies_nobody_twice(api, open_event):
-    from loopin.notifications.triggers import trigger_run
+def test_a_trigger_job_run_twice_notifies_nobody_twice(api, open_event):
+    from loopin.notifications.models import TriggerJob
+    from loopin.notifications.triggers import trigger_job_run, trigger_run
 
     a = UserWithProfileFactory()
     going(open_event, a)
-    trigger_run("checkin.opened", trigger_id="t1", event_id=str(open_event.id))
-    trigger_run("checkin.opened", trigger_id="t1", event_id=str(open_event.id))
+    job = TriggerJob.objects.create(name="checkin.opened", payload={"event_id": str(open_event.id)})
+    assert trigger_job_run(job_id=job.id) == 1
+    assert trigger_job_run(job_id=job.id) == 0  # done: not run again
+    assert trigger_run("checkin.opened", trigger_id=job.id.hex, event_id=str(open_event.id)) == 0  # a stray re-run
     assert types_by_user() == {a.id: ["checkin.opened"]}
 
 
@@ -238,3 +241,47 @@ def test_order_notice_names_the_buyer_the_event_and_the_amount(db):
     assert refund_notice(refund)[1]["amount"] == "INR 250.50"
     payout = SimpleNamespace(host_id="host", amount=Decimal("1200"), currency="INR")
     assert payout_notice(payout, "paid_out") == ("host", {"amount": "INR 1200.00", "status": "paid out"})
+
+
+def test_a_trigger_the_broker_could_not_take_is_run_by_the_sweeper_once(api, host, open_event, monkeypatch):
+    from loopin.notifications import tasks
+    from loopin.notifications.models import TriggerJob
+    from loopin.notifications.triggers import trigger_jobs_sweep
+
+    a = UserWithProfileFactory()
+    going(open_event, a)
+    TriggerJob.objects.all().delete()
+
+    def broker_down(*args, **kwargs):
+        from kombu.exceptions import OperationalError
+
+        raise OperationalError("broker unreachable")
+
+    with monkeypatch.context() as m:
+        m.setattr(tasks.run_trigger, "delay", broker_down)
+        r = api.post(f"/api/events/{open_event.id}/postpone", json={}, headers=token_for(host))
+    assert r.status_code == 200  # the host's request does not fail
+    job = TriggerJob.objects.get()
+    assert (job.name, job.done_at, Notification.objects.count()) == ("event.status_changed", None, 0)
+    assert trigger_jobs_sweep() == 0  # too recent: it may still be on its way
+    TriggerJob.objects.filter(id=job.id).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert trigger_jobs_sweep() == 1
+    assert types_by_user() == {a.id: ["event.postponed"]}
+    job.refresh_from_db()
+    assert (job.attempts, job.made, job.done_at is not None) == (1, 1, True)
+    assert trigger_jobs_sweep() == 0
+
+
+def test_a_failing_trigger_keeps_its_error_and_is_not_marked_done(api):
+    from loopin.notifications.models import TriggerJob
+    from loopin.notifications.triggers import trigger_job_run
+
+    job = TriggerJob.objects.create(name="checkin.opened", payload={"event_id": "00000000-0000-0000-0000-00000000000a"})
+    with pytest.raises(Event.DoesNotExist):
+        trigger_job_run(job_id=job.id)
+    job.refresh_from_db()
+    assert (job.attempts, job.done_at, job.last_error) == (
+        1,
+        None,
+        "DoesNotExist: Event matching query does not exist.",
+    )
