@@ -5,9 +5,10 @@ counters (capacity, seats_left, going_count) and the caller's `my_status`, which
 page's ids on every request (one primary-key query), so a ticket rush never makes the feed wrong and
 never empties the cache.
 
-Invalidation: one version number in the cache; every key embeds it, and bumping it (after commit)
-drops every page at once. It is bumped when an event, its cover images or interests, its venue, its
-host's name or pictures, or an interest changes (model signals below), and by services that change
+Invalidation: one version number in the cache; every page is stored with the version it was built
+under and read together with the current one (one round trip), so bumping it drops every page at
+once. It is bumped when an event, its cover images or interests, its venue, its host's name or
+pictures, or an interest changes (model signals below), and by services that change
 events with `QuerySet.update()` (they call `feed_invalidate()`). A page also expires before the first
 event of its result set starts (so "upcoming" stays exact) and after `FEED_CACHE_SECONDS` at most.
 Cache trouble (Redis down) is never an error: the feed is then read from the database.
@@ -29,41 +30,38 @@ FEED_CACHE_SECONDS = 60
 _VERSION_KEY = "events:feed:version"
 
 
-def _version() -> int | None:
+def page_key(parts: tuple[Any, ...]) -> str:
+    return "events:feed:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def get_page(parts: tuple[Any, ...]) -> tuple[tuple[str, int] | None, Any]:
+    """(where to store the page, the cached page or None); one cache round trip.
+
+    A page is stored with the version it was built under and is only used while that is still the
+    current version. The first element is None when the cache is unavailable (then nothing is stored).
+    """
+    key = page_key(parts)
     try:
-        version = cache.get(_VERSION_KEY)
+        found = cache.get_many([_VERSION_KEY, key])
+        version = found.get(_VERSION_KEY)
         if version is None:
             cache.add(_VERSION_KEY, 1, timeout=None)
             version = cache.get(_VERSION_KEY) or 1
-        return int(version)
     except Exception as exc:  # the cache is an optimisation: never fail the feed for it
         log.warning("feed_cache_unavailable", error=type(exc).__name__)
-        return None
-
-
-def page_key(version: int, parts: tuple[Any, ...]) -> str:
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"events:feed:{version}:{digest}"
-
-
-def get_page(parts: tuple[Any, ...]) -> tuple[str | None, Any]:
-    """(key to store under, cached page or None). A None key means the cache is unavailable."""
-    version = _version()
-    if version is None:
         return None, None
-    key = page_key(version, parts)
-    try:
-        return key, cache.get(key)
-    except Exception as exc:
-        log.warning("feed_cache_unavailable", error=type(exc).__name__)
-        return None, None
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return (key, version), stored[1]
+    return (key, version), None
 
 
-def set_page(key: str | None, page: Any, timeout: float) -> None:
-    if key is None or timeout < 1:
+def set_page(where: tuple[str, int] | None, page: Any, timeout: float) -> None:
+    if where is None or timeout < 1:
         return
+    key, version = where
     try:
-        cache.set(key, page, timeout=int(min(timeout, FEED_CACHE_SECONDS)))
+        cache.set(key, (version, page), timeout=int(min(timeout, FEED_CACHE_SECONDS)))
     except Exception as exc:
         log.warning("feed_cache_unavailable", error=type(exc).__name__)
 
