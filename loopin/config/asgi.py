@@ -39,8 +39,19 @@ def _routers() -> list[Any]:
     from loopin.accounts.me_api import router as me_router
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
+    from loopin.notifications.api import router as notifications_router
+    from loopin.payments.api import routers as payment_routers
+    from loopin.tickets.api import routers as ticket_routers
 
-    return [health_router, auth_router, me_router, *event_routers]
+    return [
+        health_router,
+        auth_router,
+        me_router,
+        *event_routers,
+        *ticket_routers,
+        *payment_routers,
+        notifications_router,
+    ]
 
 
 def _extra_schemas() -> list[Any]:

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "loopin.accounts",
     "loopin.events",
     "loopin.tickets",
+    "loopin.payments",
+    "loopin.notifications",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

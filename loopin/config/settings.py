@@ -90,9 +90,33 @@ class Settings(BaseSettings):
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
 
+    # --- tickets at the door ---
+    CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
+    CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
+
     ACCESS_TOKEN_MINUTES: int = 60
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
+
+    # --- payments and payouts ---
+    PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
+    PAYMENT_SANDBOX_ENABLED: bool = True  # the local checkout page; turn off in production
+    PAYMENT_HOLD_MINUTES: int = Field(default=10, ge=1)
+    PAYMENT_RECONCILE_AFTER_MINUTES: int = Field(default=15, ge=1)  # ask the provider about orders this old
+    REFUND_CUTOFF_HOURS: int = Field(default=24, ge=0)  # attendee refunds until this long before the start
+    REFUND_PLATFORM_FEE: bool = False  # attendee cancellations also refund the platform fee
+    SANDBOX_WEBHOOK_SECRET: str = ""  # defaults to one derived from SECRET_KEY
+    RAZORPAY_KEY_ID: str = ""
+    RAZORPAY_KEY_SECRET: str = ""
+    RAZORPAY_WEBHOOK_SECRET: str = ""
+    STRIPE_SECRET_KEY: str = ""
+    STRIPE_PUBLISHABLE_KEY: str = ""
+    STRIPE_WEBHOOK_SECRET: str = ""
+    PAYU_MERCHANT_KEY: str = ""
+    PAYU_MERCHANT_SALT: str = ""
+    PAYU_BASE_URL: str = "https://test.payu.in"
+    PAYU_INFO_URL: str = "https://test.payu.in/merchant/postservice.php?form=2"
+    PAYOUT_ENCRYPTION_KEY: str = ""  # Fernet key for bank account numbers; defaults to one derived from SECRET_KEY
 
     # --- onboarding waitlist ---
     WAITLIST_ENABLED: bool = False  # hold first-time profile completions for a random delay
@@ -102,6 +126,16 @@ class Settings(BaseSettings):
     # --- staff admin and audit ---
     STAFF_TOTP_REQUIRED: bool = False  # always required when ENVIRONMENT=production
     AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1)
+
+    # --- notifications and push ---
+    PUSH_BACKEND: Literal["log", "live"] = "log"  # live: OneSignal / FCM devices go to their provider
+    PUSH_MAX_RETRIES: int = Field(default=5, ge=0)  # per notification; backoff 10 s, 20 s, ... capped at 10 min
+    ONESIGNAL_APP_ID: str = ""
+    ONESIGNAL_API_KEY: str = ""
+    ONESIGNAL_API_URL: str = "https://api.onesignal.com/notifications"
+    FCM_CREDENTIALS_FILE: str = ""  # service-account JSON; empty: application default credentials
+    FCM_PROJECT_ID: str = ""
+    CAMPAIGN_BATCH_SIZE: int = Field(default=500, ge=1)
 
     # --- operations: global rate limits, metrics, error reporting ---
     RATE_LIMIT_ENABLED: bool = True

@@ -60,5 +60,6 @@ def demo_load() -> dict[str, int]:
 
 def _domain_loaders() -> list:
     from loopin.events.demo import demo_events
+    from loopin.payments.demo import demo_payments
 
-    return [demo_events]
+    return [demo_events, demo_payments]

@@ -17,7 +17,7 @@ class VenueAdmin(admin.ModelAdmin):
     readonly_fields = ("id", "created_at", "created_by")
     actions = ["verify"]
 
-    @admin.action(description="Mark verified")
+    @admin.action(description="Mark verified", permissions=["change"])
     def verify(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
         for venue in queryset.filter(is_verified=False):
             Venue.objects.filter(id=venue.id).update(is_verified=True)
@@ -76,7 +76,7 @@ class EventAdmin(admin.ModelAdmin):
     def share_link(self, obj: Event) -> str:
         return share_path(obj) if obj.pk else "-"
 
-    @admin.action(description="Cancel (guests are told; free tickets voided)")
+    @admin.action(description="Cancel (guests are told; free tickets voided)", permissions=["change"])
     def cancel_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         done, failed = 0, []
         for event in queryset:
@@ -118,11 +118,11 @@ class HostLeadAdmin(admin.ModelAdmin):
             audit_record(action=f"host_lead.{state}", actor=request.user, obj=lead)
         self.message_user(request, f"Marked {state}.", messages.SUCCESS)
 
-    @admin.action(description="Mark contacted")
+    @admin.action(description="Mark contacted", permissions=["change"])
     def mark_contacted(self, request: HttpRequest, queryset: QuerySet[HostLead]) -> None:
         self._mark(request, queryset, HostLead.State.CONTACTED)
 
-    @admin.action(description="Mark converted")
+    @admin.action(description="Mark converted", permissions=["change"])
     def mark_converted(self, request: HttpRequest, queryset: QuerySet[HostLead]) -> None:
         self._mark(request, queryset, HostLead.State.CONVERTED)
 

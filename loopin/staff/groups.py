@@ -61,6 +61,41 @@ def groups_sync(apps: Any) -> None:
         grant_view_all(apps, READ_ONLY, app_label)
 
 
+_EVENTS_VIEW = [
+    "events.view_venue",
+    "events.view_event",
+    "events.view_eventimage",
+    "events.view_eventslug",
+    "events.view_hostlead",
+    "events.view_joinrequest",
+    "events.view_invitation",
+    "events.view_invitelink",
+    "tickets.view_ticket",
+]
+EVENT_GRANTS: dict[str, list[str]] = {
+    # Operations runs events: verifies venues, cancels events, works host leads, moderates cover images.
+    OPERATIONS: [
+        *_EVENTS_VIEW,
+        "events.change_venue",
+        "events.change_event",
+        "events.change_eventimage",
+        "events.delete_eventimage",
+        "events.change_hostlead",
+    ],
+    # Support looks things up for people and follows up host leads.
+    SUPPORT: [*_EVENTS_VIEW, "events.change_hostlead"],
+}
+EVENT_READ_ONLY_APPS = ["events", "tickets"]
+
+
+def events_groups_sync(apps: Any) -> None:
+    """The groups' permissions on events and tickets (migration staff/0002; idempotent)."""
+    for name, perms in EVENT_GRANTS.items():
+        grant(apps, name, perms)
+    for app_label in EVENT_READ_ONLY_APPS:
+        grant_view_all(apps, READ_ONLY, app_label)
+
+
 def ensure_permissions(apps: Any) -> None:
     """Permissions are normally created after `migrate` finishes; data migrations need them now."""
     from django.contrib.auth.management import create_permissions

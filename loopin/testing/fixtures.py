@@ -128,3 +128,15 @@ def interests(transactional_db: None) -> list[Any]:
 
     interests_ensure_defaults()
     return list(Interest.objects.order_by("position"))
+
+
+def run_task(task: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a Celery task in place, as a worker would, and return its result (raising what it raised).
+
+    Not `task.delay().get()`: Celery's "never join a result inside a task" guard is a process-wide flag
+    that eager tasks running at once in several threads (the concurrency tests) can leave set.
+    """
+    result = task.apply(args=args, kwargs=kwargs)
+    if result.failed():
+        raise result.result
+    return result.result

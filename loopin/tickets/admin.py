@@ -1,12 +1,25 @@
 from django.contrib import admin
 
-from loopin.tickets.models import Ticket
+from loopin.tickets.models import CheckinKey, DoorStaff, EventDoorSettings, Scan, Ticket
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by services: staff look, never edit."""
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
 
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ("code", "event", "user", "seats", "status", "source", "issued_at", "cancelled_at")
-    list_filter = ("status", "source")
+    list_display = ("code", "event", "user", "seats", "status", "source", "inside", "checked_in_at", "issued_at")
+    list_filter = ("status", "source", "inside")
     search_fields = ("code", "event__title", "user__name", "user__phone_number")
     list_select_related = ("event", "user")
     readonly_fields = (
@@ -22,6 +35,11 @@ class TicketAdmin(admin.ModelAdmin):
         "issued_at",
         "cancelled_at",
         "cancel_reason",
+        "checked_in_at",
+        "inside",
+        "entry_count",
+        "last_scan_at",
+        "no_show_at",
     )
 
     def has_add_permission(self, request) -> bool:  # noqa: ANN001
@@ -29,3 +47,49 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
+
+
+@admin.register(Scan)
+class ScanAdmin(ReadOnlyAdmin):
+    list_display = (
+        "scanned_at",
+        "event",
+        "ticket",
+        "direction",
+        "result",
+        "reason",
+        "duplicate",
+        "offline",
+        "scanned_by",
+        "device_id",
+    )
+    list_filter = ("result", "direction", "offline", "duplicate", "method")
+    search_fields = ("ticket__code", "event__title", "nonce", "device_id")
+    list_select_related = ("event", "ticket", "scanned_by")
+    date_hierarchy = "scanned_at"
+    exclude = ("response", "fingerprint")
+
+
+@admin.register(DoorStaff)
+class DoorStaffAdmin(admin.ModelAdmin):
+    list_display = ("event", "user", "added_by", "created_at")
+    search_fields = ("event__title", "user__name", "user__phone_number")
+    list_select_related = ("event", "user", "added_by")
+    raw_id_fields = ("event", "user")
+
+
+@admin.register(EventDoorSettings)
+class EventDoorSettingsAdmin(admin.ModelAdmin):
+    list_display = ("event", "reentry_allowed", "opens_minutes_before", "opened_at", "no_shows_marked_at")
+    list_select_related = ("event",)
+    raw_id_fields = ("event",)
+    readonly_fields = ("opened_at", "no_shows_marked_at")
+
+
+@admin.register(CheckinKey)
+class CheckinKeyAdmin(ReadOnlyAdmin):
+    list_display = ("kid", "event", "is_active", "created_at", "retired_at")
+    list_filter = ("is_active",)
+    search_fields = ("kid", "event__title")
+    list_select_related = ("event",)
+    exclude = ("private_key_encrypted",)

@@ -16,7 +16,7 @@ from loopin.accounts.waitlist import waitlist_promote, waitlist_promote_due
 from loopin.audit.models import AuditEntry
 from loopin.config.settings import Settings
 from loopin.core import hooks
-from loopin.testing.fixtures import PROFILE, interest_ids, signed_in_user
+from loopin.testing.fixtures import PROFILE, interest_ids, run_task, signed_in_user
 
 PHONE = "+916205829376"
 
@@ -119,7 +119,7 @@ def test_the_periodic_task_promotes_due_users_only(api, waitlist_on):
     due = signed_in_user(api, PHONE)
     later = signed_in_user(api, "+916205829377")
     _due_now(due["user_id"])
-    assert promote_waitlisted.delay().get() == 1
+    assert run_task(promote_waitlisted) == 1
     assert User.objects.get(id=due["user_id"]).promoted_at is not None
     assert User.objects.get(id=later["user_id"]).is_waitlisted
 

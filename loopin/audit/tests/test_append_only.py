@@ -13,6 +13,7 @@ from django.utils import timezone
 from loopin.audit.models import AuditEntry
 from loopin.audit.services import audit_purge_expired, audit_record
 from loopin.audit.tasks import purge_expired
+from loopin.testing.fixtures import run_task
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
@@ -111,8 +112,8 @@ def test_retention_uses_the_setting_and_runs_from_the_task(db, aged, app_setting
     app_settings.AUDIT_RETENTION_DAYS = 30
     aged(31)
     aged(29, action="recent.thing")
-    assert purge_expired.delay().get() == 1
-    assert purge_expired.delay().get() == 0
+    assert run_task(purge_expired) == 1
+    assert run_task(purge_expired) == 0
     assert AuditEntry.objects.filter(action="recent.thing").count() == 1
 
 

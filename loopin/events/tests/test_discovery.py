@@ -84,7 +84,7 @@ def test_filters(api):
         title="Food walk",
         interests=[food, music],
         city="Mumbai",
-        start_at=later + timedelta(minutes=1),  # after Football: equal times would order by random UUIDs
+        start_at=later + timedelta(minutes=30),  # after Football: ties would order by random uuid
         end_at=later + timedelta(hours=2),
         venue=venue,
         description="street FOOD tour",

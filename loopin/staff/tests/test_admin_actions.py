@@ -36,9 +36,10 @@ def member(api, app_settings):
 def _staff_in(group: str) -> Client:
     from django.apps import apps
 
-    from loopin.staff.groups import groups_sync
+    from loopin.staff.groups import events_groups_sync, groups_sync
 
     groups_sync(apps)  # a transactional test starts from an emptied database
+    events_groups_sync(apps)
     user = User.objects.create_user(phone_number="+919999999990", password="a-long-admin-password", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     client = Client()
@@ -188,3 +189,23 @@ def test_read_only_staff_see_everything_and_change_nothing(member):
     assert AuthSession.objects.filter(user=member, revoked_at__isnull=True).count() == 1
     r = client.post(f"{USERS}{member.id}/change/", {"name": "Changed"})
     assert r.status_code == 403
+
+
+def test_operations_may_cancel_an_event_read_only_and_support_may_not(db):
+    from loopin.events.models import EventStatus
+    from loopin.testing.factories import PublishedEventFactory
+
+    event = PublishedEventFactory(title="Rooftop jazz")
+    events = "/admin/events/event/"
+    for group in ("Read-only", "Support"):
+        client = _staff_in(group)
+        assert client.get(events).status_code == 200
+        assert 'value="cancel_events"' not in client.get(events).content.decode()
+        _run(client, events, "cancel_events", event.id)
+        event.refresh_from_db()
+        assert event.status == EventStatus.PUBLISHED
+        User.objects.filter(phone_number="+919999999990").delete()
+    client = _staff_in("Operations")
+    _run(client, events, "cancel_events", event.id)
+    event.refresh_from_db()
+    assert event.status == EventStatus.CANCELLED

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "loopin.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from loopin.core import hooks
+        from loopin.notifications import lifecycle, triggers  # noqa: F401  (connects the signal receivers)
+        from loopin.notifications.dashboards import register_notification_panels
+
+        hooks.register_erasure_step("notifications.personal", lifecycle.erase_notifications)
+        hooks.register_export_section("notifications", lifecycle.export_notifications)
+        hooks.register_waitlist_promoted("notifications.welcome", lifecycle.welcome_promoted)
+        register_notification_panels()

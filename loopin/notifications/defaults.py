@@ -1,0 +1,127 @@
+"""The first version of every trigger's template (seeded by migration 0002, restored if a key is missing)."""
+
+from __future__ import annotations
+
+DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
+    # key, category, screen, title, body
+    (
+        "join_request.received",
+        "requests",
+        "event_requests",
+        "New request for {{event_title}}",
+        "{{requester_name}} asked to join {{event_title}}.",
+    ),
+    (
+        "join_request.accepted",
+        "requests",
+        "event_detail",
+        "You're in: {{event_title}}",
+        "{{host_name}} accepted your request for {{event_title}}. {{host_message}}",
+    ),
+    (
+        "join_request.declined",
+        "requests",
+        "event_detail",
+        "Request not accepted",
+        "{{host_name}} couldn't take your request for {{event_title}}. {{host_message}}",
+    ),
+    (
+        "invitation.received",
+        "requests",
+        "invitation",
+        "You're invited: {{event_title}}",
+        "{{inviter_name}} invited you to {{event_title}} on {{event_start}}.",
+    ),
+    (
+        "ticket.confirmed",
+        "tickets",
+        "ticket",
+        "Ticket confirmed: {{event_title}}",
+        "You're going to {{event_title}} on {{event_start}}. Your code: {{ticket_code}}.",
+    ),
+    (
+        "event.updated",
+        "event_updates",
+        "event_detail",
+        "{{event_title}} has changed",
+        "Please check the {{change_summary}}.",
+    ),
+    (
+        "event.postponed",
+        "event_updates",
+        "event_detail",
+        "{{event_title}} is postponed",
+        "{{host_name}} postponed {{event_title}}. {{reason}}",
+    ),
+    (
+        "event.cancelled",
+        "event_updates",
+        "event_detail",
+        "{{event_title}} is cancelled",
+        "{{host_name}} cancelled {{event_title}}. {{reason}}",
+    ),
+    (
+        "event.republished",
+        "event_updates",
+        "event_detail",
+        "{{event_title}} is back on",
+        "{{host_name}} set {{event_title}} for {{event_start}}. See you there!",
+    ),
+    (
+        "checkin.opened",
+        "tickets",
+        "ticket",
+        "Check-in is open: {{event_title}}",
+        "Have your ticket QR code ready at the door.",
+    ),
+    ("payment.succeeded", "payments", "order", "Payment received", "We received {{amount}} for {{event_title}}."),
+    (
+        "payment.failed",
+        "payments",
+        "order",
+        "Payment failed",
+        "Your payment for {{event_title}} didn't go through. You can try again.",
+    ),
+    (
+        "refund.processed",
+        "payments",
+        "order",
+        "Refund processed",
+        "{{amount}} for {{event_title}} is on its way back to you.",
+    ),
+    (
+        "payout.status_changed",
+        "payments",
+        "payout",
+        "Payout {{status}}",
+        "Your payout of {{amount}} is now {{status}}.",
+    ),
+    (
+        "reminder.24h",
+        "reminders",
+        "event_detail",
+        "Coming up: {{event_title}}",
+        "{{event_title}} starts {{event_start}} at {{location}}.",
+    ),
+    (
+        "reminder.2h",
+        "reminders",
+        "event_detail",
+        "Starting soon: {{event_title}}",
+        "{{event_title}} starts at {{event_time}} at {{location}}.",
+    ),
+    (
+        "account.welcome",
+        "account",
+        "home",
+        "Welcome to Loopin, {{first_name}}!",
+        "You're in. Discover events near you and meet new people.",
+    ),
+    (
+        "campaign.weekend",
+        "announcements",
+        "home",
+        "Your weekend on Loopin",
+        "Hi {{first_name}}, see what's happening near you this weekend.",
+    ),
+]

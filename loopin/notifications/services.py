@@ -1,0 +1,301 @@
+"""Writes for notifications: creating them, pushing them to devices once, devices, reads and preferences."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
+from loopin.core.errors import NotFound, ValidationFailed
+from loopin.core.logging import get_logger
+from loopin.notifications.models import Category, Delivery, Device, Notification, Preference
+from loopin.notifications.push import PushError, PushMessage, get_push_backend
+from loopin.notifications.templates import render, template_current
+
+log = get_logger("loopin.notifications")
+
+# A delivery claimed by a worker that died mid-send may be taken over after this long.
+STALE_CLAIM = timedelta(minutes=5)
+
+
+# --- creating notifications ---
+
+
+def push_enabled(*, user_id: Any, category: str) -> bool:
+    row = Preference.objects.filter(user_id=user_id, category=category).values_list("push_enabled", flat=True).first()
+    return True if row is None else bool(row)
+
+
+def notify(
+    *,
+    user_id: Any,
+    key: str,
+    context: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    data: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+    campaign: Any = None,
+    template: Any = None,
+) -> Notification | None:
+    """Put one notification in a person's centre and queue its push (after commit).
+
+    With `dedupe_key`, the same key never notifies the same person twice (None is returned then).
+    Deleted or deactivated people are not notified.
+    """
+    from loopin.accounts.models import User
+
+    if not User.objects.filter(id=user_id, is_active=True, deleted_at__isnull=True).exists():
+        return None
+    template = template or template_current(key)
+    if template is None:
+        return None
+    text = render(template, context or {})
+    wants_push = push_enabled(user_id=user_id, category=template.category)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user_id=user_id,
+                type=key,
+                category=template.category,
+                title=text.title,
+                body=text.body,
+                object_type=object_type,
+                object_id=str(object_id or ""),
+                screen=template.screen,
+                data=data or {},
+                template=template,
+                campaign=campaign,
+                dedupe_key=dedupe_key,
+                push_requested=wants_push,
+            )
+    except IntegrityError:
+        if dedupe_key and Notification.objects.filter(user_id=user_id, dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    if wants_push:
+        transaction.on_commit(lambda: _queue_push(notification.id))
+    return notification
+
+
+def _queue_push(notification_id: uuid.UUID) -> None:
+    from loopin.notifications.tasks import push_notification
+
+    push_notification.delay(str(notification_id))
+
+
+# --- pushing ---
+
+
+def _claim(delivery: Delivery) -> bool:
+    """Take a delivery for sending; of two workers only one wins (a conditional update is the lock)."""
+    now = timezone.now()
+    claimable = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING]) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    return bool(
+        Delivery.objects.filter(claimable, id=delivery.id).update(
+            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+    )
+
+
+def _finish(delivery: Delivery, status: str, **fields: Any) -> None:
+    Delivery.objects.filter(id=delivery.id).update(status=status, updated_at=timezone.now(), **fields)
+
+
+def device_deactivate(*, device_id: Any, reason: str) -> None:
+    Device.objects.filter(id=device_id, is_active=True).update(
+        is_active=False, deactivated_at=timezone.now(), deactivation_reason=reason[:64]
+    )
+
+
+def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
+    """Push a notification to each of its person's active devices, once per device.
+
+    Returns how many deliveries are left to retry (0 on a final attempt: those are recorded failed).
+    """
+    notification = Notification.objects.filter(id=notification_id).first()
+    if notification is None or not notification.push_requested:
+        return 0
+    for device_id in Device.objects.filter(user_id=notification.user_id, is_active=True).values_list("id", flat=True):
+        try:
+            with transaction.atomic():
+                Delivery.objects.get_or_create(notification=notification, device_id=device_id)
+        except IntegrityError:
+            pass  # a concurrent worker made it
+    message_data = {
+        "notification_id": str(notification.id),
+        "type": notification.type,
+        "screen": notification.screen,
+        "object_type": notification.object_type,
+        "object_id": notification.object_id,
+    }
+    left = 0
+    for delivery in notification.deliveries.select_related("device").exclude(
+        status__in=[Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.INVALID_TOKEN]
+    ):
+        if not _claim(delivery):
+            continue
+        # The cap holds per delivery, however many jobs (retries, the sweeper) get to it.
+        last_try = final_attempt or delivery.attempts + 1 > get_settings().PUSH_MAX_RETRIES
+        device = delivery.device
+        if not device.is_active:
+            _finish(delivery, Delivery.Status.FAILED, last_error="device inactive")
+            continue
+        message = PushMessage(
+            title=notification.title,
+            body=notification.body,
+            data=message_data,
+            idempotency_key=str(delivery.idempotency_key),
+        )
+        try:
+            provider_id = get_push_backend(device.provider).send(token=device.token, message=message)
+        except PushError as exc:
+            if exc.invalid_token:
+                _finish(delivery, Delivery.Status.INVALID_TOKEN, last_error=str(exc)[:255])
+                device_deactivate(device_id=device.id, reason="invalid_token")
+            elif exc.permanent or last_try:
+                _finish(delivery, Delivery.Status.FAILED, last_error=str(exc)[:255])
+                log.warning("push_failed", delivery_id=str(delivery.id), error=str(exc))
+            else:
+                _finish(delivery, Delivery.Status.RETRYING, last_error=str(exc)[:255])
+                left += 1
+            continue
+        except Exception as exc:  # an unexpected error from a provider SDK is treated as transient
+            status = Delivery.Status.FAILED if last_try else Delivery.Status.RETRYING
+            _finish(delivery, status, last_error=f"{type(exc).__name__}: {exc}"[:255])
+            left += 0 if last_try else 1
+            log.error("push_error", delivery_id=str(delivery.id), error=repr(exc))
+            continue
+        _finish(delivery, Delivery.Status.SENT, provider_message_id=provider_id[:128], sent_at=timezone.now())
+    return left
+
+
+def push_sweep(*, limit: int = 500) -> int:
+    """Queue the push again for deliveries a lost job left behind (a worker died mid-send, a retry was lost).
+
+    Beat runs this every 5 minutes; the claim and the per-delivery cap keep it from pushing twice or forever.
+    """
+    now = timezone.now()
+    stuck = Delivery.objects.filter(
+        Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        | Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING], updated_at__lt=now - 3 * STALE_CLAIM)
+    )
+    ids = list(stuck.order_by().values_list("notification_id", flat=True).distinct()[:limit])
+    for notification_id in ids:
+        _queue_push(notification_id)
+    return len(ids)
+
+
+def notification_resend(*, notification_id: Any, by: Any) -> Notification:
+    """Staff: send a notification again as a new one (a new in-app entry and a fresh push to every device)."""
+    with transaction.atomic():
+        original = Notification.objects.get(id=notification_id)
+        copy = Notification.objects.create(
+            user_id=original.user_id,
+            type=original.type,
+            category=original.category,
+            title=original.title,
+            body=original.body,
+            object_type=original.object_type,
+            object_id=original.object_id,
+            screen=original.screen,
+            data={**original.data, "resent_from": str(original.id)},
+            template=original.template,
+            push_requested=True,
+        )
+        audit_record(
+            action="notification.resent",
+            actor=by,
+            obj=copy,
+            subject=original.user,
+            data={"original_id": str(original.id)},
+        )
+        transaction.on_commit(lambda: _queue_push(copy.id))
+    return copy
+
+
+# --- devices ---
+
+
+def device_register(*, user: Any, provider: str, token: str, platform: str) -> Device:
+    """Upsert by token: a token seen before moves to this person and is active again."""
+    with transaction.atomic():
+        device = Device.objects.select_for_update().filter(token=token).first()
+        if device is None:
+            try:
+                with transaction.atomic():
+                    return Device.objects.create(user=user, provider=provider, token=token, platform=platform)
+            except IntegrityError:
+                device = Device.objects.select_for_update().get(token=token)
+        device.user = user
+        device.provider = provider
+        device.platform = platform
+        device.is_active = True
+        device.deactivated_at = None
+        device.deactivation_reason = ""
+        device.save()
+    return device
+
+
+def device_remove(*, user: Any, device_id: Any) -> None:
+    """Stop pushing to one of the caller's devices (e.g. at logout)."""
+    device = Device.objects.filter(id=device_id, user=user).first()
+    if device is None:
+        raise NotFound("Device not found.", code="DEVICE_NOT_FOUND")
+    device_deactivate(device_id=device.id, reason="removed_by_user")
+
+
+# --- the in-app centre ---
+
+
+def _own(user: Any, notification_id: Any) -> Notification:
+    notification = Notification.objects.filter(id=notification_id, user=user, deleted_at__isnull=True).first()
+    if notification is None:
+        raise NotFound("Notification not found.", code="NOTIFICATION_NOT_FOUND")
+    return notification
+
+
+def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
+    notification = _own(user, notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(id=notification.id, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True, deleted_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_delete(*, user: Any, notification_id: Any) -> None:
+    """Remove from the centre: hidden at once; the row stays so the same reminder is never sent again."""
+    notification = _own(user, notification_id)
+    Notification.objects.filter(id=notification.id).update(deleted_at=timezone.now())
+
+
+# --- preferences ---
+
+
+def preferences_update(*, user: Any, push: dict[str, bool]) -> dict[str, bool]:
+    """Switch push on or off per category (only the categories given change)."""
+    unknown = sorted(set(push) - set(Category.values))
+    if unknown:
+        raise ValidationFailed(
+            [{"field": f"push.{name}", "code": "UNKNOWN_CATEGORY", "message": "No such category."} for name in unknown]
+        )
+    with transaction.atomic():
+        for category, enabled in push.items():
+            Preference.objects.update_or_create(user=user, category=category, defaults={"push_enabled": enabled})
+    from loopin.notifications.selectors import preferences_of
+
+    return preferences_of(user=user)

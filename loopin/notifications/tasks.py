@@ -1,0 +1,69 @@
+"""Thin tasks: take ids, reload, call a service; each is idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from loopin.config.settings import get_settings
+
+
+def backoff(retries: int) -> int:
+    """Seconds before retry number `retries + 1`: 10, 20, 40, ... capped at 10 minutes."""
+    return min(10 * 2**retries, 600)
+
+
+@shared_task(bind=True, name="notifications.push", max_retries=None, ignore_result=True)
+def push_notification(self, notification_id: str) -> int:  # noqa: ANN001
+    """Push one notification to its person's devices; transient provider failures retry with backoff."""
+    from loopin.notifications.services import push_deliver
+
+    final = self.request.retries >= get_settings().PUSH_MAX_RETRIES
+    left = push_deliver(notification_id=notification_id, final_attempt=final)
+    if left and not final:
+        raise self.retry(countdown=backoff(self.request.retries))
+    return left
+
+
+@shared_task(name="notifications.sweep_pushes", ignore_result=True)
+def sweep_pushes() -> int:
+    """Re-queue pushes that lost their job (beat, every 5 minutes)."""
+    from loopin.notifications.services import push_sweep
+
+    return push_sweep()
+
+
+@shared_task(bind=True, name="notifications.run_trigger", max_retries=3, ignore_result=True)
+def run_trigger(self, name: str, trigger_id: str, payload: dict[str, Any]) -> int:  # noqa: ANN001
+    """Make one trigger's notifications; a retry is safe (per-trigger dedupe keys)."""
+    from loopin.notifications.triggers import trigger_run
+
+    try:
+        return trigger_run(name, trigger_id=trigger_id, **payload)
+    except Exception as exc:
+        raise self.retry(countdown=backoff(self.request.retries), exc=exc) from None
+
+
+@shared_task(name="notifications.send_reminders", ignore_result=True)
+def send_reminders() -> int:
+    """24 h and 2 h reminders for every attendee (beat runs this every 5 minutes; idempotent)."""
+    from loopin.notifications.reminders import reminders_send_due
+
+    return reminders_send_due()
+
+
+@shared_task(name="notifications.send_due_campaigns", ignore_result=True)
+def send_due_campaigns() -> int:
+    """Start every scheduled campaign whose time has come (beat, every minute)."""
+    from loopin.notifications.campaigns import campaigns_start_due
+
+    return campaigns_start_due()
+
+
+@shared_task(name="notifications.campaign_batch", ignore_result=True)
+def campaign_batch(campaign_id: str, after: str | None = None) -> int:
+    """Send one batch of a campaign and queue the next while people remain."""
+    from loopin.notifications.campaigns import campaign_send_batch
+
+    return campaign_send_batch(campaign_id=campaign_id, after=after)

@@ -1,0 +1,373 @@
+"""Every domain trigger: a signal receiver queues a job; the job says who hears what.
+
+Receivers get ids (see loopin.events.signals) and queue `notifications.run_trigger` with a fresh
+`trigger_id`; each notification of one trigger carries the dedupe key `<key>:<trigger_id>`, so a retried
+job never notifies anyone twice. One small function per trigger decides the recipients and the context.
+Payments' models may not be installed: those triggers load them with `apps.get_model` and log and
+return when they are missing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.dispatch import receiver
+
+from loopin.core.logging import get_logger
+from loopin.events import signals as event_signals
+from loopin.notifications.services import notify
+from loopin.notifications.templates import display_time
+from loopin.payments import signals as payment_signals
+from loopin.tickets import signals as ticket_signals
+
+log = get_logger("loopin.notifications.triggers")
+
+TRIGGERS: dict[str, Callable[..., int]] = {}
+
+
+def trigger(name: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    def register(fn: Callable[..., int]) -> Callable[..., int]:
+        TRIGGERS[name] = fn
+        return fn
+
+    return register
+
+
+def trigger_run(name: str, *, trigger_id: str, **kwargs: Any) -> int:
+    """Run one trigger (from the job); returns how many notifications it made."""
+    return TRIGGERS[name](trigger_id=trigger_id, **kwargs)
+
+
+def _queue(name: str, **kwargs: Any) -> None:
+    from loopin.notifications.tasks import run_trigger
+
+    payload = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in kwargs.items()}
+    run_trigger.delay(name, uuid.uuid4().hex, payload)
+
+
+def _send_all(user_ids: Iterable[Any], key: str, trigger_id: str, context: dict[str, Any], **kw: Any) -> int:
+    made = 0
+    for user_id in dict.fromkeys(user_ids):  # each person once, in order
+        if notify(user_id=user_id, key=key, context=context, dedupe_key=f"{key}:{trigger_id}", **kw):
+            made += 1
+    return made
+
+
+def _money(amount: Any, currency: str | None) -> str:
+    if amount is None:
+        return ""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    return f"{currency or 'INR'} {value}"
+
+
+def _event_context(event: Any) -> dict[str, Any]:
+    return {
+        "event_title": event.title,
+        "event_start": display_time(event.start_at),
+        "event_time": display_time(event.start_at).split(", ")[-1],
+        "location": event.location_text or (event.venue.name if event.venue_id else "") or event.city,
+        "host_name": event.host.name,
+    }
+
+
+def event_attendees(event_id: Any, *, including_cancelled_by: str | None = None) -> list[Any]:
+    """People with a valid ticket (and, for a cancelled event, those whose ticket it voided or refunded)."""
+    from django.db.models import Q
+
+    from loopin.tickets.models import Ticket, TicketStatus
+
+    condition = Q(status=TicketStatus.VALID)
+    if including_cancelled_by:
+        # Free tickets are cancelled by the event's cancellation, paid ones refunded (payments' receiver).
+        voided = [TicketStatus.CANCELLED, TicketStatus.REFUNDED]
+        condition |= Q(status__in=voided, cancel_reason=including_cancelled_by)
+    return list(
+        Ticket.objects.filter(condition, event_id=event_id).order_by("issued_at").values_list("user_id", flat=True)
+    )
+
+
+# --- events and tickets ---
+
+
+@trigger("join_request.received")
+def join_request_received(*, trigger_id: str, request_id: str) -> int:
+    from loopin.events.models import JoinRequest
+
+    req = JoinRequest.objects.select_related("event__host", "event__venue", "user").get(id=request_id)
+    context = {**_event_context(req.event), "requester_name": req.user.name, "seats": req.seats_requested}
+    return _send_all(
+        [req.event.host_id],
+        "join_request.received",
+        trigger_id,
+        context,
+        object_type="join_request",
+        object_id=req.id,
+        data={"event_id": str(req.event_id)},
+    )
+
+
+@trigger("join_request.decided")
+def join_request_decided(*, trigger_id: str, request_id: str, decision: str) -> int:
+    from loopin.events.models import JoinRequest
+
+    if decision not in ("accepted", "declined"):
+        return 0
+    req = JoinRequest.objects.select_related("event__host", "event__venue").get(id=request_id)
+    context = {**_event_context(req.event), "host_message": req.host_message}
+    return _send_all(
+        [req.user_id],
+        f"join_request.{decision}",
+        trigger_id,
+        context,
+        object_type="event",
+        object_id=req.event_id,
+        data={"request_id": str(req.id)},
+    )
+
+
+@trigger("invitation.received")
+def invitation_received(*, trigger_id: str, invitation_id: str) -> int:
+    from loopin.events.models import Invitation
+
+    inv = Invitation.objects.select_related("event__host", "event__venue", "invited_by").get(id=invitation_id)
+    context = {**_event_context(inv.event), "inviter_name": inv.invited_by.name, "message": inv.message}
+    return _send_all(
+        [inv.invitee_id],
+        "invitation.received",
+        trigger_id,
+        context,
+        object_type="invitation",
+        object_id=inv.id,
+        data={"event_id": str(inv.event_id)},
+    )
+
+
+@trigger("ticket.confirmed")
+def ticket_confirmed(*, trigger_id: str, ticket_id: str) -> int:
+    from loopin.tickets.models import Ticket, TicketStatus
+
+    ticket = Ticket.objects.select_related("event__host", "event__venue").get(id=ticket_id)
+    if ticket.status != TicketStatus.VALID:
+        return 0
+    context = {**_event_context(ticket.event), "ticket_code": ticket.code, "seats": ticket.seats}
+    return _send_all(
+        [ticket.user_id],
+        "ticket.confirmed",
+        trigger_id,
+        context,
+        object_type="ticket",
+        object_id=ticket.id,
+        data={"event_id": str(ticket.event_id)},
+    )
+
+
+CHANGE_LABELS = {
+    "start_at": "new time",
+    "end_at": "new end time",
+    "venue_id": "new venue",
+    "location_text": "new place",
+}
+
+
+@trigger("event.updated")
+def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) -> int:
+    from loopin.events.models import Event
+
+    event = Event.objects.select_related("host", "venue").get(id=event_id)
+    labels = [CHANGE_LABELS[name] for name in CHANGE_LABELS if name in changes]
+    if "start_at" in changes:
+        labels = [f"new time ({display_time(event.start_at)})", *(x for x in labels if "time" not in x)]
+    if "city" in changes and "new venue" not in labels:
+        labels.append("new city")
+    summary = ", ".join(labels)
+    context = {**_event_context(event), "change_summary": summary}
+    recipients = [u for u in event_attendees(event.id) if u != event.host_id]
+    return _send_all(
+        recipients,
+        "event.updated",
+        trigger_id,
+        context,
+        object_type="event",
+        object_id=event.id,
+        data={"changes": sorted(changes)},
+    )
+
+
+@trigger("event.status_changed")
+def event_status_changed(*, trigger_id: str, event_id: str, old: str, new: str, reason: str = "") -> int:
+    from loopin.events.models import Event, EventStatus
+
+    if new in (EventStatus.POSTPONED, EventStatus.CANCELLED):
+        key = f"event.{new}"
+    elif old == EventStatus.POSTPONED and new == EventStatus.PUBLISHED:
+        key = "event.republished"  # a postponed event is back on (often at a new time)
+    else:
+        return 0
+    event = Event.objects.select_related("host", "venue").get(id=event_id)
+    voided_by = "event_cancelled" if new == EventStatus.CANCELLED else None
+    recipients = [u for u in event_attendees(event.id, including_cancelled_by=voided_by) if u != event.host_id]
+    context = {**_event_context(event), "reason": reason}
+    return _send_all(recipients, key, trigger_id, context, object_type="event", object_id=event.id)
+
+
+@trigger("checkin.opened")
+def checkin_opened(*, trigger_id: str, event_id: str) -> int:
+    from loopin.events.models import Event
+
+    event = Event.objects.select_related("host", "venue").get(id=event_id)
+    recipients = [u for u in event_attendees(event.id) if u != event.host_id]
+    return _send_all(
+        recipients, "checkin.opened", trigger_id, _event_context(event), object_type="event", object_id=event.id
+    )
+
+
+# --- payments (models may not be installed yet) ---
+
+
+def _payments_model(name: str) -> Any:
+    try:
+        return apps.get_model("payments", name)
+    except LookupError:
+        log.warning("payments_model_missing", model=name)
+        return None
+
+
+def _first(obj: Any, *names: str) -> Any:
+    for name in names:
+        value = getattr(obj, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def order_notice(order: Any) -> tuple[Any, dict[str, Any]]:
+    """Who hears about an order (its buyer) and the context: event, amount."""
+    event = getattr(order, "event", None)
+    context = _event_context(event) if event is not None else {}
+    amount = _first(order, "total", "amount", "total_amount")
+    context["amount"] = _money(amount, getattr(order, "currency", None))
+    return _first(order, "user_id", "buyer_id"), context
+
+
+def refund_notice(refund: Any) -> tuple[Any, dict[str, Any]]:
+    order = refund.order
+    user_id, context = order_notice(order)
+    context["amount"] = _money(_first(refund, "amount"), getattr(refund, "currency", None) or order.currency)
+    return user_id, context
+
+
+def payout_notice(payout: Any, new: str) -> tuple[Any, dict[str, Any]]:
+    """Who hears about a payout (its host) and the context: amount and the new status."""
+    user_id = _first(payout, "host_id", "user_id")
+    amount = _first(payout, "amount", "net_amount")
+    return user_id, {"amount": _money(amount, getattr(payout, "currency", None)), "status": str(new).replace("_", " ")}
+
+
+@trigger("payment.succeeded")
+def payment_succeeded(*, trigger_id: str, order_id: str) -> int:
+    return _order_trigger("payment.succeeded", trigger_id, order_id)
+
+
+@trigger("payment.failed")
+def payment_failed(*, trigger_id: str, order_id: str) -> int:
+    return _order_trigger("payment.failed", trigger_id, order_id)
+
+
+def _order_trigger(key: str, trigger_id: str, order_id: str) -> int:
+    Order = _payments_model("Order")
+    if Order is None:
+        return 0
+    order = Order.objects.select_related("event__host", "event__venue").filter(id=order_id).first()
+    if order is None:
+        log.warning("trigger_object_missing", trigger=key, order_id=order_id)
+        return 0
+    user_id, context = order_notice(order)
+    return _send_all([user_id], key, trigger_id, context, object_type="order", object_id=order.pk)
+
+
+@trigger("refund.processed")
+def refund_processed(*, trigger_id: str, refund_id: str) -> int:
+    Refund = _payments_model("Refund")
+    if Refund is None:
+        return 0
+    refund = Refund.objects.select_related("order__event__host", "order__event__venue").filter(id=refund_id).first()
+    if refund is None:
+        log.warning("trigger_object_missing", trigger="refund.processed", refund_id=refund_id)
+        return 0
+    user_id, context = refund_notice(refund)
+    return _send_all([user_id], "refund.processed", trigger_id, context, object_type="refund", object_id=refund.pk)
+
+
+@trigger("payout.status_changed")
+def payout_status_changed(*, trigger_id: str, payout_id: str, old: str, new: str) -> int:
+    Payout = _payments_model("PayoutRequest")
+    if Payout is None:
+        return 0
+    payout = Payout.objects.filter(id=payout_id).first()
+    if payout is None:
+        log.warning("trigger_object_missing", trigger="payout.status_changed", payout_id=payout_id)
+        return 0
+    user_id, context = payout_notice(payout, new)
+    return _send_all([user_id], "payout.status_changed", trigger_id, context, object_type="payout", object_id=payout.pk)
+
+
+# --- receivers: ids in, a job out ---
+
+
+@receiver(event_signals.join_request_created, dispatch_uid="notifications.join_request_created")
+def _on_join_request_created(sender: Any, request_id: Any, **kwargs: Any) -> None:
+    _queue("join_request.received", request_id=request_id)
+
+
+@receiver(event_signals.join_request_decided, dispatch_uid="notifications.join_request_decided")
+def _on_join_request_decided(sender: Any, request_id: Any, decision: str, **kwargs: Any) -> None:
+    _queue("join_request.decided", request_id=request_id, decision=decision)
+
+
+@receiver(event_signals.invitation_created, dispatch_uid="notifications.invitation_created")
+def _on_invitation_created(sender: Any, invitation_id: Any, **kwargs: Any) -> None:
+    _queue("invitation.received", invitation_id=invitation_id)
+
+
+@receiver(event_signals.ticket_issued, dispatch_uid="notifications.ticket_issued")
+def _on_ticket_issued(sender: Any, ticket_id: Any, **kwargs: Any) -> None:
+    _queue("ticket.confirmed", ticket_id=ticket_id)
+
+
+@receiver(event_signals.event_updated, dispatch_uid="notifications.event_updated")
+def _on_event_updated(sender: Any, event_id: Any, changes: dict[str, Any], **kwargs: Any) -> None:
+    _queue("event.updated", event_id=event_id, changes=changes)
+
+
+@receiver(event_signals.event_status_changed, dispatch_uid="notifications.event_status_changed")
+def _on_event_status_changed(sender: Any, event_id: Any, old: str, new: str, reason: str = "", **kw: Any) -> None:
+    _queue("event.status_changed", event_id=event_id, old=str(old), new=str(new), reason=reason)
+
+
+@receiver(ticket_signals.checkin_opened, dispatch_uid="notifications.checkin_opened")
+def _on_checkin_opened(sender: Any, event_id: Any, **kwargs: Any) -> None:
+    _queue("checkin.opened", event_id=event_id)
+
+
+@receiver(payment_signals.payment_succeeded, dispatch_uid="notifications.payment_succeeded")
+def _on_payment_succeeded(sender: Any, order_id: Any, **kwargs: Any) -> None:
+    _queue("payment.succeeded", order_id=order_id)
+
+
+@receiver(payment_signals.payment_failed, dispatch_uid="notifications.payment_failed")
+def _on_payment_failed(sender: Any, order_id: Any, **kwargs: Any) -> None:
+    _queue("payment.failed", order_id=order_id)
+
+
+@receiver(payment_signals.refund_processed, dispatch_uid="notifications.refund_processed")
+def _on_refund_processed(sender: Any, refund_id: Any, **kwargs: Any) -> None:
+    _queue("refund.processed", refund_id=refund_id)
+
+
+@receiver(payment_signals.payout_status_changed, dispatch_uid="notifications.payout_status_changed")
+def _on_payout_status_changed(sender: Any, payout_id: Any, old: str, new: str, **kwargs: Any) -> None:
+    _queue("payout.status_changed", payout_id=payout_id, old=str(old), new=str(new))

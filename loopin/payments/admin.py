@@ -1,0 +1,285 @@
+"""Finance admin: the fee, orders (full or partial refunds), provider events, refunds, bank accounts, payouts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from loopin.core.errors import LoopinError
+from loopin.payments.models import BankAccount, FeeConfig, Order, PaymentEvent, PayoutRequest, PayoutStatus, Refund
+from loopin.payments.payouts import payout_decide
+from loopin.payments.services import refund_create
+
+
+@admin.register(FeeConfig)
+class FeeConfigAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "fee_percent", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not FeeConfig.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ("amount", "host_amount", "reason", "status", "provider_refund_id", "created_by", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class OrderRefundForm(forms.ModelForm):
+    refund_amount = forms.DecimalField(
+        required=False, min_value=Decimal("0.01"), decimal_places=2, help_text="Refund this much now (blank: none)."
+    )
+    refund_reason = forms.CharField(required=False, max_length=64, initial="staff_refund")
+
+    class Meta:
+        model = Order
+        fields: list[str] = []
+
+
+_ORDER_FIELDS = (
+    "id",
+    "event",
+    "user",
+    "seats",
+    "status",
+    "provider",
+    "currency",
+    "base_price",
+    "fee_percent",
+    "unit_total",
+    "fee_amount",
+    "host_earning",
+    "total",
+    "amount_refunded",
+    "seats_held",
+    "hold_expires_at",
+    "provider_order_id",
+    "provider_payment_id",
+    "failure_reason",
+    "ticket",
+    "created_at",
+    "paid_at",
+    "expired_at",
+)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    form = OrderRefundForm
+    list_display = ("id", "event", "user", "status", "seats", "total", "amount_refunded", "provider", "created_at")
+    list_filter = ("status", "provider", "currency")
+    search_fields = ("id", "provider_order_id", "provider_payment_id", "event__title", "user__phone_number")
+    list_select_related = ("event", "user")
+    date_hierarchy = "created_at"
+    readonly_fields = _ORDER_FIELDS
+    fields = (*_ORDER_FIELDS, "refund_amount", "refund_reason")
+    inlines = [RefundInline]
+    actions = ["refund_in_full"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("payments.refund_order")
+
+    def save_model(self, request: HttpRequest, obj: Order, form: forms.ModelForm, change: bool) -> None:
+        amount = form.cleaned_data.get("refund_amount")
+        if not amount:
+            return
+        try:
+            refund = refund_create(
+                order_id=obj.id,
+                amount=amount,
+                reason=form.cleaned_data.get("refund_reason") or "staff_refund",
+                actor=request.user,
+            )
+            self.message_user(request, f"Refund of {refund.amount} {obj.currency} started.", messages.SUCCESS)
+        except LoopinError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    @admin.action(description="Refund in full (ticket voided)", permissions=["change"])
+    def refund_in_full(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        done = 0
+        for order in queryset:
+            try:
+                refund_create(order_id=order.id, reason="staff_refund", actor=request.user)
+                done += 1
+            except LoopinError as exc:
+                self.message_user(request, f"{order}: {exc.message}", messages.WARNING)
+        self.message_user(request, f"{done} refund(s) started.", messages.SUCCESS)
+
+
+@admin.register(PaymentEvent)
+class PaymentEventAdmin(admin.ModelAdmin):
+    list_display = ("provider", "kind", "provider_type", "event_id", "order", "received_at", "processed_at", "result")
+    list_filter = ("provider", "kind")
+    search_fields = ("event_id", "order__id")
+    readonly_fields = [f.name for f in PaymentEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ("id", "order", "amount", "host_amount", "reason", "status", "created_by", "created_at")
+    list_filter = ("status", "reason")
+    search_fields = ("id", "order__id", "provider_refund_id", "idempotency_key")
+    readonly_fields = [f.name for f in Refund._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(admin.ModelAdmin):
+    list_display = ("user", "holder_name", "bank_name", "ifsc", "masked", "is_primary", "removed_at")
+    search_fields = ("user__phone_number", "holder_name", "ifsc", "last4")
+    list_select_related = ("user",)
+    exclude = ("account_number_encrypted",)
+    readonly_fields = (
+        "id",
+        "user",
+        "holder_name",
+        "bank_name",
+        "ifsc",
+        "last4",
+        "is_primary",
+        "created_at",
+        "removed_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PayoutDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "-"),
+            (PayoutStatus.APPROVED, "Approve"),
+            (PayoutStatus.PROCESSING, "Mark processing"),
+            (PayoutStatus.COMPLETED, "Complete (give the transaction reference)"),
+            (PayoutStatus.REJECTED, "Reject (give a reason)"),
+        ],
+    )
+
+    class Meta:
+        model = PayoutRequest
+        fields = ["transaction_ref", "rejection_reason"]
+
+
+_PAYOUT_FIELDS = (
+    "id",
+    "event",
+    "host",
+    "status",
+    "currency",
+    "amount",
+    "gross_earnings",
+    "refunds_total",
+    "previously_paid",
+    "tickets_sold",
+    "attendees",
+    "account_masked",
+    "bank_details",
+    "decided_by",
+    "created_at",
+    "completed_at",
+)
+
+
+@admin.register(PayoutRequest)
+class PayoutRequestAdmin(admin.ModelAdmin):
+    form = PayoutDecisionForm
+    list_display = ("id", "event", "host", "amount", "currency", "status", "created_at", "completed_at")
+    list_filter = ("status",)
+    search_fields = ("id", "event__title", "host__phone_number", "transaction_ref")
+    list_select_related = ("event", "host")
+    readonly_fields = _PAYOUT_FIELDS
+    fields = (*_PAYOUT_FIELDS, "decision", "transaction_ref", "rejection_reason")
+    actions = ["approve", "mark_processing"]
+
+    @admin.display(description="Bank account (decrypted)")
+    def bank_details(self, obj: PayoutRequest) -> str:
+        from loopin.payments.payouts import account_number_decrypt
+
+        account = obj.bank_account
+        if not account.account_number_encrypted:
+            return f"{account.holder_name} (removed)"
+        number = account_number_decrypt(account.account_number_encrypted)
+        return f"{account.holder_name} · {account.bank_name} · {account.ifsc} · {number}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("payments.decide_payout")
+
+    def save_model(self, request: HttpRequest, obj: PayoutRequest, form: forms.ModelForm, change: bool) -> None:
+        decision = form.cleaned_data.get("decision")
+        if not decision:
+            return
+        try:
+            payout_decide(
+                staff=request.user,
+                payout_id=obj.id,
+                target=decision,
+                transaction_ref=form.cleaned_data.get("transaction_ref") or "",
+                reason=form.cleaned_data.get("rejection_reason") or "",
+            )
+        except LoopinError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def _decide_all(self, request: HttpRequest, queryset: QuerySet[PayoutRequest], target: str) -> None:
+        for payout in queryset:
+            try:
+                payout_decide(staff=request.user, payout_id=payout.id, target=target)
+            except LoopinError as exc:
+                self.message_user(request, f"{payout}: {exc.message}", messages.WARNING)
+
+    @admin.action(description="Approve", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[PayoutRequest]) -> None:
+        self._decide_all(request, queryset, PayoutStatus.APPROVED)
+
+    @admin.action(description="Mark processing", permissions=["change"])
+    def mark_processing(self, request: HttpRequest, queryset: QuerySet[PayoutRequest]) -> None:
+        self._decide_all(request, queryset, PayoutStatus.PROCESSING)

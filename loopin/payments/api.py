@@ -1,0 +1,234 @@
+"""Payments and payouts HTTP API: orders, client verification, provider webhooks, the sandbox checkout,
+bank accounts and payout requests."""
+
+from __future__ import annotations
+
+import html
+import json
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from loopin.core.auth import CurrentUser
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.errors import NotFound
+from loopin.core.pagination import PageParams, run_page
+from loopin.core.sync import run_sync
+from loopin.payments import payouts as payout_services
+from loopin.payments import selectors, services
+from loopin.payments.schemas import (
+    BankAccountIn,
+    BankAccountOut,
+    OrderIn,
+    OrderOut,
+    PayoutIn,
+    PayoutOut,
+    VerifyIn,
+)
+
+payments = APIRouter(prefix="/api/payments", tags=["payments"])
+payouts = APIRouter(prefix="/api/payouts", tags=["payouts"])
+
+
+# ---------------------------------------------------------------- orders
+
+
+@payments.post(
+    "/orders", response_model=Envelope[OrderOut], responses=error_responses(400, 401, 403, 404, 409, 422, 503)
+)
+async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
+    """Hold seats for 10 minutes and open an order (a repeat call returns the open one); 409 SOLD_OUT when full."""
+    data = await run_sync(
+        selectors.order_after,
+        service=services.order_create,
+        user=caller,
+        event_id=body.event_id,
+        seats=body.seats,
+        provider=body.provider,
+    )
+    return ok(data, "Seats held: complete the payment")
+
+
+@payments.get("/orders", response_model=ListEnvelope[OrderOut], responses=error_responses(401, 422))
+async def list_orders(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
+    """The caller's orders, newest first."""
+    return await run_page(selectors.my_orders, page, "Your orders", user=caller)
+
+
+@payments.get("/orders/{order_id}", response_model=Envelope[OrderOut], responses=error_responses(401, 404))
+async def get_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """One order (its buyer, the event's host, staff)."""
+    return ok(await run_sync(selectors.order_detail, user=caller, order_id=order_id), "Order")
+
+
+@payments.post(
+    "/orders/{order_id}/verify", response_model=Envelope[OrderOut], responses=error_responses(400, 401, 404, 503)
+)
+async def verify_order(order_id: uuid.UUID, body: VerifyIn, caller: CurrentUser) -> dict[str, Any]:
+    """Client-side confirmation after checkout (signature checked; 400 INVALID_SIGNATURE when forged)."""
+    data = await run_sync(
+        selectors.order_after, service=services.order_verify, user=caller, order_id=order_id, payload=body.model_dump()
+    )
+    return ok(data, "Payment checked")
+
+
+@payments.post("/orders/{order_id}/cancel", response_model=Envelope[OrderOut], responses=error_responses(400, 401, 404))
+async def cancel_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Give up a pending order, or cancel a paid ticket with a refund until the cut-off (REFUND_WINDOW_CLOSED)."""
+    data = await run_sync(selectors.order_after, service=services.order_cancel, user=caller, order_id=order_id)
+    return ok(data, "Order cancelled")
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+@payments.post("/webhooks/{provider}", responses=error_responses(400))
+async def webhook(provider: str, request: Request) -> dict[str, Any]:
+    """Provider webhooks: the signature is checked over the raw body; stored once; processed in a task."""
+    body = await request.body()
+    event, created = await run_sync(
+        services.webhook_receive, provider=provider, body=body, headers=dict(request.headers)
+    )
+    return ok({"id": str(event.id), "duplicate": not created}, "Received")
+
+
+# ---------------------------------------------------------------- sandbox checkout
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Loopin sandbox checkout</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}}
+button{{font-size:1.1rem;padding:.6rem 1.4rem;margin:.3rem}}#pay{{background:#2e7d32;color:#fff}}
+#fail{{background:#c62828;color:#fff}}.muted{{color:#666}}</style></head>
+<body><h1>Sandbox checkout</h1>
+<p class="muted">No real money moves: this page stands in for a payment provider.</p>
+<p><strong>{title}</strong><br>{seats} seat(s) · {unit} {currency} each</p>
+<p>Total <strong>{total} {currency}</strong> (platform fee {fee} {currency} included)</p>
+<p>Status: <strong id="status">{status}</strong></p>
+<div id="buttons"{hidden}><button id="pay" onclick="send('pay')">Pay</button>
+<button id="fail" onclick="send('fail')">Fail</button></div>
+<script>
+const EVENTS = {events};
+async function send(kind) {{
+  const ev = EVENTS[kind];
+  const r = await fetch("/api/payments/webhooks/sandbox", {{method: "POST",
+    headers: {{"Content-Type": "application/json", "X-Sandbox-Signature": ev.signature}}, body: ev.body}});
+  document.getElementById("status").textContent = !r.ok ? "error " + r.status
+    : kind === "pay" ? "paid: your ticket is in the app" : "payment declined";
+  document.getElementById("buttons").hidden = true;
+}}
+</script></body></html>
+"""
+
+
+_ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+def _sandbox_page(*, order_id: uuid.UUID) -> str:
+    from loopin.payments.models import Order, OrderStatus
+    from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
+    from loopin.payments.providers.sandbox import sandbox_event
+
+    order = Order.objects.select_related("event").filter(id=order_id, provider="sandbox").first()
+    if order is None or not order.provider_order_id:
+        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+    events = {}
+    for button, kind in (("pay", PAYMENT_SUCCEEDED), ("fail", PAYMENT_FAILED)):
+        body, headers = sandbox_event(order, kind)
+        events[button] = {"body": body.decode(), "signature": headers["X-Sandbox-Signature"]}
+    open_ = order.status in (OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED)
+    return _PAGE.format(
+        title=html.escape(order.event.title),
+        seats=order.seats,
+        unit=order.unit_total,
+        currency=html.escape(order.currency),
+        total=order.total,
+        fee=order.fee_amount,
+        status=html.escape(order.status),
+        hidden="" if open_ else " hidden",
+        events=json.dumps(events).replace("<", "\\u003c"),
+    )
+
+
+@payments.get(
+    "/sandbox/{order_id}",
+    response_class=HTMLResponse,
+    # Errors stay JSON envelopes; `error_responses` would document them as the route's text/html.
+    responses={404: {"description": "Not found", "content": {"application/json": {"schema": _ERROR_SCHEMA}}}},
+)
+async def sandbox_checkout(order_id: uuid.UUID) -> HTMLResponse:
+    """The sandbox provider's checkout page: Pay and Fail post signed webhooks to our own endpoint."""
+    return HTMLResponse(await run_sync(_sandbox_page, order_id=order_id))
+
+
+# ---------------------------------------------------------------- payouts
+
+
+@payouts.get("/bank-accounts", response_model=Envelope[list[BankAccountOut]], responses=error_responses(401))
+async def list_bank_accounts(caller: CurrentUser) -> dict[str, Any]:
+    """The caller's payout accounts (numbers masked)."""
+    return ok(await run_sync(selectors.bank_accounts, user=caller), "Your bank accounts")
+
+
+def _account_out(*, user: Any, **kwargs: Any) -> dict[str, Any]:
+    return selectors.bank_account_data(payout_services.bank_account_create(user=user, **kwargs))
+
+
+@payouts.post(
+    "/bank-accounts", response_model=Envelope[BankAccountOut], status_code=201, responses=error_responses(401, 422)
+)
+async def add_bank_account(body: BankAccountIn, caller: CurrentUser) -> dict[str, Any]:
+    """Add a bank account (IFSC and 8-30 digit number checked; stored encrypted)."""
+    data = await run_sync(
+        _account_out,
+        user=caller,
+        holder_name=body.holder_name,
+        bank_name=body.bank_name,
+        ifsc=body.ifsc,
+        account_number=body.account_number,
+        make_primary=body.is_primary,
+    )
+    return ok(data, "Bank account added")
+
+
+def _primary_out(*, user: Any, account_id: uuid.UUID) -> dict[str, Any]:
+    return selectors.bank_account_data(payout_services.bank_account_make_primary(user=user, account_id=account_id))
+
+
+@payouts.post(
+    "/bank-accounts/{account_id}/primary", response_model=Envelope[BankAccountOut], responses=error_responses(401, 404)
+)
+async def make_primary(account_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Make this account the primary one."""
+    return ok(await run_sync(_primary_out, user=caller, account_id=account_id), "Primary account set")
+
+
+@payouts.delete("/bank-accounts/{account_id}", response_model=Envelope[None], responses=error_responses(401, 404, 409))
+async def remove_bank_account(account_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Remove an account (refused while a payout in progress uses it)."""
+    await run_sync(payout_services.bank_account_remove, user=caller, account_id=account_id)
+    return ok(None, "Bank account removed")
+
+
+def _payout_out(*, host: Any, **kwargs: Any) -> dict[str, Any]:
+    return selectors.payout_data(payout_services.payout_request_create(host=host, **kwargs))
+
+
+@payouts.post(
+    "/requests", response_model=Envelope[PayoutOut], status_code=201, responses=error_responses(400, 401, 404, 409)
+)
+async def request_payout(body: PayoutIn, caller: CurrentUser) -> dict[str, Any]:
+    """After the event ends: ask for host earnings minus refunds (one active request per event)."""
+    data = await run_sync(_payout_out, host=caller, event_id=body.event_id, bank_account_id=body.bank_account_id)
+    return ok(data, "Payout requested")
+
+
+@payouts.get("/requests", response_model=ListEnvelope[PayoutOut], responses=error_responses(401, 422))
+async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
+    """The caller's payout requests and their status."""
+    return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
+
+
+routers = [payments, payouts]

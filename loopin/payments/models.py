@@ -1,0 +1,253 @@
+"""Money: the fee configuration, orders (with their seat hold), provider events, refunds, bank accounts, payouts."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class FeeConfig(models.Model):
+    """The platform fee (a singleton, edited in the admin). Orders keep a snapshot of it."""
+
+    fee_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Added on top of the ticket price; the host earns the ticket price.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "fee configuration"
+        verbose_name_plural = "fee configuration"
+
+    def __str__(self) -> str:
+        return f"Platform fee {self.fee_percent} %"
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> FeeConfig:
+        config, _ = cls.objects.get_or_create(pk=1)
+        return config
+
+
+class Provider(models.TextChoices):
+    SANDBOX = "sandbox", "Sandbox"
+    RAZORPAY = "razorpay", "Razorpay"
+    STRIPE = "stripe", "Stripe"
+    PAYU = "payu", "PayU"
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending (seats held)"
+    FAILED = "failed", "Payment failed"
+    EXPIRED = "expired", "Hold expired"
+    PAID = "paid", "Paid"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
+
+
+# Forward-only: an order moves only to a higher rank (failed and expired share one).
+ORDER_RANK = {
+    OrderStatus.PENDING: 0,
+    OrderStatus.FAILED: 1,
+    OrderStatus.EXPIRED: 1,
+    OrderStatus.PAID: 2,
+    OrderStatus.PARTIALLY_REFUNDED: 3,
+    OrderStatus.REFUNDED: 4,
+}
+SETTLED = [OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED]
+
+
+class Order(models.Model):
+    """One purchase of seats at one event, with its seat hold and a snapshot of the price."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="orders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    seats = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING, db_index=True)
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+
+    currency = models.CharField(max_length=3, default="INR")
+    base_price = models.DecimalField(max_digits=12, decimal_places=2, help_text="Ticket price per seat.")
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    unit_total = models.DecimalField(max_digits=12, decimal_places=2, help_text="What the buyer pays per seat.")
+    fee_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    host_earning = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+
+    # The hold: while `seats_held`, the order's seats count in event.seats_taken without a ticket.
+    seats_held = models.BooleanField(default=True)
+    hold_expires_at = models.DateTimeField(db_index=True)
+
+    provider_order_id = models.CharField(max_length=128, blank=True, db_index=True)
+    provider_payment_id = models.CharField(max_length=128, blank=True)
+    checkout = models.JSONField(default=dict, blank=True, help_text="What the client needs to pay.")
+    failure_reason = models.CharField(max_length=255, blank=True)
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="order"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(status="pending"), name="one_open_order_per_user_event"
+            ),
+            models.CheckConstraint(condition=Q(amount_refunded__lte=models.F("total")), name="order_refund_le_total"),
+        ]
+        permissions = [("refund_order", "Can refund an order")]
+
+    def __str__(self) -> str:
+        return f"order {str(self.id)[:8]} ({self.status})"
+
+    @property
+    def refundable(self) -> Decimal:
+        return self.total - self.amount_refunded if self.status in SETTLED else Decimal("0")
+
+
+class PaymentEvent(models.Model):
+    """Every verified provider webhook, stored once (deduplicated by the provider's event id)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    event_id = models.CharField(max_length=191)
+    kind = models.CharField(max_length=64, help_text="Our reading of it: payment.succeeded, refund.processed, …")
+    provider_type = models.CharField(max_length=128, blank=True)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    payload = models.JSONField(default=dict)
+    parsed = models.JSONField(default=dict, help_text="What we read from it: payment, amount, refund ids.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="payment_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.kind} {self.event_id}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSED = "processed", "Processed"
+    FAILED = "failed", "Failed"
+
+
+class Refund(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    host_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The part taken back from the host's earning."
+    )
+    reason = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING, db_index=True)
+    idempotency_key = models.CharField(max_length=128, unique=True)
+    provider_refund_id = models.CharField(max_length=128, blank=True, db_index=True)
+    failure_reason = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} ({self.status})"
+
+
+class BankAccount(models.Model):
+    """A host's payout account; the number is stored encrypted (Fernet) and shown masked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bank_accounts")
+    holder_name = models.CharField(max_length=120)
+    bank_name = models.CharField(max_length=120)
+    ifsc = models.CharField(max_length=11)
+    account_number_encrypted = models.TextField()
+    last4 = models.CharField(max_length=4)
+    is_primary = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_primary=True, removed_at__isnull=True), name="one_primary_bank_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.masked}"
+
+    @property
+    def masked(self) -> str:
+        return f"XXXX{self.last4}"
+
+
+class PayoutStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    PROCESSING = "processing", "Processing"
+    COMPLETED = "completed", "Completed"
+    REJECTED = "rejected", "Rejected"
+
+
+ACTIVE_PAYOUT = [PayoutStatus.REQUESTED, PayoutStatus.APPROVED, PayoutStatus.PROCESSING]
+
+
+class PayoutRequest(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="payout_requests")
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_requests")
+    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payouts")
+    status = models.CharField(max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED)
+    currency = models.CharField(max_length=3, default="INR")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    gross_earnings = models.DecimalField(max_digits=12, decimal_places=2)
+    refunds_total = models.DecimalField(max_digits=12, decimal_places=2)
+    previously_paid = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    tickets_sold = models.PositiveIntegerField(default=0)
+    attendees = models.PositiveIntegerField(default=0)
+    account_masked = models.CharField(max_length=16, blank=True)
+    transaction_ref = models.CharField(max_length=128, blank=True)
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(status__in=ACTIVE_PAYOUT), name="one_active_payout_per_event"
+            )
+        ]
+        permissions = [("decide_payout", "Can approve, process, complete or reject payouts")]
+
+    def __str__(self) -> str:
+        return f"payout {self.amount} {self.currency} ({self.status})"

@@ -1,0 +1,221 @@
+"""Host payouts: bank accounts (numbers encrypted at rest) and payout requests that staff decide."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from cryptography.fernet import Fernet
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from loopin.accounts.models import User
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
+from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from loopin.events.models import Event, EventStatus
+from loopin.events.signals import send_after_commit
+from loopin.payments import signals
+from loopin.payments.models import (
+    ACTIVE_PAYOUT,
+    SETTLED,
+    BankAccount,
+    Order,
+    PayoutRequest,
+    PayoutStatus,
+    Refund,
+    RefundStatus,
+)
+from loopin.payments.money import quantize
+
+IFSC_RE = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
+ACCOUNT_RE = re.compile(r"^\d{8,30}$")
+
+
+def _fernet() -> Fernet:
+    s = get_settings()
+    key = (
+        s.PAYOUT_ENCRYPTION_KEY
+        or base64.urlsafe_b64encode(hashlib.sha256(f"loopin-payouts:{s.SECRET_KEY}".encode()).digest()).decode()
+    )
+    return Fernet(key.encode())
+
+
+def account_number_encrypt(number: str) -> str:
+    return _fernet().encrypt(number.encode()).decode()
+
+
+def account_number_decrypt(token: str) -> str:
+    return _fernet().decrypt(token.encode()).decode()
+
+
+# ---------------------------------------------------------------- bank accounts
+
+
+def bank_account_create(
+    *, user: User, holder_name: str, bank_name: str, ifsc: str, account_number: str, make_primary: bool = False
+) -> BankAccount:
+    """Add a payout account; the first one (or one asked to be) becomes primary."""
+    ifsc = ifsc.strip().upper()
+    number = re.sub(r"[\s-]", "", account_number)
+    if not IFSC_RE.match(ifsc):
+        raise ValidationFailed.one("ifsc", "INVALID_IFSC", "An IFSC is 4 letters, a 0, then 6 letters or digits.")
+    if not ACCOUNT_RE.match(number):
+        raise ValidationFailed.one("account_number", "INVALID_ACCOUNT_NUMBER", "An account number is 8 to 30 digits.")
+    with transaction.atomic():
+        User.objects.select_for_update().filter(id=user.id).first()  # one primary, even under races
+        accounts = BankAccount.objects.filter(user=user, removed_at__isnull=True)
+        primary = make_primary or not accounts.exists()
+        if primary:
+            accounts.filter(is_primary=True).update(is_primary=False)
+        account = BankAccount.objects.create(
+            user=user,
+            holder_name=holder_name.strip(),
+            bank_name=bank_name.strip(),
+            ifsc=ifsc,
+            account_number_encrypted=account_number_encrypt(number),
+            last4=number[-4:],
+            is_primary=primary,
+        )
+        audit_record(action="bank_account.added", actor=user, obj=account, data={"last4": account.last4})
+    return account
+
+
+def _own_account(user: User, account_id: uuid.UUID) -> BankAccount:
+    account = BankAccount.objects.filter(id=account_id, user=user, removed_at__isnull=True).first()
+    if account is None:
+        raise NotFound("Bank account not found.", code="BANK_ACCOUNT_NOT_FOUND")
+    return account
+
+
+def bank_account_make_primary(*, user: User, account_id: uuid.UUID) -> BankAccount:
+    with transaction.atomic():
+        User.objects.select_for_update().filter(id=user.id).first()
+        account = _own_account(user, account_id)
+        BankAccount.objects.filter(user=user, is_primary=True).exclude(id=account.id).update(is_primary=False)
+        BankAccount.objects.filter(id=account.id).update(is_primary=True)
+        account.is_primary = True
+        audit_record(action="bank_account.primary", actor=user, obj=account)
+    return account
+
+
+def bank_account_remove(*, user: User, account_id: uuid.UUID) -> None:
+    """Remove an account (kept, emptied, for payouts that point to it). Refused while a payout uses it."""
+    with transaction.atomic():
+        account = _own_account(user, account_id)
+        if PayoutRequest.objects.filter(bank_account=account, status__in=ACTIVE_PAYOUT).exists():
+            raise Conflict("A payout in progress uses this account.", code="BANK_ACCOUNT_IN_USE")
+        BankAccount.objects.filter(id=account.id).update(
+            removed_at=timezone.now(), is_primary=False, account_number_encrypted=""
+        )
+        audit_record(action="bank_account.removed", actor=user, obj=account)
+
+
+# ---------------------------------------------------------------- payouts
+
+
+def payout_figures(event: Event) -> dict[str, Any]:
+    """Host earnings of paid orders minus what refunds took back from the host, minus earlier payouts."""
+    orders = Order.objects.filter(event=event, status__in=SETTLED)
+    gross = orders.aggregate(s=Sum("host_earning"))["s"] or Decimal("0")
+    refunds = Refund.objects.filter(order__event=event).exclude(status=RefundStatus.FAILED).aggregate(
+        s=Sum("host_amount")
+    )["s"] or Decimal("0")
+    paid_out = PayoutRequest.objects.filter(event=event, status=PayoutStatus.COMPLETED).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal("0")
+    valid = orders.filter(ticket__status="valid").aggregate(n=Count("id"), seats=Sum("seats"))
+    gross, refunds, paid_out = (quantize(v, event.currency) for v in (gross, refunds, paid_out))
+    return {
+        "gross_earnings": gross,
+        "refunds_total": refunds,
+        "previously_paid": paid_out,
+        "amount": gross - refunds - paid_out,
+        "tickets_sold": valid["n"] or 0,
+        "attendees": valid["seats"] or 0,
+    }
+
+
+def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: uuid.UUID) -> PayoutRequest:
+    """After the event ends the host asks for their earnings; one active request per event."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(id=event_id, deleted_at__isnull=True).first()
+        if event is None or event.host_id != host.id:
+            raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+        if event.status == EventStatus.CANCELLED or event.end_at > timezone.now():
+            raise BusinessRuleError("Payouts open once the event has ended.", code="EVENT_NOT_ENDED")
+        account = _own_account(host, bank_account_id)
+        if PayoutRequest.objects.filter(event=event, status__in=ACTIVE_PAYOUT).exists():
+            raise Conflict("A payout for this event is already in progress.", code="PAYOUT_EXISTS")
+        figures = payout_figures(event)
+        if figures["amount"] <= 0:
+            raise BusinessRuleError("There is nothing to pay out for this event.", code="NOTHING_TO_PAY")
+        try:
+            with transaction.atomic():
+                payout = PayoutRequest.objects.create(
+                    event=event,
+                    host=host,
+                    bank_account=account,
+                    currency=event.currency,
+                    account_masked=account.masked,
+                    **figures,
+                )
+        except IntegrityError:
+            raise Conflict("A payout for this event is already in progress.", code="PAYOUT_EXISTS") from None
+        audit_record(
+            action="payout.requested",
+            actor=host,
+            obj=payout,
+            data={"amount": str(payout.amount), "event_id": str(event.id)},
+        )
+    return payout
+
+
+# Staff decisions: which status each step starts from.
+PAYOUT_STEPS = {
+    PayoutStatus.APPROVED: [PayoutStatus.REQUESTED],
+    PayoutStatus.PROCESSING: [PayoutStatus.APPROVED],
+    PayoutStatus.COMPLETED: [PayoutStatus.APPROVED, PayoutStatus.PROCESSING],
+    PayoutStatus.REJECTED: [PayoutStatus.REQUESTED, PayoutStatus.APPROVED, PayoutStatus.PROCESSING],
+}
+
+
+def payout_decide(
+    *, staff: User, payout_id: uuid.UUID, target: str, transaction_ref: str = "", reason: str = ""
+) -> PayoutRequest:
+    """Approve, mark processing, complete (with the bank's reference) or reject (with a reason)."""
+    if not (staff.is_staff and (staff.is_superuser or staff.has_perm("payments.decide_payout"))):
+        raise PermissionDenied("Only finance staff decide payouts.")
+    if target == PayoutStatus.COMPLETED and not transaction_ref.strip():
+        raise ValidationFailed.one("transaction_ref", "REQUIRED", "Give the bank transfer reference.")
+    if target == PayoutStatus.REJECTED and not reason.strip():
+        raise ValidationFailed.one("reason", "REQUIRED", "Say why the payout is rejected.")
+    with transaction.atomic():
+        payout = PayoutRequest.objects.select_for_update().filter(id=payout_id).first()
+        if payout is None:
+            raise NotFound("Payout not found.", code="PAYOUT_NOT_FOUND")
+        old = payout.status
+        if old not in PAYOUT_STEPS[target]:
+            raise BusinessRuleError(f"A {old} payout cannot become {target}.", code="INVALID_TRANSITION")
+        payout.status = target
+        payout.decided_by = staff
+        if target == PayoutStatus.COMPLETED:
+            payout.transaction_ref = transaction_ref.strip()
+            payout.completed_at = timezone.now()
+        if target == PayoutStatus.REJECTED:
+            payout.rejection_reason = reason.strip()
+        payout.save()
+        audit_record(
+            action=f"payout.{target}",
+            actor=staff,
+            obj=payout,
+            subject=payout.host,
+            data={"from": old, "transaction_ref": payout.transaction_ref, "reason": payout.rejection_reason},
+        )
+        send_after_commit(signals.payout_status_changed, payout_id=payout.id, old=old, new=target)
+    return payout

@@ -1,0 +1,32 @@
+"""Payment providers behind one interface (see `base.PaymentProvider`)."""
+
+from __future__ import annotations
+
+from loopin.core.errors import BusinessRuleError
+from loopin.payments.providers.base import PaymentProvider, use_http_session
+
+
+def get_provider(name: str) -> PaymentProvider:
+    from loopin.config.settings import get_settings
+
+    s = get_settings()
+    if name == "sandbox" and s.PAYMENT_SANDBOX_ENABLED:
+        from loopin.payments.providers.sandbox import SandboxProvider
+
+        return SandboxProvider()
+    if name == "razorpay" and s.RAZORPAY_KEY_ID:
+        from loopin.payments.providers.razorpay_provider import RazorpayProvider
+
+        return RazorpayProvider()
+    if name == "stripe" and s.STRIPE_SECRET_KEY:
+        from loopin.payments.providers.stripe_provider import StripeProvider
+
+        return StripeProvider()
+    if name == "payu" and s.PAYU_MERCHANT_KEY:
+        from loopin.payments.providers.payu import PayUProvider
+
+        return PayUProvider()
+    raise BusinessRuleError(f"The payment provider {name!r} is not available.", code="PROVIDER_UNAVAILABLE")
+
+
+__all__ = ["PaymentProvider", "get_provider", "use_http_session"]

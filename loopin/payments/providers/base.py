@@ -1,0 +1,104 @@
+"""The one interface every payment provider implements, and the shapes it speaks in.
+
+Providers never touch the database: they turn our order into a provider checkout, read a webhook
+(after checking its signature over the raw body), check a client-side confirmation, ask about an
+order's payment, and refund. HTTP goes through `http_session()`, which tests replace with a fake
+transport (the providers' SDKs take a `requests` session), so no test reaches the internet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+
+from loopin.payments.errors import InvalidSignature
+
+_session_override: requests.Session | None = None
+
+
+def use_http_session(session: requests.Session | None) -> None:
+    """Swap the HTTP session of every real provider (tests pass one with a fake adapter mounted)."""
+    global _session_override
+    _session_override = session
+
+
+def http_session() -> requests.Session:
+    return _session_override or requests.Session()
+
+
+@dataclass(frozen=True)
+class Checkout:
+    provider_order_id: str
+    data: dict[str, Any]
+
+
+# Kinds a webhook is read as.
+PAYMENT_SUCCEEDED = "payment.succeeded"
+PAYMENT_FAILED = "payment.failed"
+REFUND_PROCESSED = "refund.processed"
+REFUND_FAILED = "refund.failed"
+IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A verified webhook, read into our terms."""
+
+    event_id: str
+    kind: str
+    provider_type: str
+    provider_order_id: str = ""
+    payment_id: str = ""
+    amount_minor: int | None = None
+    refund_id: str = ""
+    refund_key: str = ""
+    reason: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """What the provider says about an order's payment: 'paid', 'failed' or 'pending'."""
+
+    state: str
+    payment_id: str = ""
+    amount_minor: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RefundState:
+    """'pending', 'processed' or 'failed'."""
+
+    provider_refund_id: str
+    state: str
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def create_checkout(self, order: Any) -> Checkout: ...
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification: ...
+
+    def verify_client(self, order: Any, payload: Mapping[str, Any]) -> PaymentState: ...
+
+    def fetch_status(self, order: Any) -> PaymentState: ...
+
+    def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState: ...
+
+
+def hmac_sha256_hex(secret: str, message: bytes | str) -> str:
+    data = message.encode() if isinstance(message, str) else message
+    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+
+
+def check_hmac(secret: str, message: bytes | str, signature: str | None) -> None:
+    """Constant-time compare; raise InvalidSignature when missing or wrong (or no secret is configured)."""
+    if not secret or not signature or not hmac.compare_digest(hmac_sha256_hex(secret, message), signature):
+        raise InvalidSignature()

@@ -1,0 +1,136 @@
+"""PayU: a hash-signed form post to PayU, a reverse hash on what comes back, and its post-service API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import parse_qsl
+
+from loopin.config.settings import get_settings
+from loopin.payments.errors import InvalidSignature, ProviderUnavailable
+from loopin.payments.money import from_minor, to_minor
+from loopin.payments.providers.base import (
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    Checkout,
+    Notification,
+    PaymentState,
+    RefundState,
+    http_session,
+)
+
+UDF_COUNT = 5
+
+
+def sha512(text: str) -> str:
+    return hashlib.sha512(text.encode()).hexdigest()
+
+
+def request_hash(fields: Mapping[str, str], salt: str) -> str:
+    """key|txnid|amount|productinfo|firstname|email|udf1..udf5||||||SALT"""
+    udfs = [fields.get(f"udf{i}", "") for i in range(1, UDF_COUNT + 1)]
+    parts = [fields["key"], fields["txnid"], fields["amount"], fields["productinfo"], fields["firstname"]]
+    return sha512("|".join([*parts, fields["email"], *udfs, "", "", "", "", "", salt]))
+
+
+def reverse_hash(fields: Mapping[str, str], salt: str) -> str:
+    """SALT|status||||||udf5..udf1|email|firstname|productinfo|amount|txnid|key"""
+    udfs = [fields.get(f"udf{i}", "") for i in range(UDF_COUNT, 0, -1)]
+    head = [salt, fields.get("status", ""), "", "", "", "", "", *udfs]
+    tail = [fields.get(k, "") for k in ("email", "firstname", "productinfo", "amount", "txnid", "key")]
+    return sha512("|".join([*head, *tail]))
+
+
+class PayUProvider:
+    name = "payu"
+
+    def __init__(self) -> None:
+        s = get_settings()
+        self.key, self.salt, self.base_url, self.info_url = (
+            s.PAYU_MERCHANT_KEY,
+            s.PAYU_MERCHANT_SALT,
+            s.PAYU_BASE_URL.rstrip("/"),
+            s.PAYU_INFO_URL,
+        )
+        self.return_url = f"{s.PUBLIC_BASE_URL.rstrip('/')}/api/payments/webhooks/payu"
+
+    def create_checkout(self, order: Any) -> Checkout:
+        txnid = f"LP{order.id.hex[:23]}"
+        fields = {
+            "key": self.key,
+            "txnid": txnid,
+            "amount": f"{order.total:.2f}",
+            "productinfo": f"Loopin ticket {order.event_id}",
+            "firstname": (order.user.name or "Guest").split(" ")[0][:60],
+            "email": f"{order.user_id.hex}@buyers.loopin.app",
+            "phone": order.user.phone_number.lstrip("+")[-10:] if order.user.phone_number else "",
+            "surl": self.return_url,
+            "furl": self.return_url,
+            "udf1": str(order.id),
+        }
+        fields["hash"] = request_hash(fields, self.salt)
+        return Checkout(provider_order_id=txnid, data={"action": f"{self.base_url}/_payment", "fields": fields})
+
+    def _check(self, fields: Mapping[str, str]) -> None:
+        given = fields.get("hash", "")
+        if not self.salt or not given or not hmac.compare_digest(reverse_hash(fields, self.salt), given.lower()):
+            raise InvalidSignature()
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:
+        fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        self._check(fields)
+        status = fields.get("status", "")
+        kind = PAYMENT_SUCCEEDED if status == "success" else PAYMENT_FAILED
+        try:
+            amount_minor = to_minor(Decimal(fields.get("amount") or "0"), "INR")
+        except InvalidOperation:
+            amount_minor = None
+        return Notification(
+            event_id=f"{fields.get('mihpayid', '')}:{status}",
+            kind=kind,
+            provider_type=f"payment.{status}",
+            provider_order_id=fields.get("txnid", ""),
+            payment_id=fields.get("mihpayid", ""),
+            amount_minor=amount_minor if kind == PAYMENT_SUCCEEDED else None,
+            reason=fields.get("error_Message", "") or fields.get("field9", ""),
+            payload={k: v for k, v in fields.items() if k != "hash"},
+        )
+
+    def verify_client(self, order: Any, payload: Mapping[str, Any]) -> PaymentState:
+        fields = {k: str(v) for k, v in payload.items()}
+        self._check(fields)
+        if fields.get("txnid") != order.provider_order_id:
+            raise InvalidSignature("This confirmation is for another order.")
+        if fields.get("status") == "success":
+            return PaymentState(state="paid", payment_id=fields.get("mihpayid", ""))
+        return PaymentState(state="failed", reason=fields.get("error_Message", ""))
+
+    def _post(self, command: str, *vars_: str) -> dict[str, Any]:
+        data = {"key": self.key, "command": command, "hash": sha512(f"{self.key}|{command}|{vars_[0]}|{self.salt}")}
+        data.update({f"var{i}": v for i, v in enumerate(vars_, start=1)})
+        try:
+            response = http_session().post(self.info_url, data=data, timeout=20)
+            response.raise_for_status()
+            return response.json()
+        except Exception as exc:
+            raise ProviderUnavailable(details={"provider": self.name, "error": type(exc).__name__}) from exc
+
+    def fetch_status(self, order: Any) -> PaymentState:
+        answer = self._post("verify_payment", order.provider_order_id)
+        txn = (answer.get("transaction_details") or {}).get(order.provider_order_id) or {}
+        if txn.get("status") == "success":
+            return PaymentState(state="paid", payment_id=str(txn.get("mihpayid", "")))
+        if txn.get("status") == "failure":
+            return PaymentState(state="failed", reason=str(txn.get("error_Message", "")))
+        return PaymentState(state="pending")
+
+    def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState:
+        # PayU's token (var2) is the merchant's unique refund id: a retry with the same token is refused.
+        amount = f"{from_minor(amount_minor, order.currency):.2f}"
+        answer = self._post("cancel_refund_transaction", order.provider_payment_id, idempotency_key[:23], amount)
+        if int(answer.get("status", 0)) != 1:
+            return RefundState(provider_refund_id="", state="failed")
+        return RefundState(provider_refund_id=str(answer.get("request_id", "")), state="pending")

@@ -1,0 +1,117 @@
+"""Razorpay through its SDK (which takes our `requests` session)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import razorpay
+
+from loopin.config.settings import get_settings
+from loopin.payments.errors import ProviderUnavailable
+from loopin.payments.money import to_minor
+from loopin.payments.providers.base import (
+    IGNORED,
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    REFUND_FAILED,
+    REFUND_PROCESSED,
+    Checkout,
+    Notification,
+    PaymentState,
+    RefundState,
+    check_hmac,
+    http_session,
+)
+
+KINDS = {
+    "payment.captured": PAYMENT_SUCCEEDED,
+    "order.paid": PAYMENT_SUCCEEDED,
+    "payment.failed": PAYMENT_FAILED,
+    "refund.processed": REFUND_PROCESSED,
+    "refund.failed": REFUND_FAILED,
+}
+
+
+class RazorpayProvider:
+    name = "razorpay"
+
+    def __init__(self) -> None:
+        s = get_settings()
+        self.key_id, self.key_secret, self.webhook_secret = (
+            s.RAZORPAY_KEY_ID,
+            s.RAZORPAY_KEY_SECRET,
+            s.RAZORPAY_WEBHOOK_SECRET,
+        )
+
+    def _client(self) -> razorpay.Client:
+        return razorpay.Client(session=http_session(), auth=(self.key_id, self.key_secret))
+
+    def _call(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except Exception as exc:  # the SDK raises its own errors and requests' alike
+            raise ProviderUnavailable(details={"provider": self.name, "error": type(exc).__name__}) from exc
+
+    def create_checkout(self, order: Any) -> Checkout:
+        data = {
+            "amount": to_minor(order.total, order.currency),
+            "currency": order.currency,
+            "receipt": order.id.hex[:40],
+            "notes": {"order_id": str(order.id)},
+        }
+        created = self._call(self._client().order.create, data)
+        return Checkout(
+            provider_order_id=created["id"],
+            data={
+                "razorpay_order_id": created["id"],
+                "key_id": self.key_id,
+                "amount": data["amount"],
+                "currency": order.currency,
+            },
+        )
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:
+        check_hmac(self.webhook_secret, body, headers.get("x-razorpay-signature"))
+        payload = json.loads(body)
+        event_type = payload.get("event", "")
+        entities = payload.get("payload") or {}
+        payment = (entities.get("payment") or {}).get("entity") or {}
+        refund = (entities.get("refund") or {}).get("entity") or {}
+        order_entity = (entities.get("order") or {}).get("entity") or {}
+        event_id = headers.get("x-razorpay-event-id") or hashlib.sha256(body).hexdigest()
+        return Notification(
+            event_id=event_id,
+            kind=KINDS.get(event_type, IGNORED),
+            provider_type=event_type,
+            provider_order_id=str(payment.get("order_id") or order_entity.get("id") or ""),
+            payment_id=str(payment.get("id") or refund.get("payment_id") or ""),
+            amount_minor=payment.get("amount"),
+            refund_id=str(refund.get("id", "")),
+            refund_key=str((refund.get("notes") or {}).get("refund_key", "")),
+            reason=str(payment.get("error_description") or ""),
+            payload=payload,
+        )
+
+    def verify_client(self, order: Any, payload: Mapping[str, Any]) -> PaymentState:
+        """Checkout's handler gives payment id and signature = HMAC(key secret, our order id | payment id)."""
+        payment_id = str(payload.get("razorpay_payment_id", ""))
+        check_hmac(self.key_secret, f"{order.provider_order_id}|{payment_id}", payload.get("razorpay_signature"))
+        return PaymentState(state="paid", payment_id=payment_id)
+
+    def fetch_status(self, order: Any) -> PaymentState:
+        payments = self._call(self._client().order.payments, order.provider_order_id).get("items", [])
+        for p in payments:
+            if p.get("status") == "captured":
+                return PaymentState(state="paid", payment_id=p["id"], amount_minor=p.get("amount"))
+        if payments and all(p.get("status") == "failed" for p in payments):
+            return PaymentState(state="failed", reason=str(payments[-1].get("error_description") or ""))
+        return PaymentState(state="pending")
+
+    def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState:
+        data = {"amount": amount_minor, "receipt": idempotency_key[:40], "notes": {"refund_key": idempotency_key}}
+        created = self._call(self._client().payment.refund, order.provider_payment_id, data)
+        state = {"processed": "processed", "failed": "failed"}.get(created.get("status", ""), "pending")
+        return RefundState(provider_refund_id=created["id"], state=state)

@@ -1,0 +1,101 @@
+"""The local provider: a checkout page on our own server whose buttons post signed webhooks to us.
+
+The embedded default: `make run` can sell a ticket with no keys. Webhooks are JSON signed with
+HMAC-SHA256 (`X-Sandbox-Signature`) under SANDBOX_WEBHOOK_SECRET (derived from SECRET_KEY if unset).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from loopin.config.settings import get_settings
+from loopin.payments.money import to_minor
+from loopin.payments.providers.base import (
+    IGNORED,
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    REFUND_FAILED,
+    REFUND_PROCESSED,
+    Checkout,
+    Notification,
+    PaymentState,
+    RefundState,
+    check_hmac,
+    hmac_sha256_hex,
+)
+
+SIGNATURE_HEADER = "x-sandbox-signature"
+KINDS = {PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_PROCESSED, REFUND_FAILED}
+
+
+def sandbox_secret() -> str:
+    s = get_settings()
+    return s.SANDBOX_WEBHOOK_SECRET or hashlib.sha256(f"loopin-sandbox:{s.SECRET_KEY}".encode()).hexdigest()
+
+
+def sandbox_event(order: Any, kind: str, *, payment_id: str | None = None) -> tuple[bytes, dict[str, str]]:
+    """A properly signed webhook for `order` (what the checkout page's buttons send)."""
+    payment_id = payment_id or f"sbx_pay_{secrets.token_hex(8)}"
+    body = json.dumps(
+        {
+            "id": f"evt_sbx_{secrets.token_hex(12)}",
+            "type": kind,
+            "data": {
+                "order_id": order.provider_order_id,
+                "payment_id": payment_id,
+                "amount": to_minor(order.total, order.currency),
+                "currency": order.currency,
+            },
+        },
+        separators=(",", ":"),
+    ).encode()
+    return body, {"Content-Type": "application/json", "X-Sandbox-Signature": hmac_sha256_hex(sandbox_secret(), body)}
+
+
+def sandbox_client_signature(provider_order_id: str, payment_id: str) -> str:
+    return hmac_sha256_hex(sandbox_secret(), f"{provider_order_id}|{payment_id}")
+
+
+class SandboxProvider:
+    name = "sandbox"
+
+    def create_checkout(self, order: Any) -> Checkout:
+        base = get_settings().PUBLIC_BASE_URL.rstrip("/")
+        return Checkout(
+            provider_order_id=f"sbx_order_{order.id.hex}",
+            data={"checkout_url": f"{base}/api/payments/sandbox/{order.id}"},
+        )
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:
+        check_hmac(sandbox_secret(), body, headers.get(SIGNATURE_HEADER))
+        payload = json.loads(body)
+        data = payload.get("data") or {}
+        kind = payload.get("type", "")
+        return Notification(
+            event_id=str(payload["id"]),
+            kind=kind if kind in KINDS else IGNORED,
+            provider_type=kind,
+            provider_order_id=str(data.get("order_id", "")),
+            payment_id=str(data.get("payment_id", "")),
+            amount_minor=data.get("amount"),
+            refund_id=str(data.get("refund_id", "")),
+            refund_key=str(data.get("refund_key", "")),
+            reason="declined in the sandbox" if kind == PAYMENT_FAILED else "",
+            payload=payload,
+        )
+
+    def verify_client(self, order: Any, payload: Mapping[str, Any]) -> PaymentState:
+        payment_id = str(payload.get("payment_id", ""))
+        check_hmac(sandbox_secret(), f"{order.provider_order_id}|{payment_id}", payload.get("signature"))
+        return PaymentState(state="paid", payment_id=payment_id)
+
+    def fetch_status(self, order: Any) -> PaymentState:
+        return PaymentState(state="pending")  # nothing remote to ask: the page's webhooks are the truth
+
+    def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState:
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:16]
+        return RefundState(provider_refund_id=f"sbx_rfnd_{digest}", state="processed")

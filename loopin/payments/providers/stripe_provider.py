@@ -1,0 +1,137 @@
+"""Stripe through its SDK (StripeClient over a RequestsClient holding our session)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import stripe
+
+from loopin.config.settings import get_settings
+from loopin.payments.errors import InvalidSignature, ProviderUnavailable
+from loopin.payments.money import to_minor
+from loopin.payments.providers.base import (
+    IGNORED,
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    REFUND_FAILED,
+    REFUND_PROCESSED,
+    Checkout,
+    Notification,
+    PaymentState,
+    RefundState,
+    http_session,
+)
+
+TOLERANCE_SECONDS = 300
+REFUND_TYPES = {"refund.created", "refund.updated", "charge.refund.updated"}
+
+
+class StripeProvider:
+    name = "stripe"
+
+    def __init__(self) -> None:
+        s = get_settings()
+        self.secret_key, self.publishable_key, self.webhook_secret = (
+            s.STRIPE_SECRET_KEY,
+            s.STRIPE_PUBLISHABLE_KEY,
+            s.STRIPE_WEBHOOK_SECRET,
+        )
+
+    def _client(self) -> stripe.StripeClient:
+        return stripe.StripeClient(
+            self.secret_key, http_client=stripe.RequestsClient(session=http_session()), max_network_retries=0
+        )
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs).to_dict()
+        except Exception as exc:
+            raise ProviderUnavailable(details={"provider": self.name, "error": type(exc).__name__}) from exc
+
+    def create_checkout(self, order: Any) -> Checkout:
+        intent = self._call(
+            self._client().v1.payment_intents.create,
+            params={
+                "amount": to_minor(order.total, order.currency),
+                "currency": order.currency.lower(),
+                "metadata": {"order_id": str(order.id)},
+                "automatic_payment_methods": {"enabled": True},
+            },
+            options={"idempotency_key": f"order-{order.id}"},
+        )
+        return Checkout(
+            provider_order_id=intent["id"],
+            data={
+                "payment_intent_id": intent["id"],
+                "client_secret": intent["client_secret"],
+                "publishable_key": self.publishable_key,
+            },
+        )
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:
+        if not self.webhook_secret:
+            raise InvalidSignature()
+        try:
+            stripe.WebhookSignature.verify_header(
+                body.decode(), headers.get("stripe-signature") or "", self.webhook_secret, TOLERANCE_SECONDS
+            )
+        except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
+            raise InvalidSignature() from exc
+        payload = json.loads(body)
+        event_type = payload.get("type", "")
+        obj = (payload.get("data") or {}).get("object") or {}
+        kind = IGNORED
+        common: dict[str, Any] = {}
+        if event_type == "payment_intent.succeeded":
+            kind = PAYMENT_SUCCEEDED
+            common = {
+                "provider_order_id": obj.get("id", ""),
+                "payment_id": obj.get("id", ""),
+                "amount_minor": obj.get("amount_received"),
+            }
+        elif event_type == "payment_intent.payment_failed":
+            kind = PAYMENT_FAILED
+            error = obj.get("last_payment_error") or {}
+            common = {"provider_order_id": obj.get("id", ""), "reason": str(error.get("message") or "")}
+        elif event_type in REFUND_TYPES:
+            status = obj.get("status")
+            kind = (
+                REFUND_PROCESSED
+                if status == "succeeded"
+                else REFUND_FAILED
+                if status in ("failed", "canceled")
+                else IGNORED
+            )
+            common = {
+                "provider_order_id": obj.get("payment_intent") or "",
+                "refund_id": obj.get("id", ""),
+                "refund_key": (obj.get("metadata") or {}).get("refund_key", ""),
+            }
+        return Notification(event_id=payload["id"], kind=kind, provider_type=event_type, payload=payload, **common)
+
+    def verify_client(self, order: Any, payload: Mapping[str, Any]) -> PaymentState:
+        """Stripe's client confirmation is not signed: ask Stripe about the PaymentIntent instead."""
+        return self.fetch_status(order)
+
+    def fetch_status(self, order: Any) -> PaymentState:
+        intent = self._call(self._client().v1.payment_intents.retrieve, order.provider_order_id)
+        if intent["status"] == "succeeded":
+            return PaymentState(state="paid", payment_id=intent["id"], amount_minor=intent.get("amount_received"))
+        if intent["status"] == "canceled":
+            return PaymentState(state="failed", reason="canceled")
+        return PaymentState(state="pending")
+
+    def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState:
+        created = self._call(
+            self._client().v1.refunds.create,
+            params={
+                "payment_intent": order.provider_order_id,
+                "amount": amount_minor,
+                "metadata": {"refund_key": idempotency_key, "order_id": str(order.id)},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+        state = {"succeeded": "processed", "failed": "failed", "canceled": "failed"}.get(created["status"], "pending")
+        return RefundState(provider_refund_id=created["id"], state=state)

@@ -1,0 +1,105 @@
+"""Request and response shapes of the payments and payouts API. Money is a decimal string."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ProviderName = Literal["sandbox", "razorpay", "stripe", "payu"]
+
+
+class OrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: uuid.UUID
+    seats: int = Field(default=1, ge=1, le=10)
+    provider: ProviderName | None = Field(default=None, description="Default: the server's PAYMENT_PROVIDER")
+
+
+class VerifyIn(BaseModel):
+    """What the provider's client SDK handed back: Razorpay `razorpay_payment_id` + `razorpay_signature`;
+    the sandbox `payment_id` + `signature`; PayU its returned form fields; Stripe nothing (we ask Stripe)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class RefundOut(BaseModel):
+    id: uuid.UUID
+    amount: str
+    reason: str
+    status: str
+    created_at: datetime
+    processed_at: datetime | None
+
+
+class OrderOut(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    status: Literal["pending", "failed", "expired", "paid", "partially_refunded", "refunded"]
+    seats: int
+    provider: str
+    currency: str
+    base_price: str = Field(description="Ticket price per seat (what the host earns)")
+    fee_percent: str
+    unit_total: str = Field(description="What the buyer pays per seat: base × (1 + fee), rounded")
+    fee_amount: str
+    total: str
+    amount_refunded: str
+    hold_expires_at: datetime
+    checkout: dict[str, Any] | None = Field(
+        description="What the client needs to pay (buyer only): Razorpay order id and key id; Stripe "
+        "client secret; PayU form fields with hash; or the sandbox checkout URL"
+    )
+    ticket_id: uuid.UUID | None
+    refund_cutoff: datetime
+    refunds: list[RefundOut]
+    created_at: datetime
+    paid_at: datetime | None
+
+
+class BankAccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    holder_name: str = Field(min_length=2, max_length=120)
+    bank_name: str = Field(min_length=2, max_length=120)
+    ifsc: str = Field(min_length=11, max_length=11, examples=["HDFC0001234"])
+    account_number: str = Field(min_length=8, max_length=40, examples=["50100012345678"])
+    is_primary: bool = False
+
+
+class BankAccountOut(BaseModel):
+    id: uuid.UUID
+    holder_name: str
+    bank_name: str
+    ifsc: str
+    account_number: str = Field(description="Masked: only the last 4 digits", examples=["XXXX5678"])
+    is_primary: bool
+    created_at: datetime
+
+
+class PayoutIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: uuid.UUID
+    bank_account_id: uuid.UUID
+
+
+class PayoutOut(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    status: Literal["requested", "approved", "processing", "completed", "rejected"]
+    currency: str
+    amount: str
+    gross_earnings: str
+    refunds_total: str
+    previously_paid: str
+    tickets_sold: int
+    attendees: int
+    bank_account: str = Field(description="Masked account number")
+    transaction_ref: str
+    rejection_reason: str
+    created_at: datetime
+    completed_at: datetime | None

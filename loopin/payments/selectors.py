@@ -1,0 +1,115 @@
+"""Reads for payments: orders as their owner/host/staff see them, bank accounts, payouts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from loopin.accounts.models import User
+from loopin.core.errors import NotFound
+from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest
+
+
+def _money(value: Any) -> str:
+    return f"{value}"
+
+
+def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
+    from loopin.payments.services import refund_cutoff
+
+    return {
+        "id": order.id,
+        "event_id": order.event_id,
+        "status": order.status,
+        "seats": order.seats,
+        "provider": order.provider,
+        "currency": order.currency,
+        "base_price": _money(order.base_price),
+        "fee_percent": _money(order.fee_percent),
+        "unit_total": _money(order.unit_total),
+        "fee_amount": _money(order.fee_amount),
+        "total": _money(order.total),
+        "amount_refunded": _money(order.amount_refunded),
+        "hold_expires_at": order.hold_expires_at,
+        "checkout": order.checkout if viewer.id == order.user_id and order.status == OrderStatus.PENDING else None,
+        "ticket_id": order.ticket_id,
+        "refund_cutoff": refund_cutoff(order.event),
+        "refunds": [
+            {
+                "id": r.id,
+                "amount": _money(r.amount),
+                "reason": r.reason,
+                "status": r.status,
+                "created_at": r.created_at,
+                "processed_at": r.processed_at,
+            }
+            for r in order.refunds.all()
+        ],
+        "created_at": order.created_at,
+        "paid_at": order.paid_at,
+    }
+
+
+def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
+    """The buyer, the event's host and staff may read an order; a due hold expires on the way."""
+    from loopin.payments.services import order_release
+
+    order = Order.objects.select_related("event").filter(id=order_id).first()
+    if order is None or not (user.id in (order.user_id, order.event.host_id) or user.is_staff):
+        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+    if order.status == OrderStatus.PENDING and order_release(order_id=order.id, reason="hold expired", due_only=True):
+        order.refresh_from_db()
+    return order_data(order, viewer=user)
+
+
+def order_after(*, service: Any, user: User, **kwargs: Any) -> dict[str, Any]:
+    """Run an order service, then shape its order for the caller (one crossing)."""
+    order = service(user=user, **kwargs)
+    order = Order.objects.select_related("event").prefetch_related("refunds").get(id=order.id)
+    return order_data(order, viewer=user)
+
+
+def my_orders(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    qs = Order.objects.filter(user=user).select_related("event").prefetch_related("refunds")
+    return [order_data(o, viewer=user) for o in qs[offset : offset + limit]], qs.count()
+
+
+def bank_account_data(account: BankAccount) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "holder_name": account.holder_name,
+        "bank_name": account.bank_name,
+        "ifsc": account.ifsc,
+        "account_number": account.masked,
+        "is_primary": account.is_primary,
+        "created_at": account.created_at,
+    }
+
+
+def bank_accounts(*, user: User) -> list[dict[str, Any]]:
+    return [bank_account_data(a) for a in BankAccount.objects.filter(user=user, removed_at__isnull=True)]
+
+
+def payout_data(p: PayoutRequest) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "event_id": p.event_id,
+        "status": p.status,
+        "currency": p.currency,
+        "amount": _money(p.amount),
+        "gross_earnings": _money(p.gross_earnings),
+        "refunds_total": _money(p.refunds_total),
+        "previously_paid": _money(p.previously_paid),
+        "tickets_sold": p.tickets_sold,
+        "attendees": p.attendees,
+        "bank_account": p.account_masked,
+        "transaction_ref": p.transaction_ref,
+        "rejection_reason": p.rejection_reason,
+        "created_at": p.created_at,
+        "completed_at": p.completed_at,
+    }
+
+
+def my_payouts(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    qs = PayoutRequest.objects.filter(host=user)
+    return [payout_data(p) for p in qs[offset : offset + limit]], qs.count()

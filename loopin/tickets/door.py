@@ -1,0 +1,517 @@
+"""Writes at the door: scans (online and offline batches), door staff, signing keys, door settings, no-shows.
+
+A scan's decision and its write are one step under the ticket's row lock (`select_for_update`; SQLite
+serialises writers with IMMEDIATE transactions), so two scanners at once admit a ticket exactly once.
+Every scan, failed ones too, is stored with the answer given; the same nonce replays that answer.
+
+Offline scans (the batch) are applied in time order. An offline entry of a ticket that another scan
+already admitted is reported as `already_checked_in` with `duplicate: true` and the admission it clashes
+with, because the offline scanner has already let that person in. An offline scan older than the
+ticket's last entry/exit cannot rewrite history: it changes nothing and says so (`reason: out_of_order`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from loopin.accounts.models import ProfilePicture, User
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
+from loopin.core.errors import BusinessRuleError, NotFound, ValidationFailed
+from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.events.models import Event, EventStatus
+from loopin.events.signals import send_after_commit
+from loopin.tickets import signing
+from loopin.tickets.errors import NonceReused, NotDoorStaff
+from loopin.tickets.models import (
+    CheckinKey,
+    DoorStaff,
+    EventDoorSettings,
+    Scan,
+    ScanDirection,
+    ScanResult,
+    Ticket,
+    TicketSource,
+    TicketStatus,
+)
+from loopin.tickets.signals import checkin_opened, ticket_checked_in
+
+MESSAGES = {
+    ScanResult.OK: "Welcome in.",
+    ScanResult.ALREADY_CHECKED_IN: "This ticket is already checked in.",
+    ScanResult.NOT_CHECKED_IN: "This ticket is not checked in.",
+    ScanResult.CANCELLED: "This ticket was cancelled.",
+    ScanResult.REFUNDED: "This ticket was refunded.",
+    ScanResult.UNPAID: "This ticket is not paid.",
+    ScanResult.WRONG_EVENT: "This ticket is for another event.",
+    ScanResult.INVALID: "This is not a valid ticket.",
+    ScanResult.NOT_YET_OPEN: "Check-in is not open yet.",
+}
+EXIT_MESSAGE = "See you later."
+MAX_FUTURE_SKEW = timedelta(minutes=5)
+
+# ---------------------------------------------------------------- access and settings
+
+
+def door_event(user: User, event_id: uuid.UUID, *, host_only: bool = False) -> Event:
+    """The event if `user` is its host (or, unless host_only, its door staff); 403 for everyone else."""
+    event = Event.objects.select_related("door").filter(id=event_id, deleted_at__isnull=True).first()
+    if event is None:
+        raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+    if user.id == event.host_id:
+        return event
+    if host_only:
+        raise NotDoorStaff("Only the host can do this.", code="NOT_EVENT_HOST")
+    if not DoorStaff.objects.filter(event=event, user=user).exists():
+        raise NotDoorStaff()
+    return event
+
+
+def door_settings(event: Event) -> EventDoorSettings:
+    """The event's door settings, or the defaults (unsaved) when the host never changed them."""
+    try:
+        return event.door
+    except EventDoorSettings.DoesNotExist:
+        return EventDoorSettings(event=event, opens_minutes_before=get_settings().CHECKIN_OPENS_MINUTES)
+
+
+def opens_at(event: Event) -> datetime:
+    return event.start_at - timedelta(minutes=door_settings(event).opens_minutes_before)
+
+
+def door_settings_update(
+    *, actor: User, event_id: uuid.UUID, reentry_allowed: bool | None = None, opens_minutes_before: int | None = None
+) -> EventDoorSettings:
+    """Change an event's door rules (host only)."""
+    with transaction.atomic():
+        event = door_event(actor, event_id, host_only=True)
+        current = door_settings(event)
+        settings, _ = EventDoorSettings.objects.select_for_update().get_or_create(
+            event=event,
+            defaults={"reentry_allowed": current.reentry_allowed, "opens_minutes_before": current.opens_minutes_before},
+        )
+        if reentry_allowed is not None:
+            settings.reentry_allowed = reentry_allowed
+        if opens_minutes_before is not None:
+            settings.opens_minutes_before = opens_minutes_before
+        settings.save(update_fields=["reentry_allowed", "opens_minutes_before"])
+        audit_record(
+            action="checkin.settings",
+            actor=actor,
+            obj=event,
+            data={"reentry_allowed": settings.reentry_allowed, "opens_minutes_before": settings.opens_minutes_before},
+        )
+    return settings
+
+
+# ---------------------------------------------------------------- door staff
+
+
+def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None, phone: str | None) -> DoorStaff:
+    """Let a person scan this event's tickets, found by user id or phone number (host only; idempotent)."""
+    with transaction.atomic():
+        event = door_event(host, event_id, host_only=True)
+        person = _find_person(user_id=user_id, phone=phone)
+        if person.id == event.host_id:
+            raise BusinessRuleError("The host can already scan tickets.", code="ALREADY_HOST")
+        staff, created = DoorStaff.objects.get_or_create(event=event, user=person, defaults={"added_by": host})
+        if created:
+            audit_record(action="checkin.staff_added", actor=host, obj=event, subject=person)
+    return staff
+
+
+def _find_person(*, user_id: uuid.UUID | None, phone: str | None) -> User:
+    users = User.objects.filter(is_active=True, deleted_at__isnull=True)
+    if user_id is not None:
+        person = users.filter(id=user_id).first()
+    else:
+        try:
+            number = normalize_phone(phone or "")
+        except InvalidPhoneNumber as exc:
+            raise ValidationFailed.one("phone_number", "invalid_phone", str(exc)) from exc
+        person = users.filter(phone_number=number).first()
+    if person is None:
+        raise NotFound("No Loopin user has this number or id; they need to sign up first.", code="USER_NOT_FOUND")
+    return person
+
+
+def door_staff_remove(
+    *, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None = None, phone: str | None = None
+) -> None:
+    """Take a person (by user id or phone number) off this event's door staff (host only)."""
+    with transaction.atomic():
+        event = door_event(host, event_id, host_only=True)
+        if user_id is None:
+            user_id = _find_person(user_id=None, phone=phone).id
+        deleted, _ = DoorStaff.objects.filter(event=event, user_id=user_id).delete()
+        if not deleted:
+            raise NotFound("This person is not door staff of this event.", code="STAFF_NOT_FOUND")
+        audit_record(action="checkin.staff_removed", actor=host, obj=event, data={"user_id": str(user_id)})
+
+
+# ---------------------------------------------------------------- signing keys
+
+
+def checkin_key_rotate(*, host: User, event_id: uuid.UUID, retire_previous: bool = False) -> CheckinKey:
+    """A new signing key; the previous one keeps verifying until retired (`retire_previous` retires now)."""
+    with transaction.atomic():
+        event = door_event(host, event_id, host_only=True)
+        Event.objects.select_for_update().filter(id=event.id).first()  # one rotation at a time per event
+        now = timezone.now()
+        CheckinKey.objects.filter(event=event, is_active=True).update(is_active=False)
+        if retire_previous:
+            CheckinKey.objects.filter(event=event, retired_at__isnull=True).update(retired_at=now)
+        new = signing.key_generate()
+        key = CheckinKey.objects.create(
+            event=event, kid=new.kid, public_key=new.public_key, private_key_encrypted=new.private_key_encrypted
+        )
+        audit_record(
+            action="checkin.key_rotated",
+            actor=host,
+            obj=event,
+            data={"kid": key.kid, "retired_previous": retire_previous},
+        )
+    return key
+
+
+# ---------------------------------------------------------------- scans
+
+
+@dataclass(frozen=True)
+class ScanIn:
+    nonce: str
+    direction: str = ScanDirection.ENTRY
+    qr: str | None = None
+    code: str | None = None
+    scanned_at: datetime | None = None
+    device_id: str = ""
+
+    @property
+    def method(self) -> str:
+        return "qr" if self.qr else "code"
+
+    @property
+    def fingerprint(self) -> str:
+        value = self.qr.strip() if self.qr else _normal_code(self.code or "")
+        return hashlib.sha256(f"{self.method}:{value}:{self.direction}".encode()).hexdigest()
+
+
+def _normal_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def checkin_scan(*, actor: User, event_id: uuid.UUID, scan: ScanIn) -> dict[str, Any]:
+    """One online scan (host or door staff): decide and record it; the same nonce replays the answer."""
+    event = door_event(actor, event_id)
+    return _scan(actor=actor, event=event, scan=scan, offline=False)
+
+
+def checkin_batch(*, actor: User, event_id: uuid.UUID, scans: list[ScanIn]) -> list[dict[str, Any]]:
+    """Scans made offline, applied in the order they were made; one result each, in that order."""
+    event = door_event(actor, event_id)
+    now = timezone.now()
+    # Refuse the whole batch before applying any of it: a time in the future, a nonce reused for another scan.
+    for i, scan in enumerate(scans):
+        _check_time(scan, now, field=f"scans.{i}.scanned_at")
+    fingerprints: dict[str, str] = {}
+    stored = Scan.objects.filter(event=event, nonce__in=[s.nonce for s in scans]).values_list("nonce", "fingerprint")
+    for nonce, fingerprint in [*stored, *((s.nonce, s.fingerprint) for s in scans)]:
+        if fingerprints.setdefault(nonce, fingerprint) != fingerprint:
+            raise NonceReused(details={"nonce": nonce})
+    order = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i))
+    results = []
+    for i in order:
+        result = _scan(actor=actor, event=event, scan=scans[i], offline=True)
+        results.append({"index": i, **result})
+    return results
+
+
+def _check_time(scan: ScanIn, now: datetime, *, field: str = "scanned_at") -> None:
+    if scan.scanned_at is not None and scan.scanned_at > now + MAX_FUTURE_SKEW:
+        raise ValidationFailed.one(field, "in_future", "scanned_at is in the future.")
+
+
+def _replay(event: Event, scan: ScanIn) -> dict[str, Any] | None:
+    stored = Scan.objects.filter(event=event, nonce=scan.nonce).only("fingerprint", "response").first()
+    if stored is None:
+        return None
+    if stored.fingerprint != scan.fingerprint:
+        raise NonceReused(details={"nonce": scan.nonce})
+    return stored.response
+
+
+def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str, Any]:
+    now = timezone.now()
+    _check_time(scan, now)
+    replay = _replay(event, scan)
+    if replay is not None:
+        return replay
+    ticket_id, failure = _identify(event, scan, at=scan.scanned_at or now)
+    try:
+        with transaction.atomic():
+            ticket = None
+            if ticket_id is not None:
+                ticket = (
+                    Ticket.objects.select_for_update(of=("self",)).select_related("user").filter(id=ticket_id).first()
+                )
+                # A concurrent scan with the same nonce may have finished while we waited for the lock.
+                replay = _replay(event, scan)
+                if replay is not None:
+                    return replay
+            now = timezone.now()
+            at = (scan.scanned_at or now) if offline else now
+            if ticket is not None and ticket.event_id != event.id:  # a signed code never says so; be sure
+                ticket, failure = None, (ScanResult.WRONG_EVENT, "other_event")
+            if ticket is None:
+                result, reason = failure or (ScanResult.INVALID, "unknown_ticket")
+                duplicate = False
+            else:
+                result, reason, duplicate = _decide(event, ticket, scan.direction, at=at, offline=offline)
+            response = _response(event, ticket, scan, result, reason, duplicate, at=scan.scanned_at or now)
+            Scan.objects.create(
+                event=event,
+                ticket=ticket,
+                scanned_by=actor,
+                device_id=scan.device_id,
+                nonce=scan.nonce,
+                fingerprint=scan.fingerprint,
+                method=scan.method,
+                direction=scan.direction,
+                result=result,
+                reason=reason,
+                offline=offline,
+                duplicate=duplicate,
+                scanned_at=scan.scanned_at or now,
+                response=response,
+            )
+            audit_record(
+                action="checkin.scan",
+                actor=actor,
+                obj=ticket or event,
+                subject=ticket.user if ticket is not None else None,
+                data={
+                    "event_id": str(event.id),
+                    "result": result,
+                    "reason": reason,
+                    "direction": scan.direction,
+                    "device_id": scan.device_id,
+                    "method": scan.method,
+                    "offline": offline,
+                },
+            )
+            if result == ScanResult.OK and reason != "out_of_order":
+                send_after_commit(ticket_checked_in, ticket_id=ticket.id, direction=scan.direction)
+    except IntegrityError:
+        # The same nonce, committed by a concurrent request between our check and our insert.
+        replay = _replay(event, scan)
+        if replay is None:
+            raise
+        return replay
+    return response
+
+
+def _identify(event: Event, scan: ScanIn, *, at: datetime) -> tuple[uuid.UUID | None, tuple[str, str] | None]:
+    """Which ticket was scanned, or why none: (ticket id, None) or (maybe an id, (result, reason))."""
+    if scan.qr:
+        try:
+            claims, payload, signature = signing.token_parse(scan.qr)
+        except signing.TokenInvalid as exc:
+            return None, (ScanResult.INVALID, exc.reason)
+        key = CheckinKey.objects.filter(kid=claims.kid).only("event_id", "public_key", "retired_at").first()
+        if key is None:
+            return None, (ScanResult.INVALID, "unknown_key")
+        if not signing.signature_ok(public_key=key.public_key, payload=payload, signature=signature):
+            return None, (ScanResult.INVALID, "bad_signature")
+        if key.event_id != claims.event_id:
+            return None, (ScanResult.INVALID, "bad_signature")
+        if claims.event_id != event.id:
+            return None, (ScanResult.WRONG_EVENT, "other_event")
+        if key.retired_at is not None:
+            return None, (ScanResult.INVALID, "retired_key")
+        if at > claims.valid_until:
+            return None, (ScanResult.INVALID, "expired")
+        return claims.ticket_id, None
+    found = Ticket.objects.filter(code=_normal_code(scan.code or "")).values_list("id", "event_id").first()
+    if found is None:
+        return None, (ScanResult.INVALID, "unknown_code")
+    if found[1] != event.id:
+        return None, (ScanResult.WRONG_EVENT, "other_event")
+    return found[0], None
+
+
+def _decide(event: Event, ticket: Ticket, direction: str, *, at: datetime, offline: bool) -> tuple[str, str, bool]:
+    """(result, reason, duplicate) for a locked ticket; applies the entry or exit when the result is ok."""
+    if ticket.status == TicketStatus.CANCELLED:
+        return ScanResult.CANCELLED, "", False
+    if ticket.status == TicketStatus.REFUNDED:
+        return ScanResult.REFUNDED, "", False
+    if event.is_paid and ticket.source != TicketSource.PURCHASE:
+        return ScanResult.UNPAID, "not_purchased", False
+    if ticket.source == TicketSource.PURCHASE and not _order_paid(ticket):
+        return ScanResult.UNPAID, "order_not_paid", False
+    stale = offline and ticket.last_scan_at is not None and at < ticket.last_scan_at
+    if direction == ScanDirection.ENTRY:
+        if at < opens_at(event):
+            return ScanResult.NOT_YET_OPEN, "", False
+        if stale:
+            return ScanResult.ALREADY_CHECKED_IN, "out_of_order", True
+        if ticket.inside:
+            return ScanResult.ALREADY_CHECKED_IN, "inside", offline
+        if ticket.entry_count and not door_settings(event).reentry_allowed:
+            return ScanResult.ALREADY_CHECKED_IN, "reentry_refused", offline
+        ticket.inside = True
+        ticket.entry_count += 1
+        ticket.checked_in_at = ticket.checked_in_at or at
+        ticket.last_scan_at = at
+        ticket.no_show_at = None
+        ticket.save(update_fields=["inside", "entry_count", "checked_in_at", "last_scan_at", "no_show_at"])
+        return ScanResult.OK, "", False
+    if stale:
+        admitted = ticket.checked_in_at is not None and ticket.checked_in_at <= at
+        return (ScanResult.OK if admitted else ScanResult.NOT_CHECKED_IN), "out_of_order", False
+    if not ticket.inside:
+        return ScanResult.NOT_CHECKED_IN, "", False
+    ticket.inside = False
+    ticket.last_scan_at = at
+    ticket.save(update_fields=["inside", "last_scan_at"])
+    return ScanResult.OK, "", False
+
+
+def _order_paid(ticket: Ticket) -> bool:
+    """A purchased ticket counts only while its order is paid (a refund cancels the ticket as `refunded`)."""
+    from loopin.payments.models import Order, OrderStatus
+
+    return Order.objects.filter(
+        ticket_id=ticket.id, status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]
+    ).exists()
+
+
+def first_picture(user_id: uuid.UUID) -> str | None:
+    picture = ProfilePicture.objects.filter(user_id=user_id).order_by("position", "created_at").first()
+    return picture.public_url if picture else None
+
+
+def _response(
+    event: Event,
+    ticket: Ticket | None,
+    scan: ScanIn,
+    result: str,
+    reason: str,
+    duplicate: bool,
+    *,
+    at: datetime,
+) -> dict[str, Any]:
+    message = EXIT_MESSAGE if (result == ScanResult.OK and scan.direction == ScanDirection.EXIT) else MESSAGES[result]
+    out: dict[str, Any] = {
+        "status": str(result),
+        "reason": reason or None,
+        "message": message,
+        "nonce": scan.nonce,
+        "direction": scan.direction,
+        "scanned_at": at.isoformat(),
+        "duplicate": duplicate,
+        "conflict": None,
+        "ticket": None,
+        "attendee": None,
+        "seats": None,
+    }
+    if ticket is None:
+        return out
+    out["ticket"] = {
+        "id": str(ticket.id),
+        "code": ticket.code,
+        "status": ticket.status,
+        "inside": ticket.inside,
+        "entry_count": ticket.entry_count,
+        "checked_in_at": ticket.checked_in_at.isoformat() if ticket.checked_in_at else None,
+    }
+    out["attendee"] = {
+        "id": str(ticket.user_id),
+        "name": ticket.user.name or None,
+        "picture": first_picture(ticket.user_id),
+    }
+    out["seats"] = ticket.seats
+    if duplicate:
+        admission = (
+            Scan.objects.filter(ticket=ticket, direction=ScanDirection.ENTRY, result=ScanResult.OK)
+            .exclude(reason="out_of_order")
+            .select_related("scanned_by")
+            .order_by("-scanned_at")
+            .first()
+        )
+        if admission is not None:
+            out["conflict"] = {
+                "scan_id": str(admission.id),
+                "scanned_at": admission.scanned_at.isoformat(),
+                "device_id": admission.device_id,
+                "offline": admission.offline,
+                "scanned_by": (admission.scanned_by.name or None) if admission.scanned_by else None,
+            }
+    return out
+
+
+# ---------------------------------------------------------------- scheduled: opening and no-shows
+
+
+def checkin_open_due(*, now: datetime | None = None) -> int:
+    """Send `checkin_opened` once per event whose check-in window has opened (beat, every minute)."""
+    now = now or timezone.now()
+    candidates = Event.objects.filter(
+        deleted_at__isnull=True,
+        status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED],
+        start_at__lte=now + timedelta(minutes=1440),
+        end_at__gt=now,
+    ).exclude(door__opened_at__isnull=False)
+    opened = 0
+    for event in candidates.select_related("door"):
+        if opens_at(event) > now:
+            continue
+        with transaction.atomic():
+            row, _ = EventDoorSettings.objects.get_or_create(
+                event=event, defaults={"opens_minutes_before": door_settings(event).opens_minutes_before}
+            )
+            if EventDoorSettings.objects.filter(pk=row.pk, opened_at__isnull=True).update(opened_at=now):
+                send_after_commit(checkin_opened, event_id=event.id)
+                opened += 1
+    return opened
+
+
+def checkin_reschedule(*, event_id: uuid.UUID) -> bool:
+    """After a reschedule, a check-in that opened too early is closed again (it reopens on time)."""
+    event = Event.objects.select_related("door").filter(id=event_id).first()
+    if event is None or opens_at(event) <= timezone.now():
+        return False
+    return bool(EventDoorSettings.objects.filter(event_id=event_id, opened_at__isnull=False).update(opened_at=None))
+
+
+def no_shows_mark(*, now: datetime | None = None) -> int:
+    """After an event ends, its valid tickets never scanned in become no-shows (beat; idempotent)."""
+    now = now or timezone.now()
+    ended = (
+        Event.objects.filter(end_at__lte=now, end_at__gt=now - timedelta(days=7), deleted_at__isnull=True)
+        .filter(status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED])
+        .exclude(door__no_shows_marked_at__isnull=False)
+        .select_related("door")
+    )
+    marked = 0
+    for event in ended:
+        with transaction.atomic():
+            marked += Ticket.objects.filter(
+                event=event, status=TicketStatus.VALID, checked_in_at__isnull=True, no_show_at__isnull=True
+            ).update(no_show_at=now)
+            EventDoorSettings.objects.update_or_create(
+                event=event,
+                defaults={"no_shows_marked_at": now},
+                create_defaults={
+                    "no_shows_marked_at": now,
+                    "opens_minutes_before": door_settings(event).opens_minutes_before,
+                },
+            )
+    return marked

@@ -1,0 +1,18 @@
+"""What the door does when events change (connected in TicketsConfig.ready; receivers get ids)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def on_event_rescheduled(
+    sender: Any, event_id: Any, changes: dict | None = None, new: str | None = None, **kwargs: Any
+) -> None:
+    """A moved event announces its check-in again when the new window opens."""
+    if changes is not None and "start_at" not in changes:
+        return
+    if changes is None and new != "postponed":
+        return
+    from loopin.tickets.door import checkin_reschedule
+
+    checkin_reschedule(event_id=event_id)

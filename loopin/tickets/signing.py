@@ -1,0 +1,196 @@
+"""Signed ticket QR codes: per-event Ed25519 keys (private halves encrypted at rest) and a compact token.
+
+Token: `LP1.` + base64url(payload ‖ signature), no padding, where payload is 50 bytes, big-endian:
+
+    version u8 (=1) · ticket id 16 bytes · event id 16 bytes · seats u8 ·
+    valid from u32 (unix s) · valid until u32 (unix s) · key id 8 bytes
+
+and signature is the 64-byte Ed25519 signature of the payload. A scanner app verifies it offline with
+the event's public keys (`GET /api/events/{id}/check-in/keys`, each with its `kid` = hex of the key id).
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import struct
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from django.db import IntegrityError, transaction
+
+from loopin.config.settings import get_settings
+
+PREFIX = "LP1."
+VERSION = 1
+_PAYLOAD = struct.Struct(">B16s16sBII8s")
+SIG_BYTES = 64
+# A code stays valid this long after the event's end (late scans, exits).
+VALID_AFTER_END = timedelta(hours=12)
+
+
+@lru_cache(maxsize=4)
+def _fernet(secret: str) -> Fernet:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"loopin checkin signing keys").derive(
+        secret.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def fernet() -> Fernet:
+    s = get_settings()
+    return _fernet(s.CHECKIN_KEYS_SECRET or s.SECRET_KEY)
+
+
+def b64e(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def b64d(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class NewKey:
+    kid: str
+    public_key: str
+    private_key_encrypted: str
+
+
+def key_generate() -> NewKey:
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    raw_public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return NewKey(
+        kid=secrets.token_hex(8),
+        public_key=b64e(raw_public),
+        private_key_encrypted=fernet().encrypt(raw_private).decode(),
+    )
+
+
+def _private_key(encrypted: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(fernet().decrypt(encrypted.encode()))
+
+
+@lru_cache(maxsize=1024)
+def _public_key(public_b64: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(b64d(public_b64))
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    ticket_id: uuid.UUID
+    event_id: uuid.UUID
+    seats: int
+    valid_from: datetime
+    valid_until: datetime
+    kid: str
+
+
+def token_sign(claims: TokenClaims, *, private_key_encrypted: str) -> str:
+    payload = _PAYLOAD.pack(
+        VERSION,
+        claims.ticket_id.bytes,
+        claims.event_id.bytes,
+        min(claims.seats, 255),
+        int(claims.valid_from.timestamp()),
+        int(claims.valid_until.timestamp()),
+        bytes.fromhex(claims.kid),
+    )
+    return PREFIX + b64e(payload + _private_key(private_key_encrypted).sign(payload))
+
+
+class TokenInvalid(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def token_parse(token: str) -> tuple[TokenClaims, bytes, bytes]:
+    """Split a token into its claims, the signed bytes and the signature (not yet verified)."""
+    token = token.strip()
+    if not token.startswith(PREFIX) or len(token) > 400:
+        raise TokenInvalid("malformed")
+    try:
+        raw = b64d(token[len(PREFIX) :])
+    except ValueError as exc:
+        raise TokenInvalid("malformed") from exc
+    if len(raw) != _PAYLOAD.size + SIG_BYTES:
+        raise TokenInvalid("malformed")
+    payload, signature = raw[: _PAYLOAD.size], raw[_PAYLOAD.size :]
+    version, ticket, event, seats, valid_from, valid_until, kid = _PAYLOAD.unpack(payload)
+    if version != VERSION:
+        raise TokenInvalid("malformed")
+    claims = TokenClaims(
+        ticket_id=uuid.UUID(bytes=ticket),
+        event_id=uuid.UUID(bytes=event),
+        seats=seats,
+        valid_from=datetime.fromtimestamp(valid_from, tz=UTC),
+        valid_until=datetime.fromtimestamp(valid_until, tz=UTC),
+        kid=kid.hex(),
+    )
+    return claims, payload, signature
+
+
+def signature_ok(*, public_key: str, payload: bytes, signature: bytes) -> bool:
+    try:
+        _public_key(public_key).verify(signature, payload)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def active_key(event_id: uuid.UUID):  # noqa: ANN201 - CheckinKey
+    """The event's signing key, made on first use (two first uses at once: one wins, both get it)."""
+    from loopin.tickets.models import CheckinKey
+
+    key = CheckinKey.objects.filter(event_id=event_id, is_active=True).first()
+    if key is not None:
+        return key
+    new = key_generate()
+    try:
+        with transaction.atomic():
+            return CheckinKey.objects.create(
+                event_id=event_id,
+                kid=new.kid,
+                public_key=new.public_key,
+                private_key_encrypted=new.private_key_encrypted,
+            )
+    except IntegrityError:
+        return CheckinKey.objects.get(event_id=event_id, is_active=True)
+
+
+def ticket_token(ticket) -> str:  # noqa: ANN001 - Ticket with its event loaded
+    """The signed QR payload of a ticket, valid from check-in opening until 12 h after the end."""
+    from loopin.tickets.door import opens_at
+
+    event = ticket.event
+    key = active_key(event.id)
+
+    def sign(kid: str, private_key_encrypted: str) -> str:
+        claims = TokenClaims(
+            ticket_id=ticket.id,
+            event_id=event.id,
+            seats=ticket.seats,
+            valid_from=opens_at(event),
+            valid_until=event.end_at + VALID_AFTER_END,
+            kid=kid,
+        )
+        return token_sign(claims, private_key_encrypted=private_key_encrypted)
+
+    try:
+        return sign(key.kid, key.private_key_encrypted)
+    except InvalidToken:
+        # CHECKIN_KEYS_SECRET changed: this private key is unreadable now. Sign with a new key; the old
+        # one stays active for verification (its public half needs no secret) until the host retires it.
+        type(key).objects.filter(id=key.id, is_active=True).update(is_active=False)
+        key = active_key(event.id)
+        return sign(key.kid, key.private_key_encrypted)
