@@ -121,13 +121,23 @@ async def open_loop(args: Any, requests: list[bytes]) -> dict[str, Any]:
     tasks: set[asyncio.Task] = set()
 
     async def one(scheduled: float, raw: bytes) -> None:
+        reused = bool(idle)
         conn = idle.pop() if idle else await Conn.open(args.host, args.port)
         try:
             status = await conn.request(raw)
         except (OSError, asyncio.IncompleteReadError, ValueError):
-            counts["errors"] += 1
             conn.close()
-            return
+            if not reused:
+                counts["errors"] += 1
+                return
+            # The server closed an idle keep-alive connection: what a client does is reconnect once.
+            conn = await Conn.open(args.host, args.port)
+            try:
+                status = await conn.request(raw)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                counts["errors"] += 1
+                conn.close()
+                return
         done = time.perf_counter()
         idle.append(conn)
         if scheduled >= warm_until:

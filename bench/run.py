@@ -295,6 +295,9 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--label", default="")
     args = parser.parse_args()
+    # SIGTERM (a background job ignores SIGINT) unwinds through the `finally` below: servers stopped,
+    # the database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.runs, args.duration = 1, 5.0
     results: dict[str, Any] = {"label": args.label, "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}

@@ -135,9 +135,13 @@ def test_database_unreachable_answers_503_and_recovers_without_restart(database,
 
             proxy.cut()  # every open connection dropped, new ones refused
             started = time.monotonic()
-            headers = _envelope(http(app.port, "GET", "/api/events"), 503, "DATABASE_UNAVAILABLE")
+            headers = _envelope(http(app.port, "GET", "/api/auth/event-interests"), 503, "DATABASE_UNAVAILABLE")
             assert headers["retry-after"] == "5"
-            _envelope(http(app.port, "GET", "/api/auth/event-interests"), 503, "DATABASE_UNAVAILABLE")
+            _envelope(
+                http(app.port, "POST", "/api/auth/signup", {"phone_number": "+916205829370"}),
+                503,
+                "DATABASE_UNAVAILABLE",
+            )
             status, _, body = http(app.port, "GET", "/api/health/ready")
             assert (status, body["details"]["down"]) == (503, ["database"])
             assert time.monotonic() - started < 15  # bounded by DATABASE_POOL_TIMEOUT, not hanging
@@ -145,7 +149,7 @@ def test_database_unreachable_answers_503_and_recovers_without_restart(database,
             proxy.restore()
             deadline = time.monotonic() + 30
             while True:
-                status = http(app.port, "GET", "/api/events")[0]
+                status = http(app.port, "GET", "/api/auth/event-interests")[0]
                 if status == 200 or time.monotonic() > deadline:
                     break
                 time.sleep(0.5)

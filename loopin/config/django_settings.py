@@ -96,6 +96,8 @@ if S.uses_redis:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": S.REDIS_URL,
             "KEY_PREFIX": S.REDIS_KEY_PREFIX,
+            # A dead Redis must fail fast: callers of the cache fall back to the database.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

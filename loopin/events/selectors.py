@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, FloatField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.images import image_public_url
+from loopin.events import feed_cache
 from loopin.events.models import (
     ACTIVE_REQUEST,
     Event,
@@ -105,24 +106,27 @@ def _card_queryset(user: User | None) -> QuerySet[Event]:
         )
     )
     if user is not None:
-        qs = qs.annotate(
-            my_ticket=Exists(
-                Ticket.objects.filter(event_id=OuterRef("id"), user_id=user.id, status=TicketStatus.VALID)
-            ),
-            my_request=Subquery(
-                JoinRequest.objects.filter(event_id=OuterRef("id"), user_id=user.id, status__in=ACTIVE_REQUEST).values(
-                    "status"
-                )[:1]
-            ),
-            my_invitation=Subquery(
-                Invitation.objects.filter(
-                    event_id=OuterRef("id"),
-                    invitee_id=user.id,
-                    status__in=[InvitationStatus.PENDING, InvitationStatus.GOING],
-                ).values("status")[:1]
-            ),
-        )
+        qs = qs.annotate(**_my_annotations(user))
     return qs
+
+
+def _my_annotations(user: User) -> dict[str, Any]:
+    """The caller's relation to each event (ticket, request, invitation), as subqueries."""
+    return {
+        "my_ticket": Exists(Ticket.objects.filter(event_id=OuterRef("id"), user_id=user.id, status=TicketStatus.VALID)),
+        "my_request": Subquery(
+            JoinRequest.objects.filter(event_id=OuterRef("id"), user_id=user.id, status__in=ACTIVE_REQUEST).values(
+                "status"
+            )[:1]
+        ),
+        "my_invitation": Subquery(
+            Invitation.objects.filter(
+                event_id=OuterRef("id"),
+                invitee_id=user.id,
+                status__in=[InvitationStatus.PENDING, InvitationStatus.GOING],
+            ).values("status")[:1]
+        ),
+    }
 
 
 def _distance_km(lat: float, lng: float) -> Any:
@@ -134,17 +138,18 @@ def _distance_km(lat: float, lng: float) -> Any:
     return Value(EARTH_RADIUS_KM) * ACos(Least(Greatest(cosine, Value(-1.0)), Value(1.0)))
 
 
-def _my_status(event: Event) -> str | None:
-    if getattr(event, "my_ticket", False):
+def _my_status(event: Any) -> str | None:
+    get = event.get if isinstance(event, dict) else lambda name, default=None: getattr(event, name, default)
+    if get("my_ticket", False):
         return "going"
-    request_status = getattr(event, "my_request", None)
+    request_status = get("my_request", None)
     if request_status == "accepted":
         return "accepted"
     if request_status == "pending":
         return "requested"
-    if getattr(event, "my_invitation", None) == "pending":
+    if get("my_invitation", None) == "pending":
         return "invited"
-    if getattr(event, "my_invitation", None) == "going":
+    if get("my_invitation", None) == "going":
         return "accepted"  # invited and said yes, but has no ticket yet (a paid event)
     return None
 
@@ -184,10 +189,8 @@ def card(event: Event) -> dict[str, Any]:
     }
 
 
-def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[dict], int]:
-    """Published public events, upcoming by default, filtered and paginated."""
-    qs = _card_queryset(user).filter(status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC)
-    now = timezone.now()
+def _feed_queryset(filters: FeedFilters, now: datetime) -> tuple[QuerySet[Event], list[str]]:
+    qs = _card_queryset(None).filter(status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC)
     if filters.upcoming:
         qs = qs.filter(start_at__gte=now)
     if filters.interest_ids:
@@ -230,9 +233,57 @@ def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: i
         )
         if filters.sort == "distance":
             order = ["distance_km", "start_at", "id"]
-    total = qs.count()
-    events = list(qs.order_by(*order)[offset : offset + limit])
-    return [card(e) for e in events], total
+    return qs, order
+
+
+def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[dict], int]:
+    """Published public events, upcoming by default, filtered and paginated.
+
+    The page's static card data comes from the feed cache (see `feed_cache`); seat counters and the
+    caller's `my_status` are read live: one query on a cache hit, three on a miss (plus the caller's session).
+    """
+    now = timezone.now()
+    key, page = feed_cache.get_page((filters, offset, limit))
+    if page is None:
+        qs, order = _feed_queryset(filters, now)
+        stats = qs.aggregate(total=Count("id"), first_start=Min("start_at"))
+        events = list(qs.order_by(*order)[offset : offset + limit])
+        page = {"cards": [card(e) for e in events], "total": stats["total"]}
+        ttl = float(feed_cache.FEED_CACHE_SECONDS)
+        if filters.upcoming and stats["first_start"] is not None:
+            ttl = min(ttl, (stats["first_start"] - now).total_seconds())  # before the first one starts
+        feed_cache.set_page(key, page, ttl)
+        if user is None:
+            return page["cards"], page["total"]
+    return _with_live_fields(page["cards"], user), page["total"]
+
+
+def _with_live_fields(cards: list[dict], user: User | None) -> list[dict]:
+    """Seat counters (and the caller's status) as they are now, for cards that may come from the cache."""
+    if not cards:
+        return []
+    qs = Event.objects.filter(id__in=[c["id"] for c in cards])
+    fields = ["id", "capacity", "seats_taken", "going_count"]
+    if user is not None:
+        qs = qs.annotate(**_my_annotations(user))
+        fields += ["my_ticket", "my_request", "my_invitation"]
+    live = {row["id"]: row for row in qs.values(*fields)}
+    out = []
+    for c in cards:
+        row = live.get(c["id"])
+        if row is None:  # removed since the page was cached
+            continue
+        capacity, taken = row["capacity"], row["seats_taken"]
+        out.append(
+            {
+                **c,
+                "capacity": capacity,
+                "seats_left": None if capacity == 0 else max(capacity - taken, 0),
+                "going_count": row["going_count"],
+                "my_status": _my_status(row) if user is not None else None,
+            }
+        )
+    return out
 
 
 def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:

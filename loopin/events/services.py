@@ -23,6 +23,7 @@ from loopin.core.images import image_extension
 from loopin.core.phone import normalize_phone
 from loopin.events import signals
 from loopin.events.errors import CapacityExceeded, InvalidTransition
+from loopin.events.feed_cache import feed_invalidate
 from loopin.events.models import (
     AllowedGender,
     Event,
@@ -488,6 +489,7 @@ def event_delete(*, actor: User, event_id: uuid.UUID) -> None:
         if event.status in (EventStatus.PUBLISHED, EventStatus.POSTPONED) and event.going_count > 0:
             raise Conflict("Cancel the event first: people are going.", code="EVENT_HAS_GUESTS")
         Event.objects.filter(id=event.id).update(deleted_at=timezone.now())
+        feed_invalidate()
         audit_record(action="event.deleted", actor=actor, obj=event)
 
 

@@ -183,7 +183,23 @@ def test_a_page_costs_a_fixed_number_of_queries(interests, signed_in):
 
     small = page_queries(2)
     large = page_queries(30)
-    assert small == large == 3  # count, the page (host, venue, pictures, covers, status joined in), interests
+    # Cache miss: count, the page (host, venue, pictures, covers joined in), interests; signed in, plus
+    # the caller's status. Each new event invalidated the feed cache, so both pages were misses.
+    assert small == large == (4 if signed_in else 3)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_cached_page_costs_one_query_and_keeps_live_counters(interests, signed_in):
+    from loopin.events.services import seats_take
+
+    user = UserWithProfileFactory() if signed_in else None
+    event = PublishedEventFactory(capacity=10, interests=interests[:1])
+    event_feed(user=user, filters=FeedFilters(), offset=0, limit=20)  # fills the cache
+    seats_take(event_id=event.id, seats=3, people=3)  # a counter change: no invalidation needed
+    with CaptureQueriesContext(connection) as ctx:
+        items, total = event_feed(user=user, filters=FeedFilters(), offset=0, limit=20)
+    assert len(ctx.captured_queries) == 1
+    assert (total, items[0]["seats_left"], items[0]["going_count"]) == (1, 7, 3)
 
 
 def test_an_out_of_range_interest_id_is_422(api):
