@@ -67,7 +67,7 @@ def trigger_job_run(*, job_id: Any) -> int:
 
 
 def trigger_jobs_sweep(*, limit: int = 200) -> int:
-    """Queue again the trigger jobs that are not done 10 minutes on (the broker was down, a worker died)."""
+    """Queue again the trigger jobs not done 10 minutes on (the broker was down, a worker died); drop old done ones."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -84,6 +84,8 @@ def trigger_jobs_sweep(*, limit: int = 200) -> int:
     ids = list(stuck.values_list("id", flat=True)[:limit])
     for job_id in ids:
         _dispatch(job_id)
+    # Finished jobs are kept a month for staff to look at; notifications keep their own dedupe keys.
+    TriggerJob.objects.filter(done_at__lt=now - timedelta(days=30)).delete()
     return len(ids)
 
 

@@ -285,3 +285,14 @@ def test_a_failing_trigger_keeps_its_error_and_is_not_marked_done(api):
         None,
         "DoesNotExist: Event matching query does not exist.",
     )
+
+
+def test_the_sweeper_drops_jobs_done_over_a_month_ago(api):
+    from loopin.notifications.models import TriggerJob
+    from loopin.notifications.triggers import trigger_jobs_sweep
+
+    old = TriggerJob.objects.create(name="checkin.opened", done_at=timezone.now() - timedelta(days=31))
+    recent = TriggerJob.objects.create(name="checkin.opened", done_at=timezone.now() - timedelta(days=29))
+    trigger_jobs_sweep()
+    assert list(TriggerJob.objects.values_list("id", flat=True)) == [recent.id]
+    assert not TriggerJob.objects.filter(id=old.id).exists()
