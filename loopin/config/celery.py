@@ -34,7 +34,9 @@ app.conf.update(
     timezone="UTC",
     enable_utc=True,
     broker_connection_retry_on_startup=True,
-    task_default_queue="loopin",
+    # One queue per deployment: two Loopins sharing a Redis (staging beside production, CI runs) never
+    # take each other's jobs.
+    task_default_queue=settings.REDIS_KEY_PREFIX,
     beat_schedule={
         "accounts.promote_waitlisted": {"task": "accounts.promote_waitlisted", "schedule": 60.0},
         "audit.purge_expired": {"task": "audit.purge_expired", "schedule": crontab(hour=3, minute=17)},

@@ -12,6 +12,24 @@ from starlette.testclient import TestClient
 from loopin.config.settings import Settings, get_settings
 
 
+def _cache_clear_own_keys(cache: Any) -> None:
+    """Empty the cache of this run only: Redis' cache.clear() is FLUSHDB, which would also wipe the keys
+    of the other xdist worker (they share the database under their own prefixes) and of other runs."""
+    settings = get_settings()
+    if not settings.uses_redis:
+        cache.clear()
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{settings.REDIS_KEY_PREFIX}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 @pytest.fixture(autouse=True)
 def _clean_state() -> Iterator[None]:
     from django.core.cache import cache
@@ -20,7 +38,7 @@ def _clean_state() -> Iterator[None]:
     from loopin.core import ratelimit
 
     ratelimit.reset_all()
-    cache.clear()
+    _cache_clear_own_keys(cache)
     use_sms_backend(None)
     backend = get_sms_backend()
     if hasattr(backend, "outbox"):

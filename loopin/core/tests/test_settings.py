@@ -102,3 +102,16 @@ def test_production_accepts_a_proxy_network_and_a_long_metrics_token():
 def test_rate_limit_settings_must_parse():
     with pytest.raises(ValidationError, match="invalid rate"):
         Settings(_env_file=None, RATE_LIMIT_ANON="lots")
+
+
+def test_the_env_example_loads_as_a_dot_env(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[3] / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text())
+    for name in ("CELERY_ALWAYS_EAGER", "SMS_SEND_SYNC", "DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    s = Settings(_env_file=tmp_path / ".env")
+    # Its empty lines mean "the default": derived modes stay derived, instead of failing to parse "".
+    assert (s.CELERY_ALWAYS_EAGER, s.SMS_SEND_SYNC) == (None, None)
+    assert s.celery_eager and not s.uses_postgres
