@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -16,6 +14,7 @@ from loopin.accounts.waitlist import waitlist_promote, waitlist_promote_due
 from loopin.audit.models import AuditEntry
 from loopin.config.settings import Settings
 from loopin.core import hooks
+from loopin.testing.concurrency import run_at_once
 from loopin.testing.fixtures import PROFILE, interest_ids, run_task, signed_in_user
 
 PHONE = "+916205829376"
@@ -153,23 +152,6 @@ def test_staff_promote_before_the_time(held):
 
 def test_concurrent_promoters_promote_exactly_once(held):
     _due_now(held["user_id"])
-    barrier = threading.Barrier(4)
-    results: list[bool] = []
-    lock = threading.Lock()
-
-    def promote():
-        try:
-            barrier.wait()
-            outcome = waitlist_promote(user_id=held["user_id"], via="schedule")
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    workers = [threading.Thread(target=promote) for _ in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    results = run_at_once([lambda: waitlist_promote(user_id=held["user_id"], via="schedule")] * 4)
     assert sorted(results) == [False, False, False, True]
     assert AuditEntry.objects.filter(action="waitlist.promoted").count() == 1

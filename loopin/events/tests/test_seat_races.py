@@ -6,15 +6,11 @@ on SQLite IMMEDIATE transactions serialise the writers. Both must give the same 
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 
-from django.db import connections
-
-from loopin.core.errors import LoopinError
 from loopin.events.models import Event, JoinMode, JoinRequest
 from loopin.events.services import attendance_confirm, join_request_accept
+from loopin.testing.concurrency import outcomes as race
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import Ticket
 
@@ -22,35 +18,10 @@ RACERS = 50
 SEATS = 10
 
 
-def _race(calls: list[Callable[[], object]]) -> Counter:
-    barrier = threading.Barrier(len(calls))
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcome = "ok"
-        except LoopinError as exc:
-            outcome = exc.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes[outcome] += 1
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
 def test_fifty_confirmations_for_ten_seats(interests):
     event = PublishedEventFactory(capacity=SEATS)
     people = [UserWithProfileFactory() for _ in range(RACERS)]
-    outcomes = _race([lambda u=u: attendance_confirm(user=u, event_id=event.id) for u in people])
+    outcomes = race([lambda u=u: attendance_confirm(user=u, event_id=event.id) for u in people])
     assert outcomes == Counter({"ok": SEATS, "CAPACITY_EXCEEDED": RACERS - SEATS})
     event.refresh_from_db()
     assert (event.seats_taken, event.going_count) == (SEATS, SEATS)
@@ -61,7 +32,7 @@ def test_fifty_accepts_for_ten_seats(interests):
     event = PublishedEventFactory(capacity=SEATS, join_mode=JoinMode.APPROVAL)
     requests = [JoinRequest.objects.create(event=event, user=UserWithProfileFactory()) for _ in range(RACERS)]
     host = Event.objects.get(id=event.id).host
-    outcomes = _race([lambda r=r: join_request_accept(host=host, event_id=event.id, request_id=r.id) for r in requests])
+    outcomes = race([lambda r=r: join_request_accept(host=host, event_id=event.id, request_id=r.id) for r in requests])
     assert outcomes == Counter({"ok": SEATS, "CAPACITY_EXCEEDED": RACERS - SEATS})
     assert JoinRequest.objects.filter(event=event, status="accepted").count() == SEATS
     assert JoinRequest.objects.filter(event=event, status="pending").count() == RACERS - SEATS
@@ -73,7 +44,7 @@ def test_fifty_accepts_for_ten_seats(interests):
 def test_one_person_confirming_twice_at_once_gets_one_ticket(interests):
     event = PublishedEventFactory(capacity=5)
     person = UserWithProfileFactory()
-    outcomes = _race([lambda: attendance_confirm(user=person, event_id=event.id) for _ in range(6)])
+    outcomes = race([lambda: attendance_confirm(user=person, event_id=event.id) for _ in range(6)])
     assert outcomes == Counter({"ok": 1, "ALREADY_GOING": 5})
     event.refresh_from_db()
     assert (event.seats_taken, event.going_count) == (1, 1)

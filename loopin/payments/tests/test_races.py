@@ -7,48 +7,20 @@ delivered by 10 threads at once gives one ticket; verify and webhook racing give
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db import connections
-
-from loopin.core.errors import LoopinError
 from loopin.events.models import Event
 from loopin.payments.models import Order, PaymentEvent
 from loopin.payments.providers.sandbox import sandbox_client_signature, sandbox_event
 from loopin.payments.services import order_create, order_verify, payment_confirm, webhook_receive
+from loopin.testing.concurrency import outcomes as race
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import Ticket
 
 BUYERS = 200
 SEATS = 20
-
-
-def _race(calls: list[Callable[[], object]]) -> Counter:
-    barrier = threading.Barrier(len(calls))
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcome = "ok"
-        except LoopinError as exc:
-            outcome = exc.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes[outcome] += 1
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def _paid_event(capacity: int) -> Event:
@@ -58,14 +30,14 @@ def _paid_event(capacity: int) -> Event:
 def test_two_hundred_buyers_for_twenty_seats_get_twenty_holds_then_twenty_tickets(interests):
     event = _paid_event(SEATS)
     buyers = [UserWithProfileFactory() for _ in range(BUYERS)]
-    outcomes = _race([lambda u=u: order_create(user=u, event_id=event.id) for u in buyers])
+    outcomes = race([lambda u=u: order_create(user=u, event_id=event.id) for u in buyers])
     assert outcomes == Counter({"ok": SEATS, "SOLD_OUT": BUYERS - SEATS})
     assert Order.objects.filter(event=event, status="pending", seats_held=True).count() == SEATS
     event.refresh_from_db()
     assert event.seats_taken == SEATS
 
     orders = list(Order.objects.filter(event=event))
-    paid = _race([lambda o=o: payment_confirm(order_id=o.id, payment_id=f"pay_{o.id.hex}") for o in orders])
+    paid = race([lambda o=o: payment_confirm(order_id=o.id, payment_id=f"pay_{o.id.hex}") for o in orders])
     assert paid == Counter({"ok": SEATS})
     assert Ticket.objects.filter(event=event, status="valid").count() == SEATS
     event.refresh_from_db()
@@ -76,7 +48,7 @@ def test_two_hundred_buyers_for_twenty_seats_get_twenty_holds_then_twenty_ticket
 def test_one_buyer_clicking_six_times_at_once_holds_one_seat(interests):
     event = _paid_event(5)
     buyer = UserWithProfileFactory()
-    outcomes = _race([lambda: order_create(user=buyer, event_id=event.id) for _ in range(6)])
+    outcomes = race([lambda: order_create(user=buyer, event_id=event.id) for _ in range(6)])
     assert outcomes == Counter({"ok": 6})
     assert Order.objects.filter(event=event).count() == 1
     event.refresh_from_db()
@@ -87,7 +59,7 @@ def test_one_webhook_delivered_ten_times_at_once_gives_one_ticket(interests):
     event = _paid_event(5)
     order = order_create(user=UserWithProfileFactory(), event_id=event.id)
     body, headers = sandbox_event(order, "payment.succeeded")
-    outcomes = _race([lambda: webhook_receive(provider="sandbox", body=body, headers=headers) for _ in range(10)])
+    outcomes = race([lambda: webhook_receive(provider="sandbox", body=body, headers=headers) for _ in range(10)])
     assert outcomes == Counter({"ok": 10})
     assert PaymentEvent.objects.count() == 1
     assert Ticket.objects.filter(event=event).count() == 1
@@ -105,7 +77,7 @@ def test_verify_and_webhooks_racing_give_one_ticket(interests):
         lambda: order_verify(user=buyer, order_id=order.id, payload=payload) for _ in range(4)
     ]
     calls += [lambda d=d: webhook_receive(provider="sandbox", body=d[0], headers=d[1]) for d in deliveries]
-    outcomes = _race(calls)
+    outcomes = race(calls)
     assert outcomes == Counter({"ok": 8})
     assert Ticket.objects.filter(event=event).count() == 1
     order.refresh_from_db()

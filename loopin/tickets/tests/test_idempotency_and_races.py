@@ -6,13 +6,10 @@ IMMEDIATE transactions do. Both must give one `ok` and one `already_checked_in`.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
 
-from django.db import connections
-
+from loopin.testing.concurrency import run_at_once
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.tickets.door import ScanIn, checkin_scan
 from loopin.tickets.models import DoorStaff, Scan, Ticket
@@ -43,28 +40,6 @@ def test_same_nonce_of_a_failed_scan_replays_the_failure(door):
     assert Scan.objects.count() == 1
 
 
-def _race(calls: list[Callable[[], dict]]) -> list[dict]:
-    barrier = threading.Barrier(len(calls))
-    results: list[dict] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], dict]) -> None:
-        try:
-            barrier.wait()
-            result = call()
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def _two_scanners(interests):
     event = open_event()
     ticket = guest_with_ticket(event)
@@ -75,7 +50,7 @@ def _two_scanners(interests):
 
 def test_two_scanners_at_once_give_exactly_one_ok(interests):
     event, ticket, scanners = _two_scanners(interests)
-    results = _race(
+    results = run_at_once(
         [
             lambda s=s: checkin_scan(
                 actor=s, event_id=event.id, scan=ScanIn(nonce=uuid.uuid4().hex, code=ticket.code, device_id=str(s.id))
@@ -92,7 +67,7 @@ def test_two_scanners_at_once_give_exactly_one_ok(interests):
 def test_eight_scanners_at_once_give_exactly_one_ok(interests):
     event, ticket, scanners = _two_scanners(interests)
     scanners = scanners * 4
-    results = _race(
+    results = run_at_once(
         [
             lambda s=s: checkin_scan(actor=s, event_id=event.id, scan=ScanIn(nonce=uuid.uuid4().hex, code=ticket.code))
             for s in scanners
@@ -105,7 +80,7 @@ def test_eight_scanners_at_once_give_exactly_one_ok(interests):
 def test_the_same_nonce_sent_twice_at_once_is_recorded_once(interests):
     event, ticket, scanners = _two_scanners(interests)
     host = scanners[0]
-    results = _race(
+    results = run_at_once(
         [
             lambda: checkin_scan(actor=host, event_id=event.id, scan=ScanIn(nonce="same-nonce-1", code=ticket.code))
             for _ in range(2)
@@ -126,7 +101,7 @@ def test_two_offline_scanners_syncing_at_once_report_one_duplicate(interests):
 
     event, ticket, scanners = _two_scanners(interests)
     at = timezone.now() - timedelta(minutes=5)
-    results = _race(
+    results = run_at_once(
         [
             lambda s=s, i=i: checkin_batch(
                 actor=s,
