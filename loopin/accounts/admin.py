@@ -8,6 +8,7 @@ from loopin.accounts.models import AuthSession, Interest, OtpCode, PhoneLead, Pr
 from loopin.accounts.services import lead_verify_manually, sessions_revoke_all, user_suspend, user_unsuspend
 from loopin.accounts.waitlist import waitlist_promote
 from loopin.audit.services import audit_record
+from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
 
 
 class WaitlistFilter(admin.SimpleListFilter):
@@ -183,7 +184,7 @@ class VerifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(PhoneLead)
-class PhoneLeadAdmin(admin.ModelAdmin):
+class PhoneLeadAdmin(KeptRecordAdmin):
     list_display = (
         "phone_number",
         "first_requested_at",
@@ -215,12 +216,6 @@ class PhoneLeadAdmin(admin.ModelAdmin):
     def verified(self, obj: PhoneLead) -> bool:
         return obj.is_verified
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: PhoneLead | None = None) -> bool:
-        return False  # leads are the sign-up funnel's history
-
     def has_verify_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("accounts.verify_lead")
 
@@ -234,7 +229,7 @@ class PhoneLeadAdmin(admin.ModelAdmin):
 
 
 @admin.register(OtpCode)
-class OtpCodeAdmin(admin.ModelAdmin):
+class OtpCodeAdmin(ReadOnlyAdmin):
     list_display = (
         "lead",
         "purpose",
@@ -251,18 +246,9 @@ class OtpCodeAdmin(admin.ModelAdmin):
     exclude = ("code_hash",)
     readonly_fields = [f.name for f in OtpCode._meta.fields if f.name != "code_hash"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: OtpCode | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: OtpCode | None = None) -> bool:
-        return False
-
 
 @admin.register(AuthSession)
-class AuthSessionAdmin(admin.ModelAdmin):
+class AuthSessionAdmin(KeptRecordAdmin):
     list_display = ("id", "user", "created_at", "last_used_at", "expires_at", "revoked_at", "revoke_reason")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter), "revoke_reason")
     search_fields = ("user__phone_number", "user__name", "=user__id")
@@ -278,12 +264,6 @@ class AuthSessionAdmin(admin.ModelAdmin):
         "user_agent",
     )
     actions = ["revoke"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuthSession | None = None) -> bool:
-        return False
 
     @admin.action(description="Revoke", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[AuthSession]) -> None:

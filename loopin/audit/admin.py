@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from loopin.audit.models import AuditEntry
+from loopin.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "action", "actor", "subject", "object_type", "object_id", "ip")
     list_filter = ("action", "object_type", "created_at")
     search_fields = ("action", "object_id", "=actor__id", "=subject__id")
@@ -12,12 +13,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = ("id", "created_at", "action", "actor", "subject", "object_type", "object_id", "ip", "data")
     date_hierarchy = "created_at"
     list_select_related = ("actor", "subject")
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
 from loopin.core.errors import LoopinError
 from loopin.payments.models import BankAccount, FeeConfig, Order, PaymentEvent, PayoutRequest, PayoutStatus, Refund
 from loopin.payments.payouts import payout_decide
@@ -77,7 +78,7 @@ _ORDER_FIELDS = (
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(KeptRecordAdmin):
     form = OrderRefundForm
     list_display = ("id", "event", "user", "status", "seats", "total", "amount_refunded", "provider", "created_at")
     list_filter = ("status", "provider", "currency")
@@ -88,12 +89,6 @@ class OrderAdmin(admin.ModelAdmin):
     fields = (*_ORDER_FIELDS, "refund_amount", "refund_reason")
     inlines = [RefundInline]
     actions = ["refund_in_full"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("payments.refund_order")
@@ -126,41 +121,23 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(admin.ModelAdmin):
+class PaymentEventAdmin(ReadOnlyAdmin):
     list_display = ("provider", "kind", "provider_type", "event_id", "order", "received_at", "processed_at", "result")
     list_filter = ("provider", "kind")
     search_fields = ("event_id", "order__id")
     readonly_fields = [f.name for f in PaymentEvent._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ReadOnlyAdmin):
     list_display = ("id", "order", "amount", "host_amount", "reason", "status", "created_by", "created_at")
     list_filter = ("status", "reason")
     search_fields = ("id", "order__id", "provider_refund_id", "idempotency_key")
     readonly_fields = [f.name for f in Refund._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(BankAccount)
-class BankAccountAdmin(admin.ModelAdmin):
+class BankAccountAdmin(ReadOnlyAdmin):
     list_display = ("user", "holder_name", "bank_name", "ifsc", "masked", "is_primary", "removed_at")
     search_fields = ("user__phone_number", "holder_name", "ifsc", "last4")
     list_select_related = ("user",)
@@ -176,15 +153,6 @@ class BankAccountAdmin(admin.ModelAdmin):
         "created_at",
         "removed_at",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PayoutDecisionForm(forms.ModelForm):
@@ -225,7 +193,7 @@ _PAYOUT_FIELDS = (
 
 
 @admin.register(PayoutRequest)
-class PayoutRequestAdmin(admin.ModelAdmin):
+class PayoutRequestAdmin(KeptRecordAdmin):
     form = PayoutDecisionForm
     list_display = ("id", "event", "host", "amount", "currency", "status", "created_at", "completed_at")
     list_filter = ("status",)
@@ -244,12 +212,6 @@ class PayoutRequestAdmin(admin.ModelAdmin):
             return f"{account.holder_name} (removed)"
         number = account_number_decrypt(account.account_number_encrypted)
         return f"{account.holder_name} · {account.bank_name} · {account.ifsc} · {number}"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("payments.decide_payout")

@@ -1,23 +1,11 @@
 from django.contrib import admin
 
+from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
 from loopin.tickets.models import CheckinKey, DoorStaff, EventDoorSettings, Scan, Ticket
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by services: staff look, never edit."""
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(KeptRecordAdmin):
     list_display = ("code", "event", "user", "seats", "status", "source", "inside", "checked_in_at", "issued_at")
     list_filter = ("status", "source", "inside")
     search_fields = ("code", "event__title", "user__name", "user__phone_number")
@@ -41,12 +29,6 @@ class TicketAdmin(admin.ModelAdmin):
         "last_scan_at",
         "no_show_at",
     )
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(Scan)
