@@ -14,19 +14,33 @@ from loopin.config.settings import Settings, get_settings
 
 @pytest.fixture(autouse=True)
 def _clean_state() -> Iterator[None]:
-    from django.core.cache import cache
-
     from loopin.accounts.sms import get_sms_backend, use_sms_backend
     from loopin.core import ratelimit
 
     ratelimit.reset_all()
-    cache.clear()
+    _clear_cache()
     use_sms_backend(None)
     backend = get_sms_backend()
     if hasattr(backend, "outbox"):
         backend.outbox.clear()
     yield
     use_sms_backend(None)
+
+
+def _clear_cache() -> None:
+    """Forget this run's cache keys only: on Redis, `cache.clear()` is FLUSHDB and would also wipe the
+    keys of every other run (and service) sharing that database."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
