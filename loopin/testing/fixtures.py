@@ -12,39 +12,35 @@ from starlette.testclient import TestClient
 from loopin.config.settings import Settings, get_settings
 
 
-def _cache_clear_own_keys(cache: Any) -> None:
-    """Empty the cache of this run only: Redis' cache.clear() is FLUSHDB, which would also wipe the keys
-    of the other xdist worker (they share the database under their own prefixes) and of other runs."""
-    settings = get_settings()
-    if not settings.uses_redis:
-        cache.clear()
-        return
-    import redis
-
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    try:
-        keys = list(client.scan_iter(match=f"{settings.REDIS_KEY_PREFIX}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
-
-
 @pytest.fixture(autouse=True)
 def _clean_state() -> Iterator[None]:
-    from django.core.cache import cache
-
     from loopin.accounts.sms import get_sms_backend, use_sms_backend
     from loopin.core import ratelimit
 
     ratelimit.reset_all()
-    _cache_clear_own_keys(cache)
+    _clear_cache()
     use_sms_backend(None)
     backend = get_sms_backend()
     if hasattr(backend, "outbox"):
         backend.outbox.clear()
     yield
     use_sms_backend(None)
+
+
+def _clear_cache() -> None:
+    """Forget this run's cache keys only: on Redis, `cache.clear()` is FLUSHDB and would also wipe the
+    keys of every other run (and service) sharing that database."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
