@@ -327,6 +327,8 @@ def main() -> None:  # noqa: PLR0915
             "DATA_DIR": str(work / "var"),
             "LOG_LEVEL": "WARNING",
             "SMS_BACKEND": "console",
+            # The rush pays through the sandbox provider, which production turns off unless asked.
+            "PAYMENT_SANDBOX_ENABLED": "true",
             "RATE_LIMIT_ANON": "100000000/minute",
             "RATE_LIMIT_USER": "100000000/minute",
             "OTP_IP_SENDS_PER_HOUR": "1000000",
