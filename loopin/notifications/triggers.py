@@ -3,8 +3,8 @@
 Receivers get ids (see loopin.events.signals), store a `TriggerJob` row and queue `notifications.run_trigger`
 with its id; each notification of one trigger carries the dedupe key `<key>:<job id>`, so a retried or
 swept job never notifies anyone twice, and a job the broker lost is queued again by the sweeper.
-One small function per trigger decides the recipients and the context. Payments' models are loaded
-with `apps.get_model` (the domain may be absent): a missing model or row is logged and makes nothing.
+One small function per trigger decides the recipients and the context; an object deleted before its job
+ran is logged and makes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.dispatch import receiver
 
 from loopin.core.logging import get_logger
@@ -282,46 +281,26 @@ def checkin_opened(*, trigger_id: str, event_id: str) -> int:
     )
 
 
-# --- payments (models may not be installed yet) ---
-
-
-def _payments_model(name: str) -> Any:
-    try:
-        return apps.get_model("payments", name)
-    except LookupError:
-        log.warning("payments_model_missing", model=name)
-        return None
-
-
-def _first(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value is not None:
-            return value
-    return None
+# --- payments ---
 
 
 def order_notice(order: Any) -> tuple[Any, dict[str, Any]]:
     """Who hears about an order (its buyer) and the context: event, amount."""
-    event = getattr(order, "event", None)
-    context = _event_context(event) if event is not None else {}
-    amount = _first(order, "total", "amount", "total_amount")
-    context["amount"] = _money(amount, getattr(order, "currency", None))
-    return _first(order, "user_id", "buyer_id"), context
+    context = _event_context(order.event)
+    context["amount"] = _money(order.total, order.currency)
+    return order.user_id, context
 
 
 def refund_notice(refund: Any) -> tuple[Any, dict[str, Any]]:
-    order = refund.order
-    user_id, context = order_notice(order)
-    context["amount"] = _money(_first(refund, "amount"), getattr(refund, "currency", None) or order.currency)
+    """Who hears about a refund (the buyer) and the context: event, the amount refunded."""
+    user_id, context = order_notice(refund.order)
+    context["amount"] = _money(refund.amount, refund.order.currency)
     return user_id, context
 
 
 def payout_notice(payout: Any, new: str) -> tuple[Any, dict[str, Any]]:
     """Who hears about a payout (its host) and the context: amount and the new status."""
-    user_id = _first(payout, "host_id", "user_id")
-    amount = _first(payout, "amount", "net_amount")
-    return user_id, {"amount": _money(amount, getattr(payout, "currency", None)), "status": str(new).replace("_", " ")}
+    return payout.host_id, {"amount": _money(payout.amount, payout.currency), "status": str(new).replace("_", " ")}
 
 
 @trigger("payment.succeeded")
@@ -335,9 +314,8 @@ def payment_failed(*, trigger_id: str, order_id: str) -> int:
 
 
 def _order_trigger(key: str, trigger_id: str, order_id: str) -> int:
-    Order = _payments_model("Order")
-    if Order is None:
-        return 0
+    from loopin.payments.models import Order
+
     order = Order.objects.select_related("event__host", "event__venue").filter(id=order_id).first()
     if order is None:
         log.warning("trigger_object_missing", trigger=key, order_id=order_id)
@@ -348,9 +326,8 @@ def _order_trigger(key: str, trigger_id: str, order_id: str) -> int:
 
 @trigger("refund.processed")
 def refund_processed(*, trigger_id: str, refund_id: str) -> int:
-    Refund = _payments_model("Refund")
-    if Refund is None:
-        return 0
+    from loopin.payments.models import Refund
+
     refund = Refund.objects.select_related("order__event__host", "order__event__venue").filter(id=refund_id).first()
     if refund is None:
         log.warning("trigger_object_missing", trigger="refund.processed", refund_id=refund_id)
@@ -361,10 +338,9 @@ def refund_processed(*, trigger_id: str, refund_id: str) -> int:
 
 @trigger("payout.status_changed")
 def payout_status_changed(*, trigger_id: str, payout_id: str, old: str, new: str) -> int:
-    Payout = _payments_model("PayoutRequest")
-    if Payout is None:
-        return 0
-    payout = Payout.objects.filter(id=payout_id).first()
+    from loopin.payments.models import PayoutRequest
+
+    payout = PayoutRequest.objects.filter(id=payout_id).first()
     if payout is None:
         log.warning("trigger_object_missing", trigger="payout.status_changed", payout_id=payout_id)
         return 0
