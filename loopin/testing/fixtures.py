@@ -154,3 +154,20 @@ def run_task(task: Any, *args: Any, **kwargs: Any) -> Any:
     if result.failed():
         raise result.result
     return result.result
+
+
+def superuser_client() -> tuple[Any, Any]:
+    """A Django test client signed in to the admin as a new superuser, and that superuser."""
+    from django.test import Client
+
+    from loopin.accounts.models import User
+
+    staff = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
+    client = Client()
+    client.force_login(staff)
+    return client, staff
+
+
+def admin_action(client: Any, changelist: str, action: str, ids: Any) -> Any:
+    """Run an admin action on the selected rows through the changelist, as staff do."""
+    return client.post(changelist, {"action": action, "_selected_action": [str(i) for i in ids]}, follow=True)

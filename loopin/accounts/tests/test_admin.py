@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from loopin.accounts.models import PhoneLead, User
 from loopin.accounts.services import otp_request
 from loopin.audit.models import AuditEntry
+from loopin.testing.fixtures import superuser_client
 
 PHONE = "+916205829376"
 
 
 @pytest.fixture
 def staff_client(db):
-    staff = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
-    client = Client()
-    client.force_login(staff)
-    return client, staff
+    return superuser_client()
 
 
 def test_leads_list_shows_unverified_phones(staff_client):

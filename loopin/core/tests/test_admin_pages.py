@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.test import Client
 from django.urls import reverse
 
-from loopin.accounts.models import User
 from loopin.core.demo import demo_load
+from loopin.testing.fixtures import superuser_client
 
 
 @pytest.fixture
 def staff_client(db):
     demo_load()  # some rows in every main table
-    staff = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
-    client = Client()
-    client.force_login(staff)
-    return client
+    return superuser_client()[0]
 
 
 def test_every_changelist_and_change_page_renders(staff_client):

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from loopin.accounts.models import User
 from loopin.audit.models import AuditEntry
 from loopin.events.models import EventStatus, HostLead, Venue
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
+from loopin.testing.fixtures import admin_action, superuser_client
 
 
 @pytest.fixture
 def staff(db):
-    user = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
-    client = Client()
-    client.force_login(user)
-    return client, user
+    return superuser_client()
 
 
 def _act(client, model, action, ids):
-    return client.post(
-        f"/admin/events/{model}/", {"action": action, "_selected_action": [str(i) for i in ids]}, follow=True
-    )
+    return admin_action(client, f"/admin/events/{model}/", action, ids)
 
 
 def test_cancel_events_from_the_admin(staff, interests):

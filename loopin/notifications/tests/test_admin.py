@@ -5,32 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from loopin.accounts.models import User
 from loopin.audit.models import AuditEntry
 from loopin.notifications.models import Campaign, Device, Notification, NotificationTemplate
 from loopin.notifications.push import log_outbox
 from loopin.notifications.services import notify
 from loopin.notifications.templates import template_current
 from loopin.testing.factories import UserWithProfileFactory
+from loopin.testing.fixtures import admin_action, superuser_client
 
 
 @pytest.fixture
 def staff(transactional_db):
-    user = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
-    client = Client()
-    client.force_login(user)
-    return client, user
+    return superuser_client()
 
 
 def _act(client, model, action, ids):
-    return client.post(
-        f"/admin/notifications/{model}/",
-        {"action": action, "_selected_action": [str(i) for i in ids]},
-        follow=True,
-    )
+    return admin_action(client, f"/admin/notifications/{model}/", action, ids)
 
 
 def _template_form(template, **changes):

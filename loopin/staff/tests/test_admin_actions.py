@@ -12,17 +12,14 @@ from django.utils import timezone
 from loopin.accounts.models import AuthSession, User
 from loopin.accounts.services import otp_request
 from loopin.audit.models import AuditEntry
-from loopin.testing.fixtures import signed_in_user
+from loopin.testing.fixtures import admin_action, signed_in_user, superuser_client
 
 PHONE = "+916205829376"
 
 
 @pytest.fixture
 def admin_client(db):
-    staff = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
-    client = Client()
-    client.force_login(staff)
-    return client, staff
+    return superuser_client()
 
 
 @pytest.fixture
@@ -48,7 +45,7 @@ def _staff_in(group: str) -> Client:
 
 
 def _run(client: Client, changelist: str, action: str, *ids):
-    return client.post(changelist, {"action": action, "_selected_action": [str(i) for i in ids]}, follow=True)
+    return admin_action(client, changelist, action, ids)
 
 
 USERS = "/admin/accounts/user/"

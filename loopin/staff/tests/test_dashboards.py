@@ -14,7 +14,7 @@ from loopin.accounts.models import PhoneLead, User
 from loopin.accounts.services import otp_request, otp_verify
 from loopin.staff import dashboards
 from loopin.staff.dashboards import BarChart, Panel, Period, Series, Stats, daily_counts
-from loopin.testing.fixtures import last_code
+from loopin.testing.fixtures import last_code, superuser_client
 
 PHONES = ["+916205829371", "+916205829372", "+916205829373"]
 
@@ -31,10 +31,7 @@ def funnel(db):
 
 @pytest.fixture
 def staff_client(db):
-    staff = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
-    client = Client()
-    client.force_login(staff)
-    return client
+    return superuser_client()[0]
 
 
 def test_the_funnel_counts_leads_verified_and_complete_profiles(funnel):
