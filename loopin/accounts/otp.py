@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -10,6 +9,7 @@ import secrets
 from cryptography.fernet import Fernet, InvalidToken
 
 from loopin.config.settings import get_settings
+from loopin.core.crypto import derived_fernet
 
 
 def _key(purpose: str) -> bytes:
@@ -31,7 +31,7 @@ def otp_matches(*, code_id: object, phone_number: str, code: str, stored_hash: s
 
 
 def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_key("otp-transit")))
+    return derived_fernet(get_settings().SECRET_KEY, "otp-transit")
 
 
 def otp_seal(code: str) -> str:

@@ -3,8 +3,8 @@
 Receivers get ids (see loopin.events.signals), store a `TriggerJob` row and queue `notifications.run_trigger`
 with its id; each notification of one trigger carries the dedupe key `<key>:<job id>`, so a retried or
 swept job never notifies anyone twice, and a job the broker lost is queued again by the sweeper.
-One small function per trigger decides the recipients and the context; an object deleted before its job
-ran is logged and makes nothing.
+One small function per trigger decides the recipients and the context. An order, refund or payout gone
+before its job ran is logged and makes nothing; any other failure keeps its error on the job for a retry.
 """
 
 from __future__ import annotations

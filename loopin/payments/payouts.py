@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 import uuid
 from decimal import Decimal
@@ -17,6 +15,7 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
+from loopin.core.crypto import derived_fernet
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from loopin.events.models import Event, EventStatus
 from loopin.events.signals import send_after_commit
@@ -39,11 +38,9 @@ ACCOUNT_RE = re.compile(r"^\d{8,30}$")
 
 def _fernet() -> Fernet:
     s = get_settings()
-    key = (
-        s.PAYOUT_ENCRYPTION_KEY
-        or base64.urlsafe_b64encode(hashlib.sha256(f"loopin-payouts:{s.SECRET_KEY}".encode()).digest()).decode()
-    )
-    return Fernet(key.encode())
+    if s.PAYOUT_ENCRYPTION_KEY:
+        return Fernet(s.PAYOUT_ENCRYPTION_KEY.encode())
+    return derived_fernet(s.SECRET_KEY, "payout bank accounts")
 
 
 def account_number_encrypt(number: str) -> str:

@@ -21,13 +21,12 @@ from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.db import IntegrityError, transaction
 
 from loopin.config.settings import get_settings
+from loopin.core.crypto import derived_fernet
 
 PREFIX = "LP1."
 VERSION = 1
@@ -37,17 +36,9 @@ SIG_BYTES = 64
 VALID_AFTER_END = timedelta(hours=12)
 
 
-@lru_cache(maxsize=4)
-def _fernet(secret: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"loopin checkin signing keys").derive(
-        secret.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def fernet() -> Fernet:
     s = get_settings()
-    return _fernet(s.CHECKIN_KEYS_SECRET or s.SECRET_KEY)
+    return derived_fernet(s.CHECKIN_KEYS_SECRET or s.SECRET_KEY, "checkin signing keys")
 
 
 def b64e(raw: bytes) -> str:
