@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from loopin.core.logging import get_logger
 from loopin.events import signals as event_signals
 from loopin.notifications.services import notify
-from loopin.notifications.templates import display_time
+from loopin.notifications.templates import display_time, template_current
 from loopin.payments import signals as payment_signals
 from loopin.tickets import signals as ticket_signals
 
@@ -106,9 +106,12 @@ def _queue(name: str, **kwargs: Any) -> None:
 
 
 def _send_all(user_ids: Iterable[Any], key: str, trigger_id: str, context: dict[str, Any], **kw: Any) -> int:
+    template = template_current(key)  # once for every recipient (a cancelled event tells hundreds)
+    if template is None:
+        return 0
     made = 0
     for user_id in dict.fromkeys(user_ids):  # each person once, in order
-        if notify(user_id=user_id, key=key, context=context, dedupe_key=f"{key}:{trigger_id}", **kw):
+        if notify(user_id=user_id, key=key, context=context, dedupe_key=f"{key}:{trigger_id}", template=template, **kw):
             made += 1
     return made
 
