@@ -113,4 +113,4 @@ async def feed(request: Request) -> Response:
     return Response(json.dumps(body).encode(), media_type="application/json")
 
 
-app = Starlette(routes=[Route("/api/events", feed)], lifespan=lifespan)
+app = Starlette(routes=[Route("/api/v2/events", feed)], lifespan=lifespan)

@@ -1,7 +1,7 @@
 """A small HTTP/1.1 keep-alive load generator (asyncio + uvloop), run as its own process by bench/run.py.
 
-    python -m bench.load --port 8000 --path /api/events --mode closed --connections 32 --duration 10
-    python -m bench.load --port 8000 --path /api/events --mode open --rate 150 --duration 10
+    python -m bench.load --port 8000 --path /api/v2/events --mode closed --connections 32 --duration 10
+    python -m bench.load --port 8000 --path /api/v2/events --mode open --rate 150 --duration 10
 
 closed: N connections each send the next request as soon as the previous answer arrives (saturation).
 open:   requests are *scheduled* at a fixed rate and latency counts from the scheduled time, so a slow
@@ -182,7 +182,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--path", default="/api/events")
+    parser.add_argument("--path", default="/api/v2/events")
     parser.add_argument("--method", default="GET")
     parser.add_argument("--body", default="")
     parser.add_argument("--header", action="append", default=[])

@@ -7,7 +7,7 @@ PostgreSQL at BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/p
 (bench/seed.py, fixed seed); start the app (`python -m loopin.config.serve`, workers = cores) and a Celery
 worker (so the SMS leaves the request path); then, each scenario `--runs` times after a warm-up, median:
 
-  feed anonymous / signed in  GET /api/events (20 per page), saturation (closed loop, 32 connections)
+  feed anonymous / signed in  GET /api/v2/events (20 per page), saturation (closed loop, 32 connections)
                               and half load (open loop at half the saturated rate): rps, p50, p99
   baseline                    the same for bench/baseline.py (Starlette + asyncpg, one SQL query, same JSON)
   otp                         POST /api/auth/signup and /api/auth/verify-otp latency, 8 at a time
@@ -387,16 +387,16 @@ def main() -> None:  # noqa: PLR0915
             work / "baseline.log",
         )
         procs.append(baseline)
-        wait_http(base_port, "/api/events")
+        wait_http(base_port, "/api/v2/events")
 
         feed: dict[str, Any] = {}
         log("feed, anonymous")
-        feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/events")
+        feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events")
         log("feed, signed in (200 users' tokens, rotating)")
-        feed["signed_in"] = feed_scenario(port, args.runs, args.duration, path="/api/events", headers_file=tokens)
+        feed["signed_in"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events", headers_file=tokens)
         results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
         log("feed, baseline")
-        feed["baseline"] = feed_scenario(base_port, args.runs, args.duration, path="/api/events")
+        feed["baseline"] = feed_scenario(base_port, args.runs, args.duration, path="/api/v2/events")
         results["feed"] = feed
         baseline.stop()
         procs.remove(baseline)

@@ -81,15 +81,15 @@ def test_redis_stopped_the_api_answers_global_caps_fall_back_and_otp_fails_close
         "SMS_BACKEND": "console",
     }
     with AppServer(env, tmp_path) as app:
-        assert http(app.port, "GET", "/api/events")[0] == 200
+        assert http(app.port, "GET", "/api/v2/events")[0] == 200
         assert http(app.port, "POST", "/api/auth/signup", {"phone_number": "+916205829376"})[0] == 200
 
         redis.stop()
         # The API still answers; the global caps are now counted in this process.
         # Redis counted the first two calls; the in-process counters start afresh, so six more pass.
-        statuses = [http(app.port, "GET", "/api/events")[0] for _ in range(6)]
+        statuses = [http(app.port, "GET", "/api/v2/events")[0] for _ in range(6)]
         assert statuses == [200] * 6
-        headers = _envelope(http(app.port, "GET", "/api/events"), 429, "RATE_LIMITED")
+        headers = _envelope(http(app.port, "GET", "/api/v2/events"), 429, "RATE_LIMITED")
         assert int(headers["retry-after"]) >= 1
         # Readiness names Redis; health (liveness) is not limited and still 200.
         status, _, body = http(app.port, "GET", "/api/health/ready")
@@ -130,7 +130,7 @@ def test_database_unreachable_answers_503_and_recovers_without_restart(database,
     }
     try:
         with AppServer(env, tmp_path) as app:
-            assert http(app.port, "GET", "/api/events")[0] == 200
+            assert http(app.port, "GET", "/api/v2/events")[0] == 200
             assert http(app.port, "GET", "/api/auth/event-interests")[0] == 200
 
             proxy.cut()  # every open connection dropped, new ones refused

@@ -93,7 +93,7 @@ def scanner(base: str, event_id: str, token: str, work: list[tuple[str, str]], o
         body = json.dumps({"qr": qr, "direction": "entry", "nonce": uuid.uuid4().hex, "device_id": token[-8:]})
         started = time.perf_counter()
         try:
-            conn.request("POST", f"/api/events/{event_id}/check-in", body=body, headers=headers)
+            conn.request("POST", f"/api/v2/events/{event_id}/check-in", body=body, headers=headers)
             response = conn.getresponse()
             payload = response.read()
         except (OSError, http.client.HTTPException):

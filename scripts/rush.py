@@ -5,7 +5,7 @@
 
 Runs against a live server on PostgreSQL (the one named by DATABASE_URL, which this script also opens to
 prepare its data: a host, a paid event with `--seats` seats, `--buyers` buyers with sessions). Then:
-1. every buyer POSTs /api/payments/orders at once (threads released by one barrier);
+1. every buyer POSTs /api/v2/payments/orders at once (threads released by one barrier);
 2. every held order is paid through a signed sandbox webhook (as the checkout page's Pay button does);
 3. the database is checked: tickets issued, seats taken, and oversold seats (must be 0).
 Human output first; the last line is JSON: {"scenario": "rush", "metrics": {...}}.
@@ -153,7 +153,7 @@ def main() -> int:
     print(f"rush: preparing {args.buyers} buyers and an event with {args.seats} seats ...", flush=True)
     event, buyer_headers = prepare(buyers=args.buyers, seats=args.seats, price=Decimal(args.price))
     body = json.dumps({"event_id": str(event.id), "seats": 1, "provider": "sandbox"}).encode()
-    calls = [(lambda h=h: _post(f"{base}/api/payments/orders", body, h, args.timeout)) for h in buyer_headers]
+    calls = [(lambda h=h: _post(f"{base}/api/v2/payments/orders", body, h, args.timeout)) for h in buyer_headers]
     workers = args.concurrency or args.buyers
     print(f"rush: {args.buyers} buyers order at once on {workers} threads against {base} ...", flush=True)
     results, order_seconds = _burst(calls, workers)

@@ -1,7 +1,7 @@
 """Account deletion (erasure on request) and data export.
 
-Deletion: `POST /api/me/delete-otp` sends a code to the caller's phone (purpose `delete_account`, the
-same hashing, limits and SMS path as sign-in); `DELETE /api/me` with that code runs, in one transaction:
+Deletion: `POST /api/v2/me/delete-otp` sends a code to the caller's phone (purpose `delete_account`, the
+same hashing, limits and SMS path as sign-in); `DELETE /api/v2/me` with that code runs, in one transaction:
 the deletion blockers, then every erasure step (see `loopin.core.hooks`). Accounts' own steps run last:
 - phone leads: the number is replaced by a tombstone, code IPs and provider ids are cleared;
 - sessions: every session is revoked and its device name cleared;

@@ -1,4 +1,4 @@
-"""The caller's own account under /api/me: deletion (with a fresh code) and data export.
+"""The caller's own account under /api/v2/me: deletion (with a fresh code) and data export.
 
 These endpoints stay reachable while the caller is on the onboarding waitlist (`UngatedUser`).
 """
@@ -15,7 +15,7 @@ from loopin.core.auth import UngatedUser, request_ip
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.sync import run_sync
 
-router = APIRouter(prefix="/api/me", tags=["me"])
+router = APIRouter(prefix="/api/v2/me", tags=["me"])
 
 
 @router.post("/delete-otp", response_model=Envelope[DeleteCodeOut], responses=error_responses(401, 403, 409, 429, 503))

@@ -3,7 +3,7 @@
 When `WAITLIST_ENABLED` is on, a user completing their profile for the first time is held until
 `promote_at` (a random WAITLIST_MIN_MINUTES..WAITLIST_MAX_MINUTES later). While held, every gated
 endpoint (`CurrentUser` / `OptionalUser` in `loopin.core.auth`) answers 403 `WAITLISTED`; auth, profile
-and `/api/me` endpoints use `UngatedUser` and keep working. Users are promoted by the periodic task
+and `/api/v2/me` endpoints use `UngatedUser` and keep working. Users are promoted by the periodic task
 `accounts.promote_waitlisted`, lazily when they call a gated endpoint after `promote_at`, or by staff
 in the admin; each promotion happens exactly once and calls `waitlist_welcome`.
 """

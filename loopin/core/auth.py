@@ -2,7 +2,7 @@
 
 Every authenticated call refuses a suspended user (403 ACCOUNT_SUSPENDED). `CurrentUser` / `OptionalUser`
 are also gated by the onboarding waitlist (403 WAITLISTED, details `promote_at`); `UngatedUser` is not:
-it is for the auth, profile and `/api/me` endpoints a waitlisted user must still reach.
+it is for the auth, profile and `/api/v2/me` endpoints a waitlisted user must still reach.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ All functions take the `User`; names are "<domain>.<what>" and registering a nam
   accounts' own steps (profile and pictures, sessions, phone leads) run last with order 1000,
   so other domains still see the name and phone number. Raising aborts the whole deletion. Outside
   effects (files, refunds at a provider, notifications) go out with `transaction.on_commit`.
-- An export section returns JSON-serialisable data about the user; `GET /api/me/export` answers
+- An export section returns JSON-serialisable data about the user; `GET /api/v2/me/export` answers
   `{<section name>: <data>, ...}`. Return everything the domain holds about the person.
 - A waitlist-promoted listener runs inside the transaction that lets a user off the onboarding waitlist
   (see `loopin.accounts.waitlist.waitlist_welcome`); the notifications domain sends its welcome here.

@@ -49,11 +49,11 @@ from loopin.events.schemas import (
 )
 from loopin.events.services import EventInput, VenueInput
 
-events = APIRouter(prefix="/api/events", tags=["events"])
-venues = APIRouter(prefix="/api/venues", tags=["venues"])
-hosts = APIRouter(prefix="/api/hosts", tags=["hosts"])
-invitations = APIRouter(prefix="/api/invitations", tags=["invitations"])
-me = APIRouter(prefix="/api/me", tags=["me"])
+events = APIRouter(prefix="/api/v2/events", tags=["events"])
+venues = APIRouter(prefix="/api/v2/venues", tags=["venues"])
+hosts = APIRouter(prefix="/api/v2/hosts", tags=["hosts"])
+invitations = APIRouter(prefix="/api/v2/invitations", tags=["invitations"])
+me = APIRouter(prefix="/api/v2/me", tags=["me"])
 
 ANY_ERROR = (400, 401, 403, 404, 409, 422)
 

@@ -27,7 +27,7 @@ from loopin.notifications.schemas import (
     UnreadCountOut,
 )
 
-router = APIRouter(prefix="/api/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v2/notifications", tags=["notifications"])
 
 
 def _preferences(push: dict[str, bool]) -> dict[str, Any]:

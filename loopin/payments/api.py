@@ -28,8 +28,10 @@ from loopin.payments.schemas import (
     VerifyIn,
 )
 
-payments = APIRouter(prefix="/api/payments", tags=["payments"])
-payouts = APIRouter(prefix="/api/payouts", tags=["payouts"])
+payments = APIRouter(prefix="/api/v2/payments", tags=["payments"])
+# Provider webhooks and the sandbox checkout page keep their unversioned paths (shared by both dialects).
+provider_callbacks = APIRouter(prefix="/api/payments", tags=["payments"])
+payouts = APIRouter(prefix="/api/v2/payouts", tags=["payouts"])
 
 
 # ---------------------------------------------------------------- orders
@@ -84,7 +86,7 @@ async def cancel_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, An
 # ---------------------------------------------------------------- webhooks
 
 
-@payments.post("/webhooks/{provider}", responses=error_responses(400))
+@provider_callbacks.post("/webhooks/{provider}", responses=error_responses(400))
 async def webhook(provider: str, request: Request) -> dict[str, Any]:
     """Provider webhooks: the signature is checked over the raw body; stored once; processed in a task."""
     body = await request.body()
@@ -152,7 +154,7 @@ def _sandbox_page(*, order_id: uuid.UUID) -> str:
 _JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
 
 
-@payments.get(
+@provider_callbacks.get(
     "/sandbox/{order_id}",
     response_class=HTMLResponse,
     responses={404: {"description": "Not found", "content": _JSON_ERROR}},
@@ -230,4 +232,4 @@ async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
 
 
-routers = [payments, payouts]
+routers = [payments, provider_callbacks, payouts]

@@ -1,6 +1,6 @@
 """Door HTTP API: scans, offline batches, keys, revocations, staff, search, stats; the attendee's QR.
 
-Every `/api/events/{event_id}/…` call here is for the event's host and its door staff only (403
+Every `/api/v2/events/{event_id}/…` call here is for the event's host and its door staff only (403
 NOT_DOOR_STAFF for everyone else); staff, key rotation and door settings changes are the host's.
 """
 
@@ -41,8 +41,8 @@ from loopin.tickets.schemas import (
     StatsOut,
 )
 
-checkin = APIRouter(prefix="/api/events", tags=["check-in"])
-my_tickets = APIRouter(prefix="/api/me/tickets", tags=["me"])
+checkin = APIRouter(prefix="/api/v2/events", tags=["check-in"])
+my_tickets = APIRouter(prefix="/api/v2/me/tickets", tags=["me"])
 
 DOOR_ERRORS = error_responses(401, 403, 404, 422)
 

@@ -6,7 +6,7 @@ Token: `LP1.` + base64url(payload ‖ signature), no padding, where payload is 5
     valid from u32 (unix s) · valid until u32 (unix s) · key id 8 bytes
 
 and signature is the 64-byte Ed25519 signature of the payload. A scanner app verifies it offline with
-the event's public keys (`GET /api/events/{id}/check-in/keys`, each with its `kid` = hex of the key id).
+the event's public keys (`GET /api/v2/events/{id}/check-in/keys`, each with its `kid` = hex of the key id).
 """
 
 from __future__ import annotations

@@ -50,14 +50,14 @@ def person(api, app_settings):
 
 
 def _request_code(api, headers) -> str:
-    r = api.post("/api/me/delete-otp", headers=headers)
+    r = api.post("/api/v2/me/delete-otp", headers=headers)
     assert r.status_code == 200, r.text
     assert r.json()["data"] == {"otp_sent": True, "expires_in": 600}
     return last_code(PHONE)
 
 
 def _delete(api, headers, code):
-    return api.request("DELETE", "/api/me", headers=headers, json={"otp_code": code})
+    return api.request("DELETE", "/api/v2/me", headers=headers, json={"otp_code": code})
 
 
 def _rows_mentioning(text: str) -> list[str]:
@@ -181,15 +181,15 @@ def test_a_sign_in_code_cannot_delete_and_a_deletion_code_cannot_sign_in(api, pe
 
 
 def test_deletion_needs_a_signed_in_caller(api):
-    assert api.post("/api/me/delete-otp").status_code == 401
-    assert api.request("DELETE", "/api/me", json={"otp_code": "1234"}).status_code == 401
-    assert api.get("/api/me/export").status_code == 401
+    assert api.post("/api/v2/me/delete-otp").status_code == 401
+    assert api.request("DELETE", "/api/v2/me", json={"otp_code": "1234"}).status_code == 401
+    assert api.get("/api/v2/me/export").status_code == 401
 
 
 def test_deletion_code_requests_share_the_sign_in_limits(api, person, app_settings):
     _request_code(api, person["headers"])
     app_settings.OTP_RESEND_COOLDOWN_SECONDS = 60
-    r = api.post("/api/me/delete-otp", headers=person["headers"])
+    r = api.post("/api/v2/me/delete-otp", headers=person["headers"])
     assert r.status_code == 429
     assert r.json()["details"]["scope"] == "otp_resend_cooldown"
     assert len(sent_codes(PHONE)) == 2  # the sign-up code and one deletion code
@@ -197,7 +197,7 @@ def test_deletion_code_requests_share_the_sign_in_limits(api, person, app_settin
 
 def test_a_blocker_refuses_before_the_code_is_sent(api, person, monkeypatch):
     monkeypatch.setitem(hooks._blockers, "events.hosting", lambda user: "You host an upcoming event with guests.")
-    r = api.post("/api/me/delete-otp", headers=person["headers"])
+    r = api.post("/api/v2/me/delete-otp", headers=person["headers"])
     assert r.status_code == 409
     body = r.json()
     assert body["error_code"] == "ACCOUNT_DELETION_BLOCKED"
@@ -239,7 +239,7 @@ def test_other_domains_steps_run_first_and_see_the_person(api, person, monkeypat
 
 
 def test_export_holds_everything_about_the_caller(api, person):
-    r = api.get("/api/me/export", headers=person["headers"])
+    r = api.get("/api/v2/me/export", headers=person["headers"])
     assert r.status_code == 200
     data = r.json()["data"]
     assert data["user_id"] == person["user_id"]
@@ -259,7 +259,7 @@ def test_export_holds_everything_about_the_caller(api, person):
 
 def test_export_includes_the_sections_other_domains_register(api, person, monkeypatch):
     monkeypatch.setitem(hooks._export_sections, "tickets", lambda user: [{"event": "Jazz night"}])
-    data = api.get("/api/me/export", headers=person["headers"]).json()["data"]
+    data = api.get("/api/v2/me/export", headers=person["headers"]).json()["data"]
     assert data["tickets"] == [{"event": "Jazz night"}]
 
 
@@ -268,6 +268,6 @@ def test_a_waitlisted_user_can_still_export_and_delete(api, app_settings):
     app_settings.OTP_RESEND_COOLDOWN_SECONDS = 0
     user = signed_in_user(api, PHONE)
     assert User.objects.get().is_waitlisted
-    assert api.get("/api/me/export", headers=user["headers"]).status_code == 200
+    assert api.get("/api/v2/me/export", headers=user["headers"]).status_code == 200
     code = _request_code(api, user["headers"])
     assert _delete(api, user["headers"], code).status_code == 200

@@ -34,7 +34,7 @@ def test_suspending_revokes_every_session_and_is_audited(api, staff, suspended):
     assert user_suspend(user_id=suspended["user_id"], staff=staff) is False
 
 
-@pytest.mark.parametrize("path", ["/api/auth/profile", "/api/me/export"])
+@pytest.mark.parametrize("path", ["/api/auth/profile", "/api/v2/me/export"])
 def test_an_old_token_gets_account_suspended(api, suspended, path):
     r = api.get(path, headers=suspended["headers"])
     assert r.status_code == 403

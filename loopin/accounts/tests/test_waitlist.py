@@ -99,7 +99,7 @@ def test_auth_profile_and_me_endpoints_stay_open(api, held):
     headers = held["headers"]
     assert api.get("/api/auth/profile", headers=headers).status_code == 200
     assert api.put("/api/auth/profile", headers=headers, json={"bio": "hi"}).status_code == 200
-    assert api.get("/api/me/export", headers=headers).status_code == 200
+    assert api.get("/api/v2/me/export", headers=headers).status_code == 200
     assert api.post("/api/auth/refresh", json={"refresh_token": held["refresh_token"]}).status_code == 200
     assert api.post("/api/auth/logout", headers=headers).status_code == 200
 

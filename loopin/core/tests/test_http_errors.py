@@ -149,7 +149,7 @@ def test_every_api_operation_documents_the_global_errors(api):
             assert "503" in operation["responses"], (method, path)
             # Everything the global caps cover documents 429; health checks and signed webhooks are exempt.
             assert ("429" in operation["responses"]) == limited_path(path), (method, path)
-    assert not limited_path("/api/payments/webhooks/razorpay") and limited_path("/api/events")
+    assert not limited_path("/api/payments/webhooks/razorpay") and limited_path("/api/v2/events")
 
 
 def test_too_many_files_is_422_not_400(api):
@@ -164,6 +164,6 @@ def test_too_many_files_is_422_not_400(api):
 
 
 def test_an_offset_beyond_any_list_is_422(api):
-    r = api.get("/api/events", params={"offset": 10**25})
+    r = api.get("/api/v2/events", params={"offset": 10**25})
     assert r.status_code == 422
     assert r.json()["details"]["fields"][0]["field"] == "offset"

@@ -40,10 +40,10 @@ def test_request_latency_is_labelled_by_route_template_and_status(api, metrics_t
     user = signed_in_user(api, "+916205829376")
     before = _scrape(api, metrics_token)
     name = "loopin_http_request_duration_seconds_count"
-    labels = {"method": "GET", "route": "/api/events/{event_id}", "status": "404"}
+    labels = {"method": "GET", "route": "/api/v2/events/{event_id}", "status": "404"}
     start = _sample(before, name, **labels)
-    api.get("/api/events/6f1c0b8e-0000-4000-8000-000000000001", headers=user["headers"])
-    api.get("/api/events/6f1c0b8e-0000-4000-8000-000000000002", headers=user["headers"])
+    api.get("/api/v2/events/6f1c0b8e-0000-4000-8000-000000000001", headers=user["headers"])
+    api.get("/api/v2/events/6f1c0b8e-0000-4000-8000-000000000002", headers=user["headers"])
     after = _scrape(api, metrics_token)
     assert _sample(after, name, **labels) == start + 2
 

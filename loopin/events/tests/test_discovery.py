@@ -1,4 +1,4 @@
-"""GET /api/events: filters, sorting, paging, the caller's status, and a fixed number of queries."""
+"""GET /api/v2/events: filters, sorting, paging, the caller's status, and a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ def test_only_published_public_upcoming_events_by_default(api):
     )
     PublishedEventFactory(title="Deleted", deleted_at=timezone.now())
     PublishedEventFactory(title="Cancelled", status=EventStatus.CANCELLED)
-    assert _titles(api.get("/api/events")) == ["Visible"]
-    assert sorted(_titles(api.get("/api/events", params={"upcoming": "false"}))) == ["Past", "Visible"]
+    assert _titles(api.get("/api/v2/events")) == ["Visible"]
+    assert sorted(_titles(api.get("/api/v2/events", params={"upcoming": "false"}))) == ["Past", "Visible"]
 
 
 def test_card_fields(api):
@@ -50,7 +50,7 @@ def test_card_fields(api):
         ticket_price=Decimal("499.00"),
         interests=[music],
     )
-    [card] = api.get("/api/events").json()["data"]
+    [card] = api.get("/api/v2/events").json()["data"]
     assert card["host"] == {"id": str(host.id), "name": "Diya Sharma", "picture": f"https://example.com/{host.id}.jpg"}
     assert card["venue"] == {"id": str(venue.id), "name": "The Courtyard", "city": "Mumbai"}
     assert card["interests"] == [{"id": music.id, "name": "Music & Concerts", "slug": "music-and-concerts"}]
@@ -89,20 +89,20 @@ def test_filters(api):
         venue=venue,
         description="street FOOD tour",
     )
-    assert _titles(api.get("/api/events", params={"interest_ids": [music.id]})) == ["Jazz night", "Food walk"]
-    assert _titles(api.get("/api/events", params={"interest_ids": [sport.id, food.id]})) == ["Football", "Food walk"]
-    assert _titles(api.get("/api/events", params={"city": "mumbai"})) == ["Jazz night", "Food walk"]
-    assert _titles(api.get("/api/events", params={"price": "paid"})) == ["Jazz night"]
-    assert _titles(api.get("/api/events", params={"price": "free"})) == ["Football", "Food walk"]
-    assert _titles(api.get("/api/events", params={"host_id": str(host.id)})) == ["Football"]
-    assert _titles(api.get("/api/events", params={"venue_id": str(venue.id)})) == ["Food walk"]
-    assert _titles(api.get("/api/events", params={"q": "street food"})) == ["Food walk"]
-    assert _titles(api.get("/api/events", params={"q": "jazz"})) == ["Jazz night"]
+    assert _titles(api.get("/api/v2/events", params={"interest_ids": [music.id]})) == ["Jazz night", "Food walk"]
+    assert _titles(api.get("/api/v2/events", params={"interest_ids": [sport.id, food.id]})) == ["Football", "Food walk"]
+    assert _titles(api.get("/api/v2/events", params={"city": "mumbai"})) == ["Jazz night", "Food walk"]
+    assert _titles(api.get("/api/v2/events", params={"price": "paid"})) == ["Jazz night"]
+    assert _titles(api.get("/api/v2/events", params={"price": "free"})) == ["Football", "Food walk"]
+    assert _titles(api.get("/api/v2/events", params={"host_id": str(host.id)})) == ["Football"]
+    assert _titles(api.get("/api/v2/events", params={"venue_id": str(venue.id)})) == ["Food walk"]
+    assert _titles(api.get("/api/v2/events", params={"q": "street food"})) == ["Food walk"]
+    assert _titles(api.get("/api/v2/events", params={"q": "jazz"})) == ["Jazz night"]
     window = {
         "date_from": (timezone.now() + timedelta(days=10)).isoformat(),
         "date_to": (timezone.now() + timedelta(days=30)).isoformat(),
     }
-    assert _titles(api.get("/api/events", params=window)) == ["Football", "Food walk"]
+    assert _titles(api.get("/api/v2/events", params=window)) == ["Football", "Food walk"]
 
 
 def test_near_a_point_with_distance_sorting(api):
@@ -123,20 +123,20 @@ def test_near_a_point_with_distance_sorting(api):
     )
     PublishedEventFactory(title="Mysuru", latitude=12.2958, longitude=76.6394)
     params = {"lat": 12.9716, "lng": 77.5946, "radius_km": 30}
-    assert _titles(api.get("/api/events", params=params)) == ["Whitefield", "Centre"]
-    r = api.get("/api/events", params={**params, "sort": "distance"})
+    assert _titles(api.get("/api/v2/events", params=params)) == ["Whitefield", "Centre"]
+    r = api.get("/api/v2/events", params={**params, "sort": "distance"})
     assert _titles(r) == ["Centre", "Whitefield"]
     distances = [e["distance_km"] for e in r.json()["data"]]
     assert distances[0] == pytest.approx(0, abs=0.01)
     assert distances[1] == pytest.approx(16.8, abs=0.5)
-    assert _titles(api.get("/api/events", params={**params, "radius_km": 200, "sort": "distance"})) == [
+    assert _titles(api.get("/api/v2/events", params={**params, "radius_km": 200, "sort": "distance"})) == [
         "Centre",
         "Whitefield",
         "Mysuru",
     ]
-    r = api.get("/api/events", params={"sort": "distance"})
+    r = api.get("/api/v2/events", params={"sort": "distance"})
     assert r.status_code == 422 and r.json()["details"]["fields"][0]["code"] == "DISTANCE_NEEDS_POINT"
-    assert api.get("/api/events", params={"lat": 10}).status_code == 422
+    assert api.get("/api/v2/events", params={"lat": 10}).status_code == 422
 
 
 def test_pagination_meta(api):
@@ -146,11 +146,11 @@ def test_pagination_meta(api):
             start_at=timezone.now() + timedelta(days=i + 1),
             end_at=timezone.now() + timedelta(days=i + 1, hours=1),
         )
-    r = api.get("/api/events", params={"offset": 2, "limit": 2})
+    r = api.get("/api/v2/events", params={"offset": 2, "limit": 2})
     assert _titles(r) == ["E2", "E3"]
     assert r.json()["meta"] == {"total": 5, "offset": 2, "limit": 2}
-    assert api.get("/api/events", params={"limit": 101}).status_code == 422
-    assert api.get("/api/events", params={"offset": -1}).status_code == 422
+    assert api.get("/api/v2/events", params={"limit": 101}).status_code == 422
+    assert api.get("/api/v2/events", params={"offset": -1}).status_code == 422
 
 
 def test_the_callers_own_status(api):
@@ -160,10 +160,10 @@ def test_the_callers_own_status(api):
     invited = PublishedEventFactory(title="Invited", join_mode=JoinMode.INVITE_ONLY)
     PublishedEventFactory(title="Nothing")
     h = token_for(me)
-    api.post(f"/api/events/{going.id}/confirm-attendance", json={}, headers=h)
+    api.post(f"/api/v2/events/{going.id}/confirm-attendance", json={}, headers=h)
     JoinRequest.objects.create(event=requested, user=me)
     Invitation.objects.create(event=invited, invitee=me, invited_by=invited.host)
-    statuses = {e["title"]: e["my_status"] for e in api.get("/api/events", headers=h).json()["data"]}
+    statuses = {e["title"]: e["my_status"] for e in api.get("/api/v2/events", headers=h).json()["data"]}
     assert statuses == {"Going": "going", "Requested": "requested", "Invited": "invited", "Nothing": None}
 
 
@@ -203,18 +203,18 @@ def test_a_cached_page_costs_one_query_and_keeps_live_counters(interests, signed
 
 
 def test_an_out_of_range_interest_id_is_422(api):
-    r = api.get("/api/events", params={"interest_ids": [10**24]})
+    r = api.get("/api/v2/events", params={"interest_ids": [10**24]})
     assert r.status_code == 422
     assert r.json()["error_code"] == "VALIDATION_ERROR"
 
 
 def test_a_time_offset_postgres_cannot_store_is_read_as_the_same_instant(api):
-    r = api.get("/api/events", params={"date_to": "2030-03-10T00:49:08-17:58"})
+    r = api.get("/api/v2/events", params={"date_to": "2030-03-10T00:49:08-17:58"})
     assert r.status_code == 200
     assert r.json()["meta"]["total"] == 0
 
 
 def test_a_time_outside_the_calendar_in_utc_is_422(api):
-    r = api.get("/api/events", params={"date_from": "0001-01-01T00:00:00+05:00"})
+    r = api.get("/api/v2/events", params={"date_from": "0001-01-01T00:00:00+05:00"})
     assert r.status_code == 422
     assert r.json()["details"]["fields"][0]["field"] == "date_from"

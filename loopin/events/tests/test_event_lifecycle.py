@@ -37,7 +37,7 @@ def _body(**overrides):
 
 
 def _create(api, host, **overrides):
-    r = api.post("/api/events", json=_body(**overrides), headers=token_for(host))
+    r = api.post("/api/v2/events", json=_body(**overrides), headers=token_for(host))
     assert r.status_code == 201, r.text
     return r.json()["data"]
 
@@ -97,55 +97,55 @@ def test_create_and_publish_with_a_venue(api, host):
     ],
 )
 def test_create_validation(api, host, overrides, expected):
-    r = api.post("/api/events", json=_body(**overrides), headers=token_for(host))
+    r = api.post("/api/v2/events", json=_body(**overrides), headers=token_for(host))
     assert r.status_code == 422, r.text
     assert _codes(r)[0] == expected
     assert Event.objects.count() == 0
 
 
 def test_creating_needs_a_complete_profile(api):
-    r = api.post("/api/events", json=_body(), headers=token_for(NewUserFactory()))
+    r = api.post("/api/v2/events", json=_body(), headers=token_for(NewUserFactory()))
     assert r.status_code == 403
     assert r.json()["error_code"] == "PROFILE_INCOMPLETE"
 
 
 def test_when_hosts_require_approval_only_marked_hosts_create(api, host, app_settings):
     app_settings.HOSTS_REQUIRE_APPROVAL = True
-    r = api.post("/api/events", json=_body(), headers=token_for(host))
+    r = api.post("/api/v2/events", json=_body(), headers=token_for(host))
     assert r.status_code == 403 and r.json()["error_code"] == "HOST_APPROVAL_REQUIRED"
     host.is_host = True
     host.save()
-    assert api.post("/api/events", json=_body(), headers=token_for(host)).status_code == 201
+    assert api.post("/api/v2/events", json=_body(), headers=token_for(host)).status_code == 201
 
 
 def test_drafts_are_seen_only_by_their_host(api, host):
     data = _create(api, host)
-    assert api.get(f"/api/events/{data['id']}", headers=token_for(host)).status_code == 200
-    other = api.get(f"/api/events/{data['id']}", headers=token_for(UserWithProfileFactory()))
+    assert api.get(f"/api/v2/events/{data['id']}", headers=token_for(host)).status_code == 200
+    other = api.get(f"/api/v2/events/{data['id']}", headers=token_for(UserWithProfileFactory()))
     assert other.status_code == 404 and other.json()["error_code"] == "EVENT_NOT_FOUND"
-    assert api.get(f"/api/events/{data['id']}").status_code == 404
+    assert api.get(f"/api/v2/events/{data['id']}").status_code == 404
     staff = UserWithProfileFactory(is_staff=True)
-    assert api.get(f"/api/events/{data['id']}", headers=token_for(staff)).status_code == 200
+    assert api.get(f"/api/v2/events/{data['id']}", headers=token_for(staff)).status_code == 200
 
 
 def test_lifecycle_moves_and_illegal_ones(api, host):
     event_id = _create(api, host)["id"]
     h = token_for(host)
-    r = api.post(f"/api/events/{event_id}/postpone", json={}, headers=h)
+    r = api.post(f"/api/v2/events/{event_id}/postpone", json={}, headers=h)
     assert r.status_code == 400 and r.json()["error_code"] == "INVALID_TRANSITION"
     assert r.json()["details"] == {"from": "draft", "to": "postponed"}
-    assert api.post(f"/api/events/{event_id}/publish", json={}, headers=h).json()["data"]["status"] == "published"
-    r = api.post(f"/api/events/{event_id}/postpone", json={"reason": "Rain"}, headers=h)
+    assert api.post(f"/api/v2/events/{event_id}/publish", json={}, headers=h).json()["data"]["status"] == "published"
+    r = api.post(f"/api/v2/events/{event_id}/postpone", json={"reason": "Rain"}, headers=h)
     assert r.json()["data"]["status"] == "postponed"
     assert r.json()["data"]["status_reason"] == "Rain"
     new_start = _in(10)
-    r = api.post(f"/api/events/{event_id}/publish", json={"new_start_at": new_start}, headers=h)
+    r = api.post(f"/api/v2/events/{event_id}/publish", json={"new_start_at": new_start}, headers=h)
     assert r.json()["data"]["status"] == "published"
     assert Event.objects.get(id=event_id).end_at - Event.objects.get(id=event_id).start_at == timedelta(hours=2)
-    r = api.post(f"/api/events/{event_id}/complete", json={}, headers=h)
+    r = api.post(f"/api/v2/events/{event_id}/complete", json={}, headers=h)
     assert r.status_code == 400 and r.json()["error_code"] == "EVENT_NOT_STARTED"
-    assert api.post(f"/api/events/{event_id}/cancel", json={"reason": "Venue closed"}, headers=h).status_code == 200
-    r = api.post(f"/api/events/{event_id}/publish", json={}, headers=h)
+    assert api.post(f"/api/v2/events/{event_id}/cancel", json={"reason": "Venue closed"}, headers=h).status_code == 200
+    r = api.post(f"/api/v2/events/{event_id}/publish", json={}, headers=h)
     assert r.json()["error_code"] == "INVALID_TRANSITION"
     actions = list(
         AuditEntry.objects.filter(object_id=event_id).order_by("created_at").values_list("action", flat=True)
@@ -157,26 +157,26 @@ def test_only_the_host_or_staff_change_an_event(api, host):
     event = PublishedEventFactory(host=host)
     stranger = token_for(UserWithProfileFactory())
     for method, path, body in [("post", "cancel", {}), ("patch", "", {"title": "Hijacked"}), ("delete", "", None)]:
-        url = f"/api/events/{event.id}/{path}".rstrip("/")
+        url = f"/api/v2/events/{event.id}/{path}".rstrip("/")
         r = api.request(method, url, json=body, headers=stranger)
         assert r.status_code == 403, (method, path)
         assert r.json()["error_code"] == "NOT_EVENT_HOST"
         assert api.request(method, url, json=body).status_code == 401
     staff = token_for(UserWithProfileFactory(is_staff=True))
-    assert api.post(f"/api/events/{event.id}/cancel", json={"reason": "Policy"}, headers=staff).status_code == 200
+    assert api.post(f"/api/v2/events/{event.id}/cancel", json={"reason": "Policy"}, headers=staff).status_code == 200
 
 
 def test_cancelled_events_stay_visible_with_their_status(api, host):
     event = PublishedEventFactory(host=host)
-    api.post(f"/api/events/{event.id}/cancel", json={}, headers=token_for(host))
-    r = api.get(f"/api/events/{event.id}")
+    api.post(f"/api/v2/events/{event.id}/cancel", json={}, headers=token_for(host))
+    r = api.get(f"/api/v2/events/{event.id}")
     assert r.status_code == 200 and r.json()["data"]["status"] == "cancelled"
 
 
 def test_moving_a_published_event_is_recorded(api, host):
     event = PublishedEventFactory(host=host)
     old_start = event.start_at
-    r = api.patch(f"/api/events/{event.id}", json={"start_at": _in(7)}, headers=token_for(host))
+    r = api.patch(f"/api/v2/events/{event.id}", json={"start_at": _in(7)}, headers=token_for(host))
     assert r.status_code == 200
     entry = AuditEntry.objects.get(action="event.updated", object_id=str(event.id))
     assert entry.data["changes"]["start_at"][0] == str(old_start)
@@ -186,60 +186,60 @@ def test_moving_a_published_event_is_recorded(api, host):
 def test_partial_update_keeps_other_fields_and_refuses_nulls(api, host):
     event = PublishedEventFactory(host=host, capacity=10)
     h = token_for(host)
-    r = api.patch(f"/api/events/{event.id}", json={"description": "New words"}, headers=h)
+    r = api.patch(f"/api/v2/events/{event.id}", json={"description": "New words"}, headers=h)
     assert r.status_code == 200
     assert r.json()["data"]["description"] == "New words"
     assert r.json()["data"]["capacity"] == 10
-    r = api.patch(f"/api/events/{event.id}", json={"title": None}, headers=h)
+    r = api.patch(f"/api/v2/events/{event.id}", json={"title": None}, headers=h)
     assert r.status_code == 422 and _codes(r) == [("title", "NULL_NOT_ALLOWED")]
 
 
 def test_capacity_cannot_drop_below_seats_taken(api, host):
     event = PublishedEventFactory(host=host, capacity=10, seats_taken=6, going_count=6)
-    r = api.patch(f"/api/events/{event.id}", json={"capacity": 5}, headers=token_for(host))
+    r = api.patch(f"/api/v2/events/{event.id}", json={"capacity": 5}, headers=token_for(host))
     assert r.status_code == 422 and _codes(r) == [("capacity", "CAPACITY_BELOW_TAKEN")]
 
 
 def test_title_change_moves_the_slug_and_old_share_paths_still_resolve(api, host):
     data = _create(api, host, publish=True)
     old_path = data["share_path"]
-    r = api.patch(f"/api/events/{data['id']}", json={"title": "Sunrise run, take two"}, headers=token_for(host))
+    r = api.patch(f"/api/v2/events/{data['id']}", json={"title": "Sunrise run, take two"}, headers=token_for(host))
     new_path = r.json()["data"]["share_path"]
     assert new_path.endswith(f"/sunrise-run-take-two--{data['canonical_id']}")
-    r = api.get("/api/events/resolve", params={"path": old_path})
+    r = api.get("/api/v2/events/resolve", params={"path": old_path})
     assert r.status_code == 200
     assert r.json()["data"]["redirect"] is True and r.json()["data"]["share_path"] == new_path
-    assert api.get("/api/events/resolve", params={"path": new_path}).json()["data"]["redirect"] is False
-    r = api.get(f"/api/events/canonical/{data['canonical_id']}")
+    assert api.get("/api/v2/events/resolve", params={"path": new_path}).json()["data"]["redirect"] is False
+    r = api.get(f"/api/v2/events/canonical/{data['canonical_id']}")
     assert r.status_code == 200 and r.json()["data"]["id"] == data["id"]
-    assert api.get("/api/events/canonical/nope1234").status_code == 404
-    assert api.get("/api/events/resolve", params={"path": "/in/x/events/no-id"}).status_code == 404
+    assert api.get("/api/v2/events/canonical/nope1234").status_code == 404
+    assert api.get("/api/v2/events/resolve", params={"path": "/in/x/events/no-id"}).status_code == 404
 
 
 def test_soft_delete(api, host):
     event = PublishedEventFactory(host=host)
-    r = api.delete(f"/api/events/{event.id}", headers=token_for(host))
+    r = api.delete(f"/api/v2/events/{event.id}", headers=token_for(host))
     assert r.status_code == 200
     assert Event.objects.get(id=event.id).deleted_at is not None  # kept in the database
-    assert api.get(f"/api/events/{event.id}", headers=token_for(host)).status_code == 404
-    assert api.get("/api/events").json()["meta"]["total"] == 0
+    assert api.get(f"/api/v2/events/{event.id}", headers=token_for(host)).status_code == 404
+    assert api.get("/api/v2/events").json()["meta"]["total"] == 0
 
 
 def test_an_event_with_guests_must_be_cancelled_before_deleting(api, host):
     event = PublishedEventFactory(host=host)
-    api.post(f"/api/events/{event.id}/confirm-attendance", json={}, headers=token_for(UserWithProfileFactory()))
-    r = api.delete(f"/api/events/{event.id}", headers=token_for(host))
+    api.post(f"/api/v2/events/{event.id}/confirm-attendance", json={}, headers=token_for(UserWithProfileFactory()))
+    r = api.delete(f"/api/v2/events/{event.id}", headers=token_for(host))
     assert r.status_code == 409 and r.json()["error_code"] == "EVENT_HAS_GUESTS"
 
 
 def test_cancelling_voids_free_tickets_and_frees_seats(api, host):
     event = PublishedEventFactory(host=host, capacity=5)
     guest = UserWithProfileFactory()
-    api.post(f"/api/events/{event.id}/confirm-attendance", json={}, headers=token_for(guest))
-    api.post(f"/api/events/{event.id}/cancel", json={}, headers=token_for(host))
+    api.post(f"/api/v2/events/{event.id}/confirm-attendance", json={}, headers=token_for(guest))
+    api.post(f"/api/v2/events/{event.id}/cancel", json={}, headers=token_for(host))
     event.refresh_from_db()
     assert (event.status, event.seats_taken, event.going_count) == (EventStatus.CANCELLED, 0, 0)
-    ticket = api.get(f"/api/events/{event.id}/my-ticket", headers=token_for(guest)).json()["data"]
+    ticket = api.get(f"/api/v2/events/{event.id}/my-ticket", headers=token_for(guest)).json()["data"]
     assert ticket["status"] == "cancelled"
 
 
@@ -252,7 +252,7 @@ def test_cover_image_uploads(api, host):
     Image.new("RGB", (32, 32)).save(buf, format="PNG")
     png = buf.getvalue()
     event = PublishedEventFactory(host=host)
-    url = f"/api/events/{event.id}/images"
+    url = f"/api/v2/events/{event.id}/images"
     r = api.post(url, headers=token_for(host), files=[("images", ("a.png", png, "image/png"))] * 2)
     assert r.status_code == 201
     images = r.json()["data"]["images"]
@@ -261,24 +261,24 @@ def test_cover_image_uploads(api, host):
     assert r.status_code == 422 and _codes(r) == [("images", "TOO_MANY_IMAGES")]
     r = api.delete(f"{url}/{images[0]['id']}", headers=token_for(host))
     assert r.status_code == 200
-    assert len(api.get(f"/api/events/{event.id}").json()["data"]["images"]) == 1
+    assert len(api.get(f"/api/v2/events/{event.id}").json()["data"]["images"]) == 1
 
 
 def test_become_a_host_records_one_lead_per_phone(api):
     body = {"first_name": "Asha", "last_name": "Rao", "phone_number": "98765 43210", "message": "Run clubs"}
-    r = api.post("/api/hosts/become-a-host", json=body)
+    r = api.post("/api/v2/hosts/become-a-host", json=body)
     assert r.status_code == 201 and r.json()["data"]["state"] == "new"
     assert HostLead.objects.get().phone_number == "+919876543210"
-    r = api.post("/api/hosts/become-a-host", json={**body, "phone_number": "+91 98765 43210"})
+    r = api.post("/api/v2/hosts/become-a-host", json={**body, "phone_number": "+91 98765 43210"})
     assert r.status_code == 409 and r.json()["error_code"] == "HOST_LEAD_EXISTS"
-    r = api.post("/api/hosts/become-a-host", json={**body, "phone_number": "123"})
+    r = api.post("/api/v2/hosts/become-a-host", json={**body, "phone_number": "123"})
     assert r.status_code == 422
 
 
 def test_venues_create_get_and_search(api, host):
     h = token_for(host)
     r = api.post(
-        "/api/venues",
+        "/api/v2/venues",
         json={
             "name": "The Courtyard",
             "city": "Mumbai",
@@ -291,9 +291,9 @@ def test_venues_create_get_and_search(api, host):
     assert r.status_code == 201
     venue = r.json()["data"]
     assert venue["is_verified"] is False and venue["latitude"] == 19.07
-    api.post("/api/venues", json={"name": "Blue Frog", "city": "Pune"}, headers=h)
-    assert api.get(f"/api/venues/{venue['id']}").json()["data"]["name"] == "The Courtyard"
-    assert [v["name"] for v in api.get("/api/venues", params={"city": "mumbai"}).json()["data"]] == ["The Courtyard"]
-    assert [v["name"] for v in api.get("/api/venues", params={"q": "frog"}).json()["data"]] == ["Blue Frog"]
-    assert api.post("/api/venues", json={"name": "X", "city": "Pune"}).status_code == 401
-    assert api.get("/api/venues/00000000-0000-0000-0000-000000000000").status_code == 404
+    api.post("/api/v2/venues", json={"name": "Blue Frog", "city": "Pune"}, headers=h)
+    assert api.get(f"/api/v2/venues/{venue['id']}").json()["data"]["name"] == "The Courtyard"
+    assert [v["name"] for v in api.get("/api/v2/venues", params={"city": "mumbai"}).json()["data"]] == ["The Courtyard"]
+    assert [v["name"] for v in api.get("/api/v2/venues", params={"q": "frog"}).json()["data"]] == ["Blue Frog"]
+    assert api.post("/api/v2/venues", json={"name": "X", "city": "Pune"}).status_code == 401
+    assert api.get("/api/v2/venues/00000000-0000-0000-0000-000000000000").status_code == 404

@@ -12,7 +12,7 @@ from loopin.testing.fixtures import token_for
 
 
 def _titles(client) -> list[str]:
-    r = client.get("/api/events")
+    r = client.get("/api/v2/events")
     assert r.status_code == 200, r.text
     return [e["title"] for e in r.json()["data"]]
 
@@ -20,7 +20,7 @@ def _titles(client) -> list[str]:
 def test_an_edited_title_shows_at_once(api):
     event = PublishedEventFactory(title="Old title")
     assert _titles(api) == ["Old title"]
-    r = api.patch(f"/api/events/{event.id}", json={"title": "New title"}, headers=token_for(event.host))
+    r = api.patch(f"/api/v2/events/{event.id}", json={"title": "New title"}, headers=token_for(event.host))
     assert r.status_code == 200, r.text
     assert _titles(api) == ["New title"]
 
@@ -35,17 +35,17 @@ def test_a_new_event_shows_at_once(api):
 def test_a_deleted_event_leaves_at_once(api):
     event = PublishedEventFactory(title="Gone soon")
     assert _titles(api) == ["Gone soon"]
-    assert api.delete(f"/api/events/{event.id}", headers=token_for(event.host)).status_code == 200
+    assert api.delete(f"/api/v2/events/{event.id}", headers=token_for(event.host)).status_code == 200
     assert _titles(api) == []
 
 
 def test_a_hosts_new_name_shows_at_once(api):
     host = UserWithProfileFactory(name="Asha Rao")
     PublishedEventFactory(host=host)
-    assert api.get("/api/events").json()["data"][0]["host"]["name"] == "Asha Rao"
+    assert api.get("/api/v2/events").json()["data"][0]["host"]["name"] == "Asha Rao"
     host.name = "Asha R"
     host.save()
-    assert api.get("/api/events").json()["data"][0]["host"]["name"] == "Asha R"
+    assert api.get("/api/v2/events").json()["data"][0]["host"]["name"] == "Asha R"
 
 
 def test_an_event_that_starts_leaves_the_upcoming_feed(api):

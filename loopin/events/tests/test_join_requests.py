@@ -27,7 +27,7 @@ def event(host):
 
 
 def _ask(api, event, user, **body):
-    return api.post(f"/api/events/{event.id}/requests", json=body, headers=token_for(user))
+    return api.post(f"/api/v2/events/{event.id}/requests", json=body, headers=token_for(user))
 
 
 def test_ask_and_be_accepted_on_a_free_event(api, host, event):
@@ -37,13 +37,13 @@ def test_ask_and_be_accepted_on_a_free_event(api, host, event):
     req = r.json()["data"]
     assert (req["status"], req["seats_requested"], req["message"]) == ("pending", 2, "Can I bring a friend?")
 
-    listed = api.get(f"/api/events/{event.id}/requests", headers=token_for(host)).json()
+    listed = api.get(f"/api/v2/events/{event.id}/requests", headers=token_for(host)).json()
     assert listed["meta"]["total"] == 1
     assert listed["data"][0]["requester"]["name"] == "Meera Iyer"
     assert listed["data"][0]["requester"]["picture"] == f"https://example.com/{guest.id}.jpg"
 
     r = api.put(
-        f"/api/events/{event.id}/requests/{req['id']}/accept",
+        f"/api/v2/events/{event.id}/requests/{req['id']}/accept",
         json={"host_message": "See you!"},
         headers=token_for(host),
     )
@@ -53,9 +53,9 @@ def test_ask_and_be_accepted_on_a_free_event(api, host, event):
     assert (ticket.status, ticket.seats, ticket.source) == ("valid", 2, "request")
     event.refresh_from_db()
     assert (event.seats_taken, event.going_count) == (2, 1)
-    mine = api.get(f"/api/events/{event.id}/my-request", headers=token_for(guest)).json()["data"]
+    mine = api.get(f"/api/v2/events/{event.id}/my-request", headers=token_for(guest)).json()["data"]
     assert mine["status"] == "accepted"
-    assert api.get(f"/api/events/{event.id}", headers=token_for(guest)).json()["data"]["my_status"] == "going"
+    assert api.get(f"/api/v2/events/{event.id}", headers=token_for(guest)).json()["data"]["my_status"] == "going"
     assert AuditEntry.objects.filter(action="join_request.accepted", object_id=req["id"]).count() == 1
 
 
@@ -63,13 +63,13 @@ def test_decline_with_a_note(api, host, event):
     guest = UserWithProfileFactory()
     req_id = _ask(api, event, guest).json()["data"]["id"]
     r = api.put(
-        f"/api/events/{event.id}/requests/{req_id}/decline",
+        f"/api/v2/events/{event.id}/requests/{req_id}/decline",
         json={"host_message": "Full, sorry"},
         headers=token_for(host),
     )
     assert r.json()["data"]["status"] == "declined"
     assert Ticket.objects.count() == 0
-    r = api.put(f"/api/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
+    r = api.put(f"/api/v2/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
     assert r.status_code == 400 and r.json()["error_code"] == "REQUEST_NOT_PENDING"
     # A declined person may ask again.
     assert _ask(api, event, guest).status_code == 201
@@ -79,12 +79,12 @@ def test_accepting_on_a_paid_event_grants_the_right_to_buy_only(api, host):
     paid = PublishedEventFactory(host=host, join_mode=JoinMode.APPROVAL, is_paid=True, ticket_price=Decimal("250"))
     guest = UserWithProfileFactory()
     req_id = _ask(api, paid, guest).json()["data"]["id"]
-    r = api.put(f"/api/events/{paid.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
+    r = api.put(f"/api/v2/events/{paid.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
     assert r.json()["data"]["status"] == "accepted"
     assert Ticket.objects.count() == 0
     paid.refresh_from_db()
     assert paid.seats_taken == 0
-    assert api.get(f"/api/events/{paid.id}", headers=token_for(guest)).json()["data"]["my_status"] == "accepted"
+    assert api.get(f"/api/v2/events/{paid.id}", headers=token_for(guest)).json()["data"]["my_status"] == "accepted"
 
 
 def test_accept_when_full_is_409(api, host):
@@ -92,8 +92,8 @@ def test_accept_when_full_is_409(api, host):
     first, second = UserWithProfileFactory(), UserWithProfileFactory()
     r1 = _ask(api, small, first).json()["data"]["id"]
     r2 = _ask(api, small, second).json()["data"]["id"]
-    assert api.put(f"/api/events/{small.id}/requests/{r1}/accept", json={}, headers=token_for(host)).status_code == 200
-    r = api.put(f"/api/events/{small.id}/requests/{r2}/accept", json={}, headers=token_for(host))
+    assert api.put(f"/api/v2/events/{small.id}/requests/{r1}/accept", json={}, headers=token_for(host)).status_code == 200
+    r = api.put(f"/api/v2/events/{small.id}/requests/{r2}/accept", json={}, headers=token_for(host))
     assert r.status_code == 409
     assert r.json()["error_code"] == "CAPACITY_EXCEEDED"
     assert r.json()["details"] == {"seats_left": 0}
@@ -154,7 +154,7 @@ def test_refusals(api, host, event):
 def test_someone_going_cannot_ask_again(api, host, event):
     guest = UserWithProfileFactory()
     req_id = _ask(api, event, guest).json()["data"]["id"]
-    api.put(f"/api/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
+    api.put(f"/api/v2/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
     r = _ask(api, event, guest)
     assert (r.status_code, r.json()["error_code"]) == (409, "ALREADY_GOING")
 
@@ -165,7 +165,7 @@ def test_bulk_action_reports_each_item(api, host):
     ids = [_ask(api, small, g).json()["data"]["id"] for g in guests]
     unknown = str(uuid.uuid4())
     r = api.post(
-        f"/api/events/{small.id}/requests/bulk-action",
+        f"/api/v2/events/{small.id}/requests/bulk-action",
         json={"request_ids": [*ids, unknown], "action": "accept"},
         headers=token_for(host),
     )
@@ -179,7 +179,7 @@ def test_bulk_action_reports_each_item(api, host):
     ]
     assert r.json()["message"] == "2 of 4 requests accepted"
     r = api.post(
-        f"/api/events/{small.id}/requests/bulk-action",
+        f"/api/v2/events/{small.id}/requests/bulk-action",
         json={"request_ids": [str(uuid.uuid4())] * 101, "action": "accept"},
         headers=token_for(host),
     )
@@ -190,24 +190,24 @@ def test_filter_requests_by_status(api, host, event):
     a, b = UserWithProfileFactory(), UserWithProfileFactory()
     ra = _ask(api, event, a).json()["data"]["id"]
     _ask(api, event, b)
-    api.put(f"/api/events/{event.id}/requests/{ra}/decline", json={}, headers=token_for(host))
-    r = api.get(f"/api/events/{event.id}/requests", params={"status": "pending"}, headers=token_for(host))
+    api.put(f"/api/v2/events/{event.id}/requests/{ra}/decline", json={}, headers=token_for(host))
+    r = api.get(f"/api/v2/events/{event.id}/requests", params={"status": "pending"}, headers=token_for(host))
     assert [x["requester"]["id"] for x in r.json()["data"]] == [str(b.id)]
 
 
 def test_requester_lists_and_cancels(api, host, event):
     guest = UserWithProfileFactory()
     req_id = _ask(api, event, guest).json()["data"]["id"]
-    api.put(f"/api/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
-    mine = api.get("/api/me/requests", headers=token_for(guest)).json()
+    api.put(f"/api/v2/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
+    mine = api.get("/api/v2/me/requests", headers=token_for(guest)).json()
     assert mine["meta"]["total"] == 1
     assert mine["data"][0]["event"]["id"] == str(event.id)
-    r = api.delete(f"/api/events/{event.id}/my-request", headers=token_for(guest))
+    r = api.delete(f"/api/v2/events/{event.id}/my-request", headers=token_for(guest))
     assert r.status_code == 200 and r.json()["data"]["status"] == "cancelled"
     event.refresh_from_db()
     assert (event.seats_taken, event.going_count) == (0, 0)
     assert Ticket.objects.get(user=guest).status == "cancelled"
-    r = api.delete(f"/api/events/{event.id}/my-request", headers=token_for(guest))
+    r = api.delete(f"/api/v2/events/{event.id}/my-request", headers=token_for(guest))
     assert r.status_code == 404
 
 
@@ -215,12 +215,12 @@ def test_only_the_host_sees_and_decides(api, host, event):
     guest, stranger = UserWithProfileFactory(), UserWithProfileFactory()
     req_id = _ask(api, event, guest).json()["data"]["id"]
     for method, url in [
-        ("get", f"/api/events/{event.id}/requests"),
-        ("put", f"/api/events/{event.id}/requests/{req_id}/accept"),
+        ("get", f"/api/v2/events/{event.id}/requests"),
+        ("put", f"/api/v2/events/{event.id}/requests/{req_id}/accept"),
     ]:
         r = api.request(method, url, json={}, headers=token_for(stranger))
         assert (r.status_code, r.json()["error_code"]) == (403, "NOT_EVENT_HOST")
         assert api.request(method, url, json={}).status_code == 401
     staff = UserWithProfileFactory(is_staff=True)
-    r = api.put(f"/api/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(staff))
+    r = api.put(f"/api/v2/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(staff))
     assert r.status_code == 200

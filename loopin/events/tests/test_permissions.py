@@ -10,42 +10,42 @@ from loopin.testing.fixtures import token_for
 
 # (method, path, body, anonymous, another user, host, staff): the expected statuses.
 HOST_ONLY = [
-    ("get", "/api/events/{e}/requests", None, 401, 403, 200, 200),
-    ("put", "/api/events/{e}/requests/{r}/decline", {}, 401, 403, 200, "skip"),
+    ("get", "/api/v2/events/{e}/requests", None, 401, 403, 200, 200),
+    ("put", "/api/v2/events/{e}/requests/{r}/decline", {}, 401, 403, 200, "skip"),
     (
         "post",
-        "/api/events/{e}/requests/bulk-action",
+        "/api/v2/events/{e}/requests/bulk-action",
         {"request_ids": ["{r2}"], "action": "decline"},
         401,
         403,
         200,
         200,
     ),
-    ("get", "/api/events/{e}/invitations", None, 401, 403, 200, 200),
-    ("post", "/api/events/{e}/invitations", {"user_ids": ["{g}"]}, 401, 403, 201, 201),
-    ("get", "/api/events/{e}/invite-links", None, 401, 403, 200, 200),
-    ("post", "/api/events/{e}/invite-links", {}, 401, 403, 201, 201),
-    ("delete", "/api/events/{e}/invite-links/{l}", None, 401, 403, 200, 200),
-    ("get", "/api/events/{e}/attendees", None, 401, 403, 200, 200),
-    ("patch", "/api/events/{e}", {"description": "x"}, 401, 403, 200, 200),
-    ("post", "/api/events/{e}/postpone", {}, 401, 403, 200, "skip"),
-    ("post", "/api/events/{e2}/cancel", {}, 401, 403, "skip", 200),
-    ("delete", "/api/events/{e3}", None, 401, 403, 200, "skip"),
+    ("get", "/api/v2/events/{e}/invitations", None, 401, 403, 200, 200),
+    ("post", "/api/v2/events/{e}/invitations", {"user_ids": ["{g}"]}, 401, 403, 201, 201),
+    ("get", "/api/v2/events/{e}/invite-links", None, 401, 403, 200, 200),
+    ("post", "/api/v2/events/{e}/invite-links", {}, 401, 403, 201, 201),
+    ("delete", "/api/v2/events/{e}/invite-links/{l}", None, 401, 403, 200, 200),
+    ("get", "/api/v2/events/{e}/attendees", None, 401, 403, 200, 200),
+    ("patch", "/api/v2/events/{e}", {"description": "x"}, 401, 403, 200, 200),
+    ("post", "/api/v2/events/{e}/postpone", {}, 401, 403, 200, "skip"),
+    ("post", "/api/v2/events/{e2}/cancel", {}, 401, 403, "skip", 200),
+    ("delete", "/api/v2/events/{e3}", None, 401, 403, 200, "skip"),
 ]
 PUBLIC_READS = [
-    ("get", "/api/events", None, 200, 200, 200, 200),
-    ("get", "/api/events/{e}", None, 200, 200, 200, 200),
-    ("get", "/api/venues", None, 200, 200, 200, 200),
+    ("get", "/api/v2/events", None, 200, 200, 200, 200),
+    ("get", "/api/v2/events/{e}", None, 200, 200, 200, 200),
+    ("get", "/api/v2/venues", None, 200, 200, 200, 200),
 ]
 SIGNED_IN = [
-    ("post", "/api/events", {}, 401, 422, 422, 422),
-    ("get", "/api/me/events", None, 401, 200, 200, 200),
-    ("get", "/api/me/tickets", None, 401, 200, 200, 200),
-    ("get", "/api/me/requests", None, 401, 200, 200, 200),
-    ("get", "/api/me/invitations", None, 401, 200, 200, 200),
-    ("post", "/api/events/{e}/requests", {}, 401, 201, 400, 201),
-    ("get", "/api/events/{e}/my-ticket", None, 401, 404, 404, 404),
-    ("post", "/api/invitations/accept-link", {"token": "nonexistent-token"}, 401, 404, 404, 404),
+    ("post", "/api/v2/events", {}, 401, 422, 422, 422),
+    ("get", "/api/v2/me/events", None, 401, 200, 200, 200),
+    ("get", "/api/v2/me/tickets", None, 401, 200, 200, 200),
+    ("get", "/api/v2/me/requests", None, 401, 200, 200, 200),
+    ("get", "/api/v2/me/invitations", None, 401, 200, 200, 200),
+    ("post", "/api/v2/events/{e}/requests", {}, 401, 201, 400, 201),
+    ("get", "/api/v2/events/{e}/my-ticket", None, 401, 404, 404, 404),
+    ("post", "/api/v2/invitations/accept-link", {"token": "nonexistent-token"}, 401, 404, 404, 404),
 ]
 
 
@@ -105,7 +105,7 @@ def test_waitlisted_users_reach_their_own_things_but_not_events(api):
 
     user = UserWithProfileFactory(promote_at=timezone.now() + timedelta(hours=1))
     headers = token_for(user)
-    for path in ("/api/me/tickets", "/api/me/events", "/api/me/requests", "/api/me/invitations"):
+    for path in ("/api/v2/me/tickets", "/api/v2/me/events", "/api/v2/me/requests", "/api/v2/me/invitations"):
         assert api.get(path, headers=headers).status_code == 200, path
-    r = api.get("/api/events", headers=headers)
+    r = api.get("/api/v2/events", headers=headers)
     assert r.status_code == 403 and r.json()["error_code"] == "WAITLISTED"

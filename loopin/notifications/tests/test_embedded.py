@@ -33,7 +33,7 @@ def test_a_trigger_runs_end_to_end_in_process(api, app_settings):
     host = UserWithProfileFactory()
     device_register(user=host, provider="fcm", token="host-phone", platform="android")
     event = PublishedEventFactory(host=host, title="Jazz Night", join_mode=JoinMode.APPROVAL)
-    r = api.post(f"/api/events/{event.id}/requests", json={}, headers=token_for(UserWithProfileFactory()))
+    r = api.post(f"/api/v2/events/{event.id}/requests", json={}, headers=token_for(UserWithProfileFactory()))
     assert r.status_code == 201
     assert [(p.token, p.message.title) for p in log_outbox()] == [("host-phone", "New request for Jazz Night")]
     assert Delivery.objects.get().status == "sent"

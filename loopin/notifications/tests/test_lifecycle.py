@@ -39,8 +39,8 @@ def test_erasure_removes_devices_notifications_and_preferences_of_that_person_on
 def test_export_lists_notifications_devices_and_preferences(api, person):
     device_register(user=person, provider="onesignal", token="sub-123456", platform="android")
     notify(user_id=person.id, key="account.welcome", context={"first_name": "Meera"})
-    api.put("/api/notifications/preferences", json={"push": {"reminders": False}}, headers=token_for(person))
-    r = api.get("/api/me/export", headers=token_for(person))
+    api.put("/api/v2/notifications/preferences", json={"push": {"reminders": False}}, headers=token_for(person))
+    r = api.get("/api/v2/me/export", headers=token_for(person))
     assert r.status_code == 200
     section = r.json()["data"]["notifications"]
     assert [n["title"] for n in section["notifications"]] == ["Welcome to Loopin, Meera!"]
@@ -66,9 +66,9 @@ def test_a_waitlisted_person_can_register_a_device_for_the_welcome(api, app_sett
 
     app_settings.WAITLIST_ENABLED = True
     caller = signed_in_user(api, "+919812345678")
-    assert api.get("/api/notifications", headers=caller["headers"]).json()["error_code"] == "WAITLISTED"
+    assert api.get("/api/v2/notifications", headers=caller["headers"]).json()["error_code"] == "WAITLISTED"
     body = {"provider": "fcm", "token": "fcm-token-waiting", "platform": "android"}
-    assert api.post("/api/notifications/devices", json=body, headers=caller["headers"]).status_code == 200
+    assert api.post("/api/v2/notifications/devices", json=body, headers=caller["headers"]).status_code == 200
 
 
 def test_deleting_the_account_over_http_erases_devices_and_notifications(api, app_settings):
@@ -79,10 +79,10 @@ def test_deleting_the_account_over_http_erases_devices_and_notifications(api, ap
     caller = signed_in_user(api, "+919812345679", name="Gaurav Kumar")
     headers = caller["headers"]
     body = {"provider": "fcm", "token": "fcm-token-gaurav", "platform": "android"}
-    assert api.post("/api/notifications/devices", json=body, headers=headers).status_code == 200
+    assert api.post("/api/v2/notifications/devices", json=body, headers=headers).status_code == 200
     notify(user_id=caller["user_id"], key="account.welcome", context={"first_name": "Gaurav"})
-    assert api.post("/api/me/delete-otp", headers=headers).status_code == 200
-    r = api.request("DELETE", "/api/me", headers=headers, json={"otp_code": last_code(caller["phone"])})
+    assert api.post("/api/v2/me/delete-otp", headers=headers).status_code == 200
+    r = api.request("DELETE", "/api/v2/me", headers=headers, json={"otp_code": last_code(caller["phone"])})
     assert r.status_code == 200, r.text
     assert Device.objects.filter(token="fcm-token-gaurav").count() == 0
     assert Notification.objects.filter(title__contains="Gaurav").count() == 0

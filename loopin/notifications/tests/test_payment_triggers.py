@@ -60,7 +60,7 @@ def test_a_cancelled_paid_event_tells_the_buyer_and_then_the_refund(api, host, p
     order = _order(api, buyer, paid_event)
     sandbox_webhook(api, order)
     Notification.objects.all().delete()
-    r = api.post(f"/api/events/{paid_event.id}/cancel", json={"reason": "Venue closed"}, headers=token_for(host))
+    r = api.post(f"/api/v2/events/{paid_event.id}/cancel", json={"reason": "Venue closed"}, headers=token_for(host))
     assert r.status_code == 200
     assert {k: sorted(v) for k, v in types_by_user().items()} == {buyer.id: ["event.cancelled", "refund.processed"]}
     refund = Notification.objects.get(type="refund.processed")

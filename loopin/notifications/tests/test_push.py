@@ -53,7 +53,7 @@ def test_push_off_for_a_category_keeps_the_in_app_notification(api, person):
     from loopin.testing.fixtures import token_for
 
     device_register(user=person, provider="fcm", token="token-phone-1", platform="android")
-    r = api.put("/api/notifications/preferences", json={"push": {"account": False}}, headers=token_for(person))
+    r = api.put("/api/v2/notifications/preferences", json={"push": {"account": False}}, headers=token_for(person))
     assert r.status_code == 200
     n = _notify(person)
     assert Notification.objects.filter(id=n.id, push_requested=False).exists()

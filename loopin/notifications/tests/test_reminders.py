@@ -98,7 +98,7 @@ def test_a_reminder_deleted_from_the_centre_is_not_sent_again(api, host):
     event_in(host, 10, a)
     reminders_send_due()
     n = Notification.objects.get(user=a)
-    assert api.delete(f"/api/notifications/{n.id}", headers=token_for(a)).status_code == 200
+    assert api.delete(f"/api/v2/notifications/{n.id}", headers=token_for(a)).status_code == 200
     assert reminders_send_due() == 0
 
 

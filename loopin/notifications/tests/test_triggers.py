@@ -44,7 +44,7 @@ def going(event, *users):
 
 def test_join_request_notifies_the_host_only(api, host, approval_event):
     guest = UserWithProfileFactory(name="Meera Iyer")
-    r = api.post(f"/api/events/{approval_event.id}/requests", json={}, headers=token_for(guest))
+    r = api.post(f"/api/v2/events/{approval_event.id}/requests", json={}, headers=token_for(guest))
     assert r.status_code == 201
     assert types_by_user() == {host.id: ["join_request.received"]}
     n = Notification.objects.get(user=host)
@@ -54,12 +54,12 @@ def test_join_request_notifies_the_host_only(api, host, approval_event):
 
 def test_accepting_a_request_tells_the_guest_and_confirms_the_ticket(api, host, approval_event):
     guest = UserWithProfileFactory()
-    req_id = api.post(f"/api/events/{approval_event.id}/requests", json={}, headers=token_for(guest)).json()["data"][
+    req_id = api.post(f"/api/v2/events/{approval_event.id}/requests", json={}, headers=token_for(guest)).json()["data"][
         "id"
     ]
     Notification.objects.all().delete()
     r = api.put(
-        f"/api/events/{approval_event.id}/requests/{req_id}/accept",
+        f"/api/v2/events/{approval_event.id}/requests/{req_id}/accept",
         json={"host_message": "See you!"},
         headers=token_for(host),
     )
@@ -71,11 +71,11 @@ def test_accepting_a_request_tells_the_guest_and_confirms_the_ticket(api, host, 
 
 def test_declining_a_request_tells_the_guest_only(api, host, approval_event):
     guest = UserWithProfileFactory()
-    req_id = api.post(f"/api/events/{approval_event.id}/requests", json={}, headers=token_for(guest)).json()["data"][
+    req_id = api.post(f"/api/v2/events/{approval_event.id}/requests", json={}, headers=token_for(guest)).json()["data"][
         "id"
     ]
     Notification.objects.all().delete()
-    api.put(f"/api/events/{approval_event.id}/requests/{req_id}/decline", json={}, headers=token_for(host))
+    api.put(f"/api/v2/events/{approval_event.id}/requests/{req_id}/decline", json={}, headers=token_for(host))
     assert types_by_user() == {guest.id: ["join_request.declined"]}
     assert Notification.objects.get().title == "Request not accepted"
 
@@ -83,7 +83,7 @@ def test_declining_a_request_tells_the_guest_only(api, host, approval_event):
 def test_an_invitation_notifies_each_invitee(api, host, approval_event):
     a, b, bystander = UserWithProfileFactory(), UserWithProfileFactory(), UserWithProfileFactory()
     r = api.post(
-        f"/api/events/{approval_event.id}/invitations",
+        f"/api/v2/events/{approval_event.id}/invitations",
         json={"user_ids": [str(a.id), str(b.id)]},
         headers=token_for(host),
     )
@@ -95,7 +95,7 @@ def test_an_invitation_notifies_each_invitee(api, host, approval_event):
 
 def test_taking_a_seat_confirms_the_ticket_with_its_code(api, open_event):
     guest = UserWithProfileFactory()
-    r = api.post(f"/api/events/{open_event.id}/confirm-attendance", json={"seats": 1}, headers=token_for(guest))
+    r = api.post(f"/api/v2/events/{open_event.id}/confirm-attendance", json={"seats": 1}, headers=token_for(guest))
     assert r.status_code == 201
     assert types_by_user() == {guest.id: ["ticket.confirmed"]}
     code = r.json()["data"]["code"]
@@ -107,7 +107,7 @@ def test_a_moved_event_tells_every_attendee_but_not_the_host_nor_who_left(api, h
     going(open_event, a, b, left)
     attendance_cancel(user=left, event_id=open_event.id)
     new_start = (open_event.start_at + timedelta(days=1)).isoformat()
-    r = api.patch(f"/api/events/{open_event.id}", json={"start_at": new_start}, headers=token_for(host))
+    r = api.patch(f"/api/v2/events/{open_event.id}", json={"start_at": new_start}, headers=token_for(host))
     assert r.status_code == 200
     assert types_by_user() == {a.id: ["event.updated"], b.id: ["event.updated"]}
     open_event.refresh_from_db()
@@ -117,7 +117,7 @@ def test_a_moved_event_tells_every_attendee_but_not_the_host_nor_who_left(api, h
 
 def test_an_edit_that_does_not_move_the_event_notifies_nobody(api, host, open_event):
     going(open_event, UserWithProfileFactory())
-    r = api.patch(f"/api/events/{open_event.id}", json={"title": "Park Run 2"}, headers=token_for(host))
+    r = api.patch(f"/api/v2/events/{open_event.id}", json={"title": "Park Run 2"}, headers=token_for(host))
     assert r.status_code == 200
     assert Notification.objects.count() == 0
 
@@ -125,7 +125,7 @@ def test_an_edit_that_does_not_move_the_event_notifies_nobody(api, host, open_ev
 def test_postponing_tells_every_attendee(api, host, open_event):
     a, b = UserWithProfileFactory(), UserWithProfileFactory()
     going(open_event, a, b)
-    r = api.post(f"/api/events/{open_event.id}/postpone", json={"reason": "Rain expected"}, headers=token_for(host))
+    r = api.post(f"/api/v2/events/{open_event.id}/postpone", json={"reason": "Rain expected"}, headers=token_for(host))
     assert r.status_code == 200
     assert types_by_user() == {a.id: ["event.postponed"], b.id: ["event.postponed"]}
     assert Notification.objects.filter(user=a).get().body == "Asha Rao postponed Park Run. Rain expected"
@@ -134,10 +134,10 @@ def test_postponing_tells_every_attendee(api, host, open_event):
 def test_republishing_a_postponed_event_tells_every_attendee_the_new_time(api, host, open_event):
     a = UserWithProfileFactory()
     going(open_event, a)
-    api.post(f"/api/events/{open_event.id}/postpone", json={}, headers=token_for(host))
+    api.post(f"/api/v2/events/{open_event.id}/postpone", json={}, headers=token_for(host))
     Notification.objects.all().delete()
     new_start = (open_event.start_at + timedelta(days=7)).isoformat()
-    r = api.post(f"/api/events/{open_event.id}/publish", json={"new_start_at": new_start}, headers=token_for(host))
+    r = api.post(f"/api/v2/events/{open_event.id}/publish", json={"new_start_at": new_start}, headers=token_for(host))
     assert r.status_code == 200
     assert types_by_user() == {a.id: ["event.republished"]}
     open_event.refresh_from_db()
@@ -152,7 +152,7 @@ def test_cancelling_tells_those_whose_tickets_it_voided_and_not_who_had_left(api
     going(open_event, a, b, left)
     attendance_cancel(user=left, event_id=open_event.id)
     Notification.objects.all().delete()
-    r = api.post(f"/api/events/{open_event.id}/cancel", json={"reason": "Venue closed"}, headers=token_for(host))
+    r = api.post(f"/api/v2/events/{open_event.id}/cancel", json={"reason": "Venue closed"}, headers=token_for(host))
     assert r.status_code == 200
     assert types_by_user() == {a.id: ["event.cancelled"], b.id: ["event.cancelled"]}
 
@@ -178,7 +178,7 @@ def test_each_notification_is_pushed_to_its_persons_active_devices(api, open_eve
     device_register(user=guest, provider="onesignal", token="sub-guest-phone", platform="ios")
     device_register(user=guest, provider="fcm", token="fcm-guest-tablet", platform="android")
     device_register(user=other, provider="fcm", token="fcm-other-phone", platform="android")
-    api.post(f"/api/events/{open_event.id}/confirm-attendance", json={"seats": 1}, headers=token_for(guest))
+    api.post(f"/api/v2/events/{open_event.id}/confirm-attendance", json={"seats": 1}, headers=token_for(guest))
     assert sorted((p.token, p.message.title) for p in log_outbox()) == [
         ("fcm-guest-tablet", "Ticket confirmed: Park Run"),
         ("sub-guest-phone", "Ticket confirmed: Park Run"),
@@ -259,7 +259,7 @@ def test_a_trigger_the_broker_could_not_take_is_run_by_the_sweeper_once(api, hos
 
     with monkeypatch.context() as m:
         m.setattr(tasks.run_trigger, "delay", broker_down)
-        r = api.post(f"/api/events/{open_event.id}/postpone", json={}, headers=token_for(host))
+        r = api.post(f"/api/v2/events/{open_event.id}/postpone", json={}, headers=token_for(host))
     assert r.status_code == 200  # the host's request does not fail
     job = TriggerJob.objects.get()
     assert (job.name, job.done_at, Notification.objects.count()) == ("event.status_changed", None, 0)

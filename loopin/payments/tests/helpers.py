@@ -14,7 +14,7 @@ def buy(api: TestClient, headers: dict[str, str], event: Any, *, seats: int = 1,
     body: dict[str, Any] = {"event_id": str(event.id), "seats": seats}
     if provider:
         body["provider"] = provider
-    return api.post("/api/payments/orders", json=body, headers=headers)
+    return api.post("/api/v2/payments/orders", json=body, headers=headers)
 
 
 def sandbox_webhook(api: TestClient, order: Order, kind: str = "payment.succeeded", **kwargs: Any) -> Any:

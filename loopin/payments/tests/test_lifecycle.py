@@ -31,8 +31,8 @@ def test_hooks_are_registered(db):
 
 def test_deleting_an_account_refunds_future_paid_tickets_and_keeps_the_order(api, paid_event, buyer, buyer_headers):
     order = _paid(api, buyer_headers, paid_event)
-    assert api.post("/api/me/delete-otp", headers=buyer_headers).status_code == 200
-    r = api.request("DELETE", "/api/me", json={"otp_code": last_code(buyer.phone_number)}, headers=buyer_headers)
+    assert api.post("/api/v2/me/delete-otp", headers=buyer_headers).status_code == 200
+    r = api.request("DELETE", "/api/v2/me", json={"otp_code": last_code(buyer.phone_number)}, headers=buyer_headers)
     assert r.status_code == 200, r.text
     order.refresh_from_db()
     assert (order.status, order.amount_refunded, order.user_id) == ("partially_refunded", Decimal("499.00"), buyer.id)
@@ -74,7 +74,7 @@ def test_erasure_empties_bank_accounts(api, buyer):
 
 def test_export_lists_orders_refunds_and_accounts(api, paid_event, buyer, buyer_headers):
     order = _paid(api, buyer_headers, paid_event)
-    api.post(f"/api/payments/orders/{order.id}/cancel", headers=buyer_headers)
+    api.post(f"/api/v2/payments/orders/{order.id}/cancel", headers=buyer_headers)
     bank_account_create(
         user=buyer, holder_name="Asha Rao", bank_name="SBI", ifsc="SBIN0000001", account_number="12345678901"
     )
@@ -89,7 +89,7 @@ def test_export_lists_orders_refunds_and_accounts(api, paid_event, buyer, buyer_
 
 def test_the_export_endpoint_has_a_payments_section(api, paid_event, buyer_headers):
     _paid(api, buyer_headers, paid_event)
-    r = api.get("/api/me/export", headers=buyer_headers)
+    r = api.get("/api/v2/me/export", headers=buyer_headers)
     assert len(r.json()["data"]["payments"]["orders"]) == 1
 
 

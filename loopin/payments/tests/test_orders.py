@@ -114,17 +114,17 @@ def test_an_unconfigured_provider_is_refused(api, paid_event, buyer_headers):
 def test_the_buyer_and_the_host_read_an_order_but_others_do_not(api, paid_event, buyer_headers):
     order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
     host = Event.objects.get(id=paid_event.id).host
-    assert api.get(f"/api/payments/orders/{order_id}", headers=buyer_headers).status_code == 200
-    host_view = api.get(f"/api/payments/orders/{order_id}", headers=token_for(host))
+    assert api.get(f"/api/v2/payments/orders/{order_id}", headers=buyer_headers).status_code == 200
+    host_view = api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(host))
     assert (host_view.status_code, host_view.json()["data"]["checkout"]) == (200, None)
-    stranger = api.get(f"/api/payments/orders/{order_id}", headers=token_for(UserWithProfileFactory()))
+    stranger = api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(UserWithProfileFactory()))
     assert stranger.status_code == 404
 
 
 def test_reading_an_order_past_its_hold_expires_it(api, paid_event, buyer_headers):
     order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
     Order.objects.filter(id=order_id).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
-    r = api.get(f"/api/payments/orders/{order_id}", headers=buyer_headers)
+    r = api.get(f"/api/v2/payments/orders/{order_id}", headers=buyer_headers)
     assert r.json()["data"]["status"] == "expired"
     paid_event.refresh_from_db()
     assert paid_event.seats_taken == 0
@@ -144,7 +144,7 @@ def test_the_periodic_task_expires_due_holds_only(api, paid_event, buyer_headers
 
 def test_the_buyer_can_give_up_a_pending_order(api, paid_event, buyer_headers):
     order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
-    r = api.post(f"/api/payments/orders/{order_id}/cancel", headers=buyer_headers)
+    r = api.post(f"/api/v2/payments/orders/{order_id}/cancel", headers=buyer_headers)
     assert r.json()["data"]["status"] == "expired"
     paid_event.refresh_from_db()
     assert paid_event.seats_taken == 0
@@ -169,5 +169,5 @@ def test_the_sandbox_is_off_in_production_unless_asked_for(api, paid_event, buye
 def test_my_orders_lists_the_callers_orders_only(api, paid_event, buyer_headers, interests):
     mine = buy(api, buyer_headers, paid_event).json()["data"]["id"]
     buy(api, token_for(UserWithProfileFactory()), paid_event)
-    r = api.get("/api/payments/orders", headers=buyer_headers).json()
+    r = api.get("/api/v2/payments/orders", headers=buyer_headers).json()
     assert ([o["id"] for o in r["data"]], r["meta"]["total"]) == ([mine], 1)

@@ -26,7 +26,7 @@ ACCOUNT = {
 
 
 def _add_account(api, headers, **overrides):
-    return api.post("/api/payouts/bank-accounts", json={**ACCOUNT, **overrides}, headers=headers)
+    return api.post("/api/v2/payouts/bank-accounts", json={**ACCOUNT, **overrides}, headers=headers)
 
 
 def test_a_bank_account_is_stored_encrypted_and_shown_masked(api, buyer, buyer_headers):
@@ -37,7 +37,7 @@ def test_a_bank_account_is_stored_encrypted_and_shown_masked(api, buyer, buyer_h
     stored = BankAccount.objects.get(id=data["id"])
     assert "50100012345678" not in stored.account_number_encrypted
     assert account_number_decrypt(stored.account_number_encrypted) == "50100012345678"
-    listed = api.get("/api/payouts/bank-accounts", headers=buyer_headers).json()["data"]
+    listed = api.get("/api/v2/payouts/bank-accounts", headers=buyer_headers).json()["data"]
     assert [a["account_number"] for a in listed] == ["XXXX5678"]
 
 
@@ -56,12 +56,12 @@ def test_there_is_one_primary_account(api, buyer_headers):
     first = _add_account(api, buyer_headers).json()["data"]["id"]
     second = _add_account(api, buyer_headers, account_number="99990000111122", is_primary=True).json()["data"]["id"]
     listed = {
-        a["id"]: a["is_primary"] for a in api.get("/api/payouts/bank-accounts", headers=buyer_headers).json()["data"]
+        a["id"]: a["is_primary"] for a in api.get("/api/v2/payouts/bank-accounts", headers=buyer_headers).json()["data"]
     }
     assert listed == {first: False, second: True}
-    api.post(f"/api/payouts/bank-accounts/{first}/primary", headers=buyer_headers)
+    api.post(f"/api/v2/payouts/bank-accounts/{first}/primary", headers=buyer_headers)
     listed = {
-        a["id"]: a["is_primary"] for a in api.get("/api/payouts/bank-accounts", headers=buyer_headers).json()["data"]
+        a["id"]: a["is_primary"] for a in api.get("/api/v2/payouts/bank-accounts", headers=buyer_headers).json()["data"]
     }
     assert listed == {first: True, second: False}
 
@@ -90,7 +90,7 @@ def test_payout_is_host_earnings_minus_refunds(api, paid_event, host_headers):
     refund_create(order_id=orders[1].id, amount=Decimal("20.00"), reason="goodwill")
     account = _add_account(api, host_headers).json()["data"]["id"]
     r = api.post(
-        "/api/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
+        "/api/v2/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
     )
     assert r.status_code == 201, r.text
     data = r.json()["data"]
@@ -106,7 +106,7 @@ def test_payout_is_host_earnings_minus_refunds(api, paid_event, host_headers):
 def test_a_payout_waits_for_the_event_to_end(api, paid_event, host_headers):
     account = _add_account(api, host_headers).json()["data"]["id"]
     r = api.post(
-        "/api/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
+        "/api/v2/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
     )
     assert (r.status_code, r.json()["error_code"]) == (400, "EVENT_NOT_ENDED")
 
@@ -115,8 +115,8 @@ def test_one_active_payout_per_event(api, paid_event, host_headers):
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     body = {"event_id": str(paid_event.id), "bank_account_id": account}
-    assert api.post("/api/payouts/requests", json=body, headers=host_headers).status_code == 201
-    r = api.post("/api/payouts/requests", json=body, headers=host_headers)
+    assert api.post("/api/v2/payouts/requests", json=body, headers=host_headers).status_code == 201
+    r = api.post("/api/v2/payouts/requests", json=body, headers=host_headers)
     assert (r.status_code, r.json()["error_code"]) == (409, "PAYOUT_EXISTS")
 
 
@@ -124,7 +124,7 @@ def test_only_the_host_requests_a_payout(api, paid_event, buyer_headers):
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, buyer_headers).json()["data"]["id"]
     r = api.post(
-        "/api/payouts/requests",
+        "/api/v2/payouts/requests",
         json={"event_id": str(paid_event.id), "bank_account_id": account},
         headers=buyer_headers,
     )
@@ -135,7 +135,7 @@ def test_finance_staff_take_a_payout_to_completed(api, paid_event, host_headers)
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     payout_id = api.post(
-        "/api/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
+        "/api/v2/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
     ).json()["data"]["id"]
     staff = finance_staff()
     for target in ("approved", "processing"):
@@ -143,7 +143,7 @@ def test_finance_staff_take_a_payout_to_completed(api, paid_event, host_headers)
     with pytest.raises(LoopinError):
         payout_decide(staff=staff, payout_id=payout_id, target="completed")  # needs a reference
     payout_decide(staff=staff, payout_id=payout_id, target="completed", transaction_ref="UTR123456")
-    seen = api.get("/api/payouts/requests", headers=host_headers).json()["data"]
+    seen = api.get("/api/v2/payouts/requests", headers=host_headers).json()["data"]
     assert [(p["status"], p["transaction_ref"]) for p in seen] == [("completed", "UTR123456")]
 
 
@@ -151,21 +151,21 @@ def test_a_rejected_payout_needs_a_reason_and_frees_the_event(api, paid_event, h
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     body = {"event_id": str(paid_event.id), "bank_account_id": account}
-    payout_id = api.post("/api/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
+    payout_id = api.post("/api/v2/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
     payout_decide(staff=finance_staff(), payout_id=payout_id, target="rejected", reason="Account name mismatch")
     assert PayoutRequest.objects.get(id=payout_id).rejection_reason == "Account name mismatch"
-    assert api.post("/api/payouts/requests", json=body, headers=host_headers).status_code == 201
+    assert api.post("/api/v2/payouts/requests", json=body, headers=host_headers).status_code == 201
 
 
 def test_a_completed_payout_is_not_paid_again(api, paid_event, host_headers):
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     body = {"event_id": str(paid_event.id), "bank_account_id": account}
-    payout_id = api.post("/api/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
+    payout_id = api.post("/api/v2/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
     staff = finance_staff()
     payout_decide(staff=staff, payout_id=payout_id, target="approved")
     payout_decide(staff=staff, payout_id=payout_id, target="completed", transaction_ref="UTR1")
-    r = api.post("/api/payouts/requests", json=body, headers=host_headers)
+    r = api.post("/api/v2/payouts/requests", json=body, headers=host_headers)
     assert (r.status_code, r.json()["error_code"]) == (400, "NOTHING_TO_PAY")
 
 
@@ -173,7 +173,7 @@ def test_staff_without_the_finance_permission_cannot_decide(api, paid_event, hos
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     body = {"event_id": str(paid_event.id), "bank_account_id": account}
-    payout_id = api.post("/api/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
+    payout_id = api.post("/api/v2/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
     with pytest.raises(LoopinError) as exc:
         payout_decide(staff=UserWithProfileFactory(is_staff=True), payout_id=payout_id, target="approved")
     assert exc.value.status == 403
@@ -185,7 +185,7 @@ def test_payout_status_changes_are_signalled(api, paid_event, host_headers):
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     body = {"event_id": str(paid_event.id), "bank_account_id": account}
-    payout_id = api.post("/api/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
+    payout_id = api.post("/api/v2/payouts/requests", json=body, headers=host_headers).json()["data"]["id"]
     seen = []
 
     def receiver(sender, payout_id, old, new, **kwargs):
@@ -201,8 +201,8 @@ def test_payout_status_changes_are_signalled(api, paid_event, host_headers):
 
 def test_a_removed_account_disappears_and_loses_its_number(api, buyer_headers):
     account = _add_account(api, buyer_headers).json()["data"]["id"]
-    assert api.delete(f"/api/payouts/bank-accounts/{account}", headers=buyer_headers).status_code == 200
-    assert api.get("/api/payouts/bank-accounts", headers=buyer_headers).json()["data"] == []
+    assert api.delete(f"/api/v2/payouts/bank-accounts/{account}", headers=buyer_headers).status_code == 200
+    assert api.get("/api/v2/payouts/bank-accounts", headers=buyer_headers).json()["data"] == []
     assert BankAccount.objects.get(id=account).account_number_encrypted == ""
 
 
@@ -210,6 +210,6 @@ def test_an_account_used_by_a_payout_in_progress_cannot_be_removed(api, paid_eve
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     body = {"event_id": str(paid_event.id), "bank_account_id": account}
-    api.post("/api/payouts/requests", json=body, headers=host_headers)
-    r = api.delete(f"/api/payouts/bank-accounts/{account}", headers=host_headers)
+    api.post("/api/v2/payouts/requests", json=body, headers=host_headers)
+    r = api.delete(f"/api/v2/payouts/bank-accounts/{account}", headers=host_headers)
     assert (r.status_code, r.json()["error_code"]) == (409, "BANK_ACCOUNT_IN_USE")

@@ -55,7 +55,7 @@ def test_razorpay_checkout_gives_the_order_id_and_key(api, paid_event, buyer_hea
 def test_razorpay_verify_pays_the_order(api, paid_event, buyer_headers, razorpay_keys, fake_http):
     order = _rzp_order(api, buyer_headers, paid_event, fake_http)
     r = api.post(
-        f"/api/payments/orders/{order.id}/verify",
+        f"/api/v2/payments/orders/{order.id}/verify",
         json={
             "razorpay_order_id": "order_RZP1",
             "razorpay_payment_id": "pay_1",
@@ -236,7 +236,7 @@ def test_stripe_verify_asks_stripe(api, paid_event, buyer_headers, stripe_keys, 
         "/v1/payment_intents/pi_1",
         (200, {"id": "pi_1", "status": "succeeded", "amount_received": 54890}),
     )
-    r = api.post(f"/api/payments/orders/{order.id}/verify", json={}, headers=buyer_headers)
+    r = api.post(f"/api/v2/payments/orders/{order.id}/verify", json={}, headers=buyer_headers)
     assert r.json()["data"]["status"] == "paid"
 
 
@@ -248,7 +248,7 @@ def test_stripe_refund_carries_the_idempotency_key(api, paid_event, buyer_header
         "/v1/payment_intents/pi_1",
         (200, {"id": "pi_1", "status": "succeeded", "amount_received": 54890}),
     )
-    api.post(f"/api/payments/orders/{order.id}/verify", json={}, headers=buyer_headers)
+    api.post(f"/api/v2/payments/orders/{order.id}/verify", json={}, headers=buyer_headers)
     fake_http.route("POST", STRIPE, "/v1/refunds", (200, {"id": "re_1", "object": "refund", "status": "succeeded"}))
     refund = refund_create(order_id=order.id, reason="staff_refund", idempotency_key="sk-1")
     refund.refresh_from_db()

@@ -29,7 +29,7 @@ def _paid_order(api, headers, event) -> Order:
 
 def test_attendee_cancel_refunds_the_ticket_price_and_keeps_the_fee(api, paid_event, buyer_headers):
     order = _paid_order(api, buyer_headers, paid_event)
-    r = api.post(f"/api/payments/orders/{order.id}/cancel", headers=buyer_headers)
+    r = api.post(f"/api/v2/payments/orders/{order.id}/cancel", headers=buyer_headers)
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     assert (data["status"], data["amount_refunded"]) == ("partially_refunded", "499.00")
@@ -42,7 +42,7 @@ def test_attendee_cancel_refunds_the_ticket_price_and_keeps_the_fee(api, paid_ev
 def test_attendee_cancel_refunds_the_fee_too_when_configured(api, paid_event, buyer_headers, app_settings):
     app_settings.REFUND_PLATFORM_FEE = True
     order = _paid_order(api, buyer_headers, paid_event)
-    data = api.post(f"/api/payments/orders/{order.id}/cancel", headers=buyer_headers).json()["data"]
+    data = api.post(f"/api/v2/payments/orders/{order.id}/cancel", headers=buyer_headers).json()["data"]
     assert (data["status"], data["amount_refunded"]) == ("refunded", "548.90")
 
 
@@ -51,7 +51,7 @@ def test_attendee_cancel_after_the_cutoff_is_refused(api, paid_event, buyer_head
     Event.objects.filter(id=paid_event.id).update(
         start_at=timezone.now() + timedelta(hours=23), end_at=timezone.now() + timedelta(hours=25)
     )
-    r = api.post(f"/api/payments/orders/{order.id}/cancel", headers=buyer_headers)
+    r = api.post(f"/api/v2/payments/orders/{order.id}/cancel", headers=buyer_headers)
     assert (r.status_code, r.json()["error_code"]) == (400, "REFUND_WINDOW_CLOSED")
     assert Ticket.objects.get(id=order.ticket_id).status == "valid"
     assert Refund.objects.count() == 0
@@ -59,15 +59,15 @@ def test_attendee_cancel_after_the_cutoff_is_refused(api, paid_event, buyer_head
 
 def test_cancelling_twice_refunds_once(api, paid_event, buyer_headers):
     order = _paid_order(api, buyer_headers, paid_event)
-    api.post(f"/api/payments/orders/{order.id}/cancel", headers=buyer_headers)
-    r = api.post(f"/api/payments/orders/{order.id}/cancel", headers=buyer_headers)
+    api.post(f"/api/v2/payments/orders/{order.id}/cancel", headers=buyer_headers)
+    r = api.post(f"/api/v2/payments/orders/{order.id}/cancel", headers=buyer_headers)
     assert (r.status_code, r.json()["error_code"]) == (400, "ORDER_NOT_CANCELLABLE")
     assert Refund.objects.count() == 1
 
 
 def test_the_free_cancel_path_refuses_a_paid_ticket(api, paid_event, buyer_headers):
     _paid_order(api, buyer_headers, paid_event)
-    r = api.delete(f"/api/events/{paid_event.id}/attendance", headers=buyer_headers)
+    r = api.delete(f"/api/v2/events/{paid_event.id}/attendance", headers=buyer_headers)
     assert r.json()["error_code"] == "PAID_TICKET"
 
 

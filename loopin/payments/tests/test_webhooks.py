@@ -40,7 +40,7 @@ def test_a_paid_webhook_issues_the_ticket_and_consumes_the_hold(api, paid_event,
 def test_the_ticket_shows_in_my_tickets(api, paid_event, buyer_headers):
     order = _order(api, buyer_headers, paid_event)
     sandbox_webhook(api, order)
-    tickets = api.get("/api/me/tickets", headers=buyer_headers).json()
+    tickets = api.get("/api/v2/me/tickets", headers=buyer_headers).json()
     assert [t["event_id"] for t in tickets["data"]] == [str(paid_event.id)]
 
 
@@ -123,7 +123,7 @@ def test_success_arriving_after_a_failure_still_fulfils(api, paid_event, buyer_h
 def test_late_payment_after_expiry_is_fulfilled_when_seats_remain(api, paid_event, buyer_headers):
     order = _order(api, buyer_headers, paid_event)
     Order.objects.filter(id=order.id).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
-    api.get(f"/api/payments/orders/{order.id}", headers=buyer_headers)  # expires it
+    api.get(f"/api/v2/payments/orders/{order.id}", headers=buyer_headers)  # expires it
     sandbox_webhook(api, order)
     order.refresh_from_db()
     assert (order.status, order.amount_refunded) == ("paid", Decimal("0.00"))
@@ -169,7 +169,7 @@ def test_verify_with_a_valid_signature_pays_the_order(api, paid_event, buyer_hea
     order = _order(api, buyer_headers, paid_event)
     signature = sandbox_client_signature(order.provider_order_id, "sbx_pay_v")
     r = api.post(
-        f"/api/payments/orders/{order.id}/verify",
+        f"/api/v2/payments/orders/{order.id}/verify",
         json={"payment_id": "sbx_pay_v", "signature": signature},
         headers=buyer_headers,
     )
@@ -180,7 +180,7 @@ def test_verify_with_a_valid_signature_pays_the_order(api, paid_event, buyer_hea
 def test_verify_with_a_forged_signature_is_refused(api, paid_event, buyer_headers):
     order = _order(api, buyer_headers, paid_event)
     r = api.post(
-        f"/api/payments/orders/{order.id}/verify",
+        f"/api/v2/payments/orders/{order.id}/verify",
         json={"payment_id": "sbx_pay_v", "signature": "f" * 64},
         headers=buyer_headers,
     )
@@ -193,7 +193,7 @@ def test_verify_then_webhook_gives_one_ticket(api, paid_event, buyer_headers):
     order = _order(api, buyer_headers, paid_event)
     signature = sandbox_client_signature(order.provider_order_id, "sbx_pay_v")
     api.post(
-        f"/api/payments/orders/{order.id}/verify",
+        f"/api/v2/payments/orders/{order.id}/verify",
         json={"payment_id": "sbx_pay_v", "signature": signature},
         headers=buyer_headers,
     )

@@ -27,14 +27,14 @@ class Door:
 
     def qr(self, ticket: Any = None, headers: dict[str, str] | None = None) -> str:
         ticket = ticket or self.ticket
-        r = self.api.get(f"/api/me/tickets/{ticket.id}/qr?format=token", headers=headers or token_for(ticket.user))
+        r = self.api.get(f"/api/v2/me/tickets/{ticket.id}/qr?format=token", headers=headers or token_for(ticket.user))
         assert r.status_code == 200, r.text
         return r.json()["data"]["token"]
 
     def scan(self, event: Any = None, headers: dict[str, str] | None = None, **body: Any) -> Any:
         body.setdefault("nonce", uuid.uuid4().hex)
         event = event or self.event
-        return self.api.post(f"/api/events/{event.id}/check-in", json=body, headers=headers or self.host_headers)
+        return self.api.post(f"/api/v2/events/{event.id}/check-in", json=body, headers=headers or self.host_headers)
 
     def status(self, **body: Any) -> str:
         r = self.scan(**body)

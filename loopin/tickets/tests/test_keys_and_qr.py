@@ -13,20 +13,20 @@ from loopin.tickets.tests.conftest import guest_with_ticket, open_event
 
 
 def test_png_and_svg_qr_images(door):
-    png = door.api.get(f"/api/me/tickets/{door.ticket.id}/qr?format=png", headers=door.guest_headers)
+    png = door.api.get(f"/api/v2/me/tickets/{door.ticket.id}/qr?format=png", headers=door.guest_headers)
     assert (png.status_code, png.headers["content-type"]) == (200, "image/png")
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
-    svg = door.api.get(f"/api/me/tickets/{door.ticket.id}/qr?format=svg", headers=door.guest_headers)
+    svg = door.api.get(f"/api/v2/me/tickets/{door.ticket.id}/qr?format=svg", headers=door.guest_headers)
     assert (svg.status_code, svg.headers["content-type"]) == (200, "image/svg+xml")
     assert b"<svg" in svg.content
 
 
 def test_token_carries_ticket_event_seats_window_and_kid_and_verifies_with_the_public_key(door):
-    data = door.api.get(f"/api/me/tickets/{door.ticket.id}/qr?format=token", headers=door.guest_headers).json()["data"]
+    data = door.api.get(f"/api/v2/me/tickets/{door.ticket.id}/qr?format=token", headers=door.guest_headers).json()["data"]
     claims, payload, signature = signing.token_parse(data["token"])
     assert (claims.ticket_id, claims.event_id, claims.seats) == (door.ticket.id, door.event.id, 1)
     assert claims.valid_until == door.event.end_at.replace(microsecond=0) + signing.VALID_AFTER_END
-    keys = door.api.get(f"/api/events/{door.event.id}/check-in/keys", headers=door.host_headers).json()["data"]
+    keys = door.api.get(f"/api/v2/events/{door.event.id}/check-in/keys", headers=door.host_headers).json()["data"]
     assert [(k["kid"], k["algorithm"], k["is_active"]) for k in keys] == [(claims.kid, "Ed25519", True)]
     raw = base64.urlsafe_b64decode(keys[0]["public_key"] + "=")
     Ed25519PublicKey.from_public_bytes(raw).verify(signature, payload)  # raises if not signed by this key
@@ -41,22 +41,22 @@ def test_private_key_is_encrypted_at_rest(door):
 
 def test_only_the_holder_gets_the_qr(door):
     other = guest_with_ticket(door.event)
-    r = door.api.get(f"/api/me/tickets/{door.ticket.id}/qr", headers=token_for(other.user))
+    r = door.api.get(f"/api/v2/me/tickets/{door.ticket.id}/qr", headers=token_for(other.user))
     assert (r.status_code, r.json()["error_code"]) == (404, "TICKET_NOT_FOUND")
 
 
 def test_a_cancelled_ticket_has_no_qr(door):
-    door.api.delete(f"/api/events/{door.event.id}/attendance", headers=door.guest_headers)
-    r = door.api.get(f"/api/me/tickets/{door.ticket.id}/qr", headers=door.guest_headers)
+    door.api.delete(f"/api/v2/events/{door.event.id}/attendance", headers=door.guest_headers)
+    r = door.api.get(f"/api/v2/me/tickets/{door.ticket.id}/qr", headers=door.guest_headers)
     assert (r.status_code, r.json()["error_code"]) == (409, "TICKET_NOT_VALID")
 
 
 def test_after_rotation_old_codes_still_verify_and_new_codes_use_the_new_key(door):
     old_token = door.qr()
-    r = door.api.post(f"/api/events/{door.event.id}/check-in/keys/rotate", headers=door.host_headers)
+    r = door.api.post(f"/api/v2/events/{door.event.id}/check-in/keys/rotate", headers=door.host_headers)
     assert r.status_code == 200
     new_kid = r.json()["data"]["kid"]
-    keys = door.api.get(f"/api/events/{door.event.id}/check-in/keys", headers=door.host_headers).json()["data"]
+    keys = door.api.get(f"/api/v2/events/{door.event.id}/check-in/keys", headers=door.host_headers).json()["data"]
     assert [(k["kid"] == new_kid, k["is_active"], k["retired_at"]) for k in keys] == [
         (True, True, None),
         (False, False, None),
@@ -68,13 +68,13 @@ def test_after_rotation_old_codes_still_verify_and_new_codes_use_the_new_key(doo
 def test_retiring_the_old_key_invalidates_its_codes(door):
     old_token = door.qr()
     r = door.api.post(
-        f"/api/events/{door.event.id}/check-in/keys/rotate", json={"retire_previous": True}, headers=door.host_headers
+        f"/api/v2/events/{door.event.id}/check-in/keys/rotate", json={"retire_previous": True}, headers=door.host_headers
     )
     assert r.status_code == 200
     r = door.scan(qr=old_token)
     assert (r.json()["data"]["status"], r.json()["data"]["reason"]) == ("invalid", "retired_key")
     assert door.status(qr=door.qr()) == "ok"
-    revoked = door.api.get(f"/api/events/{door.event.id}/check-in/revoked", headers=door.host_headers).json()["data"]
+    revoked = door.api.get(f"/api/v2/events/{door.event.id}/check-in/revoked", headers=door.host_headers).json()["data"]
     assert revoked["retired_kids"] == [signing.token_parse(old_token)[0].kid]
 
 
@@ -82,9 +82,9 @@ def test_revocation_list_has_cancelled_and_refunded_tickets_since_a_time(door):
     from loopin.tickets.models import Ticket, TicketStatus
     from loopin.tickets.services import ticket_cancel
 
-    url = f"/api/events/{door.event.id}/check-in/revoked"
+    url = f"/api/v2/events/{door.event.id}/check-in/revoked"
     assert door.api.get(url, headers=door.host_headers).json()["data"]["tickets"] == []
-    door.api.delete(f"/api/events/{door.event.id}/attendance", headers=door.guest_headers)
+    door.api.delete(f"/api/v2/events/{door.event.id}/attendance", headers=door.guest_headers)
     first = door.api.get(url, headers=door.host_headers).json()["data"]
     assert [(t["code"], t["status"]) for t in first["tickets"]] == [(door.ticket.code, "cancelled")]
     refunded = guest_with_ticket(door.event)

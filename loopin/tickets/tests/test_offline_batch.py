@@ -18,7 +18,7 @@ def _at(minutes_ago: int) -> str:
 
 def _batch(door, scans, device="gate-a", headers=None):
     r = door.api.post(
-        f"/api/events/{door.event.id}/check-in/batch",
+        f"/api/v2/events/{door.event.id}/check-in/batch",
         json={"device_id": device, "scans": scans},
         headers=headers or door.host_headers,
     )
@@ -115,7 +115,7 @@ def test_offline_scan_before_opening_is_not_yet_open(door):
 
 def test_batch_scans_need_their_time(door):
     r = door.api.post(
-        f"/api/events/{door.event.id}/check-in/batch",
+        f"/api/v2/events/{door.event.id}/check-in/batch",
         json={"scans": [{"code": door.ticket.code, "nonce": "no-time-01"}]},
         headers=door.host_headers,
     )
@@ -124,7 +124,7 @@ def test_batch_scans_need_their_time(door):
 
 def test_a_scan_time_in_the_future_refuses_the_whole_batch(door):
     r = door.api.post(
-        f"/api/events/{door.event.id}/check-in/batch",
+        f"/api/v2/events/{door.event.id}/check-in/batch",
         json={
             "scans": [
                 {"code": door.ticket.code, "nonce": "past-0001", "scanned_at": _at(10)},
@@ -141,7 +141,7 @@ def test_a_scan_time_in_the_future_refuses_the_whole_batch(door):
 def test_a_nonce_reused_for_another_scan_refuses_the_whole_batch(door):
     door.scan(code=door.ticket.code, nonce="used-0001")
     r = door.api.post(
-        f"/api/events/{door.event.id}/check-in/batch",
+        f"/api/v2/events/{door.event.id}/check-in/batch",
         json={
             "scans": [
                 {"code": door.ticket.code, "direction": "exit", "nonce": "fresh-0001", "scanned_at": _at(1)},
@@ -156,7 +156,7 @@ def test_a_nonce_reused_for_another_scan_refuses_the_whole_batch(door):
 
 def test_one_nonce_for_two_different_scans_in_a_batch_refuses_it(door):
     r = door.api.post(
-        f"/api/events/{door.event.id}/check-in/batch",
+        f"/api/v2/events/{door.event.id}/check-in/batch",
         json={
             "scans": [
                 {"code": door.ticket.code, "nonce": "twice-0001", "scanned_at": _at(3)},

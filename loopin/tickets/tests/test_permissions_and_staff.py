@@ -36,7 +36,7 @@ def _call(door, method, path, body, headers):
     kwargs = {"headers": headers}
     if body is not None:
         kwargs["json"] = body
-    return getattr(door.api, method)(f"/api/events/{door.event.id}{path}", **kwargs)
+    return getattr(door.api, method)(f"/api/v2/events/{door.event.id}{path}", **kwargs)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), DOOR_CALLS)
@@ -87,14 +87,14 @@ def test_staff_of_another_event_gets_403(door):
 
 
 def test_unknown_event_is_404(door):
-    r = door.api.get("/api/events/00000000-0000-0000-0000-000000000000/check-in/stats", headers=door.host_headers)
+    r = door.api.get("/api/v2/events/00000000-0000-0000-0000-000000000000/check-in/stats", headers=door.host_headers)
     assert (r.status_code, r.json()["error_code"]) == (404, "EVENT_NOT_FOUND")
 
 
 def test_host_adds_staff_by_phone_then_they_scan(door):
     staff = UserWithProfileFactory(phone_number="+919876500001", name="Sam Staff")
     r = door.api.post(
-        f"/api/events/{door.event.id}/staff", json={"phone_number": "98765 00001"}, headers=door.host_headers
+        f"/api/v2/events/{door.event.id}/staff", json={"phone_number": "98765 00001"}, headers=door.host_headers
     )
     assert r.status_code == 201
     assert (r.json()["data"]["user_id"], r.json()["data"]["name"], r.json()["data"]["phone_number"]) == (
@@ -111,32 +111,32 @@ def test_host_adds_staff_by_user_id_twice_without_duplicates(door):
     staff = UserWithProfileFactory()
     for _ in range(2):
         r = door.api.post(
-            f"/api/events/{door.event.id}/staff", json={"user_id": str(staff.id)}, headers=door.host_headers
+            f"/api/v2/events/{door.event.id}/staff", json={"user_id": str(staff.id)}, headers=door.host_headers
         )
         assert r.status_code == 201
-    listed = door.api.get(f"/api/events/{door.event.id}/staff", headers=door.host_headers).json()["data"]
+    listed = door.api.get(f"/api/v2/events/{door.event.id}/staff", headers=door.host_headers).json()["data"]
     assert [(s["user_id"], s["picture"]) for s in listed] == [(str(staff.id), f"https://example.com/{staff.id}.jpg")]
 
 
 def test_adding_an_unknown_number_is_404(door):
     r = door.api.post(
-        f"/api/events/{door.event.id}/staff", json={"phone_number": "+919811111111"}, headers=door.host_headers
+        f"/api/v2/events/{door.event.id}/staff", json={"phone_number": "+919811111111"}, headers=door.host_headers
     )
     assert (r.status_code, r.json()["error_code"]) == (404, "USER_NOT_FOUND")
 
 
 def test_adding_needs_exactly_one_of_user_id_or_phone(door):
-    r = door.api.post(f"/api/events/{door.event.id}/staff", json={}, headers=door.host_headers)
+    r = door.api.post(f"/api/v2/events/{door.event.id}/staff", json={}, headers=door.host_headers)
     assert (r.status_code, r.json()["error_code"]) == (422, "VALIDATION_ERROR")
 
 
 def test_removed_staff_can_no_longer_scan(door):
     staff = UserWithProfileFactory()
     DoorStaff.objects.create(event=door.event, user=staff)
-    r = door.api.delete(f"/api/events/{door.event.id}/staff/{staff.id}", headers=door.host_headers)
+    r = door.api.delete(f"/api/v2/events/{door.event.id}/staff/{staff.id}", headers=door.host_headers)
     assert r.status_code == 200
     assert door.scan(code=door.ticket.code, headers=token_for(staff)).status_code == 403
-    again = door.api.delete(f"/api/events/{door.event.id}/staff/{staff.id}", headers=door.host_headers)
+    again = door.api.delete(f"/api/v2/events/{door.event.id}/staff/{staff.id}", headers=door.host_headers)
     assert (again.status_code, again.json()["error_code"]) == (404, "STAFF_NOT_FOUND")
 
 
@@ -144,9 +144,9 @@ def test_host_removes_staff_by_phone_number(door):
     staff = UserWithProfileFactory(phone_number="+919876500002")
     DoorStaff.objects.create(event=door.event, user=staff)
     r = door.api.delete(
-        f"/api/events/{door.event.id}/staff", params={"phone_number": "+91 98765 00002"}, headers=door.host_headers
+        f"/api/v2/events/{door.event.id}/staff", params={"phone_number": "+91 98765 00002"}, headers=door.host_headers
     )
     assert r.status_code == 200
     assert DoorStaff.objects.count() == 0
-    none = door.api.delete(f"/api/events/{door.event.id}/staff", headers=door.host_headers)
+    none = door.api.delete(f"/api/v2/events/{door.event.id}/staff", headers=door.host_headers)
     assert (none.status_code, none.json()["error_code"]) == (422, "VALIDATION_ERROR")

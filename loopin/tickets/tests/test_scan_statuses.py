@@ -72,7 +72,7 @@ def test_reentry_is_refused_by_default(door):
 
 def test_reentry_is_allowed_when_the_host_turns_it_on(door):
     r = door.api.put(
-        f"/api/events/{door.event.id}/check-in/settings", json={"reentry_allowed": True}, headers=door.host_headers
+        f"/api/v2/events/{door.event.id}/check-in/settings", json={"reentry_allowed": True}, headers=door.host_headers
     )
     assert r.status_code == 200 and r.json()["data"]["reentry_allowed"] is True
     door.scan(code=door.ticket.code)
@@ -84,7 +84,7 @@ def test_reentry_is_allowed_when_the_host_turns_it_on(door):
 
 def test_cancelled_ticket(door):
     token = door.qr()
-    r = door.api.delete(f"/api/events/{door.event.id}/attendance", headers=door.guest_headers)
+    r = door.api.delete(f"/api/v2/events/{door.event.id}/attendance", headers=door.guest_headers)
     assert r.status_code == 200
     assert door.status(qr=token) == "cancelled"
 

@@ -31,7 +31,7 @@ def test_stats_count_expected_checked_in_inside_and_quarter_hours(door):
     door.scan(code=second.code)
     door.scan(code=second.code, direction="exit")
     door.scan(code="ZZZZZZZZ")
-    data = door.api.get(f"/api/events/{door.event.id}/check-in/stats", headers=door.host_headers).json()["data"]
+    data = door.api.get(f"/api/v2/events/{door.event.id}/check-in/stats", headers=door.host_headers).json()["data"]
     assert {
         k: data[k] for k in ("expected", "checked_in", "inside_now", "no_shows", "event_ended", "failed_scans")
     } == {
@@ -59,7 +59,7 @@ def test_no_shows_are_marked_after_the_end_once(door):
     assert run_task(mark_no_shows) == 1
     assert no_shows_mark() == 0  # once per event
     assert list(Ticket.objects.filter(no_show_at__isnull=False).values_list("id", flat=True)) == [door.ticket.id]
-    data = door.api.get(f"/api/events/{door.event.id}/check-in/stats", headers=door.host_headers).json()["data"]
+    data = door.api.get(f"/api/v2/events/{door.event.id}/check-in/stats", headers=door.host_headers).json()["data"]
     assert (data["no_shows"], data["event_ended"]) == (1, True)
 
 
@@ -82,16 +82,16 @@ def test_checkin_opened_is_sent_once_when_the_window_opens(door):
 
 
 def test_search_by_name_and_by_last_phone_digits(door):
-    by_name = door.api.get(f"/api/events/{door.event.id}/check-in/search?q=asha", headers=door.host_headers).json()
+    by_name = door.api.get(f"/api/v2/events/{door.event.id}/check-in/search?q=asha", headers=door.host_headers).json()
     assert [(h["code"], h["attendee"]["name"], h["phone_number"]) for h in by_name["data"]] == [
         (door.ticket.code, "Asha Guest", "+91******5678")
     ]
     assert by_name["data"][0]["attendee"]["picture"] == f"https://example.com/{door.guest.id}.jpg"
     by_phone = door.api.get(
-        f"/api/events/{door.event.id}/check-in/search", params={"q": "45-678"}, headers=door.host_headers
+        f"/api/v2/events/{door.event.id}/check-in/search", params={"q": "45-678"}, headers=door.host_headers
     ).json()
     assert [h["ticket_id"] for h in by_phone["data"]] == [str(door.ticket.id)]
-    none = door.api.get(f"/api/events/{door.event.id}/check-in/search?q=9999", headers=door.host_headers).json()
+    none = door.api.get(f"/api/v2/events/{door.event.id}/check-in/search?q=9999", headers=door.host_headers).json()
     assert none["data"] == []
 
 
@@ -123,9 +123,9 @@ def test_deleting_an_account_ends_its_door_duties(door):
 
 def test_openapi_lists_the_door_endpoints(door):
     paths = door.api.get("/api/openapi.json").json()["paths"]
-    assert {"post", "get"} <= set(paths["/api/events/{event_id}/staff"])
-    assert set(paths["/api/me/tickets/{ticket_id}/qr"]) == {"get"}
-    assert "/api/me/tickets" in paths
+    assert {"post", "get"} <= set(paths["/api/v2/events/{event_id}/staff"])
+    assert set(paths["/api/v2/me/tickets/{ticket_id}/qr"]) == {"get"}
+    assert "/api/v2/me/tickets" in paths
     assert door.api.get("/api/docs").status_code == 200
 
 
@@ -157,7 +157,7 @@ def test_admin_scan_and_key_pages_render_without_the_private_key(door):
 def test_scan_log_lists_every_scan_newest_first_and_filters_by_answer(door):
     door.scan(code=door.ticket.code, device_id="gate-1")
     door.scan(code="ZZZZZZZZ", device_id="gate-2")
-    url = f"/api/events/{door.event.id}/check-in/scans"
+    url = f"/api/v2/events/{door.event.id}/check-in/scans"
     body = door.api.get(url, headers=door.host_headers).json()
     assert body["meta"]["total"] == 2
     assert [(s["result"], s["device_id"], s["ticket_code"]) for s in body["data"]] == [
@@ -173,7 +173,7 @@ def test_scan_log_lists_every_scan_newest_first_and_filters_by_answer(door):
 def test_a_rescheduled_event_announces_its_check_in_again(door):
     assert checkin_open_due() == 1
     new_start = (timezone.now() + timedelta(days=2)).isoformat()
-    r = door.api.patch(f"/api/events/{door.event.id}", json={"start_at": new_start}, headers=door.host_headers)
+    r = door.api.patch(f"/api/v2/events/{door.event.id}", json={"start_at": new_start}, headers=door.host_headers)
     assert r.status_code == 200, r.text
     assert EventDoorSettings.objects.get(event=door.event).opened_at is None
     assert checkin_open_due() == 0
@@ -184,7 +184,7 @@ def test_a_postponed_event_announces_its_check_in_again(door):
     assert checkin_open_due() == 1
     later = timezone.now() + timedelta(days=3)
     r = door.api.post(
-        f"/api/events/{door.event.id}/postpone",
+        f"/api/v2/events/{door.event.id}/postpone",
         json={
             "reason": "Rain",
             "new_start_at": later.isoformat(),
