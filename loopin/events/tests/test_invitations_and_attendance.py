@@ -114,7 +114,9 @@ def test_share_links(api, host):
     r = api.post("/api/v2/invitations/accept-link", json={"token": link["token"]}, headers=token_for(first))
     assert (r.status_code, r.json()["error_code"]) == (409, "ALREADY_GOING")
     assert (
-        api.post("/api/v2/invitations/accept-link", json={"token": link["token"]}, headers=token_for(second)).status_code
+        api.post(
+            "/api/v2/invitations/accept-link", json={"token": link["token"]}, headers=token_for(second)
+        ).status_code
         == 200
     )
     r = api.post("/api/v2/invitations/accept-link", json={"token": link["token"]}, headers=token_for(third))
@@ -137,7 +139,9 @@ def test_revoked_and_expired_links(api, host):
     r = api.post("/api/v2/invitations/accept-link", json={"token": link["token"]}, headers=token_for(guest))
     assert (r.status_code, r.json()["error_code"]) == (400, "INVITE_LINK_EXPIRED")
     InviteLink.objects.update(expires_at=None)
-    assert api.delete(f"/api/v2/events/{event.id}/invite-links/{link['id']}", headers=token_for(host)).status_code == 200
+    assert (
+        api.delete(f"/api/v2/events/{event.id}/invite-links/{link['id']}", headers=token_for(host)).status_code == 200
+    )
     r = api.post("/api/v2/invitations/accept-link", json={"token": link["token"]}, headers=token_for(guest))
     assert (r.status_code, r.json()["error_code"]) == (404, "INVITE_LINK_INVALID")
     r = api.post("/api/v2/invitations/accept-link", json={"token": "not-a-real-token"}, headers=token_for(guest))
@@ -163,7 +167,9 @@ def test_confirm_attendance_on_an_open_free_event(api, host):
         f"/api/v2/events/{event.id}/confirm-attendance", json={"seats": 2}, headers=token_for(UserWithProfileFactory())
     )
     assert (r.status_code, r.json()["error_code"]) == (409, "CAPACITY_EXCEEDED")
-    assert api.get(f"/api/v2/events/{event.id}/my-ticket", headers=token_for(guest)).json()["data"]["id"] == ticket["id"]
+    assert (
+        api.get(f"/api/v2/events/{event.id}/my-ticket", headers=token_for(guest)).json()["data"]["id"] == ticket["id"]
+    )
     tickets = api.get("/api/v2/me/tickets", headers=token_for(guest)).json()
     assert tickets["meta"]["total"] == 1 and tickets["data"][0]["event"]["id"] == str(event.id)
     attendees = api.get(f"/api/v2/events/{event.id}/attendees", headers=token_for(host)).json()
@@ -180,7 +186,9 @@ def test_cancel_attendance_frees_the_seats(api, host):
     event.refresh_from_db()
     assert (event.seats_taken, event.going_count) == (0, 0)
     other = UserWithProfileFactory()
-    assert api.post(f"/api/v2/events/{event.id}/confirm-attendance", json={}, headers=token_for(other)).status_code == 201
+    assert (
+        api.post(f"/api/v2/events/{event.id}/confirm-attendance", json={}, headers=token_for(other)).status_code == 201
+    )
     assert api.delete(f"/api/v2/events/{event.id}/attendance", headers=token_for(guest)).status_code == 404
 
 

@@ -92,7 +92,9 @@ def test_accept_when_full_is_409(api, host):
     first, second = UserWithProfileFactory(), UserWithProfileFactory()
     r1 = _ask(api, small, first).json()["data"]["id"]
     r2 = _ask(api, small, second).json()["data"]["id"]
-    assert api.put(f"/api/v2/events/{small.id}/requests/{r1}/accept", json={}, headers=token_for(host)).status_code == 200
+    assert (
+        api.put(f"/api/v2/events/{small.id}/requests/{r1}/accept", json={}, headers=token_for(host)).status_code == 200
+    )
     r = api.put(f"/api/v2/events/{small.id}/requests/{r2}/accept", json={}, headers=token_for(host))
     assert r.status_code == 409
     assert r.json()["error_code"] == "CAPACITY_EXCEEDED"

@@ -90,7 +90,9 @@ def test_payout_is_host_earnings_minus_refunds(api, paid_event, host_headers):
     refund_create(order_id=orders[1].id, amount=Decimal("20.00"), reason="goodwill")
     account = _add_account(api, host_headers).json()["data"]["id"]
     r = api.post(
-        "/api/v2/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
+        "/api/v2/payouts/requests",
+        json={"event_id": str(paid_event.id), "bank_account_id": account},
+        headers=host_headers,
     )
     assert r.status_code == 201, r.text
     data = r.json()["data"]
@@ -106,7 +108,9 @@ def test_payout_is_host_earnings_minus_refunds(api, paid_event, host_headers):
 def test_a_payout_waits_for_the_event_to_end(api, paid_event, host_headers):
     account = _add_account(api, host_headers).json()["data"]["id"]
     r = api.post(
-        "/api/v2/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
+        "/api/v2/payouts/requests",
+        json={"event_id": str(paid_event.id), "bank_account_id": account},
+        headers=host_headers,
     )
     assert (r.status_code, r.json()["error_code"]) == (400, "EVENT_NOT_ENDED")
 
@@ -135,7 +139,9 @@ def test_finance_staff_take_a_payout_to_completed(api, paid_event, host_headers)
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     payout_id = api.post(
-        "/api/v2/payouts/requests", json={"event_id": str(paid_event.id), "bank_account_id": account}, headers=host_headers
+        "/api/v2/payouts/requests",
+        json={"event_id": str(paid_event.id), "bank_account_id": account},
+        headers=host_headers,
     ).json()["data"]["id"]
     staff = finance_staff()
     for target in ("approved", "processing"):

@@ -22,7 +22,9 @@ def test_png_and_svg_qr_images(door):
 
 
 def test_token_carries_ticket_event_seats_window_and_kid_and_verifies_with_the_public_key(door):
-    data = door.api.get(f"/api/v2/me/tickets/{door.ticket.id}/qr?format=token", headers=door.guest_headers).json()["data"]
+    data = door.api.get(f"/api/v2/me/tickets/{door.ticket.id}/qr?format=token", headers=door.guest_headers).json()[
+        "data"
+    ]
     claims, payload, signature = signing.token_parse(data["token"])
     assert (claims.ticket_id, claims.event_id, claims.seats) == (door.ticket.id, door.event.id, 1)
     assert claims.valid_until == door.event.end_at.replace(microsecond=0) + signing.VALID_AFTER_END
@@ -68,7 +70,9 @@ def test_after_rotation_old_codes_still_verify_and_new_codes_use_the_new_key(doo
 def test_retiring_the_old_key_invalidates_its_codes(door):
     old_token = door.qr()
     r = door.api.post(
-        f"/api/v2/events/{door.event.id}/check-in/keys/rotate", json={"retire_previous": True}, headers=door.host_headers
+        f"/api/v2/events/{door.event.id}/check-in/keys/rotate",
+        json={"retire_previous": True},
+        headers=door.host_headers,
     )
     assert r.status_code == 200
     r = door.scan(qr=old_token)
