@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
@@ -32,6 +32,7 @@ from loopin.accounts.services import ProfileChanges, UploadedImage
 from loopin.core.auth import UngatedUser, request_ip
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.images import MAX_IMAGE_BYTES
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -224,10 +225,7 @@ async def _read_profile_body(request: Request, model: type[BaseModel]) -> tuple[
             data["profile_pictures"] = urls
         await form.close()
         return _validate(model, data), uploads
-    try:
-        raw = await request.json()
-    except ValueError:
-        raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": "Invalid JSON"}]) from None
+    raw = await request.json()  # the API's one JSON parser (core.routing): 422 for anything it can't take
     if not isinstance(raw, dict):
         raise RequestValidationError(
             [{"type": "model_type", "loc": ("body",), "msg": "The body must be a JSON object."}]
