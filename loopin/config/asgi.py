@@ -25,6 +25,7 @@ from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  #
 from loopin.core.openapi import add_global_responses  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
+from loopin.web.routes import public_routes  # noqa: E402
 
 API_DESCRIPTION = """
 The Loopin mobile API. Every response uses the envelope
@@ -104,7 +105,9 @@ def create_app() -> FastAPI:
     if settings.STORAGE_BACKEND == "local":
         os.makedirs(django_settings.MEDIA_ROOT, exist_ok=True)
         app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
-    app.mount("/django", get_asgi_application(), name="django")
+    django_app = get_asgi_application()
+    app.router.routes.extend(public_routes(django_app))  # share pages, sitemap, robots, app links
+    app.mount("/django", django_app, name="django")
 
     if settings.CORS_ORIGINS:
         app.add_middleware(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.images import image_public_url
+from loopin.core.links import absolute_url
 from loopin.events import feed_cache
 from loopin.events.models import (
     ACTIVE_REQUEST,
@@ -461,8 +462,6 @@ def event_invite_links(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any
 
 
 def invite_link_out(link: InviteLink) -> dict[str, Any]:
-    from loopin.config.settings import get_settings
-
     return {
         "id": link.id,
         "token": link.token,
@@ -471,7 +470,7 @@ def invite_link_out(link: InviteLink) -> dict[str, Any]:
         "uses": link.uses,
         "is_active": link.is_active,
         "created_at": link.created_at,
-        "url": f"{get_settings().PUBLIC_BASE_URL.rstrip('/')}/invite/{link.token}",
+        "url": absolute_url(f"/invite/{link.token}"),
     }
 
 
