@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
 from loopin.config.settings import get_settings  # noqa: E402
+from loopin.core.docs import install_docs  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
@@ -69,9 +70,10 @@ def create_app() -> FastAPI:
         version="1.0.0",
         description=API_DESCRIPTION,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    install_docs(app, title=app.title, openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url="/api/redoc")
     install_error_handlers(app)
     sentry_init()
     install_query_counter()
