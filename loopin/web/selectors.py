@@ -16,8 +16,7 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.events.models import Event, EventImage, EventStatus, InviteLink, Visibility
-from loopin.events.selectors import FeedFilters, event_detail, event_feed
-from loopin.events.services import share_path
+from loopin.events.selectors import FeedFilters, event_detail, event_feed, share_path
 
 SITEMAP_LIMIT = 50_000  # the sitemap protocol's maximum per file
 HOST_PAGE_EVENTS = 24

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
 from loopin.core.links import absolute_url
-from loopin.events.services import share_path_parse
+from loopin.events.selectors import share_path_parse
 from loopin.web import present, selectors
 from loopin.web.preview import preview_jpeg
 
