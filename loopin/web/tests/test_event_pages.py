@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from loopin.events.models import EventStatus, JoinMode, Visibility
-from loopin.events.services import share_path
+from loopin.events.selectors import share_path
 from loopin.testing.factories import PublishedEventFactory, VenueFactory
 from loopin.web.tests.pages import preview_tags
 

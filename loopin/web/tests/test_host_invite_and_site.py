@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from loopin.events.models import EventStatus, InviteLink, Visibility
-from loopin.events.services import share_path
+from loopin.events.selectors import share_path
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import signed_in_user
 from loopin.web.tests.pages import preview_tags
