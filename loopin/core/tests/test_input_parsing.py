@@ -210,3 +210,25 @@ def test_an_app_with_a_route_outside_the_one_parser_refuses_to_start():
     app.include_router(theirs)
     with pytest.raises(RuntimeError, match="/b/y"):
         ensure_loopin_routes(app)
+
+
+def test_every_operation_that_reads_a_token_documents_401_and_403(api):
+    schema = api.get("/api/openapi.json").json()
+    with_token = [
+        (path, method, op)
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict) and op.get("security")
+    ]
+    assert len(with_token) > 20
+    for path, method, op in with_token:
+        assert {"401", "403"} <= set(op["responses"]), (method, path)
+
+
+def test_an_optional_sign_in_endpoint_answers_its_documented_401_for_a_bad_token(api):
+    op = api.get("/api/openapi.json").json()["paths"]["/api/v2/events"]["get"]
+    assert "401" in op["responses"]
+    r = api.get("/api/v2/events", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401
+    assert r.json()["error_code"] == "INVALID_TOKEN"
+    assert api.get("/api/v2/events").status_code == 200
