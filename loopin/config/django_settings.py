@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "loopin.accounts",
     "loopin.events",
     "loopin.tickets",
+    "loopin.participation",
     "loopin.payments",
     "loopin.notifications",
     "django_otp",
