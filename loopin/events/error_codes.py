@@ -11,6 +11,7 @@ class EventErrorCode(ErrorCode):
     START_IN_PAST = "START_IN_PAST", 400, "Move the event to a future time first."
     PRICE_LOCKED = "PRICE_LOCKED", 400, "The price cannot change once people hold seats."
     HOST_APPROVAL_REQUIRED = "HOST_APPROVAL_REQUIRED", 403, "Only approved hosts can create events or venues."
+    HOST_NOT_FOUND = "HOST_NOT_FOUND", 404, "No host (a user who hosts or is an approved host) has this id."
     HOST_LEAD_EXISTS = "HOST_LEAD_EXISTS", 409, "A become-a-host request for this phone number already exists."
     NOT_EVENT_HOST = "NOT_EVENT_HOST", 403, "Only the event's host (or staff) can do this."
     IMAGE_NOT_FOUND = "IMAGE_NOT_FOUND", 404, "The event has no cover image with this id."
