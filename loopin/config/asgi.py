@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles  # noqa: E402
 from loopin.config.settings import get_settings  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
+from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
 from loopin.core.openapi import add_global_responses  # noqa: E402
@@ -103,7 +104,7 @@ def create_app() -> FastAPI:
     )
     if settings.STORAGE_BACKEND == "local":
         os.makedirs(django_settings.MEDIA_ROOT, exist_ok=True)
-        app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
+        app.mount(settings.MEDIA_URL.rstrip("/"), MediaFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
     app.mount("/django", get_asgi_application(), name="django")
 
     if settings.CORS_ORIGINS:

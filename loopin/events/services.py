@@ -19,7 +19,7 @@ from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from loopin.core.ids import short_code, url_token
-from loopin.core.images import image_extension
+from loopin.core.images import image_clean
 from loopin.core.phone import normalize_phone
 from loopin.events import signals
 from loopin.events.errors import CapacityExceeded, InvalidTransition
@@ -495,7 +495,7 @@ def event_delete(*, actor: User, event_id: uuid.UUID) -> None:
 
 def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tuple[str, bytes]]) -> Event:
     """Upload cover images (JPEG/PNG/WebP, <= 5 MB each, at most 3 per event)."""
-    extensions = [image_extension(content, field=f"images[{i}]") for i, (_, content) in enumerate(uploads)]
+    cleaned = [image_clean(content, field=f"images[{i}]") for i, (_, content) in enumerate(uploads)]
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
         ensure_can_manage(actor, event)
@@ -506,8 +506,9 @@ def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tu
             )
         stored: list[str] = []
         try:
-            for i, ((_, content), ext) in enumerate(zip(uploads, extensions, strict=True)):
-                name = default_storage.save(f"event-covers/{event.id}/{uuid.uuid4().hex}.{ext}", ContentFile(content))
+            for i, clean in enumerate(cleaned):
+                name = f"event-covers/{event.id}/{uuid.uuid4().hex}.{clean.extension}"
+                name = default_storage.save(name, ContentFile(clean.content))
                 stored.append(name)
                 EventImage.objects.create(event=event, position=existing + i, image=name)
         except Exception:
