@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from loopin.core.ids import number_field
 from loopin.core.models import Picture
 
 
@@ -74,6 +75,7 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("events", "event")
     canonical_id = models.CharField(max_length=12, unique=True, editable=False)
     slug = models.SlugField(max_length=220)
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_events")
@@ -214,6 +216,7 @@ ACTIVE_REQUEST = [RequestStatus.PENDING, RequestStatus.ACCEPTED]
 
 class JoinRequest(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("events", "joinrequest")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
     message = models.TextField(blank=True, max_length=2000)
@@ -250,6 +253,7 @@ class InvitationStatus(models.TextChoices):
 
 class Invitation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("events", "invitation")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
