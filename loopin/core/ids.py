@@ -6,8 +6,8 @@ import re
 import secrets
 from typing import Any
 
-from django.db.migrations.operations.base import Operation
 from django.db import models
+from django.db.migrations.operations.base import Operation
 
 # Crockford-style alphabet without look-alikes (no 0/O, 1/I/L, U).
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -27,9 +27,7 @@ def test_an_unsaved_instance_takes_no_number():
 def test_bulk_create_numbers_every_row():
     event = PublishedEventFactory()
     people = [UserWithProfileFactory() for _ in range(3)]
-    rows = Invitation.objects.bulk_create(
-        [Invitation(event=event, invitee=p, invited_by=event.host) for p in people]
-    )
+    rows = Invitation.objects.bulk_create([Invitation(event=event, invitee=p, invited_by=event.host) for p in people])
     numbers = [r.number for r in rows]
     assert all(isinstance(n, int) and n > 0 for n in numbers)
     assert len(set(numbers)) == 3
