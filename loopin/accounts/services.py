@@ -243,8 +243,12 @@ class SignIn:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = None, user_agent: str = "") -> SignIn:
-    """Check a code; on success create or load the user and start a session. Exactly once per code."""
+def otp_verify(
+    *, phone_number: str, code: str, purpose: str, ip: str | None = None, user_agent: str = "", app_token: bool = False
+) -> SignIn:
+    """Check a code; on success create or load the user and start a session. Exactly once per code.
+
+    `app_token`: the session is the mobile app's (its dialect): see `session_start`."""
     s = get_settings()
     if ip:
         ratelimit.hit("otp_verify_ip", ip, ratelimit.rate(f"{s.OTP_IP_VERIFICATIONS_PER_HOUR}/hour"))
@@ -268,7 +272,7 @@ def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = N
             created = user is None
             user = _verify_lead(lead, user=user, now=now)
             audit_record(action="otp.verified", actor=user, obj=lead, ip=ip, data={"purpose": purpose})
-            sign_in = session_start(user=user, ip=ip, user_agent=user_agent)
+            sign_in = session_start(user=user, ip=ip, user_agent=user_agent, app_token=app_token)
             sign_in.created = created
             return sign_in
     assert failure is not None
@@ -375,19 +379,23 @@ def lead_verify_manually(*, lead_id: uuid.UUID, staff: User) -> User:
 # ---------------------------------------------------------------- sessions and tokens
 
 
-def session_start(*, user: User, ip: str | None = None, user_agent: str = "") -> SignIn:
+def session_start(*, user: User, ip: str | None = None, user_agent: str = "", app_token: bool = False) -> SignIn:
+    """Start a session. An app token (`app_token`) carries the app's `user_id` (the integer number) and
+    `phone_number` claims and lives APP_ACCESS_TOKEN_DAYS; its session lasts at least as long."""
     s = get_settings()
     now = timezone.now()
+    days = max(s.REFRESH_TOKEN_ABSOLUTE_DAYS, s.APP_ACCESS_TOKEN_DAYS) if app_token else s.REFRESH_TOKEN_ABSOLUTE_DAYS
     session = AuthSession.objects.create(
         user=user,
         created_at=now,
         last_used_at=now,
-        expires_at=now + timedelta(days=s.REFRESH_TOKEN_ABSOLUTE_DAYS),
+        expires_at=now + timedelta(days=days),
         user_agent=user_agent[:255],
     )
     refresh, refresh_hash = refresh_token_new()
     RefreshToken.objects.create(session=session, token_hash=refresh_hash, created_at=now)
-    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
+    claims = {"user_id": user.number, "phone_number": user.phone_number} if app_token else None
+    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id, app_claims=claims)
     User.objects.filter(id=user.id).update(last_login=now)
     audit_record(action="auth.login", actor=user, obj=session, subject=user, ip=ip)
     return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)
