@@ -26,7 +26,8 @@ from loopin.events.models import (
     Visibility,
 )
 from loopin.events.rsvp import confirmation_open
-from loopin.events.services import ensure_can_manage, event_for, share_path
+from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.share_paths import share_path
 from loopin.payments.models import Order, PayoutRequest
 from loopin.tickets.models import Ticket, TicketStatus
 
