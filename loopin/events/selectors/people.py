@@ -9,8 +9,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.core.links import absolute_url
 from loopin.events.models import (
     Event,
     Invitation,
@@ -148,7 +148,6 @@ def event_invite_links(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any
 
 
 def invite_link_out(link: InviteLink) -> dict[str, Any]:
-
     return {
         "id": link.id,
         "token": link.token,
@@ -157,7 +156,7 @@ def invite_link_out(link: InviteLink) -> dict[str, Any]:
         "uses": link.uses,
         "is_active": link.is_active,
         "created_at": link.created_at,
-        "url": f"{get_settings().PUBLIC_BASE_URL.rstrip('/')}/invite/{link.token}",
+        "url": absolute_url(f"/invite/{link.token}"),
     }
 
 
