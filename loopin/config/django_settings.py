@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "loopin.core",
     "loopin.audit",
     "loopin.accounts",
+    "loopin.people",
     "loopin.events",
     "loopin.tickets",
     "loopin.payments",
