@@ -37,6 +37,15 @@ def _enum_refs(node: ast.AST) -> list[ast.Attribute]:
     ]
 
 
+def _looks_like_code(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.isupper()
+        and " " not in node.value
+    )
+
+
 def _scan() -> tuple[set[tuple[str, str]], list[str], list[tuple[str, str, int]]]:
     """(enum, member) referenced; string literals where a code belongs; (class, member, line) raise sites."""
     refs: set[tuple[str, str]] = set()
@@ -51,8 +60,8 @@ def _scan() -> tuple[set[tuple[str, str]], list[str], list[tuple[str, str, int]]
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             values = [k.value for k in node.keywords if k.arg == "code"] if name in ERROR_CLASSES else []
-            if name == "error_body" and len(node.args) > 1:
-                values.append(node.args[1])
+            if name in ("error_body", "_body"):  # the envelope builders: the code is the one all-caps argument
+                values += [a for a in node.args if isinstance(a, ast.Attribute) or _looks_like_code(a)]
             for value in values:
                 where = f"{path.relative_to(ROOT)}:{value.lineno}"
                 if isinstance(value, ast.Constant):
