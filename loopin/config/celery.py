@@ -50,6 +50,8 @@ app.conf.update(
         "media.delete_orphans": {"task": "media.delete_orphans", "schedule": crontab(minute=23)},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications", "loopin.media"])
+app.autodiscover_tasks(
+    ["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications", "loopin.media"]
+)
 install_task_signals()
 sentry_init()

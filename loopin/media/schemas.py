@@ -23,7 +23,9 @@ class MediaOut(BaseModel):
     height: int | None
     blurhash: str = Field(description="Placeholder to paint before the picture arrives (blurha.sh)")
     url: str | None = Field(description="A picture's large size")
-    sizes: dict[str, MediaSizeOut] = Field(description="large (1080 px), medium (640 px), thumb (150 px); a video's poster")
+    sizes: dict[str, MediaSizeOut] = Field(
+        description="large (1080 px), medium (640 px), thumb (150 px); a video's poster"
+    )
     video_url: str | None = Field(description="A video's MP4 (H.264/AAC); range requests work")
     duration_seconds: float | None
     error: str | None = Field(description="Why processing failed (status failed)")

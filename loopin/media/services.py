@@ -265,7 +265,9 @@ def media_process_video(*, media_id: uuid.UUID | str) -> str:
 # ---------------------------------------------------------------- for other domains
 
 
-def media_claim(*, owner: Any, media_ids: Iterable[uuid.UUID], kinds: set[str], field: str = "media_ids") -> list[Media]:
+def media_claim(
+    *, owner: Any, media_ids: Iterable[uuid.UUID], kinds: set[str], field: str = "media_ids"
+) -> list[Media]:
     """Inside the caller's transaction: the caller's own usable uploads, in the order given, marked attached."""
     ids = list(dict.fromkeys(media_ids))
     found = {m.id: m for m in Media.objects.select_for_update().filter(id__in=ids, owner=owner)}
@@ -273,11 +275,17 @@ def media_claim(*, owner: Any, media_ids: Iterable[uuid.UUID], kinds: set[str], 
     for i, media_id in enumerate(ids):
         media = found.get(media_id)
         if media is None:
-            problems.append({"field": f"{field}[{i}]", "code": "MEDIA_NOT_FOUND", "message": "No such upload of yours."})
+            problems.append(
+                {"field": f"{field}[{i}]", "code": "MEDIA_NOT_FOUND", "message": "No such upload of yours."}
+            )
         elif media.kind not in kinds:
-            problems.append({"field": f"{field}[{i}]", "code": "MEDIA_KIND", "message": f"This takes {' or '.join(sorted(kinds))}."})
+            problems.append(
+                {"field": f"{field}[{i}]", "code": "MEDIA_KIND", "message": f"This takes {' or '.join(sorted(kinds))}."}
+            )
         elif media.status not in (MediaStatus.READY, MediaStatus.PROCESSING):
-            problems.append({"field": f"{field}[{i}]", "code": "MEDIA_NOT_READY", "message": "This upload is not usable."})
+            problems.append(
+                {"field": f"{field}[{i}]", "code": "MEDIA_NOT_READY", "message": "This upload is not usable."}
+            )
     if problems:
         raise ValidationFailed(problems)
     now = timezone.now()
@@ -308,7 +316,9 @@ def media_delete(*, owner: Any, media_id: uuid.UUID) -> None:
 def media_delete_orphans() -> int:
     """Uploads never attached within MEDIA_ORPHAN_HOURS, and their files (beat: hourly)."""
     cutoff = timezone.now() - timedelta(hours=get_settings().MEDIA_ORPHAN_HOURS)
-    ids = list(Media.objects.filter(attached_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)[:1000])
+    ids = list(
+        Media.objects.filter(attached_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)[:1000]
+    )
     with transaction.atomic():
         count = media_erase(media_ids=ids)
     if count:

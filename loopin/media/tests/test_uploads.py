@@ -166,7 +166,9 @@ def test_uploads_are_private_to_their_owner_and_can_be_deleted(api, owner):
 
 
 def test_direct_uploads_need_s3(api, owner):
-    r = api.post("/api/v2/media/uploads", headers=token_for(owner), json={"content_type": "image/jpeg", "size_bytes": 10})
+    r = api.post(
+        "/api/v2/media/uploads", headers=token_for(owner), json={"content_type": "image/jpeg", "size_bytes": 10}
+    )
     assert r.status_code == 409 and r.json()["error_code"] == "DIRECT_UPLOAD_UNAVAILABLE"
 
 
@@ -176,6 +178,23 @@ def test_orphans_older_than_a_day_are_deleted_with_their_files(api, owner):
     Media.objects.filter(id=attached).update(attached_at=timezone.now())
     old_files = Media.objects.get(id=old).file_names()
     assert run_task(delete_orphans) == 1
-    assert set(Media.objects.values_list("id", flat=True)) == {Media.objects.get(id=attached).id, Media.objects.get(id=fresh).id}
+    assert set(Media.objects.values_list("id", flat=True)) == {
+        Media.objects.get(id=attached).id,
+        Media.objects.get(id=fresh).id,
+    }
     assert not any(default_storage.exists(n) for n in old_files)
     assert Media.objects.get(id=attached).status == MediaStatus.READY
+
+
+def test_account_erasure_deletes_every_upload_and_export_lists_them(api, owner):
+    from django.db import transaction
+
+    from loopin.core import hooks
+
+    _upload(api, owner, _photo((64, 64)))
+    names = Media.objects.get().file_names()
+    exported = hooks.export_sections()["media"](owner)
+    assert [(m["kind"], m["width"]) for m in exported] == [("image", 64)]
+    with transaction.atomic():
+        hooks.erasure_steps()["media.files"](owner)
+    assert Media.objects.count() == 0 and not any(default_storage.exists(n) for n in names)
