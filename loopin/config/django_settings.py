@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "loopin.payments",
     "loopin.notifications",
     "loopin.web",
+    "loopin.media",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
