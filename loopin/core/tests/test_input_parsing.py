@@ -77,7 +77,7 @@ def test_a_lone_surrogate_is_refused(api, host):
 
 
 def test_a_nul_in_a_json_key_is_refused(api):
-    assert _codes(api.post("/api/auth/signup", json={"phone\u0000": "+916205829376"}))[0][1] == "INVALID_CHARACTER"
+    assert _codes(api.post("/api/v2/auth/signup", json={"phone\u0000": "+916205829376"}))[0][1] == "INVALID_CHARACTER"
 
 
 def test_tabs_and_newlines_are_text(api, host):
@@ -92,7 +92,7 @@ def test_tabs_and_newlines_are_text(api, host):
 def test_nul_in_a_multipart_field_is_422(api):
     headers = auth(sign_up(api, PHONE))
     body, ct = _multipart(b'--XyZ\r\nContent-Disposition: form-data; name="bio"\r\n\r\nhi\x00\r\n--XyZ--\r\n')
-    assert _codes(api.put("/api/auth/profile", content=body, headers={**headers, **ct})) == [
+    assert _codes(api.put("/api/v2/auth/profile", content=body, headers={**headers, **ct})) == [
         ("bio", "INVALID_CHARACTER")
     ]
 
@@ -104,7 +104,7 @@ def test_nul_in_a_path_parameter_is_422(api):
 # ------------------------------------------------------------------ JSON the parser cannot take
 
 
-@pytest.mark.parametrize("path,method", [("/api/auth/complete-profile", "post"), ("/api/auth/profile", "put")])
+@pytest.mark.parametrize("path,method", [("/api/v2/auth/complete-profile", "post"), ("/api/v2/auth/profile", "put")])
 def test_deeply_nested_json_is_422_on_the_profile_endpoints(api, path, method):
     headers = {**auth(sign_up(api, PHONE)), "content-type": "application/json"}
     r = getattr(api, method)(path, content=b"[" * 1000 + b"]" * 1000, headers=headers)
@@ -115,7 +115,7 @@ def test_deeply_nested_json_is_422_on_the_profile_endpoints(api, path, method):
 
 def test_nesting_past_the_limit_is_422_even_where_json_loads_copes(api):
     body = b'{"phone_number": ' + b"[" * 40 + b"]" * 40 + b"}"
-    r = api.post("/api/auth/signup", content=body, headers={"content-type": "application/json"})
+    r = api.post("/api/v2/auth/signup", content=body, headers={"content-type": "application/json"})
     assert _codes(r) == [("body", "JSON_TOO_DEEP")]
 
 
@@ -124,7 +124,7 @@ def test_nesting_past_the_limit_is_422_even_where_json_loads_copes(api):
     [b'{"phone_number": NaN}', b'{"phone_number": -Infinity}', b'{"n": 1e999}', b'{"n": ' + b"9" * 30 + b"}"],
 )
 def test_numbers_json_or_our_columns_cannot_hold_are_422(api, raw):
-    r = api.post("/api/auth/signup", content=raw, headers={"content-type": "application/json"})
+    r = api.post("/api/v2/auth/signup", content=raw, headers={"content-type": "application/json"})
     assert _codes(r) == [("body", "INVALID_JSON")]
 
 
@@ -138,7 +138,7 @@ def _multipart(parts: bytes, boundary: bytes = b"XyZ") -> tuple[bytes, dict[str,
 def test_an_unterminated_multipart_body_is_refused_and_nothing_is_changed(api):
     headers = auth(sign_up(api, PHONE))
     body, ct = _multipart(b'--XyZ\r\nContent-Disposition: form-data; name="bio"\r\n\r\nnew bio\r\n--XyZ\r\n')
-    r = api.put("/api/auth/profile", content=body, headers={**headers, **ct})
+    r = api.put("/api/v2/auth/profile", content=body, headers={**headers, **ct})
     assert _codes(r) == [("body", "INVALID_BODY")]
     assert "closing boundary" in r.json()["details"]["fields"][0]["message"]
     assert User.objects.get(phone_number=PHONE).bio == ""
@@ -147,14 +147,14 @@ def test_an_unterminated_multipart_body_is_refused_and_nothing_is_changed(api):
 def test_a_multipart_name_that_is_not_utf8_is_refused(api):
     headers = auth(sign_up(api, PHONE))
     body, ct = _multipart(b'--XyZ\r\nContent-Disposition: form-data; name="b\xe9o"\r\n\r\nhi\r\n--XyZ--\r\n')
-    r = api.put("/api/auth/profile", content=body, headers={**headers, **ct})
+    r = api.put("/api/v2/auth/profile", content=body, headers={**headers, **ct})
     assert _codes(r) == [("body", "INVALID_BODY")]
 
 
 def test_a_multipart_value_that_is_not_utf8_is_refused_not_stored_as_mojibake(api):
     headers = auth(sign_up(api, PHONE))
     body, ct = _multipart(b'--XyZ\r\nContent-Disposition: form-data; name="bio"\r\n\r\nZo\xeb\r\n--XyZ--\r\n')
-    r = api.put("/api/auth/profile", content=body, headers={**headers, **ct})
+    r = api.put("/api/v2/auth/profile", content=body, headers={**headers, **ct})
     assert _codes(r) == [("body", "INVALID_BODY")]
     assert User.objects.get(phone_number=PHONE).bio == ""
 
@@ -165,7 +165,7 @@ def test_utf8_multipart_text_is_decoded_correctly(api):
     body, ct = _multipart(
         b'--XyZ\r\nContent-Disposition: form-data; name="bio"\r\n\r\n' + value.encode() + b"\r\n--XyZ--\r\n"
     )
-    r = api.put("/api/auth/profile", content=body, headers={**headers, **ct})
+    r = api.put("/api/v2/auth/profile", content=body, headers={**headers, **ct})
     assert r.status_code == 200, r.text
     assert User.objects.get(phone_number=PHONE).bio == value
 
