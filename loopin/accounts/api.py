@@ -5,7 +5,6 @@ The same calls at `/api/auth` answer in the mobile app's dialect (integer ids, i
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
@@ -35,7 +34,7 @@ from loopin.accounts.services import ProfileChanges, UploadedImage
 from loopin.core.auth import UngatedUser, request_ip
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.images import MAX_IMAGE_BYTES
-from loopin.core.routing import APIRouter
+from loopin.core.routing import APIRouter, parse_json
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/v2/auth", tags=["auth"])
@@ -200,8 +199,8 @@ def _as_int_list(values: list[str]) -> list[Any]:
         text = values[0].strip()
         if text.startswith("["):
             try:
-                parsed = json.loads(text)
-            except ValueError:
+                parsed = parse_json(text.encode())  # the one JSON parser: deep nesting is refused, not a 500
+            except RequestValidationError:
                 return [text]
             return parsed if isinstance(parsed, list) else [parsed]
         if "," in text:

@@ -232,3 +232,13 @@ def test_an_optional_sign_in_endpoint_answers_its_documented_401_for_a_bad_token
     assert r.status_code == 401
     assert r.json()["error_code"] == "INVALID_TOKEN"
     assert api.get("/api/v2/events").status_code == 200
+
+
+def test_deep_nesting_inside_a_multipart_field_is_422(api):
+    headers = auth(sign_up(api, PHONE))
+    nested = b"[" * 5000 + b"]" * 5000
+    body, ct = _multipart(
+        b'--XyZ\r\nContent-Disposition: form-data; name="event_interests"\r\n\r\n' + nested + b"\r\n--XyZ--\r\n"
+    )
+    r = api.put("/api/v2/auth/profile", content=body, headers={**headers, **ct})
+    assert r.status_code == 422, r.text
