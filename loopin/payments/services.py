@@ -20,6 +20,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
@@ -208,11 +210,35 @@ def order_cancel_pending(*, user: User, order_id: uuid.UUID) -> Order:
 # ---------------------------------------------------------------- confirmation (exactly once)
 
 
+def _payment_mismatch(order: Order, *, provider: str, amount_minor: Any, currency: str) -> tuple[str, str] | None:
+    """(what, reason) when a "paid" message does not match the order exactly; None when it does."""
+    expected = to_minor(order.total, order.currency)
+    if provider != order.provider:
+        return "provider", f"paid through {provider}, but the order is with {order.provider}"
+    if amount_minor is None:
+        return "amount", f"the provider gave no amount (expected {expected} minor units)"
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor != expected:
+        return "amount", f"paid {str(amount_minor)[:32]} minor units, expected {expected}"
+    if not currency:
+        return "currency", f"the provider gave no currency (expected {order.currency})"
+    if currency.upper() != order.currency.upper():
+        return "currency", f"paid in {currency[:8]}, expected {order.currency}"
+    return None
+
+
 def payment_confirm(
-    *, order_id: uuid.UUID, payment_id: str, amount_minor: int | None = None, via: str = "webhook"
+    *,
+    order_id: uuid.UUID,
+    payment_id: str,
+    provider: str,
+    amount_minor: int | None,
+    currency: str,
+    via: str = "webhook",
 ) -> Order:
     """The provider says the order is paid. The first confirmation fulfils it; later ones change nothing.
 
+    Only a payment whose provider, amount and currency all match the order fulfils it; any other stays
+    pending with `review_reason` set for staff (admin: Orders, "needs review"), and is audited.
     A payment for an order whose hold is gone (expired, failed) is fulfilled if seats remain and the
     event still runs; otherwise it is refunded in full automatically.
     """
@@ -220,15 +246,26 @@ def payment_confirm(
         order = Order.objects.select_for_update().select_related("user").get(id=order_id)
         if order.status in SETTLED:
             return order
-        if amount_minor is not None and amount_minor != to_minor(order.total, order.currency):
+        mismatch = _payment_mismatch(order, provider=provider, amount_minor=amount_minor, currency=currency)
+        if mismatch is not None:
+            what, reason = mismatch
             # Not fulfilled: staff look at it (the audit entry and the stored provider event say what came in).
             audit_record(
-                action="order.amount_mismatch",
+                action=f"order.{what}_mismatch",
                 obj=order,
-                data={"expected": to_minor(order.total, order.currency), "got": amount_minor, "via": via},
+                data={
+                    "expected": {
+                        "provider": order.provider,
+                        "amount": to_minor(order.total, order.currency),
+                        "currency": order.currency,
+                    },
+                    "got": {"provider": provider, "amount": str(amount_minor)[:32], "currency": currency[:8]},
+                    "via": via,
+                    "payment_id": payment_id[:128],
+                },
             )
-            order.failure_reason = f"amount mismatch: paid {amount_minor} minor units"
-            order.save(update_fields=["failure_reason", "updated_at"])
+            order.review_reason = f"{what} mismatch ({via}): {reason}"[:255]
+            order.save(update_fields=["review_reason", "updated_at"])
             return order
         event = Event.objects.get(id=order.event_id)
         had_hold = order.seats_held
@@ -281,7 +318,12 @@ def order_verify(*, user: User, order_id: uuid.UUID, payload: dict[str, Any]) ->
     state = get_provider(order.provider).verify_client(order, payload)
     if state.state == "paid":
         return payment_confirm(
-            order_id=order.id, payment_id=state.payment_id, amount_minor=state.amount_minor, via="verify"
+            order_id=order.id,
+            payment_id=state.payment_id,
+            provider=order.provider,
+            amount_minor=state.amount_minor,
+            currency=state.currency,
+            via="verify",
         )
     if state.state == "failed":
         payment_fail(order_id=order.id, reason=state.reason)
@@ -318,13 +360,13 @@ def _order_for_notification(provider: str, note: Notification) -> Order | None:
 def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> tuple[PaymentEvent, bool]:
     """Check the signature over the raw body, store the event once, and queue its processing.
 
-    Returns the stored event and whether it is new (a repeat delivery is acknowledged, not processed).
+    Returns the stored event and whether it is new. Once stored, the event is acknowledged (200) even when
+    the broker is away: a repeat delivery of an event not yet applied queues it again, and the reconcile
+    sweeper (`payment_events_retry`) applies whatever no task did.
     """
-    from loopin.payments.tasks import process_payment_event
-
     try:
         note = get_provider(provider).parse_webhook(body, {k.lower(): v for k, v in headers.items()})
-    except (ValueError, KeyError, TypeError) as exc:  # signed but unreadable
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # signed but unreadable
         raise BusinessRuleError("The webhook body could not be read.", code="INVALID_PAYLOAD") from exc
     order = _order_for_notification(provider, note)
     try:
@@ -339,15 +381,30 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
                 parsed={
                     "payment_id": note.payment_id,
                     "amount": note.amount_minor,
+                    "currency": note.currency,
                     "reason": note.reason[:255],
                     "refund_id": note.refund_id,
                     "refund_key": note.refund_key,
                 },
             )
-            transaction.on_commit(lambda: process_payment_event.delay(str(event.id)))
+        created = True
     except IntegrityError:
-        return PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191]), False
-    return event, True
+        event = PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191])
+        created = False
+    if event.processed_at is None:
+        event_id = event.id
+        transaction.on_commit(lambda: _queue_event_processing(event_id))
+    return event, created
+
+
+def _queue_event_processing(payment_event_id: uuid.UUID) -> None:
+    """Queue one stored webhook; with the broker away it stays stored for the sweeper (never a 500)."""
+    from loopin.payments.tasks import process_payment_event
+
+    try:
+        process_payment_event.delay(str(payment_event_id))
+    except (KombuError, RedisError, OSError) as exc:
+        log.warning("payment_event_queue_failed", payment_event_id=str(payment_event_id), error=type(exc).__name__)
 
 
 def payment_event_process(*, payment_event_id: uuid.UUID | str) -> str:
@@ -369,8 +426,15 @@ def _apply(event: PaymentEvent) -> str:
     data = event.parsed
     if event.kind == PAYMENT_SUCCEEDED:
         order = payment_confirm(
-            order_id=event.order_id, payment_id=data["payment_id"], amount_minor=data["amount"], via="webhook"
+            order_id=event.order_id,
+            payment_id=data.get("payment_id", ""),
+            provider=event.provider,
+            amount_minor=data.get("amount"),
+            currency=data.get("currency", ""),
+            via="webhook",
         )
+        if order.status == OrderStatus.PENDING and order.review_reason:
+            return f"held for review: {order.review_reason}"
         return f"order {order.status}"
     if event.kind == PAYMENT_FAILED:
         return (
@@ -450,7 +514,12 @@ def orders_reconcile(*, older_than_minutes: int | None = None, limit: int = 200)
             continue
         if state.state == "paid":
             payment_confirm(
-                order_id=order.id, payment_id=state.payment_id, amount_minor=state.amount_minor, via="reconcile"
+                order_id=order.id,
+                payment_id=state.payment_id,
+                provider=order.provider,
+                amount_minor=state.amount_minor,
+                currency=state.currency,
+                via="reconcile",
             )
             counts["paid"] += 1
         elif state.state == "failed" and payment_fail(order_id=order.id, reason=state.reason):
