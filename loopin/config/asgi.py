@@ -18,13 +18,16 @@ from fastapi.openapi.utils import get_openapi  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
 from loopin.config.settings import get_settings  # noqa: E402
+from loopin.core.docs import install_docs  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
+from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
 from loopin.core.openapi import add_global_responses  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
+from loopin.web.routes import public_routes  # noqa: E402
 
 API_DESCRIPTION = """
 The Loopin mobile API. Every response uses the envelope
@@ -37,6 +40,7 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 def _routers() -> list[Any]:
     from loopin.accounts.api import router as auth_router
     from loopin.accounts.me_api import router as me_router
+    from loopin.app_v1.api import routers as app_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
     from loopin.notifications.api import router as notifications_router
@@ -45,6 +49,7 @@ def _routers() -> list[Any]:
 
     return [
         health_router,
+        *app_routers,
         auth_router,
         me_router,
         *event_routers,
@@ -68,9 +73,10 @@ def create_app() -> FastAPI:
         version="1.0.0",
         description=API_DESCRIPTION,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    install_docs(app, title=app.title, openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url="/api/redoc")
     install_error_handlers(app)
     sentry_init()
     install_query_counter()
@@ -103,8 +109,10 @@ def create_app() -> FastAPI:
     )
     if settings.STORAGE_BACKEND == "local":
         os.makedirs(django_settings.MEDIA_ROOT, exist_ok=True)
-        app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
-    app.mount("/django", get_asgi_application(), name="django")
+        app.mount(settings.MEDIA_URL.rstrip("/"), MediaFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
+    django_app = get_asgi_application()
+    app.router.routes.extend(public_routes(django_app))  # share pages, sitemap, robots, app links
+    app.mount("/django", django_app, name="django")
 
     if settings.CORS_ORIGINS:
         app.add_middleware(

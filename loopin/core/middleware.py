@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
+from loopin.core.links import bind_request_origin
 from loopin.core.net import client_ip
 from loopin.core.sync import executor_pool
 
@@ -71,7 +72,10 @@ class RequestMiddleware:
         request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         scope["state"]["client_ip"] = client_ip(scope)
+        bind_request_origin(scope)
         id_header = (b"x-request-id", request_id.encode())
+        # No answer of ours is ever meant to be content-sniffed into something else (HTML, script).
+        nosniff = (b"x-content-type-options", b"nosniff")
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
@@ -83,7 +87,10 @@ class RequestMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
-                message["headers"] = [*message.get("headers", []), id_header]
+                headers = [*message.get("headers", []), id_header]
+                if not any(key.lower() == b"x-content-type-options" for key, _ in headers):
+                    headers.append(nosniff)
+                message["headers"] = headers
             await send(message)
 
         received = 0

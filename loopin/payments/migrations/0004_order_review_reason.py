@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0002_finance_permissions'),
+        ('payments', '0003_numbers'),
     ]
 
     operations = [
