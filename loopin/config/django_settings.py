@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "loopin.people",
     "loopin.events",
     "loopin.tickets",
+    "loopin.participation",
     "loopin.payments",
     "loopin.notifications",
     "loopin.web",
