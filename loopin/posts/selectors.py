@@ -14,6 +14,7 @@ from loopin.core.errors import NotFound
 from loopin.media.selectors import media_data
 from loopin.posts import timelines
 from loopin.posts.audience import Circle, circle_of
+from loopin.posts.error_codes import PostErrorCode
 from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
 from loopin.posts.services import EDIT_WINDOW
 
@@ -115,7 +116,7 @@ def feed_reels(*, viewer: User, offset: int, limit: int) -> tuple[list[dict[str,
 def post_get(*, viewer: User, post_id: uuid.UUID) -> dict[str, Any]:
     post = _posts(viewer).filter(id=post_id, deleted_at__isnull=True).first()
     if post is None or not circle_of(viewer).can_see(post):
-        raise NotFound("No such post.", code="POST_NOT_FOUND")
+        raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
     return post_data(post, viewer)
 
 

@@ -17,6 +17,7 @@ from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people import selectors as people
 from loopin.posts import audience, timelines
+from loopin.posts.error_codes import PostErrorCode
 from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
 
 MAX_IMAGES = 10
@@ -89,9 +90,9 @@ def _own_post(author: User, post_id: uuid.UUID, *, lock: bool = True) -> Post:
     qs = Post.objects.select_for_update() if lock else Post.objects
     post = qs.filter(id=post_id, deleted_at__isnull=True).first()
     if post is None:
-        raise NotFound("No such post.", code="POST_NOT_FOUND")
+        raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
     if post.author_id != author.id:
-        raise PermissionDenied("Only the author can do this.", code="NOT_POST_AUTHOR")
+        raise PermissionDenied("Only the author can do this.", code=PostErrorCode.NOT_POST_AUTHOR)
     return post
 
 
@@ -100,7 +101,9 @@ def post_edit(*, author: User, post_id: uuid.UUID, text: str) -> Post:
     with transaction.atomic():
         post = _own_post(author, post_id)
         if timezone.now() - post.created_at > EDIT_WINDOW:
-            raise BusinessRuleError("Posts can be edited for 15 minutes after posting.", code="EDIT_WINDOW_CLOSED")
+            raise BusinessRuleError(
+                "Posts can be edited for 15 minutes after posting.", code=PostErrorCode.EDIT_WINDOW_CLOSED
+            )
         text = text.strip()
         if not text and not post.attachments.exists():
             raise ValidationFailed.one("text", "EMPTY_POST", "Write something or add a picture or video.")
@@ -126,7 +129,7 @@ def _visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Po
     qs = Post.objects.select_for_update() if lock else Post.objects
     post = qs.filter(id=post_id, deleted_at__isnull=True).first()
     if post is None or not audience.circle_of(viewer).can_see(post):
-        raise NotFound("No such post.", code="POST_NOT_FOUND")
+        raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
     return post
 
 
@@ -164,7 +167,7 @@ def comment_add(*, author: User, post_id: uuid.UUID, text: str, parent_id: uuid.
         if parent_id:
             parent = Comment.objects.filter(id=parent_id, post=post, deleted_at__isnull=True).first()
             if parent is None:
-                raise NotFound("No such comment.", code="COMMENT_NOT_FOUND")
+                raise NotFound("No such comment.", code=PostErrorCode.COMMENT_NOT_FOUND)
             if parent.parent_id:
                 parent = Comment.objects.get(id=parent.parent_id)  # one level of replies
         comment = Comment.objects.create(post=post, author=author, parent=parent, text=text)
@@ -182,8 +185,10 @@ def comment_delete(*, actor: User, post_id: uuid.UUID, comment_id: uuid.UUID) ->
             .first()
         )
         if comment is None:
-            raise NotFound("No such comment.", code="COMMENT_NOT_FOUND")
+            raise NotFound("No such comment.", code=PostErrorCode.COMMENT_NOT_FOUND)
         if actor.id not in (comment.author_id, comment.post.author_id):
-            raise PermissionDenied("Only the comment's or the post's author can remove it.", code="NOT_COMMENT_AUTHOR")
+            raise PermissionDenied(
+                "Only the comment's or the post's author can remove it.", code=PostErrorCode.NOT_COMMENT_AUTHOR
+            )
         Comment.objects.filter(id=comment.id).update(deleted_at=timezone.now())
         Post.objects.filter(id=post_id).update(comment_count=F("comment_count") - 1)
