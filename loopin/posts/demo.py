@@ -31,7 +31,9 @@ def demo_picture(top: tuple[int, int, int], bottom: tuple[int, int, int], seed: 
     draw.ellipse([sun[0] - 90, sun[1] - 90, sun[0] + 90, sun[1] + 90], fill=(255, 236, 180))
     for layer in range(3):
         base = height * (0.6 + 0.12 * layer)
-        points = [(0, height)] + [(x, base - rng.randint(0, 160)) for x in range(0, width + 200, 200)] + [(width, height)]
+        points = (
+            [(0, height)] + [(x, base - rng.randint(0, 160)) for x in range(0, width + 200, 200)] + [(width, height)]
+        )
         draw.polygon(points, fill=tuple(max(0, c - 40 * (layer + 1)) for c in bottom))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=88)
@@ -56,7 +58,9 @@ def demo_posts(hosts: list[Any]) -> dict[str, int]:
     if not Post.objects.filter(author__in=hosts).exists():
         for i, (text, top, bottom) in enumerate(CAPTIONS):
             author = hosts[i % len(hosts)]
-            media = media_upload(owner=author, handle=io.BytesIO(demo_picture(top, bottom, i)), content_type="image/jpeg")
+            media = media_upload(
+                owner=author, handle=io.BytesIO(demo_picture(top, bottom, i)), content_type="image/jpeg"
+            )
             post_create(author=author, text=text, media_ids=[media.id])
             made["posts"] += 1
     if not Story.objects.filter(author__in=hosts, expires_at__gt=timezone.now()).exists():
