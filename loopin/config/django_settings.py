@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "loopin.web",
     "loopin.media",
     "loopin.posts",
+    "loopin.stories",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
