@@ -165,7 +165,7 @@ def _read_response(sock: socket.socket) -> tuple[bytes, dict[bytes, bytes], byte
 
 
 def test_sigterm_answers_a_request_on_a_kept_alive_connection_with_connection_close(database, tmp_path):
-    env = {"DATABASE_URL": _db_url(database), "REDIS_URL": "", "SMS_BACKEND": "console"}
+    env = {"DATABASE_URL": db_url(database), "REDIS_URL": "", "SMS_BACKEND": "console"}
     with AppServer(env, tmp_path, graceful_timeout=10) as app:
         sock = socket.create_connection(("127.0.0.1", app.port), timeout=15)
         request = b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
