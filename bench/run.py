@@ -9,6 +9,7 @@ worker (so the SMS leaves the request path); then, each scenario `--runs` times 
 
   feed anonymous / signed in  GET /api/v2/events (20 per page), saturation (closed loop, 32 connections)
                               and half load (open loop at half the saturated rate): rps, p50, p99
+  home feed                   GET /api/v2/feed (20 posts, Redis timelines) for 200 signed-in people, same loads
   baseline                    the same for bench/baseline.py (Starlette + asyncpg, one SQL query, same JSON)
   otp                         POST /api/auth/signup and /api/auth/verify-otp latency, 8 at a time
   rush, check-in              scripts/rush.py and scripts/checkin_bench.py when present
@@ -247,7 +248,7 @@ def table(results: dict[str, Any]) -> str:
     rows = [("scenario", "rps", "p50 ms", "p99 ms", "note")]
     feed = results["feed"]
     base = feed.get("baseline")
-    for name in ("anonymous", "signed_in", "baseline"):
+    for name in ("anonymous", "signed_in", "home_feed", "baseline"):
         if name not in feed:
             continue
         for load_name in ("saturation", "half_load"):
@@ -400,6 +401,8 @@ def main() -> None:  # noqa: PLR0915
         feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events")
         log("feed, signed in (200 users' tokens, rotating)")
         feed["signed_in"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events", headers_file=tokens)
+        log("home feed, signed in (200 users' tokens, rotating; ~30 friends, ~20 follows each)")
+        feed["home_feed"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/feed", headers_file=tokens)
         results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
         log("feed, baseline")
         feed["baseline"] = feed_scenario(base_port, args.runs, args.duration, path="/api/v2/events")
