@@ -7,9 +7,12 @@ from typing import Any
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest
+from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
+from loopin.payments.providers.sandbox import checkout_link_claims, sandbox_event
 
 
 def _money(value: Any) -> str:
@@ -120,3 +123,27 @@ def payout_data(p: PayoutRequest) -> dict[str, Any]:
 def my_payouts(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     qs = PayoutRequest.objects.filter(host=user)
     return [payout_data(p) for p in qs[offset : offset + limit]], qs.count()
+
+
+def sandbox_checkout_context(*, order_id: uuid.UUID, token: str) -> dict[str, Any]:
+    """What the sandbox checkout page shows: the order and its signed Pay/Fail webhooks.
+
+    Only through the buyer's link (order and buyer signed, valid as long as the hold); 404 for anything else,
+    and always while the sandbox is off.
+    """
+    missing = NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
+    claims = checkout_link_claims(token) if get_settings().payment_sandbox_enabled else None
+    if claims is None or claims[0] != str(order_id):
+        raise missing
+    order = Order.objects.select_related("event").filter(id=order_id, user_id=claims[1], provider="sandbox").first()
+    if order is None or not order.provider_order_id:
+        raise missing
+    events = {}
+    for button, kind in (("pay", PAYMENT_SUCCEEDED), ("fail", PAYMENT_FAILED)):
+        body, headers = sandbox_event(order, kind)
+        events[button] = {"body": body.decode(), "signature": headers["X-Sandbox-Signature"]}
+    return {
+        "order": order,
+        "events": events,
+        "open": order.status in (OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED),
+    }
