@@ -115,9 +115,10 @@ def test_every_operation_survives_the_bad_input_corpus(api, world, path, method,
     if "application/json" in content:
         schema = content["application/json"].get("schema", {})
         for bad in [*BAD_TEXT, HUGE, EXTREME_DATES[0], 1e308, -(2**70)]:
-            r = call(method, url, json=_sample(schema, bad), headers=headers)
+            body = _sample(schema, bad)
+            r = call(method, url, json=body, headers=headers)
             _envelope_or_success(r)
-            if bad in BAD_TEXT and _resolve(schema).get("properties"):
+            if bad in BAD_TEXT and bad in json.dumps(body, ensure_ascii=False):  # the body has a string slot
                 assert r.status_code == 422, r.text
     if content:
         for raw, ctype in [
