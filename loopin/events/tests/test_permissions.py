@@ -2,7 +2,7 @@
 
 Staff powers follow the Django permissions of their group (events.selectors.access.STAFF_PERMISSIONS):
 Read-only and Support look but never write; Finance sees events and tickets only; Operations edits events but
-does not cancel (refunds), delete, decide requests or invite."""
+cancels them (as in the admin) but does not delete, decide requests or invite."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ GROUP_ANSWERS = {
     "get /api/v2/events/{e}/invite-links": READS_BY_GROUP,
     "get /api/v2/events/{e}/attendees": (200, 200, 200, 200),  # Finance looks up tickets
     "patch /api/v2/events/{e}": (403, 403, 403, 200),
-    "post /api/v2/events/{e}/postpone": (403, 403, 403, "skip"),  # already postponed by the host
+    "post /api/v2/events/{e}/postpone": (403, 403, 403, "skip"),
+    "post /api/v2/events/{e2}/cancel": (403, 403, 403, 200),  # already postponed by the host
     "delete /api/v2/events/{e3}": ("skip",) * 4,  # deleted by the host: 404 for everyone after
 }
 # (method, path, body, anonymous, another user, host, superuser): the expected statuses.
@@ -47,7 +48,7 @@ HOST_ONLY = [
     ("get", "/api/v2/events/{e}/attendees", None, 401, 403, 200, 200),
     ("patch", "/api/v2/events/{e}", {"description": "x"}, 401, 403, 200, 200),
     ("post", "/api/v2/events/{e}/postpone", {}, 401, 403, 200, "skip"),
-    ("post", "/api/v2/events/{e2}/cancel", {}, 401, 403, "skip", 200),
+    ("post", "/api/v2/events/{e2}/cancel", {}, 401, 403, "skip", "skip"),  # cancelled by Operations
     ("delete", "/api/v2/events/{e3}", None, 401, 403, 200, "skip"),
 ]
 PUBLIC_READS = [

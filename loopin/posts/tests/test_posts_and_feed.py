@@ -85,7 +85,7 @@ def test_media_rules_one_video_or_up_to_ten_pictures_of_my_own(api, people):
         {"field": "media_ids[0]", "code": "MEDIA_NOT_FOUND", "message": "No such upload of yours."}
     ]
     r = api.post("/api/v2/posts", headers=token_for(me), json={"text": "nul \x00 byte"})
-    assert r.status_code == 422 and r.json()["details"]["fields"][0]["code"] == "CONTROL_CHARACTER"
+    assert r.status_code == 422 and r.json()["details"]["fields"][0]["code"] == "INVALID_CHARACTER"  # core.routing
     r = api.post("/api/v2/posts", headers=token_for(me), json={"text": "  "})
     assert r.status_code == 422 and r.json()["details"]["fields"][0]["code"] == "EMPTY_POST"
     reel = _post(api, me, "", media_ids=[video])
