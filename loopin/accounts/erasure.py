@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loopin.accounts.models import AuthSession, OtpCode, OtpPurpose, PhoneLead, RefreshToken, User
-from loopin.accounts.services import _delete_files, otp_consume, otp_request
+from loopin.accounts.services import _delete_files, otp_consume, otp_request, sessions_ended
 from loopin.audit.models import AuditEntry
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
@@ -101,6 +101,7 @@ def erase_sessions(user: User) -> None:
     )
     AuthSession.objects.filter(user=user).update(user_agent="")
     RefreshToken.objects.filter(session__user=user).delete()
+    sessions_ended(user_id=user.id, session_id=None, reason="account_deleted")
 
 
 def erase_profile(user: User) -> None:

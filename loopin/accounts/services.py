@@ -33,7 +33,7 @@ from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refre
 from loopin.accounts.waitlist import waitlist_place
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
-from loopin.core import ratelimit
+from loopin.core import hooks, ratelimit
 from loopin.core.errors import (
     BusinessRuleError,
     NotAuthenticated,
@@ -393,10 +393,24 @@ def session_start(*, user: User, ip: str | None = None, user_agent: str = "") ->
     return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)
 
 
+def sessions_ended(*, user_id: uuid.UUID, session_id: uuid.UUID | None, reason: str) -> None:
+    """After commit, tell the listeners (realtime disconnects sockets) that sessions ended."""
+
+    def announce() -> None:
+        for fn in hooks.sessions_ended_listeners().values():
+            fn(user_id=user_id, session_id=session_id, reason=reason)
+
+    transaction.on_commit(announce, robust=True)
+
+
 def _revoke(session_id: uuid.UUID, reason: str) -> int:
-    return AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
+    revoked = AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason
     )
+    if revoked:
+        user_id = AuthSession.objects.filter(id=session_id).values_list("user_id", flat=True).first()
+        sessions_ended(user_id=user_id, session_id=session_id, reason=reason)
+    return revoked
 
 
 def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
@@ -449,9 +463,11 @@ def session_logout(*, user: User, session_id: uuid.UUID, ip: str | None = None) 
 
 
 def sessions_revoke_all(*, user: User, reason: str) -> int:
-    return AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
+    revoked = AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason
     )
+    sessions_ended(user_id=user.id, session_id=None, reason=reason)
+    return revoked
 
 
 # ---------------------------------------------------------------- suspension

@@ -1,4 +1,4 @@
-"""The one ASGI application: FastAPI outside, Django (admin, static) mounted at /django."""
+"""The one ASGI application: Socket.IO at /socket.io/, FastAPI for the rest, Django (admin, static) at /django."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 def _routers() -> list[Any]:
     from loopin.accounts.api import router as auth_router
     from loopin.accounts.me_api import router as me_router
+    from loopin.chat.api import routers as chat_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
     from loopin.notifications.api import router as notifications_router
@@ -51,7 +52,14 @@ def _routers() -> list[Any]:
         *ticket_routers,
         *payment_routers,
         notifications_router,
+        *chat_routers,
     ]
+
+
+def _realtime_handlers() -> None:
+    """Import the domains' socket handlers (they register on loopin.realtime.server.sio)."""
+    import loopin.chat.sockets  # noqa: F401
+    import loopin.events.sockets  # noqa: F401
 
 
 def _extra_schemas() -> list[Any]:
@@ -121,4 +129,12 @@ def create_app() -> FastAPI:
     return app
 
 
-app = create_app()
+def create_asgi_app() -> Any:
+    """The served application: Socket.IO in front of the FastAPI app."""
+    from loopin.realtime.server import asgi_app
+
+    _realtime_handlers()
+    return asgi_app(create_app())
+
+
+app = create_asgi_app()

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "loopin.tickets",
     "loopin.payments",
     "loopin.notifications",
+    "loopin.realtime",
+    "loopin.chat",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
