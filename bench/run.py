@@ -321,6 +321,7 @@ def main() -> None:  # noqa: PLR0915
             "ENVIRONMENT": "production",
             "SECRET_KEY": "bench-" + "s" * 48,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PUBLIC_BASE_URL": "http://127.0.0.1",  # the bench follows no links
             "DATABASE_URL": db_url(name),
             "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
             "REDIS_KEY_PREFIX": "bench",

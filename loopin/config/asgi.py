@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
 from loopin.config.settings import get_settings  # noqa: E402
+from loopin.core.docs import install_docs  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
@@ -25,6 +26,7 @@ from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  #
 from loopin.core.openapi import add_global_responses  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
+from loopin.web.routes import public_routes  # noqa: E402
 
 API_DESCRIPTION = """
 The Loopin mobile API. Every response uses the envelope
@@ -76,9 +78,10 @@ def create_app() -> FastAPI:
         version="1.0.0",
         description=API_DESCRIPTION,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    install_docs(app, title=app.title, openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url="/api/redoc")
     install_error_handlers(app)
     sentry_init()
     install_query_counter()
@@ -112,7 +115,9 @@ def create_app() -> FastAPI:
     if settings.STORAGE_BACKEND == "local":
         os.makedirs(django_settings.MEDIA_ROOT, exist_ok=True)
         app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
-    app.mount("/django", get_asgi_application(), name="django")
+    django_app = get_asgi_application()
+    app.router.routes.extend(public_routes(django_app))  # share pages, sitemap, robots, app links
+    app.mount("/django", django_app, name="django")
 
     if settings.CORS_ORIGINS:
         app.add_middleware(

@@ -24,18 +24,21 @@ INSTALLED_APPS = [
     "loopin.core",
     "loopin.audit",
     "loopin.accounts",
+    "loopin.people",
     "loopin.events",
     "loopin.tickets",
     "loopin.payments",
     "loopin.notifications",
     "loopin.realtime",
     "loopin.chat",
+    "loopin.web",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
 ]
 
 MIDDLEWARE = [
+    "loopin.web.middleware.PublicUrlconfMiddleware",  # the public pages' URLconf (see loopin.web.routes)
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

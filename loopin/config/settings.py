@@ -38,7 +38,10 @@ class Settings(BaseSettings):
     ALLOWED_HOSTS: Annotated[list[str], NoDecode] = ["*"]
     CORS_ORIGINS: Annotated[list[str], NoDecode] = []
     CSRF_TRUSTED_ORIGINS: Annotated[list[str], NoDecode] = ["http://localhost:8000", "http://127.0.0.1:8000"]
-    PUBLIC_BASE_URL: str = "http://localhost:8000"
+    # Where links the API hands out point (pictures, checkout, invite and share links). Empty outside
+    # production: the scheme, host and port the request came in on (or http://localhost:PORT without a request).
+    PUBLIC_BASE_URL: str = ""
+    PORT: int = Field(default=8000, ge=1, le=65535)  # the port `make run` serves on
     DISPLAY_TIME_ZONE: str = "Asia/Kolkata"
     DATA_DIR: Path = BASE_DIR / "var"
     LOG_LEVEL: str = "INFO"
@@ -86,6 +89,15 @@ class Settings(BaseSettings):
     TWILIO_AUTH_TOKEN: str = ""
     TWILIO_FROM_NUMBER: str = ""
     TWILIO_MESSAGING_SERVICE_SID: str = ""
+
+    # --- public pages and app links (/.well-known/assetlinks.json, /.well-known/apple-app-site-association) ---
+    ANDROID_APP_PACKAGE: str = ""  # e.g. in.loopinsocial.app; empty: assetlinks.json lists no app
+    ANDROID_CERT_FINGERPRINTS: Annotated[list[str], NoDecode] = []  # SHA-256 of the signing certificate(s)
+    IOS_APP_IDS: Annotated[list[str], NoDecode] = []  # TEAMID.bundle.id; empty: no universal links
+    APP_URL_SCHEME: str = Field(default="loopin", pattern=r"^[a-z][a-z0-9+.-]*$")  # loopin://e/<id> opens the app
+    PLAY_STORE_URL: str = ""
+    APP_STORE_URL: str = ""
+    PUBLIC_PAGE_CACHE_SECONDS: int = Field(default=60, ge=0)  # Cache-Control max-age of public pages
 
     # --- events ---
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
@@ -165,6 +177,8 @@ class Settings(BaseSettings):
     @field_validator(
         "ALLOWED_HOSTS",
         "CORS_ORIGINS",
+        "ANDROID_CERT_FINGERPRINTS",
+        "IOS_APP_IDS",
         "CSRF_TRUSTED_ORIGINS",
         "TRUSTED_PROXIES",
         "METRICS_ALLOWED_NETWORKS",
@@ -197,6 +211,13 @@ class Settings(BaseSettings):
         parse_rate(value)
         return value
 
+    @field_validator("PUBLIC_BASE_URL")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_BASE_URL must be an http(s) origin such as https://loopinsocial.in")
+        return value.rstrip("/")
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -220,6 +241,8 @@ class Settings(BaseSettings):
                     problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
             if self.DEBUG:
                 problems.append("DEBUG must be off")
+            if not self.PUBLIC_BASE_URL:
+                problems.append("PUBLIC_BASE_URL must be set (the https origin links point to)")
             if "*" in self.ALLOWED_HOSTS:
                 problems.append("ALLOWED_HOSTS must name the hosts, not '*'")
             if "*" in self.CORS_ORIGINS:

@@ -7,6 +7,7 @@ import io
 from PIL import Image, UnidentifiedImageError
 
 from loopin.core.errors import ValidationFailed
+from loopin.core.links import absolute_url
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -36,8 +37,6 @@ def image_public_url(url: str, stored_name: str) -> str:
     if stored_name:
         from django.core.files.storage import default_storage
 
-        from loopin.config.settings import get_settings
-
         served = default_storage.url(stored_name)
-        return served if served.startswith("http") else get_settings().PUBLIC_BASE_URL.rstrip("/") + served
+        return absolute_url(served)
     return url

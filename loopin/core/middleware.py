@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
+from loopin.core.links import bind_request_origin
 from loopin.core.net import client_ip
 from loopin.core.sync import executor_pool
 
@@ -71,6 +72,7 @@ class RequestMiddleware:
         request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         scope["state"]["client_ip"] = client_ip(scope)
+        bind_request_origin(scope)
         id_header = (b"x-request-id", request_id.encode())
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()

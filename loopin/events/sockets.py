@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from loopin.events.realtime import event_room, seats_payload
-from loopin.events.services import event_for
+from loopin.events.selectors.access import event_for
 from loopin.realtime.server import Ctx, call, handler, ok, sio
 from loopin.realtime.sync import SocketCaller
 

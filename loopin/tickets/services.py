@@ -65,7 +65,7 @@ def ticket_cancel(*, ticket: Ticket, reason: str, actor: object = None, status: 
     )
     if not updated:
         return ticket
-    from loopin.events.services import seats_release
+    from loopin.events.services.seats import seats_release
 
     seats_release(event_id=ticket.event_id, seats=ticket.seats, people=1)
     ticket.status = status

@@ -139,7 +139,7 @@ def test_multipart_with_uploaded_pictures(api, headers):
     assert [p.rsplit(".", 1)[1] for p in data["profile_pictures"]] == ["png", "jpg", "webp"]
     names = [p.image.name for p in ProfilePicture.objects.order_by("position")]
     assert all(default_storage.exists(n) for n in names)
-    served = api.get(data["profile_pictures"][0].removeprefix("http://localhost:8000"))
+    served = api.get(data["profile_pictures"][0].removeprefix("http://testserver"))
     assert served.status_code == 200 and served.content == _image("PNG")
 
 

@@ -53,8 +53,8 @@ def direct_open(*, user: Any, other_id: uuid.UUID) -> dict[str, Any]:
             return conversation_detail(user=user, conversation_id=conv.id)
     with transaction.atomic():
         conv = Conversation.objects.select_for_update().get(id=conv.id)
-        if conv.closed_reason == "blocked":
-            raise PermissionDenied("You cannot message this person.", code="BLOCKED")
+        if conv.closed_reason == "blocked":  # the block is gone (checked above): they may talk again
+            Conversation.objects.filter(id=conv.id).update(closed_at=None, closed_reason="")
         if rel == graph.FRIENDS and conv.request_state != RequestState.ACCEPTED:
             Conversation.objects.filter(id=conv.id).update(request_state=RequestState.ACCEPTED)
         elif conv.request_state == RequestState.DECLINED and conv.requested_by_id != user.id:
@@ -94,14 +94,6 @@ def direct_close_for_block(*, a_id: Any, b_id: Any) -> bool:
             lambda uid=uid: realtime.member_left(conversation_id=conv.id, user_id=uid, reason="blocked"), robust=True
         )
     return True
-
-
-def direct_reopen_after_unblock(*, a_id: Any, b_id: Any) -> bool:
-    return bool(
-        Conversation.objects.filter(direct_key=direct_key(a_id, b_id), closed_reason="blocked").update(
-            closed_at=None, closed_reason=""
-        )
-    )
 
 
 def conversation_mute(*, user: Any, conversation_id: uuid.UUID, muted: bool) -> dict[str, Any]:

@@ -122,3 +122,15 @@ def conversation_close(*, moderator: Any, conversation_id: uuid.UUID, closed: bo
         detail = conversation_detail(user=moderator, conversation_id=conversation_id)
         transaction.on_commit(lambda: realtime.conversation_changed(detail), robust=True)
     return detail
+
+
+def event_chats_after_block(*, a_id: Any, b_id: Any) -> int:
+    """A block between a host and a guest takes the guest out of the host's event chats. How many."""
+    removed = 0
+    for host, other in ((a_id, b_id), (b_id, a_id)):
+        event_ids = Conversation.objects.filter(
+            event__host_id=host, members__user_id=other, members__state=MemberState.ACTIVE
+        ).values_list("event_id", flat=True)
+        for event_id in list(event_ids):
+            removed += event_chat_remove(event_id=event_id, user_id=other, reason="blocked")
+    return removed

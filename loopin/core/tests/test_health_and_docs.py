@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import re
+
+import pytest
+
 
 def test_health(api):
     r = api.get("/api/health")
@@ -47,3 +51,17 @@ def test_admin_and_its_static_files_are_served_under_django(api):
     assert api.get("/django/static/admin/css/base.css").status_code == 200
     r = api.get("/django/admin/", follow_redirects=False)
     assert r.status_code == 302 and r.headers["location"].startswith("/django/admin/login/")
+
+
+@pytest.mark.parametrize(("page", "assets"), [("/api/docs", 2), ("/api/redoc", 1)])
+def test_the_docs_pages_load_their_scripts_from_this_server(api, page, assets):
+
+    r = api.get(page)
+    assert r.status_code == 200
+    urls = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert not [u for u in urls if u.startswith(("http://", "https://", "//"))], urls
+    local = [u for u in urls if u.startswith("/api/docs-assets/") and not u.endswith(".png")]
+    assert len(local) == assets
+    for url in local:
+        served = api.get(url)
+        assert served.status_code == 200 and len(served.content) > 100_000, url

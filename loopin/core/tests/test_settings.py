@@ -11,6 +11,7 @@ STRONG = "k" * 48
 
 
 def _production(**env):
+    env.setdefault("PUBLIC_BASE_URL", "https://loopinsocial.in")
     return Settings(_env_file=None, ENVIRONMENT="production", ALLOWED_HOSTS=["api.loopin.app"], **env)
 
 
@@ -34,6 +35,16 @@ def test_production_refuses_debug_and_wildcard_hosts():
         _production(SECRET_KEY=STRONG, DEBUG=True)
     with pytest.raises(ValidationError, match="ALLOWED_HOSTS must name the hosts"):
         Settings(_env_file=None, ENVIRONMENT="production", SECRET_KEY=STRONG, ALLOWED_HOSTS=["*"])
+
+
+def test_production_requires_the_public_base_url():
+    with pytest.raises(ValidationError, match="PUBLIC_BASE_URL must be set"):
+        _production(SECRET_KEY=STRONG, PUBLIC_BASE_URL="")
+    assert _production(SECRET_KEY=STRONG, PUBLIC_BASE_URL="https://loopinsocial.in/").PUBLIC_BASE_URL == (
+        "https://loopinsocial.in"
+    )
+    with pytest.raises(ValidationError, match="must be an http"):
+        Settings(_env_file=None, PUBLIC_BASE_URL="loopinsocial.in")
 
 
 def test_production_starts_with_safe_values():

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from loopin.config.settings import get_settings
+from loopin.core.links import absolute_url
 from loopin.payments.errors import InvalidSignature, ProviderUnavailable
 from loopin.payments.money import from_minor, to_minor
 from loopin.payments.providers.base import (
@@ -55,7 +56,7 @@ class PayUProvider:
             s.PAYU_BASE_URL.rstrip("/"),
             s.PAYU_INFO_URL,
         )
-        self.return_url = f"{s.PUBLIC_BASE_URL.rstrip('/')}/api/payments/webhooks/payu"
+        self.return_url = absolute_url("/api/payments/webhooks/payu")
 
     def create_checkout(self, order: Any) -> Checkout:
         txnid = f"LP{order.id.hex[:23]}"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from loopin.config.settings import get_settings
+from loopin.core.links import absolute_url
 from loopin.payments.money import to_minor
 from loopin.payments.providers.base import (
     IGNORED,
@@ -64,10 +65,9 @@ class SandboxProvider:
     name = "sandbox"
 
     def create_checkout(self, order: Any) -> Checkout:
-        base = get_settings().PUBLIC_BASE_URL.rstrip("/")
         return Checkout(
             provider_order_id=f"sbx_order_{order.id.hex}",
-            data={"checkout_url": f"{base}/api/payments/sandbox/{order.id}"},
+            data={"checkout_url": absolute_url(f"/api/payments/sandbox/{order.id}")},
         )
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:

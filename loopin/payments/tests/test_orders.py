@@ -25,7 +25,7 @@ def test_an_order_holds_the_seats_and_snapshots_the_price(api, paid_event, buyer
         "49.90",
         "548.90",
     )
-    assert data["checkout"] == {"checkout_url": f"http://localhost:8000/api/payments/sandbox/{data['id']}"}
+    assert data["checkout"] == {"checkout_url": f"http://testserver/api/payments/sandbox/{data['id']}"}
     paid_event.refresh_from_db()
     assert (paid_event.seats_taken, paid_event.going_count) == (1, 0)
 

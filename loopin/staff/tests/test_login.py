@@ -106,7 +106,11 @@ def test_when_required_a_staff_member_without_a_device_is_sent_to_enrolment(staf
 
 def test_production_always_requires_totp():
     s = Settings(
-        ENVIRONMENT="production", SECRET_KEY="x" * 40, ALLOWED_HOSTS=["api.loopin.app"], STAFF_TOTP_REQUIRED=False
+        ENVIRONMENT="production",
+        SECRET_KEY="x" * 40,
+        ALLOWED_HOSTS=["api.loopin.app"],
+        PUBLIC_BASE_URL="https://loopinsocial.in",
+        STAFF_TOTP_REQUIRED=False,
     )
     assert s.staff_totp_required is True
     assert Settings(ENVIRONMENT="development").staff_totp_required is False

@@ -1,4 +1,4 @@
-"""Reads for events, shaped for the screens that show them. A page costs a fixed number of queries."""
+"""Reads for the feed, event cards and event detail. A page costs a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
+from loopin.core.errors import NotFound
 from loopin.core.images import image_public_url
 from loopin.events import feed_cache
 from loopin.events.models import (
@@ -22,12 +23,11 @@ from loopin.events.models import (
     EventStatus,
     Invitation,
     InvitationStatus,
-    InviteLink,
     JoinRequest,
-    Venue,
     Visibility,
 )
-from loopin.events.services import can_manage, event_for, share_path
+from loopin.events.selectors.access import can_manage, event_for
+from loopin.events.selectors.share_paths import share_path
 from loopin.tickets.models import Ticket, TicketStatus
 
 EARTH_RADIUS_KM = 6371.0
@@ -313,7 +313,6 @@ def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
 
 
 def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any]:
-    from loopin.core.errors import NotFound
 
     event_id = (
         Event.objects.filter(canonical_id=canonical_id.lower(), deleted_at__isnull=True)
@@ -331,234 +330,3 @@ def my_hosted_events(*, user: User, status: str | None, offset: int, limit: int)
         qs = qs.filter(status=status)
     total = qs.count()
     return [card(e) for e in qs.order_by("-start_at", "id")[offset : offset + limit]], total
-
-
-# ---------------------------------------------------------------- people
-
-
-def _public_users(user_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    users = User.objects.filter(id__in=user_ids).prefetch_related(
-        Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position")),
-        Prefetch("interests", queryset=Interest.objects.order_by("position")),
-    )
-    return {u.id: public_profile(u) for u in users}
-
-
-def public_profile(user: User) -> dict[str, Any]:
-    pictures = [p.public_url for p in user.pictures.all()]
-    return {
-        "id": user.id,
-        "name": user.name or None,
-        "age": user.age,
-        "gender": user.gender or None,
-        "picture": pictures[0] if pictures else None,
-        "pictures": pictures,
-        "bio": user.bio or None,
-        "interests": [{"id": i.id, "name": i.name, "slug": i.slug} for i in user.interests.all()],
-    }
-
-
-def _managed_event(user: User, event_id: uuid.UUID) -> Event:
-    from loopin.events.services import ensure_can_manage
-
-    event = event_for(user, event_id)
-    ensure_can_manage(user, event)
-    return event
-
-
-def request_out(req: JoinRequest, people: dict[uuid.UUID, dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {
-        "id": req.id,
-        "event_id": req.event_id,
-        "status": req.status,
-        "message": req.message,
-        "seats_requested": req.seats_requested,
-        "host_message": req.host_message or None,
-        "created_at": req.created_at,
-        "decided_at": req.decided_at,
-        "requester": people.get(req.user_id) if people is not None else None,
-    }
-
-
-def event_requests(
-    *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
-) -> tuple[list[dict], int]:
-    """The host's list of requests, each with the requester's public profile."""
-    _managed_event(user, event_id)
-    qs = JoinRequest.objects.filter(event_id=event_id)
-    if status:
-        qs = qs.filter(status=status)
-    total = qs.count()
-    page = list(qs.order_by("created_at", "id")[offset : offset + limit])
-    people = _public_users([r.user_id for r in page])
-    return [request_out(r, people) for r in page], total
-
-
-def my_request(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
-    from loopin.core.errors import NotFound
-
-    event_for(user, event_id)
-    req = JoinRequest.objects.filter(event_id=event_id, user=user).order_by("-created_at").first()
-    if req is None:
-        raise NotFound("You have not asked to join this event.", code="REQUEST_NOT_FOUND")
-    return request_out(req)
-
-
-def _event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, dict[str, Any]]:
-    return {e.id: card(e) for e in _card_queryset(user).filter(id__in=event_ids)}
-
-
-def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
-    qs = JoinRequest.objects.filter(user=user, event__deleted_at__isnull=True)
-    if status:
-        qs = qs.filter(status=status)
-    total = qs.count()
-    page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
-    events = _event_summaries([r.event_id for r in page], user)
-    return [{**request_out(r), "event": events.get(r.event_id)} for r in page], total
-
-
-def invitation_out(inv: Invitation, people: dict | None = None, events: dict | None = None) -> dict[str, Any]:
-    status = inv.status
-    if status == InvitationStatus.PENDING and inv.is_expired:
-        status = "expired"
-    return {
-        "id": inv.id,
-        "event_id": inv.event_id,
-        "status": status,
-        "message": inv.message or None,
-        "expires_at": inv.expires_at,
-        "responded_at": inv.responded_at,
-        "created_at": inv.created_at,
-        "via_link": inv.link_id is not None,
-        "invitee": people.get(inv.invitee_id) if people is not None else None,
-        "event": events.get(inv.event_id) if events is not None else None,
-    }
-
-
-def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
-    _managed_event(user, event_id)
-    qs = Invitation.objects.filter(event_id=event_id)
-    total = qs.count()
-    page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
-    people = _public_users([i.invitee_id for i in page])
-    return [invitation_out(i, people) for i in page], total
-
-
-def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
-    qs = Invitation.objects.filter(invitee=user, event__deleted_at__isnull=True)
-    if status:
-        qs = qs.filter(status=status)
-    total = qs.count()
-    page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
-    events = _event_summaries([i.event_id for i in page], user)
-    return [invitation_out(i, events=events) for i in page], total
-
-
-def event_invite_links(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
-    _managed_event(user, event_id)
-    return [invite_link_out(link) for link in InviteLink.objects.filter(event_id=event_id).order_by("-created_at")]
-
-
-def invite_link_out(link: InviteLink) -> dict[str, Any]:
-    from loopin.config.settings import get_settings
-
-    return {
-        "id": link.id,
-        "token": link.token,
-        "expires_at": link.expires_at,
-        "max_uses": link.max_uses,
-        "uses": link.uses,
-        "is_active": link.is_active,
-        "created_at": link.created_at,
-        "url": f"{get_settings().PUBLIC_BASE_URL.rstrip('/')}/invite/{link.token}",
-    }
-
-
-def ticket_out(ticket: Ticket, event: dict | None = None, person: dict | None = None) -> dict[str, Any]:
-    return {
-        "id": ticket.id,
-        "event_id": ticket.event_id,
-        "code": ticket.code,
-        "seats": ticket.seats,
-        "status": ticket.status,
-        "source": ticket.source,
-        "issued_at": ticket.issued_at,
-        "cancelled_at": ticket.cancelled_at,
-        "event": event,
-        "attendee": person,
-    }
-
-
-def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
-    """The host's guest list: valid tickets with each attendee's public profile."""
-    _managed_event(user, event_id)
-    qs = Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID)
-    total = qs.count()
-    page = list(qs.order_by("issued_at", "id")[offset : offset + limit])
-    people = _public_users([t.user_id for t in page])
-    return [ticket_out(t, person=people.get(t.user_id)) for t in page], total
-
-
-def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
-    from loopin.core.errors import NotFound
-
-    event_for(user, event_id)
-    ticket = Ticket.objects.filter(event_id=event_id, user=user).order_by("-issued_at").first()
-    if ticket is None:
-        raise NotFound("You have no ticket for this event.", code="TICKET_NOT_FOUND")
-    return ticket_out(ticket)
-
-
-def my_tickets(
-    *, user: User, status: str | None, upcoming: bool | None, offset: int, limit: int
-) -> tuple[list[dict], int]:
-    qs = Ticket.objects.filter(user=user, event__deleted_at__isnull=True)
-    if status:
-        qs = qs.filter(status=status)
-    if upcoming is True:
-        qs = qs.filter(event__end_at__gte=timezone.now())
-    elif upcoming is False:
-        qs = qs.filter(event__end_at__lt=timezone.now())
-    total = qs.count()
-    page = list(qs.order_by("-issued_at", "id")[offset : offset + limit])
-    events = _event_summaries([t.event_id for t in page], user)
-    return [ticket_out(t, event=events.get(t.event_id)) for t in page], total
-
-
-# ---------------------------------------------------------------- venues
-
-
-def venue_out(venue: Venue) -> dict[str, Any]:
-    return {
-        "id": venue.id,
-        "name": venue.name,
-        "address": venue.address or None,
-        "city": venue.city,
-        "country_code": venue.country_code,
-        "latitude": float(venue.latitude) if venue.latitude is not None else None,
-        "longitude": float(venue.longitude) if venue.longitude is not None else None,
-        "venue_type": venue.venue_type,
-        "capacity": venue.capacity,
-        "is_verified": venue.is_verified,
-        "created_at": venue.created_at,
-    }
-
-
-def venues_search(*, q: str | None, city: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
-    qs = Venue.objects.all()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
-    if city:
-        qs = qs.filter(city__iexact=city)
-    total = qs.count()
-    return [venue_out(v) for v in qs.order_by("-is_verified", "name", "id")[offset : offset + limit]], total
-
-
-def venue_get(*, venue_id: uuid.UUID) -> dict[str, Any]:
-    from loopin.core.errors import NotFound
-
-    venue = Venue.objects.filter(id=venue_id).first()
-    if venue is None:
-        raise NotFound("Venue not found.", code="VENUE_NOT_FOUND")
-    return venue_out(venue)

@@ -1,82 +1,44 @@
-"""Writes for accounts: phone codes, sessions and tokens, profiles, leads, interests."""
+"""One-time codes by SMS: request (with send limits), dispatch, verify/consume, and verified phone leads."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import structlog
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from loopin.accounts.models import (
     SIGN_IN_PURPOSES,
-    AuthSession,
-    Interest,
     OtpCode,
     OtpFailure,
     OtpPurpose,
     PhoneLead,
-    ProfilePicture,
-    RefreshToken,
     SendStatus,
     User,
 )
 from loopin.accounts.otp import otp_generate, otp_hash, otp_matches, otp_seal, otp_unseal
+from loopin.accounts.services.sessions import SignIn, _suspended, session_start
 from loopin.accounts.sms import SmsSendError, get_sms_backend
-from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refresh_token_new
-from loopin.accounts.waitlist import waitlist_place
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
-from loopin.core import hooks, ratelimit
+from loopin.core import ratelimit
 from loopin.core.errors import (
     BusinessRuleError,
-    NotAuthenticated,
     NotFound,
     PermissionDenied,
     RateLimited,
     ServiceUnavailable,
-    ValidationFailed,
 )
-from loopin.core.images import image_extension
 
 log = structlog.get_logger("loopin.accounts")
+
+
 R = TypeVar("R")
-
-DEFAULT_INTERESTS = [
-    "Music & Concerts",
-    "Sports & Fitness",
-    "Food & Dining",
-    "Art & Culture",
-    "Technology",
-    "Travel & Adventure",
-    "Business & Networking",
-    "Health & Wellness",
-    "Education & Learning",
-    "Entertainment",
-]
-
-
-# ---------------------------------------------------------------- interests
-
-
-def interests_ensure_defaults() -> int:
-    """Create the ten default interests that are missing; return how many were created."""
-    created = 0
-    for position, name in enumerate(DEFAULT_INTERESTS, start=1):
-        _, was_created = Interest.objects.get_or_create(
-            slug=slugify(name.replace("&", "and")), defaults={"name": name, "position": position}
-        )
-        created += int(was_created)
-    return created
-
-
-# ---------------------------------------------------------------- one-time codes
 
 
 @dataclass
@@ -233,16 +195,6 @@ def otp_dispatch(*, code_id: uuid.UUID | str, sealed: str, final_attempt: bool) 
     return "sent"
 
 
-@dataclass
-class SignIn:
-    user: User
-    access_token: str
-    expires_in: int
-    refresh_token: str
-    created: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = None, user_agent: str = "") -> SignIn:
     """Check a code; on success create or load the user and start a session. Exactly once per code."""
     s = get_settings()
@@ -273,10 +225,6 @@ def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = N
             return sign_in
     assert failure is not None
     raise failure
-
-
-def _suspended() -> PermissionDenied:
-    return PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
 
 
 def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...]) -> OtpCode:
@@ -369,278 +317,4 @@ def lead_verify_manually(*, lead_id: uuid.UUID, staff: User) -> User:
         user = _verify_lead(lead, user=user, now=timezone.now(), by=staff)
         lead.codes.filter(consumed_at__isnull=True, voided_at__isnull=True).update(voided_at=timezone.now())
         audit_record(action="lead.verified_manually", actor=staff, obj=lead, subject=user)
-    return user
-
-
-# ---------------------------------------------------------------- sessions and tokens
-
-
-def session_start(*, user: User, ip: str | None = None, user_agent: str = "") -> SignIn:
-    s = get_settings()
-    now = timezone.now()
-    session = AuthSession.objects.create(
-        user=user,
-        created_at=now,
-        last_used_at=now,
-        expires_at=now + timedelta(days=s.REFRESH_TOKEN_ABSOLUTE_DAYS),
-        user_agent=user_agent[:255],
-    )
-    refresh, refresh_hash = refresh_token_new()
-    RefreshToken.objects.create(session=session, token_hash=refresh_hash, created_at=now)
-    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
-    User.objects.filter(id=user.id).update(last_login=now)
-    audit_record(action="auth.login", actor=user, obj=session, subject=user, ip=ip)
-    return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)
-
-
-def sessions_ended(*, user_id: uuid.UUID, session_id: uuid.UUID | None, reason: str) -> None:
-    """After commit, tell the listeners (realtime disconnects sockets) that sessions ended."""
-
-    def announce() -> None:
-        for fn in hooks.sessions_ended_listeners().values():
-            fn(user_id=user_id, session_id=session_id, reason=reason)
-
-    transaction.on_commit(announce, robust=True)
-
-
-def _revoke(session_id: uuid.UUID, reason: str) -> int:
-    revoked = AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoke_reason=reason
-    )
-    if revoked:
-        user_id = AuthSession.objects.filter(id=session_id).values_list("user_id", flat=True).first()
-        sessions_ended(user_id=user_id, session_id=session_id, reason=reason)
-    return revoked
-
-
-def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
-    """Rotate a refresh token. Presenting one that was already used revokes its whole family."""
-    s = get_settings()
-    reuse: NotAuthenticated | None = None
-    with transaction.atomic():
-        token = (
-            RefreshToken.objects.select_for_update()
-            .select_related("session__user")
-            .filter(token_hash=refresh_token_hash(refresh_token))
-            .first()
-        )
-        if token is None:
-            raise NotAuthenticated("The refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
-        session = token.session
-        user = session.user
-        now = timezone.now()
-        if user.is_suspended:
-            raise _suspended()
-        if token.used_at is not None:
-            if _revoke(session.id, "refresh_reuse"):
-                audit_record(action="auth.refresh_reuse_detected", actor=user, obj=session, subject=user, ip=ip)
-            reuse = NotAuthenticated(
-                "This refresh token was already used; the session has been ended. Sign in again.",
-                code="REFRESH_TOKEN_REUSED",
-            )
-        elif session.revoked_at is not None or session.expires_at <= now:
-            raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
-        elif session.last_used_at + timedelta(days=s.REFRESH_TOKEN_IDLE_DAYS) <= now:
-            _revoke(session.id, "idle")
-            reuse = NotAuthenticated("This session was idle too long. Sign in again.", code="SESSION_EXPIRED")
-        elif not user.is_active:
-            raise NotAuthenticated("This account is disabled.", code="ACCOUNT_DISABLED")
-        else:
-            RefreshToken.objects.filter(id=token.id).update(used_at=now)
-            new_refresh, new_hash = refresh_token_new()
-            RefreshToken.objects.create(session=session, token_hash=new_hash, created_at=now)
-            AuthSession.objects.filter(id=session.id).update(last_used_at=now)
-            access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
-            return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=new_refresh)
-    assert reuse is not None
-    raise reuse
-
-
-def session_logout(*, user: User, session_id: uuid.UUID, ip: str | None = None) -> None:
-    with transaction.atomic():
-        if _revoke(session_id, "logout"):
-            audit_record(action="auth.logout", actor=user, subject=user, ip=ip, data={"session_id": str(session_id)})
-
-
-def sessions_revoke_all(*, user: User, reason: str) -> int:
-    revoked = AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoke_reason=reason
-    )
-    sessions_ended(user_id=user.id, session_id=None, reason=reason)
-    return revoked
-
-
-# ---------------------------------------------------------------- suspension
-
-
-def user_suspend(*, user_id: uuid.UUID, staff: User, reason: str = "") -> bool:
-    """Suspend a user: every session ends now and sign-in is refused. False if already suspended."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(id=user_id)
-        if user.is_suspended:
-            return False
-        user.is_suspended = True
-        user.save(update_fields=["is_suspended", "updated_at"])
-        revoked = sessions_revoke_all(user=user, reason="suspended")
-        audit_record(
-            action="user.suspended", actor=staff, obj=user, subject=user, data={"reason": reason, "sessions": revoked}
-        )
-    return True
-
-
-def user_unsuspend(*, user_id: uuid.UUID, staff: User) -> bool:
-    """Lift a suspension; the user signs in again with a code. False if the user was not suspended."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(id=user_id)
-        if not user.is_suspended:
-            return False
-        user.is_suspended = False
-        user.save(update_fields=["is_suspended", "updated_at"])
-        audit_record(action="user.unsuspended", actor=staff, obj=user, subject=user)
-    return True
-
-
-# ---------------------------------------------------------------- profiles
-
-
-@dataclass
-class UploadedImage:
-    filename: str
-    content: bytes
-
-
-@dataclass
-class ProfileChanges:
-    """Validated profile fields; None means 'not given' (partial update)."""
-
-    name: str | None = None
-    birth_date: date | None = None
-    gender: str | None = None
-    bio: str | None = None
-    event_interests: list[int] | None = None
-    picture_urls: list[str] | None = None
-    uploads: list[UploadedImage] = field(default_factory=list)
-    phone_number: str | None = None
-
-
-MAX_PICTURES = 6
-
-
-def _active_interests(ids: list[int]) -> list[Interest]:
-    found = {i.id: i for i in Interest.objects.filter(id__in=ids, is_active=True)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ValidationFailed.one(
-            "event_interests", "INVALID_INTEREST", f"Unknown or inactive interest ids: {', '.join(map(str, missing))}."
-        )
-    return [found[i] for i in ids]
-
-
-def _store_uploads(user: User, uploads: list[UploadedImage]) -> list[str]:
-    """Write uploaded pictures to storage before the transaction; the caller deletes them on failure."""
-    from django.core.files.storage import default_storage
-
-    extensions = [image_extension(u.content, field=f"profile_pictures[{i}]") for i, u in enumerate(uploads)]
-    names: list[str] = []
-    try:
-        for upload, extension in zip(uploads, extensions, strict=True):
-            name = f"profile-pictures/{user.id}/{uuid.uuid4().hex}.{extension}"
-            names.append(default_storage.save(name, ContentFile(upload.content)))
-    except Exception:
-        _delete_files(names)
-        raise
-    return names
-
-
-def _replace_pictures(user: User, urls: list[str], stored: list[str]) -> None:
-    total = len(urls) + len(stored)
-    if not 1 <= total <= MAX_PICTURES:
-        raise ValidationFailed.one(
-            "profile_pictures", "PICTURE_COUNT", f"Add between 1 and {MAX_PICTURES} profile pictures."
-        )
-    old_files = [p.image.name for p in user.pictures.all() if p.image]
-    user.pictures.all().delete()
-    ProfilePicture.objects.bulk_create(
-        [ProfilePicture(user=user, position=i, url=url) for i, url in enumerate(urls)]
-        + [ProfilePicture(user=user, position=len(urls) + i, image=name) for i, name in enumerate(stored)]
-    )
-    # Files of replaced pictures are deleted only once the new ones are committed.
-    transaction.on_commit(lambda: _delete_files(old_files))
-
-
-def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:  # a missing file is not worth failing a request for
-            log.warning("file_delete_failed", name=name)
-
-
-def _apply_profile(user: User, changes: ProfileChanges, stored: list[str]) -> list[str]:
-    changed: list[str] = []
-    for name in ("name", "birth_date", "gender", "bio"):
-        value = getattr(changes, name)
-        if value is not None and getattr(user, name) != value:
-            setattr(user, name, value)
-            changed.append(name)
-    if changes.event_interests is not None:
-        interests = _active_interests(changes.event_interests)
-        user.interests.set(interests)
-        changed.append("event_interests")
-    if changes.picture_urls is not None or stored:
-        _replace_pictures(user, changes.picture_urls or [], stored)
-        changed.append("profile_pictures")
-    return changed
-
-
-def _is_complete(user: User) -> bool:
-    return bool(user.name and user.birth_date and user.gender and user.interests.exists() and user.pictures.exists())
-
-
-def profile_complete(*, user: User, changes: ProfileChanges) -> User:
-    """Set every profile field; the first completion is what lets a user use the rest of the app."""
-    if changes.phone_number is not None and changes.phone_number != user.phone_number:
-        raise PermissionDenied("The phone number does not match the signed-in account.", code="PHONE_MISMATCH")
-    stored = _store_uploads(user, changes.uploads)
-    try:
-        with transaction.atomic():
-            user = User.objects.select_for_update().get(id=user.id)
-            changed = _apply_profile(user, changes, stored)
-            first_time = user.profile_completed_at is None
-            if first_time:
-                user.profile_completed_at = timezone.now()
-                waitlist_place(user)
-            user.save()
-            audit_record(
-                action="profile.completed" if first_time else "profile.updated",
-                actor=user,
-                obj=user,
-                subject=user,
-                data={"fields": changed},
-            )
-    except Exception:
-        _delete_files(stored)
-        raise
-    return user
-
-
-def profile_update(*, user: User, changes: ProfileChanges) -> User:
-    """Change some profile fields. The rules are those of completion."""
-    stored = _store_uploads(user, changes.uploads)
-    try:
-        with transaction.atomic():
-            user = User.objects.select_for_update().get(id=user.id)
-            changed = _apply_profile(user, changes, stored)
-            if user.profile_completed_at is None and _is_complete(user):
-                user.profile_completed_at = timezone.now()
-                changed.append("profile_completed_at")
-                waitlist_place(user)
-            user.save()
-            if changed:
-                audit_record(action="profile.updated", actor=user, obj=user, subject=user, data={"fields": changed})
-    except Exception:
-        _delete_files(stored)
-        raise
     return user

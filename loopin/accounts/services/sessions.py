@@ -1,0 +1,134 @@
+"""Sessions and tokens: sign in, refresh (with reuse detection), log out, revoke all."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from loopin.accounts.models import (
+    AuthSession,
+    RefreshToken,
+    User,
+)
+from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refresh_token_new
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
+from loopin.core import hooks
+from loopin.core.errors import (
+    NotAuthenticated,
+    PermissionDenied,
+)
+
+
+@dataclass
+class SignIn:
+    user: User
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    created: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _suspended() -> PermissionDenied:
+    return PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
+
+
+def session_start(*, user: User, ip: str | None = None, user_agent: str = "") -> SignIn:
+    s = get_settings()
+    now = timezone.now()
+    session = AuthSession.objects.create(
+        user=user,
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + timedelta(days=s.REFRESH_TOKEN_ABSOLUTE_DAYS),
+        user_agent=user_agent[:255],
+    )
+    refresh, refresh_hash = refresh_token_new()
+    RefreshToken.objects.create(session=session, token_hash=refresh_hash, created_at=now)
+    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
+    User.objects.filter(id=user.id).update(last_login=now)
+    audit_record(action="auth.login", actor=user, obj=session, subject=user, ip=ip)
+    return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)
+
+
+def sessions_ended(*, user_id: uuid.UUID, session_id: uuid.UUID | None, reason: str) -> None:
+    """After commit, tell the listeners (realtime disconnects sockets) that sessions ended."""
+
+    def announce() -> None:
+        for fn in hooks.sessions_ended_listeners().values():
+            fn(user_id=user_id, session_id=session_id, reason=reason)
+
+    transaction.on_commit(announce, robust=True)
+
+
+def _revoke(session_id: uuid.UUID, reason: str) -> int:
+    revoked = AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoke_reason=reason
+    )
+    if revoked:
+        user_id = AuthSession.objects.filter(id=session_id).values_list("user_id", flat=True).first()
+        sessions_ended(user_id=user_id, session_id=session_id, reason=reason)
+    return revoked
+
+
+def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
+    """Rotate a refresh token. Presenting one that was already used revokes its whole family."""
+    s = get_settings()
+    reuse: NotAuthenticated | None = None
+    with transaction.atomic():
+        token = (
+            RefreshToken.objects.select_for_update()
+            .select_related("session__user")
+            .filter(token_hash=refresh_token_hash(refresh_token))
+            .first()
+        )
+        if token is None:
+            raise NotAuthenticated("The refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
+        session = token.session
+        user = session.user
+        now = timezone.now()
+        if user.is_suspended:
+            raise _suspended()
+        if token.used_at is not None:
+            if _revoke(session.id, "refresh_reuse"):
+                audit_record(action="auth.refresh_reuse_detected", actor=user, obj=session, subject=user, ip=ip)
+            reuse = NotAuthenticated(
+                "This refresh token was already used; the session has been ended. Sign in again.",
+                code="REFRESH_TOKEN_REUSED",
+            )
+        elif session.revoked_at is not None or session.expires_at <= now:
+            raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
+        elif session.last_used_at + timedelta(days=s.REFRESH_TOKEN_IDLE_DAYS) <= now:
+            _revoke(session.id, "idle")
+            reuse = NotAuthenticated("This session was idle too long. Sign in again.", code="SESSION_EXPIRED")
+        elif not user.is_active:
+            raise NotAuthenticated("This account is disabled.", code="ACCOUNT_DISABLED")
+        else:
+            RefreshToken.objects.filter(id=token.id).update(used_at=now)
+            new_refresh, new_hash = refresh_token_new()
+            RefreshToken.objects.create(session=session, token_hash=new_hash, created_at=now)
+            AuthSession.objects.filter(id=session.id).update(last_used_at=now)
+            access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
+            return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=new_refresh)
+    assert reuse is not None
+    raise reuse
+
+
+def session_logout(*, user: User, session_id: uuid.UUID, ip: str | None = None) -> None:
+    with transaction.atomic():
+        if _revoke(session_id, "logout"):
+            audit_record(action="auth.logout", actor=user, subject=user, ip=ip, data={"session_id": str(session_id)})
+
+
+def sessions_revoke_all(*, user: User, reason: str) -> int:
+    revoked = AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoke_reason=reason
+    )
+    sessions_ended(user_id=user.id, session_id=None, reason=reason)
+    return revoked

@@ -1,0 +1,64 @@
+"""Reads for events, one module per subject. Import from the sub-module; this package re-exports the
+public names so that `from loopin.events.selectors import X` keeps working."""
+
+from loopin.events.selectors.access import can_manage, ensure_can_manage, event_for, is_visible
+from loopin.events.selectors.feed import (
+    EARTH_RADIUS_KM,
+    FeedFilters,
+    card,
+    event_by_canonical,
+    event_detail,
+    event_feed,
+    my_hosted_events,
+)
+from loopin.events.selectors.people import (
+    event_attendees,
+    event_invitations,
+    event_invite_links,
+    event_requests,
+    invitation_out,
+    invite_link_out,
+    my_invitations,
+    my_request,
+    my_requests,
+    my_ticket,
+    my_tickets,
+    public_profile,
+    request_out,
+    ticket_out,
+)
+from loopin.events.selectors.share_paths import share_path, share_path_parse
+from loopin.events.selectors.venues import venue_get, venue_out, venues_search
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "FeedFilters",
+    "can_manage",
+    "card",
+    "ensure_can_manage",
+    "event_attendees",
+    "event_by_canonical",
+    "event_detail",
+    "event_feed",
+    "event_for",
+    "event_invitations",
+    "event_invite_links",
+    "event_requests",
+    "invitation_out",
+    "invite_link_out",
+    "is_visible",
+    "my_hosted_events",
+    "my_invitations",
+    "my_request",
+    "my_requests",
+    "my_ticket",
+    "my_tickets",
+    "public_profile",
+    "request_out",
+    "share_path",
+    "share_path_parse",
+    "ticket_out",
+    "venue_get",
+    "venue_out",
+    "venues_search",
+]

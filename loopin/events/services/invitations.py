@@ -1,0 +1,116 @@
+"""Direct invitations from the host, and answering them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from loopin.accounts.models import User
+from loopin.audit.services import audit_record
+from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from loopin.events import signals
+from loopin.events.models import (
+    Event,
+    EventStatus,
+    Invitation,
+    InvitationStatus,
+)
+from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.services.rules import _ensure_open_for_guests, _ensure_seats_allowed, ensure_gender_allowed
+from loopin.events.services.seats import seats_take
+from loopin.events.signals import send_after_commit
+from loopin.tickets.models import Ticket, TicketSource, TicketStatus
+from loopin.tickets.services import ticket_cancel, ticket_issue
+
+
+def invitations_create(
+    *, host: User, event_id: uuid.UUID, user_ids: list[uuid.UUID], message: str = "", expires_at: datetime | None = None
+) -> list[Invitation]:
+    """Invite people directly (1-50 at once). People already invited or going are skipped."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed.one("expires_at", "IN_THE_PAST", "The expiry must be in the future.")
+    with transaction.atomic():
+        event = event_for(host, event_id, lock=True)
+        ensure_can_manage(host, event)
+        if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
+            raise BusinessRuleError(f"This event is {event.status}.", code="EVENT_CLOSED")
+        users = {u.id: u for u in User.objects.filter(id__in=user_ids, is_active=True)}
+        missing = [str(i) for i in user_ids if i not in users]
+        if missing:
+            raise ValidationFailed.one("user_ids", "UNKNOWN_USER", f"Unknown users: {', '.join(missing)}.")
+        if event.host_id in users:
+            raise ValidationFailed.one("user_ids", "OWN_EVENT", "You cannot invite yourself.")
+        busy = set(
+            Invitation.objects.filter(
+                event=event, invitee_id__in=users, status__in=[InvitationStatus.PENDING, InvitationStatus.GOING]
+            ).values_list("invitee_id", flat=True)
+        )
+        busy |= set(
+            Ticket.objects.filter(event=event, user_id__in=users, status=TicketStatus.VALID).values_list(
+                "user_id", flat=True
+            )
+        )
+        created = Invitation.objects.bulk_create(
+            [
+                Invitation(event=event, invitee=users[uid], invited_by=host, message=message, expires_at=expires_at)
+                for uid in dict.fromkeys(user_ids)
+                if uid not in busy
+            ]
+        )
+        for invitation in created:
+            audit_record(action="invitation.created", actor=host, obj=invitation, subject=invitation.invitee)
+            send_after_commit(signals.invitation_created, invitation_id=invitation.id)
+    return created
+
+
+def _go(*, user: User, event: Event, invitation: Invitation, seats: int) -> Ticket | None:
+    """An invitation answered 'going': a ticket on a free event; the right to buy on a paid one."""
+    _ensure_open_for_guests(event)
+    ensure_gender_allowed(user, event)
+    _ensure_seats_allowed(event, seats)
+    if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
+        raise Conflict("You are already going.", code="ALREADY_GOING")
+    ticket = None
+    if not event.is_paid:
+        seats_take(event_id=event.id, seats=seats)
+        ticket = ticket_issue(
+            event=event, user=user, seats=seats, source=TicketSource.INVITATION, invitation=invitation
+        )
+    invitation.status = InvitationStatus.GOING
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return ticket
+
+
+def invitation_respond(*, user: User, invitation_id: uuid.UUID, response: str, seats: int = 1) -> Invitation:
+    """Answer an invitation: going (works like an accepted request) or not going."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("event")
+            .filter(id=invitation_id, invitee=user, event__deleted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            raise NotFound("Invitation not found.", code="INVITATION_NOT_FOUND")
+        if invitation.status == InvitationStatus.REVOKED:
+            raise BusinessRuleError("This invitation was withdrawn.", code="INVITATION_REVOKED")
+        if invitation.is_expired and invitation.status == InvitationStatus.PENDING:
+            raise BusinessRuleError("This invitation has expired.", code="INVITATION_EXPIRED")
+        if response == "going":
+            if invitation.status == InvitationStatus.GOING:
+                raise Conflict("You already said you are going.", code="ALREADY_GOING")
+            _go(user=user, event=invitation.event, invitation=invitation, seats=seats)
+        else:
+            for ticket in Ticket.objects.select_for_update().filter(invitation=invitation, status=TicketStatus.VALID):
+                if ticket.source == TicketSource.PURCHASE:
+                    raise BusinessRuleError("Cancel your paid ticket instead.", code="PAID_TICKET")
+                ticket_cancel(ticket=ticket, reason="invitation_declined", actor=user)
+            invitation.status = InvitationStatus.NOT_GOING
+            invitation.responded_at = timezone.now()
+            invitation.save(update_fields=["status", "responded_at"])
+        audit_record(action=f"invitation.{response}", actor=user, obj=invitation)
+    return invitation

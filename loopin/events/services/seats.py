@@ -1,0 +1,35 @@
+"""The seat counters of an event: taken and given back in one conditional UPDATE each."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import F, Q
+
+from loopin.events.errors import CapacityExceeded
+from loopin.events.models import (
+    Event,
+)
+from loopin.events.realtime import seats_changed
+
+
+def seats_take(*, event_id: uuid.UUID, seats: int, people: int = 0) -> None:
+    """Take seats in one conditional UPDATE: it cannot oversell, on SQLite or PostgreSQL, with no lock held."""
+    taken = (
+        Event.objects.filter(id=event_id)
+        .filter(Q(capacity=0) | Q(seats_taken__lte=F("capacity") - seats))
+        .update(seats_taken=F("seats_taken") + seats, going_count=F("going_count") + people)
+    )
+    if taken:
+        seats_changed(event_id)
+    if not taken:
+        left = Event.objects.filter(id=event_id).values_list("capacity", "seats_taken").first()
+        seats_left = max(left[0] - left[1], 0) if left else 0
+        raise CapacityExceeded("There are not enough seats left for this request.", seats_left=seats_left)
+
+
+def seats_release(*, event_id: uuid.UUID, seats: int, people: int = 0) -> None:
+    Event.objects.filter(id=event_id).update(
+        seats_taken=F("seats_taken") - seats, going_count=F("going_count") - people
+    )
+    seats_changed(event_id)

@@ -1,0 +1,110 @@
+"""Confirming a payment exactly once: the order row is locked and only a not-yet-settled order changes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from loopin.accounts.models import User
+from loopin.audit.services import audit_record
+from loopin.core.errors import Conflict, NotFound
+from loopin.events.errors import CapacityExceeded
+from loopin.events.models import Event, EventStatus
+from loopin.events.services import seats_release, seats_take
+from loopin.events.signals import send_after_commit
+from loopin.payments import signals
+from loopin.payments.models import (
+    SETTLED,
+    Order,
+    OrderStatus,
+)
+from loopin.payments.money import to_minor
+from loopin.payments.providers import get_provider
+from loopin.payments.services.orders import order_release
+from loopin.payments.services.refunds import _refund_open
+from loopin.tickets.models import TicketSource
+from loopin.tickets.services import ticket_issue
+
+
+def payment_confirm(
+    *, order_id: uuid.UUID, payment_id: str, amount_minor: int | None = None, via: str = "webhook"
+) -> Order:
+    """The provider says the order is paid. The first confirmation fulfils it; later ones change nothing.
+
+    A payment for an order whose hold is gone (expired, failed) is fulfilled if seats remain and the
+    event still runs; otherwise it is refunded in full automatically.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("user").get(id=order_id)
+        if order.status in SETTLED:
+            return order
+        if amount_minor is not None and amount_minor != to_minor(order.total, order.currency):
+            # Not fulfilled: staff look at it (the audit entry and the stored provider event say what came in).
+            audit_record(
+                action="order.amount_mismatch",
+                obj=order,
+                data={"expected": to_minor(order.total, order.currency), "got": amount_minor, "via": via},
+            )
+            order.failure_reason = f"amount mismatch: paid {amount_minor} minor units"
+            order.save(update_fields=["failure_reason", "updated_at"])
+            return order
+        event = Event.objects.get(id=order.event_id)
+        had_hold = order.seats_held
+        ticket = None
+        if event.status == EventStatus.PUBLISHED or (had_hold and event.status == EventStatus.POSTPONED):
+            try:
+                with transaction.atomic():
+                    if not had_hold:
+                        seats_take(event_id=event.id, seats=order.seats)
+                    ticket = ticket_issue(
+                        event=event, user=order.user, seats=order.seats, source=TicketSource.PURCHASE, actor=order.user
+                    )
+            except (CapacityExceeded, Conflict):
+                ticket = None
+        if ticket is None and had_hold:
+            seats_release(event_id=event.id, seats=order.seats)
+        now = timezone.now()
+        order.status = OrderStatus.PAID
+        order.seats_held = False
+        order.ticket = ticket
+        order.provider_payment_id = payment_id or order.provider_payment_id
+        order.paid_at = now
+        order.save(update_fields=["status", "seats_held", "ticket", "provider_payment_id", "paid_at", "updated_at"])
+        audit_record(
+            action="order.paid",
+            actor=order.user,
+            obj=order,
+            subject=order.user,
+            data={"via": via, "late": not had_hold, "ticket_id": str(ticket.id) if ticket else None},
+        )
+        if ticket is None:
+            _refund_open(order, amount=order.total, reason="no_seat_for_late_payment", key=f"auto:{order.id}")
+        else:
+            send_after_commit(signals.payment_succeeded, order_id=order.id)
+    return order
+
+
+def payment_fail(*, order_id: uuid.UUID, reason: str = "") -> bool:
+    """The provider says the payment failed: a pending order gives its seats back; anything later is kept."""
+    return order_release(order_id=order_id, status=OrderStatus.FAILED, reason=reason or "payment failed")
+
+
+def order_verify(*, user: User, order_id: uuid.UUID, payload: dict[str, Any]) -> Order:
+    """Client-side confirmation: checked with the provider (Razorpay: the HMAC of order id | payment id)."""
+    order = Order.objects.filter(id=order_id, user=user).first()
+    if order is None:
+        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+    if order.status in SETTLED:
+        return order
+    state = get_provider(order.provider).verify_client(order, payload)
+    if state.state == "paid":
+        return payment_confirm(
+            order_id=order.id, payment_id=state.payment_id, amount_minor=state.amount_minor, via="verify"
+        )
+    if state.state == "failed":
+        payment_fail(order_id=order.id, reason=state.reason)
+    order.refresh_from_db()
+    return order

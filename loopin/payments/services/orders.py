@@ -1,0 +1,175 @@
+"""Buying: an order and its seat hold, released on expiry or cancel."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from loopin.accounts.models import User
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
+from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
+from loopin.events.errors import CapacityExceeded
+from loopin.events.models import Event, EventStatus, Invitation, InvitationStatus, JoinMode, JoinRequest, RequestStatus
+from loopin.events.services import ensure_gender_allowed, event_for, seats_release, seats_take
+from loopin.events.signals import send_after_commit
+from loopin.payments import signals
+from loopin.payments.errors import ProviderUnavailable, SoldOut
+from loopin.payments.models import (
+    FeeConfig,
+    Order,
+    OrderStatus,
+)
+from loopin.payments.money import price
+from loopin.payments.providers import get_provider
+from loopin.tickets.models import Ticket, TicketStatus
+
+
+def _ensure_may_buy(user: User, event: Event, seats: int) -> None:
+    if not event.is_paid:
+        raise BusinessRuleError("This event is free: confirm your attendance instead.", code="NOT_A_PAID_EVENT")
+    if event.host_id == user.id:
+        raise BusinessRuleError("You are the host of this event.", code="OWN_EVENT")
+    if event.status != EventStatus.PUBLISHED:
+        raise BusinessRuleError(f"This event is {event.status}; it is not selling tickets.", code="EVENT_NOT_PUBLISHED")
+    if event.has_started:
+        raise BusinessRuleError("This event has already started.", code="EVENT_STARTED")
+    if not 1 <= seats <= event.max_seats_per_guest:
+        raise BusinessRuleError(
+            f"You can take between 1 and {event.max_seats_per_guest} seats at this event.",
+            code="TOO_MANY_SEATS",
+            details={"max_seats": event.max_seats_per_guest},
+        )
+    accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).exists()
+    invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).exists()
+    if event.join_mode == JoinMode.APPROVAL and not (accepted or invited):
+        raise PermissionDenied("The host must accept your request first.", code="REQUEST_NOT_ACCEPTED")
+    if event.join_mode == JoinMode.INVITE_ONLY and not invited:
+        raise PermissionDenied("This event is invite-only.", code="INVITE_ONLY")
+    if not (accepted or invited):
+        ensure_gender_allowed(user, event)
+    if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
+        raise Conflict("You are already going.", code="ALREADY_GOING")
+
+
+def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: str | None = None) -> Order:
+    """Hold seats for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one)."""
+    if not user.profile_complete:
+        raise PermissionDenied("Complete your profile first.", code="PROFILE_INCOMPLETE")
+    settings = get_settings()
+    provider_name = provider or settings.PAYMENT_PROVIDER
+    prov = get_provider(provider_name)
+    holds_expire_due(event_id=event_id)  # lazily: stale holds give their seats back before we count
+    with transaction.atomic():
+        event = event_for(user, event_id)
+        order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
+        if order is None:
+            _ensure_may_buy(user, event, seats)
+            snapshot = price(
+                base=event.ticket_price,
+                fee_percent=FeeConfig.current().fee_percent,
+                seats=seats,
+                currency=event.currency,
+            )
+            if event.capacity and event.seats_taken + seats > event.capacity:
+                # Already full when read: refuse without writing (the conditional UPDATE below stays the guard).
+                raise SoldOut(details={"seats_left": max(event.capacity - event.seats_taken, 0)})
+            try:
+                with transaction.atomic():
+                    order = Order.objects.create(
+                        event=event,
+                        user=user,
+                        seats=seats,
+                        provider=provider_name,
+                        currency=snapshot.currency,
+                        base_price=snapshot.base_price,
+                        fee_percent=snapshot.fee_percent,
+                        unit_total=snapshot.unit_total,
+                        fee_amount=snapshot.fee_amount,
+                        host_earning=snapshot.host_earning,
+                        total=snapshot.total,
+                        hold_expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
+                    )
+                    audit_record(
+                        action="order.created",
+                        actor=user,
+                        obj=order,
+                        data={"event_id": str(event.id), "seats": seats, "total": str(order.total)},
+                    )
+                    # Last statement before commit: the event row stays locked only from here to the commit,
+                    # so buyers of one event queue on it as briefly as possible. Sold out undoes the order.
+                    try:
+                        seats_take(event_id=event.id, seats=seats)
+                    except CapacityExceeded as exc:
+                        raise SoldOut(details=exc.details) from None
+            except IntegrityError:
+                # The same buyer raced themself: the other call's order stands and this one took no seats.
+                order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
+                if order is None:
+                    raise
+    if not order.provider_order_id:
+        order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
+    return order
+
+
+def _attach_checkout(order: Order, prov: Any) -> Order:
+    """Ask the provider for a checkout (outside any transaction: no lock is held over the network)."""
+    try:
+        checkout = prov.create_checkout(order)
+    except ProviderUnavailable:
+        order_release(order_id=order.id, status=OrderStatus.FAILED, reason="provider unavailable")
+        raise
+    Order.objects.filter(id=order.id, provider_order_id="").update(
+        provider_order_id=checkout.provider_order_id, checkout=checkout.data
+    )
+    order.refresh_from_db()
+    return order
+
+
+def order_release(
+    *, order_id: uuid.UUID, status: str = OrderStatus.EXPIRED, reason: str = "", due_only: bool = False
+) -> bool:
+    """End a pending order's hold (expired, failed or given up): its seats go back exactly once."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = Order.objects.filter(id=order_id, status=OrderStatus.PENDING, seats_held=True)
+        if due_only:
+            qs = qs.filter(hold_expires_at__lte=now)
+        changed = qs.update(
+            status=status,
+            seats_held=False,
+            failure_reason=reason[:255],
+            expired_at=now if status == OrderStatus.EXPIRED else None,
+            updated_at=now,
+        )
+        if not changed:
+            return False
+        order = Order.objects.select_related("user").get(id=order_id)
+        seats_release(event_id=order.event_id, seats=order.seats)
+        audit_record(action=f"order.{status}", actor=None, obj=order, subject=order.user, data={"reason": reason})
+        if status == OrderStatus.FAILED:
+            send_after_commit(signals.payment_failed, order_id=order.id)
+    return True
+
+
+def holds_expire_due(*, event_id: uuid.UUID | None = None, limit: int = 500) -> int:
+    """Expire every hold past its time (beat runs this every minute; reads do it lazily)."""
+    qs = Order.objects.filter(status=OrderStatus.PENDING, seats_held=True, hold_expires_at__lte=timezone.now())
+    if event_id is not None:
+        qs = qs.filter(event_id=event_id)
+    ids = list(qs.values_list("id", flat=True)[:limit])
+    return sum(order_release(order_id=i, reason="hold expired", due_only=True) for i in ids)
+
+
+def order_cancel_pending(*, user: User, order_id: uuid.UUID) -> Order:
+    """The buyer gives up a pending order before paying; the seats go back at once."""
+    order = Order.objects.filter(id=order_id, user=user).first()
+    if order is None:
+        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+    order_release(order_id=order.id, reason="given up by the buyer")
+    order.refresh_from_db()
+    return order

@@ -1,0 +1,214 @@
+"""Refunds: by the host or staff, by attendees cancelling, and for cancelled events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from loopin.accounts.models import User
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
+from loopin.core.errors import BusinessRuleError, NotFound
+from loopin.events.models import Event
+from loopin.events.signals import send_after_commit
+from loopin.payments import signals
+from loopin.payments.errors import RefundWindowClosed
+from loopin.payments.models import (
+    ORDER_RANK,
+    SETTLED,
+    Order,
+    OrderStatus,
+    Refund,
+    RefundStatus,
+)
+from loopin.payments.money import quantize, to_minor
+from loopin.payments.providers import get_provider
+from loopin.payments.services.orders import order_cancel_pending, order_release
+from loopin.tickets.models import Ticket, TicketStatus
+from loopin.tickets.services import ticket_cancel
+
+
+def _host_refunded(order: Order) -> Decimal:
+    total = order.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("host_amount"))["s"]
+    return total or Decimal("0")
+
+
+def _recompute_status(order: Order) -> None:
+    if order.amount_refunded <= 0:
+        order.status = OrderStatus.PAID
+    elif order.amount_refunded >= order.total:
+        order.status = OrderStatus.REFUNDED
+    else:
+        order.status = OrderStatus.PARTIALLY_REFUNDED
+
+
+def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor: Any = None) -> Refund:
+    """Record a refund on a locked, settled order and send it to the provider after commit (once per key)."""
+    from loopin.payments.tasks import submit_refund
+
+    existing = Refund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    amount = quantize(amount, order.currency)
+    if amount <= 0 or amount > order.total - order.amount_refunded:
+        raise BusinessRuleError(
+            "The refund is more than what is left to refund.",
+            code="REFUND_TOO_LARGE",
+            details={"refundable": str(order.total - order.amount_refunded)},
+        )
+    host_amount = min(amount, max(order.host_earning - _host_refunded(order), Decimal("0")))
+    refund = Refund.objects.create(
+        order=order,
+        amount=amount,
+        host_amount=host_amount,
+        reason=reason[:64],
+        idempotency_key=key,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    order.amount_refunded += amount
+    if ORDER_RANK[order.status] < ORDER_RANK[OrderStatus.PAID]:
+        order.status = OrderStatus.PAID
+    _recompute_status(order)
+    order.save(update_fields=["amount_refunded", "status", "updated_at"])
+    audit_record(
+        action="refund.created",
+        actor=actor,
+        obj=refund,
+        subject=order.user,
+        data={"order_id": str(order.id), "amount": str(amount), "reason": reason},
+    )
+    transaction.on_commit(lambda: submit_refund.delay(str(refund.id)))
+    return refund
+
+
+def refund_create(
+    *,
+    order_id: uuid.UUID,
+    amount: Decimal | None = None,
+    reason: str,
+    actor: Any = None,
+    idempotency_key: str | None = None,
+) -> Refund:
+    """Refund a paid order fully (amount None) or partly; a repeated key returns the first refund."""
+    key = idempotency_key or f"{reason}:{order_id}:{uuid.uuid4().hex}"
+    try:
+        with transaction.atomic():
+            existing = Refund.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return existing
+            order = Order.objects.select_for_update().select_related("user").get(id=order_id)
+            if order.status not in SETTLED:
+                raise BusinessRuleError("Only a paid order can be refunded.", code="ORDER_NOT_PAID")
+            amount = order.total - order.amount_refunded if amount is None else amount
+            refund = _refund_open(order, amount=amount, reason=reason, key=key, actor=actor)
+            if order.amount_refunded >= order.total and order.ticket_id:
+                ticket = Ticket.objects.select_for_update().get(id=order.ticket_id)
+                ticket_cancel(ticket=ticket, reason=reason, actor=actor, status=TicketStatus.REFUNDED)
+    except IntegrityError:
+        return Refund.objects.get(idempotency_key=key)
+    return refund
+
+
+def refund_submit(*, refund_id: uuid.UUID | str) -> str:
+    """Send a pending refund to the provider with its idempotency key (a retry never pays twice)."""
+    refund = Refund.objects.select_related("order").get(id=refund_id)
+    if refund.status != RefundStatus.PENDING or refund.provider_refund_id:
+        return refund.status
+    order = refund.order
+    result = get_provider(order.provider).refund(
+        order, amount_minor=to_minor(refund.amount, order.currency), idempotency_key=refund.idempotency_key
+    )
+    Refund.objects.filter(id=refund.id, provider_refund_id="").update(provider_refund_id=result.provider_refund_id)
+    if result.state != "pending":
+        return refund_apply_state(refund_id=refund.id, state=result.state)
+    return "pending"
+
+
+def refund_apply_state(*, refund_id: uuid.UUID, state: str, provider_refund_id: str = "") -> str:
+    """pending -> processed | failed, once. A failed refund gives its amount back to the refundable total."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("order").get(id=refund_id)
+        if refund.status != RefundStatus.PENDING:
+            return refund.status
+        refund.status = state
+        if provider_refund_id and not refund.provider_refund_id:
+            refund.provider_refund_id = provider_refund_id
+        refund.processed_at = timezone.now()
+        refund.save(update_fields=["status", "provider_refund_id", "processed_at"])
+        if state == RefundStatus.FAILED:
+            order = Order.objects.select_for_update().get(id=refund.order_id)
+            order.amount_refunded -= refund.amount
+            _recompute_status(order)
+            order.save(update_fields=["amount_refunded", "status", "updated_at"])
+        audit_record(action=f"refund.{state}", obj=refund, data={"order_id": str(refund.order_id)})
+        if state == RefundStatus.PROCESSED:
+            send_after_commit(signals.refund_processed, refund_id=refund.id)
+    return state
+
+
+def refund_cutoff(event: Event) -> Any:
+    return event.start_at - timedelta(hours=get_settings().REFUND_CUTOFF_HOURS)
+
+
+def _attendee_refund_amount(order: Order) -> Decimal:
+    if get_settings().REFUND_PLATFORM_FEE:
+        return order.total - order.amount_refunded
+    return max(min(order.host_earning - _host_refunded(order), order.total - order.amount_refunded), Decimal("0"))
+
+
+def order_cancel(*, user: User, order_id: uuid.UUID) -> Order:
+    """The buyer cancels: a pending order lets its seats go; a paid one is refunded until the cut-off."""
+    order = Order.objects.filter(id=order_id, user=user).select_related("event").first()
+    if order is None:
+        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+    if order.status == OrderStatus.PENDING:
+        return order_cancel_pending(user=user, order_id=order.id)
+    if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED) or order.ticket_id is None:
+        raise BusinessRuleError(
+            f"This order is {order.status}; there is nothing to cancel.", code="ORDER_NOT_CANCELLABLE"
+        )
+    if timezone.now() >= refund_cutoff(order.event):
+        raise RefundWindowClosed(
+            details={"refund_cutoff": refund_cutoff(order.event).isoformat()},
+        )
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("user").get(id=order.id)
+        ticket = Ticket.objects.select_for_update().filter(id=order.ticket_id, status=TicketStatus.VALID).first()
+        if ticket is None:
+            raise BusinessRuleError("This ticket is no longer valid.", code="ORDER_NOT_CANCELLABLE")
+        ticket_cancel(ticket=ticket, reason="attendee_cancelled", actor=user, status=TicketStatus.REFUNDED)
+        amount = _attendee_refund_amount(order)
+        if amount > 0:
+            _refund_open(order, amount=amount, reason="attendee_cancelled", key=f"cancel:{order.id}", actor=user)
+        audit_record(action="order.cancelled", actor=user, obj=order, data={"refund": str(amount)})
+    order.refresh_from_db()
+    return order
+
+
+def event_orders_refund(*, event_id: uuid.UUID) -> int:
+    """A cancelled event: release every hold, refund every paid order in full and void its ticket."""
+    for order_id in Order.objects.filter(event_id=event_id, status=OrderStatus.PENDING).values_list("id", flat=True):
+        order_release(order_id=order_id, reason="event cancelled")
+    refunded = 0
+    paid = Order.objects.filter(event_id=event_id, status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED])
+    for order_id in paid.values_list("id", flat=True):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().select_related("user").get(id=order_id)
+            if order.ticket_id:
+                ticket = Ticket.objects.select_for_update().get(id=order.ticket_id)
+                ticket_cancel(ticket=ticket, reason="event_cancelled", status=TicketStatus.REFUNDED)
+            if order.total > order.amount_refunded:
+                _refund_open(
+                    order,
+                    amount=order.total - order.amount_refunded,
+                    reason="event_cancelled",
+                    key=f"event-cancelled:{order.id}",
+                )
+                refunded += 1
+    return refunded

@@ -1,0 +1,120 @@
+"""Provider webhooks: stored once, then applied to orders and refunds."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from loopin.core.errors import BusinessRuleError
+from loopin.payments.models import (
+    Order,
+    PaymentEvent,
+    Refund,
+)
+from loopin.payments.providers import get_provider
+from loopin.payments.providers.base import (
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    REFUND_FAILED,
+    REFUND_PROCESSED,
+    Notification,
+)
+from loopin.payments.services.confirmation import payment_confirm, payment_fail
+from loopin.payments.services.refunds import refund_apply_state
+
+
+def _refund_match(key: str, provider_refund_id: str) -> Q | None:
+    match = Q(idempotency_key=key) if key else None
+    if provider_refund_id:
+        by_id = Q(provider_refund_id=provider_refund_id)
+        match = by_id if match is None else match | by_id
+    return match
+
+
+def _order_for_notification(provider: str, note: Notification) -> Order | None:
+    if note.provider_order_id:
+        order = Order.objects.filter(provider=provider, provider_order_id=note.provider_order_id).first()
+        if order is not None:
+            return order
+    match = _refund_match(note.refund_key, note.refund_id)
+    if match is not None:
+        refund = Refund.objects.filter(match).select_related("order").first()
+        if refund is not None:
+            return refund.order
+    if note.payment_id:
+        return Order.objects.filter(provider=provider, provider_payment_id=note.payment_id).first()
+    return None
+
+
+def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> tuple[PaymentEvent, bool]:
+    """Check the signature over the raw body, store the event once, and queue its processing.
+
+    Returns the stored event and whether it is new (a repeat delivery is acknowledged, not processed).
+    """
+    from loopin.payments.tasks import process_payment_event
+
+    try:
+        note = get_provider(provider).parse_webhook(body, {k.lower(): v for k, v in headers.items()})
+    except (ValueError, KeyError, TypeError) as exc:  # signed but unreadable
+        raise BusinessRuleError("The webhook body could not be read.", code="INVALID_PAYLOAD") from exc
+    order = _order_for_notification(provider, note)
+    try:
+        with transaction.atomic():
+            event = PaymentEvent.objects.create(
+                provider=provider,
+                event_id=note.event_id[:191],
+                kind=note.kind,
+                provider_type=note.provider_type[:128],
+                order=order,
+                payload=note.payload,
+                parsed={
+                    "payment_id": note.payment_id,
+                    "amount": note.amount_minor,
+                    "reason": note.reason[:255],
+                    "refund_id": note.refund_id,
+                    "refund_key": note.refund_key,
+                },
+            )
+            transaction.on_commit(lambda: process_payment_event.delay(str(event.id)))
+    except IntegrityError:
+        return PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191]), False
+    return event, True
+
+
+def payment_event_process(*, payment_event_id: uuid.UUID | str) -> str:
+    """Apply one stored webhook (idempotent: a processed event is not applied again)."""
+    with transaction.atomic():
+        event = PaymentEvent.objects.select_for_update().filter(id=payment_event_id).first()
+        if event is None or event.processed_at is not None:
+            return event.result if event else "missing"
+        result = _apply(event)
+        event.processed_at = timezone.now()
+        event.result = result[:255]
+        event.save(update_fields=["processed_at", "result"])
+    return result
+
+
+def _apply(event: PaymentEvent) -> str:
+    if event.order_id is None:
+        return "ignored: no order"
+    data = event.parsed
+    if event.kind == PAYMENT_SUCCEEDED:
+        order = payment_confirm(
+            order_id=event.order_id, payment_id=data["payment_id"], amount_minor=data["amount"], via="webhook"
+        )
+        return f"order {order.status}"
+    if event.kind == PAYMENT_FAILED:
+        return (
+            "order failed" if payment_fail(order_id=event.order_id, reason=data["reason"]) else "ignored: not pending"
+        )
+    if event.kind in (REFUND_PROCESSED, REFUND_FAILED):
+        match = _refund_match(data["refund_key"], data["refund_id"])
+        refund = Refund.objects.filter(match, order_id=event.order_id).first() if match else None
+        if refund is None:
+            return "ignored: unknown refund"
+        state = "processed" if event.kind == REFUND_PROCESSED else "failed"
+        return "refund " + refund_apply_state(refund_id=refund.id, state=state, provider_refund_id=data["refund_id"])
+    return "ignored"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "loopin.people"
+    label = "people"
+    verbose_name = "People"
+
+    def ready(self) -> None:
+        from loopin.core import hooks
+        from loopin.people import lifecycle
+
+        hooks.register_erasure_step("people.graph", lifecycle.erase_people_data)
+        hooks.register_export_section("people", lifecycle.export_people_data)

@@ -1,0 +1,43 @@
+"""Where the public pages sit in the one ASGI app: these paths go to Django with the public URLconf.
+
+They never overlap the API's (/api, /django, /socket.io, /media, /metrics): a share path's first segment is
+a two-letter country code, and the rest are fixed prefixes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import BaseRoute, Route
+
+PUBLIC_FLAG = "loopin.public"  # set in the ASGI scope; `PublicUrlconfMiddleware` reads it
+
+PUBLIC_PATHS = [
+    "/{country:str}/{city:str}/events/{tail:str}",
+    "/{country:str}/{city:str}/events/{tail:str}/",
+    "/e/{canonical_id:str}",
+    "/e/{canonical_id:str}/",
+    "/e/{canonical_id:str}/preview.jpg",
+    "/hosts/{host_id:str}",
+    "/invite/{token:str}",
+    "/invite/{token:str}/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/.well-known/assetlinks.json",
+    "/.well-known/apple-app-site-association",
+]
+
+
+class _Public:
+    """An ASGI app: the request goes to Django, flagged for the public URLconf, at the site's root."""
+
+    def __init__(self, django_app: Any) -> None:
+        self.django_app = django_app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        await self.django_app({**scope, "root_path": "", PUBLIC_FLAG: True}, receive, send)
+
+
+def public_routes(django_app: Any) -> list[BaseRoute]:
+    endpoint = _Public(django_app)
+    return [Route(path, endpoint, methods=["GET", "HEAD"], include_in_schema=False) for path in PUBLIC_PATHS]
