@@ -106,8 +106,8 @@ def message_send(
     ext, content_type = _check_attachment(kind, upload)
     try:
         with transaction.atomic():
+            member = member_of(user_id=user.id, conversation_id=conversation_id)  # 404 for strangers
             conv = Conversation.objects.select_for_update().get(id=conversation_id)
-            member = member_of(user_id=user.id, conversation_id=conversation_id)
             ensure_can_send(member, conv)
             reply_to = None
             if reply_to_id is not None:
@@ -153,6 +153,7 @@ def message_send(
         if found is None:
             raise
         return Sent(message=message_out(found), created=False)
+    message._prefetched_objects_cache = {"reactions": Reaction.objects.none()}  # new: none yet, no query
     payload = message_out(message)
     for user_id in returning:
         announce_member(conv.id, user_id)
