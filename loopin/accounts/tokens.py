@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotAuthenticated
 
@@ -23,11 +24,16 @@ class AccessClaims:
     session_id: uuid.UUID
 
 
-def access_token_issue(*, user_id: uuid.UUID, session_id: uuid.UUID) -> tuple[str, int]:
+def access_token_issue(
+    *, user_id: uuid.UUID, session_id: uuid.UUID, app_claims: dict[str, object] | None = None
+) -> tuple[str, int]:
+    """A signed access token. `app_claims` (the mobile app's `user_id` and `phone_number`) make it an app token:
+    it lives APP_ACCESS_TOKEN_DAYS, because the app never refreshes; the session is still checked per request."""
     settings = get_settings()
-    lifetime = settings.ACCESS_TOKEN_MINUTES * 60
+    lifetime = settings.APP_ACCESS_TOKEN_DAYS * 86400 if app_claims else settings.ACCESS_TOKEN_MINUTES * 60
     now = datetime.now(UTC)
-    payload = {
+    payload: dict[str, object] = {
+        **(app_claims or {}),
         "sub": str(user_id),
         "sid": str(session_id),
         "type": "access",
@@ -49,15 +55,17 @@ def access_token_decode(token: str) -> AccessClaims:
             options={"require": ["exp", "iat", "sub", "sid", "type"]},
         )
     except jwt.ExpiredSignatureError:
-        raise NotAuthenticated("Your session has expired. Refresh it or sign in again.", code="TOKEN_EXPIRED") from None
+        raise NotAuthenticated(
+            "Your session has expired. Refresh it or sign in again.", code=AccountErrorCode.TOKEN_EXPIRED
+        ) from None
     except jwt.PyJWTError:
-        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN") from None
+        raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN) from None
     if payload.get("type") != "access":
-        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN")
+        raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN)
     try:
         return AccessClaims(user_id=uuid.UUID(payload["sub"]), session_id=uuid.UUID(payload["sid"]))
     except (ValueError, TypeError):
-        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN") from None
+        raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN) from None
 
 
 def refresh_token_new() -> tuple[str, str]:

@@ -82,6 +82,7 @@ async def message_send(conversation_id: uuid.UUID, body: schemas.MessageBodyIn, 
         client_message_id=body.client_message_id,
         body=body.body,
         reply_to_id=body.reply_to,
+        media_id=body.media_id,
     )
     return ok({"message": sent.message, "duplicate": not sent.created}, "Sent" if sent.created else "Already sent")
 

@@ -112,6 +112,9 @@ class Message(models.Model):
     client_message_id = models.CharField(max_length=64, blank=True)
     kind = models.CharField(max_length=16, choices=MessageKind.choices, default=MessageKind.TEXT)
     body = models.TextField(blank=True, max_length=4000)
+    media = models.ForeignKey(
+        "media.Media", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="An upload."
+    )
     attachment = models.FileField(upload_to="chat/", blank=True, max_length=300)
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)

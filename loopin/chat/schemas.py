@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,17 +18,22 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+MEDIA_ID = Field(None, description="An image or video uploaded with POST /api/v2/media (the body is then a caption)")
+
+
 class SendIn(_In):
     conversation_id: uuid.UUID
     client_message_id: str = CLIENT_ID
-    body: str = Field(min_length=1, max_length=4000)
+    body: str = Field("", max_length=4000)
     reply_to: uuid.UUID | None = None
+    media_id: uuid.UUID | None = MEDIA_ID
 
 
 class MessageBodyIn(_In):
     client_message_id: str = CLIENT_ID
-    body: str = Field(min_length=1, max_length=4000)
+    body: str = Field("", max_length=4000)
     reply_to: uuid.UUID | None = None
+    media_id: uuid.UUID | None = MEDIA_ID
 
 
 class SyncPosition(_In):
@@ -140,7 +145,8 @@ class MessageOut(BaseModel):
     sender: PersonOut | None = Field(description='null for system lines; {"id": null, "name": "Deleted user"}')
     kind: Literal["text", "image", "file", "system"]
     body: str
-    attachment: AttachmentOut | None
+    attachment: AttachmentOut | None = Field(description="A file or image sent with the attachments endpoint")
+    media: dict[str, Any] | None = Field(description="An upload from /api/v2/media: sizes, blurhash, video")
     reply_to: ReplyOut | None
     reactions: dict[str, list[str]] = Field(description="emoji -> user ids")
     created_at: str

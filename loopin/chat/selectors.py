@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import Conversation, ConversationKind, Member, MemberState, Message, Reaction
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.media.selectors import media_data
 
 DELETED_USER = "Deleted user"
 
@@ -48,6 +50,7 @@ def message_out(m: Message) -> dict[str, Any]:
         "kind": m.kind,
         "body": "" if deleted else m.body,
         "attachment": attachment,
+        "media": media_data(m.media) if m.media_id and m.media is not None and not deleted else None,
         "reply_to": {"id": str(m.reply_to_id), "seq": m.reply_to.seq} if m.reply_to_id and m.reply_to else None,
         "reactions": reactions,
         "created_at": m.created_at.isoformat(),
@@ -57,7 +60,7 @@ def message_out(m: Message) -> dict[str, Any]:
 
 
 def messages_qs() -> Any:
-    return Message.objects.select_related("sender", "reply_to").prefetch_related(
+    return Message.objects.select_related("sender", "reply_to", "media").prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.order_by("created_at"))
     )
 
@@ -73,7 +76,7 @@ def member_of(*, user_id: Any, conversation_id: Any, active: bool = True) -> Mem
         qs = qs.filter(state=MemberState.ACTIVE)
     member = qs.first()
     if member is None:
-        raise NotFound("No such conversation.", code="CONVERSATION_NOT_FOUND")
+        raise NotFound("No such conversation.", code=ChatErrorCode.CONVERSATION_NOT_FOUND)
     return member
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from loopin.chat import graph, schemas, selectors
+from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.presence import last_seen, online_among
 from loopin.chat.realtime import conversation_room, typing
 from loopin.chat.services import messages
@@ -24,6 +25,7 @@ async def send(ctx: Ctx, p: schemas.SendIn) -> dict[str, Any]:
         client_message_id=p.client_message_id,
         body=p.body,
         reply_to_id=p.reply_to,
+        media_id=p.media_id,
     )
     return ok({"message": sent.message, "duplicate": not sent.created}, "Sent" if sent.created else "Already sent")
 
@@ -77,7 +79,7 @@ async def delivered(ctx: Ctx, p: schemas.MarkIn) -> dict[str, Any]:
 async def typing_indicator(ctx: Ctx, p: schemas.TypingIn) -> dict[str, Any]:
     """Ephemeral: never stored; only to the conversation's other sockets, and dropped under back-pressure."""
     if conversation_room(p.conversation_id) not in sio.rooms(ctx.sid):
-        raise NotFound("No such conversation.", code="CONVERSATION_NOT_FOUND")
+        raise NotFound("No such conversation.", code=ChatErrorCode.CONVERSATION_NOT_FOUND)
     typing(conversation_id=p.conversation_id, user_id=ctx.user_id, is_typing=p.typing, skip_sid=ctx.sid)
     return ok(None)
 

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     S3_SECRET_ACCESS_KEY: str = ""
     S3_PUBLIC_URL: str = ""
 
+    # --- media pipeline (loopin.media, docs/MEDIA.md) ---
+    MEDIA_IMAGE_MAX_BYTES: int = Field(default=15 * 1024 * 1024, ge=1)
+    MEDIA_VIDEO_MAX_BYTES: int = Field(default=30 * 1024 * 1024, ge=1)  # multipart: also under MAX_UPLOAD_BYTES
+    MEDIA_VIDEO_MAX_SECONDS: int = Field(default=60, ge=1)
+    # Embedded mode (no worker): a clip that must be transcoded is done in the request only up to this long.
+    MEDIA_INLINE_TRANSCODE_MAX_SECONDS: int = Field(default=15, ge=0)
+    MEDIA_ORPHAN_HOURS: int = Field(default=24, ge=1)  # uploads never attached are deleted after this
+    MEDIA_UPLOAD_URL_SECONDS: int = Field(default=900, ge=60)  # presigned direct-to-bucket upload lifetime
+
     # --- phone sign-in ---
     OTP_LENGTH: int = Field(default=4, ge=4, le=8)
     OTP_TTL_SECONDS: int = 600
@@ -108,6 +117,9 @@ class Settings(BaseSettings):
     CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
 
     ACCESS_TOKEN_MINUTES: int = 60
+    # Tokens of the mobile app's dialect (/api/auth/verify-otp): the app never refreshes, so they last this long
+    # (its old backend: 30 days). Revocation stays immediate: every request checks the session.
+    APP_ACCESS_TOKEN_DAYS: int = Field(default=30, ge=1, le=365)
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
 

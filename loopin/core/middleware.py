@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.links import bind_request_origin
 from loopin.core.net import client_ip
 from loopin.core.sync import executor_pool
@@ -74,6 +75,8 @@ class RequestMiddleware:
         scope["state"]["client_ip"] = client_ip(scope)
         bind_request_origin(scope)
         id_header = (b"x-request-id", request_id.encode())
+        # No answer of ours is ever meant to be content-sniffed into something else (HTML, script).
+        nosniff = (b"x-content-type-options", b"nosniff")
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
@@ -85,7 +88,10 @@ class RequestMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
-                message["headers"] = [*message.get("headers", []), id_header]
+                headers = [*message.get("headers", []), id_header]
+                if not any(key.lower() == b"x-content-type-options" for key, _ in headers):
+                    headers.append(nosniff)
+                message["headers"] = headers
             await send(message)
 
         received = 0
@@ -106,7 +112,7 @@ class RequestMiddleware:
             await self.app(scope, receive_wrapper, send_wrapper)
         except BodyTooLarge as exc:
             if not status_holder["started"]:
-                await send_json(send_wrapper, 413, error_body(exc.detail, "PAYLOAD_TOO_LARGE", None), [])
+                await send_json(send_wrapper, 413, error_body(exc.detail, CoreErrorCode.PAYLOAD_TOO_LARGE, None), [])
         except Exception:
             log.exception("unhandled_error", method=scope["method"], path=scope["path"])
             if not status_holder["started"]:
@@ -115,7 +121,7 @@ class RequestMiddleware:
                     500,
                     error_body(
                         "Something went wrong on our side. Quote the request id if you contact support.",
-                        "INTERNAL_ERROR",
+                        CoreErrorCode.INTERNAL_ERROR,
                         {"request_id": request_id},
                     ),
                     [],

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.envelope import error_body
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import LoopinError, RateLimited
 from loopin.core.logging import get_logger
 from loopin.core.sync import Resolvable, executor_pool, run_sync
@@ -173,11 +174,11 @@ def handler(event: str, schema: type[BaseModel] | None = None, *, rate: str = "e
             try:
                 session = await sio.get_session(sid)
                 if not session or "user_id" not in session:
-                    return error_body("This connection is not signed in.", "NOT_AUTHENTICATED")
+                    return error_body("This connection is not signed in.", CoreErrorCode.NOT_AUTHENTICATED)
                 if _size(data) > s.REALTIME_MAX_PAYLOAD_BYTES:
                     return error_body(
                         f"The payload is larger than {s.REALTIME_MAX_PAYLOAD_BYTES} bytes.",
-                        "PAYLOAD_TOO_LARGE",
+                        CoreErrorCode.PAYLOAD_TOO_LARGE,
                         {"max_bytes": s.REALTIME_MAX_PAYLOAD_BYTES},
                     )
                 spec = {"send": s.REALTIME_SEND_RATE_SOCKET, "typing": s.REALTIME_TYPING_RATE}.get(
@@ -189,17 +190,17 @@ def handler(event: str, schema: type[BaseModel] | None = None, *, rate: str = "e
                     if data is None:
                         data = {}
                     if not isinstance(data, dict):
-                        return error_body("The payload must be a JSON object.", "VALIDATION_ERROR", None)
+                        return error_body("The payload must be a JSON object.", CoreErrorCode.VALIDATION_ERROR, None)
                     payload = schema.model_validate(data)
                 ctx = Ctx(sid=sid, user_id=session["user_id"], session_id=session["session_id"])
                 return await fn(ctx, payload)
             except LoopinError as exc:
                 return error_body(exc.message, exc.code, exc.details)
             except ValidationError as exc:
-                return error_body("Some fields are invalid.", "VALIDATION_ERROR", _validation_details(exc))
+                return error_body("Some fields are invalid.", CoreErrorCode.VALIDATION_ERROR, _validation_details(exc))
             except Exception:
                 log.exception("realtime_handler_failed", event_name=event)
-                return error_body("Something went wrong on our side. Try again.", "INTERNAL_ERROR")
+                return error_body("Something went wrong on our side. Try again.", CoreErrorCode.INTERNAL_ERROR)
 
         sio.on(event, wrapped)
         return fn
@@ -228,7 +229,9 @@ async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
     except Exception:
         log.exception("realtime_connect_failed")
         message = "We could not open this connection. Try again shortly."
-        raise socketio.exceptions.ConnectionRefusedError(message, error_body(message, "SERVICE_UNAVAILABLE")) from None
+        raise socketio.exceptions.ConnectionRefusedError(
+            message, error_body(message, CoreErrorCode.SERVICE_UNAVAILABLE)
+        ) from None
     await sio.save_session(sid, {"user_id": opened.user_id, "session_id": opened.session_id})
     for room in opened.rooms:
         await sio.enter_room(sid, room)

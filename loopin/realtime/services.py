@@ -12,11 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.selectors import session_user
 from loopin.accounts.tokens import access_token_decode
 from loopin.core import hooks
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import NotAuthenticated
 from loopin.realtime.delivery import disconnect_room, session_room, user_room
+from loopin.realtime.error_codes import RealtimeErrorCode
 
 OnOpen = Callable[[Any], list[str]]
 OnClose = Callable[[uuid.UUID], None]
@@ -40,12 +43,12 @@ def connection_open(*, token: str | None) -> OpenedConnection:
     if not token:
         raise NotAuthenticated(
             'Send the access token in the handshake: io(url, {auth: {token: "<access token>"}}).',
-            code="NOT_AUTHENTICATED",
+            code=CoreErrorCode.NOT_AUTHENTICATED,
         )
     claims = access_token_decode(token)
     user = session_user(user_id=claims.user_id, session_id=claims.session_id)
     if user.deleted_at is not None:
-        raise NotAuthenticated("This account was deleted.", code="ACCOUNT_DELETED")
+        raise NotAuthenticated("This account was deleted.", code=RealtimeErrorCode.ACCOUNT_DELETED)
     rooms = [user_room(user.id), session_room(claims.session_id)]
     for on_open, _ in _listeners.values():
         if on_open is not None:
@@ -60,15 +63,15 @@ def connection_closed(*, user_id: uuid.UUID) -> None:
 
 
 REASONS = {
-    "logout": ("SESSION_ENDED", "You signed out on this device."),
-    "suspended": ("ACCOUNT_SUSPENDED", "This account is suspended. Contact support."),
-    "account_deleted": ("ACCOUNT_DELETED", "This account was deleted."),
+    "logout": (RealtimeErrorCode.SESSION_ENDED, "You signed out on this device."),
+    "suspended": (AccountErrorCode.ACCOUNT_SUSPENDED, "This account is suspended. Contact support."),
+    "account_deleted": (RealtimeErrorCode.ACCOUNT_DELETED, "This account was deleted."),
 }
 
 
 def on_sessions_ended(*, user_id: uuid.UUID, session_id: uuid.UUID | None, reason: str) -> None:
     """A revoked session, a suspension or a deletion closes the sockets it opened, in every process."""
-    code, message = REASONS.get(reason, ("SESSION_EXPIRED", "This session has ended. Sign in again."))
+    code, message = REASONS.get(reason, (AccountErrorCode.SESSION_EXPIRED, "This session has ended. Sign in again."))
     room = session_room(session_id) if session_id is not None else user_room(user_id)
     disconnect_room(room, code=code, message=message)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.core.errors import NotAuthenticated
 from loopin.core.sync import Resolvable
 
@@ -18,5 +19,5 @@ class SocketCaller(Resolvable):
 
         user = get_user_model().objects.filter(id=self.user_id).first()
         if user is None or not user.is_active or user.is_suspended or user.deleted_at is not None:
-            raise NotAuthenticated("This account can no longer use the chat.", code="ACCOUNT_DISABLED")
+            raise NotAuthenticated("This account can no longer use the chat.", code=AccountErrorCode.ACCOUNT_DISABLED)
         return user

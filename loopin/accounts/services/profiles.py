@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import (
     Interest,
     ProfilePicture,
@@ -22,7 +23,7 @@ from loopin.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from loopin.core.images import image_extension
+from loopin.core.images import image_clean
 
 log = structlog.get_logger("loopin.accounts")
 
@@ -64,12 +65,12 @@ def _store_uploads(user: User, uploads: list[UploadedImage]) -> list[str]:
     """Write uploaded pictures to storage before the transaction; the caller deletes them on failure."""
     from django.core.files.storage import default_storage
 
-    extensions = [image_extension(u.content, field=f"profile_pictures[{i}]") for i, u in enumerate(uploads)]
+    cleaned = [image_clean(u.content, field=f"profile_pictures[{i}]") for i, u in enumerate(uploads)]
     names: list[str] = []
     try:
-        for upload, extension in zip(uploads, extensions, strict=True):
-            name = f"profile-pictures/{user.id}/{uuid.uuid4().hex}.{extension}"
-            names.append(default_storage.save(name, ContentFile(upload.content)))
+        for clean in cleaned:
+            name = f"profile-pictures/{user.id}/{uuid.uuid4().hex}.{clean.extension}"
+            names.append(default_storage.save(name, ContentFile(clean.content)))
     except Exception:
         _delete_files(names)
         raise
@@ -126,7 +127,9 @@ def _is_complete(user: User) -> bool:
 def profile_complete(*, user: User, changes: ProfileChanges) -> User:
     """Set every profile field; the first completion is what lets a user use the rest of the app."""
     if changes.phone_number is not None and changes.phone_number != user.phone_number:
-        raise PermissionDenied("The phone number does not match the signed-in account.", code="PHONE_MISMATCH")
+        raise PermissionDenied(
+            "The phone number does not match the signed-in account.", code=AccountErrorCode.PHONE_MISMATCH
+        )
     stored = _store_uploads(user, changes.uploads)
     try:
         with transaction.atomic():

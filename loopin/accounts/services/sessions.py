@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import (
     AuthSession,
     RefreshToken,
@@ -36,22 +37,26 @@ class SignIn:
 
 
 def _suspended() -> PermissionDenied:
-    return PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
+    return PermissionDenied("This account is suspended. Contact support.", code=AccountErrorCode.ACCOUNT_SUSPENDED)
 
 
-def session_start(*, user: User, ip: str | None = None, user_agent: str = "") -> SignIn:
+def session_start(*, user: User, ip: str | None = None, user_agent: str = "", app_token: bool = False) -> SignIn:
+    """Start a session. An app token (`app_token`) carries the app's `user_id` (the integer number) and
+    `phone_number` claims and lives APP_ACCESS_TOKEN_DAYS; its session lasts at least as long."""
     s = get_settings()
     now = timezone.now()
+    days = max(s.REFRESH_TOKEN_ABSOLUTE_DAYS, s.APP_ACCESS_TOKEN_DAYS) if app_token else s.REFRESH_TOKEN_ABSOLUTE_DAYS
     session = AuthSession.objects.create(
         user=user,
         created_at=now,
         last_used_at=now,
-        expires_at=now + timedelta(days=s.REFRESH_TOKEN_ABSOLUTE_DAYS),
+        expires_at=now + timedelta(days=days),
         user_agent=user_agent[:255],
     )
     refresh, refresh_hash = refresh_token_new()
     RefreshToken.objects.create(session=session, token_hash=refresh_hash, created_at=now)
-    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
+    claims = {"user_id": user.number, "phone_number": user.phone_number} if app_token else None
+    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id, app_claims=claims)
     User.objects.filter(id=user.id).update(last_login=now)
     audit_record(action="auth.login", actor=user, obj=session, subject=user, ip=ip)
     return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)
@@ -89,7 +94,7 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
             .first()
         )
         if token is None:
-            raise NotAuthenticated("The refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
+            raise NotAuthenticated("The refresh token is not valid.", code=AccountErrorCode.INVALID_REFRESH_TOKEN)
         session = token.session
         user = session.user
         now = timezone.now()
@@ -100,15 +105,17 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
                 audit_record(action="auth.refresh_reuse_detected", actor=user, obj=session, subject=user, ip=ip)
             reuse = NotAuthenticated(
                 "This refresh token was already used; the session has been ended. Sign in again.",
-                code="REFRESH_TOKEN_REUSED",
+                code=AccountErrorCode.REFRESH_TOKEN_REUSED,
             )
         elif session.revoked_at is not None or session.expires_at <= now:
-            raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
+            raise NotAuthenticated("This session has ended. Sign in again.", code=AccountErrorCode.SESSION_EXPIRED)
         elif session.last_used_at + timedelta(days=s.REFRESH_TOKEN_IDLE_DAYS) <= now:
             _revoke(session.id, "idle")
-            reuse = NotAuthenticated("This session was idle too long. Sign in again.", code="SESSION_EXPIRED")
+            reuse = NotAuthenticated(
+                "This session was idle too long. Sign in again.", code=AccountErrorCode.SESSION_EXPIRED
+            )
         elif not user.is_active:
-            raise NotAuthenticated("This account is disabled.", code="ACCOUNT_DISABLED")
+            raise NotAuthenticated("This account is disabled.", code=AccountErrorCode.ACCOUNT_DISABLED)
         else:
             RefreshToken.objects.filter(id=token.id).update(used_at=now)
             new_refresh, new_hash = refresh_token_new()

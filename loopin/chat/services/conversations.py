@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.chat import graph, realtime
+from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import Conversation, ConversationKind, Member, MemberState, RequestState
 from loopin.chat.selectors import conversation_detail, member_of, member_readable
 from loopin.chat.services.messages import announce_member
@@ -24,13 +26,13 @@ def direct_key(a: Any, b: Any) -> str:
 def direct_open(*, user: Any, other_id: uuid.UUID) -> dict[str, Any]:
     """The caller's 1:1 with another person, created if new: accepted between friends, else a request."""
     if other_id == user.id:
-        raise BusinessRuleError("You cannot message yourself.", code="SELF_MESSAGE")
+        raise BusinessRuleError("You cannot message yourself.", code=ChatErrorCode.SELF_MESSAGE)
     other = get_user_model().objects.filter(id=other_id, is_active=True, deleted_at__isnull=True).first()
     if other is None:
-        raise NotFound("No such person.", code="USER_NOT_FOUND")
+        raise NotFound("No such person.", code=AccountErrorCode.USER_NOT_FOUND)
     rel = graph.relation(user.id, other_id)
     if rel == graph.BLOCKED:
-        raise PermissionDenied("You cannot message this person.", code="BLOCKED")
+        raise PermissionDenied("You cannot message this person.", code=ChatErrorCode.BLOCKED)
     key = direct_key(user.id, other_id)
     conv = Conversation.objects.filter(direct_key=key).first()
     if conv is None:
@@ -72,9 +74,11 @@ def request_decide(*, user: Any, conversation_id: uuid.UUID, accept: bool) -> di
         member = member_of(user_id=user.id, conversation_id=conversation_id)
         conv = Conversation.objects.select_for_update().get(id=member.conversation_id)
         if conv.kind != ConversationKind.DIRECT or conv.request_state != RequestState.PENDING:
-            raise BusinessRuleError("There is no message request to answer here.", code="NO_PENDING_REQUEST")
+            raise BusinessRuleError(
+                "There is no message request to answer here.", code=ChatErrorCode.NO_PENDING_REQUEST
+            )
         if conv.requested_by_id == user.id:
-            raise PermissionDenied("The other person answers your request.", code="OWN_REQUEST")
+            raise PermissionDenied("The other person answers your request.", code=ChatErrorCode.OWN_REQUEST)
         Conversation.objects.filter(id=conv.id).update(
             request_state=RequestState.ACCEPTED if accept else RequestState.DECLINED
         )
@@ -108,7 +112,9 @@ def conversation_leave(*, user: Any, conversation_id: uuid.UUID) -> None:
     member = member_of(user_id=user.id, conversation_id=conversation_id)
     conv = member.conversation
     if conv.kind == ConversationKind.EVENT and conv.event is not None and conv.event.host_id == user.id:
-        raise BusinessRuleError("The host cannot leave the event's chat; close it instead.", code="HOST_CANNOT_LEAVE")
+        raise BusinessRuleError(
+            "The host cannot leave the event's chat; close it instead.", code=ChatErrorCode.HOST_CANNOT_LEAVE
+        )
     with transaction.atomic():
         Member.objects.filter(id=member.id).update(state=MemberState.LEFT, left_at=timezone.now())
         transaction.on_commit(

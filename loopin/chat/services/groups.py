@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from loopin.chat import realtime
+from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import Conversation, ConversationKind, Member, MemberRole, MemberState
 from loopin.chat.selectors import conversation_detail, member_of
 from loopin.chat.services.messages import announce_member
@@ -91,7 +92,7 @@ def event_chat_remove(*, event_id: uuid.UUID, user_id: Any, reason: str) -> bool
 def _moderator(user: Any, conversation_id: uuid.UUID) -> Member:
     member = member_of(user_id=user.id, conversation_id=conversation_id)
     if member.conversation.kind != ConversationKind.EVENT or not member.can_moderate:
-        raise PermissionDenied("Only the host and staff can moderate this chat.", code="NOT_MODERATOR")
+        raise PermissionDenied("Only the host and staff can moderate this chat.", code=ChatErrorCode.NOT_MODERATOR)
     return member
 
 
@@ -101,9 +102,9 @@ def member_silence(*, moderator: Any, conversation_id: uuid.UUID, user_id: uuid.
         mod = _moderator(moderator, conversation_id)
         target = Member.objects.filter(conversation_id=conversation_id, user_id=user_id).first()
         if target is None:
-            raise NotFound("This person is not in the chat.", code="MEMBER_NOT_FOUND")
+            raise NotFound("This person is not in the chat.", code=ChatErrorCode.MEMBER_NOT_FOUND)
         if target.role == MemberRole.HOST or (target.can_moderate and mod.role != MemberRole.HOST):
-            raise PermissionDenied("The host and staff cannot be muted here.", code="CANNOT_MUTE_MODERATOR")
+            raise PermissionDenied("The host and staff cannot be muted here.", code=ChatErrorCode.CANNOT_MUTE_MODERATOR)
         Member.objects.filter(id=target.id).update(silenced=silenced)
         transaction.on_commit(
             lambda: realtime.member_changed(conversation_id=conversation_id, user_id=user_id, silenced=silenced),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from loopin.audit.services import audit_record
 from loopin.chat import realtime
+from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import (
     Conversation,
     ConversationKind,
@@ -32,8 +33,11 @@ from loopin.chat.models import (
 from loopin.chat.selectors import conversation_detail, member_of, message_out, message_payload, messages_qs
 from loopin.chat.tasks import chat_push_offline
 from loopin.config.settings import get_settings
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
-from loopin.core.images import image_extension
+from loopin.core.images import image_clean
+from loopin.media.models import MediaKind
+from loopin.media.services import media_claim
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 FILE_TYPES = {"application/pdf", "text/plain"}
@@ -57,8 +61,9 @@ def _check_attachment(kind: str, upload: Upload | None) -> tuple[str, str]:
     if upload is None:
         return "", ""
     if kind == MessageKind.IMAGE:
-        ext = image_extension(upload.content, field="file")
-        return ext, {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[ext]
+        clean = image_clean(upload.content, field="file")  # decoded, re-encoded, metadata gone
+        upload.content = clean.content
+        return clean.extension, {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[clean.extension]
     if len(upload.content) > MAX_FILE_BYTES:
         raise ValidationFailed.one("file", "FILE_TOO_LARGE", "Files may be at most 10 MB.")
     content_type = upload.content_type or mimetypes.guess_type(upload.name)[0] or ""
@@ -71,14 +76,16 @@ def _check_attachment(kind: str, upload: Upload | None) -> tuple[str, str]:
 
 def ensure_can_send(member: Member, conv: Conversation) -> None:
     if conv.is_closed:
-        raise BusinessRuleError("This conversation is closed; it can still be read.", code="CONVERSATION_CLOSED")
+        raise BusinessRuleError(
+            "This conversation is closed; it can still be read.", code=ChatErrorCode.CONVERSATION_CLOSED
+        )
     if member.silenced:
-        raise PermissionDenied("The host muted you in this chat.", code="MEMBER_SILENCED")
+        raise PermissionDenied("The host muted you in this chat.", code=ChatErrorCode.MEMBER_SILENCED)
     if conv.kind == ConversationKind.DIRECT:
         if conv.request_state == RequestState.DECLINED:
-            raise BusinessRuleError("This message request was declined.", code="REQUEST_DECLINED")
+            raise BusinessRuleError("This message request was declined.", code=ChatErrorCode.REQUEST_DECLINED)
         if conv.request_state == RequestState.PENDING and conv.requested_by_id != member.user_id:
-            raise BusinessRuleError("Accept the message request to reply.", code="REQUEST_PENDING")
+            raise BusinessRuleError("Accept the message request to reply.", code=ChatErrorCode.REQUEST_PENDING)
 
 
 def message_send(
@@ -90,6 +97,7 @@ def message_send(
     kind: str = MessageKind.TEXT,
     reply_to_id: uuid.UUID | None = None,
     upload: Upload | None = None,
+    media_id: uuid.UUID | None = None,
 ) -> Sent:
     """Store one message with the next sequence number and send it to the members' sockets after commit."""
     existing = messages_qs().filter(
@@ -99,9 +107,11 @@ def message_send(
     if found is not None:
         return Sent(message=message_out(found), created=False)
     body = body.strip()
+    if media_id is not None:
+        kind = MessageKind.IMAGE
     if kind == MessageKind.TEXT and not body:
         raise ValidationFailed.one("body", "EMPTY_MESSAGE", "Write something first.")
-    if kind in (MessageKind.IMAGE, MessageKind.FILE) and upload is None:
+    if kind in (MessageKind.IMAGE, MessageKind.FILE) and upload is None and media_id is None:
         raise ValidationFailed.one("file", "FILE_REQUIRED", "Attach the image or file.")
     ext, content_type = _check_attachment(kind, upload)
     try:
@@ -131,6 +141,11 @@ def message_send(
                 body=body,
                 reply_to=reply_to,
             )
+            if media_id is not None:
+                # An upload from POST /api/v2/media (the caller's own, processed): referenced, not copied.
+                (message.media,) = media_claim(
+                    owner=user, media_ids=[media_id], kinds={MediaKind.IMAGE, MediaKind.VIDEO}, field="media_id"
+                )
             if upload is not None:
                 message.attachment.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(upload.content), save=False)
                 message.attachment_name = upload.name[:200]
@@ -181,7 +196,7 @@ def _after_send(payload: dict[str, Any]) -> None:
 def _own_message(user: Any, message_id: uuid.UUID, *, lock_conversation: bool = True) -> tuple[Message, Member]:
     message = Message.objects.select_related("conversation").filter(id=message_id).first()
     if message is None:
-        raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+        raise NotFound("No such message.", code=ChatErrorCode.MESSAGE_NOT_FOUND)
     member = member_of(user_id=user.id, conversation_id=message.conversation_id)
     if lock_conversation:
         Conversation.objects.select_for_update().filter(id=message.conversation_id).first()
@@ -214,11 +229,13 @@ def message_edit(*, user: Any, message_id: uuid.UUID, body: str) -> dict[str, An
     with transaction.atomic():
         message, _member = _own_message(user, message_id)
         if message.sender_id != user.id:
-            raise PermissionDenied("Only the sender can edit a message.", code="NOT_SENDER")
+            raise PermissionDenied("Only the sender can edit a message.", code=ChatErrorCode.NOT_SENDER)
         if message.deleted_at is not None or message.kind != MessageKind.TEXT:
-            raise BusinessRuleError("This message cannot be edited.", code="NOT_EDITABLE")
+            raise BusinessRuleError("This message cannot be edited.", code=ChatErrorCode.NOT_EDITABLE)
         if not _within_window(message):
-            raise BusinessRuleError("Messages can be edited for 15 minutes after sending.", code="EDIT_WINDOW_PASSED")
+            raise BusinessRuleError(
+                "Messages can be edited for 15 minutes after sending.", code=ChatErrorCode.EDIT_WINDOW_PASSED
+            )
         Message.objects.filter(id=message.id).update(body=body, edited_at=timezone.now(), change_seq=_bump(message))
         return _changed(message.id)
 
@@ -233,10 +250,10 @@ def message_delete(*, user: Any, message_id: uuid.UUID) -> dict[str, Any]:
         if message.sender_id == user.id:
             if not _within_window(message) and not moderator:
                 raise BusinessRuleError(
-                    "Messages can be deleted for 15 minutes after sending.", code="DELETE_WINDOW_PASSED"
+                    "Messages can be deleted for 15 minutes after sending.", code=ChatErrorCode.DELETE_WINDOW_PASSED
                 )
         elif not moderator:
-            raise PermissionDenied("Only the sender or the host can delete a message.", code="NOT_SENDER")
+            raise PermissionDenied("Only the sender or the host can delete a message.", code=ChatErrorCode.NOT_SENDER)
         message_tombstone(message=message, by=user)
         Message.objects.filter(id=message.id).update(change_seq=_bump(message))
         return _changed(message.id)
@@ -267,7 +284,7 @@ def reaction_set(*, user: Any, message_id: uuid.UUID, emoji: str, on: bool) -> d
     with transaction.atomic():
         message, _member = _own_message(user, message_id)
         if message.deleted_at is not None:
-            raise BusinessRuleError("This message was deleted.", code="MESSAGE_DELETED")
+            raise BusinessRuleError("This message was deleted.", code=ChatErrorCode.MESSAGE_DELETED)
         if on:
             _, changed = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
         else:
@@ -285,15 +302,15 @@ def message_report(*, user: Any, message_id: uuid.UUID, reason: str) -> MessageR
         raise ValidationFailed.one("reason", "REASON_REQUIRED", "Say what is wrong with this message.")
     message = Message.objects.filter(id=message_id).first()
     if message is None:
-        raise NotFound("No such message.", code="MESSAGE_NOT_FOUND")
+        raise NotFound("No such message.", code=ChatErrorCode.MESSAGE_NOT_FOUND)
     member_of(user_id=user.id, conversation_id=message.conversation_id)
     if message.sender_id == user.id:
-        raise BusinessRuleError("You cannot report your own message.", code="OWN_MESSAGE")
+        raise BusinessRuleError("You cannot report your own message.", code=ChatErrorCode.OWN_MESSAGE)
     try:
         with transaction.atomic():
             return MessageReport.objects.create(message=message, reporter=user, reason=reason[:500])
     except IntegrityError:
-        raise Conflict("You already reported this message.", code="ALREADY_REPORTED") from None
+        raise Conflict("You already reported this message.", code=ChatErrorCode.ALREADY_REPORTED) from None
 
 
 def conversation_mark(
@@ -338,7 +355,7 @@ def system_message(*, conversation_id: uuid.UUID, body: str) -> dict[str, Any]:
 def report_resolve(*, staff: Any, report_id: uuid.UUID, remove: bool) -> MessageReport:
     """A moderator (perm chat.moderate_chat) dismisses a report or removes the message (a tombstone stays)."""
     if not staff.has_perm("chat.moderate_chat"):
-        raise PermissionDenied("You may not moderate chat.", code="FORBIDDEN")
+        raise PermissionDenied("You may not moderate chat.", code=CoreErrorCode.FORBIDDEN)
     with transaction.atomic():
         report = MessageReport.objects.select_for_update().select_related("message").get(id=report_id)
         message = report.message

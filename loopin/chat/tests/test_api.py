@@ -139,3 +139,27 @@ def test_offline_members_get_one_push_per_burst_and_muted_ones_none(api, chat):
     cache.delete(f"chatpush:{chat['conv'].id}:{guest_id}")
     send(api, chat, "host", "after mute")
     assert len(log_outbox()) == before + 1
+
+
+def test_a_photo_uploaded_to_media_is_sent_by_its_id(api, chat):
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buf, "JPEG")
+    up = api.post("/api/v2/media", headers=chat["guest"], files={"file": ("p.jpg", buf.getvalue(), "image/jpeg")})
+    assert up.status_code == 201, up.text
+    media_id = up.json()["data"]["id"]
+    r = api.post(
+        f"/api/v2/conversations/{chat['conv'].id}/messages",
+        json={"client_message_id": "m-1", "body": "look", "media_id": media_id},
+        headers=chat["guest"],
+    )
+    assert r.status_code == 201, r.text
+    message = r.json()["data"]["message"]
+    assert (message["kind"], message["body"], message["media"]["id"]) == ("image", "look", media_id)
+    # someone else's upload cannot be sent
+    other = api.post(
+        f"/api/v2/conversations/{chat['conv'].id}/messages",
+        json={"client_message_id": "m-2", "media_id": media_id},
+        headers=chat["host"],
+    )
+    assert other.status_code == 422
+    assert other.json()["details"]["fields"][0]["code"] == "MEDIA_NOT_FOUND"

@@ -16,6 +16,7 @@ from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.errors import NotFound
 from loopin.core.images import image_public_url
 from loopin.events import feed_cache
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     ACTIVE_REQUEST,
     Event,
@@ -292,13 +293,21 @@ def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
     event = _card_queryset(user).get(id=event_id)
     data = card(event)
     full = Event.objects.only(
-        "description", "allow_plus_one", "allowed_genders", "status_reason", "published_at", "created_at", "updated_at"
+        "description",
+        "allow_plus_one",
+        "allowed_genders",
+        "status_reason",
+        "rsvp_expiry_policy",
+        "published_at",
+        "created_at",
+        "updated_at",
     ).get(id=event_id)
     images = EventImage.objects.filter(event_id=event_id).order_by("position", "created_at")
     data.update(
         {
             "description": full.description,
             "allow_plus_one": full.allow_plus_one,
+            "rsvp_expiry_policy": full.rsvp_expiry_policy,
             "max_seats_per_guest": 2 if full.allow_plus_one else 1,
             "allowed_genders": full.allowed_genders or ["all"],
             "status_reason": full.status_reason or None,
@@ -320,7 +329,7 @@ def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any
         .first()
     )
     if event_id is None:
-        raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+        raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event_detail(user=user, event_id=event_id)
 
 
