@@ -49,7 +49,7 @@ def _server() -> socketio.AsyncServer:
         async_mode="asgi",
         client_manager=_manager(),
         transports=["polling", "websocket"] if s.REALTIME_POLLING_ENABLED else ["websocket"],
-        cors_allowed_origins=s.CORS_ORIGINS or "*",
+        cors_allowed_origins=s.CORS_ORIGINS or None,  # None: same origin, and apps that send no Origin
         ping_interval=s.REALTIME_PING_INTERVAL,
         ping_timeout=s.REALTIME_PING_TIMEOUT,
         # The transport's hard ceiling; handlers refuse anything above REALTIME_MAX_PAYLOAD_BYTES with an ack.
