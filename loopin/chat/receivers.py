@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from loopin.chat import lifecycle
 from loopin.chat.models import MemberRole
 from loopin.chat.services import conversations, groups
+from loopin.core import hooks
 from loopin.events.signals import event_published, ticket_cancelled, ticket_issued
 from loopin.people.signals import user_blocked
+from loopin.realtime.services import register_connection_listener
 from loopin.tickets.models import Ticket
 from loopin.tickets.signals import door_staff_changed
 
@@ -42,10 +45,6 @@ def on_user_blocked(sender: Any, blocker_id: Any, blocked_id: Any, **kwargs: Any
 
 
 def connect() -> None:
-    from loopin.chat import lifecycle
-    from loopin.core import hooks
-    from loopin.realtime.services import register_connection_listener
-
     event_published.connect(on_event_published, dispatch_uid="chat.event_published")
     ticket_issued.connect(on_ticket_issued, dispatch_uid="chat.ticket_issued")
     ticket_cancelled.connect(on_ticket_cancelled, dispatch_uid="chat.ticket_cancelled")

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "loopin.web",
     "loopin.media",
     "loopin.posts",
+    "loopin.stories",
+    "loopin.albums",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

@@ -133,7 +133,7 @@ def _event_context(event: Any) -> dict[str, Any]:
     }
 
 
-def event_attendees(event_id: Any, *, including_cancelled_by: str | None = None) -> list[Any]:
+def attendee_user_ids(event_id: Any, *, including_cancelled_by: str | None = None) -> list[Any]:
     """People with a valid ticket (and, for a cancelled event, those whose ticket it voided or refunded)."""
     from django.db.models import Q
 
@@ -244,7 +244,7 @@ def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) ->
         labels.append("new city")
     summary = ", ".join(labels)
     context = {**_event_context(event), "change_summary": summary}
-    recipients = [u for u in event_attendees(event.id) if u != event.host_id]
+    recipients = [u for u in attendee_user_ids(event.id) if u != event.host_id]
     return _send_all(
         recipients,
         "event.updated",
@@ -268,7 +268,7 @@ def event_status_changed(*, trigger_id: str, event_id: str, old: str, new: str, 
         return 0
     event = Event.objects.select_related("host", "venue").get(id=event_id)
     voided_by = "event_cancelled" if new == EventStatus.CANCELLED else None
-    recipients = [u for u in event_attendees(event.id, including_cancelled_by=voided_by) if u != event.host_id]
+    recipients = [u for u in attendee_user_ids(event.id, including_cancelled_by=voided_by) if u != event.host_id]
     context = {**_event_context(event), "reason": reason}
     return _send_all(recipients, key, trigger_id, context, object_type="event", object_id=event.id)
 
@@ -278,7 +278,7 @@ def checkin_opened(*, trigger_id: str, event_id: str) -> int:
     from loopin.events.models import Event
 
     event = Event.objects.select_related("host", "venue").get(id=event_id)
-    recipients = [u for u in event_attendees(event.id) if u != event.host_id]
+    recipients = [u for u in attendee_user_ids(event.id) if u != event.host_id]
     return _send_all(
         recipients, "checkin.opened", trigger_id, _event_context(event), object_type="event", object_id=event.id
     )

@@ -16,6 +16,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+import socketio
+
 from loopin.config.settings import get_settings
 from loopin.core.logging import get_logger
 
@@ -56,8 +58,6 @@ def detach() -> None:
 
 @lru_cache
 def _write_only_manager() -> Any:
-    import socketio
-
     return socketio.RedisManager(get_settings().REDIS_URL, channel=channel(), write_only=True)
 
 

@@ -7,9 +7,12 @@ backed up: under back-pressure they are the first thing dropped.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import socketio
+from engineio import packet as eio_packet
 from socketio.async_manager import AsyncManager
 
 from loopin.realtime.delivery import CONTROL_EVENT, NAMESPACE
@@ -41,8 +44,6 @@ class _ControlMixin:
     async def _emit_ephemeral(self, event: str, data: Any, room: str | None, skip_sid: Any) -> None:
         skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
         pkt = self.server.packet_class(socketio.packet.EVENT, namespace=NAMESPACE, data=[event, data])
-        from engineio import packet as eio_packet
-
         encoded = eio_packet.Packet(eio_packet.MESSAGE, pkt.encode())
         for sid, eio_sid in list(self.get_participants(NAMESPACE, room)):
             if sid in skip or self._backed_up(eio_sid):
@@ -81,9 +82,6 @@ class RedisManager(_ControlMixin, socketio.AsyncRedisManager):
 
     async def close(self) -> None:
         """Stop listening and close the Redis connections (a server shutting down its loop)."""
-        import asyncio
-        import contextlib
-
         task = getattr(self, "thread", None)
         if task is not None and hasattr(task, "cancel"):
             task.cancel()

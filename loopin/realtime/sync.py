@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.core.errors import NotAuthenticated
 from loopin.core.sync import Resolvable
@@ -15,8 +17,6 @@ class SocketCaller(Resolvable):
         self.user_id = user_id
 
     def resolve(self) -> Any:
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(id=self.user_id).first()
         if user is None or not user.is_active or user.is_suspended or user.deleted_at is not None:
             raise NotAuthenticated("This account can no longer use the chat.", code=AccountErrorCode.ACCOUNT_DISABLED)

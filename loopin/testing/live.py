@@ -14,6 +14,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import socketio
+import uvicorn
+from django.db import connection
+
+from loopin.config.asgi import app
+from loopin.realtime import delivery
+from loopin.realtime.server import reset_for_new_loop, shutdown
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -38,11 +46,6 @@ class ThreadServer:
     """The ASGI app under uvicorn on a free port, in a thread with its own event loop."""
 
     def __init__(self) -> None:
-        import uvicorn
-
-        from loopin.config.asgi import app
-        from loopin.realtime.server import reset_for_new_loop
-
         reset_for_new_loop()
         self.port = free_port()
         config = uvicorn.Config(
@@ -71,9 +74,6 @@ class ThreadServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from loopin.realtime import delivery
-        from loopin.realtime.server import shutdown
-
         loop = delivery._local["loop"]
         if loop is not None and loop.is_running():
             asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=10)
@@ -179,8 +179,6 @@ class ProcessServer:
 
 def database_url() -> str:
     """The test database as a URL another process can open (pytest-django's test database, not the dev one)."""
-    from django.db import connection
-
     s = connection.settings_dict
     if connection.vendor == "postgresql":
         return f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
@@ -191,8 +189,6 @@ class Client:
     """A python-socketio AsyncClient that records what it receives, for tests (run inside asyncio.run)."""
 
     def __init__(self, url: str, token: str | None) -> None:
-        import socketio
-
         self.url = url
         self.token = token
         self.sio = socketio.AsyncClient(reconnection=False)

@@ -289,7 +289,7 @@ def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str
                 result, reason = failure or (ScanResult.INVALID, "unknown_ticket")
                 duplicate = False
             else:
-                result, reason, duplicate = _decide(event, ticket, scan.direction, at=at, offline=offline)
+                result, reason, duplicate = _scan_verdict(event, ticket, scan.direction, at=at, offline=offline)
             response = _response(event, ticket, scan, result, reason, duplicate, at=scan.scanned_at or now)
             Scan.objects.create(
                 event=event,
@@ -362,7 +362,9 @@ def _identify(event: Event, scan: ScanIn, *, at: datetime) -> tuple[uuid.UUID | 
     return found[0], None
 
 
-def _decide(event: Event, ticket: Ticket, direction: str, *, at: datetime, offline: bool) -> tuple[str, str, bool]:
+def _scan_verdict(
+    event: Event, ticket: Ticket, direction: str, *, at: datetime, offline: bool
+) -> tuple[str, str, bool]:
     """(result, reason, duplicate) for a locked ticket; applies the entry or exit when the result is ok."""
     if ticket.status == TicketStatus.CANCELLED:
         return ScanResult.CANCELLED, "", False

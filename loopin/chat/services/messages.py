@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -271,8 +272,6 @@ def message_tombstone(*, message: Message, by: Any) -> None:
 
 
 def _delete_file(name: str) -> None:
-    from django.core.files.storage import default_storage
-
     default_storage.delete(name)
 
 

@@ -5,6 +5,11 @@ from typing import Any
 
 import pytest
 
+from loopin.accounts.services import session_start
+from loopin.chat.models import Conversation
+from loopin.chat.services.groups import event_chat_open
+from loopin.events.services import attendance_confirm
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.live import ThreadServer
 
 
@@ -18,11 +23,6 @@ def live(transactional_db: None, interests: list[Any]) -> Iterator[ThreadServer]
 @pytest.fixture
 def party(transactional_db: None, interests: list[Any]) -> dict[str, Any]:
     """A published event whose chat has the host and one guest with a ticket; a stranger outside it."""
-    from loopin.accounts.services import session_start
-    from loopin.chat.models import Conversation
-    from loopin.chat.services.groups import event_chat_open
-    from loopin.events.services import attendance_confirm
-    from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 
     host, guest, stranger = UserWithProfileFactory(), UserWithProfileFactory(), UserWithProfileFactory()
     event = PublishedEventFactory(host=host)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.cache import cache
 from PIL import Image
 
 from loopin.chat.models import Message
+from loopin.chat.selectors import conversations_list
+from loopin.chat.services.conversations import direct_open
 from loopin.chat.services.groups import event_chat_open
 from loopin.events.services import attendance_confirm
+from loopin.notifications.models import Device
+from loopin.notifications.push import log_outbox
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 
@@ -106,8 +111,6 @@ def test_a_stranger_gets_404_not_the_conversation(api, chat):
 
 
 def test_the_conversation_list_runs_a_fixed_number_of_queries(api, chat, django_assert_max_num_queries):
-    from loopin.chat.selectors import conversations_list
-    from loopin.chat.services.conversations import direct_open
 
     host = chat["conv"].members.get(role="host").user
     for _ in range(5):
@@ -120,8 +123,6 @@ def test_the_conversation_list_runs_a_fixed_number_of_queries(api, chat, django_
 
 
 def test_offline_members_get_one_push_per_burst_and_muted_ones_none(api, chat):
-    from loopin.notifications.models import Device
-    from loopin.notifications.push import log_outbox
 
     guest_id = chat["conv"].members.get(role="member").user_id
     Device.objects.create(user_id=guest_id, provider="fcm", token="device-token-1", platform="android")
@@ -134,7 +135,6 @@ def test_offline_members_get_one_push_per_burst_and_muted_ones_none(api, chat):
     assert pushes[0].message.collapse_key == f"chat:{chat['conv'].id}"
     assert pushes[0].message.title == "Rooftop jam"
     api.put(f"/api/v2/conversations/{chat['conv'].id}/mute", json={"muted": True}, headers=chat["guest"])
-    from django.core.cache import cache
 
     cache.delete(f"chatpush:{chat['conv'].id}:{guest_id}")
     send(api, chat, "host", "after mute")

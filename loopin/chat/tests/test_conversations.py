@@ -8,10 +8,13 @@ import pytest
 from django.utils import timezone
 
 from loopin.chat import selectors
+from loopin.chat.graph import may_see_presence, presence_watchers
+from loopin.chat.lifecycle import erase_chat, export_chat
 from loopin.chat.models import Conversation, Member, MemberState, Message, RequestState
 from loopin.chat.services import conversations, groups, messages
-from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied
-from loopin.events.services import attendance_cancel, attendance_confirm
+from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied, ValidationFailed
+from loopin.events.models import EventStatus
+from loopin.events.services import attendance_cancel, attendance_confirm, event_transition
 from loopin.people.models import Audience, PrivacySettings
 from loopin.people.services.blocks import block_create
 from loopin.people.services.friends import friend_request_accept, friend_request_send
@@ -105,7 +108,6 @@ def test_outsiders_cannot_read_or_write_a_conversation(ana, ben):
 
 
 def test_presence_is_shown_to_friends_only_and_only_if_the_setting_allows(ana, ben):
-    from loopin.chat.graph import may_see_presence, presence_watchers
 
     carl = UserWithProfileFactory()
     befriend(ana, ben)
@@ -140,8 +142,6 @@ def test_a_ticket_joins_the_event_chat_and_cancelling_it_removes_the_guest(gig, 
 
 
 def test_publishing_an_event_opens_its_chat_with_the_host(interests, ana):
-    from loopin.events.models import EventStatus
-    from loopin.events.services import event_transition
 
     event = PublishedEventFactory(host=ana, status=EventStatus.DRAFT, published_at=None)
     event_transition(actor=ana, event_id=event.id, target=EventStatus.PUBLISHED)
@@ -208,7 +208,6 @@ def test_replies_must_point_into_the_same_chat(gig, ana, ben):
     event, conv, host = gig
     other = conversations.direct_open(user=ana, other_id=ben.id)
     elsewhere = say(ana, other["id"], "elsewhere")
-    from loopin.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
         messages.message_send(
@@ -257,7 +256,6 @@ def test_the_same_client_id_sent_twice_at_once_stores_one_message(interests):
 
 
 def test_deleting_an_account_leaves_messages_as_deleted_user_and_export_has_them(gig, ana):
-    from loopin.chat.lifecycle import erase_chat, export_chat
 
     event, conv, host = gig
     attendance_confirm(user=ana, event_id=event.id)

@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from loopin.accounts.services import session_start
+from loopin.chat.services.groups import event_chat_open
 from loopin.config.settings import get_settings
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.live import Client, ProcessServer, RedisServer, database_url
 
 
@@ -45,9 +48,6 @@ def _post(url: str, body: dict[str, Any], token: str) -> int:
 
 
 def test_rooms_joins_and_disconnects_cross_worker_processes(two_workers):
-    from loopin.accounts.services import session_start
-    from loopin.chat.services.groups import event_chat_open
-    from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 
     one, two = two_workers
     host, guest = UserWithProfileFactory(), UserWithProfileFactory()

@@ -7,8 +7,14 @@ from typing import Any
 
 import pytest
 import socketio
+from django.db import connections
 
+from loopin.accounts.services import session_logout, user_suspend
+from loopin.accounts.tokens import access_token_decode
 from loopin.chat.models import Message
+from loopin.events.services import attendance_confirm
+from loopin.notifications.services import notify
+from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.live import Client
 
 
@@ -234,8 +240,6 @@ def test_read_receipts_reach_the_sender_and_clear_the_unread_count(live, party):
 
 
 def test_logging_out_disconnects_that_sessions_sockets_at_once(live, party):
-    from loopin.accounts.services import session_logout
-    from loopin.accounts.tokens import access_token_decode
 
     claims = access_token_decode(party["tokens"]["guest"])
 
@@ -259,8 +263,6 @@ def test_logging_out_disconnects_that_sessions_sockets_at_once(live, party):
 
 
 def test_a_suspended_person_is_disconnected_and_cannot_come_back(live, party):
-    from loopin.accounts.services import user_suspend
-    from loopin.testing.factories import UserWithProfileFactory
 
     staff = UserWithProfileFactory(is_staff=True)
 
@@ -283,7 +285,6 @@ def test_a_suspended_person_is_disconnected_and_cannot_come_back(live, party):
 
 
 def test_every_stored_notification_is_emitted_to_the_persons_sockets(live, party):
-    from loopin.notifications.services import notify
 
     async def scenario() -> Any:
         guest = await Client(live.url, party["tokens"]["guest"]).connect()
@@ -305,14 +306,12 @@ def test_every_stored_notification_is_emitted_to_the_persons_sockets(live, party
 
 
 def test_seat_counts_of_a_subscribed_event_arrive_live(live, party):
-    from loopin.events.services import attendance_confirm
 
     event = party["event"]
 
     async def scenario() -> tuple[Any, Any]:
         watcher = await Client(live.url, party["tokens"]["stranger"]).connect()
         ack = await watcher.call("event:subscribe", {"event_id": str(event.id)})
-        from loopin.testing.factories import UserWithProfileFactory
 
         newcomer = await asyncio.to_thread(_in_db, UserWithProfileFactory)
         await asyncio.to_thread(_in_db, attendance_confirm, user=newcomer, event_id=event.id)
@@ -327,7 +326,6 @@ def test_seat_counts_of_a_subscribed_event_arrive_live(live, party):
 
 
 def _in_db(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    from django.db import connections
 
     try:
         return fn(*args, **kwargs)

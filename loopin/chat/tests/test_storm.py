@@ -12,7 +12,10 @@ from typing import Any
 
 import socketio
 
-from loopin.chat.models import Member, Message
+from loopin.accounts.services import session_start
+from loopin.chat.models import Member, MemberRole, Message
+from loopin.chat.services.groups import event_chat_open
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 
 CLIENTS = 50
 SENDERS = 10
@@ -114,10 +117,6 @@ async def _send_all(phone: Phone, ids: list[str]) -> int:
 
 
 def test_a_reconnect_storm_loses_nothing_and_repeats_nothing(live, interests, app_settings):
-    from loopin.accounts.services import session_start
-    from loopin.chat.models import MemberRole
-    from loopin.chat.services.groups import event_chat_open
-    from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 
     app_settings.REALTIME_SEND_RATE_SOCKET = "100000/minute"
     app_settings.REALTIME_SEND_RATE_USER = "100000/minute"

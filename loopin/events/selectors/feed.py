@@ -65,7 +65,7 @@ def _first_cover(field: str) -> Subquery:
 
 def _card_queryset(user: User | None) -> QuerySet[Event]:
     qs = (
-        Event.objects.filter(deleted_at__isnull=True)
+        Event.objects.alive()
         .select_related("host", "venue")
         .only(
             "id",

@@ -7,11 +7,15 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from loopin.core.errors import BusinessRuleError
+from loopin.core.logging import get_logger
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     Order,
+    OrderStatus,
     PaymentEvent,
     Refund,
 )
@@ -25,6 +29,8 @@ from loopin.payments.providers.base import (
 )
 from loopin.payments.services.confirmation import payment_confirm, payment_fail
 from loopin.payments.services.refunds import refund_apply_state
+
+log = get_logger("loopin.payments")
 
 
 def _refund_match(key: str, provider_refund_id: str) -> Q | None:
@@ -53,18 +59,18 @@ def _order_for_notification(provider: str, note: Notification) -> Order | None:
 def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> tuple[PaymentEvent, bool]:
     """Check the signature over the raw body, store the event once, and queue its processing.
 
-    Returns the stored event and whether it is new (a repeat delivery is acknowledged, not processed).
+    Returns the stored event and whether it is new. Once stored, the event is acknowledged (200) even when
+    the broker is away: a repeat delivery of an event not yet applied queues it again, and the reconcile
+    sweeper (`payment_events_retry`) applies whatever no task did.
     """
-    from loopin.payments.tasks import process_payment_event
-
     try:
         note = get_provider(provider).parse_webhook(body, {k.lower(): v for k, v in headers.items()})
-    except (ValueError, KeyError, TypeError) as exc:  # signed but unreadable
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # signed but unreadable
         raise BusinessRuleError("The webhook body could not be read.", code=PaymentErrorCode.INVALID_PAYLOAD) from exc
     order = _order_for_notification(provider, note)
     try:
         with transaction.atomic():
-            event = PaymentEvent.objects.create(
+            payment_event = PaymentEvent.objects.create(
                 provider=provider,
                 event_id=note.event_id[:191],
                 kind=note.kind,
@@ -74,48 +80,72 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
                 parsed={
                     "payment_id": note.payment_id,
                     "amount": note.amount_minor,
+                    "currency": note.currency,
                     "reason": note.reason[:255],
                     "refund_id": note.refund_id,
                     "refund_key": note.refund_key,
                 },
             )
-            transaction.on_commit(lambda: process_payment_event.delay(str(event.id)))
+        created = True
     except IntegrityError:
-        return PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191]), False
-    return event, True
+        payment_event = PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191])
+        created = False
+    if payment_event.processed_at is None:
+        event_id = payment_event.id
+        transaction.on_commit(lambda: _queue_event_processing(event_id))
+    return payment_event, created
+
+
+def _queue_event_processing(payment_event_id: uuid.UUID) -> None:
+    """Queue one stored webhook; with the broker away it stays stored for the sweeper (never a 500)."""
+    from loopin.payments.tasks import process_payment_event
+
+    try:
+        process_payment_event.delay(str(payment_event_id))
+    except (KombuError, RedisError, OSError) as exc:
+        log.warning("payment_event_queue_failed", payment_event_id=str(payment_event_id), error=type(exc).__name__)
 
 
 def payment_event_process(*, payment_event_id: uuid.UUID | str) -> str:
     """Apply one stored webhook (idempotent: a processed event is not applied again)."""
     with transaction.atomic():
-        event = PaymentEvent.objects.select_for_update().filter(id=payment_event_id).first()
-        if event is None or event.processed_at is not None:
-            return event.result if event else "missing"
-        result = _apply(event)
-        event.processed_at = timezone.now()
-        event.result = result[:255]
-        event.save(update_fields=["processed_at", "result"])
+        payment_event = PaymentEvent.objects.select_for_update().filter(id=payment_event_id).first()
+        if payment_event is None or payment_event.processed_at is not None:
+            return payment_event.result if payment_event else "missing"
+        result = _apply(payment_event)
+        payment_event.processed_at = timezone.now()
+        payment_event.result = result[:255]
+        payment_event.save(update_fields=["processed_at", "result"])
     return result
 
 
-def _apply(event: PaymentEvent) -> str:
-    if event.order_id is None:
+def _apply(payment_event: PaymentEvent) -> str:
+    if payment_event.order_id is None:
         return "ignored: no order"
-    data = event.parsed
-    if event.kind == PAYMENT_SUCCEEDED:
+    data = payment_event.parsed
+    if payment_event.kind == PAYMENT_SUCCEEDED:
         order = payment_confirm(
-            order_id=event.order_id, payment_id=data["payment_id"], amount_minor=data["amount"], via="webhook"
+            order_id=payment_event.order_id,
+            payment_id=data.get("payment_id", ""),
+            provider=payment_event.provider,
+            amount_minor=data.get("amount"),
+            currency=data.get("currency", ""),
+            via="webhook",
         )
+        if order.status == OrderStatus.PENDING and order.review_reason:
+            return f"held for review: {order.review_reason}"
         return f"order {order.status}"
-    if event.kind == PAYMENT_FAILED:
+    if payment_event.kind == PAYMENT_FAILED:
         return (
-            "order failed" if payment_fail(order_id=event.order_id, reason=data["reason"]) else "ignored: not pending"
+            "order failed"
+            if payment_fail(order_id=payment_event.order_id, reason=data["reason"])
+            else "ignored: not pending"
         )
-    if event.kind in (REFUND_PROCESSED, REFUND_FAILED):
+    if payment_event.kind in (REFUND_PROCESSED, REFUND_FAILED):
         match = _refund_match(data["refund_key"], data["refund_id"])
-        refund = Refund.objects.filter(match, order_id=event.order_id).first() if match else None
+        refund = Refund.objects.filter(match, order_id=payment_event.order_id).first() if match else None
         if refund is None:
             return "ignored: unknown refund"
-        state = "processed" if event.kind == REFUND_PROCESSED else "failed"
+        state = "processed" if payment_event.kind == REFUND_PROCESSED else "failed"
         return "refund " + refund_apply_state(refund_id=refund.id, state=state, provider_refund_id=data["refund_id"])
     return "ignored"
