@@ -7,12 +7,13 @@ import uuid
 from typing import Any
 
 from django.template.loader import render_to_string
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services

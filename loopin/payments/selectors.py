@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from loopin.accounts.models import User
+from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
 from loopin.payments.error_codes import PaymentErrorCode
@@ -55,12 +56,17 @@ def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
 
 
 def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
-    """The buyer, the event's host and staff may read an order; a due hold expires on the way."""
+    """The buyer, the event's host and staff with `payments.view_order` may read an order (staff reads are
+    audited); a due hold expires on the way."""
     from loopin.payments.services import order_release
 
     order = Order.objects.select_related("event").filter(id=order_id).first()
-    if order is None or not (user.id in (order.user_id, order.event.host_id) or user.is_staff):
+    if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
+    if user.id not in (order.user_id, order.event.host_id):
+        if not (user.is_staff and user.has_perm("payments.view_order")):
+            raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
+        audit_record(action="staff.order_read", actor=user, obj=order, data={"permission": "payments.view_order"})
     if order.status == OrderStatus.PENDING and order_release(order_id=order.id, reason="hold expired", due_only=True):
         order.refresh_from_db()
     return order_data(order, viewer=user)

@@ -172,3 +172,20 @@ def test_my_orders_lists_the_callers_orders_only(api, paid_event, buyer_headers,
     buy(api, token_for(UserWithProfileFactory()), paid_event)
     r = api.get("/api/v2/payments/orders", headers=buyer_headers).json()
     assert ([o["id"] for o in r["data"]], r["meta"]["total"]) == ([mine], 1)
+
+
+def test_staff_read_an_order_only_with_view_order_and_the_read_is_audited(api, paid_event, buyer_headers):
+    from loopin.audit.models import AuditEntry
+    from loopin.staff.groups import READ_ONLY, SUPPORT
+    from loopin.testing.fixtures import staff_in
+
+    order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
+    bare = UserWithProfileFactory(is_staff=True)  # is_staff alone is no power
+    assert api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(bare)).status_code == 404
+    support = staff_in(SUPPORT)  # no payments permission
+    assert api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(support)).status_code == 404
+    reader = staff_in(READ_ONLY)
+    r = api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(reader))
+    assert r.status_code == 200, r.text
+    entry = AuditEntry.objects.get(action="staff.order_read")
+    assert (entry.actor_id, str(entry.object_id)) == (reader.id, order_id)
