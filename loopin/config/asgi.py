@@ -25,6 +25,7 @@ from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
 from loopin.core.openapi import add_global_responses  # noqa: E402
+from loopin.core.routing import ensure_loopin_routes  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 from loopin.web.routes import public_routes  # noqa: E402
@@ -99,6 +100,7 @@ def create_app() -> FastAPI:
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in _routers():
         app.include_router(router)
+    ensure_loopin_routes(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

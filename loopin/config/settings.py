@@ -164,6 +164,7 @@ class Settings(BaseSettings):
     # --- events ---
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
+    EVENT_MAX_LEAD_DAYS: int = 730  # an event (created or moved) starts at most this far ahead
 
     # --- tickets at the door ---
     CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
@@ -175,6 +176,9 @@ class Settings(BaseSettings):
     APP_ACCESS_TOKEN_DAYS: int = Field(default=30, ge=1, le=365)
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
+    # Concurrent refreshes of one token (two requests of one app at once) get the same new pair within
+    # this many seconds instead of tripping reuse detection; 0 turns the grace off.
+    REFRESH_TOKEN_REUSE_GRACE_SECONDS: int = 30
 
     # --- payments and payouts ---
     PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none

@@ -96,6 +96,29 @@ def _emit_live(notification: Notification) -> None:
     emit(user_room(notification.user_id), "notification", payload)
 
 
+def notify_aggregated(
+    *, user_id: Any, key: str, object_type: str, object_id: Any, context: dict[str, Any], data: dict[str, Any]
+) -> Notification | None:
+    """One unread notification per (person, key, object) that grows ("Asha and 4 others liked your post"):
+    an unread one is re-worded in place and moves to the top (no second push); otherwise a new one."""
+    existing = (
+        Notification.objects.filter(
+            user_id=user_id, type=key, object_type=object_type, object_id=str(object_id), read_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is None or existing.template is None:
+        return notify(
+            user_id=user_id, key=key, context=context, object_type=object_type, object_id=object_id, data=data
+        )
+    text = render(existing.template, context)
+    Notification.objects.filter(id=existing.id).update(
+        title=text.title, body=text.body, data=data, created_at=timezone.now()
+    )
+    return existing
+
+
 def _queue_push(notification_id: uuid.UUID) -> None:
     from loopin.notifications.tasks import push_notification
 
