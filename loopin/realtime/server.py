@@ -251,9 +251,16 @@ async def disconnect(sid: str, reason: Any = None) -> None:
             log.exception("realtime_disconnect_failed")
 
 
+class _SocketApp(socketio.ASGIApp):
+    """Socket.IO in front; every other attribute (openapi, routes, state) is the wrapped FastAPI app's."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["other_asgi_app"], name)
+
+
 def asgi_app(other: Any) -> Any:
     """The Socket.IO endpoint at /socket.io/ in front of the rest of the ASGI app."""
-    return socketio.ASGIApp(sio, other_asgi_app=other, socketio_path="socket.io")
+    return _SocketApp(sio, other_asgi_app=other, socketio_path="socket.io")
 
 
 def reset_for_new_loop() -> None:
