@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         server_header=False,
         loop="uvloop",
         http=DrainingHttpToolsProtocol,
+        ws_per_message_deflate=False,  # Socket.IO frames are small JSON; deflate costs memory per connection
+        ws_ping_interval=None,  # Engine.IO sends its own heartbeats
     )
 
 

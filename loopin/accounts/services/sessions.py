@@ -20,6 +20,7 @@ from loopin.accounts.models import (
 from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refresh_token_new
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
+from loopin.core import hooks
 from loopin.core.crypto import derived_fernet
 from loopin.core.errors import (
     NotAuthenticated,
@@ -63,6 +64,16 @@ def session_start(*, user: User, ip: str | None = None, user_agent: str = "", ap
     return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)
 
 
+def sessions_ended(*, user_id: uuid.UUID, session_id: uuid.UUID | None, reason: str) -> None:
+    """After commit, tell the listeners (realtime disconnects sockets) that sessions ended."""
+
+    def announce() -> None:
+        for fn in hooks.sessions_ended_listeners().values():
+            fn(user_id=user_id, session_id=session_id, reason=reason)
+
+    transaction.on_commit(announce, robust=True)
+
+
 def _successor_fernet() -> Fernet:
     return derived_fernet(get_settings().SECRET_KEY, "refresh successor")
 
@@ -83,9 +94,13 @@ def _grace_successor(token: RefreshToken, grace: int) -> str | None:
 
 
 def _revoke(session_id: uuid.UUID, reason: str) -> int:
-    return AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
+    revoked = AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason
     )
+    if revoked:
+        user_id = AuthSession.objects.filter(id=session_id).values_list("user_id", flat=True).first()
+        sessions_ended(user_id=user_id, session_id=session_id, reason=reason)
+    return revoked
 
 
 def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
@@ -147,6 +162,8 @@ def session_logout(*, user: User, session_id: uuid.UUID, ip: str | None = None) 
 
 
 def sessions_revoke_all(*, user: User, reason: str) -> int:
-    return AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
+    revoked = AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason
     )
+    sessions_ended(user_id=user.id, session_id=None, reason=reason)
+    return revoked
