@@ -43,6 +43,7 @@ def _routers() -> list[Any]:
     from loopin.events.api import routers as event_routers
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
+    from loopin.people.api import routers as people_routers
     from loopin.tickets.api import routers as ticket_routers
 
     return [
@@ -53,6 +54,7 @@ def _routers() -> list[Any]:
         *ticket_routers,
         *payment_routers,
         notifications_router,
+        *people_routers,
     ]
 
 

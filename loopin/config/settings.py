@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
 
+    # --- people ---
+    HANDLE_CHANGE_COOLDOWN_DAYS: int = Field(default=14, ge=0)  # a handle can change again after this many days
+    HANDLE_REDIRECT_DAYS: int = Field(default=30, ge=0)  # an old handle redirects (and stays reserved) this long
+    PHONE_SEARCH_RATE: str = "20/hour"  # exact-number searches per person (slows down number guessing)
+    PHONE_INVITE_SMS_RATE: str = "20/day"  # invite-by-phone text messages per host
+
     # --- tickets at the door ---
     CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
     CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
