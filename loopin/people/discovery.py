@@ -1,7 +1,7 @@
 """People search and "people you may know", ranked by closeness.
 
 Closeness, for both: friends first, then mutual friends, events attended together, shared interests.
-Search matches a name (contains) or a handle (starts with), or, when the query is a phone number, that
+Search matches a name (contains) or a handle (starts with; "@..." searches handles only), or, when the query is a phone number, that
 exact number only, and only people who allow being found by it: an unlisted number answers exactly
 like a number with no account (an empty list). Phone searches are rate limited per person.
 Blocked people (either way) are never found; people who turned search off are found only by friends.
@@ -63,10 +63,16 @@ def people_search(*, viewer: User, q: str, offset: int, limit: int) -> tuple[lis
         return _phone_search(viewer, text, offset, limit)
     handle = text.lstrip("@").lower()
     base = card_queryset(viewer).exclude(pk=viewer.pk)
-    matches = Q(name__icontains=text) | Q(person__handle__istartswith=handle) if handle else Q(name__icontains=text)
+    if text.startswith("@"):
+        matches = Q(person__handle__istartswith=handle)  # "@" asks for handles only
+    else:
+        matches = Q(name__icontains=text) | Q(person__handle__istartswith=handle)
     qs = _ranked(viewer, _discoverable(base.filter(matches)))
-    exact = When(person__handle__iexact=handle, then=Value(0)) if handle else When(pk=None, then=Value(0))
-    qs = qs.annotate(exact_rank=Case(exact, default=Value(1), output_field=IntegerField()))
+    qs = qs.annotate(
+        exact_rank=Case(
+            When(person__handle__iexact=handle, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    )
     order = [
         "exact_rank",  # the exact handle first, then friends, then the closest
         F("is_friend").desc(),

@@ -75,7 +75,7 @@ def follow_request_approve(*, user: User, follower_id: uuid.UUID) -> Follow:
         follow.approved_at = timezone.now()
         follow.save(update_fields=["status", "approved_at"])
         audit_record(action="follow.approved", actor=user, obj=follow)
-        send_after_commit(signals.user_followed, follow_id=follow.id)
+        send_after_commit(signals.follow_approved, follow_id=follow.id)
     return follow
 
 
@@ -93,5 +93,5 @@ def follow_requests_approve_all(*, user: User) -> int:
     pending = list(Follow.objects.filter(followee=user, status=FollowStatus.PENDING).values_list("id", flat=True))
     Follow.objects.filter(id__in=pending).update(status=FollowStatus.ACTIVE, approved_at=now)
     for follow_id in pending:
-        send_after_commit(signals.user_followed, follow_id=follow_id)
+        send_after_commit(signals.follow_approved, follow_id=follow_id)
     return len(pending)

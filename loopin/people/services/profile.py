@@ -55,9 +55,7 @@ def handle_set(*, user: User, handle: str) -> PersonProfile:
         old = profile.handle
         if old and not same_name:
             HandleHistory.objects.create(user=user, handle=old, released_at=now)
-            profile.handle_changed_at = now
-        elif old is None:
-            profile.handle_changed_at = now
+            profile.handle_changed_at = now  # the first claim starts no cooldown; a change does
         # Taking back one of my own old handles: it is current again, not a redirect.
         HandleHistory.objects.annotate(h=Lower("handle")).filter(user=user, h=handle.lower()).delete()
         profile.handle = handle
