@@ -1,4 +1,7 @@
-"""Phone sign-in and profile endpoints: the contract the mobile client already speaks."""
+"""Phone sign-in and profile endpoints of the designed API (`/api/v2/auth`, UUID ids).
+
+The same calls at `/api/auth` answer in the mobile app's dialect (integer ids, its token claims):
+`loopin.app_v1.auth`, over the same services."""
 
 from __future__ import annotations
 
@@ -34,10 +37,10 @@ from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.sync import run_sync
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v2/auth", tags=["auth"])
 
 
-def _tokens(sign_in: services.SignIn) -> dict[str, Any]:
+def token_fields(sign_in: services.SignIn) -> dict[str, Any]:
     return {
         "token": sign_in.access_token,
         "refresh_token": sign_in.refresh_token,
@@ -80,7 +83,7 @@ async def verify_otp(body: VerifyIn, request: Request) -> dict[str, Any]:
         needs_profile_completion=not user.profile_complete,
         is_verified=user.is_verified,
     )
-    return {"success": True, "message": "Phone number verified", "data": data, **_tokens(sign_in)}
+    return {"success": True, "message": "Phone number verified", "data": data, **token_fields(sign_in)}
 
 
 @router.post("/login", response_model=Envelope[LoginOut], responses=error_responses(404, 422, 429, 503))
@@ -111,14 +114,19 @@ async def verify_login(body: VerifyIn, request: Request) -> dict[str, Any]:
         is_verified=user.is_verified,
         needs_profile_completion=not user.profile_complete,
     )
-    return {"success": True, "message": "Login successful", "data": data, **_tokens(sign_in)}
+    return {"success": True, "message": "Login successful", "data": data, **token_fields(sign_in)}
 
 
 @router.post("/refresh", response_model=RefreshEnvelope, responses=error_responses(401, 422))
 async def refresh(body: RefreshIn, request: Request) -> dict[str, Any]:
     """Trade a refresh token for a new access and refresh token (the old refresh token stops working)."""
     sign_in = await run_sync(services.session_refresh, refresh_token=body.refresh_token, ip=request_ip(request))
-    return {"success": True, "message": "Token refreshed", "data": {"user_id": sign_in.user.id}, **_tokens(sign_in)}
+    return {
+        "success": True,
+        "message": "Token refreshed",
+        "data": {"user_id": sign_in.user.id},
+        **token_fields(sign_in),
+    }
 
 
 @router.post("/logout", response_model=Envelope[None], responses=error_responses(401))
@@ -140,7 +148,7 @@ async def event_interests() -> dict[str, Any]:
 
 # ------------------------------------------------------------------ profile
 
-_PROFILE_BODY_DOC = {
+PROFILE_BODY_DOC = {
     "requestBody": {
         "required": True,
         "content": {
@@ -166,12 +174,12 @@ _PROFILE_BODY_DOC = {
         },
     }
 }
-_PROFILE_UPDATE_BODY_DOC = {
+PROFILE_UPDATE_BODY_DOC = {
     "requestBody": {
         "required": True,
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/ProfileUpdateIn"}},
-            "multipart/form-data": _PROFILE_BODY_DOC["requestBody"]["content"]["multipart/form-data"],
+            "multipart/form-data": PROFILE_BODY_DOC["requestBody"]["content"]["multipart/form-data"],
         },
     }
 }
@@ -200,7 +208,7 @@ def _as_int_list(values: list[str]) -> list[Any]:
     return values
 
 
-async def _read_profile_body(request: Request, model: type[BaseModel]) -> tuple[BaseModel, list[UploadedImage]]:
+async def read_profile_body(request: Request, model: type[BaseModel]) -> tuple[BaseModel, list[UploadedImage]]:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form(max_files=6, max_fields=40, max_part_size=64 * 1024)
@@ -235,7 +243,7 @@ async def _read_profile_body(request: Request, model: type[BaseModel]) -> tuple[
     return _validate(model, raw), []
 
 
-def _changes(body: BaseModel, uploads: list[UploadedImage]) -> ProfileChanges:
+def profile_changes(body: BaseModel, uploads: list[UploadedImage]) -> ProfileChanges:
     fields = body.model_dump(exclude_unset=True)
     return ProfileChanges(
         phone_number=fields.get("phone_number"),
@@ -264,13 +272,13 @@ def _update(*, user: Any, changes: ProfileChanges) -> ProfileOut:
 @router.post(
     "/complete-profile",
     response_model=Envelope[ProfileOut],
-    openapi_extra=_PROFILE_BODY_DOC,
+    openapi_extra=PROFILE_BODY_DOC,
     responses=error_responses(401, 403, 413, 422),
 )
 async def complete_profile(request: Request, caller: UngatedUser) -> dict[str, Any]:
     """Complete the profile (JSON with picture URLs, or multipart with image files)."""
-    body, uploads = await _read_profile_body(request, ProfileCompleteIn)
-    profile = await run_sync(_complete, user=caller, changes=_changes(body, uploads))
+    body, uploads = await read_profile_body(request, ProfileCompleteIn)
+    profile = await run_sync(_complete, user=caller, changes=profile_changes(body, uploads))
     return ok(profile, "Profile completed successfully")
 
 
@@ -283,11 +291,11 @@ async def get_profile(caller: UngatedUser) -> dict[str, Any]:
 @router.put(
     "/profile",
     response_model=Envelope[ProfileOut],
-    openapi_extra=_PROFILE_UPDATE_BODY_DOC,
+    openapi_extra=PROFILE_UPDATE_BODY_DOC,
     responses=error_responses(401, 413, 422),
 )
 async def update_profile(request: Request, caller: UngatedUser) -> dict[str, Any]:
     """Change some profile fields (partial update; same rules as completion)."""
-    body, uploads = await _read_profile_body(request, ProfileUpdateIn)
-    profile = await run_sync(_update, user=caller, changes=_changes(body, uploads))
+    body, uploads = await read_profile_body(request, ProfileUpdateIn)
+    profile = await run_sync(_update, user=caller, changes=profile_changes(body, uploads))
     return ok(profile, "Profile updated successfully")

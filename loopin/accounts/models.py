@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from loopin.core.ids import number_field
 from loopin.core.models import Picture
 
 
@@ -55,6 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """An app user, identified by a phone number in E.164. Staff also have a password for the admin."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("accounts", "user")
     phone_number = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=100, blank=True)
     birth_date = models.DateField(null=True, blank=True)

@@ -23,11 +23,16 @@ class AccessClaims:
     session_id: uuid.UUID
 
 
-def access_token_issue(*, user_id: uuid.UUID, session_id: uuid.UUID) -> tuple[str, int]:
+def access_token_issue(
+    *, user_id: uuid.UUID, session_id: uuid.UUID, app_claims: dict[str, object] | None = None
+) -> tuple[str, int]:
+    """A signed access token. `app_claims` (the mobile app's `user_id` and `phone_number`) make it an app token:
+    it lives APP_ACCESS_TOKEN_DAYS, because the app never refreshes; the session is still checked per request."""
     settings = get_settings()
-    lifetime = settings.ACCESS_TOKEN_MINUTES * 60
+    lifetime = settings.APP_ACCESS_TOKEN_DAYS * 86400 if app_claims else settings.ACCESS_TOKEN_MINUTES * 60
     now = datetime.now(UTC)
-    payload = {
+    payload: dict[str, object] = {
+        **(app_claims or {}),
         "sub": str(user_id),
         "sid": str(session_id),
         "type": "access",

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
 
     ACCESS_TOKEN_MINUTES: int = 60
+    # Tokens of the mobile app's dialect (/api/auth/verify-otp): the app never refreshes, so they last this long
+    # (its old backend: 30 days). Revocation stays immediate: every request checks the session.
+    APP_ACCESS_TOKEN_DAYS: int = Field(default=30, ge=1, le=365)
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
 

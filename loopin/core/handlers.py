@@ -48,21 +48,44 @@ def validation_fields(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     return fields
 
 
+def is_app_dialect(path: str) -> bool:
+    """The existing mobile app's dialect: `/api/...` outside `/api/v2` (CLIENT.md)."""
+    return path.startswith("/api/") and not path.startswith("/api/v2/") and path != "/api/v2"
+
+
+def _body(request: Request, message: str, code: str, details: dict[str, Any] | None) -> dict[str, Any]:
+    """The contract's error body; the app's dialect adds the sentence where the app reads it (`detail`,
+    `message`). For invalid input `detail` is FastAPI's list of `{loc, msg, type}`, which the app reads
+    as `detail[0].msg` on its raw-HTTP calls."""
+    body = error_body(message, code, details)
+    if is_app_dialect(request.url.path):
+        fields = (details or {}).get("fields") if code == "VALIDATION_ERROR" else None
+        body["detail"] = (
+            [{"loc": f["field"].split("."), "msg": f["message"], "type": f["code"]} for f in fields]
+            if isinstance(fields, list) and fields
+            else message
+        )
+        body["message"] = message
+    return body
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoopinError)
-    async def _loopin(_: Request, exc: LoopinError) -> JSONResponse:
-        return JSONResponse(error_body(exc.message, exc.code, exc.details), status_code=exc.status, headers=exc.headers)
+    async def _loopin(request: Request, exc: LoopinError) -> JSONResponse:
+        return JSONResponse(
+            _body(request, exc.message, exc.code, exc.details), status_code=exc.status, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = validation_fields(list(exc.errors()))
         message = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
         return JSONResponse(
-            error_body(f"Invalid input. {message}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
+            _body(request, f"Invalid input. {message}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:
             # Starlette/FastAPI raise 400 only when they cannot parse the body (bad UTF-8, a broken
             # multipart, too many files or fields): invalid input, answered like any other (422).
@@ -70,7 +93,7 @@ def install_error_handlers(app: FastAPI) -> None:
             reason = detail or "The body could not be parsed."
             fields = [{"field": "body", "code": "INVALID_BODY", "message": reason}]
             return JSONResponse(
-                error_body(f"Invalid input. {reason}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
+                _body(request, f"Invalid input. {reason}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
             )
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
@@ -79,15 +102,18 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             message = "This method is not allowed on this endpoint."
         return JSONResponse(
-            error_body(message, code, None), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+            _body(request, message, code, None), status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def _database_down(_: Request, exc: DatabaseError) -> JSONResponse:
+    async def _database_down(request: Request, exc: DatabaseError) -> JSONResponse:
         return JSONResponse(
-            error_body(
-                "The database is unavailable. Try again shortly.", "DATABASE_UNAVAILABLE", {"dependency": "database"}
+            _body(
+                request,
+                "The database is unavailable. Try again shortly.",
+                "DATABASE_UNAVAILABLE",
+                {"dependency": "database"},
             ),
             status_code=503,
             headers={"Retry-After": "5"},

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from loopin.core.ids import number_field
 from loopin.core.models import Picture
 
 
@@ -67,6 +68,15 @@ class AllowedGender(models.TextChoices):
     NON_BINARY = "non_binary", "Non-binary"
 
 
+class RsvpPolicy(models.TextChoices):
+    """How long an accepted guest (or an invitee) has to say yes; the app's values (CLIENT.md C9, C21)."""
+
+    H48 = "48h", "48 hours after acceptance"
+    D7 = "7d", "7 days after acceptance"
+    DAY_BEFORE_EVENT = "day_before_event", "Until 00:00 on the event day"
+    EVENT_START = "event_start", "Until the event starts"
+
+
 class EventQuerySet(models.QuerySet):
     def alive(self) -> EventQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -74,6 +84,7 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("events", "event")
     canonical_id = models.CharField(max_length=12, unique=True, editable=False)
     slug = models.SlugField(max_length=220)
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_events")
@@ -106,6 +117,12 @@ class Event(models.Model):
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
     status = models.CharField(max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT, db_index=True)
     status_reason = models.CharField(max_length=500, blank=True)
+    rsvp_expiry_policy = models.CharField(
+        max_length=24,
+        choices=RsvpPolicy.choices,
+        default=RsvpPolicy.D7,
+        help_text="How long a guest whose request was accepted may confirm; their seat is held until then.",
+    )
 
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -214,6 +231,7 @@ ACTIVE_REQUEST = [RequestStatus.PENDING, RequestStatus.ACCEPTED]
 
 class JoinRequest(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("events", "joinrequest")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
     message = models.TextField(blank=True, max_length=2000)
@@ -222,6 +240,12 @@ class JoinRequest(models.Model):
         max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING, db_index=True
     )
     host_message = models.TextField(blank=True, max_length=2000)
+    confirm_by = models.DateTimeField(
+        null=True, blank=True, help_text="Accepted: the guest may confirm until then (the event's RSVP policy)."
+    )
+    seats_held = models.BooleanField(
+        default=False, help_text="Accepted and not yet confirmed: its seats count in the event's seats taken."
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -250,6 +274,7 @@ class InvitationStatus(models.TextChoices):
 
 class Invitation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("events", "invitation")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -259,6 +284,7 @@ class Invitation(models.Model):
         max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING, db_index=True
     )
     expires_at = models.DateTimeField(null=True, blank=True)
+    expiry_policy = models.CharField(max_length=24, choices=RsvpPolicy.choices, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

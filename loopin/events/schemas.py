@@ -23,6 +23,11 @@ InTime = Annotated[
 
 EventStatusName = Literal["draft", "published", "postponed", "completed", "cancelled"]
 JoinModeName = Literal["open", "approval", "invite_only"]
+RsvpPolicyName = Literal["48h", "7d", "day_before_event", "event_start"]
+RSVP_DOC = (
+    "How long a guest whose request was accepted may confirm (their seat is held until then): 48h or 7d after "
+    "the acceptance, until 00:00 on the event day, or until the start"
+)
 VisibilityName = Literal["public", "private"]
 GenderName = Literal["all", "male", "female", "non_binary"]
 VenueTypeName = Literal["indoor", "outdoor", "virtual", "hybrid"]
@@ -109,6 +114,7 @@ class EventCreateIn(_EventFields):
     cover_images: Covers = Field(default_factory=list)
     join_mode: JoinModeName = "open"
     visibility: VisibilityName = "public"
+    rsvp_expiry_policy: RsvpPolicyName = Field(default="7d", description=RSVP_DOC)
     publish: bool = Field(default=False, description="Publish at once instead of saving a draft")
 
     @model_validator(mode="after")
@@ -148,6 +154,7 @@ class EventUpdateIn(_EventFields):
     cover_images: Covers | None = None
     join_mode: JoinModeName | None = None
     visibility: VisibilityName | None = None
+    rsvp_expiry_policy: RsvpPolicyName | None = Field(default=None, description=RSVP_DOC)
 
     @field_validator(
         "title",
@@ -312,6 +319,7 @@ class ImageOut(BaseModel):
 
 class EventDetailOut(EventCardOut):
     description: str
+    rsvp_expiry_policy: RsvpPolicyName = Field(description=RSVP_DOC)
     allow_plus_one: bool
     max_seats_per_guest: int
     allowed_genders: list[GenderName]

@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from loopin.core.ids import number_field
+
 
 class FeeConfig(models.Model):
     """The platform fee (a singleton, edited in the admin). Orders keep a snapshot of it."""
@@ -72,6 +74,7 @@ class Order(models.Model):
     """One purchase of seats at one event, with its seat hold and a snapshot of the price."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("payments", "order")
     event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="orders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     seats = models.PositiveSmallIntegerField(default=1)
@@ -180,6 +183,7 @@ class BankAccount(models.Model):
     """A host's payout account; the number is stored encrypted (Fernet) and shown masked."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("payments", "bankaccount")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bank_accounts")
     holder_name = models.CharField(max_length=120)
     bank_name = models.CharField(max_length=120)

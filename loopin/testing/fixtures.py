@@ -84,9 +84,9 @@ def last_code(phone: str) -> str:
 
 def sign_up(client: TestClient, phone: str) -> dict[str, Any]:
     """Sign up over HTTP; return the verify-otp response body (with `token` and `refresh_token`)."""
-    r = client.post("/api/auth/signup", json={"phone_number": phone})
+    r = client.post("/api/v2/auth/signup", json={"phone_number": phone})
     assert r.status_code == 200, r.text
-    r = client.post("/api/auth/verify-otp", json={"phone_number": phone, "otp_code": last_code(phone)})
+    r = client.post("/api/v2/auth/verify-otp", json={"phone_number": phone, "otp_code": last_code(phone)})
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -117,7 +117,7 @@ def signed_in_user(client: TestClient, phone: str, *, complete: bool = True, **p
     headers = auth(body)
     if complete:
         data = {**PROFILE, "event_interests": interest_ids(3), **profile}
-        r = client.post("/api/auth/complete-profile", json=data, headers=headers)
+        r = client.post("/api/v2/auth/complete-profile", json=data, headers=headers)
         assert r.status_code == 200, r.text
     return {
         "token": body["token"],

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from loopin.core.ids import number_field
+
 
 class TicketStatus(models.TextChoices):
     VALID = "valid", "Valid"
@@ -24,6 +26,7 @@ class Ticket(models.Model):
     """A person's place at an event (their attendance record): seats, a short code, a status."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = number_field("tickets", "ticket")
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="tickets")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tickets")
     seats = models.PositiveSmallIntegerField(default=1)

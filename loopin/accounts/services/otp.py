@@ -195,8 +195,12 @@ def otp_dispatch(*, code_id: uuid.UUID | str, sealed: str, final_attempt: bool) 
     return "sent"
 
 
-def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = None, user_agent: str = "") -> SignIn:
-    """Check a code; on success create or load the user and start a session. Exactly once per code."""
+def otp_verify(
+    *, phone_number: str, code: str, purpose: str, ip: str | None = None, user_agent: str = "", app_token: bool = False
+) -> SignIn:
+    """Check a code; on success create or load the user and start a session. Exactly once per code.
+
+    `app_token`: the session is the mobile app's (its dialect): see `session_start`."""
     s = get_settings()
     if ip:
         ratelimit.hit("otp_verify_ip", ip, ratelimit.rate(f"{s.OTP_IP_VERIFICATIONS_PER_HOUR}/hour"))
@@ -220,7 +224,7 @@ def otp_verify(*, phone_number: str, code: str, purpose: str, ip: str | None = N
             created = user is None
             user = _verify_lead(lead, user=user, now=now)
             audit_record(action="otp.verified", actor=user, obj=lead, ip=ip, data={"purpose": purpose})
-            sign_in = session_start(user=user, ip=ip, user_agent=user_agent)
+            sign_in = session_start(user=user, ip=ip, user_agent=user_agent, app_token=app_token)
             sign_in.created = created
             return sign_in
     assert failure is not None

@@ -38,19 +38,23 @@ def _suspended() -> PermissionDenied:
     return PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
 
 
-def session_start(*, user: User, ip: str | None = None, user_agent: str = "") -> SignIn:
+def session_start(*, user: User, ip: str | None = None, user_agent: str = "", app_token: bool = False) -> SignIn:
+    """Start a session. An app token (`app_token`) carries the app's `user_id` (the integer number) and
+    `phone_number` claims and lives APP_ACCESS_TOKEN_DAYS; its session lasts at least as long."""
     s = get_settings()
     now = timezone.now()
+    days = max(s.REFRESH_TOKEN_ABSOLUTE_DAYS, s.APP_ACCESS_TOKEN_DAYS) if app_token else s.REFRESH_TOKEN_ABSOLUTE_DAYS
     session = AuthSession.objects.create(
         user=user,
         created_at=now,
         last_used_at=now,
-        expires_at=now + timedelta(days=s.REFRESH_TOKEN_ABSOLUTE_DAYS),
+        expires_at=now + timedelta(days=days),
         user_agent=user_agent[:255],
     )
     refresh, refresh_hash = refresh_token_new()
     RefreshToken.objects.create(session=session, token_hash=refresh_hash, created_at=now)
-    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
+    claims = {"user_id": user.number, "phone_number": user.phone_number} if app_token else None
+    access, expires_in = access_token_issue(user_id=user.id, session_id=session.id, app_claims=claims)
     User.objects.filter(id=user.id).update(last_login=now)
     audit_record(action="auth.login", actor=user, obj=session, subject=user, ip=ip)
     return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)

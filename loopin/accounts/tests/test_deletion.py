@@ -33,7 +33,7 @@ def person(api, app_settings):
     body = sign_up(api, PHONE)
     headers = auth(body)
     r = api.post(
-        "/api/auth/complete-profile",
+        "/api/v2/auth/complete-profile",
         headers=headers,
         data={
             "name": NAME,
@@ -137,18 +137,18 @@ def test_audit_entries_are_kept_and_point_to_the_anonymised_row(api, person):
 
 def test_after_deletion_the_old_tokens_stop_working(api, person):
     _delete(api, person["headers"], _request_code(api, person["headers"]))
-    r = api.get("/api/auth/profile", headers=person["headers"])
+    r = api.get("/api/v2/auth/profile", headers=person["headers"])
     assert r.status_code == 401
     assert r.json()["error_code"] == "SESSION_EXPIRED"
-    r = api.post("/api/auth/refresh", json={"refresh_token": person["refresh_token"]})
+    r = api.post("/api/v2/auth/refresh", json={"refresh_token": person["refresh_token"]})
     assert r.status_code == 401
 
 
 def test_the_same_number_signs_up_again_as_a_new_person(api, person):
     _delete(api, person["headers"], _request_code(api, person["headers"]))
-    r = api.post("/api/auth/signup", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     assert r.json()["data"]["user_status"] == "new"
-    r = api.post("/api/auth/verify-otp", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
+    r = api.post("/api/v2/auth/verify-otp", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
     assert r.status_code == 200
     assert r.json()["data"]["user_id"] != person["user_id"]
     assert r.json()["data"]["needs_profile_completion"] is True
@@ -171,11 +171,11 @@ def test_a_wrong_code_deletes_nothing_and_counts_as_a_failure(api, person):
 def test_a_sign_in_code_cannot_delete_and_a_deletion_code_cannot_sign_in(api, person):
     r = _delete(api, person["headers"], last_code(PHONE))  # the sign-up code, already used
     assert r.json()["error_code"] == "OTP_NOT_FOUND"
-    api.post("/api/auth/login", json={"phone_number": PHONE})
+    api.post("/api/v2/auth/login", json={"phone_number": PHONE})
     r = _delete(api, person["headers"], last_code(PHONE))  # an unused login code
     assert r.json()["error_code"] == "OTP_NOT_FOUND"
     code = _request_code(api, person["headers"])
-    r = api.post("/api/auth/verify-login", json={"phone_number": PHONE, "otp_code": code})
+    r = api.post("/api/v2/auth/verify-login", json={"phone_number": PHONE, "otp_code": code})
     assert r.json()["error_code"] == "OTP_NOT_FOUND"
     assert User.objects.get().deleted_at is None
 

@@ -15,11 +15,11 @@ PHONE = "+916205829376"
 
 
 def _signup(api, phone=PHONE, **kw):
-    return api.post("/api/auth/signup", json={"phone_number": phone}, **kw)
+    return api.post("/api/v2/auth/signup", json={"phone_number": phone}, **kw)
 
 
 def _verify(api, code, phone=PHONE):
-    return api.post("/api/auth/verify-otp", json={"phone_number": phone, "otp_code": code})
+    return api.post("/api/v2/auth/verify-otp", json={"phone_number": phone, "otp_code": code})
 
 
 def _wrong(code: str) -> str:

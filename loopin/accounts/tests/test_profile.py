@@ -61,7 +61,7 @@ def _years_ago(years: int, days: int = 0) -> str:
     ],
 )
 def test_each_rule_has_its_code(api, headers, field, value, code):
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(**{field: value}))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(**{field: value}))
     assert r.status_code == 422
     assert r.json()["error_code"] == "VALIDATION_ERROR"
     fields = _field_codes(r)
@@ -71,28 +71,28 @@ def test_each_rule_has_its_code(api, headers, field, value, code):
 
 
 def test_names_may_hold_letters_spaces_hyphens_and_apostrophes(api, headers):
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(name="Zoë O'Neil-Ñúñez"))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(name="Zoë O'Neil-Ñúñez"))
     assert r.status_code == 200
     assert r.json()["data"]["name"] == "Zoë O'Neil-Ñúñez"
 
 
 def test_age_must_be_eighteen(api, headers):
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(birth_date=_years_ago(18, days=1)))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(birth_date=_years_ago(18, days=1)))
     assert r.status_code == 422
     assert _field_codes(r) == [("birth_date", "UNDERAGE")]
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(birth_date=_years_ago(18)))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(birth_date=_years_ago(18)))
     assert r.status_code == 200
     assert r.json()["data"]["age"] == 18
 
 
 def test_missing_fields_are_named(api, headers):
-    r = api.post("/api/auth/complete-profile", headers=headers, json={"name": "Gaurav Kumar"})
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json={"name": "Gaurav Kumar"})
     assert r.status_code == 422
     assert sorted(_field_codes(r)) == [("birth_date", "MISSING"), ("event_interests", "MISSING"), ("gender", "MISSING")]
 
 
 def test_at_least_one_picture(api, headers):
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(profile_pictures=[]))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(profile_pictures=[]))
     assert r.status_code == 422
     assert _field_codes(r) == [("profile_pictures", "PICTURE_COUNT")]
 
@@ -100,15 +100,15 @@ def test_at_least_one_picture(api, headers):
 def test_unknown_and_inactive_interests_are_refused(api, headers):
     ids = interest_ids(2)
     Interest.objects.filter(id=ids[1]).update(is_active=False)
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(event_interests=[ids[0], ids[1]]))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(event_interests=[ids[0], ids[1]]))
     assert r.status_code == 422
     assert _field_codes(r) == [("event_interests", "INVALID_INTEREST")]
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(event_interests=[999999]))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(event_interests=[999999]))
     assert _field_codes(r) == [("event_interests", "INVALID_INTEREST")]
 
 
 def test_phone_number_must_be_the_callers(api, headers):
-    r = api.post("/api/auth/complete-profile", headers=headers, json=_profile(phone_number="+916205829377"))
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(phone_number="+916205829377"))
     assert r.status_code == 403
     assert r.json()["error_code"] == "PHONE_MISMATCH"
 
@@ -116,7 +116,7 @@ def test_phone_number_must_be_the_callers(api, headers):
 def test_multipart_with_uploaded_pictures(api, headers):
     ids = interest_ids(2)
     r = api.post(
-        "/api/auth/complete-profile",
+        "/api/v2/auth/complete-profile",
         headers=headers,
         data={
             "name": "Gaurav Kumar",
@@ -156,48 +156,48 @@ def test_uploads_must_be_real_images_of_allowed_types_and_size(api, headers):
         (("x.png", _image("PNG") + b"\0" * (5 * 1024 * 1024), "image/png"), "IMAGE_TOO_LARGE"),
     ]
     for upload, code in cases:
-        r = api.post("/api/auth/complete-profile", headers=headers, data=base, files=[("profile_pictures", upload)])
+        r = api.post("/api/v2/auth/complete-profile", headers=headers, data=base, files=[("profile_pictures", upload)])
         assert r.status_code == 422, code
         assert _field_codes(r) == [("profile_pictures[0]", code)]
     assert ProfilePicture.objects.count() == 0
 
 
 def test_put_profile_is_partial_and_follows_the_same_rules(api, headers):
-    api.post("/api/auth/complete-profile", headers=headers, json=_profile())
-    r = api.put("/api/auth/profile", headers=headers, json={"name": "Gaurav K"})
+    api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile())
+    r = api.put("/api/v2/auth/profile", headers=headers, json={"name": "Gaurav K"})
     assert r.status_code == 200
     data = r.json()["data"]
     assert data["name"] == "Gaurav K"
     assert data["gender"] == "male"
     assert len(data["profile_pictures"]) == 2
-    r = api.put("/api/auth/profile", headers=headers, json={"birth_date": _years_ago(10)})
+    r = api.put("/api/v2/auth/profile", headers=headers, json={"birth_date": _years_ago(10)})
     assert r.status_code == 422 and _field_codes(r) == [("birth_date", "UNDERAGE")]
-    r = api.put("/api/auth/profile", headers=headers, json={"name": None})
+    r = api.put("/api/v2/auth/profile", headers=headers, json={"name": None})
     assert r.status_code == 422 and _field_codes(r) == [("name", "NULL_NOT_ALLOWED")]
-    r = api.put("/api/auth/profile", headers=headers, json={"profile_pictures": ["https://example.com/new.jpg"]})
+    r = api.put("/api/v2/auth/profile", headers=headers, json={"profile_pictures": ["https://example.com/new.jpg"]})
     assert r.json()["data"]["profile_pictures"] == ["https://example.com/new.jpg"]
-    assert api.get("/api/auth/profile", headers=headers).json()["data"]["name"] == "Gaurav K"
+    assert api.get("/api/v2/auth/profile", headers=headers).json()["data"]["name"] == "Gaurav K"
 
 
 def test_replacing_uploaded_pictures_deletes_their_files(api, headers):
     ids = ",".join(map(str, interest_ids(1)))
     api.post(
-        "/api/auth/complete-profile",
+        "/api/v2/auth/complete-profile",
         headers=headers,
         data={"name": "Gaurav Kumar", "birth_date": "1995-01-01", "gender": "male", "event_interests": ids},
         files=[("profile_pictures", ("me.png", _image("PNG"), "image/png"))],
     )
     old = ProfilePicture.objects.get().image.name
     assert default_storage.exists(old)
-    api.put("/api/auth/profile", headers=headers, json={"profile_pictures": ["https://example.com/x.jpg"]})
+    api.put("/api/v2/auth/profile", headers=headers, json={"profile_pictures": ["https://example.com/x.jpg"]})
     assert not default_storage.exists(old)
 
 
 def test_profile_completion_through_put_once_everything_is_set(api, headers):
-    r = api.put("/api/auth/profile", headers=headers, json={"name": "Gaurav Kumar", "birth_date": "1995-01-01"})
+    r = api.put("/api/v2/auth/profile", headers=headers, json={"name": "Gaurav Kumar", "birth_date": "1995-01-01"})
     assert r.json()["data"]["profile_complete"] is False
     r = api.put(
-        "/api/auth/profile",
+        "/api/v2/auth/profile",
         headers=headers,
         json={
             "gender": "female",
@@ -210,5 +210,5 @@ def test_profile_completion_through_put_once_everything_is_set(api, headers):
 
 
 def test_profile_needs_a_token(api):
-    assert api.get("/api/auth/profile").status_code == 401
-    assert api.post("/api/auth/complete-profile", json=_profile()).status_code == 401
+    assert api.get("/api/v2/auth/profile").status_code == 401
+    assert api.post("/api/v2/auth/complete-profile", json=_profile()).status_code == 401

@@ -57,7 +57,7 @@ def twilio(app_settings):
 
 def test_twilio_receives_the_code(api, twilio):
     fake = twilio([201])
-    r = api.post("/api/auth/signup", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     assert r.status_code == 200
     [request] = fake.requests
     assert request["method"] == "POST"
@@ -68,13 +68,13 @@ def test_twilio_receives_the_code(api, twilio):
     assert otp.send_status == SendStatus.SENT
     assert otp.provider_message_id == "SM" + "1".zfill(32)
     code = request["data"]["Body"].split("code is ")[1][:4]
-    assert api.post("/api/auth/verify-otp", json={"phone_number": PHONE, "otp_code": code}).status_code == 200
+    assert api.post("/api/v2/auth/verify-otp", json={"phone_number": PHONE, "otp_code": code}).status_code == 200
 
 
 def test_provider_failure_in_the_request_is_503_and_costs_no_cooldown(api, twilio, app_settings):
     app_settings.SMS_SEND_SYNC = True
     fake = twilio([500, 201])
-    r = api.post("/api/auth/signup", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     assert r.status_code == 503
     assert r.json()["error_code"] == "SMS_UNAVAILABLE"
     otp = OtpCode.objects.get()
@@ -82,7 +82,7 @@ def test_provider_failure_in_the_request_is_503_and_costs_no_cooldown(api, twili
     lead = PhoneLead.objects.get()
     assert lead.last_send_status == SendStatus.FAILED
     # Straight away, without waiting for the cooldown, the user can ask again and it goes through.
-    r = api.post("/api/auth/signup", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     assert r.status_code == 200
     assert len(fake.requests) == 2
     assert PhoneLead.objects.get().last_send_status == SendStatus.SENT
@@ -92,7 +92,7 @@ def test_with_a_worker_failed_sends_retry_and_the_outcome_is_recorded(api, twili
     app_settings.SMS_SEND_SYNC = False
     app_settings.SMS_MAX_RETRIES = 2
     fake = twilio([503, 503, 201])
-    r = api.post("/api/auth/signup", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     assert r.status_code == 200  # the request does not wait for the provider
     assert len(fake.requests) == 3
     assert OtpCode.objects.get().send_status == SendStatus.SENT
@@ -103,7 +103,7 @@ def test_with_a_worker_the_final_failure_is_recorded_on_the_lead(api, twilio, ap
     app_settings.SMS_SEND_SYNC = False
     app_settings.SMS_MAX_RETRIES = 2
     fake = twilio([503, 503, 503])
-    r = api.post("/api/auth/signup", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     assert r.status_code == 200
     assert len(fake.requests) == 3
     lead = PhoneLead.objects.get()
@@ -115,7 +115,7 @@ def test_with_a_worker_the_final_failure_is_recorded_on_the_lead(api, twilio, ap
 def test_a_rejected_number_is_not_retried(api, twilio, app_settings):
     app_settings.SMS_SEND_SYNC = False
     fake = twilio([400])
-    api.post("/api/auth/signup", json={"phone_number": PHONE})
+    api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     assert len(fake.requests) == 1
     assert PhoneLead.objects.get().last_send_status == SendStatus.FAILED
 
@@ -134,7 +134,7 @@ def test_the_broker_never_sees_the_code_in_clear(api, twilio, app_settings):
 
     tasks.send_otp_sms.apply_async = recording_apply_async
     try:
-        api.post("/api/auth/signup", json={"phone_number": PHONE})
+        api.post("/api/v2/auth/signup", json={"phone_number": PHONE})
     finally:
         tasks.send_otp_sms.apply_async = original
     code = parse_qs(f"b={fake.requests[0]['data']['Body']}")["b"][0].split("code is ")[1][:4]

@@ -34,7 +34,7 @@ def test_suspending_revokes_every_session_and_is_audited(api, staff, suspended):
     assert user_suspend(user_id=suspended["user_id"], staff=staff) is False
 
 
-@pytest.mark.parametrize("path", ["/api/auth/profile", "/api/v2/me/export"])
+@pytest.mark.parametrize("path", ["/api/v2/auth/profile", "/api/v2/me/export"])
 def test_an_old_token_gets_account_suspended(api, suspended, path):
     r = api.get(path, headers=suspended["headers"])
     assert r.status_code == 403
@@ -48,12 +48,12 @@ def test_gated_endpoints_answer_account_suspended(suspended, probe):
 
 
 def test_refresh_answers_account_suspended(api, suspended):
-    r = api.post("/api/auth/refresh", json={"refresh_token": suspended["refresh_token"]})
+    r = api.post("/api/v2/auth/refresh", json={"refresh_token": suspended["refresh_token"]})
     assert r.status_code == 403
     assert r.json()["error_code"] == "ACCOUNT_SUSPENDED"
 
 
-@pytest.mark.parametrize("path", ["/api/auth/login", "/api/auth/signup"])
+@pytest.mark.parametrize("path", ["/api/v2/auth/login", "/api/v2/auth/signup"])
 def test_asking_for_a_code_answers_account_suspended(api, suspended, path):
     r = api.post(path, json={"phone_number": PHONE})
     assert r.status_code == 403
@@ -63,9 +63,9 @@ def test_asking_for_a_code_answers_account_suspended(api, suspended, path):
 def test_verifying_a_code_sent_before_the_suspension_is_refused(api, staff, app_settings):
     app_settings.OTP_RESEND_COOLDOWN_SECONDS = 0
     user = signed_in_user(api, PHONE)
-    api.post("/api/auth/login", json={"phone_number": PHONE})
+    api.post("/api/v2/auth/login", json={"phone_number": PHONE})
     user_suspend(user_id=user["user_id"], staff=staff)
-    r = api.post("/api/auth/verify-login", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
+    r = api.post("/api/v2/auth/verify-login", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
     assert r.status_code == 403
     assert r.json()["error_code"] == "ACCOUNT_SUSPENDED"
     assert OtpCode.objects.filter(purpose="login").get().consumed_at is None
@@ -74,8 +74,8 @@ def test_verifying_a_code_sent_before_the_suspension_is_refused(api, staff, app_
 
 def test_after_unsuspending_the_user_signs_in_again(api, staff, suspended):
     assert user_unsuspend(user_id=suspended["user_id"], staff=staff) is True
-    assert api.get("/api/auth/profile", headers=suspended["headers"]).json()["error_code"] == "SESSION_EXPIRED"
-    api.post("/api/auth/login", json={"phone_number": PHONE})
-    r = api.post("/api/auth/verify-login", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
+    assert api.get("/api/v2/auth/profile", headers=suspended["headers"]).json()["error_code"] == "SESSION_EXPIRED"
+    api.post("/api/v2/auth/login", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/verify-login", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
     assert r.status_code == 200
     assert AuditEntry.objects.filter(action="user.unsuspended", actor=staff).count() == 1

@@ -16,7 +16,7 @@ PHONE = "+916205829376"
 
 
 def _refresh(api, token):
-    return api.post("/api/auth/refresh", json={"refresh_token": token})
+    return api.post("/api/v2/auth/refresh", json={"refresh_token": token})
 
 
 def test_refresh_rotates_the_pair(api):
@@ -27,7 +27,7 @@ def test_refresh_rotates_the_pair(api):
     assert new["refresh_token"] != body["refresh_token"]
     assert new["token_type"] == "bearer" and new["expires_in"] == 3600
     assert new["data"] == {"user_id": body["data"]["user_id"]}
-    assert api.get("/api/auth/profile", headers=auth(new)).status_code == 200
+    assert api.get("/api/v2/auth/profile", headers=auth(new)).status_code == 200
     assert _refresh(api, new["refresh_token"]).status_code == 200
 
 
@@ -39,8 +39,8 @@ def test_reusing_a_refresh_token_revokes_the_whole_family(api):
     assert r.json()["error_code"] == "REFRESH_TOKEN_REUSED"
     # Every token of the family is now dead: the legitimate newer refresh token and both access tokens.
     assert _refresh(api, rotated["refresh_token"]).json()["error_code"] == "SESSION_EXPIRED"
-    assert api.get("/api/auth/profile", headers=auth(rotated)).status_code == 401
-    assert api.get("/api/auth/profile", headers=auth(body)).json()["error_code"] == "SESSION_EXPIRED"
+    assert api.get("/api/v2/auth/profile", headers=auth(rotated)).status_code == 401
+    assert api.get("/api/v2/auth/profile", headers=auth(body)).json()["error_code"] == "SESSION_EXPIRED"
     assert AuditEntry.objects.filter(action="auth.refresh_reuse_detected").count() == 1
     assert AuthSession.objects.get().revoke_reason == "refresh_reuse"
 
@@ -51,7 +51,7 @@ def test_other_sessions_survive_a_reuse_in_one_family(api):
     second = sign_up(api, PHONE)  # a second device
     _refresh(api, first["refresh_token"])
     _refresh(api, first["refresh_token"])
-    assert api.get("/api/auth/profile", headers=auth(second)).status_code == 200
+    assert api.get("/api/v2/auth/profile", headers=auth(second)).status_code == 200
 
 
 def test_unknown_refresh_token(api):
@@ -62,10 +62,10 @@ def test_unknown_refresh_token(api):
 
 def test_logout_ends_the_session(api):
     body = sign_up(api, PHONE)
-    r = api.post("/api/auth/logout", headers=auth(body))
+    r = api.post("/api/v2/auth/logout", headers=auth(body))
     assert r.status_code == 200
     assert r.json() == {"success": True, "message": "Logged out", "data": None}
-    assert api.get("/api/auth/profile", headers=auth(body)).status_code == 401
+    assert api.get("/api/v2/auth/profile", headers=auth(body)).status_code == 401
     assert _refresh(api, body["refresh_token"]).json()["error_code"] == "SESSION_EXPIRED"
     assert AuditEntry.objects.filter(action="auth.logout").count() == 1
 
@@ -73,7 +73,7 @@ def test_logout_ends_the_session(api):
 def test_a_deactivated_users_tokens_stop_at_once(api):
     body = sign_up(api, PHONE)
     User.objects.filter(phone_number=PHONE).update(is_active=False)
-    r = api.get("/api/auth/profile", headers=auth(body))
+    r = api.get("/api/v2/auth/profile", headers=auth(body))
     assert r.status_code == 401
     assert r.json()["error_code"] == "ACCOUNT_DISABLED"
     assert _refresh(api, body["refresh_token"]).json()["error_code"] == "ACCOUNT_DISABLED"
@@ -83,8 +83,8 @@ def test_a_deactivated_user_cannot_sign_in_again(api):
     sign_up(api, PHONE)
     User.objects.filter(phone_number=PHONE).update(is_active=False)
     OtpCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))
-    api.post("/api/auth/login", json={"phone_number": PHONE})
-    r = api.post("/api/auth/verify-login", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
+    api.post("/api/v2/auth/login", json={"phone_number": PHONE})
+    r = api.post("/api/v2/auth/verify-login", json={"phone_number": PHONE, "otp_code": last_code(PHONE)})
     assert r.status_code == 403
     assert r.json()["error_code"] == "ACCOUNT_DISABLED"
 
@@ -102,7 +102,7 @@ def test_sessions_have_an_absolute_lifetime_of_30_days(api):
     assert (session.expires_at - session.created_at) == timedelta(days=30)
     AuthSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert _refresh(api, body["refresh_token"]).json()["error_code"] == "SESSION_EXPIRED"
-    assert api.get("/api/auth/profile", headers=auth(body)).status_code == 401
+    assert api.get("/api/v2/auth/profile", headers=auth(body)).status_code == 401
 
 
 def _forge(payload, key=None, algorithm="HS256"):
@@ -114,14 +114,14 @@ def test_tokens_that_are_expired_forged_or_of_the_wrong_type_are_refused(api):
     claims = jwt.decode(body["token"], options={"verify_signature": False})
     now = datetime.now(UTC)
     expired = _forge({**claims, "iat": now - timedelta(hours=2), "exp": now - timedelta(hours=1)})
-    assert api.get("/api/auth/profile", headers=auth(expired)).json()["error_code"] == "TOKEN_EXPIRED"
+    assert api.get("/api/v2/auth/profile", headers=auth(expired)).json()["error_code"] == "TOKEN_EXPIRED"
     wrong_type = _forge({**claims, "type": "refresh"})
-    assert api.get("/api/auth/profile", headers=auth(wrong_type)).json()["error_code"] == "INVALID_TOKEN"
+    assert api.get("/api/v2/auth/profile", headers=auth(wrong_type)).json()["error_code"] == "INVALID_TOKEN"
     wrong_key = _forge(claims, key="another-secret-that-is-long-enough-0123456789")
-    assert api.get("/api/auth/profile", headers=auth(wrong_key)).json()["error_code"] == "INVALID_TOKEN"
+    assert api.get("/api/v2/auth/profile", headers=auth(wrong_key)).json()["error_code"] == "INVALID_TOKEN"
     unsigned = jwt.encode(claims, None, algorithm="none")
-    assert api.get("/api/auth/profile", headers=auth(unsigned)).json()["error_code"] == "INVALID_TOKEN"
-    r = api.get("/api/auth/profile")
+    assert api.get("/api/v2/auth/profile", headers=auth(unsigned)).json()["error_code"] == "INVALID_TOKEN"
+    r = api.get("/api/v2/auth/profile")
     assert r.status_code == 401
     assert r.json()["error_code"] == "NOT_AUTHENTICATED"
     assert r.headers["WWW-Authenticate"] == "Bearer"

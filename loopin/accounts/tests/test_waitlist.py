@@ -47,7 +47,7 @@ def test_first_completion_holds_the_user_for_66_to_81_minutes(api, waitlist_on):
     user = signed_in_user(api, PHONE)
     promote_at = User.objects.get().promote_at
     assert before + timedelta(minutes=66) <= promote_at <= timezone.now() + timedelta(minutes=81)
-    profile = api.get("/api/auth/profile", headers=user["headers"]).json()["data"]
+    profile = api.get("/api/v2/auth/profile", headers=user["headers"]).json()["data"]
     assert profile["waitlisted"] is True
     assert datetime.fromisoformat(profile["promote_at"]) == promote_at
     assert AuditEntry.objects.filter(action="waitlist.joined").count() == 1
@@ -69,7 +69,7 @@ def test_a_minimum_above_the_maximum_is_refused_at_start():
 
 def test_completing_through_a_profile_update_also_holds(api, waitlist_on):
     user = signed_in_user(api, PHONE, complete=False)
-    r = api.put("/api/auth/profile", headers=user["headers"], json={**PROFILE, "event_interests": interest_ids(2)})
+    r = api.put("/api/v2/auth/profile", headers=user["headers"], json={**PROFILE, "event_interests": interest_ids(2)})
     assert r.status_code == 200
     assert r.json()["data"]["waitlisted"] is True
 
@@ -77,7 +77,7 @@ def test_completing_through_a_profile_update_also_holds(api, waitlist_on):
 def test_a_later_profile_change_does_not_hold_again(api, app_settings):
     user = signed_in_user(api, PHONE)
     app_settings.WAITLIST_ENABLED = True
-    r = api.put("/api/auth/profile", headers=user["headers"], json={"name": "Gaurav K"})
+    r = api.put("/api/v2/auth/profile", headers=user["headers"], json={"name": "Gaurav K"})
     assert r.json()["data"]["waitlisted"] is False
     assert User.objects.get().promote_at is None
 
@@ -97,11 +97,11 @@ def test_optional_auth_endpoints_are_gated_for_a_waitlisted_caller(held, probe):
 
 def test_auth_profile_and_me_endpoints_stay_open(api, held):
     headers = held["headers"]
-    assert api.get("/api/auth/profile", headers=headers).status_code == 200
-    assert api.put("/api/auth/profile", headers=headers, json={"bio": "hi"}).status_code == 200
+    assert api.get("/api/v2/auth/profile", headers=headers).status_code == 200
+    assert api.put("/api/v2/auth/profile", headers=headers, json={"bio": "hi"}).status_code == 200
     assert api.get("/api/v2/me/export", headers=headers).status_code == 200
-    assert api.post("/api/auth/refresh", json={"refresh_token": held["refresh_token"]}).status_code == 200
-    assert api.post("/api/auth/logout", headers=headers).status_code == 200
+    assert api.post("/api/v2/auth/refresh", json={"refresh_token": held["refresh_token"]}).status_code == 200
+    assert api.post("/api/v2/auth/logout", headers=headers).status_code == 200
 
 
 def test_a_due_user_is_promoted_lazily_on_their_next_call(held, probe):

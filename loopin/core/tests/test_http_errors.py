@@ -22,27 +22,27 @@ def test_unknown_route_is_404_in_the_envelope(api):
 
 
 def test_wrong_method_is_405_in_the_envelope(api):
-    r = api.delete("/api/auth/signup")
+    r = api.delete("/api/v2/auth/signup")
     assert r.status_code == 405
     _is_envelope(r.json(), "METHOD_NOT_ALLOWED")
 
 
 def test_malformed_json_is_422(api):
-    r = api.post("/api/auth/signup", content=b'{"phone_number": ', headers={"content-type": "application/json"})
+    r = api.post("/api/v2/auth/signup", content=b'{"phone_number": ', headers={"content-type": "application/json"})
     assert r.status_code == 422
     _is_envelope(r.json(), "VALIDATION_ERROR")
     assert r.json()["details"]["fields"][0]["code"] == "INVALID_JSON"
 
 
 def test_wrong_json_type_names_the_field(api):
-    r = api.post("/api/auth/signup", json={"phone_number": 12345})
+    r = api.post("/api/v2/auth/signup", json={"phone_number": 12345})
     assert r.status_code == 422
     assert r.json()["details"]["fields"][0]["field"] == "phone_number"
 
 
 def test_body_over_one_megabyte_is_413(api):
     r = api.post(
-        "/api/auth/signup",
+        "/api/v2/auth/signup",
         content=json.dumps({"phone_number": "x" * (1024 * 1024)}),
         headers={"content-type": "application/json"},
     )
@@ -55,7 +55,7 @@ def test_streamed_body_over_the_limit_is_413_even_without_content_length(api):
         for _ in range(20):
             yield b"x" * 65536
 
-    r = api.post("/api/auth/signup", content=chunks(), headers={"content-type": "application/json"})
+    r = api.post("/api/v2/auth/signup", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
 
 
@@ -65,7 +65,7 @@ def test_uploads_may_be_larger_than_json_bodies(api):
     headers = auth(sign_up(api, "+916205829376"))
     big = b"\xff\xd8" + b"\0" * (2 * 1024 * 1024)
     r = api.post(
-        "/api/auth/complete-profile",
+        "/api/v2/auth/complete-profile",
         headers=headers,
         data={"name": "Asha Rao"},
         files=[("profile_pictures", ("a.jpg", big, "image/jpeg"))],
@@ -109,10 +109,10 @@ def test_one_log_line_per_request_without_phone_numbers(api, caplog):
     import logging
 
     caplog.set_level(logging.INFO)
-    api.post("/api/auth/signup", json={"phone_number": "+916205829376"}, headers={"X-Request-ID": "log-1"})
+    api.post("/api/v2/auth/signup", json={"phone_number": "+916205829376"}, headers={"X-Request-ID": "log-1"})
     lines = [r.msg for r in caplog.records if r.name == "loopin.request" and isinstance(r.msg, dict)]
     assert [(line["method"], line["path"], line["status"], line["request_id"]) for line in lines] == [
-        ("POST", "/api/auth/signup", 200, "log-1")
+        ("POST", "/api/v2/auth/signup", 200, "log-1")
     ]
     assert lines[0]["duration_ms"] > 0
     assert "6205829376" not in caplog.text
@@ -134,7 +134,7 @@ def test_log_lines_render_as_json(caplog):
 
 
 def test_a_body_that_is_not_utf8_is_422(api):
-    r = api.post("/api/auth/signup", content=b"\xff\xfe\xfd", headers={"content-type": "application/json"})
+    r = api.post("/api/v2/auth/signup", content=b"\xff\xfe\xfd", headers={"content-type": "application/json"})
     assert r.status_code == 422
     _is_envelope(r.json(), "VALIDATION_ERROR")
     assert r.json()["details"]["fields"][0]["code"] == "INVALID_BODY"
@@ -157,7 +157,7 @@ def test_too_many_files_is_422_not_400(api):
 
     user = signed_in_user(api, "+916205829376")
     files = [("profile_pictures", (f"p{i}.jpg", b"x", "image/jpeg")) for i in range(7)]
-    r = api.put("/api/auth/profile", files=files, headers=user["headers"])
+    r = api.put("/api/v2/auth/profile", files=files, headers=user["headers"])
     assert r.status_code == 422
     _is_envelope(r.json(), "VALIDATION_ERROR")
     assert r.json()["details"]["fields"][0]["message"] == "Too many files. Maximum number of files is 6."

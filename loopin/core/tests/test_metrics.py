@@ -62,12 +62,12 @@ def test_unknown_paths_share_one_label(api, metrics_token):
 def test_db_queries_per_request_are_counted(api, metrics_token):
     name = "loopin_db_queries_per_request"
     before = _scrape(api, metrics_token)
-    count0 = _sample(before, name + "_count", route="/api/auth/event-interests")
-    sum0 = _sample(before, name + "_sum", route="/api/auth/event-interests")
-    assert api.get("/api/auth/event-interests").status_code == 200
+    count0 = _sample(before, name + "_count", route="/api/v2/auth/event-interests")
+    sum0 = _sample(before, name + "_sum", route="/api/v2/auth/event-interests")
+    assert api.get("/api/v2/auth/event-interests").status_code == 200
     after = _scrape(api, metrics_token)
-    assert _sample(after, name + "_count", route="/api/auth/event-interests") == count0 + 1
-    assert _sample(after, name + "_sum", route="/api/auth/event-interests") >= sum0 + 1
+    assert _sample(after, name + "_count", route="/api/v2/auth/event-interests") == count0 + 1
+    assert _sample(after, name + "_sum", route="/api/v2/auth/event-interests") >= sum0 + 1
 
 
 def test_task_outcomes_are_counted(api, metrics_token):

@@ -30,9 +30,9 @@ def _client_from(ip: str) -> TestClient:
 
 
 def test_anonymous_caller_past_the_cap_gets_the_429_envelope(api, caps):
-    statuses = [api.get("/api/auth/event-interests").status_code for _ in range(4)]
+    statuses = [api.get("/api/v2/auth/event-interests").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    r = api.get("/api/auth/event-interests")
+    r = api.get("/api/v2/auth/event-interests")
     body = r.json()
     assert body["success"] is False
     assert body["error_code"] == "RATE_LIMITED"
@@ -47,16 +47,16 @@ def test_signed_in_user_has_a_bucket_of_their_own(api, app_settings):
     app_settings.RATE_LIMIT_ANON = "1/hour"
     app_settings.RATE_LIMIT_USER = "4/hour"
     ratelimit.reset_all()  # forget the sign-up's anonymous calls
-    assert api.get("/api/auth/event-interests").status_code == 200
-    assert api.get("/api/auth/event-interests").status_code == 429  # the IP is spent
-    statuses = [api.get("/api/auth/profile", headers=user["headers"]).status_code for _ in range(5)]
+    assert api.get("/api/v2/auth/event-interests").status_code == 200
+    assert api.get("/api/v2/auth/event-interests").status_code == 429  # the IP is spent
+    statuses = [api.get("/api/v2/auth/profile", headers=user["headers"]).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 200, 429]
-    assert api.get("/api/auth/profile", headers=user["headers"]).json()["details"]["scope"] == "global_user"
+    assert api.get("/api/v2/auth/profile", headers=user["headers"]).json()["details"]["scope"] == "global_user"
 
 
 def test_an_invalid_token_counts_against_the_ip(api, caps):
     bad = {"Authorization": "Bearer not-a-token"}
-    statuses = [api.get("/api/auth/profile", headers=bad).status_code for _ in range(4)]
+    statuses = [api.get("/api/v2/auth/profile", headers=bad).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
 
 
@@ -64,10 +64,10 @@ def test_uploads_have_their_own_lower_cap(api, app_settings):
     user = signed_in_user(api, "+916205829376")
     app_settings.RATE_LIMIT_UPLOAD = "2/hour"
     files = {"profile_pictures": ("p.txt", b"not an image", "text/plain")}
-    statuses = [api.put("/api/auth/profile", files=files, headers=user["headers"]).status_code for _ in range(3)]
+    statuses = [api.put("/api/v2/auth/profile", files=files, headers=user["headers"]).status_code for _ in range(3)]
     assert statuses == [422, 422, 429]
     # Plain JSON calls of the same user are still under the user cap.
-    assert api.get("/api/auth/profile", headers=user["headers"]).status_code == 200
+    assert api.get("/api/v2/auth/profile", headers=user["headers"]).status_code == 200
 
 
 def test_health_is_never_limited(api, caps):
@@ -77,14 +77,14 @@ def test_health_is_never_limited(api, caps):
 
 def test_disabled_limits_let_everything_through(api, caps):
     caps.RATE_LIMIT_ENABLED = False
-    statuses = {api.get("/api/auth/event-interests").status_code for _ in range(6)}
+    statuses = {api.get("/api/v2/auth/event-interests").status_code for _ in range(6)}
     assert statuses == {200}
 
 
 def test_untrusted_x_forwarded_for_does_not_buy_a_fresh_bucket(api, caps):
     with _client_from("203.0.113.7") as client:
         statuses = [
-            client.get("/api/auth/event-interests", headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
+            client.get("/api/v2/auth/event-interests", headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
             for i in range(4)
         ]
     assert statuses == [200, 200, 200, 429]
@@ -96,10 +96,10 @@ def test_trusted_proxy_forwards_the_client_ip(api, caps):
     try:
         with _client_from("10.0.0.2") as proxy:
             first = [
-                proxy.get("/api/auth/event-interests", headers={"X-Forwarded-For": "198.51.100.1"}).status_code
+                proxy.get("/api/v2/auth/event-interests", headers={"X-Forwarded-For": "198.51.100.1"}).status_code
                 for _ in range(4)
             ]
-            other = proxy.get("/api/auth/event-interests", headers={"X-Forwarded-For": "198.51.100.2"})
+            other = proxy.get("/api/v2/auth/event-interests", headers={"X-Forwarded-For": "198.51.100.2"})
     finally:
         net._trusted.cache_clear()
     assert first == [200, 200, 200, 429]

@@ -292,13 +292,21 @@ def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
     event = _card_queryset(user).get(id=event_id)
     data = card(event)
     full = Event.objects.only(
-        "description", "allow_plus_one", "allowed_genders", "status_reason", "published_at", "created_at", "updated_at"
+        "description",
+        "allow_plus_one",
+        "allowed_genders",
+        "status_reason",
+        "rsvp_expiry_policy",
+        "published_at",
+        "created_at",
+        "updated_at",
     ).get(id=event_id)
     images = EventImage.objects.filter(event_id=event_id).order_by("position", "created_at")
     data.update(
         {
             "description": full.description,
             "allow_plus_one": full.allow_plus_one,
+            "rsvp_expiry_policy": full.rsvp_expiry_policy,
             "max_seats_per_guest": 2 if full.allow_plus_one else 1,
             "allowed_genders": full.allowed_genders or ["all"],
             "status_reason": full.status_reason or None,

@@ -20,6 +20,7 @@ from loopin.events.models import (
     EventSlug,
     EventStatus,
     JoinMode,
+    RsvpPolicy,
     Visibility,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
@@ -57,6 +58,7 @@ def event_create(*, host: User, data: EventInput) -> Event:
         allowed_genders=data.allowed_genders or [AllowedGender.ALL],
         join_mode=data.join_mode or JoinMode.OPEN,
         visibility=data.visibility or Visibility.PUBLIC,
+        rsvp_expiry_policy=data.rsvp_expiry_policy or RsvpPolicy.D7,
         location_text=data.location_text or "",
         country_code=(data.country_code or "IN").upper(),
     )
@@ -119,7 +121,7 @@ def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event
                     "capacity", "CAPACITY_BELOW_TAKEN", f"{event.seats_taken} seats are already taken."
                 )
             event.capacity = data.capacity
-        for name in ("allow_plus_one", "allowed_genders", "join_mode", "visibility"):
+        for name in ("allow_plus_one", "allowed_genders", "join_mode", "visibility", "rsvp_expiry_policy"):
             value = getattr(data, name)
             if value is not None:
                 setattr(event, name, value)

@@ -41,6 +41,7 @@ class EventInput:
     cover_image_urls: list[str] | None = None
     join_mode: str | None = None
     visibility: str | None = None
+    rsvp_expiry_policy: str | None = None
     publish: bool = False
     given: set[str] = field(default_factory=set)
 

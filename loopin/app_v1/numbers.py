@@ -1,0 +1,58 @@
+"""The app's integer ids: each names a row by its `number` (see `loopin.core.ids`); unknown ones are 404s."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from loopin.core.errors import NotFound
+
+
+def _pk(model: Any, number: int | str, message: str, code: str) -> Any:
+    try:
+        value = int(number)
+    except (TypeError, ValueError):
+        raise NotFound(message, code=code) from None
+    pk = model._base_manager.filter(number=value).values_list("pk", flat=True).first() if value > 0 else None
+    if pk is None:
+        raise NotFound(message, code=code)
+    return pk
+
+
+def event_uuid(number: int | str) -> uuid.UUID:
+    from loopin.events.models import Event
+
+    return _pk(Event, number, "Event not found.", "EVENT_NOT_FOUND")
+
+
+def user_uuid(number: int | str) -> uuid.UUID:
+    from loopin.accounts.models import User
+
+    return _pk(User, number, "User not found.", "USER_NOT_FOUND")
+
+
+def request_uuid(number: int | str) -> uuid.UUID:
+    from loopin.events.models import JoinRequest
+
+    return _pk(JoinRequest, number, "Request not found.", "REQUEST_NOT_FOUND")
+
+
+def invitation_uuid(number: int | str) -> uuid.UUID:
+    from loopin.events.models import Invitation
+
+    return _pk(Invitation, number, "Invitation not found.", "INVITATION_NOT_FOUND")
+
+
+def order_uuid(order_id: str) -> uuid.UUID:
+    """C28's path holds the order's UUID (the `order_id` C27 gave); its integer number is read too."""
+    from loopin.payments.models import Order
+
+    try:
+        return uuid.UUID(order_id)
+    except ValueError:
+        return _pk(Order, order_id, "Order not found.", "ORDER_NOT_FOUND")
+
+
+def numbers_of(model: Any, pks: list[Any]) -> dict[Any, int]:
+    """{uuid: number} for the given rows, in one query."""
+    return dict(model._base_manager.filter(pk__in=set(pks)).values_list("pk", "number"))
