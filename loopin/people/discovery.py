@@ -3,7 +3,8 @@
 Closeness, for both: friends first, then mutual friends, events attended together, shared interests.
 Search matches a name (contains) or a handle (starts with; "@..." searches handles only), or, when
 the query is a phone number, that exact number only, and only people who allow being found by it: an
-unlisted number answers exactly like a number with no account (an empty list). Phone searches are rate limited per person.
+unlisted number answers exactly like a number with no account (an empty list). Phone searches are
+rate limited per person.
 Blocked people (either way) are never found; people who turned search off are found only by friends.
 A page costs a fixed number of queries: search 3, suggestions 5.
 """
