@@ -49,6 +49,8 @@ app.conf.update(
         "notifications.sweep_pushes": {"task": "notifications.sweep_pushes", "schedule": 300.0},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications"])
+app.autodiscover_tasks(
+    ["loopin.accounts", "loopin.audit", "loopin.events", "loopin.tickets", "loopin.payments", "loopin.notifications"]
+)
 install_task_signals()
 sentry_init()

@@ -21,6 +21,7 @@ from loopin.events.services.rules import (
     _ensure_profile_complete,
     _ensure_seats_allowed,
     ensure_gender_allowed,
+    ensure_not_blocked_with_host,
 )
 from loopin.events.services.seats import seats_take
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
@@ -35,6 +36,7 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
         if event.host_id == user.id:
             raise BusinessRuleError("You are the host of this event.", code="OWN_EVENT")
         _ensure_open_for_guests(event)
+        ensure_not_blocked_with_host(user, event)
         if event.is_paid:
             raise BusinessRuleError("This is a paid event: buy a ticket instead.", code="PAYMENT_REQUIRED")
         _ensure_seats_allowed(event, seats)

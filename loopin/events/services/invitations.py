@@ -19,9 +19,15 @@ from loopin.events.models import (
     InvitationStatus,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.rules import _ensure_open_for_guests, _ensure_seats_allowed, ensure_gender_allowed
+from loopin.events.services.rules import (
+    _ensure_open_for_guests,
+    _ensure_seats_allowed,
+    ensure_gender_allowed,
+    ensure_not_blocked_with_host,
+)
 from loopin.events.services.seats import seats_take
 from loopin.events.signals import send_after_commit
+from loopin.people.selectors import exclude_blocked
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 from loopin.tickets.services import ticket_cancel, ticket_issue
 
@@ -37,7 +43,9 @@ def invitations_create(
         ensure_can_manage(host, event)
         if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
             raise BusinessRuleError(f"This event is {event.status}.", code="EVENT_CLOSED")
-        users = {u.id: u for u in User.objects.filter(id__in=user_ids, is_active=True)}
+        # Someone blocked either way with the host is answered like an unknown person.
+        invitable = exclude_blocked(User.objects.filter(id__in=user_ids, is_active=True), host)
+        users = {u.id: u for u in invitable}
         missing = [str(i) for i in user_ids if i not in users]
         if missing:
             raise ValidationFailed.one("user_ids", "UNKNOWN_USER", f"Unknown users: {', '.join(missing)}.")
@@ -69,6 +77,7 @@ def invitations_create(
 def _go(*, user: User, event: Event, invitation: Invitation, seats: int) -> Ticket | None:
     """An invitation answered 'going': a ticket on a free event; the right to buy on a paid one."""
     _ensure_open_for_guests(event)
+    ensure_not_blocked_with_host(user, event)
     ensure_gender_allowed(user, event)
     _ensure_seats_allowed(event, seats)
     if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():

@@ -10,6 +10,7 @@ from loopin.events.models import (
     Event,
     EventStatus,
 )
+from loopin.people.selectors import is_blocked_between
 
 
 def ensure_can_host(user: User) -> None:
@@ -37,6 +38,12 @@ def ensure_gender_allowed(user: User, event: Event) -> None:
         raise BusinessRuleError(
             "This event is limited to other genders.", code="GENDER_RESTRICTED", details={"allowed_genders": allowed}
         )
+
+
+def ensure_not_blocked_with_host(user: User, event: Event) -> None:
+    """A host and a person blocked either way never meet at the host's events."""
+    if is_blocked_between(user, event.host_id):
+        raise PermissionDenied("You can't join this event.", code="JOIN_NOT_ALLOWED")
 
 
 def _ensure_open_for_guests(event: Event) -> None:
