@@ -15,3 +15,4 @@ class ParticipationErrorCode(ErrorCode):
     CAPACITY_EXCEEDED = "CAPACITY_EXCEEDED", 409, "Not enough seats are left (`details.seats_left`)."
     PAYMENT_REQUIRED = "PAYMENT_REQUIRED", 400, "This is a paid event: buy a ticket instead."
     PAID_TICKET = "PAID_TICKET", 400, "A paid ticket is cancelled through its order (refunds follow the policy)."
+    JOIN_NOT_ALLOWED = "JOIN_NOT_ALLOWED", 403, "You and the host have blocked each other (either way)."

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from loopin.accounts.models import ProfilePicture, User
 from loopin.core.errors import PermissionDenied
+from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.errors import PersonNotFound
 from loopin.people.models import Block, Follow, FollowStatus, FriendRequest, FriendRequestStatus, Friendship, Mute
 from loopin.people.selectors import (
@@ -164,7 +165,7 @@ def friends_of(*, viewer: User | None, user_id: uuid.UUID, offset: int, limit: i
     """Someone's friends, when their privacy lets the viewer see them (403 FRIENDS_HIDDEN otherwise)."""
     subject = _visible_subject(viewer, user_id)
     if not can_see_friends(viewer, subject):
-        raise PermissionDenied("This person's friends list is private.", code="FRIENDS_HIDDEN")
+        raise PermissionDenied("This person's friends list is private.", code=PeopleErrorCode.FRIENDS_HIDDEN)
     return _page_of_users(viewer, friend_ids_subquery(subject), order="name", offset=offset, limit=limit)
 
 
@@ -179,7 +180,7 @@ def followers_of(*, viewer: User | None, user_id: uuid.UUID, offset: int, limit:
     """Someone's followers, when the viewer may see their profile's details."""
     subject = _visible_subject(viewer, user_id)
     if not can_view_details(viewer, subject):
-        raise PermissionDenied("This profile is private.", code="PROFILE_PRIVATE")
+        raise PermissionDenied("This profile is private.", code=PeopleErrorCode.PROFILE_PRIVATE)
     ids = Follow.objects.filter(followee=subject, status=FollowStatus.ACTIVE).values("follower_id")
     return _page_of_users(viewer, ids, order="name", offset=offset, limit=limit)
 
@@ -188,6 +189,6 @@ def following_of(*, viewer: User | None, user_id: uuid.UUID, offset: int, limit:
     """Who someone follows, when the viewer may see their profile's details."""
     subject = _visible_subject(viewer, user_id)
     if not can_view_details(viewer, subject):
-        raise PermissionDenied("This profile is private.", code="PROFILE_PRIVATE")
+        raise PermissionDenied("This profile is private.", code=PeopleErrorCode.PROFILE_PRIVATE)
     ids = Follow.objects.filter(follower=subject, status=FollowStatus.ACTIVE).values("followee_id")
     return _page_of_users(viewer, ids, order="name", offset=offset, limit=limit)

@@ -25,6 +25,7 @@ from loopin.core.links import absolute_url
 from loopin.core.logging import get_logger
 from loopin.core.phone import InvalidPhoneNumber, mask_phone, normalize_phone
 from loopin.events import signals
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     EventStatus,
     Invitation,
@@ -53,7 +54,7 @@ def invitation_by_phone(*, host: User, event_id: uuid.UUID, phone_number: str, m
     event = event_for(host, event_id)
     ensure_can_manage(host, event)
     if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
-        raise BusinessRuleError(f"This event is {event.status}.", code="EVENT_CLOSED")
+        raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
     person = User.objects.filter(phone_number=phone, is_active=True, deleted_at__isnull=True).first()
     if person is not None:
         if not is_blocked_between(host, person):

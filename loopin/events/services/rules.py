@@ -49,7 +49,7 @@ def ensure_gender_allowed(user: User, event: Event) -> None:
 def ensure_not_blocked_with_host(user: User, event: Event) -> None:
     """A host and a person blocked either way never meet at the host's events."""
     if is_blocked_between(user, event.host_id):
-        raise PermissionDenied("You can't join this event.", code="JOIN_NOT_ALLOWED")
+        raise PermissionDenied("You can't join this event.", code=ParticipationErrorCode.JOIN_NOT_ALLOWED)
 
 
 def _ensure_open_for_guests(event: Event) -> None:

@@ -15,6 +15,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict, NotFound
 from loopin.core.signals import send_after_commit
 from loopin.people import signals
+from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.models import Follow, FollowStatus, ProfileVisibility
 from loopin.people.selectors import are_friends, privacy_of
 from loopin.people.services.common import lock_pair
@@ -27,8 +28,8 @@ def follow_create(*, user: User, followee_id: uuid.UUID) -> Follow:
         existing = Follow.objects.filter(follower=user, followee=other).first()
         if existing is not None:
             if existing.status == FollowStatus.PENDING:
-                raise Conflict("You already asked to follow this person.", code="FOLLOW_REQUESTED")
-            raise Conflict("You already follow this person.", code="ALREADY_FOLLOWING")
+                raise Conflict("You already asked to follow this person.", code=PeopleErrorCode.FOLLOW_REQUESTED)
+            raise Conflict("You already follow this person.", code=PeopleErrorCode.ALREADY_FOLLOWING)
         private = privacy_of(other).profile_visibility == ProfileVisibility.PRIVATE
         needs_approval = private and not are_friends(user, other)
         now = timezone.now()
@@ -48,7 +49,7 @@ def follow_remove(*, user: User, followee_id: uuid.UUID) -> None:
     with transaction.atomic():
         deleted, _ = Follow.objects.filter(follower=user, followee_id=followee_id).delete()
         if not deleted:
-            raise NotFound("You do not follow this person.", code="NOT_FOLLOWING")
+            raise NotFound("You do not follow this person.", code=PeopleErrorCode.NOT_FOLLOWING)
 
 
 def follower_remove(*, user: User, follower_id: uuid.UUID) -> None:
@@ -56,14 +57,14 @@ def follower_remove(*, user: User, follower_id: uuid.UUID) -> None:
     with transaction.atomic():
         deleted, _ = Follow.objects.filter(follower_id=follower_id, followee=user, status=FollowStatus.ACTIVE).delete()
         if not deleted:
-            raise NotFound("This person does not follow you.", code="NOT_A_FOLLOWER")
+            raise NotFound("This person does not follow you.", code=PeopleErrorCode.NOT_A_FOLLOWER)
 
 
 def _pending_follow(user: User, follower_id: uuid.UUID) -> Follow:
     lock_pair(user, follower_id, allow_blocked=True)
     follow = Follow.objects.filter(follower_id=follower_id, followee=user, status=FollowStatus.PENDING).first()
     if follow is None:
-        raise NotFound("No follow request from this person.", code="FOLLOW_REQUEST_NOT_FOUND")
+        raise NotFound("No follow request from this person.", code=PeopleErrorCode.FOLLOW_REQUEST_NOT_FOUND)
     return follow
 
 

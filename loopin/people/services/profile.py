@@ -15,6 +15,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, ValidationFailed
+from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.handles import handle_problem, handle_taken
 from loopin.people.models import (
     Audience,
@@ -47,11 +48,11 @@ def handle_set(*, user: User, handle: str) -> PersonProfile:
             if next_change > now:
                 raise BusinessRuleError(
                     "You changed your handle recently; try again later.",
-                    code="HANDLE_COOLDOWN",
+                    code=PeopleErrorCode.HANDLE_COOLDOWN,
                     details={"next_change_at": next_change.isoformat()},
                 )
         if handle_taken(handle, by=user):
-            raise Conflict("That handle is taken.", code="HANDLE_TAKEN")
+            raise Conflict("That handle is taken.", code=PeopleErrorCode.HANDLE_TAKEN)
         old = profile.handle
         if old and not same_name:
             HandleHistory.objects.create(user=user, handle=old, released_at=now)
@@ -63,7 +64,7 @@ def handle_set(*, user: User, handle: str) -> PersonProfile:
             with transaction.atomic():
                 profile.save()
         except IntegrityError:  # claimed by someone else at the same moment
-            raise Conflict("That handle is taken.", code="HANDLE_TAKEN") from None
+            raise Conflict("That handle is taken.", code=PeopleErrorCode.HANDLE_TAKEN) from None
         audit_record(action="handle.set", actor=user, obj=profile, data={"old": old, "new": handle})
     return profile
 

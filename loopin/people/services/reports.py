@@ -13,6 +13,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.core.signals import send_after_commit
 from loopin.people import signals
+from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.errors import PersonNotFound
 from loopin.people.models import Report, ReportAction, ReportStatus, ReportTarget
 
@@ -24,7 +25,7 @@ def report_create(
 ) -> Report:
     """Report a person (or their post, message or event) to the moderators; one open report per thing."""
     if subject_id == user.pk:
-        raise BusinessRuleError("You cannot report yourself.", code="SELF")
+        raise BusinessRuleError("You cannot report yourself.", code=PeopleErrorCode.SELF)
     # Blocked people can still be reported: a block is often the first thing someone harassed does.
     if not User.objects.filter(pk=subject_id, deleted_at__isnull=True).exists():
         raise PersonNotFound()
@@ -42,7 +43,9 @@ def report_create(
             )
             audit_record(action="report.created", actor=user, obj=report, data={"category": category})
     except IntegrityError:
-        raise Conflict("You already reported this; the moderators will look at it.", code="REPORT_EXISTS") from None
+        raise Conflict(
+            "You already reported this; the moderators will look at it.", code=PeopleErrorCode.REPORT_EXISTS
+        ) from None
     return report
 
 
@@ -51,9 +54,9 @@ def _decide(*, report_id: uuid.UUID, staff: User, status: str, action: str, note
         raise PermissionDenied("You may not moderate reports.")
     report = Report.objects.select_for_update().select_related("subject").filter(id=report_id).first()
     if report is None:
-        raise NotFound("Report not found.", code="REPORT_NOT_FOUND")
+        raise NotFound("Report not found.", code=PeopleErrorCode.REPORT_NOT_FOUND)
     if report.status != ReportStatus.OPEN:
-        raise BusinessRuleError(f"This report is already {report.status}.", code="REPORT_CLOSED")
+        raise BusinessRuleError(f"This report is already {report.status}.", code=PeopleErrorCode.REPORT_CLOSED)
     report.status = status
     report.action = action
     report.decided_by = staff
