@@ -48,6 +48,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check loopin faults bench
 	$(BIN)/ruff format --check loopin faults bench
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format loopin faults bench
@@ -56,8 +57,10 @@ format: $(STAMP)
 createsuperuser: migrate
 	$(BIN)/python manage.py createsuperuser
 
+## worker / beat: in production run them under a supervisor that restarts them (compose `restart:`,
+## deploy/systemd/loopin-worker.service and loopin-beat.service; docs/DEPLOY.md)
 worker: $(STAMP)
-	$(BIN)/celery -A loopin.config.celery worker --loglevel=INFO
+	$(BIN)/celery -A loopin.config.celery worker --without-gossip --without-mingle --loglevel=INFO
 
 beat: $(STAMP)
 	$(BIN)/celery -A loopin.config.celery beat --loglevel=INFO --schedule var/celerybeat-schedule

@@ -40,6 +40,7 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 def _routers() -> list[Any]:
     from loopin.accounts.api import router as auth_router
     from loopin.accounts.me_api import router as me_router
+    from loopin.albums.api import router as album_router
     from loopin.app_v1.api import routers as app_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
@@ -47,6 +48,8 @@ def _routers() -> list[Any]:
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
     from loopin.people.api import routers as people_routers
+    from loopin.posts.api import routers as post_routers
+    from loopin.stories.api import routers as story_routers
     from loopin.tickets.api import routers as ticket_routers
 
     return [
@@ -59,6 +62,9 @@ def _routers() -> list[Any]:
         *payment_routers,
         notifications_router,
         media_router,
+        *post_routers,
+        *story_routers,
+        album_router,
         *people_routers,
     ]
 

@@ -7,8 +7,11 @@ from typing import Any
 from django.db.models.signals import post_save
 
 from loopin.accounts.models import User
+from loopin.core.logging import get_logger
+from loopin.events import signals
 from loopin.events.services.blocks import event_ties_end
 from loopin.events.services.phone_invitations import phone_invitations_claim
+from loopin.events.tasks import send_phone_invitation_sms
 from loopin.people import signals as people_signals
 
 
@@ -23,6 +26,17 @@ def _on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) ->
         phone_invitations_claim(user=instance)
 
 
+log = get_logger("loopin.events.receivers")
+
+
+def _on_phone_invitation_created(sender: Any, phone_invitation_id: Any, **kwargs: Any) -> None:
+    try:
+        send_phone_invitation_sms.delay(str(phone_invitation_id))
+    except Exception as exc:  # the broker is down: the row keeps sms_status "pending" for staff to see
+        log.error("phone_invitation_queue_failed", phone_invitation_id=str(phone_invitation_id), error=repr(exc))
+
+
 def connect_signals() -> None:
     people_signals.user_blocked.connect(_on_user_blocked, dispatch_uid="events.user_blocked")
+    signals.phone_invitation_created.connect(_on_phone_invitation_created, dispatch_uid="events.phone_invitation_sms")
     post_save.connect(_on_user_saved, sender=User, dispatch_uid="events.phone_invitations_claim")

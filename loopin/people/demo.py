@@ -11,6 +11,13 @@ from datetime import date
 
 from django.utils import timezone
 
+from loopin.accounts.models import Interest, ProfilePicture, User
+from loopin.people.models import Friendship, PrivacySettings, ProfileVisibility
+from loopin.people.services.blocks import block_create
+from loopin.people.services.follows import follow_create
+from loopin.people.services.friends import friend_request_accept, friend_request_send
+from loopin.people.services.profile import ProfileChanges, handle_set, social_profile_update
+
 PEOPLE = [
     ("+919800000101", "Ananya Gupta", "female", "ananya"),
     ("+919800000102", "Rohan Verma", "male", "rohan.v"),
@@ -33,13 +40,6 @@ PENDING_REQUEST = (7, 0)  # Isha asked Aarav to be friends
 
 
 def demo_people(hosts: list) -> dict[str, int]:
-    from loopin.accounts.models import Interest, ProfilePicture, User
-    from loopin.people.models import Friendship, PrivacySettings, ProfileVisibility
-    from loopin.people.services.blocks import block_create
-    from loopin.people.services.follows import follow_create
-    from loopin.people.services.friends import friend_request_accept, friend_request_send
-    from loopin.people.services.profile import ProfileChanges, handle_set, social_profile_update
-
     if Friendship.objects.filter(user=hosts[0]).exists():
         return {"friendships": Friendship.objects.count() // 2}
     rng = random.Random(7)  # noqa: S311 - demo data, not security

@@ -25,8 +25,8 @@ from loopin.events.models import (
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.event_fields import EventInput, _apply_times
 from loopin.events.signals import send_after_commit
+from loopin.participation.tickets import ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel
 
 TRANSITIONS: dict[str, set[str]] = {
     EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},

@@ -22,7 +22,6 @@ from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, ValidationFailed
 from loopin.core.ids import url_token
 from loopin.core.links import absolute_url
-from loopin.core.logging import get_logger
 from loopin.core.phone import InvalidPhoneNumber, mask_phone, normalize_phone
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
@@ -39,8 +38,6 @@ from loopin.events.services.invitations import invitations_create
 from loopin.events.signals import send_after_commit
 from loopin.people.selectors import is_blocked_between
 from loopin.tickets.models import Ticket, TicketStatus
-
-log = get_logger("loopin.events.phone_invitations")
 
 
 def invitation_by_phone(*, host: User, event_id: uuid.UUID, phone_number: str, message: str = "") -> str:
@@ -76,17 +73,8 @@ def invitation_by_phone(*, host: User, event_id: uuid.UUID, phone_number: str, m
         except IntegrityError:  # the same number invited at the same moment
             return mask_phone(phone)
         audit_record(action="phone_invitation.created", actor=host, obj=invite, data={"event_id": str(event.id)})
-    transaction.on_commit(lambda: _queue_sms(invite.id))
+    send_after_commit(signals.phone_invitation_created, phone_invitation_id=invite.id)
     return mask_phone(phone)
-
-
-def _queue_sms(invite_id: uuid.UUID) -> None:
-    from loopin.events.tasks import send_phone_invitation_sms
-
-    try:
-        send_phone_invitation_sms.delay(str(invite_id))
-    except Exception as exc:  # the broker is down: the row keeps sms_status "pending" for staff to see
-        log.error("phone_invitation_queue_failed", invite_id=str(invite_id), error=repr(exc))
 
 
 def phone_invitation_sms_send(*, invite_id: uuid.UUID | str, final_attempt: bool) -> str:
@@ -101,7 +89,6 @@ def phone_invitation_sms_send(*, invite_id: uuid.UUID | str, final_attempt: bool
     except SmsSendError as exc:
         if final_attempt or exc.permanent:
             PhoneInvitation.objects.filter(id=invite.id).update(sms_status="failed")
-            log.warning("phone_invitation_sms_failed", invite_id=str(invite.id), error=str(exc))
             return "failed"
         raise
     PhoneInvitation.objects.filter(id=invite.id).update(sms_status="sent")

@@ -18,8 +18,11 @@ def test_demo_network_has_suggestions_mutual_friends_and_a_block():
     demo_load()
     demo_load()  # idempotent
     aarav = User.objects.get(phone_number="+919800000001")
-    assert len(friend_ids(aarav)) == 3
-    assert Friendship.objects.count() == 2 * 13
+    diya, ananya, rohan = (
+        User.objects.get(phone_number=p) for p in ("+919800000002", "+919800000101", "+919800000102")
+    )
+    assert {diya.id, ananya.id, rohan.id} <= friend_ids(aarav)
+    assert Friendship.objects.filter(user=ananya).count() == 4
     rows, total = people_suggestions(viewer=aarav, offset=0, limit=20)
     assert total >= 3 and rows[0]["reason"].endswith("mutual friends")
     isha = User.objects.get(phone_number="+919800000103")

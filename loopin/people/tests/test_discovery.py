@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from loopin.accounts.models import Interest
+from loopin.core.errors import RateLimited
 from loopin.people.discovery import people_search, people_suggestions
 from loopin.people.models import PrivacySettings
 from loopin.people.services.blocks import block_create, mute_create
@@ -88,8 +89,6 @@ def test_phone_search_finds_only_listed_numbers_and_looks_the_same_otherwise(me)
 
 
 def test_phone_searches_are_rate_limited(me, app_settings):
-    from loopin.core.errors import RateLimited
-
     app_settings.PHONE_SEARCH_RATE = "2/hour"
     people_search(viewer=me, q="+919812345601", offset=0, limit=20)
     people_search(viewer=me, q="+919812345602", offset=0, limit=20)
