@@ -97,6 +97,11 @@ def phone_invitation_sms_send(*, invite_id: uuid.UUID | str, final_attempt: bool
 
 def phone_invitations_claim(*, user: User) -> int:
     """A number signed up: every invitation waiting for it becomes an ordinary invitation."""
+    with transaction.atomic():  # joins the sign-up's transaction when there is one
+        return _claim(user)
+
+
+def _claim(user: User) -> int:
     waiting = list(
         PhoneInvitation.objects.select_for_update()
         .select_related("event")
