@@ -68,6 +68,7 @@ app.autodiscover_tasks(
     [
         "loopin.accounts",
         "loopin.audit",
+        "loopin.events",
         "loopin.tickets",
         "loopin.payments",
         "loopin.notifications",

@@ -166,6 +166,12 @@ class Settings(BaseSettings):
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
     EVENT_MAX_LEAD_DAYS: int = 730  # an event (created or moved) starts at most this far ahead
 
+    # --- people ---
+    HANDLE_CHANGE_COOLDOWN_DAYS: int = Field(default=14, ge=0)  # a handle can change again after this many days
+    HANDLE_REDIRECT_DAYS: int = Field(default=30, ge=0)  # an old handle redirects (and stays reserved) this long
+    PHONE_SEARCH_RATE: str = "20/hour"  # exact-number searches per person (slows down number guessing)
+    PHONE_INVITE_SMS_RATE: str = "20/day"  # invite-by-phone text messages per host
+
     # --- tickets at the door ---
     CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
     CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start

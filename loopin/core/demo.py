@@ -62,7 +62,8 @@ def _domain_loaders() -> list:
     from loopin.events.demo import demo_events
     from loopin.notifications.demo import demo_notifications
     from loopin.payments.demo import demo_payments
+    from loopin.people.demo import demo_people
     from loopin.posts.demo import demo_posts
     from loopin.stories.demo import demo_stories
 
-    return [demo_events, demo_payments, demo_notifications, demo_posts, demo_stories]
+    return [demo_people, demo_events, demo_payments, demo_notifications, demo_posts, demo_stories]

@@ -3,8 +3,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from loopin.audit.services import audit_record
+from loopin.core.admin import ReadOnlyAdmin
 from loopin.core.errors import LoopinError
-from loopin.events.models import Event, EventImage, HostLead, Invitation, InviteLink, JoinRequest, Venue
+from loopin.core.phone import mask_phone
+from loopin.events.models import (
+    Event,
+    EventImage,
+    HostLead,
+    Invitation,
+    InviteLink,
+    JoinRequest,
+    PhoneInvitation,
+    Venue,
+)
 from loopin.events.services import event_transition, share_path
 
 
@@ -173,3 +184,19 @@ class InviteLinkAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(PhoneInvitation)
+class PhoneInvitationAdmin(ReadOnlyAdmin):
+    """Invitations by phone to numbers without an account (the number is masked here)."""
+
+    list_display = ("id", "event", "masked_phone", "invited_by", "status", "sms_status", "created_at", "claimed_at")
+    list_filter = ("status", "sms_status")
+    search_fields = ("=id", "=event__id", "event__title")
+    raw_id_fields = ("event", "invited_by", "link", "invitation")
+    exclude = ("phone_number",)
+    list_select_related = ("event", "invited_by")
+
+    @admin.display(description="Phone")
+    def masked_phone(self, obj: PhoneInvitation) -> str:
+        return mask_phone(obj.phone_number)

@@ -40,6 +40,8 @@ from loopin.events.schemas import (
     InviteLinkOut,
     JoinRequestIn,
     JoinRequestOut,
+    PhoneInvitationIn,
+    PhoneInvitationOut,
     PostponeIn,
     RepublishIn,
     ResolveOut,
@@ -49,7 +51,7 @@ from loopin.events.schemas import (
     VenueIn,
     VenueOut,
 )
-from loopin.events.services import EventInput, VenueInput
+from loopin.events.services import EventInput, VenueInput, phone_invitations
 
 events = APIRouter(prefix="/api/v2/events", tags=["events"])
 venues = APIRouter(prefix="/api/v2/venues", tags=["venues"])
@@ -432,6 +434,25 @@ async def invitations_create(event_id: uuid.UUID, body: InvitationsIn, caller: C
 
     result = await run_sync(create, user=caller)
     return ok(result, f"{len(result)} invitations sent")
+
+
+@events.post(
+    "/{event_id}/invitations/by-phone",
+    response_model=Envelope[PhoneInvitationOut],
+    status_code=201,
+    responses=error_responses(*ANY_ERROR, 429),
+)
+async def invitation_by_phone(event_id: uuid.UUID, body: PhoneInvitationIn, caller: CurrentUser) -> dict[str, Any]:
+    """Invite a phone number: an account gets the invitation; a number without one gets an SMS with the invite
+    link, and the invitation waits for its sign-up (SMS rate-limited per host)."""
+    masked = await run_sync(
+        phone_invitations.invitation_by_phone,
+        host=caller,
+        event_id=event_id,
+        phone_number=body.phone_number,
+        message=body.message,
+    )
+    return ok({"phone_number": masked, "status": "invited"}, "Invitation sent")
 
 
 @events.get(

@@ -322,3 +322,42 @@ class InviteLink(models.Model):
 
     def __str__(self) -> str:
         return f"link {self.token[:6]}…"
+
+
+class PhoneInvitationStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for sign-up"
+    CLAIMED = "claimed", "Signed up: invitation delivered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PhoneInvitation(models.Model):
+    """A host invited a phone number with no account: an SMS with the invite link went out, and the
+    invitation waits for that number to sign up (it then becomes an ordinary `Invitation`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="phone_invitations")
+    phone_number = models.CharField(max_length=32)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(InviteLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(
+        max_length=16, choices=PhoneInvitationStatus.choices, default=PhoneInvitationStatus.WAITING, db_index=True
+    )
+    sms_status = models.CharField(max_length=16, blank=True, help_text="pending, sent or failed")
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "phone_number"],
+                condition=Q(status="waiting"),
+                name="one_waiting_phone_invitation",
+            )
+        ]
+        indexes = [models.Index(fields=["phone_number", "status"], name="phone_invitation_lookup")]
+
+    def __str__(self) -> str:
+        return f"phone invitation {str(self.id)[:8]} ({self.status})"

@@ -247,6 +247,19 @@ class InvitationsIn(BaseModel):
     expires_at: InTime | None = None
 
 
+class PhoneInvitationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phone_number: str = Field(max_length=32, examples=["+916205829376"])
+    message: str = Field(default="", max_length=2000)
+
+
+class PhoneInvitationOut(BaseModel):
+    phone_number: str = Field(description="Masked, e.g. '+91******9376'")
+    status: Literal["invited"] = Field(
+        description="The same whether or not the number has an account: an invitation, or an SMS and a waiting one"
+    )
+
+
 class InviteLinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     expires_at: InTime | None = None

@@ -17,5 +17,6 @@ event_status_changed = Signal()  # event_id, old, new, reason
 join_request_created = Signal()  # request_id
 join_request_decided = Signal()  # request_id, decision: "accepted" | "declined"
 invitation_created = Signal()  # invitation_id
+phone_invitation_created = Signal()  # phone_invitation_id (its SMS is to be sent)
 ticket_issued = Signal()  # ticket_id
 ticket_cancelled = Signal()  # ticket_id, reason

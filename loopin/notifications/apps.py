@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.core import hooks
-        from loopin.notifications import lifecycle, triggers  # noqa: F401  (connects the signal receivers)
+        from loopin.notifications import lifecycle, people_triggers, triggers  # noqa: F401  (connect receivers)
         from loopin.notifications.dashboards import register_notification_panels
 
         hooks.register_erasure_step("notifications.personal", lifecycle.erase_notifications)

@@ -152,4 +152,34 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "Your weekend on Loopin",
         "Hi {{first_name}}, see what's happening near you this weekend.",
     ),
+    (
+        "friend_request.received",
+        "people",
+        "friend_requests",
+        "{{sender_name}} sent you a friend request",
+        "Tap to accept or decline.",
+    ),
+    (
+        "friend_request.accepted",
+        "people",
+        "profile",
+        "{{friend_name}} accepted your friend request",
+        "You're friends now. See what they're going to.",
+    ),
+    ("follower.new", "people", "profile", "{{follower_name}} started following you", "Tap to see their profile."),
+    (
+        "follow.requested",
+        "people",
+        "follow_requests",
+        "{{follower_name}} wants to follow you",
+        "Your profile is private: approve or decline.",
+    ),
+    (
+        "account.warning",
+        "account",
+        "home",
+        "A note from the Loopin team",
+        "We received reports about your account ({{category}}). Please keep to the community guidelines; "
+        "more reports may lead to a suspension.",
+    ),
 ]

@@ -18,6 +18,7 @@ class Category(models.TextChoices):
     ACCOUNT = "account", "Your account"
     ANNOUNCEMENTS = "announcements", "News and suggestions from Loopin"
     SOCIAL = "social", "Likes, comments, mentions and tags"
+    PEOPLE = "people", "Friend requests and new followers"
 
 
 class Provider(models.TextChoices):

@@ -17,3 +17,4 @@ class ParticipationErrorCode(ErrorCode):
     NOT_A_PAID_EVENT = "NOT_A_PAID_EVENT", 400, "The event is free: confirm attendance instead of buying."
     REQUEST_NOT_NEEDED = "REQUEST_NOT_NEEDED", 400, "The event is open: confirm your attendance instead of asking."
     PAID_TICKET = "PAID_TICKET", 400, "A paid ticket is cancelled through its order (refunds follow the policy)."
+    JOIN_NOT_ALLOWED = "JOIN_NOT_ALLOWED", 403, "You and the host have blocked each other (either way)."

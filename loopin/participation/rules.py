@@ -24,6 +24,7 @@ from loopin.events.models import (
     RequestStatus,
 )
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.people.selectors import is_blocked_between
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
@@ -93,6 +94,12 @@ def ensure_seats_allowed(event: Event, seats: int) -> None:
         )
 
 
+def ensure_not_blocked_with_host(user: User, event: Event) -> None:
+    """A host and a person blocked either way never meet at the host's events."""
+    if is_blocked_between(user, event.host_id):
+        raise PermissionDenied("You can't join this event.", code=ParticipationErrorCode.JOIN_NOT_ALLOWED)
+
+
 def ensure_not_going(user: User, event: Event) -> None:
     if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
         raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
@@ -108,9 +115,9 @@ def admission_of(user: User, event: Event) -> Admission:
 def ensure_may_take_part(*, user: User, event: Event, seats: int, way: Way) -> Admission:
     """Refuse (with the first rule broken, in this order) or say what lets the person in.
 
-    host's own event · payment mismatch · not published or started · join mode (asking) · seat count ·
-    already going · admission (approval needs an accepted request or an invitation; invite-only an invitation) ·
-    gender (waived for someone the host let in).
+    host's own event · payment mismatch · not published or started · blocked with the host · join mode (asking) ·
+    seat count · already going · admission (approval needs an accepted request or an invitation; invite-only an
+    invitation) · gender (waived for someone the host let in).
     """
     if way == Way.BUY and not event.is_paid:
         raise BusinessRuleError(
@@ -118,6 +125,7 @@ def ensure_may_take_part(*, user: User, event: Event, seats: int, way: Way) -> A
         )
     ensure_not_host(user, event)
     ensure_open_for_guests(event, selling=way == Way.BUY)
+    ensure_not_blocked_with_host(user, event)
     if way == Way.CONFIRM and event.is_paid:
         raise BusinessRuleError(
             "This is a paid event: buy a ticket instead.", code=ParticipationErrorCode.PAYMENT_REQUIRED

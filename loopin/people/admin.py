@@ -1,10 +1,16 @@
-"""Staff views of the graph: edges are written only by the services (look, never edit)."""
+"""Staff views of the graph (edges are written only by the services: look, never edit) and the
+moderation queue of reports."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from loopin.core.admin import ReadOnlyAdmin
+from loopin.core.errors import LoopinError
 from loopin.people.models import (
     Block,
     Follow,
@@ -15,7 +21,9 @@ from loopin.people.models import (
     PersonProfile,
     PrivacySettings,
     Report,
+    ReportStatus,
 )
+from loopin.people.services.reports import MODERATE, report_dismiss, report_suspend, report_warn
 
 
 @admin.register(Friendship)
@@ -82,10 +90,60 @@ class HandleHistoryAdmin(ReadOnlyAdmin):
     raw_id_fields = ("user",)
 
 
+class OpenReportFilter(admin.SimpleListFilter):
+    title = "open"
+    parameter_name = "open"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Open only")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Report]) -> QuerySet[Report]:
+        return queryset.filter(status=ReportStatus.OPEN) if self.value() == "yes" else queryset
+
+
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
-    list_display = ("id", "category", "status", "action", "subject", "reporter", "created_at")
-    list_filter = ("status", "category", "action", "target_type")
-    search_fields = ("=id", "=subject__id", "=reporter__id")
+    """The moderation queue: filter by state and category, then dismiss, warn or suspend (audited)."""
+
+    list_display = ("created_at", "category", "status", "action", "subject", "reporter", "target_type", "short_note")
+    list_filter = (OpenReportFilter, "status", "category", "action", "target_type")
+    search_fields = ("=id", "=subject__id", "=reporter__id", "subject__name")
     raw_id_fields = ("reporter", "subject", "decided_by")
     list_select_related = ("subject", "reporter")
+    readonly_fields = [f.name for f in Report._meta.fields]
+    actions = ["dismiss", "warn", "suspend"]
+    ordering = ("-created_at",)
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MODERATE)
+
+    def has_suspend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MODERATE) and request.user.has_perm("accounts.suspend_user")
+
+    @admin.display(description="Note")
+    def short_note(self, obj: Report) -> str:
+        return obj.note[:80]
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Report], decide: Any, verb: str) -> None:
+        done, refused = 0, []
+        for report_id in queryset.filter(status=ReportStatus.OPEN).values_list("id", flat=True):
+            try:
+                decide(report_id=report_id, staff=request.user)
+                done += 1
+            except LoopinError as exc:
+                refused.append(exc.message)
+        self.message_user(request, f"{verb} {done} reports.", messages.SUCCESS)
+        for message in dict.fromkeys(refused):
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Dismiss (no action)", permissions=["moderate"])
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._decide(request, queryset, report_dismiss, "Dismissed")
+
+    @admin.action(description="Warn the person reported (they are notified)", permissions=["moderate"])
+    def warn(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._decide(request, queryset, report_warn, "Warned on")
+
+    @admin.action(description="Suspend the person reported (ends sessions, refuses sign-in)", permissions=["suspend"])
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._decide(request, queryset, report_suspend, "Suspended on")

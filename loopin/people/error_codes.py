@@ -17,3 +17,19 @@ class PeopleErrorCode(ErrorCode):
     FRIEND_REQUEST_NOT_PENDING = "FRIEND_REQUEST_NOT_PENDING", 400, "The friend request was already answered."
     NOT_BLOCKED = "NOT_BLOCKED", 404, "You have not blocked this person."
     NOT_MUTED = "NOT_MUTED", 404, "You have not muted this person."
+    ALREADY_FOLLOWING = "ALREADY_FOLLOWING", 409, "You already follow this person."
+    FOLLOW_REQUESTED = (
+        "FOLLOW_REQUESTED",
+        409,
+        "You already asked to follow this private profile.",
+    )
+    NOT_FOLLOWING = "NOT_FOLLOWING", 404, "You do not follow this person (nor asked to)."
+    NOT_A_FOLLOWER = "NOT_A_FOLLOWER", 404, "This person does not follow you."
+    FOLLOW_REQUEST_NOT_FOUND = "FOLLOW_REQUEST_NOT_FOUND", 404, "No follow request from this person waits for you."
+    FRIENDS_HIDDEN = "FRIENDS_HIDDEN", 403, "This person's privacy settings hide their friends list from you."
+    PROFILE_PRIVATE = "PROFILE_PRIVATE", 403, "The profile is private: only friends and approved followers see this."
+    HANDLE_TAKEN = "HANDLE_TAKEN", 409, "Someone has this handle, or gave it up less than 30 days ago."
+    HANDLE_COOLDOWN = "HANDLE_COOLDOWN", 400, "You changed your handle recently; `details.next_change_at` says when."
+    REPORT_EXISTS = "REPORT_EXISTS", 409, "You already reported this; it is still open."
+    REPORT_NOT_FOUND = "REPORT_NOT_FOUND", 404, "No report has this id."
+    REPORT_CLOSED = "REPORT_CLOSED", 400, "The report was already dismissed or acted on."

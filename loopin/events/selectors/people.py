@@ -21,6 +21,7 @@ from loopin.events.models import (
 )
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.feed import _card_queryset, card
+from loopin.people.selectors import exclude_blocked
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 
@@ -177,9 +178,9 @@ def ticket_out(ticket: Ticket, event: dict | None = None, person: dict | None = 
 
 
 def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
-    """The host's guest list: valid tickets with each attendee's public profile."""
+    """The host's guest list: valid tickets with each attendee's public profile (nobody blocked either way)."""
     _managed_event(user, event_id, "view_attendees")
-    qs = Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID)
+    qs = exclude_blocked(Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID), user, field="user_id")
     total = qs.count()
     page = list(qs.order_by("issued_at", "id")[offset : offset + limit])
     people = _public_users([t.user_id for t in page])

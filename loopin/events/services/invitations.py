@@ -24,6 +24,7 @@ from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.rules import Way, ensure_may_take_part
 from loopin.participation.tickets import admit, ticket_cancel
+from loopin.people.selectors import exclude_blocked
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
@@ -38,7 +39,9 @@ def invitations_create(
         ensure_can_manage(host, event, "invite")
         if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
             raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
-        users = {u.id: u for u in User.objects.filter(id__in=user_ids, is_active=True)}
+        # Someone blocked either way with the host is answered like an unknown person.
+        invitable = exclude_blocked(User.objects.filter(id__in=user_ids, is_active=True), host)
+        users = {u.id: u for u in invitable}
         missing = [str(i) for i in user_ids if i not in users]
         if missing:
             raise ValidationFailed.one("user_ids", "UNKNOWN_USER", f"Unknown users: {', '.join(missing)}.")

@@ -27,9 +27,11 @@ def test_every_notification_kind_has_a_default_template(db):
         "ticket.confirmed", "event.updated", "event.postponed", "event.cancelled", "event.republished",
         "checkin.opened", "payment.succeeded", "payment.failed", "refund.processed", "payout.status_changed",
         "reminder.24h", "reminder.2h", "account.welcome",
+        "friend_request.received", "friend_request.accepted", "follower.new", "follow.requested", "account.warning",
     }  # fmt: skip
     assert made_by_triggers <= defaults
-    assert len(TRIGGERS) == 11  # join_request.decided and event.status_changed make several kinds each
+    # join_request.decided, event.status_changed and follow.created make several kinds each
+    assert len(TRIGGERS) == 15
     for key in defaults:
         assert template_current(key).version >= 1
 
