@@ -56,3 +56,10 @@ def order_uuid(order_id: str) -> uuid.UUID:
 def numbers_of(model: Any, pks: list[Any]) -> dict[Any, int]:
     """{uuid: number} for the given rows, in one query."""
     return dict(model._base_manager.filter(pk__in=set(pks)).values_list("pk", "number"))
+
+
+def numbers_of_users(user_numbers: list[int]) -> dict[int, uuid.UUID]:
+    """{number: uuid} of the active users among these numbers (unknown ones are left out)."""
+    from loopin.accounts.models import User
+
+    return dict(User.objects.filter(number__in=set(user_numbers), is_active=True).values_list("number", "id"))
