@@ -15,6 +15,7 @@ from loopin.events.models import (
     JoinRequest,
     RequestStatus,
 )
+from loopin.events.rsvp import live_accepted_request, request_holds_expire_due
 from loopin.events.selectors.access import event_for
 from loopin.events.services.rules import (
     _ensure_open_for_guests,
@@ -22,13 +23,14 @@ from loopin.events.services.rules import (
     _ensure_seats_allowed,
     ensure_gender_allowed,
 )
-from loopin.events.services.seats import seats_take
+from loopin.events.services.seats import seats_release, seats_take
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 from loopin.tickets.services import ticket_cancel, ticket_issue
 
 
 def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ticket:
-    """Take seats at a free event: open events, or guests whose request or invitation was accepted."""
+    """Take seats at a free event: open events, invitees who said yes, or guests whose accepted request is
+    still within its RSVP deadline (the seats held since acceptance become the ticket's)."""
     _ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
@@ -40,8 +42,12 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
         _ensure_seats_allowed(event, seats)
         if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
             raise Conflict("You are already going.", code="ALREADY_GOING")
-        accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()
+        request_holds_expire_due(event_id=event.id)
+        accepted = live_accepted_request(event=event, user=user)
         invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).first()
+        was_accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED)
+        if accepted is None and invited is None and was_accepted.exists():
+            raise BusinessRuleError("The time to confirm this event has passed.", code="CONFIRMATION_EXPIRED")
         if event.join_mode == JoinMode.APPROVAL and accepted is None and invited is None:
             raise PermissionDenied("The host must accept your request first.", code="REQUEST_NOT_ACCEPTED")
         if event.join_mode == JoinMode.INVITE_ONLY and invited is None:
@@ -49,7 +55,15 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
         if accepted is None and invited is None:
             ensure_gender_allowed(user, event)
         source = TicketSource.REQUEST if accepted else TicketSource.INVITATION if invited else TicketSource.OPEN
-        seats_take(event_id=event.id, seats=seats)
+        held = 0
+        if accepted is not None and JoinRequest.objects.filter(id=accepted.id, seats_held=True).update(
+            seats_held=False
+        ):
+            held = accepted.seats_requested  # the seats held since acceptance become the ticket's
+        if seats > held:
+            seats_take(event_id=event.id, seats=seats - held)
+        elif seats < held:
+            seats_release(event_id=event.id, seats=held - seats)
         ticket = ticket_issue(
             event=event, user=user, seats=seats, source=source, join_request=accepted, invitation=invited
         )

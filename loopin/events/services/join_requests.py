@@ -18,6 +18,7 @@ from loopin.events.models import (
     JoinRequest,
     RequestStatus,
 )
+from loopin.events.rsvp import rsvp_deadline
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.rules import (
     _ensure_open_for_guests,
@@ -25,10 +26,10 @@ from loopin.events.services.rules import (
     _ensure_seats_allowed,
     ensure_gender_allowed,
 )
-from loopin.events.services.seats import seats_take
+from loopin.events.services.seats import seats_release, seats_take
 from loopin.events.signals import send_after_commit
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel, ticket_issue
+from loopin.tickets.services import ticket_cancel
 
 
 def join_request_create(*, user: User, event_id: uuid.UUID, message: str = "", seats: int = 1) -> JoinRequest:
@@ -88,22 +89,19 @@ def _pending_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> 
 
 
 def join_request_accept(*, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str = "") -> JoinRequest:
-    """Accept a request: on a free event the guest is going with a ticket; on a paid one they may buy."""
+    """Accept a request: the guest may confirm (free: a ticket; paid: buy) until the RSVP deadline."""
     with transaction.atomic():
         req = _pending_request(host, event_id, request_id)
         event = req.event
         if event.status != EventStatus.PUBLISHED:
             raise BusinessRuleError(f"This event is {event.status}.", code="EVENT_NOT_PUBLISHED")
+        # The guest confirms ("Going!") until the event's RSVP deadline; on a free event their seats are held
+        # until then (a paid event holds them from the order on).
         if not event.is_paid:
             seats_take(event_id=event.id, seats=req.seats_requested)
-            ticket_issue(
-                event=event,
-                user=req.user,
-                seats=req.seats_requested,
-                source=TicketSource.REQUEST,
-                join_request=req,
-                actor=host,
-            )
+            req.seats_held = True
+        req.confirm_by = rsvp_deadline(event=event, policy=event.rsvp_expiry_policy)
+        req.save(update_fields=["seats_held", "confirm_by", "updated_at"])
         _decide(req, host=host, status=RequestStatus.ACCEPTED, note=note)
     return req
 
@@ -159,7 +157,10 @@ def join_request_cancel(*, user: User, event_id: uuid.UUID) -> JoinRequest:
                     "Cancel your paid ticket instead (refunds follow the event's policy).", code="PAID_TICKET"
                 )
             ticket_cancel(ticket=ticket, reason="request_cancelled", actor=user)
+        if req.seats_held:
+            seats_release(event_id=req.event_id, seats=req.seats_requested)
         req.status = RequestStatus.CANCELLED
-        req.save(update_fields=["status", "updated_at"])
+        req.seats_held = False
+        req.save(update_fields=["status", "seats_held", "updated_at"])
         audit_record(action="join_request.cancelled", actor=user, obj=req)
     return req

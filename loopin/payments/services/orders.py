@@ -14,7 +14,8 @@ from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.events.errors import CapacityExceeded
-from loopin.events.models import Event, EventStatus, Invitation, InvitationStatus, JoinMode, JoinRequest, RequestStatus
+from loopin.events.models import Event, EventStatus, Invitation, InvitationStatus, JoinMode
+from loopin.events.rsvp import live_accepted_request
 from loopin.events.services import ensure_gender_allowed, event_for, seats_release, seats_take
 from loopin.events.signals import send_after_commit
 from loopin.payments import signals
@@ -44,7 +45,7 @@ def _ensure_may_buy(user: User, event: Event, seats: int) -> None:
             code="TOO_MANY_SEATS",
             details={"max_seats": event.max_seats_per_guest},
         )
-    accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).exists()
+    accepted = live_accepted_request(event=event, user=user) is not None  # within its RSVP deadline
     invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).exists()
     if event.join_mode == JoinMode.APPROVAL and not (accepted or invited):
         raise PermissionDenied("The host must accept your request first.", code="REQUEST_NOT_ACCEPTED")
