@@ -21,6 +21,7 @@ from loopin.config.settings import get_settings  # noqa: E402
 from loopin.core.docs import install_docs  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
+from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
 from loopin.core.openapi import add_global_responses  # noqa: E402
@@ -108,7 +109,7 @@ def create_app() -> FastAPI:
     )
     if settings.STORAGE_BACKEND == "local":
         os.makedirs(django_settings.MEDIA_ROOT, exist_ok=True)
-        app.mount(settings.MEDIA_URL.rstrip("/"), StaticFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
+        app.mount(settings.MEDIA_URL.rstrip("/"), MediaFiles(directory=str(django_settings.MEDIA_ROOT)), name="media")
     django_app = get_asgi_application()
     app.router.routes.extend(public_routes(django_app))  # share pages, sitemap, robots, app links
     app.mount("/django", django_app, name="django")

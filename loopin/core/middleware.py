@@ -74,6 +74,8 @@ class RequestMiddleware:
         scope["state"]["client_ip"] = client_ip(scope)
         bind_request_origin(scope)
         id_header = (b"x-request-id", request_id.encode())
+        # No answer of ours is ever meant to be content-sniffed into something else (HTML, script).
+        nosniff = (b"x-content-type-options", b"nosniff")
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
@@ -85,7 +87,10 @@ class RequestMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
-                message["headers"] = [*message.get("headers", []), id_header]
+                headers = [*message.get("headers", []), id_header]
+                if not any(key.lower() == b"x-content-type-options" for key, _ in headers):
+                    headers.append(nosniff)
+                message["headers"] = headers
             await send(message)
 
         received = 0

@@ -22,7 +22,7 @@ from loopin.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from loopin.core.images import image_extension
+from loopin.core.images import image_clean
 
 log = structlog.get_logger("loopin.accounts")
 
@@ -64,12 +64,12 @@ def _store_uploads(user: User, uploads: list[UploadedImage]) -> list[str]:
     """Write uploaded pictures to storage before the transaction; the caller deletes them on failure."""
     from django.core.files.storage import default_storage
 
-    extensions = [image_extension(u.content, field=f"profile_pictures[{i}]") for i, u in enumerate(uploads)]
+    cleaned = [image_clean(u.content, field=f"profile_pictures[{i}]") for i, u in enumerate(uploads)]
     names: list[str] = []
     try:
-        for upload, extension in zip(uploads, extensions, strict=True):
-            name = f"profile-pictures/{user.id}/{uuid.uuid4().hex}.{extension}"
-            names.append(default_storage.save(name, ContentFile(upload.content)))
+        for clean in cleaned:
+            name = f"profile-pictures/{user.id}/{uuid.uuid4().hex}.{clean.extension}"
+            names.append(default_storage.save(name, ContentFile(clean.content)))
     except Exception:
         _delete_files(names)
         raise

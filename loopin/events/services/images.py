@@ -11,7 +11,7 @@ from django.db import transaction
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, ValidationFailed
-from loopin.core.images import image_extension
+from loopin.core.images import image_clean
 from loopin.events.models import (
     Event,
     EventImage,
@@ -30,7 +30,7 @@ def _set_cover_urls(event: Event, urls: list[str]) -> None:
 
 def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tuple[str, bytes]]) -> Event:
     """Upload cover images (JPEG/PNG/WebP, <= 5 MB each, at most 3 per event)."""
-    extensions = [image_extension(content, field=f"images[{i}]") for i, (_, content) in enumerate(uploads)]
+    cleaned = [image_clean(content, field=f"images[{i}]") for i, (_, content) in enumerate(uploads)]
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
         ensure_can_manage(actor, event)
@@ -41,8 +41,9 @@ def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tu
             )
         stored: list[str] = []
         try:
-            for i, ((_, content), ext) in enumerate(zip(uploads, extensions, strict=True)):
-                name = default_storage.save(f"event-covers/{event.id}/{uuid.uuid4().hex}.{ext}", ContentFile(content))
+            for i, clean in enumerate(cleaned):
+                name = f"event-covers/{event.id}/{uuid.uuid4().hex}.{clean.extension}"
+                name = default_storage.save(name, ContentFile(clean.content))
                 stored.append(name)
                 EventImage.objects.create(event=event, position=existing + i, image=name)
         except Exception:
