@@ -18,7 +18,7 @@ from loopin.app_v1.schemas import AppEventCreated, AppEventEnvelope, AppEventLis
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import error_responses, ok
 from loopin.core.errors import ValidationFailed
-from loopin.core.images import MAX_IMAGE_BYTES, image_extension
+from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.sync import run_sync
 from loopin.events import services
 from loopin.events.models import JoinMode, Visibility
@@ -140,9 +140,8 @@ async def _create_form(request: Request) -> tuple[dict[str, Any], list[tuple[str
         uploads = []
         for i, item in enumerate(form.getlist("cover_images")):
             if isinstance(item, UploadFile):
-                content = await item.read(MAX_IMAGE_BYTES + 1)
-                image_extension(content, field=f"cover_images[{i}]")
-                uploads.append((item.filename or f"cover-{i}", content))
+                # Checked (and re-encoded) by event_add_cover_images, inside the creation's transaction.
+                uploads.append((item.filename or f"cover-{i}", await item.read(MAX_IMAGE_BYTES + 1)))
     finally:
         await form.close()
     return fields, uploads

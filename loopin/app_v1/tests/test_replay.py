@@ -204,11 +204,11 @@ def test_invitee_declines_one_and_goes_to_another(api):
     assert all(is_int(i["invite_id"]) for i in invites.values())
     assert {first, second} <= set(feed(api, invitee))  # the invited events are on the invitee's home page
 
-    r = api.put(f"/api/events/invitations/{invites[first]['invite_id']}/respond",
-                json={"response": "declined", "message": "I cannot attend this event."}, headers=invitee["headers"])  # fmt: skip
+    no = {"response": "declined", "message": "I cannot attend this event."}
+    r = api.put(f"/api/events/invitations/{invites[first]['invite_id']}/respond", json=no, headers=invitee["headers"])
     assert r.status_code in (200, 204)
-    r = api.put(f"/api/events/invitations/{invites[second]['invite_id']}/respond",
-                json={"response": "going", "message": "I will attend this event!"}, headers=invitee["headers"])  # fmt: skip
+    yes = {"response": "going", "message": "I will attend this event!"}
+    r = api.put(f"/api/events/invitations/{invites[second]['invite_id']}/respond", json=yes, headers=invitee["headers"])
     assert r.status_code == 200, r.text
     assert r.json()["is_paid"] is False and r.json()["requires_payment"] is False
     assert type(r.json()["requires_confirmation"]) is bool
@@ -267,9 +267,9 @@ def test_paid_event_through_payu_with_the_redirect_payload(api, payu):
     assert api.post("/" + surl, content=urlencode(forged),
                     headers={"content-type": "application/x-www-form-urlencoded"}).status_code != 200  # fmt: skip
 
-    r = api.post("/api/payouts/bank-accounts", json={"bank_name": "State Bank of India", "account_number": "12345678901",
-                 "ifsc_code": "SBIN0001234", "account_holder_name": "Host Person", "is_primary": False},
-                 headers=host["headers"])  # fmt: skip
+    bank = {"bank_name": "State Bank of India", "account_number": "12345678901", "ifsc_code": "SBIN0001234",
+            "account_holder_name": "Host Person", "is_primary": False}  # fmt: skip
+    r = api.post("/api/payouts/bank-accounts", json=bank, headers=host["headers"])
     assert r.status_code // 100 == 2, r.text
     assert r.json()["data"]["account_number"] == "XXXX8901"
 
