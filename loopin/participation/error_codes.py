@@ -14,4 +14,9 @@ class ParticipationErrorCode(ErrorCode):
     ALREADY_GOING = "ALREADY_GOING", 409, "You already hold a ticket (or said you are going) for this event."
     CAPACITY_EXCEEDED = "CAPACITY_EXCEEDED", 409, "Not enough seats are left (`details.seats_left`)."
     PAYMENT_REQUIRED = "PAYMENT_REQUIRED", 400, "This is a paid event: buy a ticket instead."
+    CONFIRMATION_EXPIRED = (
+        "CONFIRMATION_EXPIRED",
+        400,
+        "Your request was accepted, but the time to confirm (the event's RSVP deadline) has passed.",
+    )
     PAID_TICKET = "PAID_TICKET", 400, "A paid ticket is cancelled through its order (refunds follow the policy)."

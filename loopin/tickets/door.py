@@ -231,7 +231,7 @@ def checkin_user(*, actor: User, event_id: uuid.UUID, user_id: uuid.UUID) -> dic
     event = door_event(actor, event_id)
     ticket = Ticket.objects.filter(event=event, user_id=user_id, status=TicketStatus.VALID).first()
     if ticket is None:
-        raise NotFound("This person has no valid ticket for the event.", code="TICKET_NOT_FOUND")
+        raise NotFound("This person has no valid ticket for the event.", code=TicketErrorCode.TICKET_NOT_FOUND)
     scan = ScanIn(nonce=f"manual-{uuid.uuid4().hex}", code=ticket.code, device_id="guest-list")
     return _scan(actor=actor, event=event, scan=scan, offline=False)
 

@@ -51,7 +51,9 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
         invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).first()
         was_accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED)
         if accepted is None and invited is None and was_accepted.exists():
-            raise BusinessRuleError("The time to confirm this event has passed.", code="CONFIRMATION_EXPIRED")
+            raise BusinessRuleError(
+                "The time to confirm this event has passed.", code=ParticipationErrorCode.CONFIRMATION_EXPIRED
+            )
         if event.join_mode == JoinMode.APPROVAL and accepted is None and invited is None:
             raise PermissionDenied(
                 "The host must accept your request first.", code=ParticipationErrorCode.REQUEST_NOT_ACCEPTED
