@@ -49,6 +49,8 @@ def _routers() -> list[Any]:
     from loopin.media.api import router as media_router
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
+    from loopin.posts.api import routers as post_routers
+    from loopin.stories.api import routers as story_routers
     from loopin.tickets.api import routers as ticket_routers
 
     return [
@@ -61,6 +63,8 @@ def _routers() -> list[Any]:
         *payment_routers,
         notifications_router,
         media_router,
+        *post_routers,
+        *story_routers,
     ]
 
 

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "loopin.notifications",
     "loopin.web",
     "loopin.media",
+    "loopin.posts",
+    "loopin.stories",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
