@@ -48,6 +48,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check loopin faults bench
 	$(BIN)/ruff format --check loopin faults bench
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format loopin faults bench

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
@@ -432,8 +433,6 @@ async def check_in(event_id: EventId, body: CheckInIn, caller: CurrentUser) -> A
 
 
 def _as_status(answer: dict[str, Any]) -> Any:
-    from fastapi.responses import JSONResponse
-
     return answer if answer["success"] else JSONResponse(answer, status_code=400)
 
 

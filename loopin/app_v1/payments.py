@@ -16,6 +16,7 @@ from loopin.notifications import services as notification_services
 from loopin.payments import payouts as payout_services
 from loopin.payments import services as payment_services
 from loopin.payments.models import Order, OrderStatus
+from loopin.payments.selectors import order_detail
 
 payments = APIRouter(prefix="/api/payments", tags=["app: payments"])
 payouts = APIRouter(prefix="/api/payouts", tags=["app: payouts"])
@@ -78,8 +79,6 @@ async def order_create(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
 
 
 def _get(*, user: Any, order_id: str) -> dict[str, Any]:
-    from loopin.payments.selectors import order_detail
-
     order_detail(user=user, order_id=numbers.order_uuid(order_id))  # who may read it; a due hold expires
     return _order_body(Order.objects.get(id=numbers.order_uuid(order_id)))
 

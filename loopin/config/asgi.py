@@ -43,6 +43,7 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 def _routers() -> list[Any]:
     from loopin.accounts.api import router as auth_router
     from loopin.accounts.me_api import router as me_router
+    from loopin.albums.api import router as album_router
     from loopin.app_v1.api import routers as app_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
@@ -65,6 +66,7 @@ def _routers() -> list[Any]:
         media_router,
         *post_routers,
         *story_routers,
+        album_router,
     ]
 
 

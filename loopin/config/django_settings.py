@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "loopin.media",
     "loopin.posts",
     "loopin.stories",
+    "loopin.albums",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

@@ -6,6 +6,8 @@ Every other module asks `get_settings()`; Django's settings module is derived fr
 from __future__ import annotations
 
 import ipaddress
+import math
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +20,54 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # Used only outside production; a production start with it refuses to boot.
 DEV_SECRET_KEY = "dev-insecure-loopin-secret-key-change-me-0123456789"
 MIN_SECRET_BYTES = 32
+MIN_SECRET_BITS = 128  # estimated entropy (Shannon, per character x length) a production secret must carry
+# Values published in this repository (docs, .env.example): a production secret must be none of them.
+PUBLIC_EXAMPLE_SECRETS = frozenset({DEV_SECRET_KEY, "change-me-to-a-long-random-string-of-at-least-32-bytes"})
+# The secrets production checks for strength (those after SECRET_KEY/JWT_SECRET_KEY only when set).
+_OPTIONAL_SECRETS = ("SANDBOX_WEBHOOK_SECRET", "CHECKIN_KEYS_SECRET", "PAYOUT_ENCRYPTION_KEY", "METRICS_TOKEN")
+
+
+def _example_values() -> frozenset[str]:
+    """PUBLIC_EXAMPLE_SECRETS plus every value written in .env.example (it is public)."""
+    values = set(PUBLIC_EXAMPLE_SECRETS)
+    example = BASE_DIR / ".env.example"
+    if example.is_file():
+        for line in example.read_text(encoding="utf-8").splitlines():
+            name, sep, rest = line.partition("=")
+            value = rest.split("#", 1)[0].strip()
+            if sep and name.strip() and not name.lstrip().startswith("#") and len(value) >= 8:
+                values.add(value)
+    return frozenset(values)
+
+
+def secret_entropy_bits(value: str) -> float:
+    """Shannon estimate of a string's entropy: 32 x 'a' is 0 bits, token_urlsafe(32) about 230."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return per_char * len(value)
+
+
+def secret_problem(name: str, value: str, examples: frozenset[str]) -> str | None:
+    """Why `value` is not fit to be a production secret, or None."""
+    if value in examples:
+        return f"{name} is a value published in this repository (.env.example or the docs)"
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"{name} is shorter than {MIN_SECRET_BYTES} bytes"
+    if secret_entropy_bits(value) < MIN_SECRET_BITS:
+        return f"{name} is not random enough (repeated or patterned characters; use secrets.token_urlsafe(48))"
+    return None
+
+
+def networks_cover_everything(networks: list[str]) -> bool:
+    """True when the networks together cover every IPv4 or every IPv6 address (0.0.0.0/0, or two /1s...)."""
+    parsed = [ipaddress.ip_network(n, strict=False) for n in networks]
+    for version, space in ((4, 2**32), (6, 2**128)):
+        family = [n for n in parsed if n.version == version]
+        if family and sum(n.num_addresses for n in ipaddress.collapse_addresses(family)) >= space:
+            return True
+    return False
 
 
 def _split_csv(value: object) -> object:
@@ -228,12 +278,23 @@ class Settings(BaseSettings):
             raise ValueError("WAITLIST_MIN_MINUTES must not exceed WAITLIST_MAX_MINUTES")
         if self.ENVIRONMENT == "production":
             problems = []
+            examples = _example_values()
             for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
                 value = getattr(self, name)
                 if value == DEV_SECRET_KEY:
                     problems.append(f"{name} is the development default")
-                elif len(value.encode()) < MIN_SECRET_BYTES:
-                    problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+                elif problem := secret_problem(name, value, examples):
+                    problems.append(problem)
+            for name in _OPTIONAL_SECRETS:
+                value = getattr(self, name)
+                if value and (problem := secret_problem(name, value, examples)):
+                    problems.append(problem)
+            if self.sms_backend == "console":
+                problems.append("SMS_BACKEND is the console (codes would be printed, not sent): configure Twilio")
+            elif not (self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN):
+                problems.append("SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+            if self.PAYMENT_PROVIDER == "sandbox" and not self.payment_sandbox_enabled:
+                problems.append("PAYMENT_PROVIDER is sandbox but the sandbox is off: name the real provider")
             if self.DEBUG:
                 problems.append("DEBUG must be off")
             if not self.PUBLIC_BASE_URL:
@@ -242,12 +303,10 @@ class Settings(BaseSettings):
                 problems.append("ALLOWED_HOSTS must name the hosts, not '*'")
             if "*" in self.CORS_ORIGINS:
                 problems.append("CORS_ORIGINS must name the origins, not '*'")
-            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.TRUSTED_PROXIES):
+            if networks_cover_everything(self.TRUSTED_PROXIES):
                 problems.append("TRUSTED_PROXIES must not trust every address (anyone could forge X-Forwarded-For)")
-            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.METRICS_ALLOWED_NETWORKS):
+            if networks_cover_everything(self.METRICS_ALLOWED_NETWORKS):
                 problems.append("METRICS_ALLOWED_NETWORKS must not open /metrics to every address")
-            if self.METRICS_TOKEN and len(self.METRICS_TOKEN.encode()) < MIN_SECRET_BYTES:
-                problems.append(f"METRICS_TOKEN is shorter than {MIN_SECRET_BYTES} bytes")
             if not self.RATE_LIMIT_ENABLED:
                 problems.append("RATE_LIMIT_ENABLED must be on")
             if problems:

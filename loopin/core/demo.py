@@ -62,5 +62,6 @@ def _domain_loaders() -> list:
     from loopin.events.demo import demo_events
     from loopin.notifications.demo import demo_notifications
     from loopin.payments.demo import demo_payments
+    from loopin.posts.demo import demo_posts
 
-    return [demo_events, demo_payments, demo_notifications]
+    return [demo_events, demo_payments, demo_notifications, demo_posts]

@@ -346,7 +346,8 @@ async def request_bulk(event_id: uuid.UUID, body: BulkActionIn, caller: CurrentU
         note=body.host_message,
     )
     done = sum(1 for r in results if r.ok)
-    return ok([asdict(r) for r in results], f"{done} of {len(results)} requests {body.action}ed")
+    past = {"accept": "accepted", "decline": "declined"}[body.action]
+    return ok([asdict(r) for r in results], f"{done} of {len(results)} requests {past}")
 
 
 def _decide(service: Any) -> Any:

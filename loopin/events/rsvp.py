@@ -38,21 +38,6 @@ def live_accepted_request(*, event: Event, user: object) -> JoinRequest | None:
     return req
 
 
-def request_holds_expire_due(*, event_id: object = None, limit: int = 500) -> int:
-    """Accepted requests not confirmed by their deadline give their held seats back (each exactly once)."""
-    from loopin.events.services.seats import seats_release
-
-    due = JoinRequest.objects.filter(seats_held=True, confirm_by__lte=timezone.now())
-    if event_id is not None:
-        due = due.filter(event_id=event_id)
-    released = 0
-    for req_id, ev_id, seats in list(due.values_list("id", "event_id", "seats_requested")[:limit]):
-        if JoinRequest.objects.filter(id=req_id, seats_held=True).update(seats_held=False):
-            seats_release(event_id=ev_id, seats=seats)
-            released += 1
-    return released
-
-
 def confirmation_open(*, user: object, event: Event, request: JoinRequest | None = None) -> bool:
     """May this guest still confirm ("Going!")? An accepted request, no valid ticket yet, deadline not passed."""
     req = request

@@ -13,6 +13,7 @@ from django.utils import timezone
 from loopin.app_v1.tests.conftest import app_user, event_form, png
 from loopin.events.models import Event
 from loopin.payments.providers.payu import request_hash, reverse_hash
+from loopin.testing.fixtures import last_code
 
 
 def is_int(value: Any) -> bool:
@@ -66,8 +67,6 @@ def test_sign_up_profile_and_device(api):
     phone = "+916205829376"
     r = api.post("/api/auth/signup", json={"phone_number": phone})
     assert r.status_code == 200 and r.json()["success"] is True
-    from loopin.testing.fixtures import last_code
-
     body = api.post("/api/auth/verify-otp", json={"phone_number": phone, "otp_code": last_code(phone)}).json()
     assert body["success"] is True and isinstance(body["token"], str) and "." in body["token"]
     assert body["needs_profile_completion"] is True and type(body["is_verified"]) is bool

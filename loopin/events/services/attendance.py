@@ -7,73 +7,37 @@ import uuid
 from django.db import transaction
 
 from loopin.accounts.models import User
-from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
-from loopin.events.models import (
-    Invitation,
-    InvitationStatus,
-    JoinMode,
-    JoinRequest,
-    RequestStatus,
-)
-from loopin.events.rsvp import live_accepted_request, request_holds_expire_due
+from loopin.core.errors import BusinessRuleError, NotFound
 from loopin.events.selectors.access import event_for
-from loopin.events.services.rules import (
-    _ensure_open_for_guests,
-    _ensure_profile_complete,
-    _ensure_seats_allowed,
-    ensure_gender_allowed,
-)
-from loopin.events.services.seats import seats_release, seats_take
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.tickets import (
+    request_hold_take_over,
+    request_holds_expire_due,
+    ticket_cancel,
+    ticket_issue,
+)
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel, ticket_issue
 
 
 def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ticket:
-    """Take seats at a free event: open events, invitees who said yes, or guests whose accepted request is
-    still within its RSVP deadline (the seats held since acceptance become the ticket's)."""
-    _ensure_profile_complete(user)
+    """Take seats at a free event: open events, invitees who said yes, or guests whose accepted request is within
+    its RSVP deadline (the seats held since acceptance become the ticket's)."""
+    ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
-        if event.host_id == user.id:
-            raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
-        _ensure_open_for_guests(event)
-        if event.is_paid:
-            raise BusinessRuleError(
-                "This is a paid event: buy a ticket instead.", code=ParticipationErrorCode.PAYMENT_REQUIRED
-            )
-        _ensure_seats_allowed(event, seats)
-        if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-            raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
         request_holds_expire_due(event_id=event.id)
-        accepted = live_accepted_request(event=event, user=user)
-        invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).first()
-        was_accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED)
-        if accepted is None and invited is None and was_accepted.exists():
-            raise BusinessRuleError(
-                "The time to confirm this event has passed.", code=ParticipationErrorCode.CONFIRMATION_EXPIRED
-            )
-        if event.join_mode == JoinMode.APPROVAL and accepted is None and invited is None:
-            raise PermissionDenied(
-                "The host must accept your request first.", code=ParticipationErrorCode.REQUEST_NOT_ACCEPTED
-            )
-        if event.join_mode == JoinMode.INVITE_ONLY and invited is None:
-            raise PermissionDenied("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
-        if accepted is None and invited is None:
-            ensure_gender_allowed(user, event)
-        source = TicketSource.REQUEST if accepted else TicketSource.INVITATION if invited else TicketSource.OPEN
-        held = 0
-        if accepted is not None and JoinRequest.objects.filter(id=accepted.id, seats_held=True).update(
-            seats_held=False
-        ):
-            held = accepted.seats_requested  # the seats held since acceptance become the ticket's
-        if seats > held:
-            seats_take(event_id=event.id, seats=seats - held)
-        elif seats < held:
-            seats_release(event_id=event.id, seats=held - seats)
+        admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.CONFIRM)
+        held = request_hold_take_over(join_request=admission.join_request, seats=seats)
         ticket = ticket_issue(
-            event=event, user=user, seats=seats, source=source, join_request=accepted, invitation=invited
+            event=event,
+            user=user,
+            seats=seats,
+            source=admission.source,
+            join_request=admission.join_request,
+            invitation=admission.invitation,
+            seats_held=held,
         )
     return ticket
 

@@ -15,43 +15,23 @@ from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     EventStatus,
-    JoinMode,
     JoinRequest,
     RequestStatus,
 )
-from loopin.events.rsvp import rsvp_deadline
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.rules import (
-    _ensure_open_for_guests,
-    _ensure_profile_complete,
-    _ensure_seats_allowed,
-    ensure_gender_allowed,
-)
-from loopin.events.services.seats import seats_release, seats_take
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.tickets import admit, request_hold_release, ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel
 
 
 def join_request_create(*, user: User, event_id: uuid.UUID, message: str = "", seats: int = 1) -> JoinRequest:
     """Ask to join an approval event."""
-    _ensure_profile_complete(user)
+    ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
-        if event.host_id == user.id:
-            raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
-        _ensure_open_for_guests(event)
-        if event.join_mode == JoinMode.INVITE_ONLY:
-            raise BusinessRuleError("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
-        if event.join_mode == JoinMode.OPEN:
-            raise BusinessRuleError(
-                "This event is open: confirm your attendance instead.", code=EventErrorCode.REQUEST_NOT_NEEDED
-            )
-        ensure_gender_allowed(user, event)
-        _ensure_seats_allowed(event, seats)
-        if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-            raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
+        ensure_may_take_part(user=user, event=event, seats=seats, way=Way.ASK)
         try:
             with transaction.atomic():
                 req = JoinRequest.objects.create(event=event, user=user, message=message, seats_requested=seats)
@@ -75,7 +55,7 @@ def _locked_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> J
     return req
 
 
-def _decide(req: JoinRequest, *, host: User, status: str, note: str) -> None:
+def _record_decision(req: JoinRequest, *, host: User, status: str, note: str) -> None:
     req.status = status
     req.host_message = note
     req.decided_at = timezone.now()
@@ -93,20 +73,21 @@ def _pending_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> 
 
 
 def join_request_accept(*, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str = "") -> JoinRequest:
-    """Accept a request: the guest may confirm (free: a ticket; paid: buy) until the RSVP deadline."""
+    """Accept a request: on a free event the guest is going with a ticket; on a paid one they may buy."""
     with transaction.atomic():
         req = _pending_request(host, event_id, request_id)
         event = req.event
         if event.status != EventStatus.PUBLISHED:
             raise BusinessRuleError(f"This event is {event.status}.", code=ParticipationErrorCode.EVENT_NOT_PUBLISHED)
-        # The guest confirms ("Going!") until the event's RSVP deadline; on a free event their seats are held
-        # until then (a paid event holds them from the order on).
-        if not event.is_paid:
-            seats_take(event_id=event.id, seats=req.seats_requested)
-            req.seats_held = True
-        req.confirm_by = rsvp_deadline(event=event, policy=event.rsvp_expiry_policy)
-        req.save(update_fields=["seats_held", "confirm_by", "updated_at"])
-        _decide(req, host=host, status=RequestStatus.ACCEPTED, note=note)
+        admit(
+            event=event,
+            user=req.user,
+            seats=req.seats_requested,
+            source=TicketSource.REQUEST,
+            join_request=req,
+            actor=host,
+        )
+        _record_decision(req, host=host, status=RequestStatus.ACCEPTED, note=note)
     return req
 
 
@@ -114,7 +95,7 @@ def join_request_decline(*, host: User, event_id: uuid.UUID, request_id: uuid.UU
     """Decline a pending request, with an optional note to the requester."""
     with transaction.atomic():
         req = _pending_request(host, event_id, request_id)
-        _decide(req, host=host, status=RequestStatus.DECLINED, note=note)
+        _record_decision(req, host=host, status=RequestStatus.DECLINED, note=note)
     return req
 
 
@@ -146,7 +127,7 @@ def join_request_bulk(
 
 
 def join_request_cancel(*, user: User, event_id: uuid.UUID) -> JoinRequest:
-    """The requester withdraws; an accepted request on a free event gives its seats back."""
+    """The requester withdraws; an accepted request gives back its held seats (or its free ticket's)."""
     with transaction.atomic():
         req = (
             JoinRequest.objects.select_for_update()
@@ -162,10 +143,8 @@ def join_request_cancel(*, user: User, event_id: uuid.UUID) -> JoinRequest:
                     code=ParticipationErrorCode.PAID_TICKET,
                 )
             ticket_cancel(ticket=ticket, reason="request_cancelled", actor=user)
-        if req.seats_held:
-            seats_release(event_id=req.event_id, seats=req.seats_requested)
+        request_hold_release(join_request=req)
         req.status = RequestStatus.CANCELLED
-        req.seats_held = False
-        req.save(update_fields=["status", "seats_held", "updated_at"])
+        req.save(update_fields=["status", "updated_at"])
         audit_record(action="join_request.cancelled", actor=user, obj=req)
     return req

@@ -24,10 +24,9 @@ from loopin.events.models import (
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.event_fields import EventInput, _apply_times
-from loopin.events.services.seats import seats_release
 from loopin.events.signals import send_after_commit
+from loopin.participation.tickets import request_hold_release, ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel
 
 TRANSITIONS: dict[str, set[str]] = {
     EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
@@ -76,10 +75,8 @@ def _cancel_guests(event: Event, *, actor: User) -> None:
     JoinRequest.objects.filter(event=event, status=RequestStatus.PENDING).update(
         status=RequestStatus.CANCELLED, decided_at=timezone.now()
     )
-    held = JoinRequest.objects.filter(event=event, seats_held=True)
-    seats = sum(held.values_list("seats_requested", flat=True))
-    if held.update(seats_held=False) and seats:
-        seats_release(event_id=event.id, seats=seats)  # seats held for accepted guests who had not confirmed
+    for req in JoinRequest.objects.filter(event=event, seats_held=True):
+        request_hold_release(join_request=req)  # seats held for accepted guests who had not confirmed
     Invitation.objects.filter(event=event, status=InvitationStatus.PENDING).update(status=InvitationStatus.REVOKED)
 
 

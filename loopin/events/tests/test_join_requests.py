@@ -188,6 +188,13 @@ def test_bulk_action_reports_each_item(api, host):
         (False, None, "REQUEST_NOT_FOUND"),
     ]
     assert r.json()["message"] == "2 of 4 requests accepted"
+    declined = _ask(api, small, UserWithProfileFactory()).json()["data"]["id"]
+    r = api.post(
+        f"/api/v2/events/{small.id}/requests/bulk-action",
+        json={"request_ids": [declined], "action": "decline"},
+        headers=token_for(host),
+    )
+    assert r.json()["message"] == "1 of 1 requests declined"
     r = api.post(
         f"/api/v2/events/{small.id}/requests/bulk-action",
         json={"request_ids": [str(uuid.uuid4())] * 101, "action": "accept"},

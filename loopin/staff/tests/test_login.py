@@ -107,9 +107,12 @@ def test_when_required_a_staff_member_without_a_device_is_sent_to_enrolment(staf
 def test_production_always_requires_totp():
     s = Settings(
         ENVIRONMENT="production",
-        SECRET_KEY="x" * 40,
+        SECRET_KEY="q2Vx8Lr0Tn4Yw6Hb1Kc9Zd3Fm7Ps5Ga-Ju_Eo2Ri8Uh0Wl4Xy6Nt1Bv9Ck3Dz7Sa",
         ALLOWED_HOSTS=["api.loopin.app"],
         PUBLIC_BASE_URL="https://loopinsocial.in",
+        TWILIO_ACCOUNT_SID="AC0123456789abcdef0123456789abcdef",
+        TWILIO_AUTH_TOKEN="twilio-auth-token",
+        PAYMENT_PROVIDER="razorpay",
         STAFF_TOTP_REQUIRED=False,
     )
     assert s.staff_totp_required is True
