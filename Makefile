@@ -25,7 +25,7 @@ demo: migrate
 
 ## run: install, migrate the embedded SQLite database, load demo data, serve on :8000 (OTPs print here)
 run: demo
-	LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT)
+	LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT) --ws-per-message-deflate false
 
 ## serve: the production-style server (no reload, one process per core)
 serve: migrate

@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -244,9 +245,70 @@ def make_tokens(env: dict[str, str], count: int, path: Path) -> None:
     subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
+def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: float) -> dict[str, Any]:
+    """bench/realtime.py against one app process, then against the bare websockets server."""
+    chat = work / "chat.json"
+    subprocess.run(  # noqa: S603
+        [PY, "-m", "bench.realtime", "seed", "--members", "1000", "--out", str(chat)], cwd=ROOT, env=env, check=True
+    )
+    out: dict[str, Any] = {}
+    servers = {
+        "app": [
+            *(PY, "-m", "uvicorn", "loopin.config.asgi:app", "--ws-per-message-deflate", "false", "--lifespan", "off"),
+            *("--no-access-log", "--log-level", "warning", "--loop", "uvloop", "--http", "httptools"),
+        ],
+        "baseline": [PY, "-m", "bench.realtime", "baseline"],
+    }
+    for kind, command in servers.items():
+        port = free_port()
+        extra = ["--host", "127.0.0.1", "--port", str(port)] if kind == "app" else ["--port", str(port)]
+        proc = Proc([*command, *extra], env, work / f"realtime-{kind}.log")
+        try:
+            if kind == "app":
+                wait_http(port)
+            else:
+                time.sleep(1.5)
+            drive = [PY, "-m", "bench.realtime", "drive", "--port", str(port), "--pid", str(proc.p.pid)]
+            drive += ["--kind", kind, "--tokens", str(chat), "--idle", str(idle), "--seconds", str(seconds)]
+            done = subprocess.run(drive, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)  # noqa: S603
+            if done.returncode != 0:
+                out[kind] = {"error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
+            else:
+                out[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+        finally:
+            proc.stop()
+    return out
+
+
+def realtime_rows(rt: dict[str, Any]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    base = rt.get("baseline", {})
+    for kind in ("app", "baseline"):
+        r = rt.get(kind) or {}
+        if "error" in r or not r:
+            rows.append((f"realtime {kind}", "", "", "", f"error: {r.get('error')}"))
+            continue
+        idle, fan, sus = r["idle"], r["fanout"], r["sustained"]
+        ratio = ""
+        if kind == "app" and base.get("sustained"):
+            ratio = f" = {sus['deliveries_per_s'] / max(base['sustained']['deliveries_per_s'], 1):.2f}x bare"
+        rows.append(
+            (
+                f"realtime {kind}",
+                sus["deliveries_per_s"],
+                fan["p50_ms"],
+                fan["p99_ms"],
+                f"deliveries/s{ratio}; fan-out to {fan['members']} members ({fan['deliveries']} received); "
+                f"{idle['connections']} idle connections {idle['kib_per_connection']} KiB each "
+                f"(RSS {idle['rss_before_mib']} -> {idle['rss_after_mib']} MiB)",
+            )
+        )
+    return rows
+
+
 def table(results: dict[str, Any]) -> str:
     rows = [("scenario", "rps", "p50 ms", "p99 ms", "note")]
-    feed = results["feed"]
+    feed = results.get("feed", {})
     base = feed.get("baseline")
     for name in ("anonymous", "signed_in", "home_feed", "baseline"):
         if name not in feed:
@@ -278,15 +340,21 @@ def table(results: dict[str, Any]) -> str:
                 else (value or {}).get("error", "not available"),
             )
         )
-    fp = results["footprint"]
-    rows.append(
-        ("footprint", "", "", "", f"worker RSS {fp['worker_rss_mib']} MiB; import-to-ready {fp['import_to_ready_s']} s")
-    )
+    if "realtime" in results:
+        rows.extend(realtime_rows(results["realtime"]))
+    fp = results.get("footprint")
+    if fp:
+        note = f"worker RSS {fp['worker_rss_mib']} MiB; import-to-ready {fp['import_to_ready_s']} s"
+        rows.append(("footprint", "", "", "", note))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = []
     for r in rows:
         lines.append("  ".join(str(r[i]).ljust(widths[i]) for i in range(4)) + "  " + str(r[4]))
     return "\n".join(lines)
+
+
+class _Done(Exception):
+    """--realtime-only: the section ran; skip the rest."""
 
 
 def main() -> None:  # noqa: PLR0915
@@ -297,7 +365,11 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--label", default="")
+    parser.add_argument("--realtime-idle", type=int, default=2000, help="idle Socket.IO connections to hold")
+    parser.add_argument("--realtime-only", action="store_true", help="only the realtime section")
     args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets (inherited by children)
     # SIGTERM (a background job ignores SIGINT) unwinds through the `finally` below: servers stopped,
     # the database dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -338,6 +410,9 @@ def main() -> None:  # noqa: PLR0915
             "PAYMENT_SANDBOX_ENABLED": "true",
             "RATE_LIMIT_ANON": "100000000/minute",
             "RATE_LIMIT_USER": "100000000/minute",
+            "REALTIME_SEND_RATE_SOCKET": "100000000/minute",
+            "REALTIME_SEND_RATE_USER": "100000000/minute",
+            "REALTIME_EVENT_RATE": "100000000/minute",
             "OTP_IP_SENDS_PER_HOUR": "1000000",
             "OTP_IP_VERIFICATIONS_PER_HOUR": "1000000",
             "PROMETHEUS_MULTIPROC_DIR": str(work / "prom"),
@@ -348,6 +423,10 @@ def main() -> None:  # noqa: PLR0915
         results["data"] = json.loads(seeded.stdout.strip().splitlines()[-1])
         tokens = work / "tokens.txt"
         make_tokens(env, 200, tokens)
+        if args.realtime_only:
+            log("realtime: Socket.IO chat and a bare websockets broadcast server")
+            results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
+            raise _Done
 
         port = free_port()
         app = Proc(
@@ -434,6 +513,10 @@ def main() -> None:  # noqa: PLR0915
             finally:
                 proc.stop()
         results["footprint"]["import_to_ready_s"] = round(statistics.median(ready), 2)
+        log("realtime: Socket.IO chat and a bare websockets broadcast server")
+        results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
+    except _Done:
+        pass
     finally:
         for proc in reversed(procs):
             proc.stop()

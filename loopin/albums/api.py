@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-
 from loopin.albums import selectors, services
 from loopin.albums.schemas import AlbumAddIn, AlbumPhotoOut, AlbumSettingsIn, AlbumSettingsOut
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/v2/events/{event_id}/album", tags=["albums"])

@@ -1,4 +1,4 @@
-"""The one ASGI application: FastAPI outside, Django (admin, static) mounted at /django."""
+"""The one ASGI application: Socket.IO at /socket.io/, FastAPI for the rest, Django (admin, static) at /django."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
 from loopin.core.openapi import add_global_responses  # noqa: E402
+from loopin.core.routing import ensure_loopin_routes  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 from loopin.web.routes import public_routes  # noqa: E402
@@ -45,6 +46,7 @@ def _routers() -> list[Any]:
     from loopin.accounts.me_api import router as me_router
     from loopin.albums.api import router as album_router
     from loopin.app_v1.api import routers as app_routers
+    from loopin.chat.api import routers as chat_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
     from loopin.media.api import router as media_router
@@ -63,6 +65,7 @@ def _routers() -> list[Any]:
         *ticket_routers,
         *payment_routers,
         notifications_router,
+        *chat_routers,
         media_router,
         *post_routers,
         *story_routers,
@@ -124,6 +127,12 @@ DOCS = (
 )
 
 
+def _realtime_handlers() -> None:
+    """Import the domains' socket handlers (they register on loopin.realtime.server.sio)."""
+    import loopin.chat.sockets  # noqa: F401
+    import loopin.events.sockets  # noqa: F401
+
+
 def _extra_schemas() -> list[Any]:
     from loopin.accounts.schemas import ProfileCompleteIn, ProfileUpdateIn
 
@@ -150,6 +159,7 @@ def create_app() -> FastAPI:
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in _routers():
         app.include_router(router)
+    ensure_loopin_routes(app)
 
     schemas: dict[str, dict[str, Any]] = {}
 
@@ -204,4 +214,12 @@ def create_app() -> FastAPI:
     return app
 
 
-app = create_app()
+def create_asgi_app() -> Any:
+    """The served application: Socket.IO in front of the FastAPI app."""
+    from loopin.realtime.server import asgi_app
+
+    _realtime_handlers()
+    return asgi_app(create_app())
+
+
+app = create_asgi_app()

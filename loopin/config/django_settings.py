@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "loopin.participation",
     "loopin.payments",
     "loopin.notifications",
+    "loopin.realtime",
+    "loopin.chat",
     "loopin.web",
     "loopin.media",
     "loopin.posts",

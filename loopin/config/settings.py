@@ -164,6 +164,7 @@ class Settings(BaseSettings):
     # --- events ---
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
+    EVENT_MAX_LEAD_DAYS: int = 730  # an event (created or moved) starts at most this far ahead
 
     # --- tickets at the door ---
     CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
@@ -175,6 +176,9 @@ class Settings(BaseSettings):
     APP_ACCESS_TOKEN_DAYS: int = Field(default=30, ge=1, le=365)
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
+    # Concurrent refreshes of one token (two requests of one app at once) get the same new pair within
+    # this many seconds instead of tripping reuse detection; 0 turns the grace off.
+    REFRESH_TOKEN_REUSE_GRACE_SECONDS: int = 30
 
     # --- payments and payouts ---
     PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
@@ -215,6 +219,18 @@ class Settings(BaseSettings):
     FCM_PROJECT_ID: str = ""
     CAMPAIGN_BATCH_SIZE: int = Field(default=500, ge=1)
 
+    # --- realtime (Socket.IO at /socket.io/) ---
+    REALTIME_POLLING_ENABLED: bool = False  # long-polling needs sticky sessions; WebSocket only by default
+    REALTIME_PING_INTERVAL: int = Field(default=25, ge=1)  # seconds between heartbeats
+    REALTIME_PING_TIMEOUT: int = Field(default=20, ge=1)
+    REALTIME_MAX_PAYLOAD_BYTES: int = Field(default=64 * 1024, ge=1024)  # one incoming Socket.IO packet
+    REALTIME_SEND_RATE_SOCKET: str = "20/10 seconds"  # messages sent, per socket
+    REALTIME_SEND_RATE_USER: str = "60/minute"  # messages sent, per person across sockets and processes
+    REALTIME_TYPING_RATE: str = "10/10 seconds"  # typing indicators, per socket
+    REALTIME_EVENT_RATE: str = "100/10 seconds"  # any other event, per socket
+    CHAT_EDIT_MINUTES: int = Field(default=15, ge=0)  # edits and deletes by the sender within this window
+    CHAT_SYNC_LIMIT: int = Field(default=200, ge=1, le=1000)  # messages per conversation per sync answer
+
     # --- operations: global rate limits, metrics, error reporting ---
     RATE_LIMIT_ENABLED: bool = True
     RATE_LIMIT_ANON: str = "100/minute"  # per client IP, callers without a valid access token
@@ -248,7 +264,15 @@ class Settings(BaseSettings):
             ipaddress.ip_network(item, strict=False)
         return value
 
-    @field_validator("RATE_LIMIT_ANON", "RATE_LIMIT_USER", "RATE_LIMIT_UPLOAD")
+    @field_validator(
+        "RATE_LIMIT_ANON",
+        "RATE_LIMIT_USER",
+        "RATE_LIMIT_UPLOAD",
+        "REALTIME_SEND_RATE_SOCKET",
+        "REALTIME_SEND_RATE_USER",
+        "REALTIME_TYPING_RATE",
+        "REALTIME_EVENT_RATE",
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         from loopin.core.throttle import parse_rate

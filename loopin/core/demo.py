@@ -63,5 +63,6 @@ def _domain_loaders() -> list:
     from loopin.notifications.demo import demo_notifications
     from loopin.payments.demo import demo_payments
     from loopin.posts.demo import demo_posts
+    from loopin.stories.demo import demo_stories
 
-    return [demo_events, demo_payments, demo_notifications, demo_posts]
+    return [demo_events, demo_payments, demo_notifications, demo_posts, demo_stories]

@@ -12,6 +12,7 @@ import uuid
 from django.db.models import F, Q
 
 from loopin.events.models import Event
+from loopin.events.realtime import seats_changed
 from loopin.participation.errors import CapacityExceeded
 
 
@@ -22,6 +23,8 @@ def seats_take(*, event_id: uuid.UUID, seats: int, people: int = 0) -> None:
         .filter(Q(capacity=0) | Q(seats_taken__lte=F("capacity") - seats))
         .update(seats_taken=F("seats_taken") + seats, going_count=F("going_count") + people)
     )
+    if taken:
+        seats_changed(event_id)
     if not taken:
         left = Event.objects.filter(id=event_id).values_list("capacity", "seats_taken").first()
         seats_left = max(left[0] - left[1], 0) if left else 0
@@ -33,3 +36,4 @@ def seats_release(*, event_id: uuid.UUID, seats: int, people: int = 0) -> None:
     Event.objects.filter(id=event_id).update(
         seats_taken=F("seats_taken") - seats, going_count=F("going_count") - people
     )
+    seats_changed(event_id)

@@ -8,6 +8,11 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
+from loopin.media.services import media_upload
+from loopin.people.models import Friendship
+from loopin.posts.models import Post
+from loopin.posts.services import post_create
+
 CAPTIONS = [
     ("Sunrise run at Ulsoor Lake, 5 km done", (255, 170, 90), (120, 60, 160)),
     ("Jazz night was unreal", (30, 30, 80), (200, 80, 120)),
@@ -41,16 +46,7 @@ def demo_picture(top: tuple[int, int, int], bottom: tuple[int, int, int], seed: 
 
 
 def demo_posts(hosts: list[Any]) -> dict[str, int]:
-    from django.utils import timezone
-
-    from loopin.media.services import media_upload
-    from loopin.people.models import Friendship
-    from loopin.posts.models import Post
-    from loopin.posts.services import post_create
-    from loopin.stories.models import Story
-    from loopin.stories.services import story_create
-
-    made = {"posts": 0, "stories": 0}
+    made = {"posts": 0}
     for a in hosts:  # the demo hosts are friends with each other
         for b in hosts:
             if a != b:
@@ -63,11 +59,4 @@ def demo_posts(hosts: list[Any]) -> dict[str, int]:
             )
             post_create(author=author, text=text, media_ids=[media.id])
             made["posts"] += 1
-    if not Story.objects.filter(author__in=hosts, expires_at__gt=timezone.now()).exists():
-        for i, author in enumerate(hosts[:3]):
-            top, bottom = CAPTIONS[-1 - i][1], CAPTIONS[-1 - i][2]
-            content = demo_picture(top, bottom, 100 + i, size=(1080, 1920))
-            media = media_upload(owner=author, handle=io.BytesIO(content), content_type="image/jpeg")
-            story_create(author=author, media_id=media.id, audience="friends")
-            made["stories"] += 1
     return made

@@ -44,7 +44,7 @@ def invitations_create(
         raise ValidationFailed.one("expires_at", "IN_THE_PAST", "The expiry must be in the future.")
     with transaction.atomic():
         event = event_for(host, event_id, lock=True)
-        ensure_can_manage(host, event)
+        ensure_can_manage(host, event, "invite")
         if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
             raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
         users = {u.id: u for u in User.objects.filter(id__in=user_ids, is_active=True)}

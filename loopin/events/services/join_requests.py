@@ -51,7 +51,7 @@ def _locked_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> J
     )
     if req is None:
         raise NotFound("Request not found.", code=EventErrorCode.REQUEST_NOT_FOUND)
-    ensure_can_manage(host, req.event)
+    ensure_can_manage(host, req.event, "decide")
     return req
 
 
@@ -114,7 +114,7 @@ def join_request_bulk(
     """Accept or decline up to 100 requests; each succeeds or fails on its own (one transaction each)."""
 
     event = event_for(host, event_id)
-    ensure_can_manage(host, event)
+    ensure_can_manage(host, event, "decide")
     decide = join_request_accept if action == "accept" else join_request_decline
     results = []
     for request_id in request_ids:

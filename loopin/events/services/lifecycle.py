@@ -92,7 +92,7 @@ def event_transition(
     """Publish, postpone, cancel or complete an event (host or staff)."""
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event)
+        ensure_can_manage(actor, event, "cancel" if target == EventStatus.CANCELLED else "change")
         if new_start_at is not None:
             _reschedule(event, actor=actor, start_at=new_start_at, end_at=new_end_at)
         _transition(event, target, actor=actor, reason=reason)
