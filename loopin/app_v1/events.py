@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from django.db import transaction
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
@@ -20,6 +20,7 @@ from loopin.core.auth import CurrentUser
 from loopin.core.envelope import error_responses, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.events import services
 from loopin.events.models import JoinMode, Visibility

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 from loopin.app_v1 import numbers, reads
 from loopin.app_v1.schemas import AppObject, AppOrderEnvelope
 from loopin.core.auth import CurrentUser, UngatedUser
 from loopin.core.envelope import error_responses
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.notifications import services as notification_services
 from loopin.payments import payouts as payout_services
