@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.core.errors import NotFound
+from loopin.events.error_codes import EventErrorCode
+from loopin.payments.error_codes import PaymentErrorCode
 
 
 def _pk(model: Any, number: int | str, message: str, code: str) -> Any:
@@ -22,25 +25,25 @@ def _pk(model: Any, number: int | str, message: str, code: str) -> Any:
 def event_uuid(number: int | str) -> uuid.UUID:
     from loopin.events.models import Event
 
-    return _pk(Event, number, "Event not found.", "EVENT_NOT_FOUND")
+    return _pk(Event, number, "Event not found.", EventErrorCode.EVENT_NOT_FOUND)
 
 
 def user_uuid(number: int | str) -> uuid.UUID:
     from loopin.accounts.models import User
 
-    return _pk(User, number, "User not found.", "USER_NOT_FOUND")
+    return _pk(User, number, "User not found.", AccountErrorCode.USER_NOT_FOUND)
 
 
 def request_uuid(number: int | str) -> uuid.UUID:
     from loopin.events.models import JoinRequest
 
-    return _pk(JoinRequest, number, "Request not found.", "REQUEST_NOT_FOUND")
+    return _pk(JoinRequest, number, "Request not found.", EventErrorCode.REQUEST_NOT_FOUND)
 
 
 def invitation_uuid(number: int | str) -> uuid.UUID:
     from loopin.events.models import Invitation
 
-    return _pk(Invitation, number, "Invitation not found.", "INVITATION_NOT_FOUND")
+    return _pk(Invitation, number, "Invitation not found.", EventErrorCode.INVITATION_NOT_FOUND)
 
 
 def order_uuid(order_id: str) -> uuid.UUID:
@@ -50,9 +53,16 @@ def order_uuid(order_id: str) -> uuid.UUID:
     try:
         return uuid.UUID(order_id)
     except ValueError:
-        return _pk(Order, order_id, "Order not found.", "ORDER_NOT_FOUND")
+        return _pk(Order, order_id, "Order not found.", PaymentErrorCode.ORDER_NOT_FOUND)
 
 
 def numbers_of(model: Any, pks: list[Any]) -> dict[Any, int]:
     """{uuid: number} for the given rows, in one query."""
     return dict(model._base_manager.filter(pk__in=set(pks)).values_list("pk", "number"))
+
+
+def numbers_of_users(user_numbers: list[int]) -> dict[int, uuid.UUID]:
+    """{number: uuid} of the active users among these numbers (unknown ones are left out)."""
+    from loopin.accounts.models import User
+
+    return dict(User.objects.filter(number__in=set(user_numbers), is_active=True).values_list("number", "id"))

@@ -159,10 +159,10 @@ def event_detail(*, user: User, event_id: int) -> dict[str, Any]:
 
 def share_url(*, user: User, event_id: int) -> dict[str, Any]:
     """C10: the event's share link (the app rewrites our host to its invite host)."""
-    from loopin.config.settings import get_settings
+    from loopin.core.links import absolute_url
 
     path = share_path(event_for(user, numbers.event_uuid(event_id)))
-    return {"canonical_url": f"{get_settings().PUBLIC_BASE_URL.rstrip('/')}{path}", "canonical_path": path}
+    return {"canonical_url": absolute_url(path), "canonical_path": path}
 
 
 def managed_event(user: User, event_id: int) -> Event:

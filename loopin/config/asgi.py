@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import django
@@ -15,6 +16,7 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
 from fastapi.openapi.utils import get_openapi  # noqa: E402
+from fastapi.responses import JSONResponse  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
 from loopin.config.settings import get_settings  # noqa: E402
@@ -31,8 +33,9 @@ from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 from loopin.web.routes import public_routes  # noqa: E402
 
 API_DESCRIPTION = """
-The Loopin mobile API. Every response uses the envelope
-`{"success", "message", "data"}` (lists add `meta`); errors are
+**The designed Loopin API** (`/api/v2/...`, UUID ids): the API for every new client and everything built from
+now on. The existing mobile app speaks its own dialect at `/api/...` (document `/api/openapi.json`).
+Every response uses the envelope `{"success", "message", "data"}` (lists add `meta`); errors are
 `{"success": false, "error", "error_code", "details"}` with the real HTTP status.
 Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or verify-login).
 """
@@ -72,6 +75,60 @@ def _routers() -> list[Any]:
     ]
 
 
+@dataclass(frozen=True)
+class ApiDoc:
+    """One OpenAPI document: the routes of one dialect plus the unversioned ones both share."""
+
+    title: str
+    version: str
+    description: str
+    openapi_url: str
+    docs_url: str
+    redoc_url: str
+    dialect: str  # "app" | "v2"
+
+    def includes(self, path: str) -> bool:
+        if not path.startswith("/api/") or path.startswith(("/api/docs", "/api/redoc", "/api/openapi", "/api/v2/docs",
+                                                             "/api/v2/redoc", "/api/v2/openapi")):  # fmt: skip
+            return False
+        shared = path.startswith(SHARED_PREFIXES)
+        if self.dialect == "v2":
+            return path.startswith("/api/v2/") or shared
+        return not path.startswith("/api/v2/")
+
+
+# Unversioned and shared by both dialects (CONTRACT.md): health and the payment providers' callbacks.
+SHARED_PREFIXES = ("/api/health", "/api/payments/webhooks/", "/api/payments/sandbox/", "/api/payments/payu/")
+
+APP_DESCRIPTION = """
+**The existing Loopin mobile app's dialect** (`/api/...`), kept so the published Flutter app works unchanged:
+integer ids, its field names, nesting and flows, call by call as `CLIENT.md` describes them. Errors carry
+`detail` and `message` (the sentence the app shows) beside `error_code`. New clients use the designed API
+at `/api/v2` (its document: `/api/v2/openapi.json`, Swagger UI at `/api/v2/docs`).
+"""
+
+DOCS = (
+    ApiDoc(
+        "Loopin API: the mobile app's dialect",
+        "1.0.0",
+        APP_DESCRIPTION,
+        "/api/openapi.json",
+        "/api/docs",
+        "/api/redoc",
+        "app",
+    ),  # fmt: skip
+    ApiDoc(
+        "Loopin API v2: the designed API",
+        "2.0.0",
+        API_DESCRIPTION,
+        "/api/v2/openapi.json",
+        "/api/v2/docs",
+        "/api/v2/redoc",
+        "v2",
+    ),  # fmt: skip
+)
+
+
 def _realtime_handlers() -> None:
     """Import the domains' socket handlers (they register on loopin.realtime.server.sio)."""
     import loopin.chat.sockets  # noqa: F401
@@ -89,13 +146,15 @@ def create_app() -> FastAPI:
     configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
     app = FastAPI(
         title="Loopin API",
-        version="1.0.0",
+        version="2.0.0",
         description=API_DESCRIPTION,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,
         docs_url=None,
         redoc_url=None,
     )
-    install_docs(app, title=app.title, openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url="/api/redoc")
+    # Two documents, each with its Swagger UI and ReDoc: the designed API and the existing app's dialect.
+    for doc in DOCS:
+        install_docs(app, title=doc.title, openapi_url=doc.openapi_url, docs_url=doc.docs_url, redoc_url=doc.redoc_url)
     install_error_handlers(app)
     sentry_init()
     install_query_counter()
@@ -104,19 +163,27 @@ def create_app() -> FastAPI:
         app.include_router(router)
     ensure_loopin_routes(app)
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in _extra_schemas():
-            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            components.update(model_schema.pop("$defs", {}))
-            components[model.__name__] = model_schema
-        app.openapi_schema = add_global_responses(schema)
-        return schema
+    schemas: dict[str, dict[str, Any]] = {}
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    def document(doc: ApiDoc) -> dict[str, Any]:
+        if doc.openapi_url not in schemas:
+            schema = get_openapi(title=doc.title, version=doc.version, description=doc.description, routes=app.routes)
+            schema["paths"] = {path: item for path, item in schema.get("paths", {}).items() if doc.includes(path)}
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in _extra_schemas():
+                model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(model_schema.pop("$defs", {}))
+                components[model.__name__] = model_schema
+            schemas[doc.openapi_url] = add_global_responses(schema)
+        return schemas[doc.openapi_url]
+
+    for doc in DOCS:
+
+        async def serve(doc: ApiDoc = doc) -> JSONResponse:
+            return JSONResponse(document(doc))
+
+        app.add_api_route(doc.openapi_url, serve, methods=["GET"], include_in_schema=False)
+    app.openapi = lambda: document(DOCS[1])  # type: ignore[method-assign]  # the designed API
 
     # Django: admin and its static files, and uploaded media when stored on local disk.
     os.makedirs(django_settings.STATIC_ROOT, exist_ok=True)

@@ -30,6 +30,14 @@ def rsvp_deadline(*, event: Event, policy: str, start: datetime | None = None) -
     return min(deadline, event.start_at)
 
 
+def live_accepted_request(*, event: Event, user: object) -> JoinRequest | None:
+    """The guest's accepted request whose confirmation deadline has not passed (None otherwise)."""
+    req = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()
+    if req is None or (req.confirm_by is not None and req.confirm_by <= timezone.now()):
+        return None
+    return req
+
+
 def confirmation_open(*, user: object, event: Event, request: JoinRequest | None = None) -> bool:
     """May this guest still confirm ("Going!")? An accepted request, no valid ticket yet, deadline not passed."""
     req = request

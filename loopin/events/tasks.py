@@ -1,4 +1,4 @@
-"""Thin tasks: take ids, reload, call a service."""
+"""Thin tasks of the events domain: take ids, reload, call a service."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from celery import shared_task
 from loopin.accounts.sms import SmsSendError
 from loopin.config.settings import get_settings
 from loopin.events.services.phone_invitations import phone_invitation_sms_send
+from loopin.participation.tickets import request_holds_expire_due
 
 
 @shared_task(bind=True, name="events.send_phone_invitation_sms", max_retries=None, ignore_result=True)
@@ -17,3 +18,9 @@ def send_phone_invitation_sms(self, invite_id: str) -> str:  # noqa: ANN001
         return phone_invitation_sms_send(invite_id=invite_id, final_attempt=final)
     except SmsSendError as exc:
         raise self.retry(countdown=min(2**self.request.retries * 5, 120), exc=exc) from None
+
+
+@shared_task(name="events.expire_request_holds", ignore_result=True)
+def expire_request_holds() -> int:
+    """Accepted guests who did not confirm by their RSVP deadline give their held seats back (beat: every minute)."""
+    return request_holds_expire_due()

@@ -16,5 +16,10 @@ class ParticipationErrorCode(ErrorCode):
     PAYMENT_REQUIRED = "PAYMENT_REQUIRED", 400, "This is a paid event: buy a ticket instead."
     NOT_A_PAID_EVENT = "NOT_A_PAID_EVENT", 400, "The event is free: confirm attendance instead of buying."
     REQUEST_NOT_NEEDED = "REQUEST_NOT_NEEDED", 400, "The event is open: confirm your attendance instead of asking."
+    CONFIRMATION_EXPIRED = (
+        "CONFIRMATION_EXPIRED",
+        400,
+        "Your request was accepted, but the time to confirm (the event's RSVP deadline) has passed.",
+    )
     PAID_TICKET = "PAID_TICKET", 400, "A paid ticket is cancelled through its order (refunds follow the policy)."
     JOIN_NOT_ALLOWED = "JOIN_NOT_ALLOWED", 403, "You and the host have blocked each other (either way)."

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
+
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.core.errors import BusinessRuleError, Conflict, PermissionDenied
@@ -41,6 +43,7 @@ class Admission:
 
     join_request: JoinRequest | None = None
     invitation: Invitation | None = None
+    request_expired: bool = False  # accepted, but its RSVP deadline passed unconfirmed
 
     @property
     def source(self) -> str:
@@ -106,9 +109,13 @@ def ensure_not_going(user: User, event: Event) -> None:
 
 
 def admission_of(user: User, event: Event) -> Admission:
+    """An accepted request lets the guest in only until its RSVP deadline (`confirm_by`)."""
+    request = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()
+    expired = request is not None and request.confirm_by is not None and request.confirm_by <= timezone.now()
     return Admission(
-        join_request=JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first(),
+        join_request=None if expired else request,
         invitation=Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).first(),
+        request_expired=expired,
     )
 
 
@@ -144,6 +151,10 @@ def ensure_may_take_part(*, user: User, event: Event, seats: int, way: Way) -> A
         return Admission()
     admission = admission_of(user, event)
     let_in = admission.join_request is not None or admission.invitation is not None
+    if not let_in and admission.request_expired:
+        raise BusinessRuleError(
+            "The time to confirm this event has passed.", code=ParticipationErrorCode.CONFIRMATION_EXPIRED
+        )
     if event.join_mode == JoinMode.APPROVAL and not let_in:
         raise PermissionDenied(
             "The host must accept your request first.", code=ParticipationErrorCode.REQUEST_NOT_ACCEPTED

@@ -11,6 +11,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict
 from loopin.core.ids import short_code
 from loopin.events.models import Event, Invitation, JoinRequest
+from loopin.events.rsvp import rsvp_deadline
 from loopin.events.signals import send_after_commit, ticket_cancelled, ticket_issued
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.seats import seats_release, seats_take
@@ -105,9 +106,19 @@ def admit(
 ) -> Ticket | None:
     """Someone is let in (a host accepts their request, they say "going" to an invitation).
 
-    A free event: they are going at once, with a ticket. A paid event: nothing is taken; they may now buy.
-    This is the one place where "let in" becomes seats (a seat held until an RSVP deadline would start here).
+    An accepted request: the guest may confirm ("Going!") until the event's RSVP deadline (`confirm_by`); on a
+    free event their seats are held until then (a paid event holds them from the order on). An invitation
+    answered "going": a free event gives the ticket at once; a paid one lets them buy.
+    This is the one place where "let in" becomes seats.
     """
+    if join_request is not None and invitation is None:
+        held = not event.is_paid
+        if held:
+            seats_take(event_id=event.id, seats=seats)
+        join_request.seats_held = held
+        join_request.confirm_by = rsvp_deadline(event=event, policy=event.rsvp_expiry_policy)
+        JoinRequest.objects.filter(id=join_request.id).update(seats_held=held, confirm_by=join_request.confirm_by)
+        return None
     if event.is_paid:
         return None
     return ticket_issue(
@@ -119,3 +130,38 @@ def admit(
         invitation=invitation,
         actor=actor,
     )
+
+
+def request_hold_take_over(*, join_request: JoinRequest | None, seats: int) -> bool:
+    """Confirming an accepted request: the seats held since acceptance become the ticket's (exactly once).
+
+    Returns whether a hold was taken over; a different seat count takes or gives back the difference.
+    Then `ticket_issue(..., seats_held=True)` counts only the person.
+    """
+    if join_request is None or not JoinRequest.objects.filter(id=join_request.id, seats_held=True).update(
+        seats_held=False
+    ):
+        return False
+    if seats > join_request.seats_requested:
+        seats_take(event_id=join_request.event_id, seats=seats - join_request.seats_requested)
+    elif seats < join_request.seats_requested:
+        seats_release(event_id=join_request.event_id, seats=join_request.seats_requested - seats)
+    return True
+
+
+def request_hold_release(*, join_request: JoinRequest) -> None:
+    """An accepted request that goes away (withdrawn, expired, event cancelled) gives its held seats back once."""
+    if JoinRequest.objects.filter(id=join_request.id, seats_held=True).update(seats_held=False):
+        seats_release(event_id=join_request.event_id, seats=join_request.seats_requested)
+    join_request.seats_held = False
+
+
+def request_holds_expire_due(*, event_id: object = None, limit: int = 500) -> int:
+    """Accepted requests not confirmed by their RSVP deadline give their held seats back."""
+    due = JoinRequest.objects.filter(seats_held=True, confirm_by__lte=timezone.now())
+    if event_id is not None:
+        due = due.filter(event_id=event_id)
+    rows = list(due.only("id", "event_id", "seats_requested")[:limit])
+    for req in rows:
+        request_hold_release(join_request=req)
+    return len(rows)

@@ -3,6 +3,7 @@ bank accounts and payout requests."""
 
 from __future__ import annotations
 
+import html
 import uuid
 from typing import Any
 
@@ -93,6 +94,46 @@ async def webhook(provider: str, request: Request) -> dict[str, Any]:
         services.webhook_receive, provider=provider, body=body, headers=dict(request.headers)
     )
     return ok({"id": str(event.id), "duplicate": not created}, "Received")
+
+
+_RETURN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Loopin payment</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem">
+<h1>{title}</h1><p>{text}</p><p>Order status: <strong>{status}</strong></p></body></html>"""
+
+
+async def _payu_return(request: Request) -> HTMLResponse:
+    body = await request.body()
+    order = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
+    status = order.status if order else "unknown"
+    paid = status == "paid"
+    page = _RETURN_PAGE.format(
+        title="Payment received" if paid else "Payment not completed",
+        text="Your ticket is in the app." if paid else "No money was taken for a ticket. You can try again in the app.",
+        status=html.escape(status),
+    )
+    return HTMLResponse(page)
+
+
+_RETURN_RESPONSES = {
+    200: {"content": {"text/html": {}}, "description": "A page for the buyer"},
+    400: {
+        "description": "Invalid signature or body",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+    },
+}
+
+
+@provider_callbacks.post("/payu/success", response_class=HTMLResponse, responses=_RETURN_RESPONSES)
+async def payu_success(request: Request) -> HTMLResponse:
+    """PayU's surl: verifies the reverse hash and marks the order paid (ticket issued) before answering."""
+    return await _payu_return(request)
+
+
+@provider_callbacks.post("/payu/failure", response_class=HTMLResponse, responses=_RETURN_RESPONSES)
+async def payu_failure(request: Request) -> HTMLResponse:
+    """PayU's furl: verifies the reverse hash and marks the order failed (its seats go back) before answering."""
+    return await _payu_return(request)
 
 
 # ---------------------------------------------------------------- sandbox checkout

@@ -228,6 +228,16 @@ def checkin_scan(*, actor: User, event_id: uuid.UUID, scan: ScanIn) -> dict[str,
     return _scan(actor=actor, event=event, scan=scan, offline=False)
 
 
+def checkin_user(*, actor: User, event_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, Any]:
+    """Manual check-in from the guest list: the person's valid ticket, scanned by its code (a fresh nonce)."""
+    event = door_event(actor, event_id)
+    ticket = Ticket.objects.filter(event=event, user_id=user_id, status=TicketStatus.VALID).first()
+    if ticket is None:
+        raise NotFound("This person has no valid ticket for the event.", code=TicketErrorCode.TICKET_NOT_FOUND)
+    scan = ScanIn(nonce=f"manual-{uuid.uuid4().hex}", code=ticket.code, device_id="guest-list")
+    return _scan(actor=actor, event=event, scan=scan, offline=False)
+
+
 def checkin_batch(*, actor: User, event_id: uuid.UUID, scans: list[ScanIn]) -> list[dict[str, Any]]:
     """Scans made offline, applied in the order they were made; one result each, in that order."""
     event = door_event(actor, event_id)

@@ -18,7 +18,8 @@ from loopin.config.settings import get_settings
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 
-schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)  # the mobile app's dialect
+schema_v2 = schemathesis.openapi.from_asgi("/api/v2/openapi.json", app)  # the designed API
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
@@ -41,4 +42,16 @@ def fuzz_headers(api, app_settings):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_schema(case, fuzz_headers):
+    case.call_and_validate(headers=fuzz_headers, checks=CHECKS)
+
+
+@schema_v2.parametrize()
+@settings(
+    max_examples=get_settings().FUZZ_MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_v2_api_conforms_to_its_schema(case, fuzz_headers):
     case.call_and_validate(headers=fuzz_headers, checks=CHECKS)

@@ -30,8 +30,23 @@ def test_ready_names_a_dependency_that_is_down(api, app_settings):
     assert body["details"]["down"] == ["redis"]
 
 
-def test_openapi_documents_every_endpoint(api):
-    r = api.get("/api/openapi.json")
+@pytest.mark.parametrize(
+    ("document", "own_path", "other_path", "says"),
+    [
+        ("/api/v2/openapi.json", "/api/v2/auth/signup", "/api/auth/signup", "designed API"),
+        ("/api/openapi.json", "/api/auth/signup", "/api/v2/auth/signup", "mobile app's dialect"),
+    ],
+)
+def test_each_dialect_has_its_document_saying_which_it_is(api, document, own_path, other_path, says):
+    spec = api.get(document).json()
+    assert says in spec["info"]["title"]
+    assert own_path in spec["paths"] and other_path not in spec["paths"]
+    assert "/api/health" in spec["paths"] and "/api/payments/webhooks/{provider}" in spec["paths"]
+
+
+@pytest.mark.parametrize("document", ["/api/openapi.json", "/api/v2/openapi.json"])
+def test_openapi_documents_every_endpoint(api, document):
+    r = api.get(document)
     assert r.status_code == 200
     spec = r.json()
     for path, methods in spec["paths"].items():
@@ -39,9 +54,8 @@ def test_openapi_documents_every_endpoint(api):
             assert op.get("summary"), f"{method} {path} has no summary"
             assert op.get("description"), f"{method} {path} has no one-line description"
             assert {"200", "201"} & set(op["responses"]), f"{method} {path} documents no success"
-    assert "/api/v2/auth/signup" in spec["paths"]
     assert "ProfileCompleteIn" in spec["components"]["schemas"]
-    assert api.get("/api/docs").status_code == 200
+    assert api.get(document.replace("openapi.json", "docs")).status_code == 200
 
 
 def test_admin_and_its_static_files_are_served_under_django(api):
@@ -53,7 +67,9 @@ def test_admin_and_its_static_files_are_served_under_django(api):
     assert r.status_code == 302 and r.headers["location"].startswith("/django/admin/login/")
 
 
-@pytest.mark.parametrize(("page", "assets"), [("/api/docs", 2), ("/api/redoc", 1)])
+@pytest.mark.parametrize(
+    ("page", "assets"), [("/api/docs", 2), ("/api/redoc", 1), ("/api/v2/docs", 2), ("/api/v2/redoc", 1)]
+)
 def test_the_docs_pages_load_their_scripts_from_this_server(api, page, assets):
 
     r = api.get(page)

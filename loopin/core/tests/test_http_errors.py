@@ -140,10 +140,11 @@ def test_a_body_that_is_not_utf8_is_422(api):
     assert r.json()["details"]["fields"][0]["code"] == "INVALID_BODY"
 
 
-def test_every_api_operation_documents_the_global_errors(api):
+@pytest.mark.parametrize("document", ["/api/openapi.json", "/api/v2/openapi.json"])
+def test_every_api_operation_documents_the_global_errors(api, document):
     from loopin.core.throttle import limited_path
 
-    schema = api.get("/api/openapi.json").json()
+    schema = api.get(document).json()
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             assert "503" in operation["responses"], (method, path)

@@ -11,17 +11,25 @@ from loopin.core.errors import BusinessRuleError, NotFound
 from loopin.events.selectors.access import event_for
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
-from loopin.participation.tickets import ticket_cancel, ticket_issue
+from loopin.participation.tickets import (
+    request_hold_take_over,
+    request_holds_expire_due,
+    ticket_cancel,
+    ticket_issue,
+)
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
 def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ticket:
-    """Take seats at a free event: open events, or guests whose request or invitation was accepted."""
+    """Take seats at a free event: open events, invitees who said yes, or guests whose accepted request is within
+    its RSVP deadline (the seats held since acceptance become the ticket's)."""
     ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
+        request_holds_expire_due(event_id=event.id)
         admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.CONFIRM)
+        held = request_hold_take_over(join_request=admission.join_request, seats=seats)
         ticket = ticket_issue(
             event=event,
             user=user,
@@ -29,6 +37,7 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
             source=admission.source,
             join_request=admission.join_request,
             invitation=admission.invitation,
+            seats_held=held,
         )
     return ticket
 

@@ -19,6 +19,7 @@ from loopin.events.models import (
     Invitation,
     InvitationStatus,
 )
+from loopin.events.rsvp import rsvp_deadline
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
@@ -29,9 +30,17 @@ from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
 def invitations_create(
-    *, host: User, event_id: uuid.UUID, user_ids: list[uuid.UUID], message: str = "", expires_at: datetime | None = None
+    *,
+    host: User,
+    event_id: uuid.UUID,
+    user_ids: list[uuid.UUID],
+    message: str = "",
+    expires_at: datetime | None = None,
+    expiry_policy: str = "",
 ) -> list[Invitation]:
-    """Invite people directly (1-50 at once). People already invited or going are skipped."""
+    """Invite people directly (1-50 at once). People already invited or going are skipped.
+
+    `expiry_policy` (an RSVP policy) sets the answer deadline from now when no `expires_at` is given."""
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed.one("expires_at", "IN_THE_PAST", "The expiry must be in the future.")
     with transaction.atomic():
@@ -47,6 +56,8 @@ def invitations_create(
             raise ValidationFailed.one("user_ids", "UNKNOWN_USER", f"Unknown users: {', '.join(missing)}.")
         if event.host_id in users:
             raise ValidationFailed.one("user_ids", "OWN_EVENT", "You cannot invite yourself.")
+        if expiry_policy and expires_at is None:
+            expires_at = rsvp_deadline(event=event, policy=expiry_policy)
         busy = set(
             Invitation.objects.filter(
                 event=event, invitee_id__in=users, status__in=[InvitationStatus.PENDING, InvitationStatus.GOING]
@@ -59,7 +70,14 @@ def invitations_create(
         )
         created = Invitation.objects.bulk_create(
             [
-                Invitation(event=event, invitee=users[uid], invited_by=host, message=message, expires_at=expires_at)
+                Invitation(
+                    event=event,
+                    invitee=users[uid],
+                    invited_by=host,
+                    message=message,
+                    expires_at=expires_at,
+                    expiry_policy=expiry_policy,
+                )
                 for uid in dict.fromkeys(user_ids)
                 if uid not in busy
             ]

@@ -22,7 +22,7 @@ from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
-from loopin.participation.tickets import admit, ticket_cancel
+from loopin.participation.tickets import admit, request_hold_release, ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
@@ -127,7 +127,7 @@ def join_request_bulk(
 
 
 def join_request_cancel(*, user: User, event_id: uuid.UUID) -> JoinRequest:
-    """The requester withdraws; an accepted request on a free event gives its seats back."""
+    """The requester withdraws; an accepted request gives back its held seats (or its free ticket's)."""
     with transaction.atomic():
         req = (
             JoinRequest.objects.select_for_update()
@@ -143,6 +143,7 @@ def join_request_cancel(*, user: User, event_id: uuid.UUID) -> JoinRequest:
                     code=ParticipationErrorCode.PAID_TICKET,
                 )
             ticket_cancel(ticket=ticket, reason="request_cancelled", actor=user)
+        request_hold_release(join_request=req)
         req.status = RequestStatus.CANCELLED
         req.save(update_fields=["status", "updated_at"])
         audit_record(action="join_request.cancelled", actor=user, obj=req)

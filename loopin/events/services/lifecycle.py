@@ -25,7 +25,7 @@ from loopin.events.models import (
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.event_fields import EventInput, _apply_times
 from loopin.events.signals import send_after_commit
-from loopin.participation.tickets import ticket_cancel
+from loopin.participation.tickets import request_hold_release, ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -75,6 +75,8 @@ def _cancel_guests(event: Event, *, actor: User) -> None:
     JoinRequest.objects.filter(event=event, status=RequestStatus.PENDING).update(
         status=RequestStatus.CANCELLED, decided_at=timezone.now()
     )
+    for req in JoinRequest.objects.filter(event=event, seats_held=True):
+        request_hold_release(join_request=req)  # seats held for accepted guests who had not confirmed
     Invitation.objects.filter(event=event, status=InvitationStatus.PENDING).update(status=InvitationStatus.REVOKED)
 
 

@@ -49,12 +49,19 @@ def test_ask_and_be_accepted_on_a_free_event(api, host, event):
     )
     assert r.status_code == 200
     assert (r.json()["data"]["status"], r.json()["data"]["host_message"]) == ("accepted", "See you!")
+    # Accepted: the seats are held until the RSVP deadline; the guest is going once they confirm.
+    assert not Ticket.objects.filter(event=event, user=guest).exists()
+    event.refresh_from_db()
+    assert (event.seats_taken, event.going_count) == (2, 0)
+    mine = api.get(f"/api/v2/events/{event.id}/my-request", headers=token_for(guest)).json()["data"]
+    assert mine["status"] == "accepted"
+    assert api.get(f"/api/v2/events/{event.id}", headers=token_for(guest)).json()["data"]["my_status"] == "accepted"
+    r = api.post(f"/api/v2/events/{event.id}/confirm-attendance", json={"seats": 2}, headers=token_for(guest))
+    assert r.status_code == 201, r.text
     ticket = Ticket.objects.get(event=event, user=guest)
     assert (ticket.status, ticket.seats, ticket.source) == ("valid", 2, "request")
     event.refresh_from_db()
-    assert (event.seats_taken, event.going_count) == (2, 1)
-    mine = api.get(f"/api/v2/events/{event.id}/my-request", headers=token_for(guest)).json()["data"]
-    assert mine["status"] == "accepted"
+    assert (event.seats_taken, event.going_count) == (2, 1)  # the held seats became the ticket's
     assert api.get(f"/api/v2/events/{event.id}", headers=token_for(guest)).json()["data"]["my_status"] == "going"
     assert AuditEntry.objects.filter(action="join_request.accepted", object_id=req["id"]).count() == 1
 
@@ -157,6 +164,7 @@ def test_someone_going_cannot_ask_again(api, host, event):
     guest = UserWithProfileFactory()
     req_id = _ask(api, event, guest).json()["data"]["id"]
     api.put(f"/api/v2/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(host))
+    api.post(f"/api/v2/events/{event.id}/confirm-attendance", json={}, headers=token_for(guest))
     r = _ask(api, event, guest)
     assert (r.status_code, r.json()["error_code"]) == (409, "ALREADY_GOING")
 
@@ -214,8 +222,8 @@ def test_requester_lists_and_cancels(api, host, event):
     r = api.delete(f"/api/v2/events/{event.id}/my-request", headers=token_for(guest))
     assert r.status_code == 200 and r.json()["data"]["status"] == "cancelled"
     event.refresh_from_db()
-    assert (event.seats_taken, event.going_count) == (0, 0)
-    assert Ticket.objects.get(user=guest).status == "cancelled"
+    assert (event.seats_taken, event.going_count) == (0, 0)  # the held seat went back
+    assert not Ticket.objects.filter(user=guest).exists()
     r = api.delete(f"/api/v2/events/{event.id}/my-request", headers=token_for(guest))
     assert r.status_code == 404
 

@@ -36,7 +36,8 @@ def test_fifty_accepts_for_ten_seats(interests):
     assert outcomes == Counter({"ok": SEATS, "CAPACITY_EXCEEDED": RACERS - SEATS})
     assert JoinRequest.objects.filter(event=event, status="accepted").count() == SEATS
     assert JoinRequest.objects.filter(event=event, status="pending").count() == RACERS - SEATS
-    assert Ticket.objects.filter(event=event, status="valid").count() == SEATS
+    assert JoinRequest.objects.filter(event=event, seats_held=True).count() == SEATS  # held until confirmed
+    assert Ticket.objects.filter(event=event).count() == 0
     event.refresh_from_db()
     assert event.seats_taken == SEATS
 

@@ -64,9 +64,12 @@ def test_accepting_a_request_tells_the_guest_and_confirms_the_ticket(api, host, 
         headers=token_for(host),
     )
     assert r.status_code == 200
-    assert types_by_user() == {guest.id: ["ticket.confirmed", "join_request.accepted"]}
+    assert types_by_user() == {guest.id: ["join_request.accepted"]}
     accepted = Notification.objects.get(user=guest, type="join_request.accepted")
     assert accepted.body == "Asha Rao accepted your request for Jazz Night. See you!"
+    r = api.post(f"/api/v2/events/{approval_event.id}/confirm-attendance", json={}, headers=token_for(guest))
+    assert r.status_code == 201
+    assert types_by_user() == {guest.id: ["join_request.accepted", "ticket.confirmed"]}
 
 
 def test_declining_a_request_tells_the_guest_only(api, host, approval_event):

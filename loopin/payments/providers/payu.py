@@ -67,21 +67,26 @@ class PayUProvider:
             s.PAYU_BASE_URL.rstrip("/"),
             s.PAYU_INFO_URL,
         )
-        self.return_url = absolute_url("/api/payments/webhooks/payu")
+        # PayU sends the buyer's browser back to these pages, which settle the order before answering.
+        self.success_url = absolute_url("/api/payments/payu/success")
+        self.failure_url = absolute_url("/api/payments/payu/failure")
 
     def create_checkout(self, order: Any) -> Checkout:
+        """The form the client posts to PayU. No udf fields: the mobile app posts exactly these ten fields,
+        and the txnid names the order. `productinfo` and `firstname` hold no `"` or `<` (the app's form
+        is not HTML-escaped)."""
         txnid = f"LP{order.id.hex[:23]}"
         fields = {
             "key": self.key,
             "txnid": txnid,
             "amount": f"{order.total:.2f}",
             "productinfo": f"Loopin ticket {order.event_id}",
-            "firstname": (order.user.name or "Guest").split(" ")[0][:60],
+            "firstname": "".join(c for c in (order.user.name or "Guest").split(" ")[0] if c not in '"<>&')[:60]
+            or "Guest",
             "email": f"{order.user_id.hex}@buyers.loopin.app",
             "phone": order.user.phone_number.lstrip("+")[-10:] if order.user.phone_number else "",
-            "surl": self.return_url,
-            "furl": self.return_url,
-            "udf1": str(order.id),
+            "surl": self.success_url,
+            "furl": self.failure_url,
         }
         fields["hash"] = request_hash(fields, self.salt)
         return Checkout(provider_order_id=txnid, data={"action": f"{self.base_url}/_payment", "fields": fields})

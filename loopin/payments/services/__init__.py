@@ -29,7 +29,7 @@ from loopin.payments.services.refunds import (
     refund_cutoff,
     refund_submit,
 )
-from loopin.payments.services.webhooks import payment_event_process, webhook_receive
+from loopin.payments.services.webhooks import payment_event_process, provider_return, webhook_receive
 
 __all__ = [
     "_attendee_refund_amount",
@@ -52,5 +52,6 @@ __all__ = [
     "refund_cutoff",
     "refund_submit",
     "refunds_resubmit",
+    "provider_return",
     "webhook_receive",
 ]

@@ -149,3 +149,12 @@ def _apply(payment_event: PaymentEvent) -> str:
         state = "processed" if payment_event.kind == REFUND_PROCESSED else "failed"
         return "refund " + refund_apply_state(refund_id=refund.id, state=state, provider_refund_id=data["refund_id"])
     return "ignored"
+
+
+def provider_return(*, provider: str, body: bytes, headers: dict[str, str]) -> Order | None:
+    """The buyer's browser comes back from the provider (PayU's surl/furl POST): the same signed fields as a
+    webhook, applied now rather than in a task, so the order is paid (ticket issued) or failed before we
+    answer (the app asks for the order's status right after)."""
+    event, _ = webhook_receive(provider=provider, body=body, headers=headers)
+    payment_event_process(payment_event_id=event.id)
+    return Order.objects.filter(id=event.order_id).first() if event.order_id else None

@@ -122,11 +122,11 @@ def test_deleting_an_account_ends_its_door_duties(door):
 
 
 def test_openapi_lists_the_door_endpoints(door):
-    paths = door.api.get("/api/openapi.json").json()["paths"]
+    paths = door.api.get("/api/v2/openapi.json").json()["paths"]
     assert {"post", "get"} <= set(paths["/api/v2/events/{event_id}/staff"])
     assert set(paths["/api/v2/me/tickets/{ticket_id}/qr"]) == {"get"}
     assert "/api/v2/me/tickets" in paths
-    assert door.api.get("/api/docs").status_code == 200
+    assert door.api.get("/api/v2/docs").status_code == 200
 
 
 def test_support_and_read_only_may_view_tickets_and_scans(db):
