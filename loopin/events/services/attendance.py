@@ -19,8 +19,8 @@ from loopin.events.selectors.access import event_for
 from loopin.events.services.rules import (
     _ensure_open_for_guests,
     _ensure_profile_complete,
-    _ensure_seats_allowed,
     ensure_gender_allowed,
+    ensure_seats_allowed,
 )
 from loopin.events.services.seats import seats_take
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
@@ -37,7 +37,7 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
         _ensure_open_for_guests(event)
         if event.is_paid:
             raise BusinessRuleError("This is a paid event: buy a ticket instead.", code="PAYMENT_REQUIRED")
-        _ensure_seats_allowed(event, seats)
+        ensure_seats_allowed(event, seats)
         if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
             raise Conflict("You are already going.", code="ALREADY_GOING")
         accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()

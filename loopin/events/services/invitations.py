@@ -19,7 +19,7 @@ from loopin.events.models import (
     InvitationStatus,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.rules import _ensure_open_for_guests, _ensure_seats_allowed, ensure_gender_allowed
+from loopin.events.services.rules import _ensure_open_for_guests, ensure_gender_allowed, ensure_seats_allowed
 from loopin.events.services.seats import seats_take
 from loopin.events.signals import send_after_commit
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
@@ -70,7 +70,7 @@ def _go(*, user: User, event: Event, invitation: Invitation, seats: int) -> Tick
     """An invitation answered 'going': a ticket on a free event; the right to buy on a paid one."""
     _ensure_open_for_guests(event)
     ensure_gender_allowed(user, event)
-    _ensure_seats_allowed(event, seats)
+    ensure_seats_allowed(event, seats)
     if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
         raise Conflict("You are already going.", code="ALREADY_GOING")
     ticket = None

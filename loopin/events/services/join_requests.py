@@ -22,8 +22,8 @@ from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.rules import (
     _ensure_open_for_guests,
     _ensure_profile_complete,
-    _ensure_seats_allowed,
     ensure_gender_allowed,
+    ensure_seats_allowed,
 )
 from loopin.events.services.seats import seats_take
 from loopin.events.signals import send_after_commit
@@ -44,7 +44,7 @@ def join_request_create(*, user: User, event_id: uuid.UUID, message: str = "", s
         if event.join_mode == JoinMode.OPEN:
             raise BusinessRuleError("This event is open: confirm your attendance instead.", code="REQUEST_NOT_NEEDED")
         ensure_gender_allowed(user, event)
-        _ensure_seats_allowed(event, seats)
+        ensure_seats_allowed(event, seats)
         if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
             raise Conflict("You are already going.", code="ALREADY_GOING")
         try:

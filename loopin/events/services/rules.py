@@ -46,10 +46,13 @@ def _ensure_open_for_guests(event: Event) -> None:
         raise BusinessRuleError("This event has already started.", code="EVENT_STARTED")
 
 
-def _ensure_seats_allowed(event: Event, seats: int) -> None:
+def ensure_seats_allowed(event: Event, seats: int) -> None:
     if not 1 <= seats <= event.max_seats_per_guest:
+        allowed = event.max_seats_per_guest
         raise BusinessRuleError(
-            f"You can take between 1 and {event.max_seats_per_guest} seats at this event.",
+            "This event allows one seat per guest."
+            if allowed == 1
+            else f"You can take 1 to {allowed} seats at this event.",
             code="TOO_MANY_SEATS",
             details={"max_seats": event.max_seats_per_guest},
         )

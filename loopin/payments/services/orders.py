@@ -15,7 +15,7 @@ from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.events.errors import CapacityExceeded
 from loopin.events.models import Event, EventStatus, Invitation, InvitationStatus, JoinMode, JoinRequest, RequestStatus
-from loopin.events.services import ensure_gender_allowed, event_for, seats_release, seats_take
+from loopin.events.services import ensure_gender_allowed, ensure_seats_allowed, event_for, seats_release, seats_take
 from loopin.events.signals import send_after_commit
 from loopin.payments import signals
 from loopin.payments.errors import ProviderUnavailable, SoldOut
@@ -38,12 +38,7 @@ def _ensure_may_buy(user: User, event: Event, seats: int) -> None:
         raise BusinessRuleError(f"This event is {event.status}; it is not selling tickets.", code="EVENT_NOT_PUBLISHED")
     if event.has_started:
         raise BusinessRuleError("This event has already started.", code="EVENT_STARTED")
-    if not 1 <= seats <= event.max_seats_per_guest:
-        raise BusinessRuleError(
-            f"You can take between 1 and {event.max_seats_per_guest} seats at this event.",
-            code="TOO_MANY_SEATS",
-            details={"max_seats": event.max_seats_per_guest},
-        )
+    ensure_seats_allowed(event, seats)
     accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).exists()
     invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).exists()
     if event.join_mode == JoinMode.APPROVAL and not (accepted or invited):

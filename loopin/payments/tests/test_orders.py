@@ -102,6 +102,7 @@ def test_an_invite_only_event_needs_an_accepted_invitation(api, interests, buyer
 def test_too_many_seats_are_refused(api, paid_event, buyer_headers):
     r = buy(api, buyer_headers, paid_event, seats=2)
     assert (r.status_code, r.json()["error_code"]) == (400, "TOO_MANY_SEATS")
+    assert r.json()["error"] == "This event allows one seat per guest."
 
 
 def test_an_unconfigured_provider_is_refused(api, paid_event, buyer_headers):
