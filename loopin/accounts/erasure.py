@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import AuthSession, OtpCode, OtpPurpose, PhoneLead, RefreshToken, User
 from loopin.accounts.services import _delete_files, otp_consume, otp_request
 from loopin.audit.models import AuditEntry
@@ -59,7 +60,7 @@ def _refuse_if_blocked(user: User) -> None:
     if blockers:
         raise Conflict(
             "The account cannot be deleted yet: " + " ".join(b["reason"] for b in blockers),
-            code="ACCOUNT_DELETION_BLOCKED",
+            code=AccountErrorCode.ACCOUNT_DELETION_BLOCKED,
             details={"blockers": blockers},
         )
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import AuthSession, Interest, ProfilePicture, User
 from loopin.core.errors import NotAuthenticated, PermissionDenied
 
@@ -27,13 +28,13 @@ def session_user(*, user_id: uuid.UUID, session_id: uuid.UUID) -> User:
     """The signed-in user behind an access token, in one query; ended sessions, suspended and disabled users fail."""
     session = AuthSession.objects.select_related("user").filter(id=session_id, user_id=user_id).first()
     if session is None:
-        raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
+        raise NotAuthenticated("This session has ended. Sign in again.", code=AccountErrorCode.SESSION_EXPIRED)
     user = session.user
     if user.is_suspended:  # before the session check: suspension revoked it, and the client should say why
-        raise PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
+        raise PermissionDenied("This account is suspended. Contact support.", code=AccountErrorCode.ACCOUNT_SUSPENDED)
     if session.revoked_at is not None or session.expires_at <= timezone.now():
-        raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
+        raise NotAuthenticated("This session has ended. Sign in again.", code=AccountErrorCode.SESSION_EXPIRED)
     if not user.is_active:
-        raise NotAuthenticated("This account is disabled.", code="ACCOUNT_DISABLED")
+        raise NotAuthenticated("This account is disabled.", code=AccountErrorCode.ACCOUNT_DISABLED)
     user._auth_session_id = session.id  # type: ignore[attr-defined]
     return user

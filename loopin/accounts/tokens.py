@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotAuthenticated
 
@@ -54,15 +55,17 @@ def access_token_decode(token: str) -> AccessClaims:
             options={"require": ["exp", "iat", "sub", "sid", "type"]},
         )
     except jwt.ExpiredSignatureError:
-        raise NotAuthenticated("Your session has expired. Refresh it or sign in again.", code="TOKEN_EXPIRED") from None
+        raise NotAuthenticated(
+            "Your session has expired. Refresh it or sign in again.", code=AccountErrorCode.TOKEN_EXPIRED
+        ) from None
     except jwt.PyJWTError:
-        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN") from None
+        raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN) from None
     if payload.get("type") != "access":
-        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN")
+        raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN)
     try:
         return AccessClaims(user_id=uuid.UUID(payload["sub"]), session_id=uuid.UUID(payload["sid"]))
     except (ValueError, TypeError):
-        raise NotAuthenticated("The access token is invalid.", code="INVALID_TOKEN") from None
+        raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN) from None
 
 
 def refresh_token_new() -> tuple[str, str]:

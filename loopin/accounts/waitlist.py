@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import PermissionDenied
@@ -86,6 +87,6 @@ def waitlist_gate(user: Any) -> None:
         return
     raise PermissionDenied(
         "You're on the waitlist: Loopin opens for you shortly.",
-        code="WAITLISTED",
+        code=AccountErrorCode.WAITLISTED,
         details={"promote_at": user.promote_at.isoformat()},
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.app_v1 import numbers
 from loopin.core.images import image_public_url
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
     EventImage,
@@ -29,6 +30,7 @@ from loopin.events.rsvp import confirmation_open
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.selectors.share_paths import share_path
 from loopin.payments.models import Order, PayoutRequest
+from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 
 # Our payout states as the app names them (evenAnalytics.dart: pending/approved/processing = "Processing").
@@ -195,7 +197,7 @@ def my_request(*, user: User, event_id: int) -> dict[str, Any]:
     event = event_for(user, numbers.event_uuid(event_id))
     req = JoinRequest.objects.select_related("event").filter(event=event, user=user).order_by("-created_at").first()
     if req is None:
-        raise NotFound("You have not asked to join this event.", code="REQUEST_NOT_FOUND")
+        raise NotFound("You have not asked to join this event.", code=EventErrorCode.REQUEST_NOT_FOUND)
     return {"success": True, **request_out(req, can_confirm=confirmable(user, event, req))}
 
 
@@ -360,7 +362,7 @@ def my_ticket(*, user: User, event_id: int) -> dict[str, Any]:
     event = event_for(user, numbers.event_uuid(event_id))
     ticket = _tickets().filter(event=event, user=user, status=TicketStatus.VALID).first()
     if ticket is None:
-        raise NotFound("You have no ticket for this event.", code="TICKET_NOT_FOUND")
+        raise NotFound("You have no ticket for this event.", code=TicketErrorCode.TICKET_NOT_FOUND)
     return {"success": True, **ticket_out(ticket)}
 
 

@@ -43,6 +43,7 @@ def _routers() -> list[Any]:
     from loopin.app_v1.api import routers as app_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
+    from loopin.media.api import router as media_router
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
     from loopin.tickets.api import routers as ticket_routers
@@ -56,6 +57,7 @@ def _routers() -> list[Any]:
         *ticket_routers,
         *payment_routers,
         notifications_router,
+        media_router,
     ]
 
 

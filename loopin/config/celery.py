@@ -47,8 +47,11 @@ app.conf.update(
         "notifications.send_reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
         "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},
         "notifications.sweep_pushes": {"task": "notifications.sweep_pushes", "schedule": 300.0},
+        "media.delete_orphans": {"task": "media.delete_orphans", "schedule": crontab(minute=23)},
     },
 )
-app.autodiscover_tasks(["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications"])
+app.autodiscover_tasks(
+    ["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications", "loopin.media"]
+)
 install_task_signals()
 sentry_init()

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     S3_SECRET_ACCESS_KEY: str = ""
     S3_PUBLIC_URL: str = ""
 
+    # --- media pipeline (loopin.media, docs/MEDIA.md) ---
+    MEDIA_IMAGE_MAX_BYTES: int = Field(default=15 * 1024 * 1024, ge=1)
+    MEDIA_VIDEO_MAX_BYTES: int = Field(default=30 * 1024 * 1024, ge=1)  # multipart: also under MAX_UPLOAD_BYTES
+    MEDIA_VIDEO_MAX_SECONDS: int = Field(default=60, ge=1)
+    # Embedded mode (no worker): a clip that must be transcoded is done in the request only up to this long.
+    MEDIA_INLINE_TRANSCODE_MAX_SECONDS: int = Field(default=15, ge=0)
+    MEDIA_ORPHAN_HOURS: int = Field(default=24, ge=1)  # uploads never attached are deleted after this
+    MEDIA_UPLOAD_URL_SECONDS: int = Field(default=900, ge=60)  # presigned direct-to-bucket upload lifetime
+
     # --- phone sign-in ---
     OTP_LENGTH: int = Field(default=4, ge=4, le=8)
     OTP_TTL_SECONDS: int = 600

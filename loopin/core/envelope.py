@@ -49,7 +49,7 @@ def ok_page(items: list[Any], *, total: int, offset: int, limit: int, message: s
 
 
 def error_body(message: str, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"success": False, "error": message, "error_code": code, "details": details}
+    return {"success": False, "error": message, "error_code": str(code), "details": details}
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

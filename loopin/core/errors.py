@@ -1,42 +1,49 @@
-"""The one error family. Services raise these; `loopin.core.handlers` maps them to HTTP once."""
+"""The one error family. Services raise these; `loopin.core.handlers` maps them to HTTP once.
+
+Every error carries a registered code (`loopin.core.error_codes`): pass one of a domain's members,
+
+    raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
+
+or let the class's generic code stand. `exc.error_code` is the member, `exc.code` its wire string.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from loopin.core.error_codes import CoreErrorCode, ErrorCode
+
 
 class LoopinError(Exception):
     status: int = 400
-    code: str = "BAD_REQUEST"
+    error_code: ErrorCode = CoreErrorCode.BAD_REQUEST
     default_message: str = "The request could not be processed."
 
     def __init__(
         self,
         message: str | None = None,
         *,
+        code: ErrorCode | None = None,
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         self.message = message or self.default_message
+        self.error_code = code or type(self).error_code
+        self.code: str = self.error_code.value
         self.details = details
         self.headers = headers or {}
         super().__init__(self.message)
 
 
 class BusinessRuleError(LoopinError):
-    """A 400 with a specific code; subclass or pass `code=`."""
-
-    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message, details=details)
-        if code:
-            self.code = code
+    """A 400 refusing something the rules do not allow; pass a specific `code=`."""
 
 
 class ValidationFailed(LoopinError):
     """422 with the same `details` shape as request validation: a list of bad fields."""
 
     status = 422
-    code = "VALIDATION_ERROR"
+    error_code = CoreErrorCode.VALIDATION_ERROR
     default_message = "Some fields are invalid."
 
     def __init__(self, fields: list[dict[str, str]], message: str | None = None) -> None:
@@ -49,55 +56,34 @@ class ValidationFailed(LoopinError):
 
 class NotAuthenticated(LoopinError):
     status = 401
-    code = "NOT_AUTHENTICATED"
+    error_code = CoreErrorCode.NOT_AUTHENTICATED
     default_message = "Sign in to continue."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
-        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
-        if code:
-            self.code = code
+    def __init__(self, message: str | None = None, *, code: ErrorCode | None = None) -> None:
+        super().__init__(message, code=code, headers={"WWW-Authenticate": "Bearer"})
 
 
 class PermissionDenied(LoopinError):
     status = 403
-    code = "FORBIDDEN"
+    error_code = CoreErrorCode.FORBIDDEN
     default_message = "You are not allowed to do this."
-
-    def __init__(
-        self, message: str | None = None, *, code: str | None = None, details: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(message, details=details)
-        if code:
-            self.code = code
 
 
 class NotFound(LoopinError):
     status = 404
-    code = "NOT_FOUND"
+    error_code = CoreErrorCode.NOT_FOUND
     default_message = "Not found."
-
-    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
-        super().__init__(message)
-        if code:
-            self.code = code
 
 
 class Conflict(LoopinError):
     status = 409
-    code = "CONFLICT"
+    error_code = CoreErrorCode.CONFLICT
     default_message = "This conflicts with the current state."
-
-    def __init__(
-        self, message: str | None = None, *, code: str | None = None, details: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(message, details=details)
-        if code:
-            self.code = code
 
 
 class RateLimited(LoopinError):
     status = 429
-    code = "RATE_LIMITED"
+    error_code = CoreErrorCode.RATE_LIMITED
     default_message = "Too many requests. Try again later."
 
     def __init__(self, message: str | None = None, *, retry_after: int, scope: str | None = None) -> None:
@@ -110,17 +96,17 @@ class RateLimited(LoopinError):
 
 class ServiceUnavailable(LoopinError):
     status = 503
-    code = "SERVICE_UNAVAILABLE"
+    error_code = CoreErrorCode.SERVICE_UNAVAILABLE
     default_message = "A service we depend on is unavailable. Try again shortly."
 
     def __init__(
         self,
         message: str | None = None,
         *,
-        code: str | None = None,
+        code: ErrorCode | None = None,
         details: dict[str, Any] | None = None,
         retry_after: int | None = None,
     ) -> None:
-        super().__init__(message, details=details, headers={"Retry-After": str(retry_after)} if retry_after else None)
-        if code:
-            self.code = code
+        super().__init__(
+            message, code=code, details=details, headers={"Retry-After": str(retry_after)} if retry_after else None
+        )

@@ -11,20 +11,21 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loopin.core.envelope import error_body
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import LoopinError
 
 BODY_PARSE_ERROR = "There was an error parsing the body"
 _HTTP_CODES = {
-    400: "BAD_REQUEST",
-    401: "NOT_AUTHENTICATED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    409: "CONFLICT",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
+    400: CoreErrorCode.BAD_REQUEST,
+    401: CoreErrorCode.NOT_AUTHENTICATED,
+    403: CoreErrorCode.FORBIDDEN,
+    404: CoreErrorCode.NOT_FOUND,
+    405: CoreErrorCode.METHOD_NOT_ALLOWED,
+    406: CoreErrorCode.NOT_ACCEPTABLE,
+    409: CoreErrorCode.CONFLICT,
+    413: CoreErrorCode.PAYLOAD_TOO_LARGE,
+    415: CoreErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    429: CoreErrorCode.RATE_LIMITED,
 }
 
 
@@ -59,7 +60,7 @@ def _body(request: Request, message: str, code: str, details: dict[str, Any] | N
     as `detail[0].msg` on its raw-HTTP calls."""
     body = error_body(message, code, details)
     if is_app_dialect(request.url.path):
-        fields = (details or {}).get("fields") if code == "VALIDATION_ERROR" else None
+        fields = (details or {}).get("fields") if code == CoreErrorCode.VALIDATION_ERROR else None
         body["detail"] = (
             [{"loc": f["field"].split("."), "msg": f["message"], "type": f["code"]} for f in fields]
             if isinstance(fields, list) and fields
@@ -81,7 +82,8 @@ def install_error_handlers(app: FastAPI) -> None:
         fields = validation_fields(list(exc.errors()))
         message = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
         return JSONResponse(
-            _body(request, f"Invalid input. {message}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
+            _body(request, f"Invalid input. {message}", CoreErrorCode.VALIDATION_ERROR, {"fields": fields}),
+            status_code=422,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -93,9 +95,10 @@ def install_error_handlers(app: FastAPI) -> None:
             reason = detail or "The body could not be parsed."
             fields = [{"field": "body", "code": "INVALID_BODY", "message": reason}]
             return JSONResponse(
-                _body(request, f"Invalid input. {reason}", "VALIDATION_ERROR", {"fields": fields}), status_code=422
+                _body(request, f"Invalid input. {reason}", CoreErrorCode.VALIDATION_ERROR, {"fields": fields}),
+                status_code=422,
             )
-        code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
+        code = _HTTP_CODES.get(exc.status_code, CoreErrorCode.HTTP_ERROR)
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         if exc.status_code == 404 and message == "Not Found":
             message = "No such endpoint."
@@ -112,7 +115,7 @@ def install_error_handlers(app: FastAPI) -> None:
             _body(
                 request,
                 "The database is unavailable. Try again shortly.",
-                "DATABASE_UNAVAILABLE",
+                CoreErrorCode.DATABASE_UNAVAILABLE,
                 {"dependency": "database"},
             ),
             status_code=503,

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from loopin.config.settings import get_settings
 from loopin.core.envelope import Envelope, error_body, error_responses, ok
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/health", tags=["health"])
@@ -71,7 +72,9 @@ async def ready() -> Any:
     if down:
         return JSONResponse(
             error_body(
-                f"Not ready: {', '.join(down)} unreachable.", "DEPENDENCY_UNAVAILABLE", {"down": down, "checks": checks}
+                f"Not ready: {', '.join(down)} unreachable.",
+                CoreErrorCode.DEPENDENCY_UNAVAILABLE,
+                {"down": down, "checks": checks},
             ),
             status_code=503,
         )

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from loopin.config.settings import get_settings
+from loopin.core.error_codes import CoreErrorCode
 
 # prometheus_client picks its value store at import: the multiprocess directory must be known first.
 if get_settings().PROMETHEUS_MULTIPROC_DIR:
@@ -157,6 +158,6 @@ async def metrics_endpoint(request: Any) -> Any:
 
     ip = getattr(request.state, "client_ip", None) or (request.client.host if request.client else None)
     if not metrics_allowed(authorization=request.headers.get("authorization"), ip=ip):
-        return JSONResponse(error_body("Metrics are not open to you.", "FORBIDDEN", None), status_code=403)
+        return JSONResponse(error_body("Metrics are not open to you.", CoreErrorCode.FORBIDDEN, None), status_code=403)
     body, content_type = render()
     return Response(body, media_type=content_type)

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.links import bind_request_origin
 from loopin.core.net import client_ip
 from loopin.core.sync import executor_pool
@@ -111,7 +112,7 @@ class RequestMiddleware:
             await self.app(scope, receive_wrapper, send_wrapper)
         except BodyTooLarge as exc:
             if not status_holder["started"]:
-                await send_json(send_wrapper, 413, error_body(exc.detail, "PAYLOAD_TOO_LARGE", None), [])
+                await send_json(send_wrapper, 413, error_body(exc.detail, CoreErrorCode.PAYLOAD_TOO_LARGE, None), [])
         except Exception:
             log.exception("unhandled_error", method=scope["method"], path=scope["path"])
             if not status_holder["started"]:
@@ -120,7 +121,7 @@ class RequestMiddleware:
                     500,
                     error_body(
                         "Something went wrong on our side. Quote the request id if you contact support.",
-                        "INTERNAL_ERROR",
+                        CoreErrorCode.INTERNAL_ERROR,
                         {"request_id": request_id},
                     ),
                     [],

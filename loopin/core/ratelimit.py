@@ -13,6 +13,7 @@ from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from loopin.config.settings import get_settings
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import RateLimited, ServiceUnavailable
 
 log = structlog.get_logger("loopin.ratelimit")
@@ -60,7 +61,7 @@ def hit(scope: str, identity: str, item: RateLimitItem, *, fail_closed: bool = T
         if fail_closed:
             raise ServiceUnavailable(
                 "Rate limiting is unavailable, so this action is paused. Try again shortly.",
-                code="RATE_LIMIT_UNAVAILABLE",
+                code=CoreErrorCode.RATE_LIMIT_UNAVAILABLE,
                 details={"dependency": "redis"},
                 retry_after=10,
             ) from exc

@@ -31,6 +31,7 @@ import structlog
 
 from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.middleware import send_json
 
 log = structlog.get_logger("loopin.throttle")
@@ -225,7 +226,7 @@ class RateLimitMiddleware:
                     429,
                     error_body(
                         "Too many requests. Try again later.",
-                        "RATE_LIMITED",
+                        CoreErrorCode.RATE_LIMITED,
                         {"retry_after": retry, "scope": f"global_{name}"},
                     ),
                     [(b"retry-after", str(retry).encode())],

@@ -20,6 +20,7 @@ from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
 from loopin.core.time import QueryTime
 from loopin.events import selectors, services
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.schemas import (
     AcceptLinkIn,
     AttendanceIn,
@@ -205,7 +206,7 @@ async def event_resolve(
 
     canonical_id = services.share_path_parse(path)
     if canonical_id is None:
-        raise NotFound("That is not an event link.", code="EVENT_NOT_FOUND")
+        raise NotFound("That is not an event link.", code=EventErrorCode.EVENT_NOT_FOUND)
     detail = await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id)
     current = detail["share_path"]
     return ok({"event": detail, "share_path": current, "redirect": path.rstrip("/") != current}, "Event")

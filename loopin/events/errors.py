@@ -1,10 +1,12 @@
 """Event-domain refusals, each with its own code."""
 
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import BusinessRuleError, Conflict
+from loopin.participation.error_codes import ParticipationErrorCode
 
 
 class CapacityExceeded(Conflict):
-    code = "CAPACITY_EXCEEDED"
+    error_code = ParticipationErrorCode.CAPACITY_EXCEEDED
     default_message = "There are not enough seats left."
 
     def __init__(self, message: str | None = None, *, seats_left: int | None = None) -> None:
@@ -15,6 +17,6 @@ class InvalidTransition(BusinessRuleError):
     def __init__(self, current: str, target: str) -> None:
         super().__init__(
             f"An event that is {current} cannot become {target}.",
-            code="INVALID_TRANSITION",
+            code=CoreErrorCode.INVALID_TRANSITION,
             details={"from": current, "to": target},
         )

@@ -18,6 +18,7 @@ from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError
 from loopin.core.logging import get_logger
+from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import Campaign
 
 log = get_logger("loopin.notifications.campaigns")
@@ -61,7 +62,7 @@ def campaign_schedule(*, campaign_id: Any, at: datetime, by: Any) -> Campaign:
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(id=campaign_id)
         if campaign.status not in OPEN:
-            raise BusinessRuleError(f"This campaign is {campaign.status}.", code="CAMPAIGN_CLOSED")
+            raise BusinessRuleError(f"This campaign is {campaign.status}.", code=NotificationErrorCode.CAMPAIGN_CLOSED)
         campaign.status = Campaign.Status.SCHEDULED
         campaign.scheduled_at = at
         campaign.save(update_fields=["status", "scheduled_at"])

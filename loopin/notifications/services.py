@@ -14,6 +14,7 @@ from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.logging import get_logger
+from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import Category, Delivery, Device, Notification, Preference
 from loopin.notifications.push import PushError, PushMessage, get_push_backend
 from loopin.notifications.templates import render, template_current
@@ -262,7 +263,7 @@ def device_remove(*, user: Any, device_id: Any) -> None:
     """Stop pushing to one of the caller's devices (e.g. at logout)."""
     device = Device.objects.filter(id=device_id, user=user).first()
     if device is None:
-        raise NotFound("Device not found.", code="DEVICE_NOT_FOUND")
+        raise NotFound("Device not found.", code=NotificationErrorCode.DEVICE_NOT_FOUND)
     device_deactivate(device_id=device.id, reason="removed_by_user")
 
 
@@ -272,7 +273,7 @@ def device_remove(*, user: Any, device_id: Any) -> None:
 def _own(user: Any, notification_id: Any) -> Notification:
     notification = Notification.objects.filter(id=notification_id, user=user, deleted_at__isnull=True).first()
     if notification is None:
-        raise NotFound("Notification not found.", code="NOTIFICATION_NOT_FOUND")
+        raise NotFound("Notification not found.", code=NotificationErrorCode.NOTIFICATION_NOT_FOUND)
     return notification
 
 

@@ -17,6 +17,7 @@ from django.db.models import Max
 
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import NotificationTemplate
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
@@ -67,7 +68,7 @@ def _restore_default(key: str) -> NotificationTemplate:
             except IntegrityError:
                 template = NotificationTemplate.objects.get(key=key, version=1)
             return template
-    raise NotFound(f"No template '{key}'.", code="TEMPLATE_NOT_FOUND")
+    raise NotFound(f"No template '{key}'.", code=NotificationErrorCode.TEMPLATE_NOT_FOUND)
 
 
 def template_in_use(template: NotificationTemplate) -> bool:

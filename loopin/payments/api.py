@@ -18,6 +18,7 @@ from loopin.core.pagination import PageParams, run_page
 from loopin.core.sync import run_sync
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.schemas import (
     BankAccountIn,
     BankAccountOut,
@@ -132,7 +133,7 @@ def _sandbox_page(*, order_id: uuid.UUID) -> str:
 
     order = Order.objects.select_related("event").filter(id=order_id, provider="sandbox").first()
     if order is None or not order.provider_order_id:
-        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+        raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     events = {}
     for button, kind in (("pay", PAYMENT_SUCCEEDED), ("fail", PAYMENT_FAILED)):
         body, headers = sandbox_event(order, kind)

@@ -16,10 +16,13 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.crypto import derived_fernet
+from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
 from loopin.events.signals import send_after_commit
 from loopin.payments import signals
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     ACTIVE_PAYOUT,
     SETTLED,
@@ -86,7 +89,7 @@ def bank_account_create(
 def _own_account(user: User, account_id: uuid.UUID) -> BankAccount:
     account = BankAccount.objects.filter(id=account_id, user=user, removed_at__isnull=True).first()
     if account is None:
-        raise NotFound("Bank account not found.", code="BANK_ACCOUNT_NOT_FOUND")
+        raise NotFound("Bank account not found.", code=PaymentErrorCode.BANK_ACCOUNT_NOT_FOUND)
     return account
 
 
@@ -106,7 +109,7 @@ def bank_account_remove(*, user: User, account_id: uuid.UUID) -> None:
     with transaction.atomic():
         account = _own_account(user, account_id)
         if PayoutRequest.objects.filter(bank_account=account, status__in=ACTIVE_PAYOUT).exists():
-            raise Conflict("A payout in progress uses this account.", code="BANK_ACCOUNT_IN_USE")
+            raise Conflict("A payout in progress uses this account.", code=PaymentErrorCode.BANK_ACCOUNT_IN_USE)
         BankAccount.objects.filter(id=account.id).update(
             removed_at=timezone.now(), is_primary=False, account_number_encrypted=""
         )
@@ -143,18 +146,19 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(id=event_id, deleted_at__isnull=True).first()
         if event is None or event.host_id != host.id:
-            raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+            raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
         ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()  # completed early counts
         if event.status == EventStatus.CANCELLED or not ended:
             raise BusinessRuleError(
-                "Payouts open once the event has ended (or you mark it completed).", code="EVENT_NOT_ENDED"
+                "Payouts open once the event has ended (or you mark it completed).",
+                code=PaymentErrorCode.EVENT_NOT_ENDED,
             )
         account = _own_account(host, bank_account_id)
         if PayoutRequest.objects.filter(event=event, status__in=ACTIVE_PAYOUT).exists():
-            raise Conflict("A payout for this event is already in progress.", code="PAYOUT_EXISTS")
+            raise Conflict("A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS)
         figures = payout_figures(event)
         if figures["amount"] <= 0:
-            raise BusinessRuleError("There is nothing to pay out for this event.", code="NOTHING_TO_PAY")
+            raise BusinessRuleError("There is nothing to pay out for this event.", code=PaymentErrorCode.NOTHING_TO_PAY)
         try:
             with transaction.atomic():
                 payout = PayoutRequest.objects.create(
@@ -166,7 +170,9 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
                     **figures,
                 )
         except IntegrityError:
-            raise Conflict("A payout for this event is already in progress.", code="PAYOUT_EXISTS") from None
+            raise Conflict(
+                "A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS
+            ) from None
         audit_record(
             action="payout.requested",
             actor=host,
@@ -198,10 +204,10 @@ def payout_decide(
     with transaction.atomic():
         payout = PayoutRequest.objects.select_for_update().filter(id=payout_id).first()
         if payout is None:
-            raise NotFound("Payout not found.", code="PAYOUT_NOT_FOUND")
+            raise NotFound("Payout not found.", code=PaymentErrorCode.PAYOUT_NOT_FOUND)
         old = payout.status
         if old not in PAYOUT_STEPS[target]:
-            raise BusinessRuleError(f"A {old} payout cannot become {target}.", code="INVALID_TRANSITION")
+            raise BusinessRuleError(f"A {old} payout cannot become {target}.", code=CoreErrorCode.INVALID_TRANSITION)
         payout.status = target
         payout.decided_by = staff
         if target == PayoutStatus.COMPLETED:

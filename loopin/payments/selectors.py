@@ -7,6 +7,7 @@ from typing import Any
 
 from loopin.accounts.models import User
 from loopin.core.errors import NotFound
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest
 
 
@@ -70,7 +71,7 @@ def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
 
     order = Order.objects.select_related("event").filter(id=order_id).first()
     if order is None or not (user.id in (order.user_id, order.event.host_id) or user.is_staff):
-        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+        raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     if order.status == OrderStatus.PENDING and order_release(order_id=order.id, reason="hold expired", due_only=True):
         order.refresh_from_db()
     return order_data(order, viewer=user)

@@ -22,15 +22,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import ProfilePicture, User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, NotFound, ValidationFailed
 from loopin.core.images import image_public_url
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
 from loopin.events.signals import send_after_commit
 from loopin.tickets import signing
+from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.errors import NonceReused, NotDoorStaff
 from loopin.tickets.models import (
     CheckinKey,
@@ -72,11 +75,11 @@ def door_event(user: User, event_id: uuid.UUID, *, host_only: bool = False) -> E
         .first()
     )
     if event is None:
-        raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+        raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     if user.id == event.host_id:
         return event
     if host_only:
-        raise NotDoorStaff("Only the host can do this.", code="NOT_EVENT_HOST")
+        raise NotDoorStaff("Only the host can do this.", code=EventErrorCode.NOT_EVENT_HOST)
     if not event.is_door_staff:
         raise NotDoorStaff()
     return event
@@ -128,7 +131,7 @@ def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None
         event = door_event(host, event_id, host_only=True)
         person = _find_person(user_id=user_id, phone=phone)
         if person.id == event.host_id:
-            raise BusinessRuleError("The host can already scan tickets.", code="ALREADY_HOST")
+            raise BusinessRuleError("The host can already scan tickets.", code=TicketErrorCode.ALREADY_HOST)
         staff, created = DoorStaff.objects.get_or_create(event=event, user=person, defaults={"added_by": host})
         if created:
             audit_record(action="checkin.staff_added", actor=host, obj=event, subject=person)
@@ -146,7 +149,9 @@ def _find_person(*, user_id: uuid.UUID | None, phone: str | None) -> User:
             raise ValidationFailed.one("phone_number", "invalid_phone", str(exc)) from exc
         person = users.filter(phone_number=number).first()
     if person is None:
-        raise NotFound("No Loopin user has this number or id; they need to sign up first.", code="USER_NOT_FOUND")
+        raise NotFound(
+            "No Loopin user has this number or id; they need to sign up first.", code=AccountErrorCode.USER_NOT_FOUND
+        )
     return person
 
 
@@ -160,7 +165,7 @@ def door_staff_remove(
             user_id = _find_person(user_id=None, phone=phone).id
         deleted, _ = DoorStaff.objects.filter(event=event, user_id=user_id).delete()
         if not deleted:
-            raise NotFound("This person is not door staff of this event.", code="STAFF_NOT_FOUND")
+            raise NotFound("This person is not door staff of this event.", code=TicketErrorCode.STAFF_NOT_FOUND)
         audit_record(action="checkin.staff_removed", actor=host, obj=event, data={"user_id": str(user_id)})
 
 

@@ -1,13 +1,14 @@
 """Door (check-in) refusals, each with its own code."""
 
 from loopin.core.errors import Conflict, PermissionDenied
+from loopin.tickets.error_codes import TicketErrorCode
 
 
 class NotDoorStaff(PermissionDenied):
-    code = "NOT_DOOR_STAFF"
+    error_code = TicketErrorCode.NOT_DOOR_STAFF
     default_message = "Only the host and this event's door staff can do this."
 
 
 class NonceReused(Conflict):
-    code = "NONCE_REUSED"
+    error_code = TicketErrorCode.NONCE_REUSED
     default_message = "This nonce was already used for a different scan."

@@ -16,6 +16,7 @@ from loopin.core.phone import mask_phone
 from loopin.core.time import display_zone
 from loopin.tickets import signing
 from loopin.tickets.door import annotated_picture, door_event, door_settings, first_picture, opens_at, with_pictures
+from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import CheckinKey, DoorStaff, Scan, ScanDirection, ScanResult, Ticket, TicketStatus
 
 SEARCH_LIMIT = 20
@@ -198,9 +199,9 @@ def my_ticket_token(*, user: User, ticket_id: uuid.UUID) -> dict[str, Any]:
         .first()
     )
     if ticket is None:
-        raise NotFound("Ticket not found.", code="TICKET_NOT_FOUND")
+        raise NotFound("Ticket not found.", code=TicketErrorCode.TICKET_NOT_FOUND)
     if ticket.status != TicketStatus.VALID:
-        raise Conflict(f"This ticket is {ticket.status}.", code="TICKET_NOT_VALID")
+        raise Conflict(f"This ticket is {ticket.status}.", code=TicketErrorCode.TICKET_NOT_VALID)
     token = signing.ticket_token(ticket)
     claims, _, _ = signing.token_parse(token)
     return {

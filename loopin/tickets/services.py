@@ -11,6 +11,7 @@ from loopin.core.errors import Conflict
 from loopin.core.ids import short_code
 from loopin.events.models import Event
 from loopin.events.signals import send_after_commit, ticket_cancelled, ticket_issued
+from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
@@ -40,7 +41,9 @@ def ticket_issue(
             break
         except IntegrityError as exc:
             if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-                raise Conflict("You already have a ticket for this event.", code="ALREADY_GOING") from exc
+                raise Conflict(
+                    "You already have a ticket for this event.", code=ParticipationErrorCode.ALREADY_GOING
+                ) from exc
             continue  # a code collision: draw another
     else:  # pragma: no cover - 30^8 codes
         raise RuntimeError("could not draw a unique ticket code")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.core.errors import NotFound
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventImage, EventStatus, InviteLink, Visibility
 from loopin.events.selectors import FeedFilters, event_detail, event_feed, share_path
 
@@ -116,7 +117,7 @@ def event_page(*, canonical_id: str) -> EventPage:
         .first()
     )
     if event is None:
-        raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+        raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return _page_for(event)
 
 
@@ -130,7 +131,7 @@ def host_page(*, host_id: uuid.UUID) -> HostPage:
         .first()
     )
     if host is None:
-        raise NotFound("Host not found.", code="HOST_NOT_FOUND")
+        raise NotFound("Host not found.", code=EventErrorCode.HOST_NOT_FOUND)
     pictures = [p.public_url for p in host.pictures.all()]
     profile = {
         "id": host.id,

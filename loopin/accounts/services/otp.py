@@ -12,6 +12,7 @@ import structlog
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import (
     SIGN_IN_PURPOSES,
     OtpCode,
@@ -110,7 +111,7 @@ def otp_request(*, phone_number: str, purpose: str, ip: str | None = None) -> Ot
     user = User.objects.filter(phone_number=phone_number).only("id", "is_suspended").first()
     user_exists = user is not None
     if purpose in (OtpPurpose.LOGIN, OtpPurpose.DELETE_ACCOUNT) and not user_exists:
-        raise NotFound("No account uses this number: please sign up first.", code="USER_NOT_FOUND")
+        raise NotFound("No account uses this number: please sign up first.", code=AccountErrorCode.USER_NOT_FOUND)
     if user is not None and user.is_suspended:
         raise _suspended()
     if ip:
@@ -185,7 +186,7 @@ def otp_dispatch(*, code_id: uuid.UUID | str, sealed: str, final_attempt: bool) 
             log.warning("sms_send_failed", code_id=str(otp.id), error=str(exc))
             raise ServiceUnavailable(
                 "We could not send the SMS right now. Please try again in a moment.",
-                code="SMS_UNAVAILABLE",
+                code=AccountErrorCode.SMS_UNAVAILABLE,
                 details={"dependency": "sms"},
                 retry_after=30,
             ) from None
@@ -208,16 +209,16 @@ def otp_verify(
     with transaction.atomic():
         lead = _locked_lead(phone_number, create=False)
         if lead is None:
-            raise BusinessRuleError("Request a code for this number first.", code="OTP_NOT_FOUND")
+            raise BusinessRuleError("Request a code for this number first.", code=AccountErrorCode.OTP_NOT_FOUND)
         otp = _active_code(lead, purposes=SIGN_IN_PURPOSES)
         now = timezone.now()
         user = User.objects.filter(phone_number=phone_number).first()
         if purpose == OtpPurpose.LOGIN and user is None:
-            raise NotFound("No account uses this number: please sign up first.", code="USER_NOT_FOUND")
+            raise NotFound("No account uses this number: please sign up first.", code=AccountErrorCode.USER_NOT_FOUND)
         failure = _otp_check(otp, lead=lead, phone_number=phone_number, code=code, ip=ip, now=now)
         if failure is None:
             if user is not None and not user.is_active:
-                raise PermissionDenied("This account is disabled.", code="ACCOUNT_DISABLED")
+                raise PermissionDenied("This account is disabled.", code=AccountErrorCode.ACCOUNT_DISABLED)
             if user is not None and user.is_suspended:
                 raise _suspended()
             OtpCode.objects.filter(id=otp.id).update(consumed_at=now)
@@ -240,7 +241,9 @@ def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...]) -> OtpCode:
         .first()
     )
     if otp is None:
-        raise BusinessRuleError("There is no active code for this number. Request a new one.", code="OTP_NOT_FOUND")
+        raise BusinessRuleError(
+            "There is no active code for this number. Request a new one.", code=AccountErrorCode.OTP_NOT_FOUND
+        )
     return otp
 
 
@@ -251,7 +254,7 @@ def _otp_check(
     raised after the transaction commits so the count sticks; None means it matched (not yet consumed)."""
     if otp.expires_at <= now:
         OtpCode.objects.filter(id=otp.id).update(voided_at=now)
-        return BusinessRuleError("This code has expired. Request a new one.", code="OTP_EXPIRED")
+        return BusinessRuleError("This code has expired. Request a new one.", code=AccountErrorCode.OTP_EXPIRED)
     if otp_matches(code_id=otp.id, phone_number=phone_number, code=code, stored_hash=otp.code_hash):
         return None
     otp.attempts += 1
@@ -261,11 +264,13 @@ def _otp_check(
         OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts, voided_at=now)
         audit_record(action="otp.locked", obj=lead, ip=ip)
         return BusinessRuleError(
-            "Too many wrong tries: this code no longer works. Request a new one.", code="OTP_LOCKED"
+            "Too many wrong tries: this code no longer works. Request a new one.", code=AccountErrorCode.OTP_LOCKED
         )
     OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts)
     audit_record(action="otp.failed", obj=lead, ip=ip, data={"attempts_left": left})
-    return BusinessRuleError("That code is not right.", code="OTP_INVALID", details={"attempts_left": left})
+    return BusinessRuleError(
+        "That code is not right.", code=AccountErrorCode.OTP_INVALID, details={"attempts_left": left}
+    )
 
 
 def otp_consume(*, phone_number: str, code: str, purpose: str, then: Callable[[], R], ip: str | None = None) -> R:
@@ -280,7 +285,7 @@ def otp_consume(*, phone_number: str, code: str, purpose: str, then: Callable[[]
     with transaction.atomic():
         lead = _locked_lead(phone_number, create=False)
         if lead is None:
-            raise BusinessRuleError("Request a code first.", code="OTP_NOT_FOUND")
+            raise BusinessRuleError("Request a code first.", code=AccountErrorCode.OTP_NOT_FOUND)
         otp = _active_code(lead, purposes=(purpose,))
         now = timezone.now()
         failure = _otp_check(otp, lead=lead, phone_number=phone_number, code=code, ip=ip, now=now)

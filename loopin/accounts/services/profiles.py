@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import (
     Interest,
     ProfilePicture,
@@ -126,7 +127,9 @@ def _is_complete(user: User) -> bool:
 def profile_complete(*, user: User, changes: ProfileChanges) -> User:
     """Set every profile field; the first completion is what lets a user use the rest of the app."""
     if changes.phone_number is not None and changes.phone_number != user.phone_number:
-        raise PermissionDenied("The phone number does not match the signed-in account.", code="PHONE_MISMATCH")
+        raise PermissionDenied(
+            "The phone number does not match the signed-in account.", code=AccountErrorCode.PHONE_MISMATCH
+        )
     stored = _store_uploads(user, changes.uploads)
     try:
         with transaction.atomic():

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import (
     AuthSession,
     RefreshToken,
@@ -35,7 +36,7 @@ class SignIn:
 
 
 def _suspended() -> PermissionDenied:
-    return PermissionDenied("This account is suspended. Contact support.", code="ACCOUNT_SUSPENDED")
+    return PermissionDenied("This account is suspended. Contact support.", code=AccountErrorCode.ACCOUNT_SUSPENDED)
 
 
 def session_start(*, user: User, ip: str | None = None, user_agent: str = "", app_token: bool = False) -> SignIn:
@@ -78,7 +79,7 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
             .first()
         )
         if token is None:
-            raise NotAuthenticated("The refresh token is not valid.", code="INVALID_REFRESH_TOKEN")
+            raise NotAuthenticated("The refresh token is not valid.", code=AccountErrorCode.INVALID_REFRESH_TOKEN)
         session = token.session
         user = session.user
         now = timezone.now()
@@ -89,15 +90,17 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
                 audit_record(action="auth.refresh_reuse_detected", actor=user, obj=session, subject=user, ip=ip)
             reuse = NotAuthenticated(
                 "This refresh token was already used; the session has been ended. Sign in again.",
-                code="REFRESH_TOKEN_REUSED",
+                code=AccountErrorCode.REFRESH_TOKEN_REUSED,
             )
         elif session.revoked_at is not None or session.expires_at <= now:
-            raise NotAuthenticated("This session has ended. Sign in again.", code="SESSION_EXPIRED")
+            raise NotAuthenticated("This session has ended. Sign in again.", code=AccountErrorCode.SESSION_EXPIRED)
         elif session.last_used_at + timedelta(days=s.REFRESH_TOKEN_IDLE_DAYS) <= now:
             _revoke(session.id, "idle")
-            reuse = NotAuthenticated("This session was idle too long. Sign in again.", code="SESSION_EXPIRED")
+            reuse = NotAuthenticated(
+                "This session was idle too long. Sign in again.", code=AccountErrorCode.SESSION_EXPIRED
+            )
         elif not user.is_active:
-            raise NotAuthenticated("This account is disabled.", code="ACCOUNT_DISABLED")
+            raise NotAuthenticated("This account is disabled.", code=AccountErrorCode.ACCOUNT_DISABLED)
         else:
             RefreshToken.objects.filter(id=token.id).update(used_at=now)
             new_refresh, new_hash = refresh_token_new()

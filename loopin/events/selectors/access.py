@@ -6,6 +6,7 @@ import uuid
 
 from loopin.accounts.models import User
 from loopin.core.errors import NotFound, PermissionDenied
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
     EventStatus,
@@ -21,7 +22,7 @@ def can_manage(user: User | None, event: Event) -> bool:
 
 def ensure_can_manage(user: User, event: Event) -> None:
     if not can_manage(user, event):
-        raise PermissionDenied("Only the host can do this.", code="NOT_EVENT_HOST")
+        raise PermissionDenied("Only the host can do this.", code=EventErrorCode.NOT_EVENT_HOST)
 
 
 def is_visible(user: User | None, event: Event) -> bool:
@@ -48,5 +49,5 @@ def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> 
         qs = Event.objects.select_for_update()
     event = qs.filter(id=event_id, deleted_at__isnull=True).first()
     if event is None or not is_visible(user, event):
-        raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+        raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event

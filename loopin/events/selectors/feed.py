@@ -16,6 +16,7 @@ from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.errors import NotFound
 from loopin.core.images import image_public_url
 from loopin.events import feed_cache
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     ACTIVE_REQUEST,
     Event,
@@ -328,7 +329,7 @@ def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any
         .first()
     )
     if event_id is None:
-        raise NotFound("Event not found.", code="EVENT_NOT_FOUND")
+        raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event_detail(user=user, event_id=event_id)
 
 

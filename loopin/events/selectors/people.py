@@ -11,6 +11,7 @@ from django.utils import timezone
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.errors import NotFound
 from loopin.core.links import absolute_url
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
     Invitation,
@@ -20,6 +21,7 @@ from loopin.events.models import (
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.selectors.feed import _card_queryset, card
+from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 
 # ---------------------------------------------------------------- people
@@ -87,7 +89,7 @@ def my_request(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     event_for(user, event_id)
     req = JoinRequest.objects.filter(event_id=event_id, user=user).order_by("-created_at").first()
     if req is None:
-        raise NotFound("You have not asked to join this event.", code="REQUEST_NOT_FOUND")
+        raise NotFound("You have not asked to join this event.", code=EventErrorCode.REQUEST_NOT_FOUND)
     return request_out(req)
 
 
@@ -190,7 +192,7 @@ def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     event_for(user, event_id)
     ticket = Ticket.objects.filter(event_id=event_id, user=user).order_by("-issued_at").first()
     if ticket is None:
-        raise NotFound("You have no ticket for this event.", code="TICKET_NOT_FOUND")
+        raise NotFound("You have no ticket for this event.", code=TicketErrorCode.TICKET_NOT_FOUND)
     return ticket_out(ticket)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from loopin.core.errors import NotFound
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Venue,
 )
@@ -45,5 +46,5 @@ def venue_get(*, venue_id: uuid.UUID) -> dict[str, Any]:
 
     venue = Venue.objects.filter(id=venue_id).first()
     if venue is None:
-        raise NotFound("Venue not found.", code="VENUE_NOT_FOUND")
+        raise NotFound("Venue not found.", code=EventErrorCode.VENUE_NOT_FOUND)
     return venue_out(venue)

@@ -23,6 +23,8 @@ from loopin.events.services.rules import (
     ensure_seats_allowed,
 )
 from loopin.events.services.seats import seats_take
+from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 from loopin.tickets.services import ticket_cancel, ticket_issue
 
@@ -33,19 +35,23 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
     with transaction.atomic():
         event = event_for(user, event_id)
         if event.host_id == user.id:
-            raise BusinessRuleError("You are the host of this event.", code="OWN_EVENT")
+            raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
         _ensure_open_for_guests(event)
         if event.is_paid:
-            raise BusinessRuleError("This is a paid event: buy a ticket instead.", code="PAYMENT_REQUIRED")
+            raise BusinessRuleError(
+                "This is a paid event: buy a ticket instead.", code=ParticipationErrorCode.PAYMENT_REQUIRED
+            )
         ensure_seats_allowed(event, seats)
         if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-            raise Conflict("You are already going.", code="ALREADY_GOING")
+            raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
         accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()
         invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).first()
         if event.join_mode == JoinMode.APPROVAL and accepted is None and invited is None:
-            raise PermissionDenied("The host must accept your request first.", code="REQUEST_NOT_ACCEPTED")
+            raise PermissionDenied(
+                "The host must accept your request first.", code=ParticipationErrorCode.REQUEST_NOT_ACCEPTED
+            )
         if event.join_mode == JoinMode.INVITE_ONLY and invited is None:
-            raise PermissionDenied("This event is invite-only.", code="INVITE_ONLY")
+            raise PermissionDenied("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
         if accepted is None and invited is None:
             ensure_gender_allowed(user, event)
         source = TicketSource.REQUEST if accepted else TicketSource.INVITATION if invited else TicketSource.OPEN
@@ -66,9 +72,11 @@ def attendance_cancel(*, user: User, event_id: uuid.UUID) -> Ticket:
             .first()
         )
         if ticket is None:
-            raise NotFound("You have no ticket for this event.", code="TICKET_NOT_FOUND")
+            raise NotFound("You have no ticket for this event.", code=TicketErrorCode.TICKET_NOT_FOUND)
         if ticket.source == TicketSource.PURCHASE:
-            raise BusinessRuleError("Cancel a paid ticket through its order to get a refund.", code="PAID_TICKET")
+            raise BusinessRuleError(
+                "Cancel a paid ticket through its order to get a refund.", code=ParticipationErrorCode.PAID_TICKET
+            )
         if ticket.event.has_started:
-            raise BusinessRuleError("The event has already started.", code="EVENT_STARTED")
+            raise BusinessRuleError("The event has already started.", code=ParticipationErrorCode.EVENT_STARTED)
         return ticket_cancel(ticket=ticket, reason="attendee_cancelled", actor=user)

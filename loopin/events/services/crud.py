@@ -13,6 +13,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, ValidationFailed
 from loopin.core.ids import short_code
 from loopin.events import signals
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.feed_cache import feed_invalidate
 from loopin.events.models import (
     AllowedGender,
@@ -98,7 +99,7 @@ def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event
         event = event_for(actor, event_id, lock=True)
         ensure_can_manage(actor, event)
         if event.status in (EventStatus.COMPLETED, EventStatus.CANCELLED):
-            raise BusinessRuleError(f"A {event.status} event cannot be edited.", code="EVENT_CLOSED")
+            raise BusinessRuleError(f"A {event.status} event cannot be edited.", code=EventErrorCode.EVENT_CLOSED)
         before = {name: getattr(event, name) for name in TRACKED_CHANGES}
         old_slug_title = event.title
         if data.title is not None:
@@ -113,7 +114,9 @@ def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event
         if event.status != EventStatus.DRAFT and ({"is_paid", "ticket_price", "currency"} & data.given):
             has_guests = event.going_count > 0 or event.seats_taken > 0
             if has_guests:
-                raise BusinessRuleError("The price cannot change once people hold seats.", code="PRICE_LOCKED")
+                raise BusinessRuleError(
+                    "The price cannot change once people hold seats.", code=EventErrorCode.PRICE_LOCKED
+                )
         _apply_pricing(event, data)
         if data.capacity is not None:
             if data.capacity != 0 and data.capacity < event.seats_taken:
@@ -150,7 +153,7 @@ def event_delete(*, actor: User, event_id: uuid.UUID) -> None:
         event = event_for(actor, event_id, lock=True)
         ensure_can_manage(actor, event)
         if event.status in (EventStatus.PUBLISHED, EventStatus.POSTPONED) and event.going_count > 0:
-            raise Conflict("Cancel the event first: people are going.", code="EVENT_HAS_GUESTS")
+            raise Conflict("Cancel the event first: people are going.", code=EventErrorCode.EVENT_HAS_GUESTS)
         Event.objects.filter(id=event.id).update(deleted_at=timezone.now())
         feed_invalidate()
         audit_record(action="event.deleted", actor=actor, obj=event)

@@ -8,6 +8,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict
 from loopin.core.phone import normalize_phone
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     HostLead,
 )
@@ -25,5 +26,7 @@ def host_lead_create(
             )
             audit_record(action="host_lead.created", actor=user, obj=lead)
     except IntegrityError:
-        raise Conflict("We already have your request and will be in touch.", code="HOST_LEAD_EXISTS") from None
+        raise Conflict(
+            "We already have your request and will be in touch.", code=EventErrorCode.HOST_LEAD_EXISTS
+        ) from None
     return lead

@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.images import image_clean
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
     EventImage,
@@ -60,7 +61,7 @@ def event_remove_cover_image(*, actor: User, event_id: uuid.UUID, image_id: uuid
         ensure_can_manage(actor, event)
         image = EventImage.objects.filter(id=image_id, event=event).first()
         if image is None:
-            raise NotFound("No such cover image.", code="IMAGE_NOT_FOUND")
+            raise NotFound("No such cover image.", code=EventErrorCode.IMAGE_NOT_FOUND)
         name = image.image.name if image.image else ""
         image.delete()
         if name:

@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
 from loopin.events import signals
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
     EventStatus,
@@ -22,6 +23,7 @@ from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.rules import _ensure_open_for_guests, ensure_gender_allowed, ensure_seats_allowed
 from loopin.events.services.seats import seats_take
 from loopin.events.signals import send_after_commit
+from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 from loopin.tickets.services import ticket_cancel, ticket_issue
 
@@ -36,7 +38,7 @@ def invitations_create(
         event = event_for(host, event_id, lock=True)
         ensure_can_manage(host, event)
         if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
-            raise BusinessRuleError(f"This event is {event.status}.", code="EVENT_CLOSED")
+            raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
         users = {u.id: u for u in User.objects.filter(id__in=user_ids, is_active=True)}
         missing = [str(i) for i in user_ids if i not in users]
         if missing:
@@ -72,7 +74,7 @@ def _go(*, user: User, event: Event, invitation: Invitation, seats: int) -> Tick
     ensure_gender_allowed(user, event)
     ensure_seats_allowed(event, seats)
     if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-        raise Conflict("You are already going.", code="ALREADY_GOING")
+        raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
     ticket = None
     if not event.is_paid:
         seats_take(event_id=event.id, seats=seats)
@@ -95,19 +97,19 @@ def invitation_respond(*, user: User, invitation_id: uuid.UUID, response: str, s
             .first()
         )
         if invitation is None:
-            raise NotFound("Invitation not found.", code="INVITATION_NOT_FOUND")
+            raise NotFound("Invitation not found.", code=EventErrorCode.INVITATION_NOT_FOUND)
         if invitation.status == InvitationStatus.REVOKED:
-            raise BusinessRuleError("This invitation was withdrawn.", code="INVITATION_REVOKED")
+            raise BusinessRuleError("This invitation was withdrawn.", code=EventErrorCode.INVITATION_REVOKED)
         if invitation.is_expired and invitation.status == InvitationStatus.PENDING:
-            raise BusinessRuleError("This invitation has expired.", code="INVITATION_EXPIRED")
+            raise BusinessRuleError("This invitation has expired.", code=EventErrorCode.INVITATION_EXPIRED)
         if response == "going":
             if invitation.status == InvitationStatus.GOING:
-                raise Conflict("You already said you are going.", code="ALREADY_GOING")
+                raise Conflict("You already said you are going.", code=ParticipationErrorCode.ALREADY_GOING)
             _go(user=user, event=invitation.event, invitation=invitation, seats=seats)
         else:
             for ticket in Ticket.objects.select_for_update().filter(invitation=invitation, status=TicketStatus.VALID):
                 if ticket.source == TicketSource.PURCHASE:
-                    raise BusinessRuleError("Cancel your paid ticket instead.", code="PAID_TICKET")
+                    raise BusinessRuleError("Cancel your paid ticket instead.", code=ParticipationErrorCode.PAID_TICKET)
                 ticket_cancel(ticket=ticket, reason="invitation_declined", actor=user)
             invitation.status = InvitationStatus.NOT_GOING
             invitation.responded_at = timezone.now()

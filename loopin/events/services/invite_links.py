@@ -13,6 +13,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
 from loopin.core.ids import url_token
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Invitation,
     InvitationStatus,
@@ -21,6 +22,7 @@ from loopin.events.models import (
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.invitations import _go
 from loopin.events.services.rules import _ensure_profile_complete
+from loopin.participation.error_codes import ParticipationErrorCode
 
 
 def invite_link_create(
@@ -42,7 +44,7 @@ def invite_link_revoke(*, host: User, event_id: uuid.UUID, link_id: uuid.UUID) -
     with transaction.atomic():
         link = InviteLink.objects.select_related("event").filter(id=link_id, event_id=event_id).first()
         if link is None:
-            raise NotFound("Invite link not found.", code="INVITE_LINK_NOT_FOUND")
+            raise NotFound("Invite link not found.", code=EventErrorCode.INVITE_LINK_NOT_FOUND)
         ensure_can_manage(host, link.event)
         InviteLink.objects.filter(id=link.id).update(is_active=False)
         audit_record(action="invite_link.revoked", actor=host, obj=link)
@@ -54,26 +56,26 @@ def invite_link_redeem(*, user: User, token: str, seats: int = 1) -> Invitation:
     with transaction.atomic():
         link = InviteLink.objects.select_related("event").filter(token=token).first()
         if link is None or not link.is_active or link.event.deleted_at is not None:
-            raise NotFound("This invite link is not valid.", code="INVITE_LINK_INVALID")
+            raise NotFound("This invite link is not valid.", code=EventErrorCode.INVITE_LINK_INVALID)
         if link.expires_at is not None and link.expires_at <= timezone.now():
-            raise BusinessRuleError("This invite link has expired.", code="INVITE_LINK_EXPIRED")
+            raise BusinessRuleError("This invite link has expired.", code=EventErrorCode.INVITE_LINK_EXPIRED)
         event = link.event
         if event.host_id == user.id:
-            raise BusinessRuleError("You are the host of this event.", code="OWN_EVENT")
+            raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
         used = (
             InviteLink.objects.filter(id=link.id)
             .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
             .update(uses=F("uses") + 1)
         )
         if not used:
-            raise BusinessRuleError("This invite link has been used up.", code="INVITE_LINK_USED_UP")
+            raise BusinessRuleError("This invite link has been used up.", code=EventErrorCode.INVITE_LINK_USED_UP)
         invitation = (
             Invitation.objects.select_for_update()
             .filter(event=event, invitee=user, status__in=[InvitationStatus.PENDING, InvitationStatus.GOING])
             .first()
         )
         if invitation is not None and invitation.status == InvitationStatus.GOING:
-            raise Conflict("You are already going.", code="ALREADY_GOING")
+            raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
         if invitation is None:
             invitation = Invitation.objects.create(event=event, invitee=user, invited_by=link.created_by, link=link)
         _go(user=user, event=event, invitation=invitation, seats=seats)

@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, LoopinError, NotFound
 from loopin.events import signals
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     EventStatus,
     JoinMode,
@@ -27,6 +28,7 @@ from loopin.events.services.rules import (
 )
 from loopin.events.services.seats import seats_take
 from loopin.events.signals import send_after_commit
+from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 from loopin.tickets.services import ticket_cancel, ticket_issue
 
@@ -37,21 +39,23 @@ def join_request_create(*, user: User, event_id: uuid.UUID, message: str = "", s
     with transaction.atomic():
         event = event_for(user, event_id)
         if event.host_id == user.id:
-            raise BusinessRuleError("You are the host of this event.", code="OWN_EVENT")
+            raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
         _ensure_open_for_guests(event)
         if event.join_mode == JoinMode.INVITE_ONLY:
-            raise BusinessRuleError("This event is invite-only.", code="INVITE_ONLY")
+            raise BusinessRuleError("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
         if event.join_mode == JoinMode.OPEN:
-            raise BusinessRuleError("This event is open: confirm your attendance instead.", code="REQUEST_NOT_NEEDED")
+            raise BusinessRuleError(
+                "This event is open: confirm your attendance instead.", code=EventErrorCode.REQUEST_NOT_NEEDED
+            )
         ensure_gender_allowed(user, event)
         ensure_seats_allowed(event, seats)
         if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-            raise Conflict("You are already going.", code="ALREADY_GOING")
+            raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
         try:
             with transaction.atomic():
                 req = JoinRequest.objects.create(event=event, user=user, message=message, seats_requested=seats)
         except IntegrityError:
-            raise Conflict("You already asked to join this event.", code="REQUEST_EXISTS") from None
+            raise Conflict("You already asked to join this event.", code=EventErrorCode.REQUEST_EXISTS) from None
         audit_record(action="join_request.created", actor=user, obj=req, data={"event_id": str(event.id)})
         send_after_commit(signals.join_request_created, request_id=req.id)
     return req
@@ -65,7 +69,7 @@ def _locked_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> J
         .first()
     )
     if req is None:
-        raise NotFound("Request not found.", code="REQUEST_NOT_FOUND")
+        raise NotFound("Request not found.", code=EventErrorCode.REQUEST_NOT_FOUND)
     ensure_can_manage(host, req.event)
     return req
 
@@ -83,7 +87,7 @@ def _decide(req: JoinRequest, *, host: User, status: str, note: str) -> None:
 def _pending_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> JoinRequest:
     req = _locked_request(host, event_id, request_id)
     if req.status != RequestStatus.PENDING:
-        raise BusinessRuleError(f"This request is already {req.status}.", code="REQUEST_NOT_PENDING")
+        raise BusinessRuleError(f"This request is already {req.status}.", code=EventErrorCode.REQUEST_NOT_PENDING)
     return req
 
 
@@ -93,7 +97,7 @@ def join_request_accept(*, host: User, event_id: uuid.UUID, request_id: uuid.UUI
         req = _pending_request(host, event_id, request_id)
         event = req.event
         if event.status != EventStatus.PUBLISHED:
-            raise BusinessRuleError(f"This event is {event.status}.", code="EVENT_NOT_PUBLISHED")
+            raise BusinessRuleError(f"This event is {event.status}.", code=ParticipationErrorCode.EVENT_NOT_PUBLISHED)
         if not event.is_paid:
             seats_take(event_id=event.id, seats=req.seats_requested)
             ticket_issue(
@@ -152,11 +156,12 @@ def join_request_cancel(*, user: User, event_id: uuid.UUID) -> JoinRequest:
             .first()
         )
         if req is None:
-            raise NotFound("You have no open request for this event.", code="REQUEST_NOT_FOUND")
+            raise NotFound("You have no open request for this event.", code=EventErrorCode.REQUEST_NOT_FOUND)
         for ticket in Ticket.objects.select_for_update().filter(join_request=req, status=TicketStatus.VALID):
             if ticket.source == TicketSource.PURCHASE:
                 raise BusinessRuleError(
-                    "Cancel your paid ticket instead (refunds follow the event's policy).", code="PAID_TICKET"
+                    "Cancel your paid ticket instead (refunds follow the event's policy).",
+                    code=ParticipationErrorCode.PAID_TICKET,
                 )
             ticket_cancel(ticket=ticket, reason="request_cancelled", actor=user)
         req.status = RequestStatus.CANCELLED

@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, ValidationFailed
 from loopin.events import signals
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.errors import InvalidTransition
 from loopin.events.models import (
     Event,
@@ -43,10 +44,14 @@ def _transition(event: Event, target: str, *, actor: User, reason: str) -> None:
     now = timezone.now()
     if target == EventStatus.PUBLISHED:
         if event.start_at <= now:
-            raise BusinessRuleError("Move the event to a future time before publishing it.", code="START_IN_PAST")
+            raise BusinessRuleError(
+                "Move the event to a future time before publishing it.", code=EventErrorCode.START_IN_PAST
+            )
         event.published_at = event.published_at or now
     if target == EventStatus.COMPLETED and event.start_at > now:
-        raise BusinessRuleError("An event can be completed only once it has started.", code="EVENT_NOT_STARTED")
+        raise BusinessRuleError(
+            "An event can be completed only once it has started.", code=EventErrorCode.EVENT_NOT_STARTED
+        )
     event.status = target
     event.status_reason = reason
     if target == EventStatus.CANCELLED:

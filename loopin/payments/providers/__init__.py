@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loopin.core.errors import BusinessRuleError
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.providers.base import PaymentProvider, use_http_session
 
 
@@ -26,7 +27,9 @@ def get_provider(name: str) -> PaymentProvider:
         from loopin.payments.providers.payu import PayUProvider
 
         return PayUProvider()
-    raise BusinessRuleError(f"The payment provider {name!r} is not available.", code="PROVIDER_UNAVAILABLE")
+    raise BusinessRuleError(
+        f"The payment provider {name!r} is not available.", code=PaymentErrorCode.PROVIDER_UNAVAILABLE
+    )
 
 
 __all__ = ["PaymentProvider", "get_provider", "use_http_session"]

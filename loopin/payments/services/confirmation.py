@@ -16,6 +16,7 @@ from loopin.events.models import Event, EventStatus
 from loopin.events.services import seats_release, seats_take
 from loopin.events.signals import send_after_commit
 from loopin.payments import signals
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     SETTLED,
     Order,
@@ -96,7 +97,7 @@ def order_verify(*, user: User, order_id: uuid.UUID, payload: dict[str, Any]) ->
     """Client-side confirmation: checked with the provider (Razorpay: the HMAC of order id | payment id)."""
     order = Order.objects.filter(id=order_id, user=user).first()
     if order is None:
-        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+        raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     if order.status in SETTLED:
         return order
     state = get_provider(order.provider).verify_client(order, payload)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
@@ -17,7 +18,9 @@ from loopin.events.errors import CapacityExceeded
 from loopin.events.models import Event, EventStatus, Invitation, InvitationStatus, JoinMode, JoinRequest, RequestStatus
 from loopin.events.services import ensure_gender_allowed, ensure_seats_allowed, event_for, seats_release, seats_take
 from loopin.events.signals import send_after_commit
+from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.payments import signals
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import ProviderUnavailable, SoldOut
 from loopin.payments.models import (
     FeeConfig,
@@ -31,30 +34,36 @@ from loopin.tickets.models import Ticket, TicketStatus
 
 def _ensure_may_buy(user: User, event: Event, seats: int) -> None:
     if not event.is_paid:
-        raise BusinessRuleError("This event is free: confirm your attendance instead.", code="NOT_A_PAID_EVENT")
+        raise BusinessRuleError(
+            "This event is free: confirm your attendance instead.", code=PaymentErrorCode.NOT_A_PAID_EVENT
+        )
     if event.host_id == user.id:
-        raise BusinessRuleError("You are the host of this event.", code="OWN_EVENT")
+        raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
     if event.status != EventStatus.PUBLISHED:
-        raise BusinessRuleError(f"This event is {event.status}; it is not selling tickets.", code="EVENT_NOT_PUBLISHED")
+        raise BusinessRuleError(
+            f"This event is {event.status}; it is not selling tickets.", code=ParticipationErrorCode.EVENT_NOT_PUBLISHED
+        )
     if event.has_started:
-        raise BusinessRuleError("This event has already started.", code="EVENT_STARTED")
+        raise BusinessRuleError("This event has already started.", code=ParticipationErrorCode.EVENT_STARTED)
     ensure_seats_allowed(event, seats)
     accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).exists()
     invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).exists()
     if event.join_mode == JoinMode.APPROVAL and not (accepted or invited):
-        raise PermissionDenied("The host must accept your request first.", code="REQUEST_NOT_ACCEPTED")
+        raise PermissionDenied(
+            "The host must accept your request first.", code=ParticipationErrorCode.REQUEST_NOT_ACCEPTED
+        )
     if event.join_mode == JoinMode.INVITE_ONLY and not invited:
-        raise PermissionDenied("This event is invite-only.", code="INVITE_ONLY")
+        raise PermissionDenied("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
     if not (accepted or invited):
         ensure_gender_allowed(user, event)
     if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-        raise Conflict("You are already going.", code="ALREADY_GOING")
+        raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
 
 
 def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: str | None = None) -> Order:
     """Hold seats for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one)."""
     if not user.profile_complete:
-        raise PermissionDenied("Complete your profile first.", code="PROFILE_INCOMPLETE")
+        raise PermissionDenied("Complete your profile first.", code=AccountErrorCode.PROFILE_INCOMPLETE)
     settings = get_settings()
     provider_name = provider or settings.PAYMENT_PROVIDER
     prov = get_provider(provider_name)
@@ -164,7 +173,7 @@ def order_cancel_pending(*, user: User, order_id: uuid.UUID) -> Order:
     """The buyer gives up a pending order before paying; the seats go back at once."""
     order = Order.objects.filter(id=order_id, user=user).first()
     if order is None:
-        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+        raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     order_release(order_id=order.id, status=OrderStatus.CANCELLED, reason="given up by the buyer")
     order.refresh_from_db()
     return order

@@ -18,6 +18,7 @@ from loopin.core.errors import BusinessRuleError, NotFound
 from loopin.events.models import Event
 from loopin.events.signals import send_after_commit
 from loopin.payments import signals
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import RefundWindowClosed
 from loopin.payments.models import (
     ORDER_RANK,
@@ -59,7 +60,7 @@ def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor:
     if amount <= 0 or amount > order.total - order.amount_refunded:
         raise BusinessRuleError(
             "The refund is more than what is left to refund.",
-            code="REFUND_TOO_LARGE",
+            code=PaymentErrorCode.REFUND_TOO_LARGE,
             details={"refundable": str(order.total - order.amount_refunded)},
         )
     host_amount = min(amount, max(order.host_earning - _host_refunded(order), Decimal("0")))
@@ -104,7 +105,7 @@ def refund_create(
                 return existing
             order = Order.objects.select_for_update().select_related("user").get(id=order_id)
             if order.status not in SETTLED:
-                raise BusinessRuleError("Only a paid order can be refunded.", code="ORDER_NOT_PAID")
+                raise BusinessRuleError("Only a paid order can be refunded.", code=PaymentErrorCode.ORDER_NOT_PAID)
             amount = order.total - order.amount_refunded if amount is None else amount
             refund = _refund_open(order, amount=amount, reason=reason, key=key, actor=actor)
             if order.amount_refunded >= order.total and order.ticket_id:
@@ -166,12 +167,12 @@ def order_cancel(*, user: User, order_id: uuid.UUID) -> Order:
     """The buyer cancels: a pending order lets its seats go; a paid one is refunded until the cut-off."""
     order = Order.objects.filter(id=order_id, user=user).select_related("event").first()
     if order is None:
-        raise NotFound("Order not found.", code="ORDER_NOT_FOUND")
+        raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     if order.status == OrderStatus.PENDING:
         return order_cancel_pending(user=user, order_id=order.id)
     if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED) or order.ticket_id is None:
         raise BusinessRuleError(
-            f"This order is {order.status}; there is nothing to cancel.", code="ORDER_NOT_CANCELLABLE"
+            f"This order is {order.status}; there is nothing to cancel.", code=PaymentErrorCode.ORDER_NOT_CANCELLABLE
         )
     if timezone.now() >= refund_cutoff(order.event):
         raise RefundWindowClosed(
@@ -181,7 +182,7 @@ def order_cancel(*, user: User, order_id: uuid.UUID) -> Order:
         order = Order.objects.select_for_update().select_related("user").get(id=order.id)
         ticket = Ticket.objects.select_for_update().filter(id=order.ticket_id, status=TicketStatus.VALID).first()
         if ticket is None:
-            raise BusinessRuleError("This ticket is no longer valid.", code="ORDER_NOT_CANCELLABLE")
+            raise BusinessRuleError("This ticket is no longer valid.", code=PaymentErrorCode.ORDER_NOT_CANCELLABLE)
         ticket_cancel(ticket=ticket, reason="attendee_cancelled", actor=user, status=TicketStatus.REFUNDED)
         amount = _attendee_refund_amount(order)
         if amount > 0:

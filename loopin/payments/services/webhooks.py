@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loopin.core.errors import BusinessRuleError
+from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     Order,
     PaymentEvent,
@@ -59,7 +60,7 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
     try:
         note = get_provider(provider).parse_webhook(body, {k.lower(): v for k, v in headers.items()})
     except (ValueError, KeyError, TypeError) as exc:  # signed but unreadable
-        raise BusinessRuleError("The webhook body could not be read.", code="INVALID_PAYLOAD") from exc
+        raise BusinessRuleError("The webhook body could not be read.", code=PaymentErrorCode.INVALID_PAYLOAD) from exc
     order = _order_for_notification(provider, note)
     try:
         with transaction.atomic():

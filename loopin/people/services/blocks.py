@@ -20,6 +20,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, NotFound
 from loopin.core.signals import send_after_commit
 from loopin.people import signals
+from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.errors import PersonNotFound
 from loopin.people.models import Block, Follow, FriendRequest, FriendRequestStatus, Friendship, Mute
 from loopin.people.services.common import lock_pair
@@ -55,7 +56,7 @@ def block_remove(*, user: User, blocked_id: uuid.UUID) -> None:
     with transaction.atomic():
         deleted, _ = Block.objects.filter(blocker=user, blocked_id=blocked_id).delete()
         if not deleted:
-            raise NotFound("You have not blocked this person.", code="NOT_BLOCKED")
+            raise NotFound("You have not blocked this person.", code=PeopleErrorCode.NOT_BLOCKED)
         audit_record(action="user.unblocked", actor=user, subject=User(pk=blocked_id), data={})
         send_after_commit(signals.user_unblocked, blocker_id=user.id, blocked_id=blocked_id)
 
@@ -63,7 +64,7 @@ def block_remove(*, user: User, blocked_id: uuid.UUID) -> None:
 def mute_create(*, user: User, muted_id: uuid.UUID) -> Mute:
     """Hide someone's content from the caller; they are not told. Muting again is a no-op."""
     if muted_id == user.pk:
-        raise BusinessRuleError("That is you.", code="SELF")
+        raise BusinessRuleError("That is you.", code=PeopleErrorCode.SELF)
     if not User.objects.filter(pk=muted_id, is_active=True, deleted_at__isnull=True).exists():
         raise PersonNotFound()
     try:
@@ -77,4 +78,4 @@ def mute_create(*, user: User, muted_id: uuid.UUID) -> Mute:
 def mute_remove(*, user: User, muted_id: uuid.UUID) -> None:
     deleted, _ = Mute.objects.filter(muter=user, muted_id=muted_id).delete()
     if not deleted:
-        raise NotFound("You have not muted this person.", code="NOT_MUTED")
+        raise NotFound("You have not muted this person.", code=PeopleErrorCode.NOT_MUTED)

@@ -6,6 +6,7 @@ import uuid
 
 from loopin.accounts.models import User
 from loopin.core.errors import BusinessRuleError
+from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.errors import PersonNotFound
 from loopin.people.selectors import is_blocked_between
 
@@ -19,7 +20,7 @@ def lock_pair(me: User, other_id: uuid.UUID, *, allow_blocked: bool = False) -> 
     either way, unless `allow_blocked` (unblocking).
     """
     if other_id == me.pk:
-        raise BusinessRuleError("That is you.", code="SELF")
+        raise BusinessRuleError("That is you.", code=PeopleErrorCode.SELF)
     rows = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=[me.pk, other_id]).order_by("pk")}
     other = rows.get(other_id)
     if other is None or not (other.is_active and other.deleted_at is None and not other.is_suspended):

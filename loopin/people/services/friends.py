@@ -13,6 +13,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.core.signals import send_after_commit
 from loopin.people import signals
+from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.models import FriendRequest, FriendRequestStatus, Friendship, RequestsFrom
 from loopin.people.selectors import are_friends, friend_ids_subquery, privacy_of
 from loopin.people.services.common import lock_pair
@@ -31,12 +32,15 @@ def _befriend(a: User, b: User) -> None:
 def _ensure_may_ask(sender: User, recipient: User) -> None:
     rule = privacy_of(recipient).friend_requests_from
     if rule == RequestsFrom.NOBODY:
-        raise PermissionDenied("This person does not take friend requests.", code="FRIEND_REQUESTS_CLOSED")
+        raise PermissionDenied(
+            "This person does not take friend requests.", code=PeopleErrorCode.FRIEND_REQUESTS_CLOSED
+        )
     if rule == RequestsFrom.FRIENDS_OF_FRIENDS:
         mutual = Friendship.objects.filter(user=sender, friend_id__in=friend_ids_subquery(recipient)).exists()
         if not mutual:
             raise PermissionDenied(
-                "This person takes friend requests only from friends of friends.", code="FRIEND_REQUESTS_CLOSED"
+                "This person takes friend requests only from friends of friends.",
+                code=PeopleErrorCode.FRIEND_REQUESTS_CLOSED,
             )
 
 
@@ -54,7 +58,7 @@ def friend_request_send(*, user: User, to_user_id: uuid.UUID) -> FriendRequestRe
     with transaction.atomic():
         other = lock_pair(user, to_user_id)
         if are_friends(user, other):
-            raise Conflict("You are already friends.", code="ALREADY_FRIENDS")
+            raise Conflict("You are already friends.", code=PeopleErrorCode.ALREADY_FRIENDS)
         incoming = FriendRequest.objects.filter(
             from_user=other, to_user=user, status=FriendRequestStatus.PENDING
         ).first()
@@ -63,7 +67,7 @@ def friend_request_send(*, user: User, to_user_id: uuid.UUID) -> FriendRequestRe
             _accept(incoming, by=user)
             return FriendRequestResult(request=incoming, became_friends=True)
         if FriendRequest.objects.filter(from_user=user, to_user=other, status=FriendRequestStatus.PENDING).exists():
-            raise Conflict("You already asked this person.", code="FRIEND_REQUEST_EXISTS")
+            raise Conflict("You already asked this person.", code=PeopleErrorCode.FRIEND_REQUEST_EXISTS)
         _ensure_may_ask(user, other)
         req = FriendRequest.objects.create(from_user=user, to_user=other)
         audit_record(action="friend_request.sent", actor=user, obj=req, subject=other)
@@ -76,12 +80,14 @@ def _pending_for(user: User, request_id: uuid.UUID, *, incoming: bool) -> Friend
     mine = {"to_user": user} if incoming else {"from_user": user}
     found = FriendRequest.objects.filter(id=request_id, **mine).first()
     if found is None:
-        raise NotFound("Friend request not found.", code="FRIEND_REQUEST_NOT_FOUND")
+        raise NotFound("Friend request not found.", code=PeopleErrorCode.FRIEND_REQUEST_NOT_FOUND)
     other_id = found.from_user_id if incoming else found.to_user_id
     other = lock_pair(user, other_id, allow_blocked=True)
     req = FriendRequest.objects.get(id=request_id)  # re-read under the lock: a block may have cancelled it
     if req.status != FriendRequestStatus.PENDING:
-        raise BusinessRuleError(f"This request is already {req.status}.", code="FRIEND_REQUEST_NOT_PENDING")
+        raise BusinessRuleError(
+            f"This request is already {req.status}.", code=PeopleErrorCode.FRIEND_REQUEST_NOT_PENDING
+        )
     req.from_user, req.to_user = (other, user) if incoming else (user, other)
     return req
 
@@ -91,7 +97,7 @@ def friend_request_accept(*, user: User, request_id: uuid.UUID) -> FriendRequest
     with transaction.atomic():
         req = _pending_for(user, request_id, incoming=True)
         if are_friends(user, req.from_user):  # pragma: no cover - a pending request never outlives a friendship
-            raise Conflict("You are already friends.", code="ALREADY_FRIENDS")
+            raise Conflict("You are already friends.", code=PeopleErrorCode.ALREADY_FRIENDS)
         _accept(req, by=user)
     return req
 
@@ -124,7 +130,7 @@ def friendship_end(*, user: User, friend_id: uuid.UUID) -> None:
         other = lock_pair(user, friend_id)
         deleted, _ = Friendship.objects.filter(user=user, friend=other).delete()
         if not deleted:
-            raise NotFound("You are not friends.", code="NOT_FRIENDS")
+            raise NotFound("You are not friends.", code=PeopleErrorCode.NOT_FRIENDS)
         Friendship.objects.filter(user=other, friend=user).delete()
         audit_record(action="friendship.ended", actor=user, obj=other, subject=other)
         send_after_commit(signals.friendship_ended, user_id=user.id, friend_id=other.id)

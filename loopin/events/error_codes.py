@@ -1,0 +1,29 @@
+"""Error codes of events: the events themselves, venues, hosts, requests, invitations and links."""
+
+from loopin.core.error_codes import ErrorCode
+
+
+class EventErrorCode(ErrorCode):
+    EVENT_NOT_FOUND = "EVENT_NOT_FOUND", 404, "No event with this id is visible to you (drafts and private events)."
+    EVENT_CLOSED = "EVENT_CLOSED", 400, "The event is completed or cancelled; it can no longer change."
+    EVENT_HAS_GUESTS = "EVENT_HAS_GUESTS", 409, "People are going: cancel the event (which tells them) before deleting."
+    EVENT_NOT_STARTED = "EVENT_NOT_STARTED", 400, "An event can be completed only once it has started."
+    START_IN_PAST = "START_IN_PAST", 400, "Move the event to a future time first."
+    PRICE_LOCKED = "PRICE_LOCKED", 400, "The price cannot change once people hold seats."
+    HOST_APPROVAL_REQUIRED = "HOST_APPROVAL_REQUIRED", 403, "Only approved hosts can create events or venues."
+    HOST_NOT_FOUND = "HOST_NOT_FOUND", 404, "No host (a user who hosts or is an approved host) has this id."
+    HOST_LEAD_EXISTS = "HOST_LEAD_EXISTS", 409, "A become-a-host request for this phone number already exists."
+    NOT_EVENT_HOST = "NOT_EVENT_HOST", 403, "Only the event's host (or staff) can do this."
+    IMAGE_NOT_FOUND = "IMAGE_NOT_FOUND", 404, "The event has no cover image with this id."
+    VENUE_NOT_FOUND = "VENUE_NOT_FOUND", 404, "No venue has this id."
+    REQUEST_NOT_FOUND = "REQUEST_NOT_FOUND", 404, "No (open) join request with this id for this event."
+    REQUEST_EXISTS = "REQUEST_EXISTS", 409, "You already asked to join this event."
+    REQUEST_NOT_NEEDED = "REQUEST_NOT_NEEDED", 400, "The event is open: confirm your attendance instead of asking."
+    REQUEST_NOT_PENDING = "REQUEST_NOT_PENDING", 400, "The request was already decided or withdrawn."
+    INVITATION_NOT_FOUND = "INVITATION_NOT_FOUND", 404, "You have no invitation with this id."
+    INVITATION_REVOKED = "INVITATION_REVOKED", 400, "The host withdrew this invitation."
+    INVITATION_EXPIRED = "INVITATION_EXPIRED", 400, "The invitation expired before it was answered."
+    INVITE_LINK_NOT_FOUND = "INVITE_LINK_NOT_FOUND", 404, "The event has no invite link with this id."
+    INVITE_LINK_INVALID = "INVITE_LINK_INVALID", 404, "The invite link is unknown, revoked, or its event is gone."
+    INVITE_LINK_EXPIRED = "INVITE_LINK_EXPIRED", 400, "The invite link has expired."
+    INVITE_LINK_USED_UP = "INVITE_LINK_USED_UP", 400, "The invite link has been used as often as the host allowed."

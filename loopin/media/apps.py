@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MediaConfig(AppConfig):
+    name = "loopin.media"
+    label = "media"
+    verbose_name = "Media"
+
+    def ready(self) -> None:
+        from loopin.core import hooks
+        from loopin.media import lifecycle
+
+        hooks.register_erasure_step("media.files", lifecycle.erase_media, order=900)
+        hooks.register_export_section("media", lifecycle.export_media)

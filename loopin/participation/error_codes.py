@@ -1,0 +1,17 @@
+"""Error codes of taking part in an event: the rules every way in (open, request, invitation, link, order) shares."""
+
+from loopin.core.error_codes import ErrorCode
+
+
+class ParticipationErrorCode(ErrorCode):
+    OWN_EVENT = "OWN_EVENT", 400, "You are the host of this event; hosts do not join their own events."
+    EVENT_NOT_PUBLISHED = "EVENT_NOT_PUBLISHED", 400, "The event is not published (draft, postponed, cancelled...)."
+    EVENT_STARTED = "EVENT_STARTED", 400, "The event has already started."
+    TOO_MANY_SEATS = "TOO_MANY_SEATS", 400, "Ask for between 1 and the event's `max_seats` seats (in `details`)."
+    GENDER_RESTRICTED = "GENDER_RESTRICTED", 400, "The event is limited to other genders (`details.allowed_genders`)."
+    INVITE_ONLY = "INVITE_ONLY", 403, "The event is invite-only.", 400
+    REQUEST_NOT_ACCEPTED = "REQUEST_NOT_ACCEPTED", 403, "The host must accept your join request first."
+    ALREADY_GOING = "ALREADY_GOING", 409, "You already hold a ticket (or said you are going) for this event."
+    CAPACITY_EXCEEDED = "CAPACITY_EXCEEDED", 409, "Not enough seats are left (`details.seats_left`)."
+    PAYMENT_REQUIRED = "PAYMENT_REQUIRED", 400, "This is a paid event: buy a ticket instead."
+    PAID_TICKET = "PAID_TICKET", 400, "A paid ticket is cancelled through its order (refunds follow the policy)."

@@ -1,0 +1,27 @@
+"""Error codes of payments: orders, confirmation, webhooks, refunds and payouts."""
+
+from loopin.core.error_codes import ErrorCode
+
+
+class PaymentErrorCode(ErrorCode):
+    NOT_A_PAID_EVENT = "NOT_A_PAID_EVENT", 400, "The event is free: confirm attendance instead of buying."
+    SOLD_OUT = "SOLD_OUT", 409, "The event is sold out."
+    ORDER_NOT_FOUND = "ORDER_NOT_FOUND", 404, "You have no order with this id."
+    ORDER_NOT_CANCELLABLE = "ORDER_NOT_CANCELLABLE", 400, "The order is not in a state that can be cancelled."
+    ORDER_NOT_PAID = "ORDER_NOT_PAID", 400, "Only a paid order can be refunded."
+    REFUND_TOO_LARGE = "REFUND_TOO_LARGE", 400, "The refund is more than what is left to refund on the order."
+    REFUND_WINDOW_CLOSED = "REFUND_WINDOW_CLOSED", 400, "Refunds closed before the event; your ticket stays valid."
+    INVALID_SIGNATURE = "INVALID_SIGNATURE", 400, "The payment provider's signature does not match."
+    INVALID_PAYLOAD = "INVALID_PAYLOAD", 400, "The webhook body could not be read."
+    PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE", 400, "This payment provider is not configured here."
+    PAYMENT_PROVIDER_UNAVAILABLE = (
+        "PAYMENT_PROVIDER_UNAVAILABLE",
+        503,
+        "The payment provider is not answering. Try again shortly.",
+    )
+    BANK_ACCOUNT_NOT_FOUND = "BANK_ACCOUNT_NOT_FOUND", 404, "No payout bank account with this id."
+    BANK_ACCOUNT_IN_USE = "BANK_ACCOUNT_IN_USE", 409, "The bank account is used by a payout and cannot be removed."
+    PAYOUT_NOT_FOUND = "PAYOUT_NOT_FOUND", 404, "No payout with this id."
+    PAYOUT_EXISTS = "PAYOUT_EXISTS", 409, "A payout for this event already exists."
+    EVENT_NOT_ENDED = "EVENT_NOT_ENDED", 400, "A payout can be made only after the event has ended."
+    NOTHING_TO_PAY = "NOTHING_TO_PAY", 400, "The event earned nothing to pay out."
