@@ -21,11 +21,12 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo
 
 ## run: install, migrate the embedded SQLite database, load demo data, serve on :8000 (OTPs print here)
 run: demo
-	LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT)
+	@echo "Serving http://$(HOST):$(PORT)  (a phone or emulator on the network: HOST=0.0.0.0 make run, see README)"
+	PORT=$(PORT) LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT)
 
 ## serve: the production-style server (no reload, one process per core)
 serve: migrate

@@ -66,6 +66,17 @@ def demo_sign_in_lines() -> list[str]:
     return lines
 
 
+def demo_page_lines() -> list[str]:
+    """Share pages to open in a browser (the link a guest gets on WhatsApp)."""
+    from loopin.core.links import absolute_url
+    from loopin.events.demo import STARTING_SOON
+    from loopin.events.models import Event
+    from loopin.events.selectors import share_path
+
+    events = Event.objects.filter(title__in=[STARTING_SOON, "Indie music night"], deleted_at__isnull=True)
+    return [f"Share page: {absolute_url(share_path(e))}  ({e.title})" for e in events.order_by("start_at")]
+
+
 def demo_load() -> dict[str, int]:
     from loopin.accounts.services import interests_ensure_defaults
 

@@ -45,7 +45,8 @@ def test_the_approval_only_event_has_pending_requests():
     assert JoinRequest.objects.filter(event=event, status="pending").count() == 2
 
 
-def test_loading_twice_adds_nothing_and_the_command_prints_who_to_sign_in_as():
+def test_loading_twice_adds_nothing_and_the_command_prints_who_to_sign_in_as(app_settings):
+    app_settings.PORT = 8102
     demo_load()
     counts = (Event.objects.count(), Ticket.objects.count(), Order.objects.count(), JoinRequest.objects.count())
     out = StringIO()
@@ -56,3 +57,5 @@ def test_loading_twice_adds_nothing_and_the_command_prints_who_to_sign_in_as():
         assert f"host   {phone}  {name}" in printed
     for phone, name, *_ in DEMO_GUESTS:
         assert f"guest  {phone}  {name}" in printed
+    soon = Event.objects.get(title=STARTING_SOON)
+    assert f"Share page: http://localhost:8102/in/bengaluru/events/{soon.slug}--{soon.canonical_id}" in printed
