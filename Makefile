@@ -62,8 +62,10 @@ format: $(STAMP)
 createsuperuser: migrate
 	$(BIN)/python manage.py createsuperuser
 
+## worker / beat: in production run them under a supervisor that restarts them (compose `restart:`,
+## deploy/systemd/loopin-worker.service and loopin-beat.service; docs/DEPLOY.md)
 worker: $(STAMP)
-	$(BIN)/celery -A loopin.config.celery worker --loglevel=INFO
+	$(BIN)/celery -A loopin.config.celery worker --without-gossip --without-mingle --loglevel=INFO
 
 beat: $(STAMP)
 	$(BIN)/celery -A loopin.config.celery beat --loglevel=INFO --schedule var/celerybeat-schedule

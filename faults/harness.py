@@ -15,13 +15,24 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[1]
+ADMIN_URL = os.environ.get("FAULTS_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def db_url(name: str, port: int | None = None) -> str:
+    """The URL of database `name` on the fault tests' PostgreSQL (through `port` when a proxy stands in front)."""
+    base = psycopg.conninfo.conninfo_to_dict(ADMIN_URL)
+    host, user = base.get("host", "127.0.0.1"), base.get("user", "postgres")
+    password = f":{base['password']}" if base.get("password") else ""
+    return f"postgresql://{user}{password}@{host}:{port or base.get('port', 5432)}/{name}"
 
 
 def wait_for_port(port: int, timeout: float = 30.0) -> None:
@@ -54,11 +65,16 @@ def http(port: int, method: str, path: str, body: Any = None, timeout: float = 3
 
 
 class RedisServer:
-    """A redis-server of our own (no persistence) that a test can stop and start again on one port."""
+    """A redis-server of our own that a test can stop and start again on one port.
 
-    def __init__(self, port: int, workdir: Path) -> None:
+    No persistence by default; `persistent=True` keeps an append-only file in `workdir` (as production's
+    Redis does), so the queued jobs survive a stop and start.
+    """
+
+    def __init__(self, port: int, workdir: Path, *, persistent: bool = False) -> None:
         self.port = port
         self.workdir = workdir
+        self.persistent = persistent
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -66,7 +82,11 @@ class RedisServer:
         if binary is None:
             raise RuntimeError("redis-server is not installed (apt-get install -y redis-server)")
         self.process = subprocess.Popen(  # noqa: S603
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                binary,
+                *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+                *(("--appendonly", "yes", "--appendfsync", "always") if self.persistent else ("--appendonly", "no")),
+            ],
             cwd=self.workdir,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -193,6 +213,56 @@ class AppServer:
             self.process.terminate()
             try:
                 self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+
+
+# The production worker command (Makefile `worker`, compose.yaml, deploy/systemd/loopin-worker.service).
+WORKER_ARGS = ["-A", "loopin.config.celery", "worker", "--without-gossip", "--without-mingle"]
+
+
+class WorkerProcess:
+    """`celery ... worker` (prefork, two children) with the given environment; `alive` says if it still runs."""
+
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self.env = {**os.environ, "ENVIRONMENT": "development", "DATA_DIR": str(workdir / "var"), **env}
+        self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        self.log = workdir / f"worker-{os.getpid()}-{free_port()}.log"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> WorkerProcess:
+        self._log_file = self.log.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "celery", *WORKER_ARGS, "--loglevel=INFO", "--concurrency", "2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log.read_bytes():
+            if not self.alive or time.monotonic() > deadline:
+                raise RuntimeError(self.log.read_text(errors="replace")[-4000:])
+            time.sleep(0.2)
+
+    def tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.alive:
+            assert self.process is not None
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

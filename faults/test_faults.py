@@ -11,45 +11,14 @@ and the `redis-server` binary.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from faults.harness import AppServer, RedisServer, TcpProxy, free_port, http
-
-ROOT = Path(__file__).resolve().parents[1]
-ADMIN_URL = os.environ.get("FAULTS_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _db_url(name: str, port: int | None = None) -> str:
-    base = psycopg.conninfo.conninfo_to_dict(ADMIN_URL)
-    host, user = base.get("host", "127.0.0.1"), base.get("user", "postgres")
-    password = f":{base['password']}" if base.get("password") else ""
-    return f"postgresql://{user}{password}@{host}:{port or base.get('port', 5432)}/{name}"
-
-
-@pytest.fixture(scope="module")
-def database() -> Iterator[str]:
-    """A fresh, migrated database for this module on the shared server; dropped afterwards."""
-    name = f"loopin_faults_{os.getpid()}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": _db_url(name), "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300
-    )
-    yield name
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from faults.harness import ADMIN_URL, AppServer, TcpProxy, db_url, free_port, http
 
 
 def _envelope(response: tuple[int, dict, dict], status: int, code: str) -> dict:
@@ -61,20 +30,10 @@ def _envelope(response: tuple[int, dict, dict], status: int, code: str) -> dict:
     return headers
 
 
-@pytest.fixture
-def own_redis(tmp_path) -> Iterator[RedisServer]:
-    redis = RedisServer(free_port(), tmp_path)
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
-
-
 def test_redis_stopped_the_api_answers_global_caps_fall_back_and_otp_fails_closed(database, own_redis, tmp_path):
     redis = own_redis
     env = {
-        "DATABASE_URL": _db_url(database),
+        "DATABASE_URL": db_url(database),
         "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
         "CELERY_ALWAYS_EAGER": "true",  # no worker here; what is tested is the request path
         "RATE_LIMIT_ANON": "6/minute",
@@ -123,7 +82,7 @@ def test_database_unreachable_answers_503_and_recovers_without_restart(database,
     proxy = TcpProxy(free_port(), base.get("host", "127.0.0.1"), int(base.get("port", 5432)))
     proxy.start()
     env = {
-        "DATABASE_URL": _db_url(database, proxy.port),
+        "DATABASE_URL": db_url(database, proxy.port),
         "REDIS_URL": "",
         "DATABASE_POOL_MIN": "1",
         "DATABASE_POOL_TIMEOUT": "2",
@@ -160,7 +119,7 @@ def test_database_unreachable_answers_503_and_recovers_without_restart(database,
 
 
 def test_sigterm_lets_an_in_flight_request_finish(database, tmp_path):
-    env = {"DATABASE_URL": _db_url(database), "REDIS_URL": "", "SMS_BACKEND": "console"}
+    env = {"DATABASE_URL": db_url(database), "REDIS_URL": "", "SMS_BACKEND": "console"}
     with AppServer(env, tmp_path, graceful_timeout=10) as app:
         body = json.dumps({"phone_number": "+916205829399"}).encode()
         sock = socket.create_connection(("127.0.0.1", app.port), timeout=15)

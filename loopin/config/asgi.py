@@ -46,6 +46,7 @@ def _routers() -> list[Any]:
     from loopin.media.api import router as media_router
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
+    from loopin.posts.api import routers as post_routers
     from loopin.tickets.api import routers as ticket_routers
 
     return [
@@ -58,6 +59,7 @@ def _routers() -> list[Any]:
         *payment_routers,
         notifications_router,
         media_router,
+        *post_routers,
     ]
 
 

@@ -21,7 +21,21 @@ settings = get_settings()
 app = Celery("loopin")
 app.conf.update(
     broker_url=settings.REDIS_URL or "memory://",
-    result_backend=settings.REDIS_URL or None,
+    # Redis drops must never end the worker: see loopin.config.broker (the transport's one fix).
+    broker_transport="loopin.config.broker:Transport" if settings.REDIS_URL else None,
+    broker_connection_retry=True,
+    broker_connection_max_retries=None,  # retry for as long as Redis is away (default: give up after 100)
+    broker_transport_options={
+        "visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT_SECONDS,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    },
+    # No task returns a result anyone reads: no result backend, so finishing a task needs no Redis write.
+    result_backend=None,
+    task_ignore_result=True,
+    # A late-acked task whose connection died cannot be acknowledged any more: cancel it and let it be
+    # redelivered (every task is idempotent) instead of acking into a dead channel (Celery 6's default).
+    worker_cancel_long_running_tasks_on_connection_loss=True,
     task_always_eager=settings.celery_eager,
     # Eager runs behave like a worker: failures are recorded and logged, retries re-run in place.
     task_eager_propagates=False,
@@ -30,7 +44,6 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     task_serializer="json",
     accept_content=["json"],
-    result_expires=3600,
     timezone="UTC",
     enable_utc=True,
     broker_connection_retry_on_startup=True,

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "loopin.notifications",
     "loopin.web",
     "loopin.media",
+    "loopin.posts",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

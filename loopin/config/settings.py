@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     REDIS_URL: str = ""  # empty: in-process cache, rate limits and eager Celery
     REDIS_KEY_PREFIX: str = "loopin"
     CELERY_ALWAYS_EAGER: bool | None = None  # default: eager exactly when there is no Redis
+    # A message a dropped connection could not hand back is redelivered after this long; keep it above the
+    # longest retry countdown (600 s) or a waiting retry runs twice.
+    CELERY_VISIBILITY_TIMEOUT_SECONDS: int = Field(default=900, ge=1)
 
     # --- storage ---
     STORAGE_BACKEND: Literal["local", "s3"] = "local"

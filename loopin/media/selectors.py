@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from loopin.core.errors import NotFound
+from loopin.media.error_codes import MediaErrorCode
 from loopin.media.models import Media, MediaKind
 from loopin.media.storage import file_url
 
@@ -15,7 +16,7 @@ SIZE_NAMES = {"1080": "large", "640": "medium", "150": "thumb"}
 def media_get(*, owner: Any, media_id: uuid.UUID) -> Media:
     media = Media.objects.filter(id=media_id, owner=owner).first()
     if media is None:
-        raise NotFound("No such upload.", code="MEDIA_NOT_FOUND")
+        raise NotFound("No such upload.", code=MediaErrorCode.MEDIA_NOT_FOUND)
     return media
 
 

@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from loopin.config.settings import get_settings
 from loopin.core.errors import Conflict, NotFound, ValidationFailed
 from loopin.media import images, storage, video
+from loopin.media.error_codes import MediaErrorCode
 from loopin.media.models import Media, MediaKind, MediaStatus
 
 log = structlog.get_logger("loopin.media")
@@ -86,7 +87,7 @@ def media_upload_start(*, owner: Any, content_type: str, size_bytes: int) -> tup
     if not storage.uses_s3():
         raise Conflict(
             "Direct uploads need S3 storage; send the file to POST /api/v2/media instead.",
-            code="DIRECT_UPLOAD_UNAVAILABLE",
+            code=MediaErrorCode.DIRECT_UPLOAD_UNAVAILABLE,
         )
     base = content_type.split(";")[0].strip().lower()
     if base not in IMAGE_TYPES | VIDEO_TYPES:
@@ -110,13 +111,15 @@ def media_upload_confirm(*, owner: Any, media_id: uuid.UUID) -> Media:
     """The phone says its direct upload is in the bucket: fetch it and process it like a multipart upload."""
     media = Media.objects.filter(id=media_id, owner=owner).first()
     if media is None:
-        raise NotFound("No such upload.", code="MEDIA_NOT_FOUND")
+        raise NotFound("No such upload.", code=MediaErrorCode.MEDIA_NOT_FOUND)
     if media.status != MediaStatus.AWAITING_UPLOAD:
         return media  # confirmed already: the same answer again
     from django.core.files.storage import default_storage
 
     if not default_storage.exists(media.source_name):
-        raise Conflict("The file has not arrived in storage yet; upload it, then confirm.", code="UPLOAD_MISSING")
+        raise Conflict(
+            "The file has not arrived in storage yet; upload it, then confirm.", code=MediaErrorCode.UPLOAD_MISSING
+        )
     source = media.source_name
     with storage.scratch_dir() as folder:
         path = os.path.join(folder, "upload")
@@ -307,9 +310,9 @@ def media_delete(*, owner: Any, media_id: uuid.UUID) -> None:
     with transaction.atomic():
         media = Media.objects.select_for_update().filter(id=media_id, owner=owner).first()
         if media is None:
-            raise NotFound("No such upload.", code="MEDIA_NOT_FOUND")
+            raise NotFound("No such upload.", code=MediaErrorCode.MEDIA_NOT_FOUND)
         if media.attached_at is not None:
-            raise Conflict("This upload is in use; delete the post or story instead.", code="MEDIA_IN_USE")
+            raise Conflict("This upload is in use; delete the post or story instead.", code=MediaErrorCode.MEDIA_IN_USE)
         media_erase(media_ids=[media.id])
 
 

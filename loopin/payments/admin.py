@@ -70,6 +70,7 @@ _ORDER_FIELDS = (
     "provider_order_id",
     "provider_payment_id",
     "failure_reason",
+    "review_reason",
     "ticket",
     "created_at",
     "paid_at",
@@ -77,11 +78,39 @@ _ORDER_FIELDS = (
 )
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    """Orders a payment reached that did not match them (provider, amount or currency): staff decide."""
+
+    title = "needs review"
+    parameter_name = "needs_review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.value() == "yes":
+            return queryset.exclude(review_reason="")
+        if self.value() == "no":
+            return queryset.filter(review_reason="")
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(KeptRecordAdmin):
     form = OrderRefundForm
-    list_display = ("id", "event", "user", "status", "seats", "total", "amount_refunded", "provider", "created_at")
-    list_filter = ("status", "provider", "currency")
+    list_display = (
+        "id",
+        "event",
+        "user",
+        "status",
+        "seats",
+        "total",
+        "amount_refunded",
+        "provider",
+        "review_reason",
+        "created_at",
+    )
+    list_filter = (NeedsReviewFilter, "status", "provider", "currency")
     search_fields = ("id", "provider_order_id", "provider_payment_id", "event__title", "user__phone_number")
     list_select_related = ("event", "user")
     date_hierarchy = "created_at"

@@ -100,6 +100,11 @@ class Order(models.Model):
     provider_payment_id = models.CharField(max_length=128, blank=True)
     checkout = models.JSONField(default=dict, blank=True, help_text="What the client needs to pay.")
     failure_reason = models.CharField(max_length=255, blank=True)
+    review_reason = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Why a payment did not fulfil this order (provider, amount or currency mismatch): staff decide.",
+    )
 
     ticket = models.OneToOneField(
         "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="order"

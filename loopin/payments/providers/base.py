@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -55,6 +56,7 @@ class Notification:
     provider_order_id: str = ""
     payment_id: str = ""
     amount_minor: int | None = None
+    currency: str = ""  # ISO 4217, upper case; "" when the provider did not say
     refund_id: str = ""
     refund_key: str = ""
     reason: str = ""
@@ -68,6 +70,7 @@ class PaymentState:
     state: str
     payment_id: str = ""
     amount_minor: int | None = None
+    currency: str = ""
     reason: str = ""
 
 
@@ -91,6 +94,23 @@ class PaymentProvider(Protocol):
     def fetch_status(self, order: Any) -> PaymentState: ...
 
     def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState: ...
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """A signed body read as a JSON object; anything else (a list, a number, not JSON) is ValueError."""
+    payload = json.loads(body)
+    if not isinstance(payload, dict):
+        raise ValueError("the webhook body is not a JSON object")
+    return payload
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """A nested part of a payload that should be an object: {} when missing or of another type."""
+    return value if isinstance(value, dict) else {}
+
+
+def currency_code(value: Any) -> str:
+    return value.upper() if isinstance(value, str) else ""
 
 
 def hmac_sha256_hex(secret: str, message: bytes | str) -> str:

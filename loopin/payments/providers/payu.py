@@ -26,6 +26,17 @@ from loopin.payments.providers.base import (
 UDF_COUNT = 5
 
 
+PAYU_CURRENCY = "INR"  # PayU India settles rupees only
+
+
+def _amount_minor(value: Any) -> int | None:
+    """PayU's decimal amount string ("548.90") in paise; None when missing or unreadable."""
+    try:
+        return to_minor(Decimal(str(value)), PAYU_CURRENCY) if value not in (None, "") else None
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+
+
 def sha512(text: str) -> str:
     return hashlib.sha512(text.encode()).hexdigest()
 
@@ -85,10 +96,7 @@ class PayUProvider:
         self._check(fields)
         status = fields.get("status", "")
         kind = PAYMENT_SUCCEEDED if status == "success" else PAYMENT_FAILED
-        try:
-            amount_minor = to_minor(Decimal(fields.get("amount") or "0"), "INR")
-        except InvalidOperation:
-            amount_minor = None
+        amount_minor = _amount_minor(fields.get("amount"))
         return Notification(
             event_id=f"{fields.get('mihpayid', '')}:{status}",
             kind=kind,
@@ -96,6 +104,7 @@ class PayUProvider:
             provider_order_id=fields.get("txnid", ""),
             payment_id=fields.get("mihpayid", ""),
             amount_minor=amount_minor if kind == PAYMENT_SUCCEEDED else None,
+            currency=PAYU_CURRENCY,
             reason=fields.get("error_Message", "") or fields.get("field9", ""),
             payload={k: v for k, v in fields.items() if k != "hash"},
         )
@@ -106,7 +115,13 @@ class PayUProvider:
         if fields.get("txnid") != order.provider_order_id:
             raise InvalidSignature("This confirmation is for another order.")
         if fields.get("status") == "success":
-            return PaymentState(state="paid", payment_id=fields.get("mihpayid", ""))
+            # The reverse hash covers the amount.
+            return PaymentState(
+                state="paid",
+                payment_id=fields.get("mihpayid", ""),
+                amount_minor=_amount_minor(fields.get("amount")),
+                currency=PAYU_CURRENCY,
+            )
         return PaymentState(state="failed", reason=fields.get("error_Message", ""))
 
     def _post(self, command: str, *vars_: str) -> dict[str, Any]:
@@ -123,7 +138,12 @@ class PayUProvider:
         answer = self._post("verify_payment", order.provider_order_id)
         txn = (answer.get("transaction_details") or {}).get(order.provider_order_id) or {}
         if txn.get("status") == "success":
-            return PaymentState(state="paid", payment_id=str(txn.get("mihpayid", "")))
+            return PaymentState(
+                state="paid",
+                payment_id=str(txn.get("mihpayid", "")),
+                amount_minor=_amount_minor(txn.get("amt")),
+                currency=PAYU_CURRENCY,
+            )
         if txn.get("status") == "failure":
             return PaymentState(state="failed", reason=str(txn.get("error_Message", "")))
         return PaymentState(state="pending")

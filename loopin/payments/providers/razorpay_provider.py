@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +21,11 @@ from loopin.payments.providers.base import (
     Notification,
     PaymentState,
     RefundState,
+    as_object,
     check_hmac,
+    currency_code,
     http_session,
+    json_object,
 )
 
 KINDS = {
@@ -75,12 +77,12 @@ class RazorpayProvider:
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:
         check_hmac(self.webhook_secret, body, headers.get("x-razorpay-signature"))
-        payload = json.loads(body)
-        event_type = payload.get("event", "")
-        entities = payload.get("payload") or {}
-        payment = (entities.get("payment") or {}).get("entity") or {}
-        refund = (entities.get("refund") or {}).get("entity") or {}
-        order_entity = (entities.get("order") or {}).get("entity") or {}
+        payload = json_object(body)
+        event_type = str(payload.get("event", ""))
+        entities = as_object(payload.get("payload"))
+        payment = as_object(as_object(entities.get("payment")).get("entity"))
+        refund = as_object(as_object(entities.get("refund")).get("entity"))
+        order_entity = as_object(as_object(entities.get("order")).get("entity"))
         event_id = headers.get("x-razorpay-event-id") or hashlib.sha256(body).hexdigest()
         return Notification(
             event_id=event_id,
@@ -89,6 +91,7 @@ class RazorpayProvider:
             provider_order_id=str(payment.get("order_id") or order_entity.get("id") or ""),
             payment_id=str(payment.get("id") or refund.get("payment_id") or ""),
             amount_minor=payment.get("amount"),
+            currency=currency_code(payment.get("currency")),
             refund_id=str(refund.get("id", "")),
             refund_key=str((refund.get("notes") or {}).get("refund_key", "")),
             reason=str(payment.get("error_description") or ""),
@@ -99,13 +102,25 @@ class RazorpayProvider:
         """Checkout's handler gives payment id and signature = HMAC(key secret, our order id | payment id)."""
         payment_id = str(payload.get("razorpay_payment_id", ""))
         check_hmac(self.key_secret, f"{order.provider_order_id}|{payment_id}", payload.get("razorpay_signature"))
-        return PaymentState(state="paid", payment_id=payment_id)
+        # The signature covers our Razorpay order, created for this amount and currency (order.checkout):
+        # Razorpay captures nothing else against it.
+        return PaymentState(
+            state="paid",
+            payment_id=payment_id,
+            amount_minor=order.checkout.get("amount"),
+            currency=currency_code(order.checkout.get("currency")),
+        )
 
     def fetch_status(self, order: Any) -> PaymentState:
         payments = self._call(self._client().order.payments, order.provider_order_id).get("items", [])
         for p in payments:
             if p.get("status") == "captured":
-                return PaymentState(state="paid", payment_id=p["id"], amount_minor=p.get("amount"))
+                return PaymentState(
+                    state="paid",
+                    payment_id=p["id"],
+                    amount_minor=p.get("amount"),
+                    currency=currency_code(p.get("currency")),
+                )
         if payments and all(p.get("status") == "failed" for p in payments):
             return PaymentState(state="failed", reason=str(payments[-1].get("error_description") or ""))
         return PaymentState(state="pending")

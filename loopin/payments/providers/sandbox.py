@@ -25,8 +25,11 @@ from loopin.payments.providers.base import (
     Notification,
     PaymentState,
     RefundState,
+    as_object,
     check_hmac,
+    currency_code,
     hmac_sha256_hex,
+    json_object,
 )
 
 SIGNATURE_HEADER = "x-sandbox-signature"
@@ -72,9 +75,9 @@ class SandboxProvider:
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:
         check_hmac(sandbox_secret(), body, headers.get(SIGNATURE_HEADER))
-        payload = json.loads(body)
-        data = payload.get("data") or {}
-        kind = payload.get("type", "")
+        payload = json_object(body)
+        data = as_object(payload.get("data"))
+        kind = str(payload.get("type", ""))
         return Notification(
             event_id=str(payload["id"]),
             kind=kind if kind in KINDS else IGNORED,
@@ -82,6 +85,7 @@ class SandboxProvider:
             provider_order_id=str(data.get("order_id", "")),
             payment_id=str(data.get("payment_id", "")),
             amount_minor=data.get("amount"),
+            currency=currency_code(data.get("currency")),
             refund_id=str(data.get("refund_id", "")),
             refund_key=str(data.get("refund_key", "")),
             reason="declined in the sandbox" if kind == PAYMENT_FAILED else "",
@@ -91,7 +95,13 @@ class SandboxProvider:
     def verify_client(self, order: Any, payload: Mapping[str, Any]) -> PaymentState:
         payment_id = str(payload.get("payment_id", ""))
         check_hmac(sandbox_secret(), f"{order.provider_order_id}|{payment_id}", payload.get("signature"))
-        return PaymentState(state="paid", payment_id=payment_id)
+        # The signature covers our sandbox order, which exists for exactly this total and currency.
+        return PaymentState(
+            state="paid",
+            payment_id=payment_id,
+            amount_minor=to_minor(order.total, order.currency),
+            currency=order.currency,
+        )
 
     def fetch_status(self, order: Any) -> PaymentState:
         return PaymentState(state="pending")  # nothing remote to ask: the page's webhooks are the truth

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +20,10 @@ from loopin.payments.providers.base import (
     Notification,
     PaymentState,
     RefundState,
+    as_object,
+    currency_code,
     http_session,
+    json_object,
 )
 
 TOLERANCE_SECONDS = 300
@@ -79,9 +81,9 @@ class StripeProvider:
             )
         except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
             raise InvalidSignature() from exc
-        payload = json.loads(body)
-        event_type = payload.get("type", "")
-        obj = (payload.get("data") or {}).get("object") or {}
+        payload = json_object(body)
+        event_type = str(payload.get("type", ""))
+        obj = as_object(as_object(payload.get("data")).get("object"))
         kind = IGNORED
         common: dict[str, Any] = {}
         if event_type == "payment_intent.succeeded":
@@ -90,6 +92,7 @@ class StripeProvider:
                 "provider_order_id": obj.get("id", ""),
                 "payment_id": obj.get("id", ""),
                 "amount_minor": obj.get("amount_received"),
+                "currency": currency_code(obj.get("currency")),
             }
         elif event_type == "payment_intent.payment_failed":
             kind = PAYMENT_FAILED
@@ -118,7 +121,12 @@ class StripeProvider:
     def fetch_status(self, order: Any) -> PaymentState:
         intent = self._call(self._client().v1.payment_intents.retrieve, order.provider_order_id)
         if intent["status"] == "succeeded":
-            return PaymentState(state="paid", payment_id=intent["id"], amount_minor=intent.get("amount_received"))
+            return PaymentState(
+                state="paid",
+                payment_id=intent["id"],
+                amount_minor=intent.get("amount_received"),
+                currency=currency_code(intent.get("currency")),
+            )
         if intent["status"] == "canceled":
             return PaymentState(state="failed", reason="canceled")
         return PaymentState(state="pending")

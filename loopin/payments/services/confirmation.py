@@ -30,11 +30,35 @@ from loopin.tickets.models import TicketSource
 from loopin.tickets.services import ticket_issue
 
 
+def _payment_mismatch(order: Order, *, provider: str, amount_minor: Any, currency: str) -> tuple[str, str] | None:
+    """(what, reason) when a "paid" message does not match the order exactly; None when it does."""
+    expected = to_minor(order.total, order.currency)
+    if provider != order.provider:
+        return "provider", f"paid through {provider}, but the order is with {order.provider}"
+    if amount_minor is None:
+        return "amount", f"the provider gave no amount (expected {expected} minor units)"
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor != expected:
+        return "amount", f"paid {str(amount_minor)[:32]} minor units, expected {expected}"
+    if not currency:
+        return "currency", f"the provider gave no currency (expected {order.currency})"
+    if currency.upper() != order.currency.upper():
+        return "currency", f"paid in {currency[:8]}, expected {order.currency}"
+    return None
+
+
 def payment_confirm(
-    *, order_id: uuid.UUID, payment_id: str, amount_minor: int | None = None, via: str = "webhook"
+    *,
+    order_id: uuid.UUID,
+    payment_id: str,
+    provider: str,
+    amount_minor: int | None,
+    currency: str,
+    via: str = "webhook",
 ) -> Order:
     """The provider says the order is paid. The first confirmation fulfils it; later ones change nothing.
 
+    Only a payment whose provider, amount and currency all match the order fulfils it; any other stays
+    pending with `review_reason` set for staff (admin: Orders, "needs review"), and is audited.
     A payment for an order whose hold is gone (expired, failed) is fulfilled if seats remain and the
     event still runs; otherwise it is refunded in full automatically.
     """
@@ -42,15 +66,26 @@ def payment_confirm(
         order = Order.objects.select_for_update().select_related("user").get(id=order_id)
         if order.status in SETTLED:
             return order
-        if amount_minor is not None and amount_minor != to_minor(order.total, order.currency):
+        mismatch = _payment_mismatch(order, provider=provider, amount_minor=amount_minor, currency=currency)
+        if mismatch is not None:
+            what, reason = mismatch
             # Not fulfilled: staff look at it (the audit entry and the stored provider event say what came in).
             audit_record(
-                action="order.amount_mismatch",
+                action=f"order.{what}_mismatch",
                 obj=order,
-                data={"expected": to_minor(order.total, order.currency), "got": amount_minor, "via": via},
+                data={
+                    "expected": {
+                        "provider": order.provider,
+                        "amount": to_minor(order.total, order.currency),
+                        "currency": order.currency,
+                    },
+                    "got": {"provider": provider, "amount": str(amount_minor)[:32], "currency": currency[:8]},
+                    "via": via,
+                    "payment_id": payment_id[:128],
+                },
             )
-            order.failure_reason = f"amount mismatch: paid {amount_minor} minor units"
-            order.save(update_fields=["failure_reason", "updated_at"])
+            order.review_reason = f"{what} mismatch ({via}): {reason}"[:255]
+            order.save(update_fields=["review_reason", "updated_at"])
             return order
         event = Event.objects.get(id=order.event_id)
         had_hold = order.seats_held
@@ -103,7 +138,12 @@ def order_verify(*, user: User, order_id: uuid.UUID, payload: dict[str, Any]) ->
     state = get_provider(order.provider).verify_client(order, payload)
     if state.state == "paid":
         return payment_confirm(
-            order_id=order.id, payment_id=state.payment_id, amount_minor=state.amount_minor, via="verify"
+            order_id=order.id,
+            payment_id=state.payment_id,
+            provider=order.provider,
+            amount_minor=state.amount_minor,
+            currency=state.currency,
+            via="verify",
         )
     if state.state == "failed":
         payment_fail(order_id=order.id, reason=state.reason)

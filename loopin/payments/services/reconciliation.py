@@ -84,7 +84,12 @@ def orders_reconcile(*, older_than_minutes: int | None = None, limit: int = 200)
             continue
         if state.state == "paid":
             payment_confirm(
-                order_id=order.id, payment_id=state.payment_id, amount_minor=state.amount_minor, via="reconcile"
+                order_id=order.id,
+                payment_id=state.payment_id,
+                provider=order.provider,
+                amount_minor=state.amount_minor,
+                currency=state.currency,
+                via="reconcile",
             )
             counts["paid"] += 1
         elif state.state == "failed" and payment_fail(order_id=order.id, reason=state.reason):

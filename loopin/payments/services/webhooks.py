@@ -7,11 +7,15 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from loopin.core.errors import BusinessRuleError
+from loopin.core.logging import get_logger
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     Order,
+    OrderStatus,
     PaymentEvent,
     Refund,
 )
@@ -25,6 +29,8 @@ from loopin.payments.providers.base import (
 )
 from loopin.payments.services.confirmation import payment_confirm, payment_fail
 from loopin.payments.services.refunds import refund_apply_state
+
+log = get_logger("loopin.payments")
 
 
 def _refund_match(key: str, provider_refund_id: str) -> Q | None:
@@ -53,13 +59,13 @@ def _order_for_notification(provider: str, note: Notification) -> Order | None:
 def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> tuple[PaymentEvent, bool]:
     """Check the signature over the raw body, store the event once, and queue its processing.
 
-    Returns the stored event and whether it is new (a repeat delivery is acknowledged, not processed).
+    Returns the stored event and whether it is new. Once stored, the event is acknowledged (200) even when
+    the broker is away: a repeat delivery of an event not yet applied queues it again, and the reconcile
+    sweeper (`payment_events_retry`) applies whatever no task did.
     """
-    from loopin.payments.tasks import process_payment_event
-
     try:
         note = get_provider(provider).parse_webhook(body, {k.lower(): v for k, v in headers.items()})
-    except (ValueError, KeyError, TypeError) as exc:  # signed but unreadable
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # signed but unreadable
         raise BusinessRuleError("The webhook body could not be read.", code=PaymentErrorCode.INVALID_PAYLOAD) from exc
     order = _order_for_notification(provider, note)
     try:
@@ -74,15 +80,30 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
                 parsed={
                     "payment_id": note.payment_id,
                     "amount": note.amount_minor,
+                    "currency": note.currency,
                     "reason": note.reason[:255],
                     "refund_id": note.refund_id,
                     "refund_key": note.refund_key,
                 },
             )
-            transaction.on_commit(lambda: process_payment_event.delay(str(event.id)))
+        created = True
     except IntegrityError:
-        return PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191]), False
-    return event, True
+        event = PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191])
+        created = False
+    if event.processed_at is None:
+        event_id = event.id
+        transaction.on_commit(lambda: _queue_event_processing(event_id))
+    return event, created
+
+
+def _queue_event_processing(payment_event_id: uuid.UUID) -> None:
+    """Queue one stored webhook; with the broker away it stays stored for the sweeper (never a 500)."""
+    from loopin.payments.tasks import process_payment_event
+
+    try:
+        process_payment_event.delay(str(payment_event_id))
+    except (KombuError, RedisError, OSError) as exc:
+        log.warning("payment_event_queue_failed", payment_event_id=str(payment_event_id), error=type(exc).__name__)
 
 
 def payment_event_process(*, payment_event_id: uuid.UUID | str) -> str:
@@ -104,8 +125,15 @@ def _apply(event: PaymentEvent) -> str:
     data = event.parsed
     if event.kind == PAYMENT_SUCCEEDED:
         order = payment_confirm(
-            order_id=event.order_id, payment_id=data["payment_id"], amount_minor=data["amount"], via="webhook"
+            order_id=event.order_id,
+            payment_id=data.get("payment_id", ""),
+            provider=event.provider,
+            amount_minor=data.get("amount"),
+            currency=data.get("currency", ""),
+            via="webhook",
         )
+        if order.status == OrderStatus.PENDING and order.review_reason:
+            return f"held for review: {order.review_reason}"
         return f"order {order.status}"
     if event.kind == PAYMENT_FAILED:
         return (

@@ -69,7 +69,10 @@ def test_razorpay_verify_pays_the_order(api, paid_event, buyer_headers, razorpay
 def test_razorpay_captured_webhook_pays_the_order(api, paid_event, buyer_headers, razorpay_keys, fake_http):
     order = _rzp_order(api, buyer_headers, paid_event, fake_http)
     r = _rzp_webhook(
-        api, "payment.captured", {"id": "pay_1", "order_id": "order_RZP1", "amount": 54890}, event_id="evt_rzp_1"
+        api,
+        "payment.captured",
+        {"id": "pay_1", "order_id": "order_RZP1", "amount": 54890, "currency": "INR"},
+        event_id="evt_rzp_1",
     )
     assert r.status_code == 200
     order.refresh_from_db()
@@ -96,7 +99,7 @@ def test_reconciliation_settles_an_order_whose_webhook_was_lost(
         "GET",
         RZP,
         "/v1/orders/order_RZP1/payments",
-        (200, {"count": 1, "items": [{"id": "pay_9", "status": "captured", "amount": 54890}]}),
+        (200, {"count": 1, "items": [{"id": "pay_9", "status": "captured", "amount": 54890, "currency": "INR"}]}),
     )
     assert reconcile_orders() == {
         "webhooks_applied": 0,
@@ -130,7 +133,12 @@ def test_a_provider_outage_at_checkout_answers_503_and_frees_the_seats(
 
 def _paid_rzp_order(api, headers, event, fake_http) -> Order:
     order = _rzp_order(api, headers, event, fake_http)
-    _rzp_webhook(api, "payment.captured", {"id": "pay_1", "order_id": "order_RZP1", "amount": 54890}, event_id="e1")
+    _rzp_webhook(
+        api,
+        "payment.captured",
+        {"id": "pay_1", "order_id": "order_RZP1", "amount": 54890, "currency": "INR"},
+        event_id="e1",
+    )
     order.refresh_from_db()
     return order
 
@@ -205,7 +213,7 @@ def test_stripe_succeeded_webhook_pays_the_order(api, paid_event, buyer_headers,
         {
             "id": "evt_s1",
             "type": "payment_intent.succeeded",
-            "data": {"object": {"id": "pi_1", "amount_received": 54890}},
+            "data": {"object": {"id": "pi_1", "amount_received": 54890, "currency": "inr"}},
         }
     ).encode()
     r = api.post(
@@ -234,7 +242,7 @@ def test_stripe_verify_asks_stripe(api, paid_event, buyer_headers, stripe_keys, 
         "GET",
         STRIPE,
         "/v1/payment_intents/pi_1",
-        (200, {"id": "pi_1", "status": "succeeded", "amount_received": 54890}),
+        (200, {"id": "pi_1", "status": "succeeded", "amount_received": 54890, "currency": "inr"}),
     )
     r = api.post(f"/api/v2/payments/orders/{order.id}/verify", json={}, headers=buyer_headers)
     assert r.json()["data"]["status"] == "paid"
@@ -246,7 +254,7 @@ def test_stripe_refund_carries_the_idempotency_key(api, paid_event, buyer_header
         "GET",
         STRIPE,
         "/v1/payment_intents/pi_1",
-        (200, {"id": "pi_1", "status": "succeeded", "amount_received": 54890}),
+        (200, {"id": "pi_1", "status": "succeeded", "amount_received": 54890, "currency": "inr"}),
     )
     api.post(f"/api/v2/payments/orders/{order.id}/verify", json={}, headers=buyer_headers)
     fake_http.route("POST", STRIPE, "/v1/refunds", (200, {"id": "re_1", "object": "refund", "status": "succeeded"}))
@@ -287,7 +295,7 @@ def test_payu_reconciliation_asks_verify_payment(api, paid_event, buyer_headers,
     order_id = buy(api, buyer_headers, paid_event, provider="payu").json()["data"]["id"]
     order = Order.objects.get(id=order_id)
     Order.objects.filter(id=order.id).update(created_at=timezone.now() - timedelta(minutes=20))
-    details = {order.provider_order_id: {"status": "success", "mihpayid": "777"}}
+    details = {order.provider_order_id: {"status": "success", "mihpayid": "777", "amt": "548.90"}}
     fake_http.route(
         "POST", "test.payu.in", "/merchant/postservice.php", (200, {"status": 1, "transaction_details": details})
     )

@@ -20,7 +20,12 @@ from loopin.payments.providers.stripe_provider import StripeProvider
 from loopin.payments.tests.helpers import razorpay_signature, stripe_signature
 
 ORDER = SimpleNamespace(
-    id=uuid.uuid4(), provider_order_id="order_ABC123", total=Decimal("548.90"), currency="INR", user_id=uuid.uuid4()
+    id=uuid.uuid4(),
+    provider_order_id="order_ABC123",
+    total=Decimal("548.90"),
+    currency="INR",
+    user_id=uuid.uuid4(),
+    checkout={"razorpay_order_id": "order_ABC123", "amount": 54890, "currency": "INR"},
 )
 
 # ---------------------------------------------------------------- sandbox
@@ -97,7 +102,8 @@ def test_razorpay_verify_is_the_hmac_of_our_order_id_and_the_payment_id(razorpay
     state = RazorpayProvider().verify_client(
         ORDER, {"razorpay_payment_id": "pay_77", "razorpay_order_id": "order_ABC123", "razorpay_signature": signature}
     )
-    assert (state.state, state.payment_id) == ("paid", "pay_77")
+    # The amount and currency are those of the Razorpay order the signature covers.
+    assert (state.state, state.payment_id, state.amount_minor, state.currency) == ("paid", "pay_77", 54890, "INR")
 
 
 def test_razorpay_verify_ignores_a_client_supplied_order_id(razorpay_keys):

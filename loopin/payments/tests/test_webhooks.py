@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
@@ -16,6 +19,12 @@ from loopin.payments.tests.helpers import buy, sandbox_webhook
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets.models import Ticket
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _order(api, headers, event) -> Order:
@@ -244,9 +253,77 @@ def test_a_stored_webhook_whose_task_was_lost_is_applied_by_reconciliation(api, 
         event_id="evt_sbx_lost",
         kind="payment.succeeded",
         order=order,
-        parsed={"payment_id": "sbx_pay_lost", "amount": 54890, "reason": "", "refund_id": "", "refund_key": ""},
+        parsed={
+            "payment_id": "sbx_pay_lost",
+            "amount": 54890,
+            "currency": "INR",
+            "reason": "",
+            "refund_id": "",
+            "refund_key": "",
+        },
     )
     PaymentEvent.objects.update(received_at=timezone.now() - timedelta(minutes=5))
     assert reconcile_orders()["webhooks_applied"] == 1
     order.refresh_from_db()
     assert order.status == "paid"
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """Celery publishes to a Redis nobody listens on (a real connection refused), as in an outage."""
+    from loopin.config.celery import app
+
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "broker_transport")}
+    pools = app._pool, app.amqp._producer_pool
+    app.conf.update(task_always_eager=False, broker_url=f"redis://127.0.0.1:{free_port()}/0", broker_transport=None)
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        app._pool, app.amqp._producer_pool = pools
+
+
+def test_a_webhook_stored_during_a_broker_outage_is_acknowledged_and_its_retry_applied(
+    api, paid_event, buyer_headers, broker_down
+):
+    order = _order(api, buyer_headers, paid_event)
+    body, headers = sandbox_event(order, "payment.succeeded")
+    r = api.post("/api/payments/webhooks/sandbox", content=body, headers=headers)
+    # Stored, so answered 200 (the provider must not give up on it), and left for the sweeper.
+    assert (r.status_code, r.json()["data"]["duplicate"]) == (200, False)
+    event = PaymentEvent.objects.get()
+    assert event.processed_at is None
+    order.refresh_from_db()
+    assert order.status == "pending"
+
+    # Still down: the provider's retry is acknowledged once more, and still stored once.
+    assert api.post("/api/payments/webhooks/sandbox", content=body, headers=headers).json()["data"]["duplicate"]
+    assert PaymentEvent.objects.count() == 1
+
+
+def test_the_retry_of_a_stored_unprocessed_webhook_is_applied(api, paid_event, buyer_headers):
+    order = _order(api, buyer_headers, paid_event)
+    body, headers = sandbox_event(order, "payment.succeeded")
+    note = json.loads(body)
+    # Stored by an earlier delivery whose processing was never queued (the broker was away).
+    PaymentEvent.objects.create(
+        provider="sandbox",
+        event_id=note["id"],
+        kind="payment.succeeded",
+        order=order,
+        payload=note,
+        parsed={
+            "payment_id": note["data"]["payment_id"],
+            "amount": note["data"]["amount"],
+            "currency": "INR",
+            "reason": "",
+            "refund_id": "",
+            "refund_key": "",
+        },
+    )
+    r = api.post("/api/payments/webhooks/sandbox", content=body, headers=headers)
+    assert (r.status_code, r.json()["data"]["duplicate"]) == (200, True)
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert PaymentEvent.objects.get().result == "order paid"

@@ -1,0 +1,137 @@
+"""Posts HTTP API: posts, likes, comments, the home feed and reels."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from loopin.core.auth import CurrentUser
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.pagination import PageParams, run_page
+from loopin.core.sync import run_sync
+from loopin.posts import selectors, services
+from loopin.posts.schemas import CommentIn, CommentOut, CursorEnvelope, PostEditIn, PostIn, PostOut
+
+posts = APIRouter(prefix="/api/v2/posts", tags=["posts"])
+feed = APIRouter(prefix="/api/v2/feed", tags=["posts"])
+ERRORS = (401, 403, 404, 422)
+
+
+def _then_post(fn: Any) -> Any:
+    def run(*, user: Any, **kwargs: Any) -> dict[str, Any]:
+        post = fn(**kwargs)
+        return selectors.post_get(viewer=user, post_id=post.id)
+
+    return run
+
+
+@posts.post("", response_model=Envelope[PostOut], status_code=201, responses=error_responses(*ERRORS))
+async def post_create(body: PostIn, caller: CurrentUser) -> dict[str, Any]:
+    """Post text with up to 10 pictures or one video (ids from POST /api/v2/media)."""
+
+    def create(*, user: Any) -> dict[str, Any]:
+        post = services.post_create(
+            author=user,
+            text=body.text,
+            media_ids=body.media_ids,
+            visibility=body.visibility,
+            event_id=body.event_id,
+            tagged_user_ids=body.tagged_user_ids,
+        )
+        return selectors.post_get(viewer=user, post_id=post.id)
+
+    return ok(await run_sync(create, user=caller), "Posted")
+
+
+@posts.get("/{post_id}", response_model=Envelope[PostOut], responses=error_responses(*ERRORS))
+async def post_get(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """One post (if I may see it)."""
+    return ok(await run_sync(selectors.post_get, viewer=caller, post_id=post_id))
+
+
+@posts.patch("/{post_id}", response_model=Envelope[PostOut], responses=error_responses(400, *ERRORS))
+async def post_edit(post_id: uuid.UUID, body: PostEditIn, caller: CurrentUser) -> dict[str, Any]:
+    """Edit my post's text (within 15 minutes of posting)."""
+
+    def edit(*, user: Any) -> dict[str, Any]:
+        services.post_edit(author=user, post_id=post_id, text=body.text)
+        return selectors.post_get(viewer=user, post_id=post_id)
+
+    return ok(await run_sync(edit, user=caller), "Post edited")
+
+
+@posts.delete("/{post_id}", response_model=Envelope[None], responses=error_responses(*ERRORS))
+async def post_delete(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Delete my post; its pictures and video are erased."""
+    await run_sync(services.post_delete, actor=caller, post_id=post_id)
+    return ok(None, "Post deleted")
+
+
+@posts.put("/{post_id}/like", response_model=Envelope[PostOut], responses=error_responses(*ERRORS))
+async def post_like(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Like a post."""
+
+    def like(*, user: Any) -> dict[str, Any]:
+        services.post_like(user=user, post_id=post_id)
+        return selectors.post_get(viewer=user, post_id=post_id)
+
+    return ok(await run_sync(like, user=caller), "Liked")
+
+
+@posts.delete("/{post_id}/like", response_model=Envelope[PostOut], responses=error_responses(*ERRORS))
+async def post_unlike(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Take my like back."""
+
+    def unlike(*, user: Any) -> dict[str, Any]:
+        services.post_unlike(user=user, post_id=post_id)
+        return selectors.post_get(viewer=user, post_id=post_id)
+
+    return ok(await run_sync(unlike, user=caller), "Like removed")
+
+
+@posts.get("/{post_id}/comments", response_model=ListEnvelope[CommentOut], responses=error_responses(*ERRORS))
+async def comments_list(post_id: uuid.UUID, caller: CurrentUser, page: PageParams) -> dict[str, Any]:
+    """Comments on a post, oldest first, each with its replies."""
+    return await run_page(selectors.comments_list, page, "OK", viewer=caller, post_id=post_id)
+
+
+@posts.post(
+    "/{post_id}/comments", response_model=Envelope[CommentOut], status_code=201, responses=error_responses(*ERRORS)
+)
+async def comment_add(post_id: uuid.UUID, body: CommentIn, caller: CurrentUser) -> dict[str, Any]:
+    """Comment, or reply to a comment (`parent_id`)."""
+
+    def add(*, user: Any) -> dict[str, Any]:
+        comment = services.comment_add(author=user, post_id=post_id, text=body.text, parent_id=body.parent_id)
+        return {**selectors._comment(comment), "replies": []}
+
+    return ok(await run_sync(add, user=caller), "Comment added")
+
+
+@posts.delete("/{post_id}/comments/{comment_id}", response_model=Envelope[None], responses=error_responses(*ERRORS))
+async def comment_delete(post_id: uuid.UUID, comment_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Remove a comment (its author or the post's author)."""
+    await run_sync(services.comment_delete, actor=caller, post_id=post_id, comment_id=comment_id)
+    return ok(None, "Comment removed")
+
+
+@feed.get("", response_model=CursorEnvelope[PostOut], responses=error_responses(401, 403, 422))
+async def feed_home(
+    caller: CurrentUser,
+    before: Annotated[str | None, Query(max_length=20, description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> dict[str, Any]:
+    """My home feed: friends', followed people's and my posts, newest first (cursor pagination)."""
+    items, cursor = await run_sync(selectors.feed_home, viewer=caller, before=before, limit=limit)
+    return {"success": True, "message": "OK", "data": items, "meta": {"limit": limit, "next_cursor": cursor}}
+
+
+@feed.get("/reels", response_model=ListEnvelope[PostOut], responses=error_responses(401, 403, 422))
+async def feed_reels(caller: CurrentUser, page: PageParams) -> dict[str, Any]:
+    """Videos ranked by recency and engagement."""
+    return await run_page(selectors.feed_reels, page, "OK", viewer=caller)
+
+
+routers = [feed, posts]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PostsConfig(AppConfig):
+    name = "loopin.posts"
+    label = "posts"
+    verbose_name = "Posts"
+
+    def ready(self) -> None:
+        from loopin.core import hooks
+        from loopin.posts import lifecycle, timelines
+
+        hooks.register_erasure_step("posts.content", lifecycle.erase_posts, order=800)
+        hooks.register_export_section("posts", lifecycle.export_posts)
+        timelines.connect_signals()

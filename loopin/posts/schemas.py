@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from loopin.media.schemas import MediaOut
+from loopin.posts.models import PostVisibility
+
+T = TypeVar("T")
+
+
+class PersonOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    picture: str | None = None
+
+
+class TaggedOut(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class EventTagOut(BaseModel):
+    id: uuid.UUID
+    title: str
+
+
+class PostIn(BaseModel):
+    text: str = Field(default="", max_length=2200)
+    media_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=10, description="Up to 10 pictures or one video"
+    )
+    visibility: PostVisibility = PostVisibility.PUBLIC
+    event_id: uuid.UUID | None = Field(default=None, description='"at ..." an event')
+    tagged_user_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+
+
+class PostEditIn(BaseModel):
+    text: str = Field(max_length=2200)
+
+
+class PostOut(BaseModel):
+    id: uuid.UUID
+    author: PersonOut
+    text: str
+    visibility: PostVisibility
+    event: EventTagOut | None
+    media: list[MediaOut]
+    tags: list[TaggedOut]
+    like_count: int
+    comment_count: int
+    liked_by_me: bool
+    is_reel: bool
+    created_at: datetime
+    edited_at: datetime | None
+    can_edit: bool
+
+
+class CommentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=1000)
+    parent_id: uuid.UUID | None = Field(default=None, description="Reply to this comment")
+
+
+class ReplyOut(BaseModel):
+    id: uuid.UUID
+    author: PersonOut
+    text: str
+    created_at: datetime
+
+
+class CommentOut(ReplyOut):
+    replies: list[ReplyOut] = []
+
+
+class CursorMeta(BaseModel):
+    limit: int
+    next_cursor: str | None = Field(description="Pass as `before` for the next page; null at the end")
+
+
+class CursorEnvelope(BaseModel, Generic[T]):
+    success: bool = True
+    message: str
+    data: list[T]
+    meta: CursorMeta
