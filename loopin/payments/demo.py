@@ -60,6 +60,7 @@ def demo_ended_sales(hosts: list) -> dict[str, int]:
     from loopin.core.ids import short_code
     from loopin.events.models import Event, EventStatus, JoinMode
     from loopin.payments.models import BankAccount
+    from loopin.payments.money import to_minor
     from loopin.payments.payouts import bank_account_create
     from loopin.payments.services import order_create, payment_confirm
 
@@ -94,7 +95,14 @@ def demo_ended_sales(hosts: list) -> dict[str, int]:
         event.interests.set(Interest.objects.filter(slug__in=["music-and-concerts"]))
         for n, guest in enumerate(demo_guests()):
             order = order_create(user=guest, event_id=event.id, seats=1, provider="sandbox")
-            payment_confirm(order_id=order.id, payment_id=f"sbx_pay_demo_{event.canonical_id}_{n}", via="demo")
+            payment_confirm(
+                order_id=order.id,
+                payment_id=f"sbx_pay_demo_{event.canonical_id}_{n}",
+                provider=order.provider,
+                amount_minor=to_minor(order.total, order.currency),
+                currency=order.currency,
+                via="demo",
+            )
         ended = timezone.now().replace(second=0, microsecond=0) - timedelta(days=1)
         Event.objects.filter(id=event.id).update(
             start_at=ended - timedelta(hours=2), end_at=ended, status=EventStatus.COMPLETED, completed_at=ended
