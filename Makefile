@@ -26,7 +26,7 @@ demo: migrate
 ## run: install, migrate the embedded SQLite database, load demo data, serve on :8000 (OTPs print here)
 run: demo
 	@echo "Serving http://$(HOST):$(PORT)  (a phone or emulator on the network: HOST=0.0.0.0 make run, see README)"
-	PORT=$(PORT) LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT)
+	PORT=$(PORT) LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT) --ws-per-message-deflate false
 
 ## serve: the production-style server (no reload, one process per core)
 serve: migrate
@@ -54,6 +54,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check loopin faults bench browser
 	$(BIN)/ruff format --check loopin faults bench browser
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format loopin faults bench browser

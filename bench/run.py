@@ -9,13 +9,15 @@ worker (so the SMS leaves the request path); then, each scenario `--runs` times 
 
   feed anonymous / signed in  GET /api/v2/events (20 per page), saturation (closed loop, 32 connections)
                               and half load (open loop at half the saturated rate): rps, p50, p99
+  home feed                   GET /api/v2/feed (20 posts, Redis timelines) for 200 signed-in people, same loads
   baseline                    the same for bench/baseline.py (Starlette + asyncpg, one SQL query, same JSON)
   otp                         POST /api/auth/signup and /api/auth/verify-otp latency, 8 at a time
   rush, check-in              scripts/rush.py and scripts/checkin_bench.py when present
   footprint                   worker RSS after warm-up; import-to-ready of a fresh server
 
 The global caps and OTP per-IP caps are raised for the run (one load generator is one IP); everything
-else is the production configuration. The database, Redis and servers are removed afterwards.
+else is the production configuration (the server runs as ENVIRONMENT=test only because production refuses the
+console SMS backend the bench reads codes from). The database, Redis and servers are removed afterwards.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import json
 import os
 import platform
 import re
+import resource
+import secrets
 import shutil
 import signal
 import statistics
@@ -241,11 +245,72 @@ def make_tokens(env: dict[str, str], count: int, path: Path) -> None:
     subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
+def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: float) -> dict[str, Any]:
+    """bench/realtime.py against one app process, then against the bare websockets server."""
+    chat = work / "chat.json"
+    subprocess.run(  # noqa: S603
+        [PY, "-m", "bench.realtime", "seed", "--members", "1000", "--out", str(chat)], cwd=ROOT, env=env, check=True
+    )
+    out: dict[str, Any] = {}
+    servers = {
+        "app": [
+            *(PY, "-m", "uvicorn", "loopin.config.asgi:app", "--ws-per-message-deflate", "false", "--lifespan", "off"),
+            *("--no-access-log", "--log-level", "warning", "--loop", "uvloop", "--http", "httptools"),
+        ],
+        "baseline": [PY, "-m", "bench.realtime", "baseline"],
+    }
+    for kind, command in servers.items():
+        port = free_port()
+        extra = ["--host", "127.0.0.1", "--port", str(port)] if kind == "app" else ["--port", str(port)]
+        proc = Proc([*command, *extra], env, work / f"realtime-{kind}.log")
+        try:
+            if kind == "app":
+                wait_http(port)
+            else:
+                time.sleep(1.5)
+            drive = [PY, "-m", "bench.realtime", "drive", "--port", str(port), "--pid", str(proc.p.pid)]
+            drive += ["--kind", kind, "--tokens", str(chat), "--idle", str(idle), "--seconds", str(seconds)]
+            done = subprocess.run(drive, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)  # noqa: S603
+            if done.returncode != 0:
+                out[kind] = {"error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
+            else:
+                out[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+        finally:
+            proc.stop()
+    return out
+
+
+def realtime_rows(rt: dict[str, Any]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    base = rt.get("baseline", {})
+    for kind in ("app", "baseline"):
+        r = rt.get(kind) or {}
+        if "error" in r or not r:
+            rows.append((f"realtime {kind}", "", "", "", f"error: {r.get('error')}"))
+            continue
+        idle, fan, sus = r["idle"], r["fanout"], r["sustained"]
+        ratio = ""
+        if kind == "app" and base.get("sustained"):
+            ratio = f" = {sus['deliveries_per_s'] / max(base['sustained']['deliveries_per_s'], 1):.2f}x bare"
+        rows.append(
+            (
+                f"realtime {kind}",
+                sus["deliveries_per_s"],
+                fan["p50_ms"],
+                fan["p99_ms"],
+                f"deliveries/s{ratio}; fan-out to {fan['members']} members ({fan['deliveries']} received); "
+                f"{idle['connections']} idle connections {idle['kib_per_connection']} KiB each "
+                f"(RSS {idle['rss_before_mib']} -> {idle['rss_after_mib']} MiB)",
+            )
+        )
+    return rows
+
+
 def table(results: dict[str, Any]) -> str:
     rows = [("scenario", "rps", "p50 ms", "p99 ms", "note")]
-    feed = results["feed"]
+    feed = results.get("feed", {})
     base = feed.get("baseline")
-    for name in ("anonymous", "signed_in", "baseline"):
+    for name in ("anonymous", "signed_in", "home_feed", "baseline"):
         if name not in feed:
             continue
         for load_name in ("saturation", "half_load"):
@@ -275,15 +340,21 @@ def table(results: dict[str, Any]) -> str:
                 else (value or {}).get("error", "not available"),
             )
         )
-    fp = results["footprint"]
-    rows.append(
-        ("footprint", "", "", "", f"worker RSS {fp['worker_rss_mib']} MiB; import-to-ready {fp['import_to_ready_s']} s")
-    )
+    if "realtime" in results:
+        rows.extend(realtime_rows(results["realtime"]))
+    fp = results.get("footprint")
+    if fp:
+        note = f"worker RSS {fp['worker_rss_mib']} MiB; import-to-ready {fp['import_to_ready_s']} s"
+        rows.append(("footprint", "", "", "", note))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = []
     for r in rows:
         lines.append("  ".join(str(r[i]).ljust(widths[i]) for i in range(4)) + "  " + str(r[4]))
     return "\n".join(lines)
+
+
+class _Done(Exception):
+    """--realtime-only: the section ran; skip the rest."""
 
 
 def main() -> None:  # noqa: PLR0915
@@ -294,7 +365,11 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--label", default="")
+    parser.add_argument("--realtime-idle", type=int, default=2000, help="idle Socket.IO connections to hold")
+    parser.add_argument("--realtime-only", action="store_true", help="only the realtime section")
     args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets (inherited by children)
     # SIGTERM (a background job ignores SIGINT) unwinds through the `finally` below: servers stopped,
     # the database dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -318,8 +393,11 @@ def main() -> None:  # noqa: PLR0915
             conn.execute(f'CREATE DATABASE "{name}"')
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "PROMETHEUS_"))},
-            "ENVIRONMENT": "production",
-            "SECRET_KEY": "bench-" + "s" * 48,
+            # Production's settings except the SMS check: production refuses the console backend the bench
+            # reads codes from, so the server runs as "test" with production's other switches set below.
+            "ENVIRONMENT": "test",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "STAFF_TOTP_REQUIRED": "true",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PUBLIC_BASE_URL": "http://127.0.0.1",  # the bench follows no links
             "DATABASE_URL": db_url(name),
@@ -332,6 +410,9 @@ def main() -> None:  # noqa: PLR0915
             "PAYMENT_SANDBOX_ENABLED": "true",
             "RATE_LIMIT_ANON": "100000000/minute",
             "RATE_LIMIT_USER": "100000000/minute",
+            "REALTIME_SEND_RATE_SOCKET": "100000000/minute",
+            "REALTIME_SEND_RATE_USER": "100000000/minute",
+            "REALTIME_EVENT_RATE": "100000000/minute",
             "OTP_IP_SENDS_PER_HOUR": "1000000",
             "OTP_IP_VERIFICATIONS_PER_HOUR": "1000000",
             "PROMETHEUS_MULTIPROC_DIR": str(work / "prom"),
@@ -342,6 +423,10 @@ def main() -> None:  # noqa: PLR0915
         results["data"] = json.loads(seeded.stdout.strip().splitlines()[-1])
         tokens = work / "tokens.txt"
         make_tokens(env, 200, tokens)
+        if args.realtime_only:
+            log("realtime: Socket.IO chat and a bare websockets broadcast server")
+            results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
+            raise _Done
 
         port = free_port()
         app = Proc(
@@ -395,6 +480,8 @@ def main() -> None:  # noqa: PLR0915
         feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events")
         log("feed, signed in (200 users' tokens, rotating)")
         feed["signed_in"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events", headers_file=tokens)
+        log("home feed, signed in (200 users' tokens, rotating; ~30 friends, ~20 follows each)")
+        feed["home_feed"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/feed", headers_file=tokens)
         results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
         log("feed, baseline")
         feed["baseline"] = feed_scenario(base_port, args.runs, args.duration, path="/api/v2/events")
@@ -426,6 +513,10 @@ def main() -> None:  # noqa: PLR0915
             finally:
                 proc.stop()
         results["footprint"]["import_to_ready_s"] = round(statistics.median(ready), 2)
+        log("realtime: Socket.IO chat and a bare websockets broadcast server")
+        results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
+    except _Done:
+        pass
     finally:
         for proc in reversed(procs):
             proc.stop()

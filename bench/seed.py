@@ -55,7 +55,7 @@ WORDS = [
 ]
 
 
-def seed(*, users: int, events: int, tickets: int, rng: random.Random) -> dict[str, int]:
+def seed(*, users: int, events: int, tickets: int, rng: random.Random, posts: int = 20000) -> dict[str, int]:
     from django.db import transaction
     from django.utils import timezone
     from django.utils.text import slugify
@@ -180,7 +180,75 @@ def seed(*, users: int, events: int, tickets: int, rng: random.Random) -> dict[s
             e.going_count = count
         Ticket.objects.bulk_create(made, batch_size=5000)
         Event.objects.bulk_update(rows, ["seats_taken", "going_count"], batch_size=1000)
-    return {"users": len(people), "events": len(rows), "tickets": len(made), "venues": len(venues)}
+    social = seed_social(people, posts=posts, rng=rng)
+    return {"users": len(people), "events": len(rows), "tickets": len(made), "venues": len(venues), **social}
+
+
+def seed_social(people: list, *, posts: int, rng: random.Random) -> dict[str, int]:
+    """The home feed's data: each person has ~30 friends and follows ~20 people; posts over the last week,
+    a quarter with a picture (Media rows whose files are not needed to answer the feed)."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from loopin.media.models import Media, MediaKind, MediaStatus
+    from loopin.people.models import Follow, FollowStatus, Friendship
+    from loopin.posts.models import Post, PostMedia, PostVisibility
+
+    now = timezone.now()
+    with transaction.atomic():
+        pairs = set()
+        for i in range(len(people)):
+            for j in rng.sample(range(len(people)), 15):
+                if j != i:
+                    pairs.add((i, j))
+                    pairs.add((j, i))
+        Friendship.objects.bulk_create(
+            [Friendship(user=people[i], friend=people[j]) for i, j in pairs], batch_size=5000, ignore_conflicts=True
+        )
+        follows = {(i, j) for i in range(len(people)) for j in rng.sample(range(len(people)), 20) if i != j}
+        Follow.objects.bulk_create(
+            [Follow(follower=people[i], followee=people[j], status=FollowStatus.ACTIVE) for i, j in follows],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        rows = [
+            Post(
+                author=rng.choice(people),
+                text=f"{rng.choice(WORDS)} {rng.choice(WORDS)} tonight, who's coming?",
+                visibility=rng.choice([PostVisibility.PUBLIC] * 3 + [PostVisibility.FRIENDS]),
+                like_count=rng.randint(0, 40),
+                comment_count=rng.randint(0, 8),
+            )
+            for _ in range(posts)
+        ]
+        Post.objects.bulk_create(rows, batch_size=2000)
+        for post in rows:  # auto_now_add stamped them all now: spread them over the week
+            post.created_at = now - timedelta(seconds=rng.randint(0, 7 * 24 * 3600))
+        Post.objects.bulk_update(rows, ["created_at"], batch_size=2000)
+        pictured = rows[::4]
+        media = [
+            Media(
+                owner_id=p.author_id,
+                kind=MediaKind.IMAGE,
+                status=MediaStatus.READY,
+                width=1080,
+                height=810,
+                blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                variants={
+                    str(size): {"name": f"media/bench/{p.id}/{size}.webp", "width": size, "height": size * 3 // 4}
+                    for size in (1080, 640, 150)
+                },
+                attached_at=now,
+            )
+            for p in pictured
+        ]
+        Media.objects.bulk_create(media, batch_size=2000)
+        PostMedia.objects.bulk_create(
+            [PostMedia(post=p, media=m, position=0) for p, m in zip(pictured, media, strict=True)], batch_size=2000
+        )
+    return {"friendships": len(pairs), "follows": len(follows), "posts": len(rows)}
 
 
 def main() -> None:
@@ -188,13 +256,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--events", type=int, default=400)
     parser.add_argument("--tickets", type=int, default=30000)
+    parser.add_argument("--posts", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loopin.config.django_settings")
     import django
 
     django.setup()
-    counts = seed(users=args.users, events=args.events, tickets=args.tickets, rng=random.Random(args.seed))
+    counts = seed(
+        users=args.users, events=args.events, tickets=args.tickets, rng=random.Random(args.seed), posts=args.posts
+    )
     print(json.dumps(counts))
 
 

@@ -15,6 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from loopin.accounts.services import interests_ensure_defaults
+from loopin.config.asgi import app
 
 SHOTS = Path(__file__).resolve().parents[1] / "var" / "browser"
 
@@ -35,11 +40,6 @@ def _free_port() -> int:
 @pytest.fixture
 def live_url(transactional_db: None) -> Iterator[str]:
     """http://127.0.0.1:<port> serving the whole ASGI app (API, public pages, admin) until the test ends."""
-    import uvicorn
-
-    from loopin.accounts.services import interests_ensure_defaults
-    from loopin.config.asgi import app
-
     interests_ensure_defaults()
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
@@ -64,8 +64,6 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     Playwright's sync API keeps an asyncio loop in this thread, which Django's ORM takes for async code; the
     test's own ORM calls (creating its data) are plain sync code, so they are allowed here.
     """
-    from playwright.sync_api import sync_playwright
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:

@@ -12,7 +12,10 @@ from django.utils import timezone
 from PIL import Image
 
 from browser.conftest import shot
-from loopin.events.models import InviteLink, Visibility
+from loopin.accounts.models import User
+from loopin.core.demo import demo_load
+from loopin.events.demo import STARTING_SOON
+from loopin.events.models import Event, InviteLink, Visibility
 from loopin.events.selectors import share_path
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
@@ -115,8 +118,6 @@ def test_the_sandbox_checkout_pay_button_sells_the_ticket(live_url, browser):
 
 @pytest.fixture
 def staff_login(transactional_db):
-    from loopin.accounts.models import User
-
     User.objects.create_superuser(phone_number="+919999999998", password="a-long-admin-password")
     PublishedEventFactory(is_paid=True, ticket_price=Decimal("499.00"))
     return "+919999999998", "a-long-admin-password"
@@ -139,10 +140,6 @@ def test_the_admin_dashboard_renders(live_url, browser, staff_login):
 
 
 def test_a_demo_events_share_page_previews_like_a_link_debugger_reads_it(live_url, browser):
-    from loopin.core.demo import demo_load
-    from loopin.events.demo import STARTING_SOON
-    from loopin.events.models import Event
-
     demo_load()
     event = Event.objects.get(title=STARTING_SOON)
     page = browser.new_page(**PHONE)

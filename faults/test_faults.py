@@ -147,3 +147,40 @@ def test_sigterm_lets_an_in_flight_request_finish(database, tmp_path):
         assert payload["data"]["otp_sent"] is True
         # uvicorn exits by re-raising the signal once it has drained (not killed by a timeout).
         assert app.process.wait(timeout=15) == -signal.SIGTERM
+
+
+def _read_response(sock: socket.socket) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """One HTTP/1.1 response with a Content-Length from a socket: (status line, headers, body)."""
+    raw = b""
+    while b"\r\n\r\n" not in raw:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed without a response: {raw!r}"
+        raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *lines = head.split(b"\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(b":") for line in lines)}
+    while len(body) < int(headers[b"content-length"]):
+        body += sock.recv(65536)
+    return status_line, headers, body
+
+
+def test_sigterm_answers_a_request_on_a_kept_alive_connection_with_connection_close(database, tmp_path):
+    env = {"DATABASE_URL": db_url(database), "REDIS_URL": "", "SMS_BACKEND": "console"}
+    with AppServer(env, tmp_path, graceful_timeout=10) as app:
+        sock = socket.create_connection(("127.0.0.1", app.port), timeout=15)
+        request = b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        sock.sendall(request)
+        status_line, headers, _ = _read_response(sock)
+        assert status_line == b"HTTP/1.1 200 OK"
+        assert headers.get(b"connection") != b"close"  # kept alive
+        app.process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        # The next request on the idle kept-alive connection is answered, and the server says it closes.
+        sock.sendall(request)
+        status_line, headers, body = _read_response(sock)
+        assert status_line == b"HTTP/1.1 200 OK"
+        assert headers[b"connection"] == b"close"
+        assert json.loads(body)["success"] is True
+        assert sock.recv(65536) == b""  # then closed
+        sock.close()
+        assert app.process.wait(timeout=15) == -signal.SIGTERM

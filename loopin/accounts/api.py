@@ -5,10 +5,9 @@ The same calls at `/api/auth` answer in the mobile app's dialect (integer ids, i
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
@@ -35,6 +34,7 @@ from loopin.accounts.services import ProfileChanges, UploadedImage
 from loopin.core.auth import UngatedUser, request_ip
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.images import MAX_IMAGE_BYTES
+from loopin.core.routing import APIRouter, parse_json
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/v2/auth", tags=["auth"])
@@ -199,8 +199,8 @@ def _as_int_list(values: list[str]) -> list[Any]:
         text = values[0].strip()
         if text.startswith("["):
             try:
-                parsed = json.loads(text)
-            except ValueError:
+                parsed = parse_json(text.encode())  # the one JSON parser: deep nesting is refused, not a 500
+            except RequestValidationError:
                 return [text]
             return parsed if isinstance(parsed, list) else [parsed]
         if "," in text:
@@ -232,10 +232,7 @@ async def read_profile_body(request: Request, model: type[BaseModel]) -> tuple[B
             data["profile_pictures"] = urls
         await form.close()
         return _validate(model, data), uploads
-    try:
-        raw = await request.json()
-    except ValueError:
-        raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": "Invalid JSON"}]) from None
+    raw = await request.json()  # the API's one JSON parser (core.routing): 422 for anything it can't take
     if not isinstance(raw, dict):
         raise RequestValidationError(
             [{"type": "model_type", "loc": ("body",), "msg": "The body must be a JSON object."}]

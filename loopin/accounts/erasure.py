@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import AuthSession, OtpCode, OtpPurpose, PhoneLead, RefreshToken, User
-from loopin.accounts.services import _delete_files, otp_consume, otp_request
+from loopin.accounts.services import _delete_files, otp_consume, otp_request, sessions_ended
 from loopin.audit.models import AuditEntry
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
@@ -102,6 +102,7 @@ def erase_sessions(user: User) -> None:
     )
     AuthSession.objects.filter(user=user).update(user_agent="")
     RefreshToken.objects.filter(session__user=user).delete()
+    sessions_ended(user_id=user.id, session_id=None, reason="account_deleted")
 
 
 def erase_profile(user: User) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from loopin.accounts import erasure
 from loopin.accounts.schemas import AccountDeleteIn, DeleteCodeOut
 from loopin.core.auth import UngatedUser, request_ip
 from loopin.core.envelope import Envelope, error_responses, ok
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/v2/me", tags=["me"])

@@ -235,6 +235,9 @@ class RefreshToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
+    # The refresh token this one was traded for, sealed (Fernet, expires with the grace window): a concurrent
+    # refresh with this token within REFRESH_TOKEN_REUSE_GRACE_SECONDS gets the same new token back.
+    successor_sealed = models.TextField(blank=True, default="", editable=False)
 
     def __str__(self) -> str:
         return f"refresh {str(self.id)[:8]}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from loopin.accounts import selectors, services
 from loopin.accounts.api import (
@@ -26,6 +26,7 @@ from loopin.app_v1.reads import iso
 from loopin.app_v1.schemas import AppInterestList, AppObject, AppProfileEnvelope, AppVerifyEnvelope
 from loopin.core.auth import UngatedUser, request_ip
 from loopin.core.envelope import error_responses, ok
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/auth", tags=["app: auth"])

@@ -1,4 +1,4 @@
-"""The one ASGI application: FastAPI outside, Django (admin, static) mounted at /django."""
+"""The one ASGI application: Socket.IO at /socket.io/, FastAPI for the rest, Django (admin, static) at /django."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
 from loopin.core.openapi import add_global_responses  # noqa: E402
+from loopin.core.routing import ensure_loopin_routes  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 from loopin.web.routes import public_routes  # noqa: E402
@@ -41,13 +42,16 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 def _routers() -> list[Any]:
     from loopin.accounts.api import router as auth_router
     from loopin.accounts.me_api import router as me_router
+    from loopin.albums.api import router as album_router
     from loopin.app_v1.api import routers as app_routers
+    from loopin.chat.api import routers as chat_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
     from loopin.media.api import router as media_router
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
     from loopin.posts.api import routers as post_routers
+    from loopin.stories.api import routers as story_routers
     from loopin.tickets.api import routers as ticket_routers
 
     return [
@@ -59,9 +63,18 @@ def _routers() -> list[Any]:
         *ticket_routers,
         *payment_routers,
         notifications_router,
+        *chat_routers,
         media_router,
         *post_routers,
+        *story_routers,
+        album_router,
     ]
+
+
+def _realtime_handlers() -> None:
+    """Import the domains' socket handlers (they register on loopin.realtime.server.sio)."""
+    import loopin.chat.sockets  # noqa: F401
+    import loopin.events.sockets  # noqa: F401
 
 
 def _extra_schemas() -> list[Any]:
@@ -88,6 +101,7 @@ def create_app() -> FastAPI:
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in _routers():
         app.include_router(router)
+    ensure_loopin_routes(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -137,4 +151,12 @@ def create_app() -> FastAPI:
     return app
 
 
-app = create_app()
+def create_asgi_app() -> Any:
+    """The served application: Socket.IO in front of the FastAPI app."""
+    from loopin.realtime.server import asgi_app
+
+    _realtime_handlers()
+    return asgi_app(create_app())
+
+
+app = create_asgi_app()

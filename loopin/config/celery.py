@@ -61,10 +61,19 @@ app.conf.update(
         "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},
         "notifications.sweep_pushes": {"task": "notifications.sweep_pushes", "schedule": 300.0},
         "media.delete_orphans": {"task": "media.delete_orphans", "schedule": crontab(minute=23)},
+        "stories.expire": {"task": "stories.expire", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks(
-    ["loopin.accounts", "loopin.audit", "loopin.tickets", "loopin.payments", "loopin.notifications", "loopin.media"]
+    [
+        "loopin.accounts",
+        "loopin.audit",
+        "loopin.tickets",
+        "loopin.payments",
+        "loopin.notifications",
+        "loopin.media",
+        "loopin.stories",
+    ]
 )
 install_task_signals()
 sentry_init()

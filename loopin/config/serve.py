@@ -3,8 +3,10 @@
     python -m loopin.config.serve [--host 0.0.0.0] [--port 8000] [--workers N] [--graceful-timeout 30]
 
 On SIGTERM / SIGINT each worker stops accepting connections, lets in-flight requests finish (up to
-`--graceful-timeout` seconds) and exits. With `PROMETHEUS_MULTIPROC_DIR` set, the directory is emptied
-and created before the workers start, so `/metrics` aggregates only this server's processes.
+`--graceful-timeout` seconds) and exits. Idle kept-alive connections are not cut at once: for
+`IDLE_DRAIN_SECONDS` a request arriving on one is still answered, with `Connection: close`
+(`DrainingHttpToolsProtocol`). With `PROMETHEUS_MULTIPROC_DIR` set, the directory is emptied and created
+before the workers start, so `/metrics` aggregates only this server's processes.
 """
 
 from __future__ import annotations
@@ -14,8 +16,36 @@ import os
 import shutil
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from loopin.config.settings import get_settings
+
+IDLE_DRAIN_SECONDS = 2.0
+
+
+class DrainingHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, except that shutdown closes an idle kept-alive connection only after a
+    short drain; any request that arrives meanwhile (or is in flight) is answered with `Connection: close`.
+    uvicorn's own shutdown closes idle connections at once, so a request the client had just sent on one
+    got no answer at all."""
+
+    draining = False
+
+    def shutdown(self) -> None:
+        self.draining = True
+        if self.cycle is None or self.cycle.response_complete:
+            self.loop.call_later(IDLE_DRAIN_SECONDS, self._close_if_idle)
+        else:
+            self.cycle.keep_alive = False
+
+    def _close_if_idle(self) -> None:
+        if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():
+            self.transport.close()
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        if self.draining and self.cycle is not None:
+            self.cycle.keep_alive = False  # answered, then closed
 
 
 def prepare_metrics_dir() -> str | None:
@@ -46,7 +76,9 @@ def main(argv: list[str] | None = None) -> None:
         proxy_headers=False,  # X-Forwarded-For is judged by loopin.core.net against TRUSTED_PROXIES
         server_header=False,
         loop="uvloop",
-        http="httptools",
+        http=DrainingHttpToolsProtocol,
+        ws_per_message_deflate=False,  # Socket.IO frames are small JSON; deflate costs memory per connection
+        ws_ping_interval=None,  # Engine.IO sends its own heartbeats
     )
 
 

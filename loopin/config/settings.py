@@ -6,6 +6,8 @@ Every other module asks `get_settings()`; Django's settings module is derived fr
 from __future__ import annotations
 
 import ipaddress
+import math
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +20,54 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # Used only outside production; a production start with it refuses to boot.
 DEV_SECRET_KEY = "dev-insecure-loopin-secret-key-change-me-0123456789"
 MIN_SECRET_BYTES = 32
+MIN_SECRET_BITS = 128  # estimated entropy (Shannon, per character x length) a production secret must carry
+# Values published in this repository (docs, .env.example): a production secret must be none of them.
+PUBLIC_EXAMPLE_SECRETS = frozenset({DEV_SECRET_KEY, "change-me-to-a-long-random-string-of-at-least-32-bytes"})
+# The secrets production checks for strength (those after SECRET_KEY/JWT_SECRET_KEY only when set).
+_OPTIONAL_SECRETS = ("SANDBOX_WEBHOOK_SECRET", "CHECKIN_KEYS_SECRET", "PAYOUT_ENCRYPTION_KEY", "METRICS_TOKEN")
+
+
+def _example_values() -> frozenset[str]:
+    """PUBLIC_EXAMPLE_SECRETS plus every value written in .env.example (it is public)."""
+    values = set(PUBLIC_EXAMPLE_SECRETS)
+    example = BASE_DIR / ".env.example"
+    if example.is_file():
+        for line in example.read_text(encoding="utf-8").splitlines():
+            name, sep, rest = line.partition("=")
+            value = rest.split("#", 1)[0].strip()
+            if sep and name.strip() and not name.lstrip().startswith("#") and len(value) >= 8:
+                values.add(value)
+    return frozenset(values)
+
+
+def secret_entropy_bits(value: str) -> float:
+    """Shannon estimate of a string's entropy: 32 x 'a' is 0 bits, token_urlsafe(32) about 230."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return per_char * len(value)
+
+
+def secret_problem(name: str, value: str, examples: frozenset[str]) -> str | None:
+    """Why `value` is not fit to be a production secret, or None."""
+    if value in examples:
+        return f"{name} is a value published in this repository (.env.example or the docs)"
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"{name} is shorter than {MIN_SECRET_BYTES} bytes"
+    if secret_entropy_bits(value) < MIN_SECRET_BITS:
+        return f"{name} is not random enough (repeated or patterned characters; use secrets.token_urlsafe(48))"
+    return None
+
+
+def networks_cover_everything(networks: list[str]) -> bool:
+    """True when the networks together cover every IPv4 or every IPv6 address (0.0.0.0/0, or two /1s...)."""
+    parsed = [ipaddress.ip_network(n, strict=False) for n in networks]
+    for version, space in ((4, 2**32), (6, 2**128)):
+        family = [n for n in parsed if n.version == version]
+        if family and sum(n.num_addresses for n in ipaddress.collapse_addresses(family)) >= space:
+            return True
+    return False
 
 
 def _split_csv(value: object) -> object:
@@ -114,6 +164,7 @@ class Settings(BaseSettings):
     # --- events ---
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
+    EVENT_MAX_LEAD_DAYS: int = 730  # an event (created or moved) starts at most this far ahead
 
     # --- tickets at the door ---
     CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
@@ -125,6 +176,9 @@ class Settings(BaseSettings):
     APP_ACCESS_TOKEN_DAYS: int = Field(default=30, ge=1, le=365)
     REFRESH_TOKEN_ABSOLUTE_DAYS: int = 30
     REFRESH_TOKEN_IDLE_DAYS: int = 14
+    # Concurrent refreshes of one token (two requests of one app at once) get the same new pair within
+    # this many seconds instead of tripping reuse detection; 0 turns the grace off.
+    REFRESH_TOKEN_REUSE_GRACE_SECONDS: int = 30
 
     # --- payments and payouts ---
     PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
@@ -165,6 +219,18 @@ class Settings(BaseSettings):
     FCM_PROJECT_ID: str = ""
     CAMPAIGN_BATCH_SIZE: int = Field(default=500, ge=1)
 
+    # --- realtime (Socket.IO at /socket.io/) ---
+    REALTIME_POLLING_ENABLED: bool = False  # long-polling needs sticky sessions; WebSocket only by default
+    REALTIME_PING_INTERVAL: int = Field(default=25, ge=1)  # seconds between heartbeats
+    REALTIME_PING_TIMEOUT: int = Field(default=20, ge=1)
+    REALTIME_MAX_PAYLOAD_BYTES: int = Field(default=64 * 1024, ge=1024)  # one incoming Socket.IO packet
+    REALTIME_SEND_RATE_SOCKET: str = "20/10 seconds"  # messages sent, per socket
+    REALTIME_SEND_RATE_USER: str = "60/minute"  # messages sent, per person across sockets and processes
+    REALTIME_TYPING_RATE: str = "10/10 seconds"  # typing indicators, per socket
+    REALTIME_EVENT_RATE: str = "100/10 seconds"  # any other event, per socket
+    CHAT_EDIT_MINUTES: int = Field(default=15, ge=0)  # edits and deletes by the sender within this window
+    CHAT_SYNC_LIMIT: int = Field(default=200, ge=1, le=1000)  # messages per conversation per sync answer
+
     # --- operations: global rate limits, metrics, error reporting ---
     RATE_LIMIT_ENABLED: bool = True
     RATE_LIMIT_ANON: str = "100/minute"  # per client IP, callers without a valid access token
@@ -198,7 +264,15 @@ class Settings(BaseSettings):
             ipaddress.ip_network(item, strict=False)
         return value
 
-    @field_validator("RATE_LIMIT_ANON", "RATE_LIMIT_USER", "RATE_LIMIT_UPLOAD")
+    @field_validator(
+        "RATE_LIMIT_ANON",
+        "RATE_LIMIT_USER",
+        "RATE_LIMIT_UPLOAD",
+        "REALTIME_SEND_RATE_SOCKET",
+        "REALTIME_SEND_RATE_USER",
+        "REALTIME_TYPING_RATE",
+        "REALTIME_EVENT_RATE",
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         from loopin.core.throttle import parse_rate
@@ -228,12 +302,23 @@ class Settings(BaseSettings):
             raise ValueError("WAITLIST_MIN_MINUTES must not exceed WAITLIST_MAX_MINUTES")
         if self.ENVIRONMENT == "production":
             problems = []
+            examples = _example_values()
             for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
                 value = getattr(self, name)
                 if value == DEV_SECRET_KEY:
                     problems.append(f"{name} is the development default")
-                elif len(value.encode()) < MIN_SECRET_BYTES:
-                    problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+                elif problem := secret_problem(name, value, examples):
+                    problems.append(problem)
+            for name in _OPTIONAL_SECRETS:
+                value = getattr(self, name)
+                if value and (problem := secret_problem(name, value, examples)):
+                    problems.append(problem)
+            if self.sms_backend == "console":
+                problems.append("SMS_BACKEND is the console (codes would be printed, not sent): configure Twilio")
+            elif not (self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN):
+                problems.append("SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+            if self.PAYMENT_PROVIDER == "sandbox" and not self.payment_sandbox_enabled:
+                problems.append("PAYMENT_PROVIDER is sandbox but the sandbox is off: name the real provider")
             if self.DEBUG:
                 problems.append("DEBUG must be off")
             if not self.PUBLIC_BASE_URL:
@@ -242,12 +327,10 @@ class Settings(BaseSettings):
                 problems.append("ALLOWED_HOSTS must name the hosts, not '*'")
             if "*" in self.CORS_ORIGINS:
                 problems.append("CORS_ORIGINS must name the origins, not '*'")
-            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.TRUSTED_PROXIES):
+            if networks_cover_everything(self.TRUSTED_PROXIES):
                 problems.append("TRUSTED_PROXIES must not trust every address (anyone could forge X-Forwarded-For)")
-            if any(ipaddress.ip_network(n, strict=False).prefixlen == 0 for n in self.METRICS_ALLOWED_NETWORKS):
+            if networks_cover_everything(self.METRICS_ALLOWED_NETWORKS):
                 problems.append("METRICS_ALLOWED_NETWORKS must not open /metrics to every address")
-            if self.METRICS_TOKEN and len(self.METRICS_TOKEN.encode()) < MIN_SECRET_BYTES:
-                problems.append(f"METRICS_TOKEN is shorter than {MIN_SECRET_BYTES} bytes")
             if not self.RATE_LIMIT_ENABLED:
                 problems.append("RATE_LIMIT_ENABLED must be on")
             if problems:

@@ -93,5 +93,7 @@ def _domain_loaders() -> list:
     from loopin.events.demo import demo_events, demo_states
     from loopin.notifications.demo import demo_notifications
     from loopin.payments.demo import demo_ended_sales, demo_payments
+    from loopin.posts.demo import demo_posts
+    from loopin.stories.demo import demo_stories
 
-    return [demo_events, demo_states, demo_payments, demo_ended_sales, demo_notifications]
+    return [demo_events, demo_states, demo_payments, demo_ended_sales, demo_notifications, demo_posts, demo_stories]

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from loopin.core.routing import LoopinRoute
+
 ASSETS_PATH = "/api/docs-assets"
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 
@@ -48,5 +50,5 @@ def install_docs(app: FastAPI, *, title: str, openapi_url: str, docs_url: str, r
             with_google_fonts=False,
         )
 
-    app.add_api_route(docs_url, swagger_ui, methods=["GET"], include_in_schema=False)
-    app.add_api_route(redoc_url, redoc, methods=["GET"], include_in_schema=False)
+    for path, page in ((docs_url, swagger_ui), (redoc_url, redoc)):
+        app.router.add_api_route(path, page, methods=["GET"], include_in_schema=False, route_class_override=LoopinRoute)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+import structlog
+from pydantic import BaseModel, Field, ValidationError, ValidatorFunctionWrapHandler, field_validator
 
 T = TypeVar("T")
+log = structlog.get_logger("loopin.lists")
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -26,6 +28,24 @@ class ListEnvelope(BaseModel, Generic[T]):
     message: str
     data: list[T]
     meta: PageMeta
+
+    @field_validator("data", mode="wrap")
+    @classmethod
+    def _leave_out_unreadable_items(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A stored row that no longer fits the item schema is logged and left out, not a 500 for the list."""
+        try:
+            return handler(value)
+        except ValidationError:
+            if not isinstance(value, list):
+                raise
+        kept = []
+        for index, item in enumerate(value):
+            try:
+                kept.extend(handler([item]))
+            except ValidationError as exc:
+                errors = exc.errors(include_url=False, include_input=False)[:3]
+                log.error("list_item_unreadable", model=cls.__name__, index=index, errors=errors)
+        return kept
 
 
 class ErrorEnvelope(BaseModel):

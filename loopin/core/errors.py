@@ -43,7 +43,7 @@ class ValidationFailed(LoopinError):
     """422 with the same `details` shape as request validation: a list of bad fields."""
 
     status = 422
-    error_code = CoreErrorCode.VALIDATION_ERROR
+    error_code: ErrorCode = CoreErrorCode.VALIDATION_ERROR
     default_message = "Some fields are invalid."
 
     def __init__(self, fields: list[dict[str, str]], message: str | None = None) -> None:
@@ -56,7 +56,7 @@ class ValidationFailed(LoopinError):
 
 class NotAuthenticated(LoopinError):
     status = 401
-    error_code = CoreErrorCode.NOT_AUTHENTICATED
+    error_code: ErrorCode = CoreErrorCode.NOT_AUTHENTICATED
     default_message = "Sign in to continue."
 
     def __init__(self, message: str | None = None, *, code: ErrorCode | None = None) -> None:
@@ -65,25 +65,25 @@ class NotAuthenticated(LoopinError):
 
 class PermissionDenied(LoopinError):
     status = 403
-    error_code = CoreErrorCode.FORBIDDEN
+    error_code: ErrorCode = CoreErrorCode.FORBIDDEN
     default_message = "You are not allowed to do this."
 
 
 class NotFound(LoopinError):
     status = 404
-    error_code = CoreErrorCode.NOT_FOUND
+    error_code: ErrorCode = CoreErrorCode.NOT_FOUND
     default_message = "Not found."
 
 
 class Conflict(LoopinError):
     status = 409
-    error_code = CoreErrorCode.CONFLICT
+    error_code: ErrorCode = CoreErrorCode.CONFLICT
     default_message = "This conflicts with the current state."
 
 
 class RateLimited(LoopinError):
     status = 429
-    error_code = CoreErrorCode.RATE_LIMITED
+    error_code: ErrorCode = CoreErrorCode.RATE_LIMITED
     default_message = "Too many requests. Try again later."
 
     def __init__(self, message: str | None = None, *, retry_after: int, scope: str | None = None) -> None:
@@ -96,7 +96,7 @@ class RateLimited(LoopinError):
 
 class ServiceUnavailable(LoopinError):
     status = 503
-    error_code = CoreErrorCode.SERVICE_UNAVAILABLE
+    error_code: ErrorCode = CoreErrorCode.SERVICE_UNAVAILABLE
     default_message = "A service we depend on is unavailable. Try again shortly."
 
     def __init__(

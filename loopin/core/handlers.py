@@ -42,7 +42,9 @@ def validation_fields(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
         kind = err.get("type", "invalid")
         message = err.get("msg", "Invalid value")
         if kind == "json_invalid":
-            fields.append({"field": "body", "code": "INVALID_JSON", "message": "The body is not valid JSON."})
+            # FastAPI's own "JSON decode error" says less than the parser's (core.routing) reasons.
+            reason = message if message.startswith("The ") else "The body is not valid JSON."
+            fields.append({"field": "body", "code": "INVALID_JSON", "message": reason})
             continue
         message = message.removeprefix("Value error, ")
         fields.append({"field": _field_name(tuple(err.get("loc", ()))), "code": kind.upper(), "message": message})

@@ -17,6 +17,9 @@ All functions take the `User`; names are "<domain>.<what>" and registering a nam
   `{<section name>: <data>, ...}`. Return everything the domain holds about the person.
 - A waitlist-promoted listener runs inside the transaction that lets a user off the onboarding waitlist
   (see `loopin.accounts.waitlist.waitlist_welcome`); the notifications domain sends its welcome here.
+- A sessions-ended listener is called after commit with `user_id`, `session_id` (None: every session of
+  the person) and `reason` when sign-in sessions end (logout, revocation, suspension, deletion); realtime
+  disconnects the sockets opened with them.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ DeletionBlocker = Callable[[Any], str | None]
 ErasureStep = Callable[[Any], None]
 ExportSection = Callable[[Any], Any]
 WaitlistPromoted = Callable[[Any], None]
+SessionsEnded = Callable[..., None]
 
 _blockers: dict[str, DeletionBlocker] = {}
 _erasure_steps: dict[str, tuple[int, ErasureStep]] = {}
 _export_sections: dict[str, ExportSection] = {}
 _waitlist_promoted: dict[str, WaitlistPromoted] = {}
+_sessions_ended: dict[str, SessionsEnded] = {}
 
 
 def register_deletion_blocker(name: str, fn: DeletionBlocker) -> None:
@@ -49,6 +54,14 @@ def register_export_section(name: str, fn: ExportSection) -> None:
 
 def register_waitlist_promoted(name: str, fn: WaitlistPromoted) -> None:
     _waitlist_promoted[name] = fn
+
+
+def register_sessions_ended(name: str, fn: SessionsEnded) -> None:
+    _sessions_ended[name] = fn
+
+
+def sessions_ended_listeners() -> dict[str, SessionsEnded]:
+    return dict(_sessions_ended)
 
 
 def deletion_blockers() -> dict[str, DeletionBlocker]:

@@ -92,7 +92,7 @@ def install_task_signals() -> None:
 
 def _route_label(scope: dict) -> str:
     route = scope.get("route")
-    path = getattr(route, "path", None)
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)  # the template, without convertors
     return path or "unmatched"  # unmatched paths share one label, so scanners can't explode the series
 
 

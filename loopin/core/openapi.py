@@ -11,7 +11,9 @@ _METHODS = {"get", "put", "post", "patch", "delete"}
 
 
 def add_global_responses(schema: dict[str, Any]) -> dict[str, Any]:
-    """429 from the global caps (core.throttle), 503 when the database is down, 413 for oversized bodies."""
+    """429 from the global caps (core.throttle), 503 when the database is down, 413 for oversized bodies, and
+    401/403 on every operation that reads a bearer token, including those where signing in is optional:
+    a token that is sent but invalid or expired is refused there too (never silently ignored)."""
     from loopin.core.envelope import ErrorEnvelope
 
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -26,6 +28,12 @@ def add_global_responses(schema: dict[str, Any]) -> dict[str, Any]:
                 extra["429"] = "Rate limited (global per-caller caps); see Retry-After"
             if "requestBody" in operation:
                 extra["413"] = "Body too large"
+            if operation.get("security"):
+                extra["401"] = (
+                    "Not authenticated: the bearer token is missing, invalid or expired "
+                    "(where signing in is optional, a token that is sent must still be valid)"
+                )
+                extra["403"] = "Not allowed (also: the account is suspended or still on the waitlist)"
             for status, description in extra.items():
                 responses.setdefault(status, {"description": description, "content": _ERROR_REF})
     return schema

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import structlog
 from fastapi import Depends, Query
+
+R = TypeVar("R")
+log = structlog.get_logger("loopin.lists")
 
 # Deeper than any real list; bounds the integer so the database never sees an out-of-range value.
 MAX_OFFSET = 1_000_000
@@ -32,3 +37,15 @@ async def run_page(selector: Any, page: Page, message: str, /, **kwargs: Any) ->
 
     items, total = await run_sync(selector, offset=page.offset, limit=page.limit, **kwargs)
     return ok_page(items, total=total, offset=page.offset, limit=page.limit, message=message)
+
+
+def render_each(rows: Iterable[Any], render: Callable[[Any], R], *, what: str) -> list[R]:
+    """Render every row of a list; one row that cannot be rendered (corrupt data) is logged and left out
+    instead of failing the whole list for everyone."""
+    out = []
+    for row in rows:
+        try:
+            out.append(render(row))
+        except Exception:
+            log.exception("list_row_unreadable", what=what, row_id=str(getattr(row, "pk", "?")))
+    return out

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi import File, Path, Query, UploadFile
 from pydantic import Field
 
 from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser
@@ -17,6 +17,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.pagination import PageParams, run_page
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.core.time import QueryTime
 from loopin.events import selectors, services
@@ -346,10 +347,11 @@ async def request_bulk(event_id: uuid.UUID, body: BulkActionIn, caller: CurrentU
         note=body.host_message,
     )
     done = sum(1 for r in results if r.ok)
-    return ok([asdict(r) for r in results], f"{done} of {len(results)} requests {body.action}ed")
+    past = {"accept": "accepted", "decline": "declined"}[body.action]
+    return ok([asdict(r) for r in results], f"{done} of {len(results)} requests {past}")
 
 
-def _decide(service: Any) -> Any:
+def _decision_endpoint(service: Any) -> Any:
     def run(*, user: Any, event_id: uuid.UUID, request_id: uuid.UUID, note: str) -> dict[str, Any]:
         return selectors.request_out(service(host=user, event_id=event_id, request_id=request_id, note=note))
 
@@ -366,7 +368,7 @@ async def request_accept(
 ) -> dict[str, Any]:
     """Accept a request: a free event gives the guest a ticket; a paid one lets them buy."""
     result = await run_sync(
-        _decide(services.join_request_accept),
+        _decision_endpoint(services.join_request_accept),
         user=caller,
         event_id=event_id,
         request_id=request_id,
@@ -385,7 +387,7 @@ async def request_decline(
 ) -> dict[str, Any]:
     """Decline a request, with an optional note."""
     result = await run_sync(
-        _decide(services.join_request_decline),
+        _decision_endpoint(services.join_request_decline),
         user=caller,
         event_id=event_id,
         request_id=request_id,

@@ -18,7 +18,6 @@ class EventErrorCode(ErrorCode):
     VENUE_NOT_FOUND = "VENUE_NOT_FOUND", 404, "No venue has this id."
     REQUEST_NOT_FOUND = "REQUEST_NOT_FOUND", 404, "No (open) join request with this id for this event."
     REQUEST_EXISTS = "REQUEST_EXISTS", 409, "You already asked to join this event."
-    REQUEST_NOT_NEEDED = "REQUEST_NOT_NEEDED", 400, "The event is open: confirm your attendance instead of asking."
     REQUEST_NOT_PENDING = "REQUEST_NOT_PENDING", 400, "The request was already decided or withdrawn."
     INVITATION_NOT_FOUND = "INVITATION_NOT_FOUND", 404, "You have no invitation with this id."
     INVITATION_REVOKED = "INVITATION_REVOKED", 400, "The host withdrew this invitation."

@@ -1,16 +1,8 @@
 """Event-domain refusals, each with its own code."""
 
 from loopin.core.error_codes import CoreErrorCode
-from loopin.core.errors import BusinessRuleError, Conflict
-from loopin.participation.error_codes import ParticipationErrorCode
-
-
-class CapacityExceeded(Conflict):
-    error_code = ParticipationErrorCode.CAPACITY_EXCEEDED
-    default_message = "There are not enough seats left."
-
-    def __init__(self, message: str | None = None, *, seats_left: int | None = None) -> None:
-        super().__init__(message, details={"seats_left": seats_left} if seats_left is not None else None)
+from loopin.core.errors import BusinessRuleError
+from loopin.participation.errors import CapacityExceeded  # moved; re-exported for old imports
 
 
 class InvalidTransition(BusinessRuleError):
@@ -20,3 +12,6 @@ class InvalidTransition(BusinessRuleError):
             code=CoreErrorCode.INVALID_TRANSITION,
             details={"from": current, "to": target},
         )
+
+
+__all__ = ["CapacityExceeded", "InvalidTransition"]

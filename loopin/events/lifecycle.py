@@ -30,7 +30,7 @@ def hosts_upcoming_events_with_guests(user: Any) -> str | None:
 
 def erase_event_participation(user: Any) -> None:
     """Withdraw pending requests and invitations and give up future free tickets (paid ones: payments)."""
-    from loopin.tickets.services import ticket_cancel
+    from loopin.participation.tickets import ticket_cancel
 
     now = timezone.now()
     JoinRequest.objects.filter(user=user, status=RequestStatus.PENDING).update(

@@ -12,12 +12,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.schemas import InterestOut
-from loopin.core.time import assume_display_zone, to_display
+from loopin.core.time import ApiTime, to_display
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[
-    datetime,
-    AfterValidator(assume_display_zone),
+    ApiTime,
     Field(examples=["2026-12-20T19:00:00+05:30"], description="ISO 8601; without an offset it is read in Asia/Kolkata"),
 ]
 

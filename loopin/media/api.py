@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import File, UploadFile
 
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, error_responses, ok
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.media import selectors, services
 from loopin.media.schemas import MediaOut, UploadStartIn, UploadStartOut

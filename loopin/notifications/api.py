@@ -9,11 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from loopin.core.auth import CurrentUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.notifications import selectors, services
 from loopin.notifications.models import Category

@@ -3,6 +3,34 @@
 from __future__ import annotations
 
 DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
+    (
+        "post.liked",
+        "social",
+        "post",
+        "{{actor_name}}{{others}} liked your post",
+        "{{post_excerpt}}",
+    ),
+    (
+        "post.commented",
+        "social",
+        "post",
+        "{{actor_name}}{{others}} commented on your post",
+        "{{comment_excerpt}}",
+    ),
+    (
+        "post.tagged",
+        "social",
+        "post",
+        "{{actor_name}} tagged you in a post",
+        "{{post_excerpt}}",
+    ),
+    (
+        "post.mentioned",
+        "social",
+        "post",
+        "{{actor_name}} mentioned you",
+        "{{comment_excerpt}}",
+    ),
     # key, category, screen, title, body
     (
         "join_request.received",

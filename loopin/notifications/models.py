@@ -17,6 +17,7 @@ class Category(models.TextChoices):
     REMINDERS = "reminders", "Event reminders"
     ACCOUNT = "account", "Your account"
     ANNOUNCEMENTS = "announcements", "News and suggestions from Loopin"
+    SOCIAL = "social", "Likes, comments, mentions and tags"
 
 
 class Provider(models.TextChoices):

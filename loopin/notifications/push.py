@@ -25,6 +25,7 @@ class PushMessage:
     body: str
     data: dict[str, str] = field(default_factory=dict)
     idempotency_key: str = ""
+    collapse_key: str = ""  # a newer push with the same key replaces the older one on the device
 
 
 class PushError(Exception):
@@ -96,6 +97,9 @@ class OneSignalPushBackend:
         if message.idempotency_key:
             # OneSignal drops a second request with the same key (30 days): a retry never pushes twice.
             payload["idempotency_key"] = message.idempotency_key
+        if message.collapse_key:
+            payload["collapse_id"] = message.collapse_key[:64]
+            payload["thread_id"] = message.collapse_key[:64]
         try:
             resp = self.session.post(
                 self.url,
@@ -170,6 +174,12 @@ class FcmPushBackend:
             fid=token,
             notification=messaging.Notification(title=message.title, body=message.body),
             data={k: str(v) for k, v in message.data.items()},
+            android=messaging.AndroidConfig(collapse_key=message.collapse_key) if message.collapse_key else None,
+            apns=(
+                messaging.APNSConfig(headers={"apns-collapse-id": message.collapse_key[:64]})
+                if message.collapse_key
+                else None
+            ),
         )
         try:
             return str(messaging.send(msg, app=self.app))

@@ -24,7 +24,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     from loopin.events.models import Event, EventStatus
     from loopin.notifications.models import Notification
     from loopin.notifications.services import notify
-    from loopin.notifications.triggers import _event_context, event_attendees
+    from loopin.notifications.triggers import _event_context, attendee_user_ids
 
     now = now or timezone.now()
     made = 0
@@ -39,7 +39,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
             key = f"reminder.{kind}"
             dedupe = f"{key}:{event.id}:{event.start_at.isoformat()}"
             done = set(Notification.objects.filter(dedupe_key=dedupe).values_list("user_id", flat=True))
-            for user_id in dict.fromkeys(event_attendees(event.id)):
+            for user_id in dict.fromkeys(attendee_user_ids(event.id)):
                 if user_id == event.host_id or user_id in done:
                     continue
                 if notify(

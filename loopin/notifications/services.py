@@ -17,7 +17,10 @@ from loopin.core.logging import get_logger
 from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import Category, Delivery, Device, Notification, Preference
 from loopin.notifications.push import PushError, PushMessage, get_push_backend
+from loopin.notifications.schemas import NotificationOut
+from loopin.notifications.selectors import notification_out
 from loopin.notifications.templates import render, template_current
+from loopin.realtime import emit, user_room
 
 log = get_logger("loopin.notifications")
 
@@ -83,7 +86,37 @@ def notify(
     if wants_push:
         # robust: a broker outage must not fail the caller's request; the sweeper queues it later.
         transaction.on_commit(lambda: _queue_push(notification.id), robust=True)
+    transaction.on_commit(lambda: _emit_live(notification), robust=True)
     return notification
+
+
+def _emit_live(notification: Notification) -> None:
+    """The person's open sockets get every stored notification at once (`notification` event)."""
+    payload = NotificationOut.model_validate(notification_out(notification)).model_dump(mode="json")
+    emit(user_room(notification.user_id), "notification", payload)
+
+
+def notify_aggregated(
+    *, user_id: Any, key: str, object_type: str, object_id: Any, context: dict[str, Any], data: dict[str, Any]
+) -> Notification | None:
+    """One unread notification per (person, key, object) that grows ("Asha and 4 others liked your post"):
+    an unread one is re-worded in place and moves to the top (no second push); otherwise a new one."""
+    existing = (
+        Notification.objects.filter(
+            user_id=user_id, type=key, object_type=object_type, object_id=str(object_id), read_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is None or existing.template is None:
+        return notify(
+            user_id=user_id, key=key, context=context, object_type=object_type, object_id=object_id, data=data
+        )
+    text = render(existing.template, context)
+    Notification.objects.filter(id=existing.id).update(
+        title=text.title, body=text.body, data=data, created_at=timezone.now()
+    )
+    return existing
 
 
 def _queue_push(notification_id: uuid.UUID) -> None:
@@ -182,6 +215,25 @@ def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
             continue
         _finish(delivery, Delivery.Status.SENT, provider_message_id=provider_id[:128], sent_at=timezone.now())
     return left
+
+
+def push_ephemeral(*, user_ids: list[Any], message: PushMessage) -> int:
+    """Push straight to people's active devices without a centre entry (chat messages); best effort, no retry.
+
+    Returns how many devices took it. A token the provider calls invalid deactivates its device.
+    """
+    sent = 0
+    for device in Device.objects.filter(user_id__in=user_ids, is_active=True):
+        try:
+            get_push_backend(device.provider).send(token=device.token, message=message)
+            sent += 1
+        except PushError as exc:
+            if exc.invalid_token:
+                device_deactivate(device_id=device.id, reason="invalid_token")
+            log.info("push_ephemeral_failed", device_id=str(device.id), error=str(exc))
+        except Exception as exc:
+            log.warning("push_ephemeral_error", device_id=str(device.id), error=repr(exc))
+    return sent
 
 
 def push_sweep(*, limit: int = 500) -> int:

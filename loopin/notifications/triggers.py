@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, Q
 from django.dispatch import receiver
+from django.utils import timezone
 
 from loopin.core.logging import get_logger
 from loopin.events import signals as event_signals
+from loopin.events.models import Event, EventStatus, Invitation, JoinRequest
+from loopin.notifications.models import TriggerJob
 from loopin.notifications.services import notify
+from loopin.notifications.tasks import run_trigger
 from loopin.notifications.templates import display_time, template_current
 from loopin.payments import signals as payment_signals
+from loopin.payments.models import Order, PayoutRequest, Refund
 from loopin.tickets import signals as ticket_signals
+from loopin.tickets.models import Ticket, TicketStatus
 
 log = get_logger("loopin.notifications.triggers")
 
@@ -47,10 +55,6 @@ MAX_TRIGGER_ATTEMPTS = 5
 
 def trigger_job_run(*, job_id: Any) -> int:
     """Run a stored trigger job once it is due; a finished job is not run again."""
-    from django.db.models import F
-    from django.utils import timezone
-
-    from loopin.notifications.models import TriggerJob
 
     job = TriggerJob.objects.filter(id=job_id, done_at__isnull=True).first()
     if job is None:
@@ -67,11 +71,6 @@ def trigger_job_run(*, job_id: Any) -> int:
 
 def trigger_jobs_sweep(*, limit: int = 200) -> int:
     """Queue again the trigger jobs not done 10 minutes on (the broker was down, a worker died); drop old done ones."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from loopin.notifications.models import TriggerJob
 
     now = timezone.now()
     stuck = TriggerJob.objects.filter(
@@ -89,7 +88,6 @@ def trigger_jobs_sweep(*, limit: int = 200) -> int:
 
 
 def _dispatch(job_id: Any) -> None:
-    from loopin.notifications.tasks import run_trigger
 
     try:
         run_trigger.delay(str(job_id))
@@ -98,7 +96,6 @@ def _dispatch(job_id: Any) -> None:
 
 
 def _queue(name: str, **kwargs: Any) -> None:
-    from loopin.notifications.models import TriggerJob
 
     payload = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in kwargs.items()}
     job = TriggerJob.objects.create(name=name, payload=payload)
@@ -133,11 +130,8 @@ def _event_context(event: Any) -> dict[str, Any]:
     }
 
 
-def event_attendees(event_id: Any, *, including_cancelled_by: str | None = None) -> list[Any]:
+def attendee_user_ids(event_id: Any, *, including_cancelled_by: str | None = None) -> list[Any]:
     """People with a valid ticket (and, for a cancelled event, those whose ticket it voided or refunded)."""
-    from django.db.models import Q
-
-    from loopin.tickets.models import Ticket, TicketStatus
 
     condition = Q(status=TicketStatus.VALID)
     if including_cancelled_by:
@@ -154,7 +148,6 @@ def event_attendees(event_id: Any, *, including_cancelled_by: str | None = None)
 
 @trigger("join_request.received")
 def join_request_received(*, trigger_id: str, request_id: str) -> int:
-    from loopin.events.models import JoinRequest
 
     req = JoinRequest.objects.select_related("event__host", "event__venue", "user").get(id=request_id)
     context = {**_event_context(req.event), "requester_name": req.user.name, "seats": req.seats_requested}
@@ -171,7 +164,6 @@ def join_request_received(*, trigger_id: str, request_id: str) -> int:
 
 @trigger("join_request.decided")
 def join_request_decided(*, trigger_id: str, request_id: str, decision: str) -> int:
-    from loopin.events.models import JoinRequest
 
     if decision not in ("accepted", "declined"):
         return 0
@@ -190,7 +182,6 @@ def join_request_decided(*, trigger_id: str, request_id: str, decision: str) -> 
 
 @trigger("invitation.received")
 def invitation_received(*, trigger_id: str, invitation_id: str) -> int:
-    from loopin.events.models import Invitation
 
     inv = Invitation.objects.select_related("event__host", "event__venue", "invited_by").get(id=invitation_id)
     context = {**_event_context(inv.event), "inviter_name": inv.invited_by.name, "message": inv.message}
@@ -207,7 +198,6 @@ def invitation_received(*, trigger_id: str, invitation_id: str) -> int:
 
 @trigger("ticket.confirmed")
 def ticket_confirmed(*, trigger_id: str, ticket_id: str) -> int:
-    from loopin.tickets.models import Ticket, TicketStatus
 
     ticket = Ticket.objects.select_related("event__host", "event__venue").get(id=ticket_id)
     if ticket.status != TicketStatus.VALID:
@@ -234,7 +224,6 @@ CHANGE_LABELS = {
 
 @trigger("event.updated")
 def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) -> int:
-    from loopin.events.models import Event
 
     event = Event.objects.select_related("host", "venue").get(id=event_id)
     labels = [CHANGE_LABELS[name] for name in CHANGE_LABELS if name in changes]
@@ -246,7 +235,7 @@ def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) ->
         labels.append("new city")
     summary = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     context = {**_event_context(event), "change_summary": summary}
-    recipients = [u for u in event_attendees(event.id) if u != event.host_id]
+    recipients = [u for u in attendee_user_ids(event.id) if u != event.host_id]
     return _send_all(
         recipients,
         "event.updated",
@@ -260,7 +249,6 @@ def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) ->
 
 @trigger("event.status_changed")
 def event_status_changed(*, trigger_id: str, event_id: str, old: str, new: str, reason: str = "") -> int:
-    from loopin.events.models import Event, EventStatus
 
     if new in (EventStatus.POSTPONED, EventStatus.CANCELLED):
         key = f"event.{new}"
@@ -270,17 +258,16 @@ def event_status_changed(*, trigger_id: str, event_id: str, old: str, new: str, 
         return 0
     event = Event.objects.select_related("host", "venue").get(id=event_id)
     voided_by = "event_cancelled" if new == EventStatus.CANCELLED else None
-    recipients = [u for u in event_attendees(event.id, including_cancelled_by=voided_by) if u != event.host_id]
+    recipients = [u for u in attendee_user_ids(event.id, including_cancelled_by=voided_by) if u != event.host_id]
     context = {**_event_context(event), "reason": reason}
     return _send_all(recipients, key, trigger_id, context, object_type="event", object_id=event.id)
 
 
 @trigger("checkin.opened")
 def checkin_opened(*, trigger_id: str, event_id: str) -> int:
-    from loopin.events.models import Event
 
     event = Event.objects.select_related("host", "venue").get(id=event_id)
-    recipients = [u for u in event_attendees(event.id) if u != event.host_id]
+    recipients = [u for u in attendee_user_ids(event.id) if u != event.host_id]
     return _send_all(
         recipients, "checkin.opened", trigger_id, _event_context(event), object_type="event", object_id=event.id
     )
@@ -319,7 +306,6 @@ def payment_failed(*, trigger_id: str, order_id: str) -> int:
 
 
 def _order_trigger(key: str, trigger_id: str, order_id: str) -> int:
-    from loopin.payments.models import Order
 
     order = Order.objects.select_related("event__host", "event__venue").filter(id=order_id).first()
     if order is None:
@@ -331,7 +317,6 @@ def _order_trigger(key: str, trigger_id: str, order_id: str) -> int:
 
 @trigger("refund.processed")
 def refund_processed(*, trigger_id: str, refund_id: str) -> int:
-    from loopin.payments.models import Refund
 
     refund = Refund.objects.select_related("order__event__host", "order__event__venue").filter(id=refund_id).first()
     if refund is None:
@@ -343,7 +328,6 @@ def refund_processed(*, trigger_id: str, refund_id: str) -> int:
 
 @trigger("payout.status_changed")
 def payout_status_changed(*, trigger_id: str, payout_id: str, old: str, new: str) -> int:
-    from loopin.payments.models import PayoutRequest
 
     payout = PayoutRequest.objects.filter(id=payout_id).first()
     if payout is None:

@@ -14,4 +14,6 @@ class ParticipationErrorCode(ErrorCode):
     ALREADY_GOING = "ALREADY_GOING", 409, "You already hold a ticket (or said you are going) for this event."
     CAPACITY_EXCEEDED = "CAPACITY_EXCEEDED", 409, "Not enough seats are left (`details.seats_left`)."
     PAYMENT_REQUIRED = "PAYMENT_REQUIRED", 400, "This is a paid event: buy a ticket instead."
+    NOT_A_PAID_EVENT = "NOT_A_PAID_EVENT", 400, "The event is free: confirm attendance instead of buying."
+    REQUEST_NOT_NEEDED = "REQUEST_NOT_NEEDED", 400, "The event is open: confirm your attendance instead of asking."
     PAID_TICKET = "PAID_TICKET", 400, "A paid ticket is cancelled through its order (refunds follow the policy)."

@@ -3,22 +3,20 @@ bank accounts and payout requests."""
 
 from __future__ import annotations
 
-import html
-import json
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request
+from django.template.loader import render_to_string
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
-from loopin.core.errors import NotFound
 from loopin.core.pagination import PageParams, run_page
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
-from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.schemas import (
     BankAccountIn,
     BankAccountOut,
@@ -99,70 +97,23 @@ async def webhook(provider: str, request: Request) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- sandbox checkout
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Loopin sandbox checkout</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}}
-button{{font-size:1.1rem;padding:.6rem 1.4rem;margin:.3rem}}#pay{{background:#2e7d32;color:#fff}}
-#fail{{background:#c62828;color:#fff}}.muted{{color:#666}}</style></head>
-<body><h1>Sandbox checkout</h1>
-<p class="muted">No real money moves: this page stands in for a payment provider.</p>
-<p><strong>{title}</strong><br>{seats} seat(s) · {unit} {currency} each</p>
-<p>Total <strong>{total} {currency}</strong> (platform fee {fee} {currency} included)</p>
-<p>Status: <strong id="status">{status}</strong></p>
-<div id="buttons"{hidden}><button id="pay" onclick="send('pay')">Pay</button>
-<button id="fail" onclick="send('fail')">Fail</button></div>
-<script>
-const EVENTS = {events};
-async function send(kind) {{
-  const ev = EVENTS[kind];
-  const r = await fetch("/api/payments/webhooks/sandbox", {{method: "POST",
-    headers: {{"Content-Type": "application/json", "X-Sandbox-Signature": ev.signature}}, body: ev.body}});
-  document.getElementById("status").textContent = !r.ok ? "error " + r.status
-    : kind === "pay" ? "paid: your ticket is in the app" : "payment declined";
-  document.getElementById("buttons").hidden = true;
-}}
-</script></body></html>
-"""
-
-
-def _sandbox_page(*, order_id: uuid.UUID) -> str:
-    from loopin.payments.models import Order, OrderStatus
-    from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
-    from loopin.payments.providers.sandbox import sandbox_event
-
-    order = Order.objects.select_related("event").filter(id=order_id, provider="sandbox").first()
-    if order is None or not order.provider_order_id:
-        raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
-    events = {}
-    for button, kind in (("pay", PAYMENT_SUCCEEDED), ("fail", PAYMENT_FAILED)):
-        body, headers = sandbox_event(order, kind)
-        events[button] = {"body": body.decode(), "signature": headers["X-Sandbox-Signature"]}
-    open_ = order.status in (OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED)
-    return _PAGE.format(
-        title=html.escape(order.event.title),
-        seats=order.seats,
-        unit=order.unit_total,
-        currency=html.escape(order.currency),
-        total=order.total,
-        fee=order.fee_amount,
-        status=html.escape(order.status),
-        hidden="" if open_ else " hidden",
-        events=json.dumps(events).replace("<", "\\u003c"),
-    )
-
-
 _JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
 
 
 @provider_callbacks.get(
     "/sandbox/{order_id}",
     response_class=HTMLResponse,
-    responses={404: {"description": "Not found", "content": _JSON_ERROR}},
+    responses={
+        404: {"description": "Not found (no such link, expired, or the sandbox is off)", "content": _JSON_ERROR}
+    },
 )
-async def sandbox_checkout(order_id: uuid.UUID) -> HTMLResponse:
-    """The sandbox provider's checkout page: Pay and Fail post signed webhooks to our own endpoint."""
-    return HTMLResponse(await run_sync(_sandbox_page, order_id=order_id))
+async def sandbox_checkout(order_id: uuid.UUID, token: str = "") -> HTMLResponse:
+    """The sandbox provider's checkout page, through the buyer's signed link from the order's `checkout_url`."""
+    context = await run_sync(selectors.sandbox_checkout_context, order_id=order_id, token=token)
+    return HTMLResponse(
+        render_to_string("payments/sandbox_checkout.html", context),
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
 
 
 # ---------------------------------------------------------------- payouts

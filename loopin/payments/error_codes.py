@@ -4,7 +4,6 @@ from loopin.core.error_codes import ErrorCode
 
 
 class PaymentErrorCode(ErrorCode):
-    NOT_A_PAID_EVENT = "NOT_A_PAID_EVENT", 400, "The event is free: confirm attendance instead of buying."
     SOLD_OUT = "SOLD_OUT", 409, "The event is sold out."
     ORDER_NOT_FOUND = "ORDER_NOT_FOUND", 404, "You have no order with this id."
     ORDER_NOT_CANCELLABLE = "ORDER_NOT_CANCELLABLE", 400, "The order is not in a state that can be cancelled."

@@ -13,9 +13,9 @@ from loopin.payments.models import BankAccount, Order, OrderStatus, PaymentEvent
 def erase_payments(user: Any) -> None:
     """Release open holds; cancel future paid tickets (refunded while the refund window is open, per the
     attendee policy); empty bank accounts. Orders, refunds and payouts stay, pointing at the tombstone."""
+    from loopin.participation.tickets import ticket_cancel
     from loopin.payments.services import _attendee_refund_amount, _refund_open, order_release, refund_cutoff
     from loopin.tickets.models import Ticket, TicketStatus
-    from loopin.tickets.services import ticket_cancel
 
     now = timezone.now()
     for order_id in Order.objects.filter(user=user, status=OrderStatus.PENDING).values_list("id", flat=True):

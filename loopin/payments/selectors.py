@@ -6,9 +6,13 @@ import uuid
 from typing import Any
 
 from loopin.accounts.models import User
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest
+from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
+from loopin.payments.providers.sandbox import checkout_link_claims, sandbox_event
 
 
 def _money(value: Any) -> str:
@@ -66,12 +70,17 @@ def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
 
 
 def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
-    """The buyer, the event's host and staff may read an order; a due hold expires on the way."""
+    """The buyer, the event's host and staff with `payments.view_order` may read an order (staff reads are
+    audited); a due hold expires on the way."""
     from loopin.payments.services import order_release
 
     order = Order.objects.select_related("event").filter(id=order_id).first()
-    if order is None or not (user.id in (order.user_id, order.event.host_id) or user.is_staff):
+    if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
+    if user.id not in (order.user_id, order.event.host_id):
+        if not (user.is_staff and user.has_perm("payments.view_order")):
+            raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
+        audit_record(action="staff.order_read", actor=user, obj=order, data={"permission": "payments.view_order"})
     if order.status == OrderStatus.PENDING and order_release(order_id=order.id, reason="hold expired", due_only=True):
         order.refresh_from_db()
     return order_data(order, viewer=user)
@@ -128,3 +137,27 @@ def payout_data(p: PayoutRequest) -> dict[str, Any]:
 def my_payouts(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     qs = PayoutRequest.objects.filter(host=user)
     return [payout_data(p) for p in qs[offset : offset + limit]], qs.count()
+
+
+def sandbox_checkout_context(*, order_id: uuid.UUID, token: str) -> dict[str, Any]:
+    """What the sandbox checkout page shows: the order and its signed Pay/Fail webhooks.
+
+    Only through the buyer's link (order and buyer signed, valid as long as the hold); 404 for anything else,
+    and always while the sandbox is off.
+    """
+    missing = NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
+    claims = checkout_link_claims(token) if get_settings().payment_sandbox_enabled else None
+    if claims is None or claims[0] != str(order_id):
+        raise missing
+    order = Order.objects.select_related("event").filter(id=order_id, user_id=claims[1], provider="sandbox").first()
+    if order is None or not order.provider_order_id:
+        raise missing
+    events = {}
+    for button, kind in (("pay", PAYMENT_SUCCEEDED), ("fail", PAYMENT_FAILED)):
+        body, headers = sandbox_event(order, kind)
+        events[button] = {"body": body.decode(), "signature": headers["X-Sandbox-Signature"]}
+    return {
+        "order": order,
+        "events": events,
+        "open": order.status in (OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED),
+    }

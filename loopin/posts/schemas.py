@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from loopin.media.schemas import MediaOut
 from loopin.posts.models import PostVisibility
 
 T = TypeVar("T")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_character", "Text may not contain control characters.")
+    return value
+
+
+HumanText = Annotated[str, AfterValidator(_no_control)]
 
 
 class PersonOut(BaseModel):
@@ -29,7 +41,7 @@ class EventTagOut(BaseModel):
 
 
 class PostIn(BaseModel):
-    text: str = Field(default="", max_length=2200)
+    text: HumanText = Field(default="", max_length=2200)
     media_ids: list[uuid.UUID] = Field(
         default_factory=list, max_length=10, description="Up to 10 pictures or one video"
     )
@@ -39,7 +51,7 @@ class PostIn(BaseModel):
 
 
 class PostEditIn(BaseModel):
-    text: str = Field(max_length=2200)
+    text: HumanText = Field(max_length=2200)
 
 
 class PostOut(BaseModel):
@@ -60,7 +72,7 @@ class PostOut(BaseModel):
 
 
 class CommentIn(BaseModel):
-    text: str = Field(min_length=1, max_length=1000)
+    text: HumanText = Field(min_length=1, max_length=1000)
     parent_id: uuid.UUID | None = Field(default=None, description="Reply to this comment")
 
 

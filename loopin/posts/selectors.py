@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from loopin.accounts.models import ProfilePicture, User
-from loopin.core.errors import NotFound
+from loopin.core.errors import NotFound, ValidationFailed
 from loopin.media.selectors import media_data
 from loopin.posts import timelines
 from loopin.posts.audience import Circle, circle_of
@@ -63,10 +63,11 @@ def _cursor(value: str | None) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        cursor = int(value)
+        if not 0 <= cursor <= 10**13:  # milliseconds up to the year 2286
+            raise ValueError(value)
+        return cursor
     except ValueError:
-        from loopin.core.errors import ValidationFailed
-
         raise ValidationFailed.one("before", "INVALID_CURSOR", "Use the next_cursor of the previous page.") from None
 
 

@@ -16,7 +16,7 @@ from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied, Va
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people import selectors as people
-from loopin.posts import audience, timelines
+from loopin.posts import audience, notify, timelines
 from loopin.posts.error_codes import PostErrorCode
 from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
 
@@ -54,6 +54,7 @@ def post_create(
         PostMedia.objects.bulk_create([PostMedia(post=post, media=m, position=i) for i, m in enumerate(media)])
         PostTag.objects.bulk_create([PostTag(post=post, user_id=u) for u in tagged])
     transaction.on_commit(lambda: post_fan_out(post_id=post.id))
+    notify.after_commit(notify.notify_new_post, post_id=post.id)
     return post
 
 
@@ -143,6 +144,7 @@ def post_like(*, user: User, post_id: uuid.UUID) -> Post:
         except IntegrityError:
             return post
         Post.objects.filter(id=post.id).update(like_count=F("like_count") + 1)
+        notify.after_commit(notify.notify_like, post_id=post.id, actor_id=user.id)
     post.refresh_from_db(fields=["like_count"])
     return post
 
@@ -172,6 +174,7 @@ def comment_add(*, author: User, post_id: uuid.UUID, text: str, parent_id: uuid.
                 parent = Comment.objects.get(id=parent.parent_id)  # one level of replies
         comment = Comment.objects.create(post=post, author=author, parent=parent, text=text)
         Post.objects.filter(id=post.id).update(comment_count=F("comment_count") + 1)
+        notify.after_commit(notify.notify_comment, comment_id=comment.id)
     return comment
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from base64 import b32encode
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from loopin.config.settings import get_settings
@@ -34,6 +36,25 @@ def _confirmed_device(user: Any) -> Any:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def _wrong_code_message(device: Any, *, throttled: bool) -> str:
+    """What happened and when the next code is looked at (django-otp doubles the wait after each wrong one)."""
+    _, info = device.verify_is_allowed()
+    what = (
+        "That code was not checked: too many wrong codes in a row."
+        if throttled
+        else "That authenticator code is not right."
+    )
+    if not info or not info.get("locked_until"):
+        return f"{what} Check the app's clock and type the current code."
+    zone = ZoneInfo(get_settings().DISPLAY_TIME_ZONE)
+    until = info["locked_until"].astimezone(zone)
+    wait = max(int((info["locked_until"] - timezone.now()).total_seconds()) + 1, 1)
+    return (
+        f"{what} {info.get('failure_count', 0)} wrong in a row: try again after {until:%H:%M:%S} "
+        f"({until.tzname()}), in {wait} s."
+    )
 
 
 class StaffLoginForm(AdminAuthenticationForm):
@@ -57,9 +78,11 @@ class StaffLoginForm(AdminAuthenticationForm):
         token = (cleaned.get("otp_token") or "").strip()
         if not token:
             raise ValidationError("Enter the code from your authenticator app.", code="token_required")
-        verified = django_otp.verify_token(user, device.persistent_id, token)  # throttled by django-otp
+        allowed, _ = device.verify_is_allowed()
+        verified = django_otp.verify_token(user, device.persistent_id, token) if allowed else None
         if verified is None:
-            raise ValidationError("That authenticator code is not right.", code="invalid_token")
+            device.refresh_from_db()
+            raise ValidationError(_wrong_code_message(device, throttled=not allowed), code="invalid_token")
         user.otp_device = verified  # django_otp marks the session verified on login
         return cleaned
 

@@ -171,3 +171,22 @@ def superuser_client() -> tuple[Any, Any]:
 def admin_action(client: Any, changelist: str, action: str, ids: Any) -> Any:
     """Run an admin action on the selected rows through the changelist, as staff do."""
     return client.post(changelist, {"action": action, "_selected_action": [str(i) for i in ids]}, follow=True)
+
+
+def staff_in(group: str, **fields: Any) -> Any:
+    """A staff member in one of the staff groups (staff/groups.py), the groups' permissions applied as the
+    migrations apply them (a transactional test starts from an emptied database)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from loopin.staff.groups import events_groups_sync, groups_sync
+    from loopin.testing.factories import UserWithProfileFactory
+
+    groups_sync(apps)
+    events_groups_sync(apps)
+    importlib.import_module("loopin.payments.migrations.0002_finance_permissions").forwards(apps, None)
+    staff = UserWithProfileFactory(is_staff=True, **fields)
+    staff.groups.add(Group.objects.get(name=group))
+    return staff

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import segno
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 
 from loopin.core.auth import CurrentUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.pagination import PageParams, run_page
+from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
+from loopin.core.time import ApiTime
 from loopin.tickets import door, selectors
 from loopin.tickets.models import ScanResult
 from loopin.tickets.schemas import (
@@ -112,7 +113,7 @@ async def keys_rotate(event_id: uuid.UUID, caller: CurrentUser, body: RotateIn |
 async def revoked(
     event_id: uuid.UUID,
     caller: CurrentUser,
-    since: Annotated[datetime | None, Query(description="Only tickets revoked at or after this time")] = None,
+    since: Annotated[ApiTime | None, Query(description="Only tickets revoked at or after this time")] = None,
 ) -> dict[str, Any]:
     """Cancelled and refunded tickets and retired keys, for scanners working offline."""
     return ok(await run_sync(selectors.checkin_revoked, user=caller, event_id=event_id, since=since), "Revocations")

@@ -46,7 +46,7 @@ from loopin.tickets.models import (
     TicketSource,
     TicketStatus,
 )
-from loopin.tickets.signals import checkin_opened, ticket_checked_in
+from loopin.tickets.signals import checkin_opened, door_staff_changed, ticket_checked_in
 
 MESSAGES = {
     ScanResult.OK: "Welcome in.",
@@ -135,6 +135,7 @@ def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None
         staff, created = DoorStaff.objects.get_or_create(event=event, user=person, defaults={"added_by": host})
         if created:
             audit_record(action="checkin.staff_added", actor=host, obj=event, subject=person)
+            send_after_commit(door_staff_changed, event_id=event.id, user_id=person.id, added=True)
     return staff
 
 
@@ -167,6 +168,7 @@ def door_staff_remove(
         if not deleted:
             raise NotFound("This person is not door staff of this event.", code=TicketErrorCode.STAFF_NOT_FOUND)
         audit_record(action="checkin.staff_removed", actor=host, obj=event, data={"user_id": str(user_id)})
+        send_after_commit(door_staff_changed, event_id=event.id, user_id=user_id, added=False)
 
 
 # ---------------------------------------------------------------- signing keys
@@ -287,7 +289,7 @@ def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str
                 result, reason = failure or (ScanResult.INVALID, "unknown_ticket")
                 duplicate = False
             else:
-                result, reason, duplicate = _decide(event, ticket, scan.direction, at=at, offline=offline)
+                result, reason, duplicate = _scan_verdict(event, ticket, scan.direction, at=at, offline=offline)
             response = _response(event, ticket, scan, result, reason, duplicate, at=scan.scanned_at or now)
             Scan.objects.create(
                 event=event,
@@ -360,7 +362,9 @@ def _identify(event: Event, scan: ScanIn, *, at: datetime) -> tuple[uuid.UUID | 
     return found[0], None
 
 
-def _decide(event: Event, ticket: Ticket, direction: str, *, at: datetime, offline: bool) -> tuple[str, str, bool]:
+def _scan_verdict(
+    event: Event, ticket: Ticket, direction: str, *, at: datetime, offline: bool
+) -> tuple[str, str, bool]:
     """(result, reason, duplicate) for a locked ticket; applies the entry or exit when the result is ok."""
     if ticket.status == TicketStatus.CANCELLED:
         return ScanResult.CANCELLED, "", False

@@ -4,3 +4,4 @@ from django.dispatch import Signal
 
 checkin_opened = Signal()  # event_id: check-in for this event is open (attendees can show their QR)
 ticket_checked_in = Signal()  # ticket_id, direction: "entry" | "exit"
+door_staff_changed = Signal()  # event_id, user_id, added: bool

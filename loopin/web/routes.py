@@ -8,13 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import BaseRoute, Route
 
 PUBLIC_FLAG = "loopin.public"  # set in the ASGI scope; `PublicUrlconfMiddleware` reads it
 
+
+class CountryConvertor(Convertor[str]):
+    """Two letters: so `/api/v2/events/<not an id>` is never read as a share path (country "api")."""
+
+    regex = "[A-Za-z]{2}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("country", CountryConvertor())
+
 PUBLIC_PATHS = [
-    "/{country:str}/{city:str}/events/{tail:str}",
-    "/{country:str}/{city:str}/events/{tail:str}/",
+    "/{country:country}/{city:str}/events/{tail:str}",
+    "/{country:country}/{city:str}/events/{tail:str}/",
     "/e/{canonical_id:str}",
     "/e/{canonical_id:str}/",
     "/e/{canonical_id:str}/preview.jpg",

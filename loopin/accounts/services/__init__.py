@@ -24,6 +24,7 @@ from loopin.accounts.services.sessions import (
     session_logout,
     session_refresh,
     session_start,
+    sessions_ended,
     sessions_revoke_all,
 )
 from loopin.accounts.services.suspension import user_suspend, user_unsuspend
@@ -48,6 +49,7 @@ __all__ = [
     "session_logout",
     "session_refresh",
     "session_start",
+    "sessions_ended",
     "sessions_revoke_all",
     "user_suspend",
     "user_unsuspend",

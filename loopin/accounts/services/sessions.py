@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +20,8 @@ from loopin.accounts.models import (
 from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refresh_token_new
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
+from loopin.core import hooks
+from loopin.core.crypto import derived_fernet
 from loopin.core.errors import (
     NotAuthenticated,
     PermissionDenied,
@@ -61,14 +64,48 @@ def session_start(*, user: User, ip: str | None = None, user_agent: str = "", ap
     return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=refresh)
 
 
+def sessions_ended(*, user_id: uuid.UUID, session_id: uuid.UUID | None, reason: str) -> None:
+    """After commit, tell the listeners (realtime disconnects sockets) that sessions ended."""
+
+    def announce() -> None:
+        for fn in hooks.sessions_ended_listeners().values():
+            fn(user_id=user_id, session_id=session_id, reason=reason)
+
+    transaction.on_commit(announce, robust=True)
+
+
+def _successor_fernet() -> Fernet:
+    return derived_fernet(get_settings().SECRET_KEY, "refresh successor")
+
+
+def _grace_successor(token: RefreshToken, grace: int) -> str | None:
+    """The refresh token a used one was traded for, if that happened within the grace window and the new
+    one has not been used yet (a concurrent refresh, not a replay after the app moved on)."""
+    if grace <= 0 or not token.successor_sealed:
+        return None
+    try:
+        successor = _successor_fernet().decrypt(token.successor_sealed.encode(), ttl=grace).decode()
+    except InvalidToken:
+        return None
+    fresh = RefreshToken.objects.filter(
+        session_id=token.session_id, token_hash=refresh_token_hash(successor), used_at__isnull=True
+    ).exists()
+    return successor if fresh else None
+
+
 def _revoke(session_id: uuid.UUID, reason: str) -> int:
-    return AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
+    revoked = AuthSession.objects.filter(id=session_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason
     )
+    if revoked:
+        user_id = AuthSession.objects.filter(id=session_id).values_list("user_id", flat=True).first()
+        sessions_ended(user_id=user_id, session_id=session_id, reason=reason)
+    return revoked
 
 
 def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
-    """Rotate a refresh token. Presenting one that was already used revokes its whole family."""
+    """Rotate a refresh token. Presenting one that was already used revokes its whole family, except within
+    REFRESH_TOKEN_REUSE_GRACE_SECONDS of its rotation, where it gets the same new refresh token again."""
     s = get_settings()
     reuse: NotAuthenticated | None = None
     with transaction.atomic():
@@ -85,6 +122,11 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
         now = timezone.now()
         if user.is_suspended:
             raise _suspended()
+        live = session.revoked_at is None and session.expires_at > now and user.is_active
+        successor = _grace_successor(token, s.REFRESH_TOKEN_REUSE_GRACE_SECONDS) if token.used_at else None
+        if successor is not None and live:
+            access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
+            return SignIn(user=user, access_token=access, expires_in=expires_in, refresh_token=successor)
         if token.used_at is not None:
             if _revoke(session.id, "refresh_reuse"):
                 audit_record(action="auth.refresh_reuse_detected", actor=user, obj=session, subject=user, ip=ip)
@@ -102,8 +144,9 @@ def session_refresh(*, refresh_token: str, ip: str | None = None) -> SignIn:
         elif not user.is_active:
             raise NotAuthenticated("This account is disabled.", code=AccountErrorCode.ACCOUNT_DISABLED)
         else:
-            RefreshToken.objects.filter(id=token.id).update(used_at=now)
             new_refresh, new_hash = refresh_token_new()
+            sealed = _successor_fernet().encrypt(new_refresh.encode()).decode()
+            RefreshToken.objects.filter(id=token.id).update(used_at=now, successor_sealed=sealed)
             RefreshToken.objects.create(session=session, token_hash=new_hash, created_at=now)
             AuthSession.objects.filter(id=session.id).update(last_used_at=now)
             access, expires_in = access_token_issue(user_id=user.id, session_id=session.id)
@@ -119,6 +162,8 @@ def session_logout(*, user: User, session_id: uuid.UUID, ip: str | None = None) 
 
 
 def sessions_revoke_all(*, user: User, reason: str) -> int:
-    return AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
+    revoked = AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason
     )
+    sessions_ended(user_id=user.id, session_id=None, reason=reason)
+    return revoked

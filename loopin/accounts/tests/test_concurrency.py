@@ -7,6 +7,7 @@ from collections import Counter
 from loopin.accounts.models import AuthSession, User
 from loopin.accounts.services import otp_request, otp_verify
 from loopin.testing.concurrency import outcomes as race
+from loopin.testing.concurrency import run_at_once
 from loopin.testing.fixtures import last_code
 
 PHONE = "+916205829376"
@@ -29,3 +30,14 @@ def test_concurrent_signups_for_one_new_number_make_one_lead(transactional_db):
     assert results == Counter({"RATE_LIMITED": 3, "ok": 1})  # the cooldown holds under a race too
     assert PhoneLead.objects.count() == 1
     assert OtpCode.objects.count() == 1
+
+
+def test_concurrent_refreshes_of_one_token_all_get_the_same_new_pair(transactional_db):
+    from loopin.accounts.services import session_refresh, session_start
+    from loopin.testing.factories import UserWithProfileFactory
+
+    start = session_start(user=UserWithProfileFactory())
+    results = run_at_once([lambda: session_refresh(refresh_token=start.refresh_token)] * 6)
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert len({r.refresh_token for r in results}) == 1
+    assert AuthSession.objects.get().revoked_at is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -34,15 +35,46 @@ def test_refresh_rotates_the_pair(api):
 def test_reusing_a_refresh_token_revokes_the_whole_family(api):
     body = sign_up(api, PHONE)
     rotated = _refresh(api, body["refresh_token"]).json()
+    assert _refresh(api, rotated["refresh_token"]).status_code == 200  # the app moved on
     r = _refresh(api, body["refresh_token"])  # a thief replays the old one
     assert r.status_code == 401
     assert r.json()["error_code"] == "REFRESH_TOKEN_REUSED"
     # Every token of the family is now dead: the legitimate newer refresh token and both access tokens.
-    assert _refresh(api, rotated["refresh_token"]).json()["error_code"] == "SESSION_EXPIRED"
+    assert _refresh(api, rotated["refresh_token"]).json()["error_code"] == "REFRESH_TOKEN_REUSED"
     assert api.get("/api/v2/auth/profile", headers=auth(rotated)).status_code == 401
     assert api.get("/api/v2/auth/profile", headers=auth(body)).json()["error_code"] == "SESSION_EXPIRED"
     assert AuditEntry.objects.filter(action="auth.refresh_reuse_detected").count() == 1
     assert AuthSession.objects.get().revoke_reason == "refresh_reuse"
+
+
+def test_a_second_refresh_with_the_same_token_within_the_grace_window_gets_the_same_new_token(api):
+    body = sign_up(api, PHONE)
+    first = _refresh(api, body["refresh_token"])
+    second = _refresh(api, body["refresh_token"])  # the app's other request, sent at the same time
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.json()["refresh_token"] == first.json()["refresh_token"]
+    assert api.get("/api/v2/auth/profile", headers=auth(first.json())).status_code == 200
+    assert api.get("/api/v2/auth/profile", headers=auth(second.json())).status_code == 200
+    assert AuthSession.objects.get().revoked_at is None
+    assert AuditEntry.objects.filter(action="auth.refresh_reuse_detected").count() == 0
+    assert _refresh(api, first.json()["refresh_token"]).status_code == 200  # the chain goes on
+
+
+def test_a_replay_after_the_grace_window_revokes_the_family(api, app_settings):
+    app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS = 1
+    body = sign_up(api, PHONE)
+    rotated = _refresh(api, body["refresh_token"]).json()
+    time.sleep(2.1)
+    r = _refresh(api, body["refresh_token"])
+    assert r.json()["error_code"] == "REFRESH_TOKEN_REUSED"
+    assert api.get("/api/v2/auth/profile", headers=auth(rotated)).status_code == 401
+
+
+def test_no_grace_when_it_is_turned_off(api, app_settings):
+    app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS = 0
+    body = sign_up(api, PHONE)
+    _refresh(api, body["refresh_token"])
+    assert _refresh(api, body["refresh_token"]).json()["error_code"] == "REFRESH_TOKEN_REUSED"
 
 
 def test_other_sessions_survive_a_reuse_in_one_family(api):

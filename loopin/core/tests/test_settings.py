@@ -7,12 +7,16 @@ from pydantic import ValidationError
 
 from loopin.config.settings import DEV_SECRET_KEY, Settings
 
-STRONG = "k" * 48
+STRONG = "q2Vx8Lr0Tn4Yw6Hb1Kc9Zd3Fm7Ps5Ga-Ju_Eo2Ri8Uh0Wl4Xy6Nt1Bv9Ck3Dz7Sa"  # 64 varied URL-safe characters
 
 
 def _production(**env):
     env.setdefault("PUBLIC_BASE_URL", "https://loopinsocial.in")
-    return Settings(_env_file=None, ENVIRONMENT="production", ALLOWED_HOSTS=["api.loopin.app"], **env)
+    env.setdefault("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef")
+    env.setdefault("TWILIO_AUTH_TOKEN", "twilio-auth-token")
+    env.setdefault("PAYMENT_PROVIDER", "razorpay")
+    env.setdefault("ALLOWED_HOSTS", ["api.loopin.app"])
+    return Settings(_env_file=None, ENVIRONMENT="production", **env)
 
 
 def test_production_refuses_the_default_secret():
@@ -34,7 +38,7 @@ def test_production_refuses_debug_and_wildcard_hosts():
     with pytest.raises(ValidationError, match="DEBUG must be off"):
         _production(SECRET_KEY=STRONG, DEBUG=True)
     with pytest.raises(ValidationError, match="ALLOWED_HOSTS must name the hosts"):
-        Settings(_env_file=None, ENVIRONMENT="production", SECRET_KEY=STRONG, ALLOWED_HOSTS=["*"])
+        _production(SECRET_KEY=STRONG, ALLOWED_HOSTS=["*"])
 
 
 def test_production_requires_the_public_base_url():
@@ -97,6 +101,10 @@ def test_bad_values_fail_at_start():
         ({"TRUSTED_PROXIES": "::/0"}, "TRUSTED_PROXIES must not trust every address"),
         ({"METRICS_ALLOWED_NETWORKS": "0.0.0.0/0"}, "METRICS_ALLOWED_NETWORKS must not open /metrics"),
         ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN is shorter than 32 bytes"),
+        ({"TRUSTED_PROXIES": "0.0.0.0/1,128.0.0.0/1"}, "TRUSTED_PROXIES must not trust every address"),
+        ({"TRUSTED_PROXIES": "10.0.0.0/8,0.0.0.0/2,64.0.0.0/2,128.0.0.0/1"}, "TRUSTED_PROXIES must not trust"),
+        ({"TRUSTED_PROXIES": "::/1,8000::/1"}, "TRUSTED_PROXIES must not trust every address"),
+        ({"METRICS_ALLOWED_NETWORKS": "0.0.0.0/1,128.0.0.0/1"}, "METRICS_ALLOWED_NETWORKS must not open /metrics"),
         ({"RATE_LIMIT_ENABLED": False}, "RATE_LIMIT_ENABLED must be on"),
     ],
 )
@@ -106,7 +114,7 @@ def test_production_refuses_open_operations_settings(env, message):
 
 
 def test_production_accepts_a_proxy_network_and_a_long_metrics_token():
-    s = _production(SECRET_KEY=STRONG, TRUSTED_PROXIES="172.30.0.0/24", METRICS_TOKEN="t" * 40)
+    s = _production(SECRET_KEY=STRONG, TRUSTED_PROXIES="172.30.0.0/24", METRICS_TOKEN=STRONG[::-1])
     assert s.TRUSTED_PROXIES == ["172.30.0.0/24"]
 
 
@@ -126,3 +134,54 @@ def test_the_env_example_loads_as_a_dot_env(tmp_path, monkeypatch):
     # Its empty lines mean "the default": derived modes stay derived, instead of failing to parse "".
     assert (s.CELERY_ALWAYS_EAGER, s.SMS_SEND_SYNC) == (None, None)
     assert s.celery_eager and not s.uses_postgres
+
+
+EXAMPLE_SECRET = "change-me-to-a-long-random-string-of-at-least-32-bytes"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": EXAMPLE_SECRET}, "SECRET_KEY is a value published in this repository"),
+        ({"SECRET_KEY": "a" * 32}, "SECRET_KEY is not random enough"),
+        ({"SECRET_KEY": "ab" * 40}, "SECRET_KEY is not random enough"),
+        ({"JWT_SECRET_KEY": "a" * 64}, "JWT_SECRET_KEY is not random enough"),
+        ({"SANDBOX_WEBHOOK_SECRET": "x"}, "SANDBOX_WEBHOOK_SECRET is shorter than 32 bytes"),
+        ({"CHECKIN_KEYS_SECRET": "x"}, "CHECKIN_KEYS_SECRET is shorter than 32 bytes"),
+        ({"PAYOUT_ENCRYPTION_KEY": "x"}, "PAYOUT_ENCRYPTION_KEY is shorter than 32 bytes"),
+        ({"METRICS_TOKEN": "m" * 40}, "METRICS_TOKEN is not random enough"),
+        ({"SMS_BACKEND": "console"}, "SMS_BACKEND is the console"),
+        ({"TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""}, "SMS_BACKEND is the console"),
+        ({"SMS_BACKEND": "twilio", "TWILIO_AUTH_TOKEN": ""}, "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID"),
+        ({"PAYMENT_PROVIDER": "sandbox"}, "PAYMENT_PROVIDER is sandbox but the sandbox is off"),
+    ],
+)
+def test_production_refuses_weak_or_public_secrets_and_test_doubles(env, message):
+    env.setdefault("SECRET_KEY", STRONG)
+    with pytest.raises(ValidationError, match=message):
+        _production(**env)
+
+
+def test_production_refuses_every_value_written_in_the_env_example():
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[3] / ".env.example"
+    assert f"SECRET_KEY={EXAMPLE_SECRET}" in example.read_text()
+    with pytest.raises(ValidationError, match="JWT_SECRET_KEY is a value published"):
+        _production(SECRET_KEY=STRONG, JWT_SECRET_KEY=EXAMPLE_SECRET)
+
+
+def test_production_accepts_real_random_secrets_and_the_sandbox_when_asked_for():
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    s = _production(
+        SECRET_KEY=secrets.token_urlsafe(48),
+        SANDBOX_WEBHOOK_SECRET=secrets.token_hex(32),
+        PAYOUT_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        METRICS_TOKEN=secrets.token_urlsafe(32),
+        PAYMENT_SANDBOX_ENABLED=True,
+        PAYMENT_PROVIDER="sandbox",
+    )
+    assert (s.sms_backend, s.PAYMENT_PROVIDER) == ("twilio", "sandbox")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from loopin.accounts.models import User
+from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
@@ -15,21 +17,56 @@ from loopin.events.models import (
 )
 from loopin.tickets.models import Ticket
 
+EventAction = Literal[
+    "view", "view_requests", "view_invitations", "view_attendees", "change", "cancel", "delete", "decide", "invite"
+]
+# What a staff member needs to do each thing to another host's event through the mobile API: the same Django
+# permissions the admin checks (staff/groups.py), never `is_staff` alone. Read-only and Support hold only
+# view_* permissions, so they can look (audited) but not write.
+STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "view": ("events.view_event",),  # drafts and private events
+    "view_requests": ("events.view_event", "events.view_joinrequest"),
+    "view_invitations": ("events.view_event", "events.view_invitation", "events.view_invitelink"),
+    "view_attendees": ("events.view_event", "tickets.view_ticket"),
+    "change": ("events.change_event",),  # edit, images, publish, postpone, complete
+    "cancel": ("events.change_event",),  # as in the admin, where Operations cancels events (buyers are refunded)
+    "delete": ("events.delete_event",),
+    "decide": ("events.change_joinrequest",),  # accept / decline requests
+    "invite": ("events.add_invitation", "events.add_invitelink", "events.change_invitelink"),
+}
 
-def can_manage(user: User | None, event: Event) -> bool:
-    return user is not None and (user.id == event.host_id or user.is_staff)
+
+def staff_may(user: User | None, action: EventAction) -> bool:
+    """Whether a staff member's permissions cover `action` on any host's event."""
+    return bool(user is not None and user.is_staff and user.has_perms(STAFF_PERMISSIONS[action]))
 
 
-def ensure_can_manage(user: User, event: Event) -> None:
-    if not can_manage(user, event):
+def can_manage(user: User | None, event: Event, action: EventAction = "change") -> bool:
+    """The host may do everything to their event; staff what their permissions cover."""
+    return user is not None and (user.id == event.host_id or staff_may(user, action))
+
+
+def ensure_can_manage(user: User, event: Event, action: EventAction = "change") -> None:
+    """Refuse unless the caller is the host or staff allowed `action`; a staff member's use of the power is
+    audited (with the staff member as actor) in the caller's transaction."""
+    if user.id == event.host_id:
+        return
+    if not staff_may(user, action):
         raise PermissionDenied("Only the host can do this.", code=EventErrorCode.NOT_EVENT_HOST)
+    audit_record(
+        action="staff.event_access",
+        actor=user,
+        obj=event,
+        subject=event.host,
+        data={"action": action, "permissions": list(STAFF_PERMISSIONS[action])},
+    )
 
 
 def is_visible(user: User | None, event: Event) -> bool:
     """Drafts: the host only. Private events: the host, invitees and ticket holders. Deleted: nobody."""
     if event.deleted_at is not None:
         return False
-    if can_manage(user, event):
+    if can_manage(user, event, "view"):
         return True
     if event.status == EventStatus.DRAFT:
         return False

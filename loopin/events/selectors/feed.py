@@ -15,6 +15,7 @@ from django.utils import timezone
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.errors import NotFound
 from loopin.core.images import image_public_url
+from loopin.core.pagination import render_each
 from loopin.events import feed_cache
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
@@ -65,7 +66,7 @@ def _first_cover(field: str) -> Subquery:
 
 def _card_queryset(user: User | None) -> QuerySet[Event]:
     qs = (
-        Event.objects.filter(deleted_at__isnull=True)
+        Event.objects.alive()
         .select_related("host", "venue")
         .only(
             "id",
@@ -249,7 +250,7 @@ def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: i
         qs, order = _feed_queryset(filters, now)
         stats = qs.aggregate(total=Count("id"), first_start=Min("start_at"))
         events = list(qs.order_by(*order)[offset : offset + limit])
-        page = {"cards": [card(e) for e in events], "total": stats["total"]}
+        page = {"cards": render_each(events, card, what="event"), "total": stats["total"]}
         ttl = float(feed_cache.FEED_CACHE_SECONDS)
         if filters.upcoming and stats["first_start"] is not None:
             ttl = min(ttl, (stats["first_start"] - now).total_seconds())  # before the first one starts
@@ -338,4 +339,4 @@ def my_hosted_events(*, user: User, status: str | None, offset: int, limit: int)
     if status:
         qs = qs.filter(status=status)
     total = qs.count()
-    return [card(e) for e in qs.order_by("-start_at", "id")[offset : offset + limit]], total
+    return render_each(qs.order_by("-start_at", "id")[offset : offset + limit], card, what="event"), total

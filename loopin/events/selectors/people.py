@@ -19,7 +19,7 @@ from loopin.events.models import (
     InviteLink,
     JoinRequest,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.feed import _card_queryset, card
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
@@ -49,10 +49,9 @@ def public_profile(user: User) -> dict[str, Any]:
     }
 
 
-def _managed_event(user: User, event_id: uuid.UUID) -> Event:
-
+def _managed_event(user: User, event_id: uuid.UUID, action: EventAction) -> Event:
     event = event_for(user, event_id)
-    ensure_can_manage(user, event)
+    ensure_can_manage(user, event, action)
     return event
 
 
@@ -74,7 +73,7 @@ def event_requests(
     *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
 ) -> tuple[list[dict], int]:
     """The host's list of requests, each with the requester's public profile."""
-    _managed_event(user, event_id)
+    _managed_event(user, event_id, "view_requests")
     qs = JoinRequest.objects.filter(event_id=event_id)
     if status:
         qs = qs.filter(status=status)
@@ -126,7 +125,7 @@ def invitation_out(inv: Invitation, people: dict | None = None, events: dict | N
 
 
 def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
-    _managed_event(user, event_id)
+    _managed_event(user, event_id, "view_invitations")
     qs = Invitation.objects.filter(event_id=event_id)
     total = qs.count()
     page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
@@ -145,7 +144,7 @@ def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -
 
 
 def event_invite_links(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
-    _managed_event(user, event_id)
+    _managed_event(user, event_id, "view_invitations")
     return [invite_link_out(link) for link in InviteLink.objects.filter(event_id=event_id).order_by("-created_at")]
 
 
@@ -179,7 +178,7 @@ def ticket_out(ticket: Ticket, event: dict | None = None, person: dict | None = 
 
 def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
     """The host's guest list: valid tickets with each attendee's public profile."""
-    _managed_event(user, event_id)
+    _managed_event(user, event_id, "view_attendees")
     qs = Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID)
     total = qs.count()
     page = list(qs.order_by("issued_at", "id")[offset : offset + limit])

@@ -20,9 +20,12 @@ from loopin.events.services.join_requests import (
     join_request_decline,
 )
 from loopin.events.services.lifecycle import TRANSITIONS, event_transition
-from loopin.events.services.rules import ensure_can_host, ensure_gender_allowed, ensure_seats_allowed
-from loopin.events.services.seats import seats_release, seats_take
+from loopin.events.services.rules import ensure_can_host
 from loopin.events.services.venues import VenueInput, venue_create
+
+# Guest rules and seat counters moved to loopin.participation; re-exported here for old imports.
+from loopin.participation.rules import ensure_gender_allowed
+from loopin.participation.seats import seats_release, seats_take
 
 __all__ = [
     "can_manage",
@@ -41,7 +44,6 @@ __all__ = [
     "attendance_confirm",
     "ensure_can_host",
     "ensure_gender_allowed",
-    "ensure_seats_allowed",
     "event_add_cover_images",
     "event_create",
     "event_delete",

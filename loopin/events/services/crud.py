@@ -151,7 +151,7 @@ def event_delete(*, actor: User, event_id: uuid.UUID) -> None:
     """Soft delete. An event with guests must be cancelled first (which tells them)."""
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event)
+        ensure_can_manage(actor, event, "delete")
         if event.status in (EventStatus.PUBLISHED, EventStatus.POSTPONED) and event.going_count > 0:
             raise Conflict("Cancel the event first: people are going.", code=EventErrorCode.EVENT_HAS_GUESTS)
         Event.objects.filter(id=event.id).update(deleted_at=timezone.now())

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from loopin.accounts.models import Interest
 from loopin.config.settings import get_settings
 from loopin.core.errors import ValidationFailed
@@ -82,8 +84,13 @@ def _apply_times(event: Event, data: EventInput) -> None:
         raise ValidationFailed.one("end_at", "MISSING", "Give end_at or duration_hours.")
     if event.end_at <= event.start_at:
         raise ValidationFailed.one("end_at", "END_BEFORE_START", "The event must end after it starts.")
-    if event.end_at - event.start_at > timedelta(hours=get_settings().EVENT_MAX_DURATION_HOURS):
+    settings = get_settings()
+    if event.end_at - event.start_at > timedelta(hours=settings.EVENT_MAX_DURATION_HOURS):
         raise ValidationFailed.one("end_at", "TOO_LONG", "The event is too long.")
+    if data.start_at is not None and event.start_at > timezone.now() + timedelta(days=settings.EVENT_MAX_LEAD_DAYS):
+        raise ValidationFailed.one(
+            "start_at", "TOO_FAR_AHEAD", f"An event starts within {settings.EVENT_MAX_LEAD_DAYS} days from now."
+        )
 
 
 def _apply_pricing(event: Event, data: EventInput) -> None:

@@ -20,12 +20,11 @@ from loopin.events.models import (
     InvitationStatus,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.rules import _ensure_open_for_guests, ensure_gender_allowed, ensure_seats_allowed
-from loopin.events.services.seats import seats_take
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.rules import Way, ensure_may_take_part
+from loopin.participation.tickets import admit, ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel, ticket_issue
 
 
 def invitations_create(
@@ -36,7 +35,7 @@ def invitations_create(
         raise ValidationFailed.one("expires_at", "IN_THE_PAST", "The expiry must be in the future.")
     with transaction.atomic():
         event = event_for(host, event_id, lock=True)
-        ensure_can_manage(host, event)
+        ensure_can_manage(host, event, "invite")
         if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
             raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
         users = {u.id: u for u in User.objects.filter(id__in=user_ids, is_active=True)}
@@ -68,19 +67,10 @@ def invitations_create(
     return created
 
 
-def _go(*, user: User, event: Event, invitation: Invitation, seats: int) -> Ticket | None:
+def invitation_go(*, user: User, event: Event, invitation: Invitation, seats: int) -> Ticket | None:
     """An invitation answered 'going': a ticket on a free event; the right to buy on a paid one."""
-    _ensure_open_for_guests(event)
-    ensure_gender_allowed(user, event)
-    ensure_seats_allowed(event, seats)
-    if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-        raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
-    ticket = None
-    if not event.is_paid:
-        seats_take(event_id=event.id, seats=seats)
-        ticket = ticket_issue(
-            event=event, user=user, seats=seats, source=TicketSource.INVITATION, invitation=invitation
-        )
+    ensure_may_take_part(user=user, event=event, seats=seats, way=Way.INVITED)
+    ticket = admit(event=event, user=user, seats=seats, source=TicketSource.INVITATION, invitation=invitation)
     invitation.status = InvitationStatus.GOING
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
@@ -105,7 +95,7 @@ def invitation_respond(*, user: User, invitation_id: uuid.UUID, response: str, s
         if response == "going":
             if invitation.status == InvitationStatus.GOING:
                 raise Conflict("You already said you are going.", code=ParticipationErrorCode.ALREADY_GOING)
-            _go(user=user, event=invitation.event, invitation=invitation, seats=seats)
+            invitation_go(user=user, event=invitation.event, invitation=invitation, seats=seats)
         else:
             for ticket in Ticket.objects.select_for_update().filter(invitation=invitation, status=TicketStatus.VALID):
                 if ticket.source == TicketSource.PURCHASE:

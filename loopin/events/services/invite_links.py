@@ -20,9 +20,9 @@ from loopin.events.models import (
     InviteLink,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.invitations import _go
-from loopin.events.services.rules import _ensure_profile_complete
+from loopin.events.services.invitations import invitation_go
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.rules import ensure_not_host, ensure_profile_complete
 
 
 def invite_link_create(
@@ -32,7 +32,7 @@ def invite_link_create(
         raise ValidationFailed.one("expires_at", "IN_THE_PAST", "The expiry must be in the future.")
     with transaction.atomic():
         event = event_for(host, event_id)
-        ensure_can_manage(host, event)
+        ensure_can_manage(host, event, "invite")
         link = InviteLink.objects.create(
             event=event, token=url_token(18), created_by=host, expires_at=expires_at, max_uses=max_uses
         )
@@ -45,14 +45,14 @@ def invite_link_revoke(*, host: User, event_id: uuid.UUID, link_id: uuid.UUID) -
         link = InviteLink.objects.select_related("event").filter(id=link_id, event_id=event_id).first()
         if link is None:
             raise NotFound("Invite link not found.", code=EventErrorCode.INVITE_LINK_NOT_FOUND)
-        ensure_can_manage(host, link.event)
+        ensure_can_manage(host, link.event, "invite")
         InviteLink.objects.filter(id=link.id).update(is_active=False)
         audit_record(action="invite_link.revoked", actor=host, obj=link)
 
 
 def invite_link_redeem(*, user: User, token: str, seats: int = 1) -> Invitation:
     """Use a share link: the caller is invited and going, like an accepted invitation."""
-    _ensure_profile_complete(user)
+    ensure_profile_complete(user)
     with transaction.atomic():
         link = InviteLink.objects.select_related("event").filter(token=token).first()
         if link is None or not link.is_active or link.event.deleted_at is not None:
@@ -60,8 +60,7 @@ def invite_link_redeem(*, user: User, token: str, seats: int = 1) -> Invitation:
         if link.expires_at is not None and link.expires_at <= timezone.now():
             raise BusinessRuleError("This invite link has expired.", code=EventErrorCode.INVITE_LINK_EXPIRED)
         event = link.event
-        if event.host_id == user.id:
-            raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
+        ensure_not_host(user, event)
         used = (
             InviteLink.objects.filter(id=link.id)
             .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
@@ -78,6 +77,6 @@ def invite_link_redeem(*, user: User, token: str, seats: int = 1) -> Invitation:
             raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
         if invitation is None:
             invitation = Invitation.objects.create(event=event, invitee=user, invited_by=link.created_by, link=link)
-        _go(user=user, event=event, invitation=invitation, seats=seats)
+        invitation_go(user=user, event=event, invitation=invitation, seats=seats)
         audit_record(action="invite_link.redeemed", actor=user, obj=invitation, data={"link_id": str(link.id)})
     return invitation

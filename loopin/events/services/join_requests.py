@@ -15,42 +15,23 @@ from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     EventStatus,
-    JoinMode,
     JoinRequest,
     RequestStatus,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.rules import (
-    _ensure_open_for_guests,
-    _ensure_profile_complete,
-    ensure_gender_allowed,
-    ensure_seats_allowed,
-)
-from loopin.events.services.seats import seats_take
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.tickets import admit, ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel, ticket_issue
 
 
 def join_request_create(*, user: User, event_id: uuid.UUID, message: str = "", seats: int = 1) -> JoinRequest:
     """Ask to join an approval event."""
-    _ensure_profile_complete(user)
+    ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
-        if event.host_id == user.id:
-            raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
-        _ensure_open_for_guests(event)
-        if event.join_mode == JoinMode.INVITE_ONLY:
-            raise BusinessRuleError("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
-        if event.join_mode == JoinMode.OPEN:
-            raise BusinessRuleError(
-                "This event is open: confirm your attendance instead.", code=EventErrorCode.REQUEST_NOT_NEEDED
-            )
-        ensure_gender_allowed(user, event)
-        ensure_seats_allowed(event, seats)
-        if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-            raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
+        ensure_may_take_part(user=user, event=event, seats=seats, way=Way.ASK)
         try:
             with transaction.atomic():
                 req = JoinRequest.objects.create(event=event, user=user, message=message, seats_requested=seats)
@@ -70,11 +51,11 @@ def _locked_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> J
     )
     if req is None:
         raise NotFound("Request not found.", code=EventErrorCode.REQUEST_NOT_FOUND)
-    ensure_can_manage(host, req.event)
+    ensure_can_manage(host, req.event, "decide")
     return req
 
 
-def _decide(req: JoinRequest, *, host: User, status: str, note: str) -> None:
+def _record_decision(req: JoinRequest, *, host: User, status: str, note: str) -> None:
     req.status = status
     req.host_message = note
     req.decided_at = timezone.now()
@@ -98,17 +79,15 @@ def join_request_accept(*, host: User, event_id: uuid.UUID, request_id: uuid.UUI
         event = req.event
         if event.status != EventStatus.PUBLISHED:
             raise BusinessRuleError(f"This event is {event.status}.", code=ParticipationErrorCode.EVENT_NOT_PUBLISHED)
-        if not event.is_paid:
-            seats_take(event_id=event.id, seats=req.seats_requested)
-            ticket_issue(
-                event=event,
-                user=req.user,
-                seats=req.seats_requested,
-                source=TicketSource.REQUEST,
-                join_request=req,
-                actor=host,
-            )
-        _decide(req, host=host, status=RequestStatus.ACCEPTED, note=note)
+        admit(
+            event=event,
+            user=req.user,
+            seats=req.seats_requested,
+            source=TicketSource.REQUEST,
+            join_request=req,
+            actor=host,
+        )
+        _record_decision(req, host=host, status=RequestStatus.ACCEPTED, note=note)
     return req
 
 
@@ -116,7 +95,7 @@ def join_request_decline(*, host: User, event_id: uuid.UUID, request_id: uuid.UU
     """Decline a pending request, with an optional note to the requester."""
     with transaction.atomic():
         req = _pending_request(host, event_id, request_id)
-        _decide(req, host=host, status=RequestStatus.DECLINED, note=note)
+        _record_decision(req, host=host, status=RequestStatus.DECLINED, note=note)
     return req
 
 
@@ -135,7 +114,7 @@ def join_request_bulk(
     """Accept or decline up to 100 requests; each succeeds or fails on its own (one transaction each)."""
 
     event = event_for(host, event_id)
-    ensure_can_manage(host, event)
+    ensure_can_manage(host, event, "decide")
     decide = join_request_accept if action == "accept" else join_request_decline
     results = []
     for request_id in request_ids:

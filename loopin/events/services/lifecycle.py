@@ -25,8 +25,8 @@ from loopin.events.models import (
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.event_fields import EventInput, _apply_times
 from loopin.events.signals import send_after_commit
+from loopin.participation.tickets import ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel
 
 TRANSITIONS: dict[str, set[str]] = {
     EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
@@ -90,7 +90,7 @@ def event_transition(
     """Publish, postpone, cancel or complete an event (host or staff)."""
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event)
+        ensure_can_manage(actor, event, "cancel" if target == EventStatus.CANCELLED else "change")
         if new_start_at is not None:
             _reschedule(event, actor=actor, start_at=new_start_at, end_at=new_end_at)
         _transition(event, target, actor=actor, reason=reason)

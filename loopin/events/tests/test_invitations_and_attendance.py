@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from loopin.events.models import Invitation, JoinMode, JoinRequest, Visibility
+from loopin.staff.groups import SUPPORT
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
-from loopin.testing.fixtures import token_for
+from loopin.testing.fixtures import staff_in, token_for
 from loopin.tickets.models import Ticket
 
 
@@ -221,8 +222,10 @@ def test_an_accepted_guest_who_cancelled_can_confirm_again(api, host):
 def test_the_host_list_of_attendees_needs_the_host(api, host):
     event = PublishedEventFactory(host=host)
     assert api.get(f"/api/v2/events/{event.id}/attendees").status_code == 401
-    staff = UserWithProfileFactory(is_staff=True)
+    staff = staff_in(SUPPORT)  # events.view_event + tickets.view_ticket
     assert api.get(f"/api/v2/events/{event.id}/attendees", headers=token_for(staff)).status_code == 200
+    bare = UserWithProfileFactory(is_staff=True)
+    assert api.get(f"/api/v2/events/{event.id}/attendees", headers=token_for(bare)).status_code == 403
 
 
 def test_my_events_lists_what_i_host(api, host):

@@ -180,6 +180,13 @@ def test_bulk_action_reports_each_item(api, host):
         (False, None, "REQUEST_NOT_FOUND"),
     ]
     assert r.json()["message"] == "2 of 4 requests accepted"
+    declined = _ask(api, small, UserWithProfileFactory()).json()["data"]["id"]
+    r = api.post(
+        f"/api/v2/events/{small.id}/requests/bulk-action",
+        json={"request_ids": [declined], "action": "decline"},
+        headers=token_for(host),
+    )
+    assert r.json()["message"] == "1 of 1 requests declined"
     r = api.post(
         f"/api/v2/events/{small.id}/requests/bulk-action",
         json={"request_ids": [str(uuid.uuid4())] * 101, "action": "accept"},
@@ -223,6 +230,6 @@ def test_only_the_host_sees_and_decides(api, host, event):
         r = api.request(method, url, json={}, headers=token_for(stranger))
         assert (r.status_code, r.json()["error_code"]) == (403, "NOT_EVENT_HOST")
         assert api.request(method, url, json={}).status_code == 401
-    staff = UserWithProfileFactory(is_staff=True)
+    staff = UserWithProfileFactory(is_staff=True, is_superuser=True)  # has events.change_joinrequest
     r = api.put(f"/api/v2/events/{event.id}/requests/{req_id}/accept", json={}, headers=token_for(staff))
     assert r.status_code == 200

@@ -12,6 +12,8 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.core import signing
+
 from loopin.config.settings import get_settings
 from loopin.core.links import absolute_url
 from loopin.payments.money import to_minor
@@ -33,6 +35,7 @@ from loopin.payments.providers.base import (
 )
 
 SIGNATURE_HEADER = "x-sandbox-signature"
+CHECKOUT_LINK_SALT = "loopin.payments.sandbox-checkout"
 KINDS = {PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_PROCESSED, REFUND_FAILED}
 
 
@@ -60,6 +63,27 @@ def sandbox_event(order: Any, kind: str, *, payment_id: str | None = None) -> tu
     return body, {"Content-Type": "application/json", "X-Sandbox-Signature": hmac_sha256_hex(sandbox_secret(), body)}
 
 
+def checkout_link_token(order: Any) -> str:
+    """The signed part of an order's checkout link: order and buyer, timestamped (checkout_link_claims)."""
+    return signing.dumps({"o": str(order.id), "u": str(order.user_id)}, salt=CHECKOUT_LINK_SALT, compress=True)
+
+
+def checkout_link_max_age() -> int:
+    """A link lives as long as the hold it pays for, plus five minutes (a late payment is still taken)."""
+    return get_settings().PAYMENT_HOLD_MINUTES * 60 + 300
+
+
+def checkout_link_claims(token: str) -> tuple[str, str] | None:
+    """(order id, buyer id) of a valid, unexpired link token; None for anything else."""
+    try:
+        claims = signing.loads(token, salt=CHECKOUT_LINK_SALT, max_age=checkout_link_max_age())
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("o"), str) or not isinstance(claims.get("u"), str):
+        return None
+    return claims["o"], claims["u"]
+
+
 def sandbox_client_signature(provider_order_id: str, payment_id: str) -> str:
     return hmac_sha256_hex(sandbox_secret(), f"{provider_order_id}|{payment_id}")
 
@@ -70,7 +94,7 @@ class SandboxProvider:
     def create_checkout(self, order: Any) -> Checkout:
         return Checkout(
             provider_order_id=f"sbx_order_{order.id.hex}",
-            data={"checkout_url": absolute_url(f"/api/payments/sandbox/{order.id}")},
+            data={"checkout_url": absolute_url(f"/api/payments/sandbox/{order.id}?token={checkout_link_token(order)}")},
         )
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:

@@ -11,10 +11,11 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict, NotFound
-from loopin.events.errors import CapacityExceeded
 from loopin.events.models import Event, EventStatus
-from loopin.events.services import seats_release, seats_take
 from loopin.events.signals import send_after_commit
+from loopin.participation.errors import CapacityExceeded
+from loopin.participation.seats import seats_release
+from loopin.participation.tickets import ticket_issue
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
@@ -27,7 +28,6 @@ from loopin.payments.providers import get_provider
 from loopin.payments.services.orders import order_release
 from loopin.payments.services.refunds import _refund_open
 from loopin.tickets.models import TicketSource
-from loopin.tickets.services import ticket_issue
 
 
 def _payment_mismatch(order: Order, *, provider: str, amount_minor: Any, currency: str) -> tuple[str, str] | None:
@@ -93,10 +93,13 @@ def payment_confirm(
         if event.status == EventStatus.PUBLISHED or (had_hold and event.status == EventStatus.POSTPONED):
             try:
                 with transaction.atomic():
-                    if not had_hold:
-                        seats_take(event_id=event.id, seats=order.seats)
                     ticket = ticket_issue(
-                        event=event, user=order.user, seats=order.seats, source=TicketSource.PURCHASE, actor=order.user
+                        event=event,
+                        user=order.user,
+                        seats=order.seats,
+                        source=TicketSource.PURCHASE,
+                        actor=order.user,
+                        seats_held=had_hold,
                     )
             except (CapacityExceeded, Conflict):
                 ticket = None

@@ -9,16 +9,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
-from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
-from loopin.events.errors import CapacityExceeded
-from loopin.events.models import Event, EventStatus, Invitation, InvitationStatus, JoinMode, JoinRequest, RequestStatus
-from loopin.events.services import ensure_gender_allowed, ensure_seats_allowed, event_for, seats_release, seats_take
+from loopin.core.errors import NotFound
+from loopin.events.selectors.access import event_for
 from loopin.events.signals import send_after_commit
-from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.errors import CapacityExceeded
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.seats import seats_release, seats_take
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import ProviderUnavailable, SoldOut
@@ -29,41 +28,11 @@ from loopin.payments.models import (
 )
 from loopin.payments.money import price
 from loopin.payments.providers import get_provider
-from loopin.tickets.models import Ticket, TicketStatus
-
-
-def _ensure_may_buy(user: User, event: Event, seats: int) -> None:
-    if not event.is_paid:
-        raise BusinessRuleError(
-            "This event is free: confirm your attendance instead.", code=PaymentErrorCode.NOT_A_PAID_EVENT
-        )
-    if event.host_id == user.id:
-        raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
-    if event.status != EventStatus.PUBLISHED:
-        raise BusinessRuleError(
-            f"This event is {event.status}; it is not selling tickets.", code=ParticipationErrorCode.EVENT_NOT_PUBLISHED
-        )
-    if event.has_started:
-        raise BusinessRuleError("This event has already started.", code=ParticipationErrorCode.EVENT_STARTED)
-    ensure_seats_allowed(event, seats)
-    accepted = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).exists()
-    invited = Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).exists()
-    if event.join_mode == JoinMode.APPROVAL and not (accepted or invited):
-        raise PermissionDenied(
-            "The host must accept your request first.", code=ParticipationErrorCode.REQUEST_NOT_ACCEPTED
-        )
-    if event.join_mode == JoinMode.INVITE_ONLY and not invited:
-        raise PermissionDenied("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
-    if not (accepted or invited):
-        ensure_gender_allowed(user, event)
-    if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-        raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
 
 
 def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: str | None = None) -> Order:
     """Hold seats for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one)."""
-    if not user.profile_complete:
-        raise PermissionDenied("Complete your profile first.", code=AccountErrorCode.PROFILE_INCOMPLETE)
+    ensure_profile_complete(user)
     settings = get_settings()
     provider_name = provider or settings.PAYMENT_PROVIDER
     prov = get_provider(provider_name)
@@ -72,7 +41,7 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
         event = event_for(user, event_id)
         order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
         if order is None:
-            _ensure_may_buy(user, event, seats)
+            ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY)
             snapshot = price(
                 base=event.ticket_price,
                 fee_percent=FeeConfig.current().fee_percent,

@@ -17,6 +17,7 @@ from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, NotFound
 from loopin.events.models import Event
 from loopin.events.signals import send_after_commit
+from loopin.participation.tickets import ticket_cancel
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import RefundWindowClosed
@@ -32,7 +33,6 @@ from loopin.payments.money import quantize, to_minor
 from loopin.payments.providers import get_provider
 from loopin.payments.services.orders import order_cancel_pending, order_release
 from loopin.tickets.models import Ticket, TicketStatus
-from loopin.tickets.services import ticket_cancel
 
 
 def _host_refunded(order: Order) -> Decimal:

@@ -70,7 +70,7 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
     order = _order_for_notification(provider, note)
     try:
         with transaction.atomic():
-            event = PaymentEvent.objects.create(
+            payment_event = PaymentEvent.objects.create(
                 provider=provider,
                 event_id=note.event_id[:191],
                 kind=note.kind,
@@ -88,12 +88,12 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
             )
         created = True
     except IntegrityError:
-        event = PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191])
+        payment_event = PaymentEvent.objects.get(provider=provider, event_id=note.event_id[:191])
         created = False
-    if event.processed_at is None:
-        event_id = event.id
+    if payment_event.processed_at is None:
+        event_id = payment_event.id
         transaction.on_commit(lambda: _queue_event_processing(event_id))
-    return event, created
+    return payment_event, created
 
 
 def _queue_event_processing(payment_event_id: uuid.UUID) -> None:
@@ -109,25 +109,25 @@ def _queue_event_processing(payment_event_id: uuid.UUID) -> None:
 def payment_event_process(*, payment_event_id: uuid.UUID | str) -> str:
     """Apply one stored webhook (idempotent: a processed event is not applied again)."""
     with transaction.atomic():
-        event = PaymentEvent.objects.select_for_update().filter(id=payment_event_id).first()
-        if event is None or event.processed_at is not None:
-            return event.result if event else "missing"
-        result = _apply(event)
-        event.processed_at = timezone.now()
-        event.result = result[:255]
-        event.save(update_fields=["processed_at", "result"])
+        payment_event = PaymentEvent.objects.select_for_update().filter(id=payment_event_id).first()
+        if payment_event is None or payment_event.processed_at is not None:
+            return payment_event.result if payment_event else "missing"
+        result = _apply(payment_event)
+        payment_event.processed_at = timezone.now()
+        payment_event.result = result[:255]
+        payment_event.save(update_fields=["processed_at", "result"])
     return result
 
 
-def _apply(event: PaymentEvent) -> str:
-    if event.order_id is None:
+def _apply(payment_event: PaymentEvent) -> str:
+    if payment_event.order_id is None:
         return "ignored: no order"
-    data = event.parsed
-    if event.kind == PAYMENT_SUCCEEDED:
+    data = payment_event.parsed
+    if payment_event.kind == PAYMENT_SUCCEEDED:
         order = payment_confirm(
-            order_id=event.order_id,
+            order_id=payment_event.order_id,
             payment_id=data.get("payment_id", ""),
-            provider=event.provider,
+            provider=payment_event.provider,
             amount_minor=data.get("amount"),
             currency=data.get("currency", ""),
             via="webhook",
@@ -135,15 +135,17 @@ def _apply(event: PaymentEvent) -> str:
         if order.status == OrderStatus.PENDING and order.review_reason:
             return f"held for review: {order.review_reason}"
         return f"order {order.status}"
-    if event.kind == PAYMENT_FAILED:
+    if payment_event.kind == PAYMENT_FAILED:
         return (
-            "order failed" if payment_fail(order_id=event.order_id, reason=data["reason"]) else "ignored: not pending"
+            "order failed"
+            if payment_fail(order_id=payment_event.order_id, reason=data["reason"])
+            else "ignored: not pending"
         )
-    if event.kind in (REFUND_PROCESSED, REFUND_FAILED):
+    if payment_event.kind in (REFUND_PROCESSED, REFUND_FAILED):
         match = _refund_match(data["refund_key"], data["refund_id"])
-        refund = Refund.objects.filter(match, order_id=event.order_id).first() if match else None
+        refund = Refund.objects.filter(match, order_id=payment_event.order_id).first() if match else None
         if refund is None:
             return "ignored: unknown refund"
-        state = "processed" if event.kind == REFUND_PROCESSED else "failed"
+        state = "processed" if payment_event.kind == REFUND_PROCESSED else "failed"
         return "refund " + refund_apply_state(refund_id=refund.id, state=state, provider_refund_id=data["refund_id"])
     return "ignored"

@@ -25,7 +25,8 @@ def test_an_order_holds_the_seats_and_snapshots_the_price(api, paid_event, buyer
         "49.90",
         "548.90",
     )
-    assert data["checkout"] == {"checkout_url": f"http://testserver/api/payments/sandbox/{data['id']}"}
+    url = data["checkout"]["checkout_url"]
+    assert url.startswith(f"http://testserver/api/payments/sandbox/{data['id']}?token=")
     paid_event.refresh_from_db()
     assert (paid_event.seats_taken, paid_event.going_count) == (1, 0)
 
@@ -153,8 +154,8 @@ def test_the_buyer_can_give_up_a_pending_order(api, paid_event, buyer_headers):
 
 
 def test_the_sandbox_checkout_page_offers_pay_and_fail(api, paid_event, buyer_headers):
-    order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
-    r = api.get(f"/api/payments/sandbox/{order_id}")
+    url = buy(api, buyer_headers, paid_event).json()["data"]["checkout"]["checkout_url"]
+    r = api.get(url)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert "onclick=\"send('pay')\"" in r.text
@@ -173,3 +174,20 @@ def test_my_orders_lists_the_callers_orders_only(api, paid_event, buyer_headers,
     buy(api, token_for(UserWithProfileFactory()), paid_event)
     r = api.get("/api/v2/payments/orders", headers=buyer_headers).json()
     assert ([o["id"] for o in r["data"]], r["meta"]["total"]) == ([mine], 1)
+
+
+def test_staff_read_an_order_only_with_view_order_and_the_read_is_audited(api, paid_event, buyer_headers):
+    from loopin.audit.models import AuditEntry
+    from loopin.staff.groups import READ_ONLY, SUPPORT
+    from loopin.testing.fixtures import staff_in
+
+    order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
+    bare = UserWithProfileFactory(is_staff=True)  # is_staff alone is no power
+    assert api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(bare)).status_code == 404
+    support = staff_in(SUPPORT)  # no payments permission
+    assert api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(support)).status_code == 404
+    reader = staff_in(READ_ONLY)
+    r = api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(reader))
+    assert r.status_code == 200, r.text
+    entry = AuditEntry.objects.get(action="staff.order_read")
+    assert (entry.actor_id, str(entry.object_id)) == (reader.id, order_id)

@@ -84,6 +84,8 @@ def test_media_rules_one_video_or_up_to_ten_pictures_of_my_own(api, people):
     assert r.status_code == 422 and r.json()["details"]["fields"] == [
         {"field": "media_ids[0]", "code": "MEDIA_NOT_FOUND", "message": "No such upload of yours."}
     ]
+    r = api.post("/api/v2/posts", headers=token_for(me), json={"text": "nul \x00 byte"})
+    assert r.status_code == 422 and r.json()["details"]["fields"][0]["code"] == "INVALID_CHARACTER"  # core.routing
     r = api.post("/api/v2/posts", headers=token_for(me), json={"text": "  "})
     assert r.status_code == 422 and r.json()["details"]["fields"][0]["code"] == "EMPTY_POST"
     reel = _post(api, me, "", media_ids=[video])
@@ -118,8 +120,9 @@ def test_cursor_pages_walk_the_feed_without_gaps_or_repeats(api, people):
     third = _feed(api, me, limit=2, before=second["meta"]["next_cursor"])
     assert [p["text"] for p in second["data"] + third["data"]] == ["post 2", "post 1", "post 0"]
     assert third["meta"]["next_cursor"] is None
-    r = api.get("/api/v2/feed", headers=token_for(me), params={"before": "yesterday"})
-    assert r.status_code == 422
+    for bad in ("yesterday", "99999999999999999999", "-5"):
+        r = api.get("/api/v2/feed", headers=token_for(me), params={"before": bad})
+        assert r.status_code == 422 and r.json()["details"]["fields"][0]["code"] == "INVALID_CURSOR"
 
 
 def test_new_posts_reach_a_built_timeline_and_unfollow_block_mute_unfriend_remove_them(api, people):

@@ -14,6 +14,7 @@ from loopin.accounts.models import PhoneLead, User
 from loopin.accounts.services import otp_request, otp_verify
 from loopin.staff import dashboards
 from loopin.staff.dashboards import BarChart, Panel, Period, Series, Stats, daily_counts
+from loopin.testing.factories import PublishedEventFactory
 from loopin.testing.fixtures import last_code, superuser_client
 
 PHONES = ["+916205829371", "+916205829372", "+916205829373"]
@@ -115,11 +116,6 @@ def test_the_index_links_to_the_dashboard_and_enrolment(staff_client):
 
 
 def test_admin_times_are_in_the_display_zone_and_say_so(db):
-    from datetime import UTC, datetime
-
-    from loopin.testing.factories import PublishedEventFactory
-    from loopin.testing.fixtures import superuser_client
-
     event = PublishedEventFactory(start_at=datetime(2026, 12, 20, 13, 0, tzinfo=UTC))
     client, _ = superuser_client()
     page = client.get(f"/admin/events/event/{event.id}/change/").content.decode()

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
 from loopin.events.models import Event
+from loopin.participation.tickets import ticket_cancel, ticket_issue
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets.models import Scan, Ticket, TicketSource, TicketStatus
-from loopin.tickets.services import ticket_cancel, ticket_issue
 from loopin.tickets.tests.conftest import guest_with_ticket, open_event
 
 

@@ -1,4 +1,9 @@
-"""The seat counters of an event: taken and given back in one conditional UPDATE each."""
+"""An event's counters: `seats_taken` (seats, including held ones) and `going_count` (people with a ticket).
+
+Both move in one conditional UPDATE, so a count can never oversell or drift, on SQLite or PostgreSQL, with
+no lock held. Outside this package only holds (a paid order's seats, held before anyone is going) call these;
+tickets count through `loopin.participation.tickets`.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,20 @@ import uuid
 
 from django.db.models import F, Q
 
-from loopin.events.errors import CapacityExceeded
-from loopin.events.models import (
-    Event,
-)
+from loopin.events.models import Event
+from loopin.events.realtime import seats_changed
+from loopin.participation.errors import CapacityExceeded
 
 
 def seats_take(*, event_id: uuid.UUID, seats: int, people: int = 0) -> None:
-    """Take seats in one conditional UPDATE: it cannot oversell, on SQLite or PostgreSQL, with no lock held."""
+    """Take `seats` (and count `people` as going) in one conditional UPDATE; CapacityExceeded if they do not fit."""
     taken = (
         Event.objects.filter(id=event_id)
         .filter(Q(capacity=0) | Q(seats_taken__lte=F("capacity") - seats))
         .update(seats_taken=F("seats_taken") + seats, going_count=F("going_count") + people)
     )
+    if taken:
+        seats_changed(event_id)
     if not taken:
         left = Event.objects.filter(id=event_id).values_list("capacity", "seats_taken").first()
         seats_left = max(left[0] - left[1], 0) if left else 0
@@ -26,6 +32,8 @@ def seats_take(*, event_id: uuid.UUID, seats: int, people: int = 0) -> None:
 
 
 def seats_release(*, event_id: uuid.UUID, seats: int, people: int = 0) -> None:
+    """Give `seats` back (and `people` stop going) in one UPDATE."""
     Event.objects.filter(id=event_id).update(
         seats_taken=F("seats_taken") - seats, going_count=F("going_count") - people
     )
+    seats_changed(event_id)

@@ -1,0 +1,94 @@
+"""Event albums: who may add and see photos, the host's visibility switch, removal."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+
+from loopin.accounts.models import User
+from loopin.albums.error_codes import AlbumErrorCode
+from loopin.albums.models import AlbumPhoto, AlbumSettings
+from loopin.core.errors import NotFound, PermissionDenied
+from loopin.events.models import Event
+from loopin.media.models import MediaKind
+from loopin.media.services import media_claim, media_erase
+from loopin.people import selectors as people
+from loopin.tickets.models import Ticket
+
+MAX_PER_REQUEST = 10
+
+
+def _event(event_id: uuid.UUID) -> Event:
+    event = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
+    if event is None:
+        raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
+    return event
+
+
+def _checked_in(user: User, event: Event) -> bool:
+    return Ticket.objects.filter(event=event, user=user, checked_in_at__isnull=False).exists()
+
+
+def _attendee(user: User, event: Event) -> bool:
+    return Ticket.objects.filter(event=event, user=user).exists()
+
+
+def album_event(*, viewer: User, event_id: uuid.UUID) -> Event:
+    """The event whose album the viewer may see (host, attendees, or anyone when the host made it public)."""
+    event = _event(event_id)
+    if event.host_id == viewer.id:
+        return event
+    if people.is_blocked_between(viewer, event.host_id):
+        raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
+    public = AlbumSettings.objects.filter(event=event, is_public=True).exists()
+    if public or _attendee(viewer, event):
+        return event
+    raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
+
+
+def album_add(*, author: User, event_id: uuid.UUID, media_ids: list[uuid.UUID]) -> list[AlbumPhoto]:
+    """The host, or an attendee who was checked in, adds pictures (during or after the event)."""
+    event = _event(event_id)
+    if event.host_id != author.id and not _checked_in(author, event):
+        raise PermissionDenied(
+            "Only the host and attendees who were checked in can add photos.", code=AlbumErrorCode.NOT_CHECKED_IN
+        )
+    with transaction.atomic():
+        media = media_claim(owner=author, media_ids=media_ids[:MAX_PER_REQUEST], kinds={MediaKind.IMAGE})
+        return AlbumPhoto.objects.bulk_create([AlbumPhoto(event=event, author=author, media=m) for m in media])
+
+
+def album_set_public(*, host: User, event_id: uuid.UUID, is_public: bool) -> AlbumSettings:
+    event = _event(event_id)
+    if event.host_id != host.id:
+        raise PermissionDenied("Only the host can change the album.", code=AlbumErrorCode.NOT_PHOTO_OWNER)
+    settings, _ = AlbumSettings.objects.update_or_create(event=event, defaults={"is_public": is_public})
+    return settings
+
+
+def album_remove(*, actor: User, event_id: uuid.UUID, photo_id: uuid.UUID) -> None:
+    """The host removes any photo; an author removes their own."""
+    with transaction.atomic():
+        photo = AlbumPhoto.objects.select_related("event").filter(id=photo_id, event_id=event_id).first()
+        if photo is None:
+            raise NotFound("No such photo.", code=AlbumErrorCode.PHOTO_NOT_FOUND)
+        if actor.id not in (photo.author_id, photo.event.host_id):
+            raise PermissionDenied("Only the host or the author can remove it.", code=AlbumErrorCode.NOT_PHOTO_OWNER)
+        media_id = photo.media_id
+        photo.delete()
+        media_erase(media_ids=[media_id])
+
+
+def album_erase_for(user: User) -> None:
+    photos = list(AlbumPhoto.objects.filter(author=user))
+    AlbumPhoto.objects.filter(id__in=[p.id for p in photos]).delete()
+    media_erase(media_ids=[p.media_id for p in photos])
+
+
+def album_export_for(user: User) -> list[dict[str, Any]]:
+    return [
+        {"id": str(p.id), "event_id": str(p.event_id), "created_at": p.created_at.isoformat()}
+        for p in AlbumPhoto.objects.filter(author=user)
+    ]
