@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install run serve test faults bench lint format migrate createsuperuser demo worker beat clean
+.PHONY: install run serve test faults browser bench lint format migrate createsuperuser demo worker beat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,12 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo
 
 ## run: install, migrate the embedded SQLite database, load demo data, serve on :8000 (OTPs print here)
 run: demo
-	LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT) --ws-per-message-deflate false
+	@echo "Serving http://$(HOST):$(PORT)  (a phone or emulator on the network: HOST=0.0.0.0 make run, see README)"
+	PORT=$(PORT) LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/uvicorn loopin.config.asgi:app --host $(HOST) --port $(PORT) --ws-per-message-deflate false
 
 ## serve: the production-style server (no reload, one process per core)
 serve: migrate
@@ -39,6 +40,11 @@ test: $(STAMP)
 faults: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q faults
 
+## browser: the public pages, the sandbox checkout and the admin in Chromium (Debian `chromium`, driven by Playwright)
+browser: $(STAMP)
+	@command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ] || { echo "make browser needs Chromium: apt-get install -y chromium"; exit 1; }
+	$(BIN)/pytest -q browser
+
 ## bench: start the app on PostgreSQL + Redis, load it from another process, print a table (docs/PERFORMANCE.md)
 ## (needs PostgreSQL at BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and redis-server)
 bench: $(STAMP)
@@ -46,13 +52,13 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check loopin faults bench
-	$(BIN)/ruff format --check loopin faults bench
+	$(BIN)/ruff check loopin faults bench browser
+	$(BIN)/ruff format --check loopin faults bench browser
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format loopin faults bench
-	$(BIN)/ruff check --fix loopin faults bench
+	$(BIN)/ruff format loopin faults bench browser
+	$(BIN)/ruff check --fix loopin faults bench browser
 
 createsuperuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -39,8 +39,8 @@ def _name(value: str) -> str:
     value = " ".join(value.split())
     if not 2 <= len(value) <= 100:
         raise PydanticCustomError("invalid_name", "The name is 2 to 100 characters.")
-    if not all(ch.isalpha() or ch in " -'" for ch in value) or not any(ch.isalpha() for ch in value):
-        raise PydanticCustomError("invalid_name", "The name may hold letters, spaces, '-' and ''' only.")
+    if not all(ch.isalpha() or ch in " -'’." for ch in value) or not any(ch.isalpha() for ch in value):
+        raise PydanticCustomError("invalid_name", "A name holds letters, spaces, hyphens, apostrophes and full stops.")
     return value
 
 

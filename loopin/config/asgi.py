@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles  # noqa: E402
 
 from loopin.config.settings import get_settings  # noqa: E402
 from loopin.core.docs import install_docs  # noqa: E402
+from loopin.core.error_docs import document_errors, human_summaries  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
 from loopin.core.mediafiles import MediaFiles  # noqa: E402
@@ -174,7 +175,10 @@ def create_app() -> FastAPI:
                 model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(model_schema.pop("$defs", {}))
                 components[model.__name__] = model_schema
-            schemas[doc.openapi_url] = add_global_responses(schema)
+            schema = add_global_responses(schema)
+            document_errors(schema, app.routes)  # the codes each operation can return, an example each
+            human_summaries(schema, app.routes)
+            schemas[doc.openapi_url] = schema
         return schemas[doc.openapi_url]
 
     for doc in DOCS:

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "loopin.staff.middleware.DisplayZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -125,7 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "UTC"  # storage; the display zone is S.DISPLAY_TIME_ZONE
+TIME_ZONE = "UTC"  # storage; Django's pages show S.DISPLAY_TIME_ZONE (loopin.staff.middleware)
+FORMAT_MODULE_PATH = ["loopin.config.formats"]  # admin times name their zone ("7:30 p.m. IST")
 
 STATIC_URL = "/django/static/"
 STATIC_ROOT = S.DATA_DIR / "static"

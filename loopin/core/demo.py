@@ -14,15 +14,22 @@ DEMO_HOSTS = [
     ("+919800000003", "Kabir Rao", "male", date(1988, 1, 27)),
     ("+919800000004", "Meera Iyer", "female", date(1996, 6, 18)),
 ]
+# Guests who already hold tickets, wait on requests and bought seats (not hosts).
+DEMO_GUESTS = [
+    ("+919800000101", "Riya Kapoor", "female", date(1997, 2, 14)),
+    ("+919800000102", "Arjun Nair", "male", date(1994, 11, 2)),
+    ("+919800000103", "Sana Qureshi", "female", date(1999, 7, 21)),
+    ("+919800000104", "Vikram Singh", "male", date(1992, 3, 9)),
+]
 
 
-def demo_users() -> list:
+def demo_users(people: list | None = None, *, hosts: bool = True) -> list:
     from loopin.accounts.models import Interest, ProfilePicture, User
 
     interests = list(Interest.objects.filter(is_active=True))
     rng = random.Random(42)  # noqa: S311 - demo data, not security
     users = []
-    for phone, name, gender, birth in DEMO_HOSTS:
+    for phone, name, gender, birth in DEMO_HOSTS if people is None else people:
         user, created = User.objects.get_or_create(
             phone_number=phone,
             defaults={
@@ -30,9 +37,9 @@ def demo_users() -> list:
                 "gender": gender,
                 "birth_date": birth,
                 "is_verified": True,
-                "is_host": True,
+                "is_host": hosts,
                 "profile_completed_at": timezone.now(),
-                "bio": f"{name.split()[0]} hosts meetups.",
+                "bio": f"{name.split()[0]} hosts meetups." if hosts else f"{name.split()[0]} likes meeting people.",
             },
         )
         if created:
@@ -44,6 +51,30 @@ def demo_users() -> list:
             )
         users.append(user)
     return users
+
+
+def demo_guests() -> list:
+    """The demo guests (idempotent), for domains whose demo needs people with tickets or requests."""
+    return demo_users(DEMO_GUESTS, hosts=False)
+
+
+def demo_sign_in_lines() -> list[str]:
+    """What `make run` prints: who to sign in as, and how (the console SMS backend prints the code)."""
+    lines = ["Sign in as a demo account: POST /api/auth/login with its phone number; the code prints in this log."]
+    lines += [f"  host   {phone}  {name}" for phone, name, *_ in DEMO_HOSTS]
+    lines += [f"  guest  {phone}  {name}" for phone, name, *_ in DEMO_GUESTS]
+    return lines
+
+
+def demo_page_lines() -> list[str]:
+    """Share pages to open in a browser (the link a guest gets on WhatsApp)."""
+    from loopin.core.links import absolute_url
+    from loopin.events.demo import STARTING_SOON
+    from loopin.events.models import Event
+    from loopin.events.selectors import share_path
+
+    events = Event.objects.filter(title__in=[STARTING_SOON, "Indie music night"], deleted_at__isnull=True)
+    return [f"Share page: {absolute_url(share_path(e))}  ({e.title})" for e in events.order_by("start_at")]
 
 
 def demo_load() -> dict[str, int]:
@@ -59,11 +90,20 @@ def demo_load() -> dict[str, int]:
 
 
 def _domain_loaders() -> list:
-    from loopin.events.demo import demo_events
+    from loopin.events.demo import demo_events, demo_states
     from loopin.notifications.demo import demo_notifications
-    from loopin.payments.demo import demo_payments
+    from loopin.payments.demo import demo_ended_sales, demo_payments
     from loopin.people.demo import demo_people
     from loopin.posts.demo import demo_posts
     from loopin.stories.demo import demo_stories
 
-    return [demo_people, demo_events, demo_payments, demo_notifications, demo_posts, demo_stories]
+    return [
+        demo_people,
+        demo_events,
+        demo_states,
+        demo_payments,
+        demo_ended_sales,
+        demo_notifications,
+        demo_posts,
+        demo_stories,
+    ]

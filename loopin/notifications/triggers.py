@@ -229,9 +229,11 @@ def event_updated(*, trigger_id: str, event_id: str, changes: dict[str, Any]) ->
     labels = [CHANGE_LABELS[name] for name in CHANGE_LABELS if name in changes]
     if "start_at" in changes:
         labels = [f"new time ({display_time(event.start_at)})", *(x for x in labels if "time" not in x)]
-    if "city" in changes and "new venue" not in labels:
+    if "new venue" in labels:
+        labels = [x for x in labels if x != "new place"]  # a venue brings its own place: say it once
+    elif "city" in changes:
         labels.append("new city")
-    summary = ", ".join(labels)
+    summary = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     context = {**_event_context(event), "change_summary": summary}
     recipients = [u for u in attendee_user_ids(event.id) if u != event.host_id]
     return _send_all(

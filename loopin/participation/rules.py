@@ -91,7 +91,9 @@ def ensure_open_for_guests(event: Event, *, selling: bool = False) -> None:
 def ensure_seats_allowed(event: Event, seats: int) -> None:
     if not 1 <= seats <= event.max_seats_per_guest:
         raise BusinessRuleError(
-            f"You can take between 1 and {event.max_seats_per_guest} seats at this event.",
+            "This event allows one seat per guest."
+            if event.max_seats_per_guest == 1
+            else f"You can take 1 to {event.max_seats_per_guest} seats at this event.",
             code=ParticipationErrorCode.TOO_MANY_SEATS,
             details={"max_seats": event.max_seats_per_guest},
         )

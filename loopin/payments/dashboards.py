@@ -13,6 +13,7 @@ from loopin.staff.dashboards import (
     Stats,
     daily_counts,
     daily_sums,
+    money_text,
     register_panel,
 )
 
@@ -29,9 +30,9 @@ def sales_panel(period: Period) -> list[Block]:
         Stats(
             [
                 ("Tickets sold", sum(sold)),
-                ("Revenue", sum(revenue, Decimal(0))),
-                ("Platform fees", sum(fees, Decimal(0))),
-                ("Refunded", sum(refunds, Decimal(0))),
+                ("Revenue", money_text(sum(revenue, Decimal(0)))),
+                ("Platform fees", money_text(sum(fees, Decimal(0)))),
+                ("Refunded", money_text(sum(refunds, Decimal(0)))),
             ]
         ),
         BarChart(labels=period.labels(), series=[Series("Tickets sold", sold)]),

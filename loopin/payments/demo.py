@@ -44,3 +44,67 @@ def demo_payments(hosts: list) -> dict[str, int]:
         )
         event.interests.set(Interest.objects.filter(slug__in=["music-and-concerts", "entertainment"]))
     return {"paid_events": Event.objects.filter(is_paid=True, status=EventStatus.PUBLISHED).count()}
+
+
+ENDED_TITLE = "Sunset acoustic session (ended, paid)"
+
+
+def demo_ended_sales(hosts: list) -> dict[str, int]:
+    """An ended paid event with sales, its host holding a bank account: request a payout right away.
+
+    The tickets are bought through the real order and confirmation services while the event is ahead,
+    then the event is moved into the past and completed (demo data only).
+    """
+    from loopin.accounts.models import Interest
+    from loopin.core.demo import demo_guests
+    from loopin.core.ids import short_code
+    from loopin.events.models import Event, EventStatus, JoinMode
+    from loopin.payments.models import BankAccount
+    from loopin.payments.money import to_minor
+    from loopin.payments.payouts import bank_account_create
+    from loopin.payments.services import order_create, payment_confirm
+
+    host = hosts[1]
+    if not BankAccount.objects.filter(user=host, removed_at__isnull=True).exists():
+        bank_account_create(
+            user=host, holder_name=host.name, bank_name="Demo Bank", ifsc="HDFC0001234", account_number="50100123456789"
+        )
+    if not Event.objects.filter(title=ENDED_TITLE).exists():
+        start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
+        event = Event.objects.create(
+            host=host,
+            title=ENDED_TITLE,
+            slug="sunset-acoustic-session-ended-paid",
+            canonical_id=short_code(8).lower(),
+            description="It happened yesterday: the host can ask for a payout of the ticket sales.",
+            location_text="Carter Road promenade",
+            city="Mumbai",
+            latitude=19.0660,
+            longitude=72.8225,
+            start_at=start,
+            end_at=start + timedelta(hours=2),
+            capacity=60,
+            is_paid=True,
+            ticket_price=Decimal("349.00"),
+            currency="INR",
+            allowed_genders=["all"],
+            join_mode=JoinMode.OPEN,
+            status=EventStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        event.interests.set(Interest.objects.filter(slug__in=["music-and-concerts"]))
+        for n, guest in enumerate(demo_guests()):
+            order = order_create(user=guest, event_id=event.id, seats=1, provider="sandbox")
+            payment_confirm(
+                order_id=order.id,
+                payment_id=f"sbx_pay_demo_{event.canonical_id}_{n}",
+                provider=order.provider,
+                amount_minor=to_minor(order.total, order.currency),
+                currency=order.currency,
+                via="demo",
+            )
+        ended = timezone.now().replace(second=0, microsecond=0) - timedelta(days=1)
+        Event.objects.filter(id=event.id).update(
+            start_at=ended - timedelta(hours=2), end_at=ended, status=EventStatus.COMPLETED, completed_at=ended
+        )
+    return {"ended_paid_events": Event.objects.filter(title=ENDED_TITLE).count()}

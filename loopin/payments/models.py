@@ -53,16 +53,18 @@ class OrderStatus(models.TextChoices):
     PENDING = "pending", "Pending (seats held)"
     FAILED = "failed", "Payment failed"
     EXPIRED = "expired", "Hold expired"
+    CANCELLED = "cancelled", "Cancelled by the buyer before paying"
     PAID = "paid", "Paid"
     PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
     REFUNDED = "refunded", "Refunded"
 
 
-# Forward-only: an order moves only to a higher rank (failed and expired share one).
+# Forward-only: an order moves only to a higher rank (failed, expired and cancelled share one).
 ORDER_RANK = {
     OrderStatus.PENDING: 0,
     OrderStatus.FAILED: 1,
     OrderStatus.EXPIRED: 1,
+    OrderStatus.CANCELLED: 1,
     OrderStatus.PAID: 2,
     OrderStatus.PARTIALLY_REFUNDED: 3,
     OrderStatus.REFUNDED: 4,

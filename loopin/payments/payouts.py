@@ -147,8 +147,12 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
         event = Event.objects.select_for_update().filter(id=event_id, deleted_at__isnull=True).first()
         if event is None or event.host_id != host.id:
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
-        if event.status == EventStatus.CANCELLED or event.end_at > timezone.now():
-            raise BusinessRuleError("Payouts open once the event has ended.", code=PaymentErrorCode.EVENT_NOT_ENDED)
+        ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()  # completed early counts
+        if event.status == EventStatus.CANCELLED or not ended:
+            raise BusinessRuleError(
+                "Payouts open once the event has ended (or you mark it completed).",
+                code=PaymentErrorCode.EVENT_NOT_ENDED,
+            )
         account = _own_account(host, bank_account_id)
         if PayoutRequest.objects.filter(event=event, status__in=ACTIVE_PAYOUT).exists():
             raise Conflict("A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS)

@@ -38,7 +38,9 @@ class RefundOut(BaseModel):
 class OrderOut(BaseModel):
     id: uuid.UUID
     event_id: uuid.UUID
-    status: Literal["pending", "failed", "expired", "paid", "partially_refunded", "refunded"]
+    status: Literal["pending", "failed", "expired", "cancelled", "paid", "partially_refunded", "refunded"] = Field(
+        description="cancelled: the buyer gave the order up before paying; expired: the seat hold ran out"
+    )
     seats: int
     provider: str
     currency: str
@@ -48,6 +50,11 @@ class OrderOut(BaseModel):
     fee_amount: str
     total: str
     amount_refunded: str
+    refund_state: Literal["none", "refunded_in_full", "refunded_except_fee", "partially_refunded"] = Field(
+        description="What came back: refunded_except_fee is an attendee cancellation where the platform "
+        "fee is kept by policy (REFUND_PLATFORM_FEE off); `fee_kept` says how much"
+    )
+    fee_kept: str | None = Field(description="The platform fee not refunded, when refund_state is refunded_except_fee")
     hold_expires_at: datetime
     checkout: dict[str, Any] | None = Field(
         description="What the client needs to pay (buyer only): Razorpay order id and key id; Stripe "

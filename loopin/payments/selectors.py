@@ -19,9 +19,21 @@ def _money(value: Any) -> str:
     return f"{value}"
 
 
+def refund_state(order: Order) -> tuple[str, str | None]:
+    """How much of an order came back, in words a buyer understands, and the fee kept if that is the gap."""
+    if order.amount_refunded <= 0:
+        return "none", None
+    if order.amount_refunded >= order.total:
+        return "refunded_in_full", None
+    if order.fee_amount > 0 and order.amount_refunded == order.total - order.fee_amount:
+        return "refunded_except_fee", _money(order.fee_amount)
+    return "partially_refunded", None
+
+
 def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
     from loopin.payments.services import refund_cutoff
 
+    state, fee_kept = refund_state(order)
     return {
         "id": order.id,
         "event_id": order.event_id,
@@ -35,6 +47,8 @@ def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
         "fee_amount": _money(order.fee_amount),
         "total": _money(order.total),
         "amount_refunded": _money(order.amount_refunded),
+        "refund_state": state,
+        "fee_kept": fee_kept,
         "hold_expires_at": order.hold_expires_at,
         "checkout": order.checkout if viewer.id == order.user_id and order.status == OrderStatus.PENDING else None,
         "ticket_id": order.ticket_id,

@@ -96,7 +96,18 @@ def daily_sums(queryset: QuerySet, field_name: str, value_field: str, period: Pe
         .annotate(value=Sum(value_field))
         .order_by()
     )
-    return _per_day(rows, period, Decimal(0))
+    cents = Decimal("0.01")  # a sum of decimals comes back from SQLite as a float-like 5165.60000000000
+    return [Decimal(v).quantize(cents) for v in _per_day(rows, period, Decimal(0))]
+
+
+CURRENCY_SIGNS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def money_text(value: Number, currency: str = "INR") -> str:
+    """'₹5,165.60': two places always, grouped, with the currency's sign (SQLite sums drift past the cents)."""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = CURRENCY_SIGNS.get(currency)
+    return f"{sign}{amount:,}" if sign else f"{amount:,} {currency}"
 
 
 def _short(value: Number) -> str:

@@ -70,10 +70,11 @@ def test_each_rule_has_its_code(api, headers, field, value, code):
     assert User.objects.get(phone_number=PHONE).profile_completed_at is None
 
 
-def test_names_may_hold_letters_spaces_hyphens_and_apostrophes(api, headers):
-    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(name="Zoë O'Neil-Ñúñez"))
+@pytest.mark.parametrize("name", ["Zoë O'Neil-Ñúñez", "Asha V.", "Dr. K. R. Rao"])
+def test_names_may_hold_letters_spaces_hyphens_apostrophes_and_full_stops(api, headers, name):
+    r = api.post("/api/v2/auth/complete-profile", headers=headers, json=_profile(name=name))
     assert r.status_code == 200
-    assert r.json()["data"]["name"] == "Zoë O'Neil-Ñúñez"
+    assert r.json()["data"]["name"] == name
 
 
 def test_age_must_be_eighteen(api, headers):

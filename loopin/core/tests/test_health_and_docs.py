@@ -81,3 +81,42 @@ def test_the_docs_pages_load_their_scripts_from_this_server(api, page, assets):
     for url in local:
         served = api.get(url)
         assert served.status_code == 200 and len(served.content) > 100_000, url
+
+
+def test_each_operation_documents_the_codes_its_services_raise_with_an_example_each(api):
+    from loopin.core.error_codes import error_code_lookup
+
+    spec = api.get("/api/openapi.json").json()
+    buy = spec["paths"]["/api/v2/payments/orders"]["post"]
+    assert buy["summary"] == "Hold seats for 10 minutes and open an order (a repeat call returns the open one)"
+    examples = buy["responses"]["409"]["content"]["application/json"]["examples"]
+    assert examples["SOLD_OUT"]["value"] == {
+        "success": False,
+        "error": error_code_lookup("SOLD_OUT").meaning,
+        "error_code": "SOLD_OUT",
+        "details": None,
+    }
+    assert {"TOO_MANY_SEATS", "EVENT_STARTED", "OWN_EVENT"} <= set(
+        buy["responses"]["400"]["content"]["application/json"]["examples"]
+    )
+    assert "`SOLD_OUT`" in buy["responses"]["409"]["description"]
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            for status, response in op["responses"].items():
+                if not status.isdigit() or int(status) < 400:
+                    continue
+                listed = response["content"]["application/json"]["examples"]
+                assert listed, f"{method} {path} {status} has no example"
+                for code, example in listed.items():
+                    info = error_code_lookup(code)
+                    assert info is not None and int(status) in info.statuses, f"{method} {path}: {code} at {status}"
+                    assert example["value"]["error_code"] == code
+
+
+def test_the_error_catalogue_in_docs_is_current():
+    from pathlib import Path
+
+    from loopin.core.error_docs import catalogue_markdown
+
+    current = (Path(__file__).resolve().parents[3] / "docs" / "ERRORS.md").read_text()
+    assert current == catalogue_markdown(), "regenerate: python -m loopin.core.error_docs > docs/ERRORS.md"

@@ -118,6 +118,16 @@ def test_a_moved_event_tells_every_attendee_but_not_the_host_nor_who_left(api, h
     assert Notification.objects.filter(user=a).get().body == expected
 
 
+def test_a_move_to_a_venue_names_the_venue_once(api, host, open_event):
+    from loopin.testing.factories import VenueFactory
+
+    going(open_event, a := UserWithProfileFactory())
+    venue = VenueFactory(city="Bengaluru")
+    r = api.patch(f"/api/v2/events/{open_event.id}", json={"venue_id": str(venue.id)}, headers=token_for(host))
+    assert r.status_code == 200
+    assert Notification.objects.filter(user=a).get().body == "Please check the new venue."
+
+
 def test_an_edit_that_does_not_move_the_event_notifies_nobody(api, host, open_event):
     going(open_event, UserWithProfileFactory())
     r = api.patch(f"/api/v2/events/{open_event.id}", json={"title": "Park Run 2"}, headers=token_for(host))

@@ -143,6 +143,6 @@ def order_cancel_pending(*, user: User, order_id: uuid.UUID) -> Order:
     order = Order.objects.filter(id=order_id, user=user).first()
     if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
-    order_release(order_id=order.id, reason="given up by the buyer")
+    order_release(order_id=order.id, status=OrderStatus.CANCELLED, reason="given up by the buyer")
     order.refresh_from_db()
     return order

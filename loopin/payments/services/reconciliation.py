@@ -66,7 +66,7 @@ def orders_reconcile(*, older_than_minutes: int | None = None, limit: int = 200)
     now = timezone.now()
     candidates = (
         Order.objects.filter(
-            status__in=[OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED],
+            status__in=[OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED, OrderStatus.CANCELLED],
             created_at__lte=now - timedelta(minutes=minutes),
             created_at__gte=now - timedelta(days=1),
         )

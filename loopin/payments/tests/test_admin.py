@@ -15,6 +15,8 @@ from loopin.payments.models import FeeConfig, Order, PayoutRequest
 from loopin.payments.payouts import bank_account_create, payout_request_create
 from loopin.payments.tests.helpers import buy, finance_staff, sandbox_webhook
 from loopin.staff.dashboards import Period
+from loopin.testing.factories import UserWithProfileFactory
+from loopin.testing.fixtures import token_for
 from loopin.tickets.models import Ticket
 
 ORDERS = "/admin/payments/order/"
@@ -94,14 +96,17 @@ def test_finance_staff_complete_a_payout_with_its_reference(api, paid_event, buy
 
 def test_the_sales_panel_counts_paid_orders_and_revenue(api, paid_event, buyer_headers):
     _paid(api, buyer_headers, paid_event)
+    _paid(api, token_for(UserWithProfileFactory()), paid_event)
     stats, sold, money = sales_panel(Period.last(7))
     assert list(stats.items) == [
-        ("Tickets sold", 1),
-        ("Revenue", Decimal("548.90")),
-        ("Platform fees", Decimal("49.90")),
-        ("Refunded", Decimal("0")),
+        ("Tickets sold", 2),
+        ("Revenue", "₹1,097.80"),
+        ("Platform fees", "₹99.80"),
+        ("Refunded", "₹0.00"),
     ]
-    assert list(sold.series[0].values)[-1] == 1
+    assert list(sold.series[0].values)[-1] == 2
+    revenue, refunds = money.series
+    assert [str(revenue.values[-1]), str(refunds.values[-1])] == ["1097.80", "0.00"]  # cents, on every database
 
 
 def test_payout_requests_cannot_be_added_in_the_admin(db):

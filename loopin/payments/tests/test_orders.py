@@ -103,6 +103,7 @@ def test_an_invite_only_event_needs_an_accepted_invitation(api, interests, buyer
 def test_too_many_seats_are_refused(api, paid_event, buyer_headers):
     r = buy(api, buyer_headers, paid_event, seats=2)
     assert (r.status_code, r.json()["error_code"]) == (400, "TOO_MANY_SEATS")
+    assert r.json()["error"] == "This event allows one seat per guest."
 
 
 def test_an_unconfigured_provider_is_refused(api, paid_event, buyer_headers):
@@ -146,7 +147,8 @@ def test_the_periodic_task_expires_due_holds_only(api, paid_event, buyer_headers
 def test_the_buyer_can_give_up_a_pending_order(api, paid_event, buyer_headers):
     order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
     r = api.post(f"/api/v2/payments/orders/{order_id}/cancel", headers=buyer_headers)
-    assert r.json()["data"]["status"] == "expired"
+    assert r.json()["data"]["status"] == "cancelled"
+    assert r.json()["data"]["refund_state"] == "none"
     paid_event.refresh_from_db()
     assert paid_event.seats_taken == 0
 

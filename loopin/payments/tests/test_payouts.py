@@ -115,6 +115,23 @@ def test_a_payout_waits_for_the_event_to_end(api, paid_event, host_headers):
     assert (r.status_code, r.json()["error_code"]) == (400, "EVENT_NOT_ENDED")
 
 
+def test_a_payout_opens_when_the_host_completes_the_event_before_its_scheduled_end(api, paid_event, host_headers):
+    order = Order.objects.get(id=buy(api, token_for(UserWithProfileFactory()), paid_event).json()["data"]["id"])
+    sandbox_webhook(api, order)
+    Event.objects.filter(id=paid_event.id).update(
+        start_at=timezone.now() - timedelta(hours=1), end_at=timezone.now() + timedelta(hours=2)
+    )
+    assert api.post(f"/api/v2/events/{paid_event.id}/complete", json={}, headers=host_headers).status_code == 200
+    account = _add_account(api, host_headers).json()["data"]["id"]
+    r = api.post(
+        "/api/v2/payouts/requests",
+        json={"event_id": str(paid_event.id), "bank_account_id": account},
+        headers=host_headers,
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["data"]["amount"] == "499.00"
+
+
 def test_one_active_payout_per_event(api, paid_event, host_headers):
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]

@@ -33,6 +33,8 @@ def test_attendee_cancel_refunds_the_ticket_price_and_keeps_the_fee(api, paid_ev
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     assert (data["status"], data["amount_refunded"]) == ("partially_refunded", "499.00")
+    # Said plainly: everything but the platform fee came back, and how much the fee was.
+    assert (data["refund_state"], data["fee_kept"]) == ("refunded_except_fee", "49.90")
     assert [(x["amount"], x["status"]) for x in data["refunds"]] == [("499.00", "processed")]
     assert Ticket.objects.get(id=order.ticket_id).status == "refunded"
     paid_event.refresh_from_db()

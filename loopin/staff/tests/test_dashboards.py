@@ -14,6 +14,7 @@ from loopin.accounts.models import PhoneLead, User
 from loopin.accounts.services import otp_request, otp_verify
 from loopin.staff import dashboards
 from loopin.staff.dashboards import BarChart, Panel, Period, Series, Stats, daily_counts
+from loopin.testing.factories import PublishedEventFactory
 from loopin.testing.fixtures import last_code, superuser_client
 
 PHONES = ["+916205829371", "+916205829372", "+916205829373"]
@@ -112,3 +113,12 @@ def test_the_index_links_to_the_dashboard_and_enrolment(staff_client):
     html = staff_client.get("/admin/").content.decode()
     assert 'href="/admin/dashboard/"' in html
     assert 'href="/admin/totp/"' in html
+
+
+def test_admin_times_are_in_the_display_zone_and_say_so(db):
+    event = PublishedEventFactory(start_at=datetime(2026, 12, 20, 13, 0, tzinfo=UTC))
+    client, _ = superuser_client()
+    page = client.get(f"/admin/events/event/{event.id}/change/").content.decode()
+    assert 'value="2026-12-20"' in page and 'value="18:30:00"' in page  # 13:00 UTC is 18:30 in Kolkata
+    listing = client.get("/admin/events/event/").content.decode()
+    assert "Dec. 20, 2026, 6:30 p.m. IST" in listing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from loopin.config.settings import get_settings
-from loopin.core.demo import demo_load
+from loopin.core.demo import demo_load, demo_page_lines, demo_sign_in_lines
 
 
 class Command(BaseCommand):
@@ -17,3 +17,7 @@ class Command(BaseCommand):
             return
         summary = demo_load()
         self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(f"{k}={v}" for k, v in summary.items())))
+        for line in demo_sign_in_lines():
+            self.stdout.write(line)
+        for line in demo_page_lines():
+            self.stdout.write(line)
