@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -156,7 +158,7 @@ def request_hold_release(*, join_request: JoinRequest) -> None:
     join_request.seats_held = False
 
 
-def request_holds_expire_due(*, event_id: object = None, limit: int = 500) -> int:
+def request_holds_expire_due(*, event_id: uuid.UUID | None = None, limit: int = 500) -> int:
     """Accepted requests not confirmed by their RSVP deadline give their held seats back."""
     due = JoinRequest.objects.filter(seats_held=True, confirm_by__lte=timezone.now())
     if event_id is not None:
