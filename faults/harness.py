@@ -7,7 +7,6 @@ import http.client as httpclient
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -17,14 +16,10 @@ from typing import Any
 
 import psycopg
 
+from loopin.testing.processes import free_port, process_stop, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_URL = os.environ.get("FAULTS_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def db_url(name: str, port: int | None = None) -> str:
@@ -33,17 +28,6 @@ def db_url(name: str, port: int | None = None) -> str:
     host, user = base.get("host", "127.0.0.1"), base.get("user", "postgres")
     password = f":{base['password']}" if base.get("password") else ""
     return f"postgresql://{user}{password}@{host}:{port or base.get('port', 5432)}/{name}"
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port} after {timeout}s")
 
 
 def http(port: int, method: str, path: str, body: Any = None, timeout: float = 30.0) -> tuple[int, dict, Any]:
@@ -209,13 +193,7 @@ class AppServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process, 20)
         self._log_file.close()
 
 
@@ -258,12 +236,5 @@ class WorkerProcess:
         return self.log.read_text(errors="replace")[-chars:]
 
     def __exit__(self, *exc: object) -> None:
-        if self.alive:
-            assert self.process is not None
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process, 30)
         self._log_file.close()

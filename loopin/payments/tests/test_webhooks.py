@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -18,13 +17,8 @@ from loopin.payments.providers.sandbox import sandbox_client_signature, sandbox_
 from loopin.payments.tests.helpers import buy, sandbox_webhook
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
+from loopin.testing.processes import free_port
 from loopin.tickets.models import Ticket
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _order(api, headers, event) -> Order:
