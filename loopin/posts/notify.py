@@ -104,23 +104,15 @@ def notify_new_post(*, post_id: uuid.UUID) -> None:
         "comment_excerpt": _excerpt(post.text),
     }
     tagged = set(post.tags.values_list("user_id", flat=True)) - {post.author_id}
-    for user_id in tagged:
-        notify(
-            user_id=user_id,
-            key="post.tagged",
-            context=context,
-            object_type="post",
-            object_id=post.id,
-            data={"post_id": str(post.id)},
-            dedupe_key=f"post.tagged:{post.id}:{user_id}",
-        )
-    for user_id in mentioned_ids(post.text) - tagged - {post.author_id}:
-        notify(
-            user_id=user_id,
-            key="post.mentioned",
-            context=context,
-            object_type="post",
-            object_id=post.id,
-            data={"post_id": str(post.id)},
-            dedupe_key=f"post.mentioned:{post.id}:{user_id}",
-        )
+    mentioned = mentioned_ids(post.text) - tagged - {post.author_id}
+    for key, user_ids in (("post.tagged", tagged), ("post.mentioned", mentioned)):
+        for user_id in user_ids:
+            notify(
+                user_id=user_id,
+                key=key,
+                context=context,
+                object_type="post",
+                object_id=post.id,
+                data={"post_id": str(post.id)},
+                dedupe_key=f"{key}:{post.id}:{user_id}",
+            )
