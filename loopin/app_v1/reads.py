@@ -319,20 +319,27 @@ def invite_candidates(*, user: User, event_id: int, search: str | None, offset: 
 # ---------------------------------------------------------------- tickets and attendees
 
 
-def _secret(ticket: Ticket) -> str:
+def _secret(ticket: Ticket, key: Any = None) -> str:
     from loopin.tickets import signing
 
-    return signing.ticket_token(ticket)
+    return signing.ticket_token(ticket, key=key)
 
 
-def ticket_out(ticket: Ticket) -> dict[str, Any]:
+def _keys(tickets: list[Ticket]) -> dict[Any, Any]:
+    """The signing keys of the tickets' events in one query, for a list's secrets."""
+    from loopin.tickets import signing
+
+    return signing.active_keys({t.event_id for t in tickets if t.status == TicketStatus.VALID})
+
+
+def ticket_out(ticket: Ticket, key: Any = None) -> dict[str, Any]:
     """C15/C16 (top level) and C17 items."""
     event = ticket.event
     venue = event.venue if event.venue_id else None
     cover = next(iter(event.images.all()), None)
     return {
         "ticket_id": ticket.number,
-        "ticket_secret": _secret(ticket) if ticket.status == TicketStatus.VALID else "",
+        "ticket_secret": _secret(ticket, key) if ticket.status == TicketStatus.VALID else "",
         "code": ticket.code,
         "status": ticket.status,
         "seats": ticket.seats,
@@ -369,7 +376,9 @@ def my_ticket(*, user: User, event_id: int) -> dict[str, Any]:
 def my_tickets(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
     """C17: the caller's valid tickets, a bare list."""
     qs = _tickets().filter(user=user, status=TicketStatus.VALID, event__deleted_at__isnull=True)
-    return [ticket_out(t) for t in qs.order_by("-issued_at")[offset : offset + limit]]
+    tickets = list(qs.order_by("-issued_at")[offset : offset + limit])
+    keys = _keys(tickets)
+    return [ticket_out(t, keys.get(t.event_id)) for t in tickets]
 
 
 def attendees(*, user: User, event_id: int, offset: int, limit: int) -> dict[str, Any]:
@@ -380,19 +389,21 @@ def attendees(*, user: User, event_id: int, offset: int, limit: int) -> dict[str
         "user_id",
     )
     total = qs.count()
+    tickets = list(qs.order_by("issued_at", "number")[offset : offset + limit])
+    keys = _keys(tickets)
     rows = [
         {
             "user_id": t.user.number,
             "full_name": t.user.name or None,
             "username": None,
             "profile_picture_url": picture_of(t),
-            "ticket_secret": _secret(t),
+            "ticket_secret": _secret(t, keys[t.event_id]),
             "checked_in": t.checked_in_at is not None,
             "is_checked_in": t.checked_in_at is not None,
             "status": t.status,
             "seats": t.seats,
         }
-        for t in qs.order_by("issued_at", "number")[offset : offset + limit]
+        for t in tickets
     ]
     return {"success": True, "attendees": rows, "total": total, "offset": offset, "limit": limit}
 
