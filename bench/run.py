@@ -42,6 +42,8 @@ from typing import Any
 
 import psycopg
 
+from loopin.testing.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -49,14 +51,6 @@ ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.
 
 def log(msg: str) -> None:
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(port: int, path: str = "/api/health", timeout: float = 60.0) -> float:
