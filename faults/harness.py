@@ -197,6 +197,31 @@ class AppServer:
         self._log_file.close()
 
 
+def run_sweeper(env: dict[str, str], workdir: Path) -> int:
+    """Run the stored-webhook sweeper once (what beat's `payments.reconcile` does every 5 minutes), now:
+    stored webhooks still unprocessed are applied. Returns how many it applied."""
+    code = (
+        "import django; django.setup(); from loopin.payments.services import payment_events_retry; "
+        "print(payment_events_retry(older_than_minutes=0))"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "ENVIRONMENT": "development",
+            "DATA_DIR": str(workdir / "var"),
+            "DJANGO_SETTINGS_MODULE": "loopin.config.django_settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return int(done.stdout.strip().splitlines()[-1])
+
+
 # The production worker command (Makefile `worker`, compose.yaml, deploy/systemd/loopin-worker.service).
 WORKER_ARGS = ["-A", "loopin.config.celery", "worker", "--without-gossip", "--without-mingle"]
 
