@@ -68,6 +68,20 @@ class LocalManager(_ControlMixin, AsyncManager):
 class RedisManager(_ControlMixin, socketio.AsyncRedisManager):
     """Every worker process and box shares rooms through Redis pub/sub."""
 
+    closed = False
+
+    def _redis_connect(self) -> None:
+        # Once closed, never reconnect: an emit from a disconnect handler running during shutdown would
+        # otherwise open a connection that outlives the loop.
+        if self.closed:
+            raise RuntimeError("the realtime manager is closed")
+        super()._redis_connect()
+
+    async def _publish(self, data: Any) -> Any:
+        if self.closed:
+            return None
+        return await super()._publish(data)
+
     async def _handle_emit(self, message: dict[str, Any]) -> None:
         event = message.get("event")
         if event == CONTROL_EVENT and message.get("room"):
@@ -82,6 +96,7 @@ class RedisManager(_ControlMixin, socketio.AsyncRedisManager):
 
     async def close(self) -> None:
         """Stop listening and close the Redis connections (a server shutting down its loop)."""
+        self.closed = True
         task = getattr(self, "thread", None)
         if task is not None and hasattr(task, "cancel"):
             task.cancel()

@@ -41,7 +41,19 @@ class ThreadServer:
             ws_ping_interval=None,
         )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"uvicorn-{self.port}", daemon=True)
+
+    def _run(self) -> None:
+        with asyncio.Runner(loop_factory=self.server.config.get_loop_factory()) as runner:
+            runner.run(self._serve())
+
+    async def _serve(self) -> None:
+        """Serve until told to exit, then close the realtime server on this loop, before the loop closes:
+        the disconnect handlers of the sockets uvicorn closed have run by then, and nothing reconnects."""
+        try:
+            await self.server.serve()
+        finally:
+            await shutdown()
 
     @property
     def url(self) -> str:
@@ -57,11 +69,8 @@ class ThreadServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        loop = delivery._local["loop"]
-        if loop is not None and loop.is_running():
-            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=10)
         self.server.should_exit = True
-        self.thread.join(timeout=15)
+        self.thread.join(timeout=20)
         delivery.detach()
 
 
