@@ -47,6 +47,7 @@ def _routers() -> list[Any]:
     from loopin.accounts.me_api import router as me_router
     from loopin.albums.api import router as album_router
     from loopin.app_v1.api import routers as app_routers
+    from loopin.calls.api import routers as call_routers
     from loopin.chat.api import routers as chat_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
@@ -68,6 +69,7 @@ def _routers() -> list[Any]:
         *payment_routers,
         notifications_router,
         *chat_routers,
+        *call_routers,
         media_router,
         *post_routers,
         *story_routers,
@@ -132,6 +134,7 @@ DOCS = (
 
 def _realtime_handlers() -> None:
     """Import the domains' socket handlers (they register on loopin.realtime.server.sio)."""
+    import loopin.calls.sockets  # noqa: F401
     import loopin.chat.sockets  # noqa: F401
     import loopin.events.sockets  # noqa: F401
 

@@ -63,6 +63,7 @@ app.conf.update(
         "notifications.sweep_pushes": {"task": "notifications.sweep_pushes", "schedule": 300.0},
         "media.delete_orphans": {"task": "media.delete_orphans", "schedule": crontab(minute=23)},
         "stories.expire": {"task": "stories.expire", "schedule": 60.0},
+        "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
     },
 )
 app.autodiscover_tasks(
@@ -75,6 +76,7 @@ app.autodiscover_tasks(
         "loopin.notifications",
         "loopin.media",
         "loopin.stories",
+        "loopin.calls",
     ]
 )
 install_task_signals()

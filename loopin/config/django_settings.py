@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "loopin.notifications",
     "loopin.realtime",
     "loopin.chat",
+    "loopin.calls",
     "loopin.web",
     "loopin.media",
     "loopin.posts",

@@ -24,7 +24,13 @@ MIN_SECRET_BITS = 128  # estimated entropy (Shannon, per character x length) a p
 # Values published in this repository (docs, .env.example): a production secret must be none of them.
 PUBLIC_EXAMPLE_SECRETS = frozenset({DEV_SECRET_KEY, "change-me-to-a-long-random-string-of-at-least-32-bytes"})
 # The secrets production checks for strength (those after SECRET_KEY/JWT_SECRET_KEY only when set).
-_OPTIONAL_SECRETS = ("SANDBOX_WEBHOOK_SECRET", "CHECKIN_KEYS_SECRET", "PAYOUT_ENCRYPTION_KEY", "METRICS_TOKEN")
+_OPTIONAL_SECRETS = (
+    "SANDBOX_WEBHOOK_SECRET",
+    "CHECKIN_KEYS_SECRET",
+    "PAYOUT_ENCRYPTION_KEY",
+    "METRICS_TOKEN",
+    "CALLS_TURN_SECRET",
+)
 
 
 def _example_values() -> frozenset[str]:
@@ -237,6 +243,13 @@ class Settings(BaseSettings):
     CHAT_EDIT_MINUTES: int = Field(default=15, ge=0)  # edits and deletes by the sender within this window
     CHAT_SYNC_LIMIT: int = Field(default=200, ge=1, le=1000)  # messages per conversation per sync answer
 
+    # --- 1:1 calls (WebRTC signalling over the socket; media peer to peer, relayed by TURN) ---
+    CALLS_RING_SECONDS: int = Field(default=45, ge=5, le=300)  # an unanswered call ends as missed after this
+    CALLS_STUN_URLS: Annotated[list[str], NoDecode] = ["stun:stun.l.google.com:19302"]
+    CALLS_TURN_URLS: Annotated[list[str], NoDecode] = []  # e.g. turn:turn.example.com:3478?transport=udp
+    CALLS_TURN_SECRET: str = ""  # coturn's static-auth-secret (use-auth-secret): TURN REST credentials
+    CALLS_TURN_TTL_SECONDS: int = Field(default=6 * 3600, ge=60, le=7 * 24 * 3600)  # how long credentials last
+
     # --- operations: global rate limits, metrics, error reporting ---
     RATE_LIMIT_ENABLED: bool = True
     RATE_LIMIT_ANON: str = "100/minute"  # per client IP, callers without a valid access token
@@ -257,6 +270,8 @@ class Settings(BaseSettings):
         "CSRF_TRUSTED_ORIGINS",
         "TRUSTED_PROXIES",
         "METRICS_ALLOWED_NETWORKS",
+        "CALLS_STUN_URLS",
+        "CALLS_TURN_URLS",
         mode="before",
     )
     @classmethod
@@ -339,6 +354,8 @@ class Settings(BaseSettings):
                 problems.append("METRICS_ALLOWED_NETWORKS must not open /metrics to every address")
             if not self.RATE_LIMIT_ENABLED:
                 problems.append("RATE_LIMIT_ENABLED must be on")
+            if self.CALLS_TURN_URLS and not self.CALLS_TURN_SECRET:
+                problems.append("CALLS_TURN_URLS needs CALLS_TURN_SECRET (coturn's static-auth-secret)")
             if problems:
                 raise ValueError("refusing to start in production: " + "; ".join(problems))
         elif len(self.JWT_SECRET_KEY.encode()) < MIN_SECRET_BYTES:

@@ -26,6 +26,8 @@ class PushMessage:
     data: dict[str, str] = field(default_factory=dict)
     idempotency_key: str = ""
     collapse_key: str = ""  # a newer push with the same key replaces the older one on the device
+    high_priority: bool = False  # wake the device now (an incoming call), not when the OS batches
+    ttl_seconds: int = 0  # drop the push if it cannot be delivered within this (0: the provider's default)
 
 
 class PushError(Exception):
@@ -100,6 +102,10 @@ class OneSignalPushBackend:
         if message.collapse_key:
             payload["collapse_id"] = message.collapse_key[:64]
             payload["thread_id"] = message.collapse_key[:64]
+        if message.high_priority:
+            payload["priority"] = 10
+        if message.ttl_seconds:
+            payload["ttl"] = message.ttl_seconds
         try:
             resp = self.session.post(
                 self.url,
@@ -174,12 +180,8 @@ class FcmPushBackend:
             fid=token,
             notification=messaging.Notification(title=message.title, body=message.body),
             data={k: str(v) for k, v in message.data.items()},
-            android=messaging.AndroidConfig(collapse_key=message.collapse_key) if message.collapse_key else None,
-            apns=(
-                messaging.APNSConfig(headers={"apns-collapse-id": message.collapse_key[:64]})
-                if message.collapse_key
-                else None
-            ),
+            android=_fcm_android(messaging, message),
+            apns=_fcm_apns(messaging, message),
         )
         try:
             return str(messaging.send(msg, app=self.app))
@@ -192,6 +194,26 @@ class FcmPushBackend:
         except exceptions.FirebaseError as exc:
             permanent = exc.code in (exceptions.PERMISSION_DENIED, exceptions.UNAUTHENTICATED, exceptions.NOT_FOUND)
             raise PushError(f"fcm error: {exc.code}", permanent=permanent) from None
+
+
+def _fcm_android(messaging: Any, message: PushMessage) -> Any:
+    fields: dict[str, Any] = {}
+    if message.collapse_key:
+        fields["collapse_key"] = message.collapse_key
+    if message.high_priority:
+        fields["priority"] = "high"
+    if message.ttl_seconds:
+        fields["ttl"] = message.ttl_seconds
+    return messaging.AndroidConfig(**fields) if fields else None
+
+
+def _fcm_apns(messaging: Any, message: PushMessage) -> Any:
+    headers: dict[str, str] = {}
+    if message.collapse_key:
+        headers["apns-collapse-id"] = message.collapse_key[:64]
+    if message.high_priority:
+        headers["apns-priority"] = "10"
+    return messaging.APNSConfig(headers=headers) if headers else None
 
 
 _overrides: dict[str, PushBackend] = {}
