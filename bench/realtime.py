@@ -31,6 +31,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +255,12 @@ async def close_all(conns: list[Conn]) -> None:
         await asyncio.wait_for(asyncio.gather(*(c.close() for c in conns)), PHASE_TIMEOUT)
 
 
+async def _until(done: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -265,7 +272,7 @@ async def drive(port: int, pid: int, kind: str, data: dict[str, Any], idle: int,
     members = data["members"]
     conv = data["conversation_id"]
     out: dict[str, Any] = {"kind": kind}
-    await asyncio.sleep(1)
+    await asyncio.sleep(0.5)
     before = rss_kib(pid)
     started = time.monotonic()
     conns = await open_many(port, kind, members, max(idle, 1))
@@ -290,7 +297,7 @@ async def drive(port: int, pid: int, kind: str, data: dict[str, Any], idle: int,
         for i in range(20):
             await sender.send(conv, f"t={time.time()}", f"fan-{i}")
             await asyncio.sleep(0.25)
-        await asyncio.sleep(2)
+        await _until(lambda: sum(len(c.latencies) for c in receivers) >= 20 * len(receivers), 5)
         lat = [v for c in receivers for v in c.latencies]
         out["fanout"] = {
             "members": len(receivers),
@@ -316,9 +323,7 @@ async def drive(port: int, pid: int, kind: str, data: dict[str, Any], idle: int,
         elapsed = time.monotonic() - begun
         # Let the last fan-outs land (they count: they were sent within the window), at most 10 s.
         expected = sent * len(receivers)
-        deadline = time.monotonic() + 10
-        while sum(c.count for c in receivers) < expected and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
+        await _until(lambda: sum(c.count for c in receivers) >= expected, 10)
         delivered = sum(c.count for c in receivers)
         out["sustained"] = {
             "seconds": round(elapsed, 1),

@@ -14,6 +14,8 @@ worker (so the SMS leaves the request path); then, each scenario `--runs` times 
   otp                         POST /api/auth/signup and /api/auth/verify-otp latency, 8 at a time
   rush, check-in              scripts/rush.py and scripts/checkin_bench.py when present
   footprint                   worker RSS after warm-up; import-to-ready of a fresh server
+  realtime                    bench/realtime.py: the app's Socket.IO chat, a bare python-socketio server and a
+                              bare websockets server (`--realtime-only`, or `python -m bench.realtime --quick`)
 
 The global caps and OTP per-IP caps are raised for the run (one load generator is one IP); everything
 else is the production configuration (the server runs as ENVIRONMENT=test only because production refuses the
@@ -361,7 +363,7 @@ def table(results: dict[str, Any]) -> str:
     if otp:
         for step in ("signup", "verify_otp"):
             rows.append((f"otp {step}", "", otp[step]["p50_ms"], otp[step]["p99_ms"], f"n={otp[step]['n']}"))
-    for name in ("rush", "checkin"):
+    for name in ("rush", "checkin") if "feed" in results else ():
         value = results.get(name)
         rows.append(
             (
