@@ -3,12 +3,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 
 from loopin.accounts.models import AuthSession, Interest, OtpCode, PhoneLead, ProfilePicture, User
 from loopin.accounts.services import lead_verify_manually, sessions_revoke_all, user_suspend, user_unsuspend
 from loopin.accounts.waitlist import waitlist_promote
 from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
 from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
+from loopin.staff.totp import EnrolmentLinkRefused, totp_link_issue
 
 
 class WaitlistFilter(admin.SimpleListFilter):
@@ -86,7 +89,15 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("date_joined", "last_login", "updated_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone_number", "password1", "password2")}),)
-    actions = ["revoke_sessions", "promote_from_waitlist", "suspend", "unsuspend", "mark_host", "unmark_host"]
+    actions = [
+        "revoke_sessions",
+        "promote_from_waitlist",
+        "suspend",
+        "unsuspend",
+        "mark_host",
+        "unmark_host",
+        "issue_totp_link",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         # The phone number is the sign-in identity: changing it by hand would hand the account to someone else.
@@ -101,6 +112,23 @@ class UserAdmin(BaseUserAdmin):
 
     def has_promote_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("accounts.promote_user")
+
+    def has_issue_totp_link_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser  # who may sign in to the admin is a superuser's decision
+
+    @admin.action(description="Issue an authenticator enrolment link", permissions=["issue_totp_link"])
+    def issue_totp_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            try:
+                token = totp_link_issue(user=user, issued_by=request.user)
+            except EnrolmentLinkRefused as exc:
+                self.message_user(request, f"{user}: {exc}", messages.WARNING)
+                continue
+            url = request.build_absolute_uri(reverse("admin:staff_totp_link", args=[token]))
+            minutes = get_settings().STAFF_TOTP_LINK_MINUTES
+            self.message_user(
+                request, f"{user}: one-time enrolment link, valid {minutes} min (send it privately): {url}"
+            )
 
     @admin.display(boolean=True, description="Profile complete")
     def profile_complete(self, obj: User) -> bool:

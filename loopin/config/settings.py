@@ -219,6 +219,15 @@ class Settings(BaseSettings):
 
     # --- staff admin and audit ---
     STAFF_TOTP_REQUIRED: bool = False  # always required when ENVIRONMENT=production
+    # Admin sign-in lock-out: after N failures (wrong password or authenticator code) the account, and
+    # separately the client IP, waits STAFF_LOGIN_LOCK_SECONDS; every further failure doubles the wait, up
+    # to STAFF_LOGIN_LOCK_MAX_SECONDS. Failures are remembered for STAFF_LOGIN_FAILURE_MEMORY_SECONDS.
+    STAFF_LOGIN_ACCOUNT_FAILURES: int = Field(default=5, ge=1)
+    STAFF_LOGIN_IP_FAILURES: int = Field(default=10, ge=1)
+    STAFF_LOGIN_LOCK_SECONDS: int = Field(default=60, ge=1)
+    STAFF_LOGIN_LOCK_MAX_SECONDS: int = Field(default=3600, ge=1)
+    STAFF_LOGIN_FAILURE_MEMORY_SECONDS: int = Field(default=86400, ge=60)
+    STAFF_TOTP_LINK_MINUTES: int = Field(default=60, ge=1, le=7 * 24 * 60)  # one-time enrolment link lifetime
     AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1)
 
     # --- notifications and push ---

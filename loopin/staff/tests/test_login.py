@@ -107,12 +107,27 @@ def test_a_password_only_session_is_refused_once_a_device_exists(staff):
     assert client.get("/admin/").status_code == 302
 
 
-def test_when_required_a_staff_member_without_a_device_is_sent_to_enrolment(staff, totp_required):
+def test_when_required_a_password_alone_signs_nobody_in_and_says_to_ask_for_a_link(staff, totp_required):
     client = Client()
-    _login(client)
+    r = _login(client)
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "This staff account has no authenticator app yet, and staff must use one. Ask a superuser for a " in html
+    assert "manage.py staff_totp_link &lt;phone number&gt;" in html
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/totp/").status_code == 302  # no session: nothing to enrol with
+    assert TOTPDevice.objects.filter(user=staff).count() == 0
+
+
+def test_when_required_a_password_level_session_is_never_shown_a_secret(staff, totp_required):
+    client = Client()
+    client.force_login(staff)  # however a password-level session came about
     r = client.get("/admin/accounts/user/", follow=True)
+    html = r.content.decode()
     assert r.redirect_chain[-1] == ("/admin/totp/", 302)
-    assert "Set up your authenticator app" in r.content.decode()
+    assert "Staff must use an authenticator app to open the admin. Ask a superuser for a one-time" in html
+    assert 'class="segno"' not in html and 'id="totp-secret"' not in html
+    assert TOTPDevice.objects.filter(user=staff).count() == 0
 
 
 def test_production_always_requires_totp():
@@ -130,7 +145,7 @@ def test_production_always_requires_totp():
     assert Settings(ENVIRONMENT="development").staff_totp_required is False
 
 
-def test_enrolment_shows_an_inline_qr_code_and_the_key(staff, totp_required):
+def test_enrolment_shows_an_inline_qr_code_and_the_key(staff):
     client = Client()
     _login(client)
     r = client.get("/admin/totp/")
@@ -143,7 +158,7 @@ def test_enrolment_shows_an_inline_qr_code_and_the_key(staff, totp_required):
     assert b32encode(device.bin_key).decode() in html
 
 
-def test_enrolment_with_a_wrong_code_keeps_the_admin_closed(staff, totp_required):
+def test_enrolment_with_a_wrong_code_keeps_the_device_unconfirmed(staff):
     client = Client()
     _login(client)
     client.get("/admin/totp/")
@@ -153,10 +168,9 @@ def test_enrolment_with_a_wrong_code_keeps_the_admin_closed(staff, totp_required
     assert r.status_code == 200
     assert "That code is not right." in r.content.decode()
     assert TOTPDevice.objects.get(user=staff).confirmed is False
-    assert client.get("/admin/accounts/user/").status_code == 302
 
 
-def test_enrolment_confirms_the_device_and_verifies_the_session(staff, totp_required):
+def test_enrolment_confirms_the_device_and_verifies_the_session(staff):
     client = Client()
     _login(client)
     client.get("/admin/totp/")
