@@ -58,5 +58,13 @@ def ended(call: Call, *, origin_sid: str | None = None) -> None:
         emit(user_room(uid), "call_ended", payload, skip_sid=origin_sid)
 
 
-def relay(*, session_id: Any, event: str, payload: dict[str, Any]) -> None:
-    emit(session_room(session_id), event, payload)
+def offer(*, session_id: Any, payload: dict[str, Any]) -> None:
+    emit(session_room(session_id), "webrtc_offer", payload)
+
+
+def answer(*, session_id: Any, payload: dict[str, Any]) -> None:
+    emit(session_room(session_id), "webrtc_answer", payload)
+
+
+def candidate(*, session_id: Any, payload: dict[str, Any]) -> None:
+    emit(session_room(session_id), "webrtc_candidate", payload)

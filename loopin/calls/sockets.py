@@ -68,24 +68,23 @@ async def end_call(ctx: Ctx, p: schemas.EndIn) -> dict[str, Any]:
     return ok(ended, "Ended")
 
 
-async def _relay(ctx: Ctx, event: str, call_id: Any, payload: dict[str, Any]) -> dict[str, Any]:
+async def _relay(ctx: Ctx, send: Any, call_id: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    """Pass a signal on to the other device of the call, untouched, with who sent it."""
     target = await call(selectors.relay_target, user_id=ctx.user_id, session_id=ctx.session_id, call_id=call_id)
-    realtime.relay(
-        session_id=target, event=event, payload={"call_id": str(call_id), "from": str(ctx.user_id), **payload}
-    )
+    send(session_id=target, payload={"call_id": str(call_id), "from": str(ctx.user_id), **payload})
     return ok(None, "Relayed")
 
 
 @handler("webrtc_offer", schemas.SdpIn)
 async def webrtc_offer(ctx: Ctx, p: schemas.SdpIn) -> dict[str, Any]:
-    return await _relay(ctx, "webrtc_offer", p.call_id, {"sdp": p.sdp})
+    return await _relay(ctx, realtime.offer, p.call_id, {"sdp": p.sdp})
 
 
 @handler("webrtc_answer", schemas.SdpIn)
 async def webrtc_answer(ctx: Ctx, p: schemas.SdpIn) -> dict[str, Any]:
-    return await _relay(ctx, "webrtc_answer", p.call_id, {"sdp": p.sdp})
+    return await _relay(ctx, realtime.answer, p.call_id, {"sdp": p.sdp})
 
 
 @handler("webrtc_candidate", schemas.CandidateIn)
 async def webrtc_candidate(ctx: Ctx, p: schemas.CandidateIn) -> dict[str, Any]:
-    return await _relay(ctx, "webrtc_candidate", p.call_id, p.model_dump(exclude={"call_id"}))
+    return await _relay(ctx, realtime.candidate, p.call_id, p.model_dump(exclude={"call_id"}))
