@@ -14,6 +14,8 @@ worker (so the SMS leaves the request path); then, each scenario `--runs` times 
   otp                         POST /api/auth/signup and /api/auth/verify-otp latency, 8 at a time
   rush, check-in              scripts/rush.py and scripts/checkin_bench.py when present
   footprint                   worker RSS after warm-up; import-to-ready of a fresh server
+  realtime                    bench/realtime.py: the app's Socket.IO chat, a bare python-socketio server and a
+                              bare websockets server (`--realtime-only`, or `python -m bench.realtime --quick`)
 
 The global caps and OTP per-IP caps are raised for the run (one load generator is one IP); everything
 else is the production configuration (the server runs as ENVIRONMENT=test only because production refuses the
@@ -239,11 +241,35 @@ def make_tokens(env: dict[str, str], count: int, path: Path) -> None:
     subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            sock.settimeout(1)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"port {port} did not open")
+
+
+REALTIME_KINDS = {
+    "app": "Loopin (Socket.IO chat: auth, storage, sequence numbers, Redis manager)",
+    "sio": "bare python-socketio broadcast (no auth, no storage)",
+    "baseline": "bare websockets broadcast (the Python ceiling)",
+}
+
+
 def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: float) -> dict[str, Any]:
-    """bench/realtime.py against one app process, then against the bare websockets server."""
+    """bench/realtime.py against one app process, a bare python-socketio server and a bare websockets one."""
     chat = work / "chat.json"
     subprocess.run(  # noqa: S603
-        [PY, "-m", "bench.realtime", "seed", "--members", "1000", "--out", str(chat)], cwd=ROOT, env=env, check=True
+        [PY, "-m", "bench.realtime", "seed", "--members", "1000", "--out", str(chat)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
     )
     out: dict[str, Any] = {}
     servers = {
@@ -251,6 +277,7 @@ def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: fl
             *(PY, "-m", "uvicorn", "loopin.config.asgi:app", "--ws-per-message-deflate", "false", "--lifespan", "off"),
             *("--no-access-log", "--log-level", "warning", "--loop", "uvloop", "--http", "httptools"),
         ],
+        "sio": [PY, "-m", "bench.realtime", "bare-sio"],
         "baseline": [PY, "-m", "bench.realtime", "baseline"],
     }
     for kind, command in servers.items():
@@ -261,10 +288,14 @@ def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: fl
             if kind == "app":
                 wait_http(port)
             else:
-                time.sleep(1.5)
+                wait_port(port)
             drive = [PY, "-m", "bench.realtime", "drive", "--port", str(port), "--pid", str(proc.p.pid)]
             drive += ["--kind", kind, "--tokens", str(chat), "--idle", str(idle), "--seconds", str(seconds)]
-            done = subprocess.run(drive, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)  # noqa: S603
+            try:
+                done = subprocess.run(drive, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+            except subprocess.TimeoutExpired:
+                out[kind] = {"error": "drive timed out after 300 s"}
+                continue
             if done.returncode != 0:
                 out[kind] = {"error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
             else:
@@ -274,27 +305,38 @@ def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: fl
     return out
 
 
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}x" if theirs else "n/a"
+
+
 def realtime_rows(rt: dict[str, Any]) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
-    base = rt.get("baseline", {})
-    for kind in ("app", "baseline"):
+    app = rt.get("app") or {}
+    for kind in REALTIME_KINDS:
         r = rt.get(kind) or {}
         if "error" in r or not r:
             rows.append((f"realtime {kind}", "", "", "", f"error: {r.get('error')}"))
             continue
         idle, fan, sus = r["idle"], r["fanout"], r["sustained"]
-        ratio = ""
-        if kind == "app" and base.get("sustained"):
-            ratio = f" = {sus['deliveries_per_s'] / max(base['sustained']['deliveries_per_s'], 1):.2f}x bare"
+        vs = ""
+        if kind != "app" and app.get("sustained"):
+            a_sus, a_fan = app["sustained"], app["fanout"]
+            vs = (
+                f"; app/this: messages/s {_ratio(a_sus['messages_per_s'], sus['messages_per_s'])}, "
+                f"deliveries/s {_ratio(a_sus['deliveries_per_s'], sus['deliveries_per_s'])}, "
+                f"fan-out p50 {_ratio(a_fan['p50_ms'], fan['p50_ms'])}, p99 {_ratio(a_fan['p99_ms'], fan['p99_ms'])}"
+            )
         rows.append(
             (
                 f"realtime {kind}",
-                sus["deliveries_per_s"],
+                sus["messages_per_s"],
                 fan["p50_ms"],
                 fan["p99_ms"],
-                f"deliveries/s{ratio}; fan-out to {fan['members']} members ({fan['deliveries']} received); "
-                f"{idle['connections']} idle connections {idle['kib_per_connection']} KiB each "
-                f"(RSS {idle['rss_before_mib']} -> {idle['rss_after_mib']} MiB)",
+                f"{REALTIME_KINDS[kind]}: {sus['messages_per_s']} messages/s = {sus['deliveries_per_s']} "
+                f"deliveries/s ({sus['deliveries']}/{sus['expected']} received); fan-out to {fan['members']} "
+                f"members ({fan['deliveries']} received); {idle['connections']} idle connections "
+                f"{idle['kib_per_connection']} KiB each (RSS {idle['rss_before_mib']} -> {idle['rss_after_mib']} MiB)"
+                f"{vs}",
             )
         )
     return rows
@@ -321,7 +363,7 @@ def table(results: dict[str, Any]) -> str:
     if otp:
         for step in ("signup", "verify_otp"):
             rows.append((f"otp {step}", "", otp[step]["p50_ms"], otp[step]["p99_ms"], f"n={otp[step]['n']}"))
-    for name in ("rush", "checkin"):
+    for name in ("rush", "checkin") if "feed" in results else ():
         value = results.get(name)
         rows.append(
             (
@@ -351,7 +393,7 @@ class _Done(Exception):
     """--realtime-only: the section ran; skip the rest."""
 
 
-def main() -> None:  # noqa: PLR0915
+def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0)
@@ -359,9 +401,11 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--label", default="")
-    parser.add_argument("--realtime-idle", type=int, default=2000, help="idle Socket.IO connections to hold")
+    parser.add_argument(
+        "--realtime-idle", type=int, default=None, help="idle Socket.IO connections to hold (2,000; 1,000 --quick)"
+    )
     parser.add_argument("--realtime-only", action="store_true", help="only the realtime section")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets (inherited by children)
     # SIGTERM (a background job ignores SIGINT) unwinds through the `finally` below: servers stopped,
@@ -369,6 +413,8 @@ def main() -> None:  # noqa: PLR0915
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.runs, args.duration = 1, 5.0
+    if args.realtime_idle is None:
+        args.realtime_idle = 1000 if args.quick else 2000
     results: dict[str, Any] = {"label": args.label, "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     work = Path(tempfile.mkdtemp(prefix="loopin-bench-"))
     name = f"loopin_bench_{os.getpid()}"
@@ -413,14 +459,16 @@ def main() -> None:  # noqa: PLR0915
         }
         log("migrating and seeding")
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        if args.realtime_only:
+            # The chat seed (bench/realtime.py) is all the section needs.
+            results["data"] = "realtime chat seed only (1,000-member event chat)"
+            log("realtime: Socket.IO chat, a bare python-socketio server and a bare websockets server")
+            results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
+            raise _Done
         seeded = subprocess.run([PY, "-m", "bench.seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)  # noqa: S603
         results["data"] = json.loads(seeded.stdout.strip().splitlines()[-1])
         tokens = work / "tokens.txt"
         make_tokens(env, 200, tokens)
-        if args.realtime_only:
-            log("realtime: Socket.IO chat and a bare websockets broadcast server")
-            results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
-            raise _Done
 
         port = free_port()
         app = Proc(
@@ -507,7 +555,7 @@ def main() -> None:  # noqa: PLR0915
             finally:
                 proc.stop()
         results["footprint"]["import_to_ready_s"] = round(statistics.median(ready), 2)
-        log("realtime: Socket.IO chat and a bare websockets broadcast server")
+        log("realtime: Socket.IO chat, a bare python-socketio server and a bare websockets server")
         results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
     except _Done:
         pass

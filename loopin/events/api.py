@@ -9,10 +9,10 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import File, Path, Query, UploadFile
+from fastapi import File, Path, Query, Request, UploadFile
 from pydantic import Field
 
-from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser
+from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser, request_ip
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
@@ -442,15 +442,18 @@ async def invitations_create(event_id: uuid.UUID, body: InvitationsIn, caller: C
     status_code=201,
     responses=error_responses(*ANY_ERROR, 429),
 )
-async def invitation_by_phone(event_id: uuid.UUID, body: PhoneInvitationIn, caller: CurrentUser) -> dict[str, Any]:
+async def invitation_by_phone(
+    event_id: uuid.UUID, body: PhoneInvitationIn, caller: CurrentUser, request: Request
+) -> dict[str, Any]:
     """Invite a phone number: an account gets the invitation; a number without one gets an SMS with the invite
-    link, and the invitation waits for its sign-up (SMS rate-limited per host)."""
+    link, and the invitation waits for its sign-up (SMS budgets per host, per IP and per number, like codes)."""
     masked = await run_sync(
         phone_invitations.invitation_by_phone,
         host=caller,
         event_id=event_id,
         phone_number=body.phone_number,
         message=body.message,
+        ip=request_ip(request),
     )
     return ok({"phone_number": masked, "status": "invited"}, "Invitation sent")
 

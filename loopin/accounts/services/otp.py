@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import structlog
@@ -53,30 +53,65 @@ def _window_retry(oldest: Any, window: timedelta) -> int:
     return int((oldest + window - timezone.now()).total_seconds()) + 1
 
 
-def _check_send_limits(lead: PhoneLead) -> None:
+def _budget_exceeded(recent: list[datetime]) -> RateLimited | None:
+    """The per-number SMS budget (cooldown, per hour, per day) against `recent` send times, newest first."""
     s = get_settings()
     now = timezone.now()
-    counted = lead.codes.exclude(send_status=SendStatus.FAILED).filter(created_at__gte=now - timedelta(days=1))
-    recent = list(counted.order_by("-created_at").values_list("created_at", flat=True))
     if recent and (now - recent[0]).total_seconds() < s.OTP_RESEND_COOLDOWN_SECONDS:
-        raise RateLimited(
+        return RateLimited(
             "Please wait before asking for another code.",
             scope="otp_resend_cooldown",
             retry_after=_window_retry(recent[0], timedelta(seconds=s.OTP_RESEND_COOLDOWN_SECONDS)),
         )
     last_hour = [t for t in recent if t >= now - timedelta(hours=1)]
     if len(last_hour) >= s.OTP_MAX_SENDS_PER_HOUR:
-        raise RateLimited(
+        return RateLimited(
             "Too many codes requested for this number this hour.",
             scope="otp_sends_hour",
             retry_after=_window_retry(last_hour[-1], timedelta(hours=1)),
         )
     if len(recent) >= s.OTP_MAX_SENDS_PER_DAY:
-        raise RateLimited(
+        return RateLimited(
             "Too many codes requested for this number today.",
             scope="otp_sends_day",
             retry_after=_window_retry(recent[-1], timedelta(days=1)),
         )
+    return None
+
+
+def _codes_sent(phone_number: str) -> list[datetime]:
+    since = timezone.now() - timedelta(days=1)
+    return list(
+        OtpCode.objects.filter(lead__phone_number=phone_number, created_at__gte=since)
+        .exclude(send_status=SendStatus.FAILED)
+        .values_list("created_at", flat=True)
+    )
+
+
+def _check_send_limits(lead: PhoneLead) -> None:
+    since = timezone.now() - timedelta(days=1)
+    counted = lead.codes.exclude(send_status=SendStatus.FAILED).filter(created_at__gte=since)
+    exceeded = _budget_exceeded(list(counted.order_by("-created_at").values_list("created_at", flat=True)))
+    if exceeded is not None:
+        raise exceeded
+
+
+def sms_budget_allows(*, phone_number: str, other_sends: list[datetime], ip: str | None) -> bool:
+    """Whether one more text (not a code) to this number fits the budgets codes are sent under: the number's
+    (cooldown, OTP_MAX_SENDS_PER_HOUR, OTP_MAX_SENDS_PER_DAY, counting the codes sent to it and `other_sends`,
+    its other texts of the last day) and the sender's IP (OTP_IP_SENDS_PER_HOUR, the same counter as codes).
+
+    The IP's limit raises RateLimited (the sender is told); a spent number answers False, so the caller can
+    hold the text back without telling the sender anything about that number. Codes count their own sends
+    only: other texts never stop a person from signing in.
+    """
+    s = get_settings()
+    recent = sorted([*_codes_sent(phone_number), *other_sends], reverse=True)
+    if _budget_exceeded(recent) is not None:
+        return False
+    if ip:
+        ratelimit.hit("otp_send_ip", ip, ratelimit.rate(f"{s.OTP_IP_SENDS_PER_HOUR}/hour"))
+    return True
 
 
 def _locked_lead(phone_number: str, *, create: bool) -> PhoneLead | None:

@@ -1,20 +1,29 @@
 """Inviting a phone number to an event.
 
 A number with an account gets an ordinary invitation (in-app + push). A number without one gets an
-SMS with the event's invite link (through the accounts SMS interface, retried like codes; at most
-PHONE_INVITE_SMS_RATE per host) and a `PhoneInvitation` that becomes an invitation when that number
-signs up. The host gets the same answer either way, so inviting never tells whether a number has
-an account; a person blocked either way with the host is silently not invited.
+SMS with the event's invite link (through the accounts SMS interface, retried like codes) and a
+`PhoneInvitation` that becomes an invitation when that number signs up. The host gets the same answer
+either way, so inviting never tells whether a number has an account; a person blocked either way with
+the host is silently not invited.
+
+Invitation texts are SMS like codes and spend the same budgets (`accounts.services.otp.sms_budget_allows`):
+at most PHONE_INVITE_SMS_RATE per host; the host's IP shares OTP_IP_SENDS_PER_HOUR with code requests
+(429 when spent); and a number gets no more texts than its code budget allows (cooldown, per hour, per
+day, counting codes and invitation texts to it). A number whose budget is spent still gets the waiting
+invitation, with no text (`sms_status` "held"), and the host the same answer: many hosts inviting one
+number cannot flood it, and learn nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from loopin.accounts.models import User
+from loopin.accounts.services.otp import sms_budget_allows
 from loopin.accounts.sms import SmsSendError, get_sms_backend
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
@@ -39,8 +48,19 @@ from loopin.events.signals import send_after_commit
 from loopin.people.selectors import is_blocked_between
 from loopin.tickets.models import Ticket, TicketStatus
 
+SMS_COUNTED = ("pending", "sent")  # "failed" and "held" texts never reached the phone
 
-def invitation_by_phone(*, host: User, event_id: uuid.UUID, phone_number: str, message: str = "") -> str:
+
+def _texts_sent(phone: str) -> list[datetime]:
+    """Invitation texts to this number in the last day that went out or are on their way."""
+    since = timezone.now() - timedelta(days=1)
+    texts = PhoneInvitation.objects.filter(phone_number=phone, created_at__gte=since, sms_status__in=SMS_COUNTED)
+    return list(texts.values_list("created_at", flat=True))
+
+
+def invitation_by_phone(
+    *, host: User, event_id: uuid.UUID, phone_number: str, message: str = "", ip: str | None = None
+) -> str:
     """Invite a phone number; returns the masked number (the same answer with or without an account)."""
     try:
         phone = normalize_phone(phone_number)
@@ -64,16 +84,28 @@ def invitation_by_phone(*, host: User, event_id: uuid.UUID, phone_number: str, m
             return mask_phone(phone)  # already invited: no second SMS
         settings = get_settings()
         ratelimit.hit("events.phone_invite_sms", str(host.pk), ratelimit.rate(settings.PHONE_INVITE_SMS_RATE))
+        text = sms_budget_allows(phone_number=phone, other_sends=_texts_sent(phone), ip=ip)
         link = InviteLink.objects.create(event=event, token=url_token(18), created_by=host)
         try:
             with transaction.atomic():
                 invite = PhoneInvitation.objects.create(
-                    event=event, phone_number=phone, invited_by=host, link=link, message=message, sms_status="pending"
+                    event=event,
+                    phone_number=phone,
+                    invited_by=host,
+                    link=link,
+                    message=message,
+                    sms_status="pending" if text else "held",
                 )
         except IntegrityError:  # the same number invited at the same moment
             return mask_phone(phone)
-        audit_record(action="phone_invitation.created", actor=host, obj=invite, data={"event_id": str(event.id)})
-    send_after_commit(signals.phone_invitation_created, phone_invitation_id=invite.id)
+        audit_record(
+            action="phone_invitation.created",
+            actor=host,
+            obj=invite,
+            data={"event_id": str(event.id), "sms": invite.sms_status},
+        )
+    if text:
+        send_after_commit(signals.phone_invitation_created, phone_invitation_id=invite.id)
     return mask_phone(phone)
 
 
