@@ -24,6 +24,18 @@ class AccountErrorCode(ErrorCode):
     OTP_EXPIRED = "OTP_EXPIRED", 400, "The code has expired; request a new one."
     OTP_INVALID = "OTP_INVALID", 400, "The code is wrong; `details` says how many attempts are left."
     OTP_LOCKED = "OTP_LOCKED", 400, "Too many wrong tries: this code no longer works. Request a new one."
+    OTP_GUESSES_FROM_HERE = (
+        "OTP_GUESSES_FROM_HERE",
+        429,
+        "Too many wrong codes for this number from this network: `details.retry_after` seconds until the next"
+        " try from here (other networks and signed-in devices are not affected).",
+    )
+    OTP_GUESSES_SLOWED = (
+        "OTP_GUESSES_SLOWED",
+        429,
+        "Too many wrong codes for this number lately: codes are checked again in `details.retry_after` seconds"
+        " (a slow-down, never a lock; signed-in devices are not affected).",
+    )
     SMS_UNAVAILABLE = "SMS_UNAVAILABLE", 503, "The SMS provider is not answering; the code could not be sent."
     PHONE_MISMATCH = "PHONE_MISMATCH", 403, "The code was sent to a different phone number than this account's."
     USER_NOT_FOUND = "USER_NOT_FOUND", 404, "No (active) user has this id or phone number."

@@ -204,6 +204,22 @@ class OtpFailure(models.Model):
         return f"failure at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class OtpGuessBucket(models.Model):
+    """A leaky bucket (GCRA) of wrong codes: the phone's across every network (`ip_digest` empty), or the
+    phone's from one client IP (a keyed digest, not the address). `tat` is the theoretical arrival time:
+    a code is checked only while `tat - now <= (burst - 1) * interval` (see services/otp_budget.py)."""
+
+    lead = models.ForeignKey(PhoneLead, on_delete=models.CASCADE, related_name="guess_buckets")
+    ip_digest = models.CharField(max_length=64, blank=True)
+    tat = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["lead", "ip_digest"], name="otp_guess_bucket_unique")]
+
+    def __str__(self) -> str:
+        return f"wrong-code bucket until {self.tat:%Y-%m-%d %H:%M}"
+
+
 class AuthSession(models.Model):
     """A refresh-token family: one signed-in device. Revoking it ends every token it issued."""
 

@@ -44,3 +44,10 @@ def otp_unseal(sealed: str) -> str | None:
         return _fernet().decrypt(sealed.encode(), ttl=get_settings().OTP_TTL_SECONDS).decode()
     except InvalidToken:
         return None
+
+
+def ip_digest(ip: str | None) -> str:
+    """A keyed digest of a client IP (wrong-code buckets are per network without storing the address)."""
+    if not ip:
+        return ""
+    return hmac.new(_key("otp-ip"), ip.encode(), hashlib.sha256).hexdigest()

@@ -145,7 +145,12 @@ class Settings(BaseSettings):
     OTP_RESEND_COOLDOWN_SECONDS: int = 60
     OTP_MAX_SENDS_PER_HOUR: int = 5
     OTP_MAX_SENDS_PER_DAY: int = 10
-    OTP_MAX_FAILURES_PER_DAY: int = 10
+    # Wrong codes: at most OTP_MAX_FAILURES_PER_DAY per phone in any 24 h, all networks together (a leaky
+    # bucket: OTP_FAILURE_BURST at once, then one every otp_failure_interval_seconds); from one network
+    # (phone, IP) at most OTP_FAILURE_BURST_PER_IP at once, refilled at the same pace. See README.
+    OTP_MAX_FAILURES_PER_DAY: int = Field(default=10, ge=2)
+    OTP_FAILURE_BURST: int = Field(default=4, ge=1)
+    OTP_FAILURE_BURST_PER_IP: int = Field(default=3, ge=1)
     OTP_IP_SENDS_PER_HOUR: int = 30
     OTP_IP_VERIFICATIONS_PER_HOUR: int = 60
     PHONE_DEFAULT_REGION: str = "IN"
@@ -330,6 +335,8 @@ class Settings(BaseSettings):
             self.JWT_SECRET_KEY = self.SECRET_KEY
         if self.WAITLIST_MIN_MINUTES > self.WAITLIST_MAX_MINUTES:
             raise ValueError("WAITLIST_MIN_MINUTES must not exceed WAITLIST_MAX_MINUTES")
+        if not self.OTP_FAILURE_BURST_PER_IP <= self.OTP_FAILURE_BURST < self.OTP_MAX_FAILURES_PER_DAY:
+            raise ValueError("need OTP_FAILURE_BURST_PER_IP <= OTP_FAILURE_BURST < OTP_MAX_FAILURES_PER_DAY")
         if self.ENVIRONMENT == "production":
             problems = []
             examples = _example_values()
@@ -394,6 +401,13 @@ class Settings(BaseSettings):
     @property
     def sms_send_sync(self) -> bool:
         return self.celery_eager if self.SMS_SEND_SYNC is None else self.SMS_SEND_SYNC
+
+    @property
+    def otp_failure_interval_seconds(self) -> int:
+        """One wrong code's worth of budget comes back every this many seconds (phone and phone+IP
+        buckets alike): burst + 86400 / interval <= OTP_MAX_FAILURES_PER_DAY, so any 24 h holds at most
+        that many wrong codes per phone."""
+        return math.ceil(86400 / (self.OTP_MAX_FAILURES_PER_DAY - self.OTP_FAILURE_BURST))
 
     @property
     def staff_totp_required(self) -> bool:

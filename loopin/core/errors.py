@@ -86,12 +86,21 @@ class RateLimited(LoopinError):
     error_code: ErrorCode = CoreErrorCode.RATE_LIMITED
     default_message = "Too many requests. Try again later."
 
-    def __init__(self, message: str | None = None, *, retry_after: int, scope: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: int,
+        scope: str | None = None,
+        code: ErrorCode | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         retry_after = max(1, int(retry_after))
-        details: dict[str, Any] = {"retry_after": retry_after}
+        body: dict[str, Any] = {"retry_after": retry_after}
         if scope:
-            details["scope"] = scope
-        super().__init__(message, details=details, headers={"Retry-After": str(retry_after)})
+            body["scope"] = scope
+        super().__init__(message, code=code, details={**body, **(details or {})},
+                         headers={"Retry-After": str(retry_after)})  # fmt: skip
 
 
 class ServiceUnavailable(LoopinError):

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core import ratelimit
@@ -73,7 +73,7 @@ def login_failed(*, ip: str, username: Any, user: Any = None, reason: str) -> st
         failures, wait = ratelimit.lockout_fail(scope, identity, _policy(scope))
         if wait:
             if user is None:
-                user = User.objects.filter(phone_number=account_identity(username)).first()
+                user = get_user_model().objects.filter(phone_number=account_identity(username)).first()
             audit_record(
                 action="staff.login_locked",
                 subject=user,

@@ -23,6 +23,7 @@ from loopin.accounts.models import (
     User,
 )
 from loopin.accounts.otp import otp_generate, otp_hash, otp_matches, otp_seal, otp_unseal
+from loopin.accounts.services.otp_budget import guess_budget_charge, guess_budget_check
 from loopin.accounts.services.sessions import SignIn, _suspended, session_start
 from loopin.accounts.sms import SmsSendError, get_sms_backend
 from loopin.audit.services import audit_record
@@ -93,7 +94,6 @@ def _check_send_limits(lead: PhoneLead) -> None:
     exceeded = _budget_exceeded(list(counted.order_by("-created_at").values_list("created_at", flat=True)))
     if exceeded is not None:
         raise exceeded
-    _check_failure_limit(lead)
 
 
 def sms_budget_allows(*, phone_number: str, other_sends: list[datetime], ip: str | None) -> bool:
@@ -112,22 +112,6 @@ def sms_budget_allows(*, phone_number: str, other_sends: list[datetime], ip: str
     if ip:
         ratelimit.hit("otp_send_ip", ip, ratelimit.rate(f"{s.OTP_IP_SENDS_PER_HOUR}/hour"))
     return True
-
-
-def _check_failure_limit(lead: PhoneLead) -> None:
-    s = get_settings()
-    since = timezone.now() - timedelta(days=1)
-    failures = list(
-        lead.failures.filter(created_at__gte=since)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)[: s.OTP_MAX_FAILURES_PER_DAY]
-    )
-    if len(failures) >= s.OTP_MAX_FAILURES_PER_DAY:
-        raise RateLimited(
-            "Too many wrong codes for this number today.",
-            scope="otp_failures_day",
-            retry_after=_window_retry(failures[0], timedelta(days=1)),
-        )
 
 
 def _locked_lead(phone_number: str, *, create: bool) -> PhoneLead | None:
@@ -245,8 +229,8 @@ def otp_verify(
         lead = _locked_lead(phone_number, create=False)
         if lead is None:
             raise BusinessRuleError("Request a code for this number first.", code=AccountErrorCode.OTP_NOT_FOUND)
-        otp = _active_code(lead, purposes=SIGN_IN_PURPOSES)
         now = timezone.now()
+        otp = _active_code(lead, purposes=SIGN_IN_PURPOSES, ip=ip, now=now)
         user = User.objects.filter(phone_number=phone_number).first()
         if purpose == OtpPurpose.LOGIN and user is None:
             raise NotFound("No account uses this number: please sign up first.", code=AccountErrorCode.USER_NOT_FOUND)
@@ -267,9 +251,9 @@ def otp_verify(
     raise failure
 
 
-def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...]) -> OtpCode:
-    """The phone's live code for one of `purposes`, if the daily failure cap still allows a try (lead locked)."""
-    _check_failure_limit(lead)
+def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...], ip: str | None, now: Any) -> OtpCode:
+    """The phone's live code for one of `purposes`, if the wrong-code budgets allow a try (lead locked)."""
+    guess_budget_check(lead, ip=ip, now=now)
     otp = (
         lead.codes.filter(consumed_at__isnull=True, voided_at__isnull=True, purpose__in=purposes)
         .order_by("-created_at")
@@ -294,6 +278,7 @@ def _otp_check(
         return None
     otp.attempts += 1
     OtpFailure.objects.create(lead=lead)
+    guess_budget_charge(lead, ip=ip, now=now)
     left = get_settings().OTP_MAX_ATTEMPTS - otp.attempts
     if left <= 0:
         OtpCode.objects.filter(id=otp.id).update(attempts=otp.attempts, voided_at=now)
@@ -311,7 +296,7 @@ def _otp_check(
 def otp_consume(*, phone_number: str, code: str, purpose: str, then: Callable[[], R], ip: str | None = None) -> R:
     """Check a code sent for `purpose` and, in one transaction, consume it and run `then()`.
 
-    The limits of sign-in apply (per-IP, per-code and per-phone-per-day). If `then()` raises, the code
+    The limits of sign-in apply (per-IP, per-code and the wrong-code budgets). If `then()` raises, the code
     stays unused. A wrong or expired code is recorded and raised after commit, so the count sticks.
     """
     s = get_settings()
@@ -321,8 +306,8 @@ def otp_consume(*, phone_number: str, code: str, purpose: str, then: Callable[[]
         lead = _locked_lead(phone_number, create=False)
         if lead is None:
             raise BusinessRuleError("Request a code first.", code=AccountErrorCode.OTP_NOT_FOUND)
-        otp = _active_code(lead, purposes=(purpose,))
         now = timezone.now()
+        otp = _active_code(lead, purposes=(purpose,), ip=ip, now=now)
         failure = _otp_check(otp, lead=lead, phone_number=phone_number, code=code, ip=ip, now=now)
         if failure is None:
             OtpCode.objects.filter(id=otp.id).update(consumed_at=now)

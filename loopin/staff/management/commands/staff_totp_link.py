@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from loopin.accounts.models import User
 from loopin.config.settings import get_settings
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.staff.totp import EnrolmentLinkRefused, totp_link_issue
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             phone = normalize_phone(options["username"])
         except InvalidPhoneNumber as exc:
             raise CommandError(str(exc)) from None
-        user = User.objects.filter(phone_number=phone).first()
+        user = get_user_model().objects.filter(phone_number=phone).first()
         if user is None:
             raise CommandError("No account uses this phone number.")
         try:
