@@ -291,11 +291,12 @@ async def social_profile_get(caller: CurrentUser) -> dict[str, Any]:
 
 @me.patch("/social-profile", response_model=Envelope[SocialProfileOut], responses=error_responses(401, 403, 422))
 async def social_profile_update(body: SocialProfileIn, caller: CurrentUser) -> dict[str, Any]:
-    """Change city, cover picture URL and links (only the fields sent)."""
+    """Change city, cover picture (an upload's id or a URL) and links (only the fields sent)."""
     given = body.model_dump(exclude_unset=True)
     changes = profile.ProfileChanges(
         city=given.get("city") or "",
         cover_url=given.get("cover_url") or "",
+        cover_media_id=given.get("cover_media_id"),
         links=given.get("links") or [],
         given=set(given),
     )

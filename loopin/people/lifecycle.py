@@ -24,6 +24,7 @@ from loopin.people.models import (
     PrivacySettings,
     Report,
 )
+from loopin.people.profiles import cover_url
 
 
 def erase_people_data(user: User) -> None:
@@ -54,7 +55,7 @@ def export_people_data(user: User) -> dict[str, Any]:
             for h in HandleHistory.objects.filter(user=user).order_by("released_at")
         ],
         "city": profile.city if profile else "",
-        "cover_url": profile.cover_url if profile else "",
+        "cover_url": cover_url(profile),
         "links": profile.links if profile else [],
         "privacy": (
             {

@@ -185,7 +185,15 @@ class PersonProfile(models.Model):
     handle = models.CharField(max_length=30, null=True, blank=True)  # noqa: DJ001 (NULL: no handle yet)
     handle_changed_at = models.DateTimeField(null=True, blank=True)
     city = models.CharField(max_length=100, blank=True)
-    cover_url = models.URLField(max_length=1000, blank=True)
+    cover_url = models.URLField(max_length=1000, blank=True, help_text="A picture elsewhere (when no upload is used).")
+    cover_media = models.ForeignKey(
+        "media.Media",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An uploaded cover.",
+    )
     links = models.JSONField(default=list, blank=True, help_text="Up to 5 http(s) URLs")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.config.settings import get_settings
+from loopin.media.selectors import media_data
 from loopin.people.activity import activity
 from loopin.people.errors import PersonNotFound
 from loopin.people.handles import handle_problem, handle_taken
@@ -41,7 +42,7 @@ UPCOMING_EVENTS = 5
 def _subject(viewer: User | None, user_id: uuid.UUID) -> User:
     subject = (
         User.objects.filter(reachable(), pk=user_id)
-        .select_related("person")
+        .select_related("person", "person__cover_media")
         .prefetch_related(
             Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position", "created_at")),
             Prefetch("interests", queryset=Interest.objects.order_by("position")),
@@ -57,6 +58,15 @@ def _subject(viewer: User | None, user_id: uuid.UUID) -> User:
     if subject is None or (viewer is not None and viewer.pk != subject.pk and is_blocked_between(viewer, subject)):
         raise PersonNotFound()
     return subject
+
+
+def cover_url(person: PersonProfile | None) -> str:
+    """The cover picture's address: an uploaded cover's large size, else the URL given, else ""."""
+    if person is None:
+        return ""
+    if person.cover_media_id is not None and person.cover_media is not None:
+        return media_data(person.cover_media)["url"] or ""
+    return person.cover_url
 
 
 def public_profile(*, viewer: User | None, user_id: uuid.UUID) -> dict[str, Any]:
@@ -80,7 +90,7 @@ def public_profile(*, viewer: User | None, user_id: uuid.UUID) -> dict[str, Any]
         out["bio"] = subject.bio or None
         out["interests"] = [{"id": i.id, "name": i.name, "slug": i.slug} for i in subject.interests.all()]
         out["city"] = (person.city if person else "") or None
-        out["cover_url"] = (person.cover_url if person else "") or None
+        out["cover_url"] = cover_url(person) or None
         out["links"] = list(person.links) if person else []
         if source is not None:
             out["counts"].update(source.counts(subject.id))
@@ -137,12 +147,12 @@ def my_privacy(*, user: User) -> dict[str, Any]:
 
 def my_social_profile(*, user: User) -> dict[str, Any]:
     """The caller's handle, city, cover and links."""
-    person = PersonProfile.objects.filter(user=user).first() or PersonProfile(user=user)
+    person = PersonProfile.objects.filter(user=user).select_related("cover_media").first() or PersonProfile(user=user)
     return {
         "handle": person.handle,
         "handle_changed_at": person.handle_changed_at,
         "city": person.city or None,
-        "cover_url": person.cover_url or None,
+        "cover_url": cover_url(person) or None,
         "links": list(person.links or []),
     }
 

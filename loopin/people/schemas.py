@@ -138,6 +138,9 @@ class SocialProfileIn(BaseModel):
 
     city: str | None = Field(None, max_length=100)
     cover_url: str | None = Field(None, max_length=1000, pattern=r"^(https?://\S+)?$")
+    cover_media_id: uuid.UUID | None = Field(
+        None, description="An image uploaded with POST /api/v2/media (re-encoded, no metadata); null removes the cover."
+    )
     links: list[str] | None = Field(None, max_length=5)
 
 

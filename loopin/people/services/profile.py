@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,8 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, ValidationFailed
+from loopin.media.models import Media, MediaKind, MediaStatus
+from loopin.media.services import media_claim, media_erase
 from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.handles import handle_problem, handle_taken
 from loopin.people.models import (
@@ -75,6 +78,7 @@ class ProfileChanges:
 
     city: str = ""
     cover_url: str = ""
+    cover_media_id: uuid.UUID | None = None
     links: list[str] | None = None
     given: set[str] | None = None
 
@@ -88,18 +92,34 @@ def _check_links(links: list[str]) -> list[str]:
     return list(dict.fromkeys(links))
 
 
+def _uploaded_cover(user: User, media_id: uuid.UUID) -> Media:
+    (media,) = media_claim(owner=user, media_ids=[media_id], kinds={MediaKind.IMAGE}, field="cover_media_id")
+    if media.status != MediaStatus.READY:
+        raise ValidationFailed.one("cover_media_id", "MEDIA_NOT_READY", "This upload is not usable.")
+    return media
+
+
 def social_profile_update(*, user: User, changes: ProfileChanges) -> PersonProfile:
-    """Change the caller's city, cover picture URL and links."""
+    """Change the caller's city, cover picture and links. The cover is an upload of the caller's
+    (`cover_media_id`, a re-encoded image from the media API) or a URL; a replaced upload is deleted."""
     given = changes.given or set()
+    if {"cover_url", "cover_media_id"} <= given:
+        raise ValidationFailed.one("cover_media_id", "ONE_COVER", "Send cover_media_id or cover_url, not both.")
     with transaction.atomic():
         profile, _ = PersonProfile.objects.select_for_update().get_or_create(user=user)
+        replaced = profile.cover_media_id
         if "city" in given:
             profile.city = changes.city.strip()
         if "cover_url" in given:
-            profile.cover_url = changes.cover_url
+            profile.cover_media, profile.cover_url = None, changes.cover_url
+        if "cover_media_id" in given:
+            media = _uploaded_cover(user, changes.cover_media_id) if changes.cover_media_id else None
+            profile.cover_media, profile.cover_url = media, ""
         if "links" in given:
             profile.links = _check_links(changes.links or [])
         profile.save()
+        if replaced is not None and replaced != profile.cover_media_id:
+            media_erase(media_ids=[replaced])
     return profile
 
 
