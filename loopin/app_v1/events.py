@@ -31,7 +31,7 @@ router = APIRouter(prefix="/api/events", tags=["app: events"])
 ANY = error_responses(400, 401, 403, 404, 409, 422)
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=100)]
-EventId = Annotated[int, Field(ge=1, le=2**62)]
+EventId = numbers.AppNumber
 Policy = Literal["48h", "7d", "day_before_event", "event_start"]
 
 
