@@ -16,6 +16,7 @@ from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied, Va
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people import selectors as people
+from loopin.people.moderation import ensure_can_post
 from loopin.posts import audience, notify, timelines
 from loopin.posts.error_codes import PostErrorCode
 from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
@@ -35,6 +36,7 @@ def post_create(
     tagged_user_ids: list[uuid.UUID] | None = None,
 ) -> Post:
     """A post with text and up to 10 pictures or one video; at least one of text or media."""
+    ensure_can_post(author)
     text = text.strip()
     if not text and not media_ids:
         raise ValidationFailed.one("text", "EMPTY_POST", "Write something or add a picture or video.")
@@ -160,6 +162,7 @@ def post_unlike(*, user: User, post_id: uuid.UUID) -> Post:
 
 def comment_add(*, author: User, post_id: uuid.UUID, text: str, parent_id: uuid.UUID | None = None) -> Comment:
     """Comment on a post, or reply to a top-level comment (replies to replies attach to their top comment)."""
+    ensure_can_post(author)
     text = text.strip()
     if not text:
         raise ValidationFailed.one("text", "EMPTY_COMMENT", "Write something.")
@@ -193,5 +196,10 @@ def comment_delete(*, actor: User, post_id: uuid.UUID, comment_id: uuid.UUID) ->
             raise PermissionDenied(
                 "Only the comment's or the post's author can remove it.", code=PostErrorCode.NOT_COMMENT_AUTHOR
             )
-        Comment.objects.filter(id=comment.id).update(deleted_at=timezone.now())
-        Post.objects.filter(id=post_id).update(comment_count=F("comment_count") - 1)
+        comment_remove(comment=comment)
+
+
+def comment_remove(*, comment: Comment) -> None:
+    """Inside a transaction: mark the comment deleted (the author's or post author's removal, a takedown)."""
+    Comment.objects.filter(id=comment.id).update(deleted_at=timezone.now())
+    Post.objects.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
