@@ -128,7 +128,7 @@ def post_remove(*, post: Post) -> None:
     media_erase(media_ids=list(post.attachments.values_list("media_id", flat=True)))
 
 
-def _visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Post:
+def visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Post:
     qs = Post.objects.select_for_update() if lock else Post.objects
     post = qs.filter(id=post_id, deleted_at__isnull=True).first()
     if post is None or not audience.circle_of(viewer).can_see(post):
@@ -139,7 +139,7 @@ def _visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Po
 def post_like(*, user: User, post_id: uuid.UUID) -> Post:
     """Like (again: nothing changes)."""
     with transaction.atomic():
-        post = _visible_post(user, post_id, lock=True)
+        post = visible_post(user, post_id, lock=True)
         try:
             with transaction.atomic():
                 PostLike.objects.create(post=post, user=user)
@@ -153,7 +153,7 @@ def post_like(*, user: User, post_id: uuid.UUID) -> Post:
 
 def post_unlike(*, user: User, post_id: uuid.UUID) -> Post:
     with transaction.atomic():
-        post = _visible_post(user, post_id, lock=True)
+        post = visible_post(user, post_id, lock=True)
         if PostLike.objects.filter(post=post, user=user).delete()[0]:
             Post.objects.filter(id=post.id).update(like_count=F("like_count") - 1)
     post.refresh_from_db(fields=["like_count"])
@@ -167,7 +167,7 @@ def comment_add(*, author: User, post_id: uuid.UUID, text: str, parent_id: uuid.
     if not text:
         raise ValidationFailed.one("text", "EMPTY_COMMENT", "Write something.")
     with transaction.atomic():
-        post = _visible_post(author, post_id, lock=True)
+        post = visible_post(author, post_id, lock=True)
         parent = None
         if parent_id:
             parent = Comment.objects.filter(id=parent_id, post=post, deleted_at__isnull=True).first()
