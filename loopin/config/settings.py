@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     MEDIA_ORPHAN_HOURS: int = Field(default=24, ge=1)  # uploads never attached are deleted after this
     MEDIA_UPLOAD_URL_SECONDS: int = Field(default=900, ge=60)  # presigned direct-to-bucket upload lifetime
 
+    # --- moderation (loopin.people.services.reports): this many takedowns within the window suspend posting ---
+    TAKEDOWNS_BEFORE_POSTING_SUSPENSION: int = Field(default=3, ge=1)
+    TAKEDOWN_WINDOW_DAYS: int = Field(default=90, ge=1)
+    POSTING_SUSPENSION_DAYS: int = Field(default=30, ge=1)
+
     # --- phone sign-in ---
     OTP_LENGTH: int = Field(default=4, ge=4, le=8)
     OTP_TTL_SECONDS: int = 600
