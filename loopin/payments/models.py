@@ -80,6 +80,9 @@ class Order(models.Model):
     event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="orders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     seats = models.PositiveSmallIntegerField(default=1)
+    tier = models.ForeignKey(
+        "events.TicketTier", null=True, blank=True, on_delete=models.RESTRICT, related_name="orders"
+    )
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING, db_index=True)
     provider = models.CharField(max_length=16, choices=Provider.choices)
 

@@ -15,8 +15,8 @@ from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
 from loopin.events.selectors.access import event_for
 from loopin.events.signals import send_after_commit
-from loopin.participation.errors import CapacityExceeded
-from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.errors import CapacityExceeded, TierSoldOut
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_release, seats_take
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
@@ -30,8 +30,16 @@ from loopin.payments.money import price
 from loopin.payments.providers import get_provider
 
 
-def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: str | None = None) -> Order:
-    """Hold seats for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one)."""
+def order_create(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    seats: int = 1,
+    provider: str | None = None,
+    tier_id: uuid.UUID | None = None,
+    unlock_code: str | None = None,
+) -> Order:
+    """Hold seats in a tier for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one)."""
     ensure_profile_complete(user)
     settings = get_settings()
     provider_name = provider or settings.PAYMENT_PROVIDER
@@ -41,22 +49,28 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
         event = event_for(user, event_id)
         order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
         if order is None:
-            ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY)
+            tier = tier_pick(event, tier_id, unlock_code=unlock_code)
+            admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY, tier=tier)
+            tier = admission.tier
+            assert tier is not None  # noqa: S101 - the rules always choose one
             snapshot = price(
-                base=event.ticket_price,
+                base=tier.price,
                 fee_percent=FeeConfig.current().fee_percent,
                 seats=seats,
                 currency=event.currency,
             )
             if event.capacity and event.seats_taken + seats > event.capacity:
-                # Already full when read: refuse without writing (the conditional UPDATE below stays the guard).
+                # Already full when read: refuse without writing (the conditional UPDATEs below stay the guard).
                 raise SoldOut(details={"seats_left": max(event.capacity - event.seats_taken, 0)})
+            if tier.capacity and tier.seats_taken + seats > tier.capacity:
+                raise TierSoldOut(seats_left=max(tier.capacity - tier.seats_taken, 0), tier_id=tier.id)
             try:
                 with transaction.atomic():
                     order = Order.objects.create(
                         event=event,
                         user=user,
                         seats=seats,
+                        tier=tier,
                         provider=provider_name,
                         currency=snapshot.currency,
                         base_price=snapshot.base_price,
@@ -76,7 +90,9 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
                     # Last statement before commit: the event row stays locked only from here to the commit,
                     # so buyers of one event queue on it as briefly as possible. Sold out undoes the order.
                     try:
-                        seats_take(event_id=event.id, seats=seats)
+                        seats_take(event_id=event.id, seats=seats, tier_id=tier.id)
+                    except TierSoldOut:
+                        raise
                     except CapacityExceeded as exc:
                         raise SoldOut(details=exc.details) from None
             except IntegrityError:
@@ -122,7 +138,7 @@ def order_release(
         if not changed:
             return False
         order = Order.objects.select_related("user").get(id=order_id)
-        seats_release(event_id=order.event_id, seats=order.seats)
+        seats_release(event_id=order.event_id, seats=order.seats, tier_id=order.tier_id)
         audit_record(action=f"order.{status}", actor=None, obj=order, subject=order.user, data={"reason": reason})
         if status == OrderStatus.FAILED:
             send_after_commit(signals.payment_failed, order_id=order.id)
