@@ -18,7 +18,6 @@ from loopin.payments.services import order_cancel_pending, order_create
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 
-
 START = timezone.now() + timedelta(days=1)
 
 
@@ -117,9 +116,9 @@ def test_a_hidden_tier_needs_its_unlock_code_in_any_case(interests):
     assert vip.unlock_code == "BACKSTAGE"
     person = UserWithProfileFactory()
     assert _code(lambda: attendance_confirm(user=person, event_id=event.id, tier_id=vip.id)) == "TIER_NOT_FOUND"
-    assert _code(
-        lambda: attendance_confirm(user=person, event_id=event.id, tier_id=vip.id, unlock_code="nope")
-    ) == ("TIER_NOT_FOUND")
+    assert _code(lambda: attendance_confirm(user=person, event_id=event.id, tier_id=vip.id, unlock_code="nope")) == (
+        "TIER_NOT_FOUND"
+    )
     assert [t["name"] for t in tiers_for(event)] == ["General admission"]
     assert [t["name"] for t in tiers_for(event, unlocked_ids={vip.id})] == ["General admission", "VIP"]
     ticket = attendance_confirm(user=person, event_id=event.id, tier_id=vip.id, unlock_code=" BackStage ")
@@ -154,7 +153,9 @@ def test_with_no_tier_asked_the_first_public_tier_on_sale_sells(interests):
     event = PublishedEventFactory(is_paid=True, ticket_price=Decimal("200.00"))
     default = default_tier(event)
     TicketTier.objects.filter(id=default.id).update(sales_end_at=timezone.now() - timedelta(hours=1))
-    _tier(event, name="Secret", price=Decimal("100.00"), visibility=TierVisibility.HIDDEN, unlock_code="X", sort_order=1)
+    _tier(
+        event, name="Secret", price=Decimal("100.00"), visibility=TierVisibility.HIDDEN, unlock_code="X", sort_order=1
+    )
     regular = _tier(event, name="Regular", price=Decimal("250.00"), sort_order=2)
     order = order_create(user=UserWithProfileFactory(), event_id=event.id)
     assert (order.tier_id, order.base_price) == (regular.id, Decimal("250.00"))
@@ -255,7 +256,11 @@ def test_tiers_over_http_and_the_card_states(api, interests):
 
     buyer = token_for(UserWithProfileFactory())
     r = api.post("/api/v2/payments/orders", json={"event_id": str(event.id), "tier_id": early["id"]}, headers=buyer)
-    assert (r.status_code, r.json()["data"]["tier_name"], r.json()["data"]["base_price"]) == (200, "Early bird", "300.00")
+    assert (r.status_code, r.json()["data"]["tier_name"], r.json()["data"]["base_price"]) == (
+        200,
+        "Early bird",
+        "300.00",
+    )
     other = token_for(UserWithProfileFactory())
     r = api.post("/api/v2/payments/orders", json={"event_id": str(event.id), "tier_id": early["id"]}, headers=other)
     assert (r.status_code, r.json()["error_code"]) == (409, "TIER_SOLD_OUT")
