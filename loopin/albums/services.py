@@ -15,6 +15,7 @@ from loopin.events.models import Event
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people import selectors as people
+from loopin.people.moderation import ensure_can_post
 from loopin.tickets.models import Ticket
 
 MAX_PER_REQUEST = 10
@@ -50,6 +51,7 @@ def album_event(*, viewer: User, event_id: uuid.UUID) -> Event:
 
 def album_add(*, author: User, event_id: uuid.UUID, media_ids: list[uuid.UUID]) -> list[AlbumPhoto]:
     """The host, or an attendee who was checked in, adds pictures (during or after the event)."""
+    ensure_can_post(author)
     event = _event(event_id)
     if event.host_id != author.id and not _checked_in(author, event):
         raise PermissionDenied(
@@ -76,9 +78,14 @@ def album_remove(*, actor: User, event_id: uuid.UUID, photo_id: uuid.UUID) -> No
             raise NotFound("No such photo.", code=AlbumErrorCode.PHOTO_NOT_FOUND)
         if actor.id not in (photo.author_id, photo.event.host_id):
             raise PermissionDenied("Only the host or the author can remove it.", code=AlbumErrorCode.NOT_PHOTO_OWNER)
-        media_id = photo.media_id
-        photo.delete()
-        media_erase(media_ids=[media_id])
+        album_photo_remove(photo=photo)
+
+
+def album_photo_remove(*, photo: AlbumPhoto) -> None:
+    """Inside a transaction: the photo and its media files go (the host's or author's removal, a takedown)."""
+    media_id = photo.media_id
+    AlbumPhoto.objects.filter(id=photo.id).delete()
+    media_erase(media_ids=[media_id])
 
 
 def album_erase_for(user: User) -> None:

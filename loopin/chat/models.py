@@ -99,6 +99,14 @@ class MessageKind(models.TextChoices):
     SYSTEM = "system", "System"
 
 
+class MessageRef(models.TextChoices):
+    """What a message is about, beside its text: a post shared, a story replied to (their packages send them)."""
+
+    NONE = "", "Nothing"
+    POST = "post", "A post shared"
+    STORY = "story", "A reply to a story"
+
+
 class Message(models.Model):
     """One message; `seq` is its place in the conversation, given in the transaction that stored it."""
 
@@ -120,6 +128,8 @@ class Message(models.Model):
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment_size = models.PositiveIntegerField(default=0)
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ref_type = models.CharField(max_length=16, choices=MessageRef.choices, default=MessageRef.NONE, blank=True)
+    ref_id = models.CharField(max_length=64, blank=True, help_text="The post's or story's id (it may be gone since)")
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True, help_text="A tombstone: the content is gone.")

@@ -136,6 +136,11 @@ class ReplyOut(BaseModel):
     seq: int
 
 
+class RefOut(BaseModel):
+    type: Literal["post", "story"]
+    id: str
+
+
 class MessageOut(BaseModel):
     id: str
     conversation_id: str
@@ -148,6 +153,7 @@ class MessageOut(BaseModel):
     attachment: AttachmentOut | None = Field(description="A file or image sent with the attachments endpoint")
     media: dict[str, Any] | None = Field(description="An upload from /api/v2/media: sizes, blurhash, video")
     reply_to: ReplyOut | None
+    ref: RefOut | None = Field(description="The post shared or the story replied to (fetch it by id; it may be gone)")
     reactions: dict[str, list[str]] = Field(description="emoji -> user ids")
     created_at: str
     edited_at: str | None

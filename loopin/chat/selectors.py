@@ -52,6 +52,7 @@ def message_out(m: Message) -> dict[str, Any]:
         "attachment": attachment,
         "media": media_data(m.media) if m.media_id and m.media is not None and not deleted else None,
         "reply_to": {"id": str(m.reply_to_id), "seq": m.reply_to.seq} if m.reply_to_id and m.reply_to else None,
+        "ref": {"type": m.ref_type, "id": m.ref_id} if m.ref_type and not deleted else None,
         "reactions": reactions,
         "created_at": m.created_at.isoformat(),
         "edited_at": m.edited_at.isoformat() if m.edited_at else None,

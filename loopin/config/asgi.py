@@ -56,6 +56,7 @@ def _routers() -> list[Any]:
     from loopin.payments.api import routers as payment_routers
     from loopin.people.api import routers as people_routers
     from loopin.posts.api import routers as post_routers
+    from loopin.rooms.api import routers as room_routers
     from loopin.stories.api import routers as story_routers
     from loopin.tickets.api import routers as ticket_routers
 
@@ -70,6 +71,7 @@ def _routers() -> list[Any]:
         notifications_router,
         *chat_routers,
         *call_routers,
+        *room_routers,
         media_router,
         *post_routers,
         *story_routers,

@@ -77,6 +77,7 @@ app.autodiscover_tasks(
         "loopin.media",
         "loopin.stories",
         "loopin.calls",
+        "loopin.rooms",
     ]
 )
 install_task_signals()

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "loopin.realtime",
     "loopin.chat",
     "loopin.calls",
+    "loopin.rooms",
     "loopin.web",
     "loopin.media",
     "loopin.posts",

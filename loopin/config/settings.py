@@ -30,6 +30,7 @@ _OPTIONAL_SECRETS = (
     "PAYOUT_ENCRYPTION_KEY",
     "METRICS_TOKEN",
     "CALLS_TURN_SECRET",
+    "LIVEKIT_API_SECRET",
 )
 
 
@@ -137,6 +138,11 @@ class Settings(BaseSettings):
     MEDIA_INLINE_TRANSCODE_MAX_SECONDS: int = Field(default=15, ge=0)
     MEDIA_ORPHAN_HOURS: int = Field(default=24, ge=1)  # uploads never attached are deleted after this
     MEDIA_UPLOAD_URL_SECONDS: int = Field(default=900, ge=60)  # presigned direct-to-bucket upload lifetime
+
+    # --- moderation (loopin.people.services.reports): this many takedowns within the window suspend posting ---
+    TAKEDOWNS_BEFORE_POSTING_SUSPENSION: int = Field(default=3, ge=1)
+    TAKEDOWN_WINDOW_DAYS: int = Field(default=90, ge=1)
+    POSTING_SUSPENSION_DAYS: int = Field(default=30, ge=1)
 
     # --- phone sign-in ---
     OTP_LENGTH: int = Field(default=4, ge=4, le=8)
@@ -264,6 +270,14 @@ class Settings(BaseSettings):
     CALLS_TURN_SECRET: str = ""  # coturn's static-auth-secret (use-auth-secret): TURN REST credentials
     CALLS_TURN_TTL_SECONDS: int = Field(default=6 * 3600, ge=60, le=7 * 24 * 3600)  # how long credentials last
 
+    # --- audio rooms (media on LiveKit; docs/ROOMS.md) ---
+    LIVEKIT_URL: str = ""  # LiveKit's HTTP API, e.g. http://livekit:7880; empty: no media server (embedded)
+    LIVEKIT_WS_URL: str = ""  # what apps connect to (wss://…); default: LIVEKIT_URL as ws(s)://
+    LIVEKIT_API_KEY: str = ""  # empty outside production: livekit-server --dev's devkey
+    LIVEKIT_API_SECRET: str = ""  # signs access tokens and verifies LiveKit's webhooks
+    ROOMS_MAX_SPEAKERS: int = Field(default=20, ge=1, le=100)  # hosts + moderators + speakers on stage
+    ROOMS_TOKEN_TTL_SECONDS: int = Field(default=6 * 3600, ge=60, le=24 * 3600)  # a LiveKit token's lifetime
+
     # --- operations: global rate limits, metrics, error reporting ---
     RATE_LIMIT_ENABLED: bool = True
     RATE_LIMIT_ANON: str = "100/minute"  # per client IP, callers without a valid access token
@@ -372,6 +386,8 @@ class Settings(BaseSettings):
                 problems.append("RATE_LIMIT_ENABLED must be on")
             if self.CALLS_TURN_URLS and not self.CALLS_TURN_SECRET:
                 problems.append("CALLS_TURN_URLS needs CALLS_TURN_SECRET (coturn's static-auth-secret)")
+            if self.LIVEKIT_URL and not (self.LIVEKIT_API_KEY and self.LIVEKIT_API_SECRET):
+                problems.append("LIVEKIT_URL needs LIVEKIT_API_KEY and LIVEKIT_API_SECRET")
             if problems:
                 raise ValueError("refusing to start in production: " + "; ".join(problems))
         elif len(self.JWT_SECRET_KEY.encode()) < MIN_SECRET_BYTES:

@@ -188,9 +188,11 @@ def _is_upload(scope: dict) -> bool:
 
 
 def limited_path(path: str) -> bool:
-    # Payment providers post webhooks from a few addresses in bursts (a ticket rush is hundreds a minute)
+    # Payment providers (and LiveKit) post webhooks from a few addresses in bursts (a ticket rush is hundreds a minute)
     # and retry what we refuse; the signature over the body is what gates them, not a per-IP cap.
-    return path.startswith("/api/") and not path.startswith(("/api/health", "/api/payments/webhooks/"))
+    return path.startswith("/api/") and not path.startswith(
+        ("/api/health", "/api/payments/webhooks/", "/api/v2/rooms/webhooks/")
+    )
 
 
 class RateLimitMiddleware:

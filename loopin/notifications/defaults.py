@@ -182,4 +182,18 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "We received reports about your account ({{category}}). Please keep to the community guidelines; "
         "more reports may lead to a suspension.",
     ),
+    (
+        "content.taken_down",
+        "account",
+        "home",
+        "We removed your {{content_kind}}",
+        "Your {{content_kind}} was reported ({{category}}) and broke the community guidelines, so we took it down.",
+    ),
+    (
+        "posting.suspended",
+        "account",
+        "home",
+        "You can't post for a while",
+        "Several of your posts were taken down. You can post, comment and add stories again from {{until}}.",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Triggers of the people domain: friend requests, acceptances, new followers, follow requests, warnings.
+"""Triggers of the people domain: friend requests, acceptances, new followers, follow requests, warnings,
+content taken down and posting suspended.
 
 Same machinery as `triggers` (a stored job per signal, dedupe keys per job); push follows the person's
 "people" category preference. Someone blocked or gone before the job ran hears nothing.
@@ -10,9 +11,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from loopin.notifications.templates import display_time
 from loopin.notifications.triggers import _queue, _send_all, log, trigger
 from loopin.people import signals as people_signals
-from loopin.people.models import Follow, FollowStatus, FriendRequest, FriendRequestStatus, Report
+from loopin.people.models import Follow, FollowStatus, FriendRequest, FriendRequestStatus, PostingSuspension, Report
 from loopin.people.selectors import is_blocked_between
 
 
@@ -80,6 +82,37 @@ def account_warning(*, trigger_id: str, report_id: str) -> int:
     )
 
 
+@trigger("content.taken_down")
+def content_taken_down(*, trigger_id: str, report_id: str) -> int:
+    report = Report.objects.filter(id=report_id).first()
+    if report is None:
+        return 0
+    return _send_all(
+        [report.subject_id],
+        "content.taken_down",
+        trigger_id,
+        {"content_kind": report.get_target_type_display().lower(), "category": report.get_category_display().lower()},
+        object_type=report.target_type,
+        object_id=report.target_id,
+    )
+
+
+@trigger("posting.suspended")
+def posting_suspended(*, trigger_id: str, user_id: str) -> int:
+    suspension = PostingSuspension.objects.filter(user_id=user_id).first()
+    if suspension is None:
+        return 0
+    return _send_all(
+        [suspension.user_id],
+        "posting.suspended",
+        trigger_id,
+        {"until": display_time(suspension.until)},
+        object_type="account",
+        object_id=suspension.user_id,
+        data={"until": suspension.until.isoformat()},
+    )
+
+
 @receiver(people_signals.friend_request_sent, dispatch_uid="notifications.friend_request_sent")
 def _on_friend_request_sent(sender: Any, request_id: Any, **kwargs: Any) -> None:
     _queue("friend_request.received", request_id=request_id)
@@ -103,3 +136,13 @@ def _on_follow_requested(sender: Any, follow_id: Any, **kwargs: Any) -> None:
 @receiver(people_signals.user_warned, dispatch_uid="notifications.user_warned")
 def _on_user_warned(sender: Any, report_id: Any, **kwargs: Any) -> None:
     _queue("account.warning", report_id=report_id)
+
+
+@receiver(people_signals.content_taken_down, dispatch_uid="notifications.content_taken_down")
+def _on_content_taken_down(sender: Any, report_id: Any, **kwargs: Any) -> None:
+    _queue("content.taken_down", report_id=report_id)
+
+
+@receiver(people_signals.posting_suspended, dispatch_uid="notifications.posting_suspended")
+def _on_posting_suspended(sender: Any, user_id: Any, **kwargs: Any) -> None:
+    _queue("posting.suspended", user_id=user_id)

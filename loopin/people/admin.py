@@ -8,9 +8,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from loopin.core.admin import ReadOnlyAdmin
 from loopin.core.errors import LoopinError
+from loopin.media.selectors import media_data
+from loopin.people import moderation
 from loopin.people.models import (
     Block,
     Follow,
@@ -19,11 +22,14 @@ from loopin.people.models import (
     HandleHistory,
     Mute,
     PersonProfile,
+    PostingSuspension,
     PrivacySettings,
     Report,
     ReportStatus,
+    Takedown,
 )
-from loopin.people.services.reports import MODERATE, report_dismiss, report_suspend, report_warn
+from loopin.people.services.reports import MODERATE, report_dismiss, report_suspend, report_take_down, report_warn
+from loopin.people.services.takedowns import TAKE_DOWN, posting_suspension_lift
 
 
 @admin.register(Friendship)
@@ -110,8 +116,8 @@ class ReportAdmin(ReadOnlyAdmin):
     search_fields = ("=id", "=subject__id", "=reporter__id", "subject__name")
     raw_id_fields = ("reporter", "subject", "decided_by")
     list_select_related = ("subject", "reporter")
-    readonly_fields = [f.name for f in Report._meta.fields]
-    actions = ["dismiss", "warn", "suspend"]
+    readonly_fields = ["reported_content", *(f.name for f in Report._meta.fields)]
+    actions = ["dismiss", "warn", "take_down", "suspend"]
     ordering = ("-created_at",)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
@@ -120,9 +126,33 @@ class ReportAdmin(ReadOnlyAdmin):
     def has_suspend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE) and request.user.has_perm("accounts.suspend_user")
 
+    def has_take_down_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MODERATE) and request.user.has_perm(TAKE_DOWN)
+
     @admin.display(description="Note")
     def short_note(self, obj: Report) -> str:
         return obj.note[:80]
+
+    @admin.display(description="Reported content")
+    def reported_content(self, obj: Report) -> str:
+        """The post, comment, story or album photo as it is now: its text, its pictures and video, a link."""
+        kind = moderation.content_kind(obj.target_type)
+        if kind is None:
+            return "-"
+        try:
+            view = kind.show(moderation.object_id(obj.target_id))
+        except LoopinError:
+            view = None
+        if view is None:
+            return f"{kind.label}: gone (deleted, expired or taken down)"
+        media = format_html_join("", "{}", ((_media_html(m),) for m in view.media))
+        return format_html(
+            '<p><a href="{}">{} in the admin</a></p><p style="white-space:pre-wrap">{}</p><div>{}</div>',
+            view.admin_url,
+            view.label,
+            view.text,
+            media,
+        )
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Report], decide: Any, verb: str) -> None:
         done, refused = 0, []
@@ -144,6 +174,61 @@ class ReportAdmin(ReadOnlyAdmin):
     def warn(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         self._decide(request, queryset, report_warn, "Warned on")
 
+    @admin.action(
+        description="Take the reported content down (media erased, the author is told; repeats suspend posting)",
+        permissions=["take_down"],
+    )
+    def take_down(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        self._decide(request, queryset, report_take_down, "Took content down on")
+
     @admin.action(description="Suspend the person reported (ends sessions, refuses sign-in)", permissions=["suspend"])
     def suspend(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         self._decide(request, queryset, report_suspend, "Suspended on")
+
+
+def _media_html(media: Any) -> str:
+    data = media_data(media)
+    sizes = data["sizes"]
+    thumb = (sizes.get("medium") or sizes.get("thumb") or {}).get("url")
+    full = data["video_url"] or data["url"] or thumb
+    if not thumb:
+        return format_html('<a href="{}">{} ({})</a> ', full or "#", media.kind, media.status)
+    return format_html(
+        '<a href="{}"><img src="{}" alt="{}" style="max-width:240px;margin:4px"></a>', full, thumb, media.kind
+    )
+
+
+@admin.register(Takedown)
+class TakedownAdmin(ReadOnlyAdmin):
+    """Content taken down, per person: what counts towards a posting suspension."""
+
+    list_display = ("created_at", "subject", "target_type", "target_id", "decided_by", "report")
+    list_filter = ("target_type",)
+    search_fields = ("=subject__id", "=target_id")
+    raw_id_fields = ("subject", "decided_by", "report")
+    list_select_related = ("subject", "decided_by")
+
+
+@admin.register(PostingSuspension)
+class PostingSuspensionAdmin(ReadOnlyAdmin):
+    """People who may not post (repeated takedowns) and until when; a moderator may lift it (audited)."""
+
+    list_display = ("user", "until", "reason", "created_at")
+    search_fields = ("=user__id", "user__name")
+    raw_id_fields = ("user",)
+    list_select_related = ("user",)
+    actions = ["lift"]
+
+    def has_take_down_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(TAKE_DOWN)
+
+    @admin.action(description="Lift the posting suspension now", permissions=["take_down"])
+    def lift(self, request: HttpRequest, queryset: QuerySet[PostingSuspension]) -> None:
+        done = 0
+        for user_id in queryset.values_list("user_id", flat=True):
+            try:
+                posting_suspension_lift(user_id=user_id, staff=request.user)
+                done += 1
+            except LoopinError as exc:
+                self.message_user(request, exc.message, messages.WARNING)
+        self.message_user(request, f"Lifted {done} posting suspensions.", messages.SUCCESS)

@@ -330,7 +330,7 @@ async def handle_set(body: HandleIn, caller: CurrentUser) -> dict[str, Any]:
 
 @report_router.post("", response_model=Envelope[ReportOut], status_code=201, responses=PERSON_ERRORS)
 async def report_create(body: ReportIn, caller: CurrentUser) -> dict[str, Any]:
-    """Report a person (or their post, message or event) to the moderators."""
+    """Report a person, or their post, comment, story, album photo, message or event, to the moderators."""
     made = await run_sync(
         reports.report_create, user=caller, subject_id=body.user_id, **body.model_dump(exclude={"user_id"})
     )

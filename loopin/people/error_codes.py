@@ -33,3 +33,16 @@ class PeopleErrorCode(ErrorCode):
     REPORT_EXISTS = "REPORT_EXISTS", 409, "You already reported this; it is still open."
     REPORT_NOT_FOUND = "REPORT_NOT_FOUND", 404, "No report has this id."
     REPORT_CLOSED = "REPORT_CLOSED", 400, "The report was already dismissed or acted on."
+    CONTENT_GONE = "CONTENT_GONE", 409, "The reported content is already gone; dismiss the report or act on the person."
+    NOT_CONTENT_REPORT = (
+        "NOT_CONTENT_REPORT",
+        400,
+        "Only a report about a post, comment, story or album photo can take content down.",
+    )
+    POSTING_SUSPENDED = (
+        "POSTING_SUSPENDED",
+        403,
+        "Posting is suspended after repeated takedowns (`details.until` says until when): no new posts, comments, "
+        "stories or album photos.",
+    )
+    NOT_POSTING_SUSPENDED = "NOT_POSTING_SUSPENDED", 404, "This person's posting is not suspended."

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Friendship(models.Model):
@@ -240,17 +241,21 @@ class ReportAction(models.TextChoices):
     NONE = "", "None"
     WARNED = "warned", "Warned"
     SUSPENDED = "suspended", "Suspended"
+    TAKEN_DOWN = "taken_down", "Content taken down"
 
 
 class ReportTarget(models.TextChoices):
     USER = "user", "Person"
     POST = "post", "Post"
+    COMMENT = "comment", "Comment"
+    STORY = "story", "Story"
+    ALBUM_PHOTO = "album_photo", "Album photo"
     MESSAGE = "message", "Message"
     EVENT = "event", "Event"
 
 
 class Report(models.Model):
-    """Someone reported a person (or, later, their post, message or event) to the moderators."""
+    """Someone reported a person, or their post, comment, story, album photo, message or event, to the moderators."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
@@ -280,7 +285,46 @@ class Report(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "category", "created_at"], name="report_queue")]
-        permissions = [("moderate_report", "Can dismiss reports and warn or suspend the people reported")]
+        permissions = [
+            ("moderate_report", "Can dismiss reports and warn or suspend the people reported"),
+            ("take_down_content", "Can take reported posts, comments, stories and album photos down"),
+        ]
 
     def __str__(self) -> str:
         return f"report {str(self.id)[:8]} ({self.category}, {self.status})"
+
+
+class Takedown(models.Model):
+    """A moderator took one object down; the count in a window decides a posting suspension."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="takedowns")
+    target_type = models.CharField(max_length=16, choices=ReportTarget.choices)
+    target_id = models.CharField(max_length=64)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["target_type", "target_id"], name="takedown_once")]
+        indexes = [models.Index(fields=["subject", "created_at"], name="takedowns_of_subject")]
+
+    def __str__(self) -> str:
+        return f"takedown of {self.target_type} {self.target_id[:8]}"
+
+
+class PostingSuspension(models.Model):
+    """The person may not post, comment, add stories or album photos until `until` (repeated takedowns)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="posting_suspension"
+    )
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"posting suspended for {self.user_id} until {self.until:%Y-%m-%d %H:%M}"

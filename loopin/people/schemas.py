@@ -153,11 +153,17 @@ class SocialProfileOut(BaseModel):
 
 
 class ReportIn(BaseModel):
-    user_id: uuid.UUID = Field(description="The person reported (the author, for a post or message)")
+    user_id: uuid.UUID | None = Field(
+        None,
+        description="The person reported; for a post, comment, story or album photo it may be left out "
+        "(the author is reported) and, when sent, must be the author",
+    )
     category: Literal["spam", "harassment", "impersonation", "underage", "other"]
     note: str = Field("", max_length=2000)
-    target_type: Literal["user", "post", "message", "event"] = "user"
-    target_id: str = Field("", max_length=64)
+    target_type: Literal["user", "post", "comment", "story", "album_photo", "message", "event"] = "user"
+    target_id: str = Field(
+        "", max_length=64, description="The id of the post, comment, story or album photo (one you can see)"
+    )
 
 
 class ReportOut(BaseModel):

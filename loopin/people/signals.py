@@ -18,3 +18,5 @@ user_followed = Signal()  # follow_id (an active follow at once: a public profil
 follow_approved = Signal()  # follow_id (a pending follow became active: approved, or the profile turned public)
 follow_requested = Signal()  # follow_id (a pending follow of a private profile)
 user_warned = Signal()  # report_id (a moderator warned the person reported)
+content_taken_down = Signal()  # report_id (a moderator took the reported post/comment/story/photo down)
+posting_suspended = Signal()  # user_id (repeated takedowns: no posting until the suspension ends)

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from loopin.chat.schemas import SentOut
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.posts import selectors, services
-from loopin.posts.schemas import CommentIn, CommentOut, CursorEnvelope, PostEditIn, PostIn, PostOut
+from loopin.posts import selectors, services, sharing
+from loopin.posts.schemas import CommentIn, CommentOut, CursorEnvelope, PostEditIn, PostIn, PostOut, ShareIn
 
 posts = APIRouter(prefix="/api/v2/posts", tags=["posts"])
 feed = APIRouter(prefix="/api/v2/feed", tags=["posts"])
@@ -90,6 +91,22 @@ async def post_unlike(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]
         return selectors.post_get(viewer=user, post_id=post_id)
 
     return ok(await run_sync(unlike, user=caller), "Like removed")
+
+
+@posts.post(
+    "/{post_id}/share", response_model=Envelope[SentOut], status_code=201, responses=error_responses(400, *ERRORS)
+)
+async def post_share(post_id: uuid.UUID, body: ShareIn, caller: CurrentUser) -> dict[str, Any]:
+    """Send a post to a friend in our 1:1 chat (a message referencing the post); they must be able to see it."""
+    sent = await run_sync(
+        sharing.post_share,
+        user=caller,
+        post_id=post_id,
+        to_user_id=body.user_id,
+        text=body.text,
+        client_message_id=body.client_message_id,
+    )
+    return ok({"message": sent.message, "duplicate": not sent.created}, "Shared" if sent.created else "Already sent")
 
 
 @posts.get("/{post_id}/comments", response_model=ListEnvelope[CommentOut], responses=error_responses(*ERRORS))

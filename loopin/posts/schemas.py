@@ -76,6 +76,12 @@ class CommentIn(BaseModel):
     parent_id: uuid.UUID | None = Field(default=None, description="Reply to this comment")
 
 
+class ShareIn(BaseModel):
+    user_id: uuid.UUID = Field(description="The friend to send it to (in our 1:1 conversation)")
+    text: HumanText = Field("", max_length=4000, description="An optional line with it")
+    client_message_id: str = Field("", max_length=64, description="Retry with the same id: one message")
+
+
 class ReplyOut(BaseModel):
     id: uuid.UUID
     author: PersonOut

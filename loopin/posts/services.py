@@ -16,6 +16,7 @@ from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied, Va
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people import selectors as people
+from loopin.people.moderation import ensure_can_post
 from loopin.posts import audience, notify, timelines
 from loopin.posts.error_codes import PostErrorCode
 from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
@@ -35,6 +36,7 @@ def post_create(
     tagged_user_ids: list[uuid.UUID] | None = None,
 ) -> Post:
     """A post with text and up to 10 pictures or one video; at least one of text or media."""
+    ensure_can_post(author)
     text = text.strip()
     if not text and not media_ids:
         raise ValidationFailed.one("text", "EMPTY_POST", "Write something or add a picture or video.")
@@ -126,7 +128,7 @@ def post_remove(*, post: Post) -> None:
     media_erase(media_ids=list(post.attachments.values_list("media_id", flat=True)))
 
 
-def _visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Post:
+def visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Post:
     qs = Post.objects.select_for_update() if lock else Post.objects
     post = qs.filter(id=post_id, deleted_at__isnull=True).first()
     if post is None or not audience.circle_of(viewer).can_see(post):
@@ -137,7 +139,7 @@ def _visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Po
 def post_like(*, user: User, post_id: uuid.UUID) -> Post:
     """Like (again: nothing changes)."""
     with transaction.atomic():
-        post = _visible_post(user, post_id, lock=True)
+        post = visible_post(user, post_id, lock=True)
         try:
             with transaction.atomic():
                 PostLike.objects.create(post=post, user=user)
@@ -151,7 +153,7 @@ def post_like(*, user: User, post_id: uuid.UUID) -> Post:
 
 def post_unlike(*, user: User, post_id: uuid.UUID) -> Post:
     with transaction.atomic():
-        post = _visible_post(user, post_id, lock=True)
+        post = visible_post(user, post_id, lock=True)
         if PostLike.objects.filter(post=post, user=user).delete()[0]:
             Post.objects.filter(id=post.id).update(like_count=F("like_count") - 1)
     post.refresh_from_db(fields=["like_count"])
@@ -160,11 +162,12 @@ def post_unlike(*, user: User, post_id: uuid.UUID) -> Post:
 
 def comment_add(*, author: User, post_id: uuid.UUID, text: str, parent_id: uuid.UUID | None = None) -> Comment:
     """Comment on a post, or reply to a top-level comment (replies to replies attach to their top comment)."""
+    ensure_can_post(author)
     text = text.strip()
     if not text:
         raise ValidationFailed.one("text", "EMPTY_COMMENT", "Write something.")
     with transaction.atomic():
-        post = _visible_post(author, post_id, lock=True)
+        post = visible_post(author, post_id, lock=True)
         parent = None
         if parent_id:
             parent = Comment.objects.filter(id=parent_id, post=post, deleted_at__isnull=True).first()
@@ -193,5 +196,10 @@ def comment_delete(*, actor: User, post_id: uuid.UUID, comment_id: uuid.UUID) ->
             raise PermissionDenied(
                 "Only the comment's or the post's author can remove it.", code=PostErrorCode.NOT_COMMENT_AUTHOR
             )
-        Comment.objects.filter(id=comment.id).update(deleted_at=timezone.now())
-        Post.objects.filter(id=post_id).update(comment_count=F("comment_count") - 1)
+        comment_remove(comment=comment)
+
+
+def comment_remove(*, comment: Comment) -> None:
+    """Inside a transaction: mark the comment deleted (the author's or post author's removal, a takedown)."""
+    Comment.objects.filter(id=comment.id).update(deleted_at=timezone.now())
+    Post.objects.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)

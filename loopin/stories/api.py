@@ -1,18 +1,19 @@
-"""Stories HTTP API: post, rings, views, viewers, close friends."""
+"""Stories HTTP API: post, rings, views, viewers, replies in chat, close friends."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from loopin.chat.schemas import SentOut
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.media.selectors import media_data
-from loopin.stories import selectors, services
-from loopin.stories.schemas import CloseFriendsIn, RingOut, StoryIn, StoryOut, ViewerOut
+from loopin.stories import replies, selectors, services
+from loopin.stories.schemas import CloseFriendsIn, RingOut, StoryIn, StoryOut, StoryReplyIn, ViewerOut
 
 stories = APIRouter(prefix="/api/v2/stories", tags=["stories"])
 me = APIRouter(prefix="/api/v2/me", tags=["stories"])
@@ -38,6 +39,21 @@ async def story_create(body: StoryIn, caller: CurrentUser) -> dict[str, Any]:
         return _story(services.story_create(author=user, media_id=body.media_id, audience=body.audience), seen=True)
 
     return ok(await run_sync(create, user=caller), "Story posted")
+
+
+@stories.post(
+    "/{story_id}/reply", response_model=Envelope[SentOut], status_code=201, responses=error_responses(400, *ERRORS)
+)
+async def story_reply(story_id: uuid.UUID, body: StoryReplyIn, caller: CurrentUser) -> dict[str, Any]:
+    """Reply to a story: a message referencing it in my 1:1 conversation with its author."""
+    sent = await run_sync(
+        replies.story_reply,
+        viewer=caller,
+        story_id=story_id,
+        text=body.text,
+        client_message_id=body.client_message_id,
+    )
+    return ok({"message": sent.message, "duplicate": not sent.created}, "Sent" if sent.created else "Already sent")
 
 
 @stories.get("", response_model=Envelope[list[RingOut]], responses=error_responses(401, 403))

@@ -6,13 +6,18 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from loopin.media.schemas import MediaOut
-from loopin.posts.schemas import PersonOut
+from loopin.posts.schemas import HumanText, PersonOut
 from loopin.stories.models import StoryAudience
 
 
 class StoryIn(BaseModel):
     media_id: uuid.UUID = Field(description="A picture or video from POST /api/v2/media")
     audience: StoryAudience = StoryAudience.FRIENDS
+
+
+class StoryReplyIn(BaseModel):
+    text: HumanText = Field(min_length=1, max_length=4000)
+    client_message_id: str = Field("", max_length=64, description="Retry with the same id: one message")
 
 
 class StoryOut(BaseModel):

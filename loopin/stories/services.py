@@ -14,6 +14,7 @@ from loopin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people import selectors as people
+from loopin.people.moderation import ensure_can_post
 from loopin.stories.error_codes import StoryErrorCode
 from loopin.stories.models import CloseFriend, Story, StoryAudience, StoryView
 
@@ -23,6 +24,7 @@ MAX_CLOSE_FRIENDS = 500
 
 def story_create(*, author: User, media_id: uuid.UUID, audience: str = StoryAudience.FRIENDS) -> Story:
     """A picture or video for 24 hours."""
+    ensure_can_post(author)
     with transaction.atomic():
         (media,) = media_claim(
             owner=author, media_ids=[media_id], kinds={MediaKind.IMAGE, MediaKind.VIDEO}, field="media_id"
@@ -72,7 +74,7 @@ def story_delete(*, author: User, story_id: uuid.UUID) -> None:
             raise NotFound("No such story.", code=StoryErrorCode.STORY_NOT_FOUND)
         if story.author_id != author.id:
             raise PermissionDenied("Only the author can delete a story.", code=StoryErrorCode.NOT_STORY_AUTHOR)
-        _erase([story])
+        story_remove(story=story)
 
 
 def close_friends_set(*, owner: User, user_ids: list[uuid.UUID]) -> list[uuid.UUID]:
@@ -93,6 +95,11 @@ def close_friends_set(*, owner: User, user_ids: list[uuid.UUID]) -> list[uuid.UU
         CloseFriend.objects.filter(owner=owner).delete()
         CloseFriend.objects.bulk_create([CloseFriend(owner=owner, friend_id=u) for u in ids])
     return ids
+
+
+def story_remove(*, story: Story) -> None:
+    """Inside a transaction: the story, its views and its media go (the author's delete, a takedown)."""
+    _erase([story])
 
 
 def _erase(stories: list[Story]) -> int:

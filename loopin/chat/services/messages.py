@@ -99,8 +99,12 @@ def message_send(
     reply_to_id: uuid.UUID | None = None,
     upload: Upload | None = None,
     media_id: uuid.UUID | None = None,
+    ref: tuple[str, str] | None = None,
 ) -> Sent:
-    """Store one message with the next sequence number and send it to the members' sockets after commit."""
+    """Store one message with the next sequence number and send it to the members' sockets after commit.
+
+    `ref` (type, id) is what the message is about: a post shared or a story replied to; the posts and stories
+    packages check that the sender may share it before they send."""
     existing = messages_qs().filter(
         conversation_id=conversation_id, sender_id=user.id, client_message_id=client_message_id
     )
@@ -110,7 +114,7 @@ def message_send(
     body = body.strip()
     if media_id is not None:
         kind = MessageKind.IMAGE
-    if kind == MessageKind.TEXT and not body:
+    if kind == MessageKind.TEXT and not body and ref is None:
         raise ValidationFailed.one("body", "EMPTY_MESSAGE", "Write something first.")
     if kind in (MessageKind.IMAGE, MessageKind.FILE) and upload is None and media_id is None:
         raise ValidationFailed.one("file", "FILE_REQUIRED", "Attach the image or file.")
@@ -141,6 +145,8 @@ def message_send(
                 kind=kind,
                 body=body,
                 reply_to=reply_to,
+                ref_type=ref[0] if ref else "",
+                ref_id=ref[1] if ref else "",
             )
             if media_id is not None:
                 # An upload from POST /api/v2/media (the caller's own, processed): referenced, not copied.

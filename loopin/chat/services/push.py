@@ -7,7 +7,7 @@ import uuid
 
 from django.core.cache import cache
 
-from loopin.chat.models import ConversationKind, Member, MemberState, Message, MessageKind
+from loopin.chat.models import ConversationKind, Member, MemberState, Message, MessageKind, MessageRef
 from loopin.chat.presence import online_among
 from loopin.notifications.push import PushMessage
 from loopin.notifications.services import push_ephemeral
@@ -21,6 +21,10 @@ def _preview(message: Message) -> str:
         return "📷 Photo"
     if message.kind == MessageKind.FILE:
         return "📎 File"
+    if message.ref_type == MessageRef.POST:
+        return message.body[:PREVIEW] or "Shared a post"
+    if message.ref_type == MessageRef.STORY:
+        return f"Replied to your story: {message.body}"[:PREVIEW]
     return message.body[:PREVIEW]
 
 
