@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.models import Gender, User
@@ -22,7 +23,17 @@ def _phone(value: str) -> str:
         raise PydanticCustomError("invalid_phone", str(exc)) from None
 
 
-PhoneNumber = Annotated[str, Field(examples=["+916205829376"], max_length=40), AfterValidator(_phone)]
+PhoneNumber = Annotated[
+    str,
+    Field(
+        examples=["+916205829376"],
+        max_length=40,
+        description="A phone number libphonenumber accepts: E.164, or a national number read in region IN; "
+        "spaces, dashes and brackets are allowed",
+        json_schema_extra={"format": "phone"},
+    ),
+    AfterValidator(_phone),
+]
 
 
 def _otp(value: str) -> str:
@@ -32,7 +43,15 @@ def _otp(value: str) -> str:
     return value
 
 
-OtpCodeStr = Annotated[str, Field(examples=["1097"], max_length=16), AfterValidator(_otp)]
+OtpCodeStr = Annotated[
+    str,
+    Field(
+        examples=["1097"],
+        max_length=16,
+        json_schema_extra={"pattern": f"^[0-9]{{{get_settings().OTP_LENGTH}}}$"},  # OTP_LENGTH digits
+    ),
+    AfterValidator(_otp),
+]
 
 
 def _name(value: str) -> str:
@@ -76,9 +95,23 @@ def _picture_urls(value: list[str]) -> list[str]:
     return value
 
 
-Name = Annotated[str, Field(examples=["Gaurav Kumar"], max_length=200), AfterValidator(_name)]
+Name = Annotated[
+    str,
+    Field(
+        examples=["Gaurav Kumar"],
+        max_length=200,
+        description="2 to 100 characters once runs of white space are one space: letters, spaces, hyphens, "
+        "apostrophes and full stops, at least one letter",
+        json_schema_extra={"format": "person-name"},
+    ),
+    AfterValidator(_name),
+]
 BirthDate = Annotated[date, Field(examples=["1995-01-01"]), AfterValidator(_birth_date)]
-InterestIds = Annotated[list[int], Field(examples=[[1, 2, 3]]), AfterValidator(_interests)]
+InterestIds = Annotated[
+    list[Annotated[int, Field(ge=1, le=2**31 - 1)]],
+    Field(examples=[[1, 2, 3]], json_schema_extra={"minItems": 1, "maxItems": 5, "uniqueItems": True}),
+    AfterValidator(_interests),
+]
 PictureUrl = Annotated[str, AfterValidator(_picture_url)]
 PictureUrls = Annotated[
     list[PictureUrl], Field(examples=[["https://example.com/pic1.jpg"]]), AfterValidator(_picture_urls)
@@ -174,14 +207,19 @@ class ProfileCompleteIn(BaseModel):
     bio: Bio | None = None
 
 
+def _omit_default(schema: dict[str, Any]) -> None:
+    """A field that may be left out but not cleared: its schema shows neither null nor a null default."""
+    schema.pop("default", None)
+
+
 class ProfileUpdateIn(BaseModel):
     """PUT /api/auth/profile: any subset of the fields, with the same rules."""
 
     model_config = ConfigDict(extra="forbid")
-    name: Name | None = None
-    birth_date: BirthDate | None = None
-    gender: Gender | None = None
-    event_interests: InterestIds | None = None
+    name: Name | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    birth_date: BirthDate | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    gender: Gender | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    event_interests: InterestIds | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
     profile_pictures: PictureUrls | None = None
     bio: Bio | None = None
 

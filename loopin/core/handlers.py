@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from loopin.core.envelope import error_body
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import LoopinError
+from loopin.core.routing import printable
 
 BODY_PARSE_ERROR = "There was an error parsing the body"
 _HTTP_CODES = {
@@ -30,7 +31,7 @@ _HTTP_CODES = {
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
+    parts = [printable(str(p)) for p in loc]  # a client's key may hold control characters: never echo them
     if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
         parts = parts[1:]
     return ".".join(parts) or "body"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from loopin.core.auth import is_optional_auth
+from loopin.core.error_docs import api_routes
 from loopin.core.throttle import limited_path
 
 _ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
@@ -52,9 +54,6 @@ def document_optional_auth(schema: dict[str, Any], routes: Iterable[Any]) -> dic
     """Operations where signing in is optional (`OptionalUser`) list the empty requirement `{}` beside the
     bearer token, as OpenAPI spells "anonymous callers are served too" (in place). A token that is sent must
     still be valid there (401 otherwise)."""
-    from loopin.core.auth import is_optional_auth
-    from loopin.core.error_docs import api_routes
-
     for route in api_routes(routes):
         if not any(is_optional_auth(call) for call in _calls(route.dependant)):
             continue
@@ -62,4 +61,47 @@ def document_optional_auth(schema: dict[str, Any], routes: Iterable[Any]) -> dic
             operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
             if operation is not None and operation.get("security") and {} not in operation["security"]:
                 operation["security"] = [{}, *operation["security"]]
+    return schema
+
+
+# The text rule of core.routing.text_problem as a pattern: no C0/C1 control characters except tab, LF, CR.
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+_STRING_RULES = ("pattern", "format", "enum", "const", "contentMediaType")
+
+
+def _walk(node: Any) -> Iterable[dict[str, Any]]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def document_text_rule(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every free-text string the document describes says what core.routing refuses everywhere (a 422): control
+    characters. Strings with a format, pattern or enum of their own already rule those out (in place)."""
+    for node in _walk({"paths": schema.get("paths", {}), "components": schema.get("components", {})}):
+        if node.get("type") == "string" and not any(key in node for key in _STRING_RULES):
+            node["pattern"] = TEXT_PATTERN
+    return schema
+
+
+def document_closed_bodies(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON request body names every field it reads: an object schema that leaves `additionalProperties` open
+    is closed (the app's dialect ignores unknown fields rather than refusing them; sending them does nothing),
+    so a client, or a fuzzer, is never invited to send fields that are not read (in place)."""
+    components = schema.get("components", {}).get("schemas", {})
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                body = content.get("schema", {})
+                ref = body.get("$ref", "")
+                target = components.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else body
+                if target and target.get("type") == "object" and "additionalProperties" not in target:
+                    target["additionalProperties"] = False
     return schema

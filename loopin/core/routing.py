@@ -57,6 +57,12 @@ def text_problem(value: str) -> str | None:
     return f"Control characters (U+{ord(char):04X}) are not allowed."
 
 
+def printable(value: str) -> str:
+    """`value` with each character the text rule refuses written as an escape (`\\u001b`): for echoing a
+    client's field name back in an error without sending its control characters on."""
+    return _BAD_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+
+
 def _bad(loc: tuple[Any, ...], kind: str, message: str) -> dict[str, Any]:
     return {"type": kind, "loc": loc, "msg": message}
 

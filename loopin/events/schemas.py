@@ -6,12 +6,13 @@ import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from loopin.accounts.schemas import InterestOut
+from loopin.accounts.schemas import InterestOut, PhoneNumber
 from loopin.core.time import ApiTime, to_display
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
@@ -67,12 +68,25 @@ def _covers(value: list[str]) -> list[str]:
     return value
 
 
-Title = Annotated[str, Field(max_length=400, examples=["Sunday sunrise run"]), AfterValidator(_title)]
+Title = Annotated[
+    str,
+    Field(
+        max_length=400,
+        examples=["Sunday sunrise run"],
+        description="3 to 200 characters once runs of white space are one space",
+        json_schema_extra={"format": "event-title"},
+    ),
+    AfterValidator(_title),
+]
 Url = Annotated[str, AfterValidator(_url)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("10000000"), max_digits=10, decimal_places=2, examples=["499.00"])]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["INR"])]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", examples=["IN"])]
-InterestIds = Annotated[list[int], AfterValidator(_interest_ids), Field(examples=[[1, 5]])]
+InterestIds = Annotated[
+    list[Annotated[int, Field(ge=1, le=2**31 - 1)]],
+    AfterValidator(_interest_ids),
+    Field(examples=[[1, 5]], json_schema_extra={"minItems": 1, "maxItems": 5, "uniqueItems": True}),
+]
 Genders = Annotated[list[GenderName], AfterValidator(_genders), Field(examples=[["all"]])]
 Covers = Annotated[list[Url], AfterValidator(_covers)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
@@ -123,6 +137,11 @@ class EventCreateIn(_EventFields):
         return self
 
 
+def _omit_default(schema: dict[str, Any]) -> None:
+    """A field that may be left out but not cleared: its schema shows neither null nor a null default."""
+    schema.pop("default", None)
+
+
 def _not_null(value: object) -> object:
     if value is None:
         raise PydanticCustomError("null_not_allowed", "This field cannot be cleared.")
@@ -132,7 +151,7 @@ def _not_null(value: object) -> object:
 class EventUpdateIn(_EventFields):
     """Any subset of the event's fields; the same rules as creation."""
 
-    title: Title | None = None
+    title: Title | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
     description: str | None = Field(default=None, max_length=10000)
     venue_id: uuid.UUID | None = None
     location_text: str | None = Field(default=None, max_length=500)
@@ -140,19 +159,21 @@ class EventUpdateIn(_EventFields):
     country_code: CountryCode | None = None
     latitude: Lat | None = None
     longitude: Lng | None = None
-    start_at: InTime | None = None
+    start_at: InTime | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
     end_at: InTime | None = None
     duration_hours: float | None = Field(default=None, gt=0, le=336)
-    capacity: int | None = Field(default=None, ge=0, le=100000)
-    is_paid: bool | None = None
-    ticket_price: Money | None = None
-    currency: Currency | None = None
-    allow_plus_one: bool | None = None
-    allowed_genders: Genders | None = None
-    interest_ids: InterestIds | None = None
+    capacity: Annotated[int, Field(ge=0, le=100000)] | SkipJsonSchema[None] = Field(
+        default=None, json_schema_extra=_omit_default
+    )
+    is_paid: bool | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    ticket_price: Money | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    currency: Currency | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    allow_plus_one: bool | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    allowed_genders: Genders | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    interest_ids: InterestIds | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
     cover_images: Covers | None = None
-    join_mode: JoinModeName | None = None
-    visibility: VisibilityName | None = None
+    join_mode: JoinModeName | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    visibility: VisibilityName | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
     rsvp_expiry_policy: RsvpPolicyName | None = Field(default=None, description=RSVP_DOC)
 
     @field_validator(
@@ -211,15 +232,8 @@ class HostLeadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    phone_number: str = Field(max_length=40, examples=["+916205829376"])
+    phone_number: PhoneNumber
     message: str = Field(default="", max_length=2000)
-
-    @field_validator("phone_number")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        from loopin.accounts.schemas import _phone
-
-        return _phone(value)
 
 
 class JoinRequestIn(BaseModel):

@@ -181,6 +181,14 @@ def test_a_wrong_method_on_a_static_path_is_405_not_a_422_for_the_id_beside_it(a
     assert r.headers["allow"] == "OPTIONS, POST"
 
 
+@pytest.mark.parametrize("path", ["/api/v2/auth/signup", "/api/auth/signup"])
+def test_a_refused_key_is_named_without_echoing_its_control_characters(api, path):
+    r = api.post(path, json={"phone_number": "+916205829376", "a\x1b[31mb": "x\x01"})  # the value names the key
+    assert r.status_code == 422
+    assert "\x1b" not in str(r.json())  # the decoded answer holds no control character
+    assert "a\\u001b[31mb" in r.json()["error"]  # written out as an escape the reader can see
+
+
 def test_an_app_literal_path_never_reaches_the_integer_id_route_beside_it(api, host):
     _, headers = host
     r = api.get("/api/events/my-anything", headers=headers)  # not an event number: no such route

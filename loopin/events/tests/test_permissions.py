@@ -180,3 +180,33 @@ def test_staff_without_view_permission_do_not_see_drafts(api):
     assert api.get(f"/api/v2/events/{draft.id}", headers=token_for(staff_in(READ_ONLY))).status_code == 200
     bare = UserWithProfileFactory(is_staff=True)  # is_staff alone is no power
     assert api.get(f"/api/v2/events/{draft.id}", headers=token_for(bare)).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["draft", "private"])
+def test_drafts_and_private_events_are_read_by_viewing_staff_never_written_and_hidden_from_others(api, kind):
+    from loopin.events.models import Event, EventStatus, Visibility
+
+    host = UserWithProfileFactory()
+    if kind == "draft":
+        event = PublishedEventFactory(host=host, status=EventStatus.DRAFT, published_at=None)
+    else:
+        event = PublishedEventFactory(host=host, visibility=Visibility.PRIVATE)
+    v2, app = f"/api/v2/events/{event.id}", f"/api/events/{event.number}"
+    viewer, stranger = token_for(staff_in(READ_ONLY)), token_for(UserWithProfileFactory())
+    bare_staff = token_for(UserWithProfileFactory(is_staff=True))  # is_staff without a group: no power
+
+    assert api.get(v2).status_code == 404  # anonymous
+    assert api.get(app).status_code == 401
+    for headers in (stranger, bare_staff):
+        assert api.get(v2, headers=headers).status_code == 404
+        assert api.get(app, headers=headers).status_code == 404
+    for headers in (viewer, token_for(host)):
+        assert api.get(v2, headers=headers).json()["data"]["id"] == str(event.id)
+        assert api.get(app, headers=headers).json()["data"]["id"] == event.number
+    # Viewing is not editing, in either dialect; nothing changes.
+    assert api.patch(v2, json={"title": "Taken over"}, headers=viewer).status_code == 403
+    assert api.put(app, json={"title": "Taken over"}, headers=viewer).status_code == 403
+    assert api.post(f"{v2}/publish", json={}, headers=viewer).status_code == 403
+    assert api.patch(v2, json={"title": "Taken over"}, headers=stranger).status_code == 404
+    stored = Event.objects.get(id=event.id)
+    assert (stored.title, stored.status) == (event.title, event.status)
