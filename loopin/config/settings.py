@@ -289,10 +289,10 @@ class Settings(BaseSettings):
     SENTRY_DSN: str = ""
     # schemathesis in the test suite (loopin/testing/fuzz.py): fuzzing-phase examples per operation for a
     # signed-in caller and for an anonymous one, stateful scenarios and steps per scenario, and the seed.
-    FUZZ_MAX_EXAMPLES: int = Field(default=8, ge=1)
-    FUZZ_ANON_MAX_EXAMPLES: int = Field(default=3, ge=1)
-    FUZZ_STATEFUL_MAX_EXAMPLES: int = Field(default=10, ge=1)
-    FUZZ_STATEFUL_MAX_STEPS: int = Field(default=6, ge=2)
+    FUZZ_MAX_EXAMPLES: int = Field(default=4, ge=1)
+    FUZZ_ANON_MAX_EXAMPLES: int = Field(default=2, ge=1)
+    FUZZ_STATEFUL_MAX_EXAMPLES: int = Field(default=5, ge=1)
+    FUZZ_STATEFUL_MAX_STEPS: int = Field(default=5, ge=2)
     FUZZ_SEED: int = 11
     SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
 

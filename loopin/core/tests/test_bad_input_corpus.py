@@ -1,6 +1,7 @@
-"""Every operation in both OpenAPI documents (the app's dialect and the designed API), fed the bad-input corpus: NUL and control characters, deep
-nesting, huge numbers, extreme dates, a JSON bomb, wrong content types, broken multipart. Each answer is
-below 500 and an error is the envelope with an `error_code`; a NUL or a control character is a 422."""
+"""Every operation in both OpenAPI documents (the app's dialect and the designed API), fed the bad-input
+corpus: NUL and control characters, deep nesting, huge numbers, extreme dates, a JSON bomb, wrong content
+types, broken multipart. Each answer is below 500 and an error is the envelope with an `error_code`; a NUL or
+a control character is a 422."""
 
 from __future__ import annotations
 
