@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from loopin.audit.services import audit_record
@@ -14,6 +16,7 @@ from loopin.events.models import (
     InviteLink,
     JoinRequest,
     PhoneInvitation,
+    TicketTier,
     Venue,
 )
 from loopin.events.services import event_transition, share_path
@@ -42,6 +45,43 @@ class EventImageInline(admin.TabularInline):
     fields = ("position", "url", "image")
 
 
+class TicketTierFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.deleted_forms:
+            tier = form.instance
+            if tier.pk is None:
+                continue
+            if tier.is_default:
+                raise ValidationError(f"{tier.name} is the default tier (the event's price): it stays.")
+            if tier.seats_taken or tier.tickets.exists() or tier.orders.exists() or tier.join_requests.exists():
+                raise ValidationError(f"{tier.name} has sales or requests: hide it or end its sales instead.")
+
+
+class TicketTierInline(admin.TabularInline):
+    model = TicketTier
+    formset = TicketTierFormSet
+    extra = 0
+    fields = (
+        "name",
+        "price",
+        "pay_what_you_want",
+        "suggested_price",
+        "capacity",
+        "seats_taken",
+        "sales_start_at",
+        "sales_end_at",
+        "min_per_order",
+        "max_per_order",
+        "visibility",
+        "unlock_code",
+        "requires_approval",
+        "sort_order",
+        "is_default",
+    )
+    readonly_fields = ("seats_taken", "is_default")
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = (
@@ -65,7 +105,7 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ("host", "venue")
     autocomplete_fields = ("host", "venue")
     filter_horizontal = ("interests",)
-    inlines = [EventImageInline]
+    inlines = [TicketTierInline, EventImageInline]
     readonly_fields = (
         "id",
         "canonical_id",

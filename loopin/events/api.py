@@ -52,6 +52,7 @@ from loopin.events.schemas import (
     VenueOut,
 )
 from loopin.events.services import EventInput, VenueInput, phone_invitations
+from loopin.events.tiers_api import router as tiers
 
 events = APIRouter(prefix="/api/v2/events", tags=["events"])
 venues = APIRouter(prefix="/api/v2/venues", tags=["venues"])
@@ -313,7 +314,12 @@ async def request_create(event_id: uuid.UUID, body: JoinRequestIn, caller: Curre
 
     def create(*, user: Any) -> dict[str, Any]:
         req = services.join_request_create(
-            user=user, event_id=event_id, message=body.message, seats=body.seats_requested
+            user=user,
+            event_id=event_id,
+            message=body.message,
+            seats=body.seats_requested,
+            tier_id=body.tier_id,
+            unlock_code=body.unlock_code,
         )
         return selectors.request_out(req)
 
@@ -543,7 +549,10 @@ async def attendance_confirm(event_id: uuid.UUID, body: AttendanceIn, caller: Cu
     """Take seats at a free event and get a ticket."""
 
     def confirm(*, user: Any) -> dict[str, Any]:
-        return selectors.ticket_out(services.attendance_confirm(user=user, event_id=event_id, seats=body.seats))
+        ticket = services.attendance_confirm(
+            user=user, event_id=event_id, seats=body.seats, tier_id=body.tier_id, unlock_code=body.unlock_code
+        )
+        return selectors.ticket_out(ticket)
 
     return ok(await run_sync(confirm, user=caller), "You are going")
 
@@ -612,4 +621,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, invitations, me]
+routers = [venues, hosts, events, tiers, invitations, me]

@@ -26,3 +26,10 @@ class EventErrorCode(ErrorCode):
     INVITE_LINK_INVALID = "INVITE_LINK_INVALID", 404, "The invite link is unknown, revoked, or its event is gone."
     INVITE_LINK_EXPIRED = "INVITE_LINK_EXPIRED", 400, "The invite link has expired."
     INVITE_LINK_USED_UP = "INVITE_LINK_USED_UP", 400, "The invite link has been used as often as the host allowed."
+    TIER_NOT_FOUND = "TIER_NOT_FOUND", 404, "The event has no ticket tier with this id that you can see."
+    TIER_HAS_SALES = "TIER_HAS_SALES", 409, "Seats of this tier were sold or held: hide it or end its sales instead."
+    DEFAULT_TIER_KEPT = (
+        "DEFAULT_TIER_KEPT",
+        409,
+        "The default tier (the event's price) stays: hide it, end its sales.",
+    )

@@ -236,6 +236,9 @@ class JoinRequest(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
     message = models.TextField(blank=True, max_length=2000)
     seats_requested = models.PositiveSmallIntegerField(default=1)
+    tier = models.ForeignKey(
+        "events.TicketTier", null=True, blank=True, on_delete=models.RESTRICT, related_name="join_requests"
+    )
     status = models.CharField(
         max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING, db_index=True
     )
@@ -361,3 +364,68 @@ class PhoneInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"phone invitation {str(self.id)[:8]} ({self.status})"
+
+
+class TierVisibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    HIDDEN = "hidden", "Hidden until unlocked by a code"
+
+
+class TicketTier(models.Model):
+    """A kind of ticket at an event, with its own price, capacity and sales window.
+
+    Every event has one default tier (its `ticket_price`, unlimited within the event's capacity); hosts add
+    more. `seats_taken` counts the tier's seats of valid tickets and live holds; the event's `seats_taken`
+    counts them over all tiers, so a seat is never sold past the tier's capacity nor the event's.
+    Both counters move together, only in `loopin.participation.seats`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tiers")
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True, max_length=2000)
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"), help_text="0 = free.")
+    pay_what_you_want = models.BooleanField(default=False, help_text="The buyer chooses a price of at least `price`.")
+    suggested_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    capacity = models.PositiveIntegerField(default=0, help_text="0 means: only the event's capacity limits it.")
+    seats_taken = models.PositiveIntegerField(default=0, help_text="Seats of valid tickets and live holds.")
+    sales_start_at = models.DateTimeField(null=True, blank=True)
+    sales_end_at = models.DateTimeField(null=True, blank=True)
+    min_per_order = models.PositiveSmallIntegerField(default=1)
+    max_per_order = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: the event's rule (1, or 2 with a plus-one)."
+    )
+    visibility = models.CharField(max_length=16, choices=TierVisibility.choices, default=TierVisibility.PUBLIC)
+    unlock_code = models.CharField(
+        max_length=64, blank=True, help_text="Shows a hidden tier to whoever gives it (any letter case)."
+    )
+    requires_approval = models.BooleanField(default=False, help_text="Buyers ask first; the host accepts.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_default = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity=0) | Q(seats_taken__lte=models.F("capacity")), name="tier_never_oversold"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="tier_price_not_negative"),
+            models.UniqueConstraint(fields=["event"], condition=Q(is_default=True), name="one_default_tier"),
+        ]
+        indexes = [models.Index(fields=["event", "unlock_code"], name="tier_unlock_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.unlock_code = self.unlock_code.strip().upper()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity == 0 else max(self.capacity - self.seats_taken, 0)
+
+    def max_seats(self, event: Event) -> int:
+        return self.max_per_order if self.max_per_order else event.max_seats_per_guest

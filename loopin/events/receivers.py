@@ -9,9 +9,11 @@ from django.db.models.signals import post_save
 from loopin.accounts.models import User
 from loopin.core.logging import get_logger
 from loopin.events import signals
+from loopin.events.models import Event, TicketTier
 from loopin.events.services.blocks import event_ties_end
 from loopin.events.services.phone_invitations import phone_invitations_claim
 from loopin.events.tasks import send_phone_invitation_sms
+from loopin.events.tiers import default_tier, default_tier_price
 from loopin.people import signals as people_signals
 
 
@@ -24,6 +26,18 @@ def _on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) ->
     # inside the transaction that creates the user.
     if created and instance.phone_number:
         phone_invitations_claim(user=instance)
+
+
+def _on_event_saved(sender: Any, instance: Event, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    # Every event sells through tiers: a new one gets its default tier; the event's price (both dialects edit
+    # it, and it is locked once seats are taken) is the default tier's.
+    if raw:
+        return
+    if created:
+        default_tier(instance)
+        return
+    price = default_tier_price(instance)
+    TicketTier.objects.filter(event_id=instance.id, is_default=True).exclude(price=price).update(price=price)
 
 
 log = get_logger("loopin.events.receivers")
@@ -39,4 +53,5 @@ def _on_phone_invitation_created(sender: Any, phone_invitation_id: Any, **kwargs
 def connect_signals() -> None:
     people_signals.user_blocked.connect(_on_user_blocked, dispatch_uid="events.user_blocked")
     signals.phone_invitation_created.connect(_on_phone_invitation_created, dispatch_uid="events.phone_invitation_sms")
+    post_save.connect(_on_event_saved, sender=Event, dispatch_uid="events.default_tier")
     post_save.connect(_on_user_saved, sender=User, dispatch_uid="events.phone_invitations_claim")

@@ -225,7 +225,9 @@ class HostLeadIn(BaseModel):
 class JoinRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     message: str = Field(default="", max_length=2000)
-    seats_requested: int = Field(default=1, ge=1, le=2)
+    seats_requested: int = Field(default=1, ge=1, le=10)
+    tier_id: uuid.UUID | None = Field(default=None, description="Default: the default tier")
+    unlock_code: str | None = Field(default=None, max_length=64, description="Reveals a hidden tier")
 
 
 class HostDecisionIn(BaseModel):
@@ -280,7 +282,9 @@ class AcceptLinkIn(BaseModel):
 
 class AttendanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seats: int = Field(default=1, ge=1, le=2)
+    seats: int = Field(default=1, ge=1, le=10)
+    tier_id: uuid.UUID | None = Field(default=None, description="Default: the default tier, else one on sale")
+    unlock_code: str | None = Field(default=None, max_length=64, description="Reveals a hidden tier")
 
 
 # ---------------------------------------------------------------- out
@@ -296,6 +300,38 @@ class VenueBriefOut(BaseModel):
     id: uuid.UUID
     name: str
     city: str
+
+
+TierVisibilityName = Literal["public", "hidden"]
+TierStateName = Literal["on_sale", "sold_out", "not_yet_on_sale", "sales_ended", "hidden"]
+CardAvailability = Literal["on_sale", "sold_out", "tiers_sold_out", "not_yet_on_sale", "sales_ended", "hidden"]
+AVAILABILITY_DOC = (
+    "sold_out: the event has no seat left; tiers_sold_out: every public tier on sale is full while the event "
+    "still has seats; not_yet_on_sale / sales_ended: the public tiers' sales windows; hidden: only tiers behind "
+    "an unlock code"
+)
+
+
+class TierOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    price: str = Field(description="Decimal string per seat; the minimum when pay_what_you_want")
+    pay_what_you_want: bool
+    suggested_price: str | None
+    currency: str
+    capacity: int = Field(description="0: only the event's capacity limits it")
+    seats_left: int | None = Field(description="The fewer of the tier's and the event's; null when unlimited")
+    sales_start_at: DisplayTime | None
+    sales_end_at: DisplayTime | None
+    min_per_order: int
+    max_per_order: int
+    visibility: TierVisibilityName
+    unlock_code: str | None = Field(description="The host's view only")
+    requires_approval: bool
+    sort_order: int
+    is_default: bool = Field(description="The event's own price (what the app's dialect shows)")
+    state: TierStateName
 
 
 class EventCardOut(BaseModel):
@@ -318,6 +354,7 @@ class EventCardOut(BaseModel):
     currency: str
     capacity: int = Field(description="0 means unlimited")
     seats_left: int | None = Field(description="null when unlimited")
+    availability: CardAvailability = Field(default="on_sale", description=AVAILABILITY_DOC)
     going_count: int
     my_status: Literal["going", "requested", "accepted", "invited"] | None
     distance_km: float | None
@@ -337,6 +374,7 @@ class EventDetailOut(EventCardOut):
     allowed_genders: list[GenderName]
     status_reason: str | None
     images: list[ImageOut]
+    tiers: list[TierOut] = Field(description="Public tiers (every tier to the host); hidden ones via /tiers")
     is_host: bool
     published_at: DisplayTime | None
     created_at: DisplayTime

@@ -20,3 +20,4 @@ invitation_created = Signal()  # invitation_id
 phone_invitation_created = Signal()  # phone_invitation_id (its SMS is to be sent)
 ticket_issued = Signal()  # ticket_id
 ticket_cancelled = Signal()  # ticket_id, reason
+seats_freed = Signal()  # event_id, tier_id or None: seats came back or capacity was raised (the waitlist listens)

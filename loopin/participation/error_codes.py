@@ -23,3 +23,8 @@ class ParticipationErrorCode(ErrorCode):
     )
     PAID_TICKET = "PAID_TICKET", 400, "A paid ticket is cancelled through its order (refunds follow the policy)."
     JOIN_NOT_ALLOWED = "JOIN_NOT_ALLOWED", 403, "You and the host have blocked each other (either way)."
+    TIER_SOLD_OUT = "TIER_SOLD_OUT", 409, "This ticket tier is sold out (`details.tier_id`, `details.seats_left`)."
+    TIER_NOT_ON_SALE = "TIER_NOT_ON_SALE", 400, "This tier's sales have not started (`details.sales_start_at`)."
+    TIER_SALES_ENDED = "TIER_SALES_ENDED", 400, "This tier's sales have ended."
+    TIER_APPROVAL_REQUIRED = "TIER_APPROVAL_REQUIRED", 403, "This tier needs the host's approval: ask to join first."
+    TIER_QUANTITY = "TIER_QUANTITY", 400, "This tier sells between `details.min` and `details.max` seats per order."

@@ -7,14 +7,16 @@ approval event, and answering an invitation (or an invite link) with "going". Se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.utils import timezone
 
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
-from loopin.core.errors import BusinessRuleError, Conflict, PermissionDenied
+from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     AllowedGender,
     Event,
@@ -24,7 +26,10 @@ from loopin.events.models import (
     JoinMode,
     JoinRequest,
     RequestStatus,
+    TicketTier,
+    TierVisibility,
 )
+from loopin.events.tiers import TierState, default_tier, tier_state, tiers_unlocked
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.people.selectors import is_blocked_between
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
@@ -44,6 +49,7 @@ class Admission:
     join_request: JoinRequest | None = None
     invitation: Invitation | None = None
     request_expired: bool = False  # accepted, but its RSVP deadline passed unconfirmed
+    tier: TicketTier | None = None  # the ticket tier the seats are taken in
 
     @property
     def source(self) -> str:
@@ -88,7 +94,16 @@ def ensure_open_for_guests(event: Event, *, selling: bool = False) -> None:
         raise BusinessRuleError("This event has already started.", code=ParticipationErrorCode.EVENT_STARTED)
 
 
-def ensure_seats_allowed(event: Event, seats: int) -> None:
+def ensure_seats_allowed(event: Event, seats: int, tier: TicketTier | None = None) -> None:
+    if tier is not None and (tier.min_per_order > 1 or tier.max_per_order):
+        low, high = tier.min_per_order, tier.max_seats(event)
+        if not low <= seats <= high:
+            raise BusinessRuleError(
+                f"The {tier.name} tier sells {low} to {high} seats per order.",
+                code=ParticipationErrorCode.TIER_QUANTITY,
+                details={"min": low, "max": high, "tier_id": str(tier.id)},
+            )
+        return
     if not 1 <= seats <= event.max_seats_per_guest:
         raise BusinessRuleError(
             "This event allows one seat per guest."
@@ -110,6 +125,44 @@ def ensure_not_going(user: User, event: Event) -> None:
         raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
 
 
+def tier_pick(event: Event, tier_id: uuid.UUID | None, *, unlock_code: str | None = None) -> TicketTier | None:
+    """The tier asked for (404 TIER_NOT_FOUND when it is not the event's, or hidden and `unlock_code` does not
+    reveal it); None when none was asked for (the rules then choose: see `ensure_may_take_part`)."""
+    if tier_id is None:
+        return None
+    tier = TicketTier.objects.filter(id=tier_id, event_id=event.id).first()
+    hidden = tier is not None and tier.visibility == TierVisibility.HIDDEN
+    if tier is None or (hidden and tier.id not in tiers_unlocked(event.id, unlock_code)):
+        raise NotFound("This event has no such ticket tier.", code=EventErrorCode.TIER_NOT_FOUND)
+    return tier
+
+
+def _tier_when_unasked(event: Event, admission: Admission) -> TicketTier:
+    """No tier asked for (the app's dialect knows one price): the accepted request's tier, else the default
+    tier while it sells, else the first public tier that does (in the host's order), else the default tier."""
+    if admission.join_request is not None and admission.join_request.tier_id is not None:
+        return TicketTier.objects.get(id=admission.join_request.tier_id)
+    default = default_tier(event)
+    if default.visibility == TierVisibility.PUBLIC and tier_state(default, event) == TierState.ON_SALE:
+        return default
+    for tier in TicketTier.objects.filter(event_id=event.id, visibility=TierVisibility.PUBLIC):
+        if tier_state(tier, event) == TierState.ON_SALE:
+            return tier
+    return default
+
+
+def ensure_tier_on_sale(event: Event, tier: TicketTier) -> None:
+    state = tier_state(tier, event, unlocked=True)
+    if state == TierState.NOT_YET_ON_SALE:
+        raise BusinessRuleError(
+            f"Sales of {tier.name} have not started.",
+            code=ParticipationErrorCode.TIER_NOT_ON_SALE,
+            details={"sales_start_at": tier.sales_start_at.isoformat() if tier.sales_start_at else None},
+        )
+    if state == TierState.SALES_ENDED:
+        raise BusinessRuleError(f"Sales of {tier.name} have ended.", code=ParticipationErrorCode.TIER_SALES_ENDED)
+
+
 def admission_of(user: User, event: Event) -> Admission:
     """An accepted request lets the guest in only until its RSVP deadline (`confirm_by`)."""
     request = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()
@@ -121,12 +174,15 @@ def admission_of(user: User, event: Event) -> Admission:
     )
 
 
-def ensure_may_take_part(*, user: User, event: Event, seats: int, way: Way) -> Admission:
-    """Refuse (with the first rule broken, in this order) or say what lets the person in.
+def ensure_may_take_part(
+    *, user: User, event: Event, seats: int, way: Way, tier: TicketTier | None = None
+) -> Admission:
+    """Refuse (with the first rule broken, in this order) or say what lets the person in, and in which tier.
 
     host's own event · payment mismatch · not published or started · blocked with the host · join mode (asking) ·
-    seat count · already going · admission (approval needs an accepted request or an invitation; invite-only an
-    invitation) · gender (waived for someone the host let in).
+    the tier's sales window · seat count · already going · admission (approval, or a tier that requires it, needs
+    an accepted request or an invitation; invite-only an invitation) · gender (waived for someone the host let in).
+    `tier` None: the accepted request's tier, or the default (or first public) tier on sale.
     """
     if way == Way.BUY and not event.is_paid:
         raise BusinessRuleError(
@@ -142,16 +198,23 @@ def ensure_may_take_part(*, user: User, event: Event, seats: int, way: Way) -> A
     if way == Way.ASK:
         if event.join_mode == JoinMode.INVITE_ONLY:
             raise BusinessRuleError("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
-        if event.join_mode == JoinMode.OPEN:
+        if event.join_mode == JoinMode.OPEN and not (tier is not None and tier.requires_approval):
             raise BusinessRuleError(
                 "This event is open: confirm your attendance instead.", code=ParticipationErrorCode.REQUEST_NOT_NEEDED
             )
-    ensure_seats_allowed(event, seats)
-    ensure_not_going(user, event)
     if way in (Way.ASK, Way.INVITED):
+        tier = tier or default_tier(event)
+        if way == Way.ASK:  # the host's own invitation is not held to the sales window
+            ensure_tier_on_sale(event, tier)
+        ensure_seats_allowed(event, seats, tier)
+        ensure_not_going(user, event)
         ensure_gender_allowed(user, event)
-        return Admission()
+        return Admission(tier=tier)
     admission = admission_of(user, event)
+    tier = tier or _tier_when_unasked(event, admission)
+    ensure_tier_on_sale(event, tier)
+    ensure_seats_allowed(event, seats, tier)
+    ensure_not_going(user, event)
     let_in = admission.join_request is not None or admission.invitation is not None
     if not let_in and admission.request_expired:
         raise BusinessRuleError(
@@ -163,6 +226,14 @@ def ensure_may_take_part(*, user: User, event: Event, seats: int, way: Way) -> A
         )
     if event.join_mode == JoinMode.INVITE_ONLY and admission.invitation is None:
         raise PermissionDenied("This event is invite-only.", code=ParticipationErrorCode.INVITE_ONLY)
+    if tier.requires_approval and admission.invitation is None:
+        request = admission.join_request
+        if request is None or (request.tier_id is not None and request.tier_id != tier.id):
+            raise PermissionDenied(
+                f"{tier.name} needs the host's approval: ask to join first.",
+                code=ParticipationErrorCode.TIER_APPROVAL_REQUIRED,
+                details={"tier_id": str(tier.id)},
+            )
     if not let_in:
         ensure_gender_allowed(user, event)
-    return admission
+    return replace(admission, tier=tier)

@@ -12,9 +12,10 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict
 from loopin.core.ids import short_code
-from loopin.events.models import Event, Invitation, JoinRequest
+from loopin.events.models import Event, Invitation, JoinRequest, TicketTier
 from loopin.events.rsvp import rsvp_deadline
 from loopin.events.signals import send_after_commit, ticket_cancelled, ticket_issued
+from loopin.events.tiers import default_tier
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.seats import seats_release, seats_take
 from loopin.tickets.models import Ticket, TicketStatus
@@ -30,16 +31,19 @@ def ticket_issue(
     invitation: Invitation | None = None,
     actor: User | None = None,
     seats_held: bool = False,
+    tier: TicketTier | None = None,
 ) -> Ticket:
-    """Issue a valid ticket: take its seats and count its holder as going, in one conditional UPDATE.
+    """Issue a valid ticket of `tier` (the default tier when None): take its seats in the tier and the event and
+    count its holder as going, in conditional UPDATEs.
 
     `seats_held`: the seats were already taken by a hold (a paid order's); then only the person is counted.
     Call inside a transaction: a refusal (CapacityExceeded, ALREADY_GOING) must roll the counters back with it.
     """
+    tier = tier or default_tier(event)
     if seats_held:
         Event.objects.filter(id=event.id).update(going_count=F("going_count") + 1)
     else:
-        seats_take(event_id=event.id, seats=seats, people=1)
+        seats_take(event_id=event.id, seats=seats, people=1, tier_id=tier.id)
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -47,6 +51,7 @@ def ticket_issue(
                     event=event,
                     user=user,
                     seats=seats,
+                    tier=tier,
                     source=source,
                     code=short_code(8),
                     join_request=join_request,
@@ -83,7 +88,7 @@ def ticket_cancel(
     )
     if not updated:
         return ticket
-    seats_release(event_id=ticket.event_id, seats=ticket.seats, people=1)
+    seats_release(event_id=ticket.event_id, seats=ticket.seats, people=1, tier_id=ticket.tier_id)
     ticket.status = status
     audit_record(
         action=f"ticket.{status}",
@@ -105,6 +110,7 @@ def admit(
     join_request: JoinRequest | None = None,
     invitation: Invitation | None = None,
     actor: User | None = None,
+    tier: TicketTier | None = None,
 ) -> Ticket | None:
     """Someone is let in (a host accepts their request, they say "going" to an invitation).
 
@@ -115,8 +121,11 @@ def admit(
     """
     if join_request is not None and invitation is None:
         held = not event.is_paid
+        if join_request.tier_id is None:  # a request made before tiers (or by hand): the default tier's
+            join_request.tier_id = default_tier(event).id
+            JoinRequest.objects.filter(id=join_request.id).update(tier_id=join_request.tier_id)
         if held:
-            seats_take(event_id=event.id, seats=seats)
+            seats_take(event_id=event.id, seats=seats, tier_id=join_request.tier_id)
         join_request.seats_held = held
         join_request.confirm_by = rsvp_deadline(event=event, policy=event.rsvp_expiry_policy)
         JoinRequest.objects.filter(id=join_request.id).update(seats_held=held, confirm_by=join_request.confirm_by)
@@ -131,6 +140,7 @@ def admit(
         join_request=join_request,
         invitation=invitation,
         actor=actor,
+        tier=tier,
     )
 
 
@@ -144,17 +154,18 @@ def request_hold_take_over(*, join_request: JoinRequest | None, seats: int) -> b
         seats_held=False
     ):
         return False
+    tier_id = join_request.tier_id
     if seats > join_request.seats_requested:
-        seats_take(event_id=join_request.event_id, seats=seats - join_request.seats_requested)
+        seats_take(event_id=join_request.event_id, seats=seats - join_request.seats_requested, tier_id=tier_id)
     elif seats < join_request.seats_requested:
-        seats_release(event_id=join_request.event_id, seats=join_request.seats_requested - seats)
+        seats_release(event_id=join_request.event_id, seats=join_request.seats_requested - seats, tier_id=tier_id)
     return True
 
 
 def request_hold_release(*, join_request: JoinRequest) -> None:
     """An accepted request that goes away (withdrawn, expired, event cancelled) gives its held seats back once."""
     if JoinRequest.objects.filter(id=join_request.id, seats_held=True).update(seats_held=False):
-        seats_release(event_id=join_request.event_id, seats=join_request.seats_requested)
+        seats_release(event_id=join_request.event_id, seats=join_request.seats_requested, tier_id=join_request.tier_id)
     join_request.seats_held = False
 
 
@@ -163,7 +174,7 @@ def request_holds_expire_due(*, event_id: uuid.UUID | None = None, limit: int = 
     due = JoinRequest.objects.filter(seats_held=True, confirm_by__lte=timezone.now())
     if event_id is not None:
         due = due.filter(event_id=event_id)
-    rows = list(due.only("id", "event_id", "seats_requested")[:limit])
+    rows = list(due.only("id", "event_id", "seats_requested", "tier_id")[:limit])
     for req in rows:
         request_hold_release(join_request=req)
     return len(rows)

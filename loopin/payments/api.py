@@ -49,6 +49,8 @@ async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
         event_id=body.event_id,
         seats=body.seats,
         provider=body.provider,
+        tier_id=body.tier_id,
+        unlock_code=body.unlock_code,
     )
     return ok(data, "Seats held: complete the payment")
 

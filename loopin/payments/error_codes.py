@@ -24,3 +24,15 @@ class PaymentErrorCode(ErrorCode):
     PAYOUT_EXISTS = "PAYOUT_EXISTS", 409, "A payout for this event already exists."
     EVENT_NOT_ENDED = "EVENT_NOT_ENDED", 400, "A payout can be made only after the event has ended."
     NOTHING_TO_PAY = "NOTHING_TO_PAY", 400, "The event earned nothing to pay out."
+    PROMO_CODE_INVALID = "PROMO_CODE_INVALID", 400, "The promo code is unknown for this event, or switched off."
+    PROMO_CODE_EXPIRED = "PROMO_CODE_EXPIRED", 400, "The promo code is outside its validity window (in `details`)."
+    PROMO_NOT_FOR_TIER = (
+        "PROMO_NOT_FOR_TIER",
+        400,
+        "The promo code does not apply to this tier (nor to pay what you want).",
+    )
+    PROMO_USED_UP = "PROMO_USED_UP", 409, "The promo code has been used as often as it allows."
+    PROMO_LIMIT_PER_PERSON = "PROMO_LIMIT_PER_PERSON", 409, "You have used this promo code as often as allowed."
+    PROMO_CODE_EXISTS = "PROMO_CODE_EXISTS", 409, "The event already has this promo code (any letter case)."
+    PROMO_CODE_NOT_FOUND = "PROMO_CODE_NOT_FOUND", 404, "The event has no promo code with this id."
+    PROMO_CODE_USED = "PROMO_CODE_USED", 409, "Orders used this promo code: switch it off instead of removing it."

@@ -80,11 +80,31 @@ class Order(models.Model):
     event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="orders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     seats = models.PositiveSmallIntegerField(default=1)
+    tier = models.ForeignKey(
+        "events.TicketTier", null=True, blank=True, on_delete=models.RESTRICT, related_name="orders"
+    )
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING, db_index=True)
     provider = models.CharField(max_length=16, choices=Provider.choices)
 
     currency = models.CharField(max_length=3, default="INR")
-    base_price = models.DecimalField(max_digits=12, decimal_places=2, help_text="Ticket price per seat.")
+    list_price = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The tier's price per seat before any promo code (the buyer's choice on pay what you want).",
+    )
+    promo = models.ForeignKey("PromoCode", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    promo_code = models.CharField(max_length=64, blank=True, help_text="The code as applied (upper case).")
+    discount_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"), help_text="Taken off the ticket price, all seats."
+    )
+    promo_released = models.BooleanField(
+        default=False, help_text="The order ended unpaid: its use of the promo code was given back."
+    )
+    base_price = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Ticket price per seat after any discount (the host's earning)."
+    )
     fee_percent = models.DecimalField(max_digits=5, decimal_places=2)
     unit_total = models.DecimalField(max_digits=12, decimal_places=2, help_text="What the buyer pays per seat.")
     fee_amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -130,6 +150,59 @@ class Order(models.Model):
     @property
     def refundable(self) -> Decimal:
         return self.total - self.amount_refunded if self.status in SETTLED else Decimal("0")
+
+
+class PromoKind(models.TextChoices):
+    PERCENT = "percent", "Percentage off"
+    FIXED = "fixed", "Fixed amount off each seat"
+
+
+class PromoCode(models.Model):
+    """A discount code of one event: a percentage or a fixed amount off each seat, for some tiers or all.
+
+    `uses` counts the orders holding a use (pending or paid); it moves only by conditional UPDATEs in
+    `loopin.payments.services.promos`, so `max_uses` is never passed, even by buyers racing for the last use.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="promo_codes")
+    code = models.CharField(max_length=64, help_text="Matched in any letter case; stored upper case.")
+    kind = models.CharField(max_length=16, choices=PromoKind.choices)
+    amount = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Percent (below 100) or an amount per seat.",
+    )
+    tiers = models.ManyToManyField(
+        "events.TicketTier", blank=True, related_name="promo_codes", help_text="None chosen: every tier."
+    )
+    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Orders in all; empty: no limit.")
+    max_uses_per_person = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="promo_code_once_per_event"),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=models.F("max_uses")), name="promo_never_overused"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class PaymentEvent(models.Model):

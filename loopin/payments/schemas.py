@@ -17,6 +17,8 @@ class OrderIn(BaseModel):
     event_id: uuid.UUID
     seats: int = Field(default=1, ge=1, le=10)
     provider: ProviderName | None = Field(default=None, description="Default: the server's PAYMENT_PROVIDER")
+    tier_id: uuid.UUID | None = Field(default=None, description="Default: the default tier, else one on sale")
+    unlock_code: str | None = Field(default=None, max_length=64, description="Reveals a hidden tier")
 
 
 class VerifyIn(BaseModel):
@@ -42,6 +44,8 @@ class OrderOut(BaseModel):
         description="cancelled: the buyer gave the order up before paying; expired: the seat hold ran out"
     )
     seats: int
+    tier_id: uuid.UUID | None = Field(description="The ticket tier the seats are in")
+    tier_name: str | None
     provider: str
     currency: str
     base_price: str = Field(description="Ticket price per seat (what the host earns)")

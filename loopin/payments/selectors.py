@@ -39,6 +39,8 @@ def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
         "event_id": order.event_id,
         "status": order.status,
         "seats": order.seats,
+        "tier_id": order.tier_id,
+        "tier_name": order.tier.name if order.tier_id else None,
         "provider": order.provider,
         "currency": order.currency,
         "base_price": _money(order.base_price),
@@ -74,7 +76,7 @@ def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
     audited); a due hold expires on the way."""
     from loopin.payments.services import order_release
 
-    order = Order.objects.select_related("event").filter(id=order_id).first()
+    order = Order.objects.select_related("event", "tier").filter(id=order_id).first()
     if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     if user.id not in (order.user_id, order.event.host_id):
@@ -89,12 +91,12 @@ def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
 def order_after(*, service: Any, user: User, **kwargs: Any) -> dict[str, Any]:
     """Run an order service, then shape its order for the caller (one crossing)."""
     order = service(user=user, **kwargs)
-    order = Order.objects.select_related("event").prefetch_related("refunds").get(id=order.id)
+    order = Order.objects.select_related("event", "tier").prefetch_related("refunds").get(id=order.id)
     return order_data(order, viewer=user)
 
 
 def my_orders(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-    qs = Order.objects.filter(user=user).select_related("event").prefetch_related("refunds")
+    qs = Order.objects.filter(user=user).select_related("event", "tier").prefetch_related("refunds")
     return [order_data(o, viewer=user) for o in qs[offset : offset + limit]], qs.count()
 
 

@@ -30,6 +30,9 @@ class Ticket(models.Model):
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="tickets")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tickets")
     seats = models.PositiveSmallIntegerField(default=1)
+    tier = models.ForeignKey(
+        "events.TicketTier", null=True, blank=True, on_delete=models.RESTRICT, related_name="tickets"
+    )
     status = models.CharField(max_length=16, choices=TicketStatus.choices, default=TicketStatus.VALID, db_index=True)
     source = models.CharField(max_length=16, choices=TicketSource.choices)
     code = models.CharField(max_length=12, unique=True, help_text="Short human code for manual entry.")

@@ -30,6 +30,7 @@ from loopin.events.models import (
 )
 from loopin.events.selectors.access import can_manage, event_for
 from loopin.events.selectors.share_paths import share_path
+from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability, tiers_for
 from loopin.tickets.models import Ticket, TicketStatus
 
 EARTH_RADIUS_KM = 6371.0
@@ -98,6 +99,7 @@ def _card_queryset(user: User | None) -> QuerySet[Event]:
             "venue__city",
         )
         .annotate(
+            **availability_annotations(),
             host_pic_url=_first_picture("url", "host_id"),
             host_pic_file=_first_picture("image", "host_id"),
             cover_url=_first_cover("url"),
@@ -184,6 +186,7 @@ def card(event: Event) -> dict[str, Any]:
         "currency": event.currency,
         "capacity": event.capacity,
         "seats_left": event.seats_left,
+        "availability": card_availability(event),
         "going_count": event.going_count,
         "my_status": _my_status(event),
         "distance_km": round(event.distance_km, 2) if getattr(event, "distance_km", None) is not None else None,
@@ -264,8 +267,8 @@ def _with_live_fields(cards: list[dict], user: User | None) -> list[dict]:
     """Seat counters (and the caller's status) as they are now, for cards that may come from the cache."""
     if not cards:
         return []
-    qs = Event.objects.filter(id__in=[c["id"] for c in cards])
-    fields = ["id", "capacity", "seats_taken", "going_count"]
+    qs = Event.objects.filter(id__in=[c["id"] for c in cards]).annotate(**availability_annotations())
+    fields = ["id", "capacity", "seats_taken", "going_count", *AVAILABILITY_FIELDS]
     if user is not None:
         qs = qs.annotate(**_my_annotations(user))
         fields += ["my_ticket", "my_request", "my_invitation"]
@@ -281,6 +284,7 @@ def _with_live_fields(cards: list[dict], user: User | None) -> list[dict]:
                 **c,
                 "capacity": capacity,
                 "seats_left": None if capacity == 0 else max(capacity - taken, 0),
+                "availability": card_availability(row),
                 "going_count": row["going_count"],
                 "my_status": _my_status(row) if user is not None else None,
             }
@@ -304,6 +308,7 @@ def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
         "updated_at",
     ).get(id=event_id)
     images = EventImage.objects.filter(event_id=event_id).order_by("position", "created_at")
+    event.allow_plus_one = full.allow_plus_one  # the tiers' default seats per order
     data.update(
         {
             "description": full.description,
@@ -313,6 +318,7 @@ def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
             "allowed_genders": full.allowed_genders or ["all"],
             "status_reason": full.status_reason or None,
             "images": [{"id": i.id, "url": i.public_url} for i in images],
+            "tiers": tiers_for(event, manager=can_manage(user, event)),
             "is_host": can_manage(user, event),
             "published_at": full.published_at,
             "created_at": full.created_at,

@@ -10,8 +10,9 @@ from loopin.accounts.models import User
 from loopin.core.errors import BusinessRuleError, NotFound
 from loopin.events.selectors.access import event_for
 from loopin.participation.error_codes import ParticipationErrorCode
-from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.tickets import (
+    request_hold_release,
     request_hold_take_over,
     request_holds_expire_due,
     ticket_cancel,
@@ -21,15 +22,26 @@ from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
-def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ticket:
+def attendance_confirm(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    seats: int = 1,
+    tier_id: uuid.UUID | None = None,
+    unlock_code: str | None = None,
+) -> Ticket:
     """Take seats at a free event: open events, invitees who said yes, or guests whose accepted request is within
-    its RSVP deadline (the seats held since acceptance become the ticket's)."""
+    its RSVP deadline (the seats held since acceptance become the ticket's), in a tier (default: see the rules)."""
     ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
         request_holds_expire_due(event_id=event.id)
-        admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.CONFIRM)
-        held = request_hold_take_over(join_request=admission.join_request, seats=seats)
+        tier = tier_pick(event, tier_id, unlock_code=unlock_code)
+        admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.CONFIRM, tier=tier)
+        request = admission.join_request
+        if request is not None and request.seats_held and request.tier_id != admission.tier.id:
+            request_hold_release(join_request=request)  # a hold in another tier goes back; seats are taken anew
+        held = request_hold_take_over(join_request=request, seats=seats)
         ticket = ticket_issue(
             event=event,
             user=user,
@@ -38,6 +50,7 @@ def attendance_confirm(*, user: User, event_id: uuid.UUID, seats: int = 1) -> Ti
             join_request=admission.join_request,
             invitation=admission.invitation,
             seats_held=held,
+            tier=admission.tier,
         )
     return ticket
 

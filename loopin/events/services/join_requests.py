@@ -21,20 +21,31 @@ from loopin.events.models import (
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
-from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.tickets import admit, request_hold_release, ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
-def join_request_create(*, user: User, event_id: uuid.UUID, message: str = "", seats: int = 1) -> JoinRequest:
-    """Ask to join an approval event."""
+def join_request_create(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    message: str = "",
+    seats: int = 1,
+    tier_id: uuid.UUID | None = None,
+    unlock_code: str | None = None,
+) -> JoinRequest:
+    """Ask to join an approval event (or for a tier that requires approval), in a tier (default: the default)."""
     ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
-        ensure_may_take_part(user=user, event=event, seats=seats, way=Way.ASK)
+        tier = tier_pick(event, tier_id, unlock_code=unlock_code)
+        admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.ASK, tier=tier)
         try:
             with transaction.atomic():
-                req = JoinRequest.objects.create(event=event, user=user, message=message, seats_requested=seats)
+                req = JoinRequest.objects.create(
+                    event=event, user=user, message=message, seats_requested=seats, tier=admission.tier
+                )
         except IntegrityError:
             raise Conflict("You already asked to join this event.", code=EventErrorCode.REQUEST_EXISTS) from None
         audit_record(action="join_request.created", actor=user, obj=req, data={"event_id": str(event.id)})

@@ -47,3 +47,14 @@ def test_mark_host_leads(staff):
     assert HostLead.objects.get(id=lead.id).state == "contacted"
     _act(client, "hostlead", "mark_converted", [lead.id])
     assert HostLead.objects.get(id=lead.id).state == "converted"
+
+
+def test_the_event_page_lists_its_tiers_inline(staff, interests):
+    from loopin.events.models import TicketTier
+
+    client, _ = staff
+    event = PublishedEventFactory()
+    TicketTier.objects.create(event=event, name="Balcony", capacity=20, sort_order=1)
+    page = client.get(f"/admin/events/event/{event.id}/change/").content.decode()
+    assert 'name="tiers-TOTAL_FORMS" value="2"' in page
+    assert 'value="General admission"' in page and 'value="Balcony"' in page

@@ -153,7 +153,10 @@ def test_refusals(api, host, event):
     for user, target, body, status, code in cases:
         r = _ask(api, target, user, **body)
         assert (r.status_code, r.json()["error_code"]) == (status, code), code
-    assert _ask(api, event, guest, seats_requested=3).status_code == 422
+    # Seats per order are the tier's rule now (a tier may sell tables of 4); the event's default tier allows 1.
+    r = _ask(api, event, guest, seats_requested=3)
+    assert (r.status_code, r.json()["error_code"]) == (400, "TOO_MANY_SEATS")
+    assert _ask(api, event, guest, seats_requested=11).status_code == 422
     assert _ask(api, event, guest).status_code == 201
     r = _ask(api, event, guest)
     assert (r.status_code, r.json()["error_code"]) == (409, "REQUEST_EXISTS")

@@ -17,6 +17,7 @@ from loopin.events.models import (
     JoinRequest,
     RequestStatus,
 )
+from loopin.events.tiers import default_tier
 from loopin.participation.errors import CapacityExceeded
 from loopin.participation.rules import Way, ensure_may_take_part
 from loopin.participation.seats import seats_take
@@ -119,7 +120,8 @@ def counters(event) -> tuple[int, int]:
 def test_a_ticket_moves_seats_and_people_together(seats_held, after_hold):
     event = PublishedEventFactory(allow_plus_one=True)
     if seats_held:
-        seats_take(event_id=event.id, seats=2)  # what a paid order's hold does before the payment arrives
+        # what a paid order's hold does before the payment arrives (in the tier the ticket is of)
+        seats_take(event_id=event.id, seats=2, tier_id=default_tier(event).id)
     assert counters(event) == after_hold
     ticket = ticket_issue(
         event=event, user=UserWithProfileFactory(), seats=2, source=TicketSource.OPEN, seats_held=seats_held

@@ -100,11 +100,12 @@ def payment_confirm(
                         source=TicketSource.PURCHASE,
                         actor=order.user,
                         seats_held=had_hold,
+                        tier=order.tier,
                     )
             except (CapacityExceeded, Conflict):
                 ticket = None
         if ticket is None and had_hold:
-            seats_release(event_id=event.id, seats=order.seats)
+            seats_release(event_id=event.id, seats=order.seats, tier_id=order.tier_id)
         now = timezone.now()
         order.status = OrderStatus.PAID
         order.seats_held = False

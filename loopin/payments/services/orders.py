@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,11 +13,12 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
-from loopin.core.errors import NotFound
+from loopin.core.errors import NotFound, ValidationFailed
+from loopin.events.models import TicketTier
 from loopin.events.selectors.access import event_for
 from loopin.events.signals import send_after_commit
-from loopin.participation.errors import CapacityExceeded
-from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
+from loopin.participation.errors import CapacityExceeded, TierSoldOut
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_release, seats_take
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
@@ -28,10 +30,24 @@ from loopin.payments.models import (
 )
 from loopin.payments.money import price
 from loopin.payments.providers import get_provider
+from loopin.payments.services.promos import discount_per_seat, promo_release, promo_use
 
 
-def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: str | None = None) -> Order:
-    """Hold seats for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one)."""
+def order_create(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    seats: int = 1,
+    provider: str | None = None,
+    tier_id: uuid.UUID | None = None,
+    unlock_code: str | None = None,
+    promo_code: str | None = None,
+    amount: Decimal | None = None,
+) -> Order:
+    """Hold seats in a tier for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one).
+
+    `promo_code` takes its discount off each seat; `amount` is the price per seat chosen on a pay-what-you-want
+    tier (at least its price; default its suggested price)."""
     ensure_profile_complete(user)
     settings = get_settings()
     provider_name = provider or settings.PAYMENT_PROVIDER
@@ -41,22 +57,35 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
         event = event_for(user, event_id)
         order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
         if order is None:
-            ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY)
-            snapshot = price(
-                base=event.ticket_price,
-                fee_percent=FeeConfig.current().fee_percent,
-                seats=seats,
-                currency=event.currency,
-            )
+            tier = tier_pick(event, tier_id, unlock_code=unlock_code)
+            admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY, tier=tier)
+            tier = admission.tier
+            assert tier is not None  # noqa: S101 - the rules always choose one
+            list_price = _list_price(tier, amount)
             if event.capacity and event.seats_taken + seats > event.capacity:
-                # Already full when read: refuse without writing (the conditional UPDATE below stays the guard).
+                # Already full when read: refuse without writing (the conditional UPDATEs below stay the guard).
                 raise SoldOut(details={"seats_left": max(event.capacity - event.seats_taken, 0)})
+            if tier.capacity and tier.seats_taken + seats > tier.capacity:
+                raise TierSoldOut(seats_left=max(tier.capacity - tier.seats_taken, 0), tier_id=tier.id)
             try:
                 with transaction.atomic():
+                    promo = promo_use(event=event, tier=tier, user=user, code=promo_code) if promo_code else None
+                    off = discount_per_seat(promo, list_price, event.currency) if promo else Decimal("0")
+                    snapshot = price(
+                        base=list_price - off,
+                        fee_percent=FeeConfig.current().fee_percent,
+                        seats=seats,
+                        currency=event.currency,
+                    )
                     order = Order.objects.create(
                         event=event,
                         user=user,
                         seats=seats,
+                        tier=tier,
+                        list_price=list_price,
+                        promo=promo,
+                        promo_code=promo.code if promo else "",
+                        discount_amount=off * seats,
                         provider=provider_name,
                         currency=snapshot.currency,
                         base_price=snapshot.base_price,
@@ -71,12 +100,20 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
                         action="order.created",
                         actor=user,
                         obj=order,
-                        data={"event_id": str(event.id), "seats": seats, "total": str(order.total)},
+                        data={
+                            "event_id": str(event.id),
+                            "seats": seats,
+                            "tier_id": str(tier.id),
+                            "promo_code": order.promo_code,
+                            "total": str(order.total),
+                        },
                     )
                     # Last statement before commit: the event row stays locked only from here to the commit,
                     # so buyers of one event queue on it as briefly as possible. Sold out undoes the order.
                     try:
-                        seats_take(event_id=event.id, seats=seats)
+                        seats_take(event_id=event.id, seats=seats, tier_id=tier.id)
+                    except TierSoldOut:
+                        raise
                     except CapacityExceeded as exc:
                         raise SoldOut(details=exc.details) from None
             except IntegrityError:
@@ -87,6 +124,18 @@ def order_create(*, user: User, event_id: uuid.UUID, seats: int = 1, provider: s
     if not order.provider_order_id:
         order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
     return order
+
+
+def _list_price(tier: TicketTier, amount: Decimal | None) -> Decimal:
+    """The price per seat before any code: the tier's, or the buyer's choice on a pay-what-you-want tier."""
+    if not tier.pay_what_you_want:
+        if amount is not None and amount != tier.price:
+            raise ValidationFailed.one("amount", "PRICE_FIXED", f"{tier.name} costs {tier.price}.")
+        return tier.price
+    chosen = amount if amount is not None else (tier.suggested_price or tier.price)
+    if chosen < tier.price:
+        raise ValidationFailed.one("amount", "BELOW_MINIMUM", f"{tier.name} costs at least {tier.price}.")
+    return chosen
 
 
 def _attach_checkout(order: Order, prov: Any) -> Order:
@@ -121,8 +170,9 @@ def order_release(
         )
         if not changed:
             return False
+        promo_release(order_id=order_id)  # before the seats: a code's row is locked before the event's
         order = Order.objects.select_related("user").get(id=order_id)
-        seats_release(event_id=order.event_id, seats=order.seats)
+        seats_release(event_id=order.event_id, seats=order.seats, tier_id=order.tier_id)
         audit_record(action=f"order.{status}", actor=None, obj=order, subject=order.user, data={"reason": reason})
         if status == OrderStatus.FAILED:
             send_after_commit(signals.payment_failed, order_id=order.id)

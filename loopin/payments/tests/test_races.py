@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from loopin.events.models import Event
+from loopin.events.models import Event, TicketTier
 from loopin.payments.models import Order, PaymentEvent
 from loopin.payments.money import to_minor
 from loopin.payments.providers.sandbox import sandbox_client_signature, sandbox_event
@@ -96,3 +97,58 @@ def test_verify_and_webhooks_racing_give_one_ticket(interests):
     assert order.status == "paid"
     event.refresh_from_db()
     assert (event.seats_taken, event.going_count) == (1, 1)
+
+
+def _tiered_event(*, capacity: int, caps: tuple[int, int]) -> tuple[Event, list[Any]]:
+    event = PublishedEventFactory(is_paid=True, ticket_price=Decimal("250.00"), capacity=capacity)
+    tiers = [
+        TicketTier.objects.create(event=event, name=name, price=Decimal(price), capacity=cap)
+        for name, price, cap in (("Early", "200.00", caps[0]), ("Regular", "300.00", caps[1]))
+    ]
+    return event, tiers
+
+
+def _counters(event: Event, tiers: list[Any]) -> tuple[int, ...]:
+    event.refresh_from_db()
+    for t in tiers:
+        t.refresh_from_db()
+    return (event.seats_taken, *(t.seats_taken for t in tiers))
+
+
+TIER_BUYERS = 240
+
+
+def test_two_hundred_forty_buyers_over_two_tiers_and_the_shared_cap_never_oversell(interests):
+    # Tiers of 20 and 20 under an event of 30: the shared cap binds; whichever tier a seat went to, the
+    # event's counter and each tier's count exactly their live holds, and no counter passes its cap.
+    event, tiers = _tiered_event(capacity=30, caps=(20, 20))
+    buyers = [UserWithProfileFactory() for _ in range(TIER_BUYERS)]
+    calls = [
+        lambda u=u, t=tiers[i % 2]: order_create(user=u, event_id=event.id, tier_id=t.id) for i, u in enumerate(buyers)
+    ]
+    outcomes = race(calls)
+    assert outcomes["ok"] == 30
+    assert outcomes["ok"] + outcomes["SOLD_OUT"] + outcomes["TIER_SOLD_OUT"] == TIER_BUYERS
+    held = [Order.objects.filter(tier=t, status="pending", seats_held=True).count() for t in tiers]
+    assert _counters(event, tiers) == (30, *held)
+    assert sum(held) == 30 and max(held) <= 20
+
+    paid = race([lambda o=o: _confirm(o) for o in Order.objects.filter(event=event)])
+    assert paid == Counter({"ok": 30})
+    assert [Ticket.objects.filter(tier=t, status="valid").count() for t in tiers] == held
+    assert _counters(event, tiers) == (30, *held)
+    event.refresh_from_db()
+    assert event.going_count == 30
+
+
+def test_tier_caps_bind_exactly_under_a_roomier_event(interests):
+    # Tiers of 5 and 20 under an event of 30: each tier sells exactly its cap, the event 25.
+    event, tiers = _tiered_event(capacity=30, caps=(5, 20))
+    buyers = [UserWithProfileFactory() for _ in range(TIER_BUYERS)]
+    calls = [
+        lambda u=u, t=tiers[i % 2]: order_create(user=u, event_id=event.id, tier_id=t.id) for i, u in enumerate(buyers)
+    ]
+    outcomes = race(calls)
+    assert outcomes == Counter({"ok": 25, "TIER_SOLD_OUT": TIER_BUYERS - 25})
+    assert _counters(event, tiers) == (25, 5, 20)
+    assert [Order.objects.filter(tier=t, status="pending").count() for t in tiers] == [5, 20]
