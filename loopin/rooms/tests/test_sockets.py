@@ -1,6 +1,7 @@
 """Live room state over real Socket.IO connections (python-socketio clients against uvicorn): everyone in
 the room sees joins, hands, roles, mute, a ban and the end; a socket opened later is put in the room; the
-person banned hears nothing more."""
+person banned hears nothing more. The actions are the services the HTTP endpoints call (test_api.py goes
+through HTTP), run on their own threads as requests are."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import asyncio
 from typing import Any
 
 import pytest
-import requests
 from django.db import connections
 
 from loopin.accounts.services import session_start
+from loopin.rooms import services, stage
 from loopin.testing.live import Client, ThreadServer
 
 
@@ -38,40 +39,34 @@ def _closing(fn: Any) -> Any:
 def test_everyone_in_the_room_sees_its_state_change(live, hana, sam, aya):
     tokens = {"hana": token(hana), "sam": token(sam), "sam2": token(sam), "aya": token(aya)}
 
-    def http(who: str, path: str, json: Any = None) -> Any:
-        r = requests.post(f"{live.url}/api/v2/rooms{path}", json=json,
-                          headers={"Authorization": f"Bearer {tokens[who]}"}, timeout=10)  # fmt: skip
-        assert r.status_code in (200, 201), r.text
-        return r.json()["data"]
-
-    async def post(who: str, path: str, json: Any = None) -> Any:
-        return await asyncio.to_thread(_closing(lambda: http(who, path, json)))
+    async def act(fn: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(_closing(lambda: fn(**kwargs)))
 
     async def scenario() -> dict[str, Any]:
         host = await Client(live.url, tokens["hana"]).connect()
         speaker = await Client(live.url, tokens["sam"]).connect()
         listener = await Client(live.url, tokens["aya"]).connect()
         out: dict[str, Any] = {}
-        room = await post("hana", "", {"title": "Open mic"})
-        rid = room["id"]
-        await post("sam", f"/{rid}/join")
+        room = (await act(services.room_create, user=hana, title="Open mic")).room_id
+        rid = str(room)
+        await act(services.room_join, user=sam, room_id=room)
         out["host_saw_join"] = (await host.wait_for("room_member_joined", 2))[-1]  # her own first
         await speaker.wait_for("room_member_joined")  # his own socket is in the room now
-        await post("aya", f"/{rid}/join")
+        await act(services.room_join, user=aya, room_id=room)
         await host.wait_for("room_member_joined", 3)
         await listener.wait_for("room_member_joined")
         # a socket Sam opens now (a second device) is put in the room on connect
         tablet = await Client(live.url, tokens["sam2"]).connect()
-        await post("sam", f"/{rid}/hand", {"raised": True})
+        await act(stage.hand_set, user=sam, room_id=room, raised=True)
         out["hand"] = [(await c.wait_for("room_member_updated"))[-1] for c in (host, listener, tablet)]
-        await post("hana", f"/{rid}/members/{sam.id}/invite-to-stage")
+        await act(stage.member_act, actor=hana, room_id=room, user_id=sam.id, action="invite_to_stage")
         out["role"] = [(await c.wait_for("room_member_updated", 2))[-1] for c in (host, speaker, listener)]
-        await post("hana", f"/{rid}/members/{sam.id}/mute")
+        await act(stage.member_act, actor=hana, room_id=room, user_id=sam.id, action="mute")
         out["mute"] = (await listener.wait_for("room_member_updated", 3))[-1]
-        await post("hana", f"/{rid}/members/{aya.id}/ban")
+        await act(stage.member_act, actor=hana, room_id=room, user_id=aya.id, action="ban")
         out["removed"] = (await listener.wait_for("room_removed"))[0]
         out["left"] = (await speaker.wait_for("room_member_left"))[0]
-        await post("hana", f"/{rid}/leave")
+        await act(services.room_leave, user=hana, room_id=room)
         out["ended"] = [(await c.wait_for("room_ended"))[0] for c in (speaker, tablet)]
         await asyncio.sleep(0.2)
         out["banned_got"] = sorted(listener.received)
