@@ -381,7 +381,7 @@ def table(results: dict[str, Any]) -> str:
     if otp:
         for step in ("signup", "verify_otp"):
             rows.append((f"otp {step}", "", otp[step]["p50_ms"], otp[step]["p99_ms"], f"n={otp[step]['n']}"))
-    for name in ("rush", "checkin") if "feed" in results else ():
+    for name in ("rush", "checkin") if "rush" in results else ():
         value = results.get(name)
         rows.append(
             (
@@ -407,7 +407,8 @@ def table(results: dict[str, Any]) -> str:
         rows.append(("upload 12 MP photo", "", upload["upload_ms"], "", note))
     fp = results.get("footprint")
     if fp:
-        note = f"worker RSS {fp['worker_rss_mib']} MiB; import-to-ready {fp.get('import_to_ready_s', 'not measured')} s"
+        ready = fp.get("import_to_ready_s")
+        note = f"worker RSS {fp['worker_rss_mib']} MiB" + (f"; import-to-ready {ready} s" if ready else "")
         rows.append(("footprint", "", "", "", note))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = []
