@@ -288,7 +288,13 @@ class Settings(BaseSettings):
     METRICS_ALLOWED_NETWORKS: Annotated[list[str], NoDecode] = ["127.0.0.1/32", "::1/128"]
     PROMETHEUS_MULTIPROC_DIR: str = ""  # several workers: an empty writable dir shared by them
     SENTRY_DSN: str = ""
-    FUZZ_MAX_EXAMPLES: int = Field(default=8, ge=1)  # schemathesis examples per operation (test suite)
+    # schemathesis in the test suite (loopin/testing/fuzz.py): fuzzing-phase examples per operation for a
+    # signed-in caller and for an anonymous one, stateful scenarios and steps per scenario, and the seed.
+    FUZZ_MAX_EXAMPLES: int = Field(default=8, ge=1)
+    FUZZ_ANON_MAX_EXAMPLES: int = Field(default=3, ge=1)
+    FUZZ_STATEFUL_MAX_EXAMPLES: int = Field(default=10, ge=1)
+    FUZZ_STATEFUL_MAX_STEPS: int = Field(default=6, ge=2)
+    FUZZ_SEED: int = 11
     SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @field_validator(

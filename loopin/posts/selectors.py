@@ -72,7 +72,8 @@ def _cursor(value: str | None) -> int | None:
 
 
 def feed_home(*, viewer: User, before: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
-    """My friends', followed people's and my own posts, newest first; (items, next cursor)."""
+    """My friends', followed people's and my own posts, and public posts at events I hold a ticket for, newest
+    first; (items, next cursor)."""
     before_ms = _cursor(before)
     circle = circle_of(viewer)
     ids = timelines.timeline_read(viewer.id, before_ms, limit * 2, lambda: _rebuild(circle))

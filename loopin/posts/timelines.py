@@ -2,10 +2,12 @@
 
 Each person's timeline is a sorted set `<prefix>:timeline:<user id>` of post ids scored by creation time
 (ms), capped at TIMELINE_SIZE; a flag key says it was built. A new post is pushed into the timelines of its
-author and audience after commit. Reading always re-checks every id against the database (deleted, blocked,
-muted, unfollowed, no longer friends), so a stale entry is never shown. A block or an ended friendship drops
-both people's timelines (rebuilt on the next read). Without Redis (embedded) the feed is read from the
-database directly. Redis trouble is never an error: the feed falls back to the database.
+author and audience (friends, followers, the tagged event's ticket holders) after commit. Reading always
+re-checks every id against the database (deleted, blocked, muted, unfollowed, no longer friends, ticket
+cancelled), so a stale entry is never shown. A block or an ended friendship drops both people's timelines;
+a new follow, friendship or ticket drops the person's own (rebuilt on the next read). Without Redis
+(embedded) the feed is read from the database directly. Redis trouble is never an error: the feed falls back
+to the database.
 """
 
 from __future__ import annotations
@@ -103,17 +105,19 @@ def timeline_drop(*user_ids: uuid.UUID | str) -> None:
 
 
 def connect_signals() -> None:
+    """Connect the receivers below (weak=False: they are local functions, a weak reference would die at once)."""
+    from loopin.events import signals as event_signals
     from loopin.people import signals as people_signals
 
-    @receiver(people_signals.user_blocked, dispatch_uid="posts.user_blocked")
+    @receiver(people_signals.user_blocked, dispatch_uid="posts.user_blocked", weak=False)
     def _blocked(sender: Any = None, *, blocker_id: Any, blocked_id: Any, **kwargs: Any) -> None:
         timeline_drop(blocker_id, blocked_id)
 
-    @receiver(people_signals.friendship_ended, dispatch_uid="posts.friendship_ended")
+    @receiver(people_signals.friendship_ended, dispatch_uid="posts.friendship_ended", weak=False)
     def _unfriended(sender: Any = None, *, user_id: Any, friend_id: Any, **kwargs: Any) -> None:
         timeline_drop(user_id, friend_id)
 
-    @receiver(people_signals.friend_request_accepted, dispatch_uid="posts.friend_request_accepted")
+    @receiver(people_signals.friend_request_accepted, dispatch_uid="posts.friend_request_accepted", weak=False)
     def _befriended(sender: Any = None, *, request_id: Any, **kwargs: Any) -> None:
         from loopin.people.models import FriendRequest
 
@@ -121,7 +125,18 @@ def connect_signals() -> None:
         if pair:
             timeline_drop(*pair)  # each one's earlier posts belong in the other's timeline now
 
-    @receiver(people_signals.user_followed, dispatch_uid="posts.user_followed")
+    @receiver(event_signals.ticket_issued, dispatch_uid="posts.ticket_issued", weak=False)
+    @receiver(event_signals.ticket_cancelled, dispatch_uid="posts.ticket_cancelled", weak=False)
+    def _ticket(sender: Any = None, *, ticket_id: Any, **kwargs: Any) -> None:
+        from loopin.tickets.models import Ticket
+
+        if _client() is None:
+            return  # embedded: no timelines to drop
+        holder = Ticket.objects.filter(id=ticket_id).values_list("user_id", flat=True).first()
+        if holder:
+            timeline_drop(holder)  # the event's earlier posts join (or leave) my timeline
+
+    @receiver(people_signals.user_followed, dispatch_uid="posts.user_followed", weak=False)
     def _followed(sender: Any = None, *, follow_id: Any, **kwargs: Any) -> None:
         from loopin.people.models import Follow
 
