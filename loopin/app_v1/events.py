@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from loopin.app_v1 import numbers, reads
 from loopin.app_v1.schemas import AppEventCreated, AppEventEnvelope, AppEventList, AppItem, AppObject, AppTicket
 from loopin.core.auth import CurrentUser
-from loopin.core.envelope import error_responses, ok
+from loopin.core.envelope import error_responses, links, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.routing import APIRouter
@@ -31,8 +31,14 @@ router = APIRouter(prefix="/api/events", tags=["app: events"])
 ANY = error_responses(400, 401, 403, 404, 409, 422)
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=100)]
-EventId = Annotated[int, Field(ge=1, le=2**62)]
+EventId = numbers.AppNumber
 Policy = Literal["48h", "7d", "day_before_event", "event_start"]
+_EVENT = "/api/events/{event_id}"
+EVENT_LINKS = links(
+    201, "event_id", "$response.body#/id",
+    ("GET", _EVENT), ("PUT", _EVENT), ("GET", _EVENT + "/share-url"), ("GET", _EVENT + "/requests"),
+    ("GET", _EVENT + "/attendees"), ("GET", _EVENT + "/invitations"),
+)  # fmt: skip
 
 
 class RequestIn(BaseModel):
@@ -209,7 +215,7 @@ async def feed(caller: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> d
     return {"success": True, "message": "Events", "data": items, "total": total, "offset": offset, "limit": limit}
 
 
-@router.post("", response_model=AppEventCreated, status_code=201, responses=ANY)
+@router.post("", response_model=AppEventCreated, status_code=201, responses={**ANY, **EVENT_LINKS})
 async def create(request: Request, caller: CurrentUser) -> dict[str, Any]:
     """C8: create an event from the app's multipart form; it is live at once; top-level `id`."""
     fields, uploads = await _create_form(request)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.core.errors import NotFound
 from loopin.events.error_codes import EventErrorCode
 from loopin.payments.error_codes import PaymentErrorCode
+
+# The largest integer a JavaScript client reads exactly (Number.MAX_SAFE_INTEGER): no number is ever larger,
+# and a larger one is refused by the schema (422) instead of reaching the database.
+JS_SAFE_MAX = 2**53 - 1
+AppNumber = Annotated[int, Field(ge=1, le=JS_SAFE_MAX)]
 
 
 def _pk(model: Any, number: int | str, message: str, code: str) -> Any:

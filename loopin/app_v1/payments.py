@@ -25,7 +25,7 @@ devices = APIRouter(prefix="/api/notifications", tags=["app: notifications"])
 
 
 class OrderIn(BaseModel):
-    event_id: Annotated[int, Field(ge=1, le=2**62)]
+    event_id: numbers.AppNumber
     amount: float | str | None = Field(
         default=None, description="What the app shows (the ticket price); the server prices the order itself"
     )

@@ -27,7 +27,7 @@ from loopin.core.logging import configure_logging  # noqa: E402
 from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
 from loopin.core.middleware import DjangoContextMiddleware, RequestMiddleware  # noqa: E402
-from loopin.core.openapi import add_global_responses  # noqa: E402
+from loopin.core.openapi import add_global_responses, document_optional_auth  # noqa: E402
 from loopin.core.routing import ensure_loopin_routes  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
@@ -181,6 +181,7 @@ def create_app() -> FastAPI:
                 components.update(model_schema.pop("$defs", {}))
                 components[model.__name__] = model_schema
             schema = add_global_responses(schema)
+            document_optional_auth(schema, app.routes)
             document_errors(schema, app.routes)  # the codes each operation can return, an example each
             human_summaries(schema, app.routes)
             schemas[doc.openapi_url] = schema

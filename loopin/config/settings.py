@@ -207,6 +207,7 @@ class Settings(BaseSettings):
     PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
     PAYMENT_SANDBOX_ENABLED: bool | None = None  # the local checkout page; default: on except in production
     PAYMENT_HOLD_MINUTES: int = Field(default=10, ge=1)
+    WAITLIST_OFFER_MINUTES: int = Field(default=30, ge=1)  # a freed seat is held this long for the next in line
     PAYMENT_RECONCILE_AFTER_MINUTES: int = Field(default=15, ge=1)  # ask the provider about orders this old
     REFUND_CUTOFF_HOURS: int = Field(default=24, ge=0)  # attendee refunds until this long before the start
     REFUND_PLATFORM_FEE: bool = False  # attendee cancellations also refund the platform fee
@@ -287,7 +288,13 @@ class Settings(BaseSettings):
     METRICS_ALLOWED_NETWORKS: Annotated[list[str], NoDecode] = ["127.0.0.1/32", "::1/128"]
     PROMETHEUS_MULTIPROC_DIR: str = ""  # several workers: an empty writable dir shared by them
     SENTRY_DSN: str = ""
-    FUZZ_MAX_EXAMPLES: int = Field(default=8, ge=1)  # schemathesis examples per operation (test suite)
+    # schemathesis in the test suite (loopin/testing/fuzz.py): fuzzing-phase examples per operation for a
+    # signed-in caller and for an anonymous one, stateful scenarios and steps per scenario, and the seed.
+    FUZZ_MAX_EXAMPLES: int = Field(default=8, ge=1)
+    FUZZ_ANON_MAX_EXAMPLES: int = Field(default=3, ge=1)
+    FUZZ_STATEFUL_MAX_EXAMPLES: int = Field(default=10, ge=1)
+    FUZZ_STATEFUL_MAX_STEPS: int = Field(default=6, ge=2)
+    FUZZ_SEED: int = 11
     SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @field_validator(

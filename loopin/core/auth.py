@@ -65,6 +65,11 @@ async def _optional(credentials: Annotated[HTTPAuthorizationCredentials | None, 
     return Caller(_claims(credentials))
 
 
+def is_optional_auth(dependency: object) -> bool:
+    """Whether a dependency is `OptionalUser`'s (the OpenAPI document marks those operations anonymous-friendly)."""
+    return dependency is _optional
+
+
 CurrentUser = Annotated[Caller, Depends(_required)]
 OptionalUser = Annotated[Caller, Depends(_optional)]
 UngatedUser = Annotated[Caller, Depends(_required_ungated)]

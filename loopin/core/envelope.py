@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Generic, TypeVar
 
 import structlog
@@ -86,3 +87,23 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         503: "A dependency is down",
     }
     return {s: {"model": ErrorEnvelope, "description": descriptions.get(s, "Error")} for s in statuses}
+
+
+def links(
+    status: int, parameter: str, value: str, *targets: tuple[str, str], **extra: str
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `links` for a route's `responses=`: the `status` answer's id (`value`, a runtime expression such
+    as "$response.body#/data/id") fills `parameter` of each target operation `(METHOD, path)`; `extra` maps
+    further target parameters to expressions (e.g. an event id taken from the request's path).
+
+    Clients and the stateful fuzzer (schemathesis) read them as "what to call next with this id".
+    """
+    found: dict[str, Any] = {}
+    for method, path in targets:
+        pointer = path.replace("~", "~0").replace("/", "~1")
+        name = method.title() + "".join(part.title() for part in re.split(r"[^A-Za-z]+", path) if part)
+        found[name] = {
+            "operationRef": f"#/paths/{pointer}/{method.lower()}",
+            "parameters": {parameter: value, **extra},
+        }
+    return {status: {"description": "Created" if status == 201 else "OK", "links": found}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from loopin.core.throttle import limited_path
@@ -36,4 +37,29 @@ def add_global_responses(schema: dict[str, Any]) -> dict[str, Any]:
                 extra["403"] = "Not allowed (also: the account is suspended or still on the waitlist)"
             for status, description in extra.items():
                 responses.setdefault(status, {"description": description, "content": _ERROR_REF})
+    return schema
+
+
+def _calls(dependant: Any) -> Iterable[Any]:
+    stack = [dependant]
+    while stack:
+        node = stack.pop()
+        yield node.call
+        stack.extend(node.dependencies)
+
+
+def document_optional_auth(schema: dict[str, Any], routes: Iterable[Any]) -> dict[str, Any]:
+    """Operations where signing in is optional (`OptionalUser`) list the empty requirement `{}` beside the
+    bearer token, as OpenAPI spells "anonymous callers are served too" (in place). A token that is sent must
+    still be valid there (401 otherwise)."""
+    from loopin.core.auth import is_optional_auth
+    from loopin.core.error_docs import api_routes
+
+    for route in api_routes(routes):
+        if not any(is_optional_auth(call) for call in _calls(route.dependant)):
+            continue
+        for method in route.methods:
+            operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            if operation is not None and operation.get("security") and {} not in operation["security"]:
+                operation["security"] = [{}, *operation["security"]]
     return schema

@@ -225,22 +225,29 @@ def _param_errors(request: Request) -> list[dict[str, Any]]:
     return errors
 
 
-def _uuid_params(endpoint: Callable[..., Any]) -> set[str]:
+_CONVERTORS: dict[type, str] = {uuid.UUID: "uuid", int: "int"}
+
+
+def _param_convertors(endpoint: Callable[..., Any]) -> dict[str, str]:
+    """The Starlette path convertor of each UUID or integer parameter of an endpoint."""
     hints = typing.get_type_hints(endpoint, include_extras=True)
-    found = set()
+    found = {}
     for name, hint in hints.items():
         while typing.get_origin(hint) is typing.Annotated:
             hint = typing.get_args(hint)[0]
-        if hint is uuid.UUID:
-            found.add(name)
+        if hint in _CONVERTORS:
+            found[name] = _CONVERTORS[hint]
     return found
 
 
 def _typed_path(path: str, endpoint: Callable[..., Any]) -> str:
-    """`{event_id}` becomes `{event_id:uuid}` when the endpoint takes a UUID, so `/notifications/read-all`
-    never matches `/notifications/{notification_id}` (a wrong method there is a 405, not a 422)."""
-    names = _uuid_params(endpoint)
-    return re.sub(r"\{(\w+)\}", lambda m: f"{{{m.group(1)}:uuid}}" if m.group(1) in names else m.group(0), path)
+    """`{event_id}` becomes `{event_id:uuid}` when the endpoint takes a UUID (`{event_id:int}` for an integer),
+    so `/notifications/read-all` never matches `/notifications/{notification_id}` and `/api/events/my-foo`
+    never matches `/api/events/{event_id}`: a wrong method there is a 405 and an unknown literal a 404, not a 422."""
+    kinds = _param_convertors(endpoint)
+    return re.sub(
+        r"\{(\w+)\}", lambda m: f"{{{m.group(1)}:{kinds[m.group(1)]}}}" if m.group(1) in kinds else m.group(0), path
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -13,7 +13,7 @@ from fastapi import File, Path, Query, Request, UploadFile
 from pydantic import Field
 
 from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser, request_ip
-from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, links, ok
 from loopin.core.errors import ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.pagination import PageParams, run_page
@@ -53,6 +53,7 @@ from loopin.events.schemas import (
 )
 from loopin.events.services import EventInput, VenueInput, phone_invitations
 from loopin.events.tiers_api import router as tiers
+from loopin.events.waitlist_api import router as waitlist
 
 events = APIRouter(prefix="/api/v2/events", tags=["events"])
 venues = APIRouter(prefix="/api/v2/venues", tags=["venues"])
@@ -61,6 +62,14 @@ invitations = APIRouter(prefix="/api/v2/invitations", tags=["invitations"])
 me = APIRouter(prefix="/api/v2/me", tags=["me"])
 
 ANY_ERROR = (400, 401, 403, 404, 409, 422)
+_EVENT = "/api/v2/events/{event_id}"
+EVENT_LINKS = links(
+    201, "event_id", "$response.body#/data/id",
+    ("GET", _EVENT), ("PATCH", _EVENT), ("DELETE", _EVENT), ("POST", _EVENT + "/publish"),
+    ("POST", _EVENT + "/cancel"), ("GET", _EVENT + "/requests"), ("GET", _EVENT + "/attendees"),
+    ("GET", _EVENT + "/invite-links"),
+)  # fmt: skip
+VENUE_LINKS = links(201, "venue_id", "$response.body#/data/id", ("GET", "/api/v2/venues/{venue_id}"))
 
 
 def _event_input(body: EventCreateIn | EventUpdateIn) -> EventInput:
@@ -100,7 +109,12 @@ async def venue_list(
     return await run_page(selectors.venues_search, page, "Venues", q=q, city=city)
 
 
-@venues.post("", response_model=Envelope[VenueOut], status_code=201, responses=error_responses(401, 403, 422))
+@venues.post(
+    "",
+    response_model=Envelope[VenueOut],
+    status_code=201,
+    responses={**error_responses(401, 403, 422), **VENUE_LINKS},
+)
 async def venue_create(body: VenueIn, caller: CurrentUser) -> dict[str, Any]:
     """Add a venue (hosts); staff verify venues in the admin."""
 
@@ -184,7 +198,12 @@ async def event_feed(
     return await run_page(selectors.event_feed, page, "Events", user=caller, filters=filters)
 
 
-@events.post("", response_model=Envelope[EventDetailOut], status_code=201, responses=error_responses(401, 403, 422))
+@events.post(
+    "",
+    response_model=Envelope[EventDetailOut],
+    status_code=201,
+    responses={**error_responses(401, 403, 422), **EVENT_LINKS},
+)
 async def event_create(body: EventCreateIn, caller: CurrentUser) -> dict[str, Any]:
     """Create an event (a draft, or published at once with `publish: true`)."""
     data = _event_input(body)
@@ -621,4 +640,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, invitations, me]
+routers = [venues, hosts, events, tiers, waitlist, invitations, me]

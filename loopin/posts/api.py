@@ -9,7 +9,7 @@ from fastapi import Query
 
 from loopin.chat.schemas import SentOut
 from loopin.core.auth import CurrentUser
-from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
+from loopin.core.envelope import Envelope, ListEnvelope, error_responses, links, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
@@ -19,6 +19,11 @@ from loopin.posts.schemas import CommentIn, CommentOut, CursorEnvelope, PostEdit
 posts = APIRouter(prefix="/api/v2/posts", tags=["posts"])
 feed = APIRouter(prefix="/api/v2/feed", tags=["posts"])
 ERRORS = (401, 403, 404, 422)
+_POST = "/api/v2/posts/{post_id}"
+POST_LINKS = links(
+    201, "post_id", "$response.body#/data/id",
+    ("GET", _POST), ("PATCH", _POST), ("DELETE", _POST), ("PUT", _POST + "/like"), ("GET", _POST + "/comments"),
+)  # fmt: skip
 
 
 def _then_post(fn: Any) -> Any:
@@ -29,7 +34,7 @@ def _then_post(fn: Any) -> Any:
     return run
 
 
-@posts.post("", response_model=Envelope[PostOut], status_code=201, responses=error_responses(*ERRORS))
+@posts.post("", response_model=Envelope[PostOut], status_code=201, responses={**error_responses(*ERRORS), **POST_LINKS})
 async def post_create(body: PostIn, caller: CurrentUser) -> dict[str, Any]:
     """Post text with up to 10 pictures or one video (ids from POST /api/v2/media)."""
 

@@ -58,6 +58,34 @@ def test_openapi_documents_every_endpoint(api, document):
     assert api.get(document.replace("openapi.json", "docs")).status_code == 200
 
 
+def test_operations_where_signing_in_is_optional_say_so_and_answer_anonymous_callers(api):
+    spec = api.get("/api/v2/openapi.json").json()
+    feed, create = spec["paths"]["/api/v2/events"]["get"], spec["paths"]["/api/v2/events"]["post"]
+    assert feed["security"] == [{}, {"HTTPBearer": []}]  # OptionalUser
+    assert create["security"] == [{"HTTPBearer": []}]  # CurrentUser
+    assert api.get("/api/v2/events").status_code == 200
+    assert api.get("/api/v2/events", headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+    assert api.post("/api/v2/events", json={}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("document", "create", "target", "expression"),
+    [
+        ("/api/v2/openapi.json", "/api/v2/events", "~1api~1v2~1events~1{event_id}/get", "$response.body#/data/id"),
+        ("/api/v2/openapi.json", "/api/v2/venues", "~1api~1v2~1venues~1{venue_id}/get", "$response.body#/data/id"),
+        ("/api/v2/openapi.json", "/api/v2/posts", "~1api~1v2~1posts~1{post_id}/delete", "$response.body#/data/id"),
+        ("/api/openapi.json", "/api/events", "~1api~1events~1{event_id}/put", "$response.body#/id"),
+    ],
+)
+def test_a_create_links_its_id_to_the_operations_that_take_it(api, document, create, target, expression):
+    spec = api.get(document).json()
+    found = spec["paths"][create]["post"]["responses"]["201"]["links"]
+    (link,) = [v for v in found.values() if v["operationRef"] == f"#/paths/{target}"]
+    assert list(link["parameters"].values()) == [expression]
+    path, method = target.replace("~1", "/").rsplit("/", 1)
+    assert method in spec["paths"][path]  # the link names an operation of the same document
+
+
 def test_admin_and_its_static_files_are_served_under_django(api):
     r = api.get("/django/admin/login/")
     assert r.status_code == 200

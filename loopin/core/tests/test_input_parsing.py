@@ -181,6 +181,30 @@ def test_a_wrong_method_on_a_static_path_is_405_not_a_422_for_the_id_beside_it(a
     assert r.headers["allow"] == "OPTIONS, POST"
 
 
+def test_an_app_literal_path_never_reaches_the_integer_id_route_beside_it(api, host):
+    _, headers = host
+    r = api.get("/api/events/my-anything", headers=headers)  # not an event number: no such route
+    assert r.status_code == 404
+    assert r.json()["error_code"] == "NOT_FOUND"
+    r = api.delete("/api/events/my-tickets", headers=headers)  # a literal path, the wrong method
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, OPTIONS"
+    r = api.post("/api/events/my-requests/requests", headers=headers, json={})
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("number", [2**53, 2**62, 10**18])
+def test_an_app_id_past_what_javascript_reads_exactly_is_a_422(api, host, number):
+    _, headers = host
+    r = api.get(f"/api/events/{number}", headers=headers)
+    assert r.status_code == 422
+    assert r.json()["error_code"] == "VALIDATION_ERROR"
+    r = api.post("/api/payments/orders", headers=headers, json={"event_id": number})
+    assert r.status_code == 422
+    r = api.get(f"/api/events/{2**53 - 1}", headers=headers)  # the largest one is only unknown
+    assert r.status_code == 404
+
+
 def test_405_lists_every_method_of_the_path(api):
     event = PublishedEventFactory()
     r = api.put(f"/api/v2/events/{event.id}")
