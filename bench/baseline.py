@@ -1,16 +1,24 @@
-"""The bare baseline for the discovery feed: Starlette + asyncpg, the one SQL query the feed needs, the same JSON.
+"""The bare baselines: Starlette + asyncpg, the one SQL query each feed needs, the same JSON fields.
 
     BASELINE_DSN=postgresql://... uvicorn bench.baseline:app --workers N --port P
 
-What it leaves out (so the ratio shows what our stack costs): authentication, rate limits, metrics,
+GET /api/v2/events: the discovery feed, anonymous (my_status always null), byte-for-byte our JSON.
+GET /api/v2/feed: the home feed of the person in the bearer token (its `sub` claim read without checking the
+signature or the session): mine, friends' public and friends-only, followed people's public and public posts
+at events I hold a ticket for, minus people blocked either way or muted, newest first, 20 per page, each with
+its author and first picture, event, media, tags and liked-by-me; one SQL statement straight from PostgreSQL
+(no timeline), the same fields as ours (media sizes as stored names, not URLs).
+
+What they leave out (so the ratio shows what our stack costs): authentication, rate limits, metrics,
 request ids and logging, input validation beyond offset/limit, response-model validation, the Django ORM.
-Anonymous requests only (my_status is always null), which is the feed the baseline is compared with.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import uuid
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -113,4 +121,87 @@ async def feed(request: Request) -> Response:
     return Response(json.dumps(body).encode(), media_type="application/json")
 
 
-app = Starlette(routes=[Route("/api/v2/events", feed)], lifespan=lifespan)
+HOME_SQL = """
+WITH friends AS (SELECT friend_id AS id FROM people_friendship WHERE user_id = $1),
+following AS (SELECT followee_id AS id FROM people_follow WHERE follower_id = $1 AND status = 'active'),
+hidden AS (SELECT blocked_id AS id FROM people_block WHERE blocker_id = $1
+           UNION SELECT blocker_id FROM people_block WHERE blocked_id = $1
+           UNION SELECT muted_id FROM people_mute WHERE muter_id = $1),
+going AS (SELECT event_id AS id FROM tickets_ticket WHERE user_id = $1 AND status = 'valid')
+SELECT p.id, p.text, p.visibility, p.like_count, p.comment_count, p.has_video, p.created_at, p.edited_at,
+       u.id AS author_id, u.name AS author_name,
+       (SELECT pp.url FROM accounts_profilepicture pp WHERE pp.user_id = u.id ORDER BY pp.position LIMIT 1)
+         AS author_picture,
+       e.id AS event_id, e.title AS event_title,
+       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'kind', m.kind, 'status', m.status,
+                                                   'width', m.width, 'height', m.height, 'blurhash', m.blurhash,
+                                                   'sizes', m.variants) ORDER BY pm.position), '[]')
+          FROM posts_postmedia pm JOIN media_media m ON m.id = pm.media_id WHERE pm.post_id = p.id) AS media,
+       (SELECT coalesce(json_agg(json_build_object('id', t.user_id, 'name', tu.name)), '[]')
+          FROM posts_posttag t JOIN accounts_user tu ON tu.id = t.user_id WHERE t.post_id = p.id) AS tags,
+       EXISTS (SELECT 1 FROM posts_postlike l WHERE l.post_id = p.id AND l.user_id = $1) AS liked
+  FROM posts_post p
+  JOIN accounts_user u ON u.id = p.author_id
+  LEFT JOIN events_event e ON e.id = p.event_id
+ WHERE p.deleted_at IS NULL
+   AND ($2::timestamptz IS NULL OR p.created_at < $2)
+   AND (p.author_id = $1
+        OR (p.author_id NOT IN (SELECT id FROM hidden)
+            AND ((p.author_id IN (SELECT id FROM friends) AND p.visibility IN ('public', 'friends'))
+                 OR (p.author_id IN (SELECT id FROM following) AND p.visibility = 'public')
+                 OR (p.event_id IN (SELECT id FROM going) AND p.visibility = 'public'))))
+ ORDER BY p.created_at DESC
+ LIMIT $3
+"""
+
+
+def _viewer(request: Request) -> str | None:
+    token = request.headers.get("authorization", "").removeprefix("Bearer ")
+    try:
+        payload = token.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    except (IndexError, ValueError, KeyError):
+        return None
+
+
+def _post(r: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": str(r["id"]),
+        "author": {"id": str(r["author_id"]), "name": r["author_name"], "picture": r["author_picture"]},
+        "text": r["text"],
+        "visibility": r["visibility"],
+        "event": {"id": str(r["event_id"]), "title": r["event_title"]} if r["event_id"] else None,
+        "media": json.loads(r["media"]),
+        "tags": json.loads(r["tags"]),
+        "like_count": r["like_count"],
+        "comment_count": r["comment_count"],
+        "liked_by_me": r["liked"],
+        "is_reel": r["has_video"],
+        "created_at": r["created_at"].isoformat(),
+        "edited_at": r["edited_at"].isoformat() if r["edited_at"] else None,
+    }
+
+
+async def home(request: Request) -> Response:
+    viewer = _viewer(request)
+    if viewer is None:
+        return Response(b'{"success": false}', status_code=401, media_type="application/json")
+    try:
+        limit = min(100, max(1, int(request.query_params.get("limit", 20))))
+        before = request.query_params.get("before")
+        before_at = datetime.fromtimestamp(int(before) / 1000, tz=IST) if before else None
+    except ValueError:
+        return Response(b'{"success": false}', status_code=422, media_type="application/json")
+    async with request.app.state.pool.acquire() as conn:
+        rows = await conn.fetch(HOME_SQL, uuid.UUID(viewer), before_at, limit)
+    cursor = str(int(rows[-1]["created_at"].timestamp() * 1000)) if len(rows) == limit else None
+    body = {
+        "success": True,
+        "message": "Home feed",
+        "data": [_post(r) for r in rows],
+        "meta": {"limit": limit, "next_cursor": cursor},
+    }
+    return Response(json.dumps(body).encode(), media_type="application/json")
+
+
+app = Starlette(routes=[Route("/api/v2/events", feed), Route("/api/v2/feed", home)], lifespan=lifespan)

@@ -1,6 +1,8 @@
 """The upload pipeline's time for a 12-megapixel phone photo (4032 x 3024 JPEG with EXIF/GPS).
 
-    .venv/bin/python -m bench.media [--runs 5]
+    .venv/bin/python -m bench.media [--runs 5] [--json]
+
+`make bench` runs it too (and `python -m bench.run --home-only`), on the bench's PostgreSQL and storage.
 
 Times `media.images.image_render` (decode with orientation and metadata stripped, three WebP sizes, blurhash)
 and the whole `media.services.media_upload` (plus the file writes to local storage), median of the runs.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import statistics
 import tempfile
@@ -41,6 +44,7 @@ def photo() -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (for bench/run.py)")
     args = parser.parse_args()
     import django
 
@@ -59,7 +63,7 @@ def main() -> None:
     from loopin.accounts.models import User
     from loopin.media.services import media_upload
 
-    owner = User.objects.create(phone_number="+919999900000", name="Bench")
+    owner, _ = User.objects.get_or_create(phone_number="+919999900000", defaults={"name": "Bench"})
     upload = []
     for _ in range(args.runs):
         started = time.perf_counter()
@@ -68,6 +72,15 @@ def main() -> None:
     print(f"12 MP JPEG, {len(content) / 1e6:.1f} MB, {args.runs} runs, cores={os.cpu_count()}")
     print(f"  render (decode + 3 WebP sizes + blurhash): median {statistics.median(render) * 1000:.0f} ms")
     print(f"  media_upload (+ storage writes + row):     median {statistics.median(upload) * 1000:.0f} ms")
+    if args.json:
+        figures = {
+            "megapixels": round(4032 * 3024 / 1e6, 1),
+            "mb": round(len(content) / 1e6, 1),
+            "runs": args.runs,
+            "render_ms": round(statistics.median(render) * 1000),
+            "upload_ms": round(statistics.median(upload) * 1000),
+        }
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

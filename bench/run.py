@@ -1,6 +1,7 @@
 """`make bench`: the app on PostgreSQL + Redis under load from a separate process, against a bare baseline.
 
     .venv/bin/python -m bench.run [--runs 3] [--duration 10] [--quick] [--json bench/results/latest.json]
+    .venv/bin/python -m bench.run --home-only     # only the home feed, its baseline and the 12 MP upload
 
 Steps: start a redis-server of our own on a spare port; create a fresh database `loopin_bench_<pid>` on the
 PostgreSQL at BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres), migrate, seed it
@@ -10,7 +11,8 @@ worker (so the SMS leaves the request path); then, each scenario `--runs` times 
   feed anonymous / signed in  GET /api/v2/events (20 per page), saturation (closed loop, 32 connections)
                               and half load (open loop at half the saturated rate): rps, p50, p99
   home feed                   GET /api/v2/feed (20 posts, Redis timelines) for 200 signed-in people, same loads
-  baseline                    the same for bench/baseline.py (Starlette + asyncpg, one SQL query, same JSON)
+  baseline                    the same for bench/baseline.py (Starlette + asyncpg, one SQL query, same JSON);
+                              home baseline: its GET /api/v2/feed for the same 200 tokens (one SQL statement)
   otp                         POST /api/auth/signup and /api/auth/verify-otp latency, 8 at a time
   rush, check-in              scripts/rush.py and scripts/checkin_bench.py when present
   footprint                   worker RSS after warm-up; import-to-ready of a fresh server
@@ -138,6 +140,16 @@ def feed_scenario(port: int, runs: int, duration: float, **opts: Any) -> dict[st
     half = median_of([load(port, mode="open", duration=duration, warmup=2, rate=rate, **opts) for _ in range(runs)])
     half["rate"] = rate
     return {"saturation": sat, "half_load": half}
+
+
+def upload_scenario(env: dict[str, str], *, runs: int) -> dict[str, Any]:
+    """bench/media.py in its own process on the bench's database and storage: a 12 MP phone photo's pipeline."""
+    out = subprocess.run(  # noqa: S603
+        [PY, "-m", "bench.media", "--runs", str(runs), "--json"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        return {"error": out.stderr.strip()[-300:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def rss_of_children(pid: int) -> list[float]:
@@ -346,16 +358,22 @@ def table(results: dict[str, Any]) -> str:
     rows = [("scenario", "rps", "p50 ms", "p99 ms", "note")]
     feed = results.get("feed", {})
     base = feed.get("baseline")
-    for name in ("anonymous", "signed_in", "home_feed", "baseline"):
+    for name in ("anonymous", "signed_in", "home_feed", "baseline", "home_baseline"):
         if name not in feed:
             continue
+        against = feed.get("home_baseline") if name == "home_feed" else base
         for load_name in ("saturation", "half_load"):
             r = feed[name][load_name]
             note = ""
-            if load_name == "saturation" and base and name != "baseline":
-                note = f"{r['rps'] / base['saturation']['rps']:.2f}x baseline rps"
+            if load_name == "saturation" and against and name not in ("baseline", "home_baseline"):
+                which = "home baseline" if name == "home_feed" else "baseline"
+                note = f"{r['rps'] / against['saturation']['rps']:.2f}x {which} rps"
             if load_name == "half_load":
                 note = f"open loop at {r['rate']:.0f} rps"
+                if name == "home_feed" and against:
+                    theirs = against["half_load"]
+                    p50, p99 = r["p50_ms"] / theirs["p50_ms"], r["p99_ms"] / theirs["p99_ms"]
+                    note += f"; p50 {p50:.2f}x, p99 {p99:.2f}x the home baseline's"
             if r["errors"]:
                 note += f" ({r['errors']} errors/non-2xx)"
             rows.append((f"feed {name} {load_name.replace('_', ' ')}", r["rps"], r["p50_ms"], r["p99_ms"], note))
@@ -363,7 +381,7 @@ def table(results: dict[str, Any]) -> str:
     if otp:
         for step in ("signup", "verify_otp"):
             rows.append((f"otp {step}", "", otp[step]["p50_ms"], otp[step]["p99_ms"], f"n={otp[step]['n']}"))
-    for name in ("rush", "checkin") if "feed" in results else ():
+    for name in ("rush", "checkin") if "rush" in results else ():
         value = results.get(name)
         rows.append(
             (
@@ -378,9 +396,19 @@ def table(results: dict[str, Any]) -> str:
         )
     if "realtime" in results:
         rows.extend(realtime_rows(results["realtime"]))
+    upload = results.get("upload")
+    if upload and "error" in upload:
+        rows.append(("upload 12 MP photo", "", "", "", f"error: {upload['error']}"))
+    elif upload:
+        note = (
+            f"{upload['megapixels']} MP JPEG, {upload['mb']} MB, median of {upload['runs']}: decode + 3 WebP sizes"
+            f" + blurhash {upload['render_ms']} ms; media_upload (+ storage writes + row) {upload['upload_ms']} ms"
+        )
+        rows.append(("upload 12 MP photo", "", upload["upload_ms"], "", note))
     fp = results.get("footprint")
     if fp:
-        note = f"worker RSS {fp['worker_rss_mib']} MiB; import-to-ready {fp['import_to_ready_s']} s"
+        ready = fp.get("import_to_ready_s")
+        note = f"worker RSS {fp['worker_rss_mib']} MiB" + (f"; import-to-ready {ready} s" if ready else "")
         rows.append(("footprint", "", "", "", note))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = []
@@ -405,6 +433,7 @@ def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
         "--realtime-idle", type=int, default=None, help="idle Socket.IO connections to hold (2,000; 1,000 --quick)"
     )
     parser.add_argument("--realtime-only", action="store_true", help="only the realtime section")
+    parser.add_argument("--home-only", action="store_true", help="only the home feed, its baseline and the upload")
     args = parser.parse_args(argv)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets (inherited by children)
@@ -518,16 +547,27 @@ def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
         wait_http(base_port, "/api/v2/events")
 
         feed: dict[str, Any] = {}
-        log("feed, anonymous")
-        feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events")
-        log("feed, signed in (200 users' tokens, rotating)")
-        feed["signed_in"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events", headers_file=tokens)
-        log("home feed, signed in (200 users' tokens, rotating; ~30 friends, ~20 follows each)")
+        results["feed"] = feed
+        if not args.home_only:
+            log("feed, anonymous")
+            feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events")
+            log("feed, signed in (200 users' tokens, rotating)")
+            feed["signed_in"] = feed_scenario(
+                port, args.runs, args.duration, path="/api/v2/events", headers_file=tokens
+            )
+        log("home feed, signed in (200 users' tokens, rotating; ~30 friends, ~20 follows, ~6 tickets each)")
         feed["home_feed"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/feed", headers_file=tokens)
         results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
+        log("home feed, baseline (the same tokens)")
+        feed["home_baseline"] = feed_scenario(
+            base_port, args.runs, args.duration, path="/api/v2/feed", headers_file=tokens
+        )
+        if args.home_only:
+            log("upload pipeline: a 12 MP photo (bench/media.py)")
+            results["upload"] = upload_scenario(env, runs=max(3, args.runs))
+            raise _Done
         log("feed, baseline")
         feed["baseline"] = feed_scenario(base_port, args.runs, args.duration, path="/api/v2/events")
-        results["feed"] = feed
         baseline.stop()
         procs.remove(baseline)
 
@@ -539,6 +579,8 @@ def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
 
         app.stop()
         procs.remove(app)
+        log("upload pipeline: a 12 MP photo (bench/media.py)")
+        results["upload"] = upload_scenario(env, runs=max(3, args.runs))
         log("import-to-ready")
         ready = []
         for _ in range(3):

@@ -180,13 +180,14 @@ def seed(*, users: int, events: int, tickets: int, rng: random.Random, posts: in
             e.going_count = count
         Ticket.objects.bulk_create(made, batch_size=5000)
         Event.objects.bulk_update(rows, ["seats_taken", "going_count"], batch_size=1000)
-    social = seed_social(people, posts=posts, rng=rng)
+    social = seed_social(people, posts=posts, rng=rng, events=rows)
     return {"users": len(people), "events": len(rows), "tickets": len(made), "venues": len(venues), **social}
 
 
-def seed_social(people: list, *, posts: int, rng: random.Random) -> dict[str, int]:
+def seed_social(people: list, *, posts: int, rng: random.Random, events: list | None = None) -> dict[str, int]:
     """The home feed's data: each person has ~30 friends and follows ~20 people; posts over the last week,
-    a quarter with a picture (Media rows whose files are not needed to answer the feed)."""
+    a quarter with a picture (Media rows whose files are not needed to answer the feed), a tenth "at" one of
+    the events (their ticket holders see the public ones)."""
     from datetime import timedelta
 
     from django.db import transaction
@@ -220,6 +221,7 @@ def seed_social(people: list, *, posts: int, rng: random.Random) -> dict[str, in
                 visibility=rng.choice([PostVisibility.PUBLIC] * 3 + [PostVisibility.FRIENDS]),
                 like_count=rng.randint(0, 40),
                 comment_count=rng.randint(0, 8),
+                event=rng.choice(events) if events and rng.random() < 0.1 else None,
             )
             for _ in range(posts)
         ]
@@ -248,7 +250,8 @@ def seed_social(people: list, *, posts: int, rng: random.Random) -> dict[str, in
         PostMedia.objects.bulk_create(
             [PostMedia(post=p, media=m, position=0) for p, m in zip(pictured, media, strict=True)], batch_size=2000
         )
-    return {"friendships": len(pairs), "follows": len(follows), "posts": len(rows)}
+    at_events = sum(1 for p in rows if p.event_id)
+    return {"friendships": len(pairs), "follows": len(follows), "posts": len(rows), "posts_at_events": at_events}
 
 
 def main() -> None:

@@ -57,6 +57,7 @@ app.conf.update(
         "tickets.mark_no_shows": {"task": "tickets.mark_no_shows", "schedule": crontab(minute="*/15")},
         "payments.expire_holds": {"task": "payments.expire_holds", "schedule": 60.0},
         "events.expire_request_holds": {"task": "events.expire_request_holds", "schedule": 60.0},
+        "events.expire_waitlist_offers": {"task": "events.expire_waitlist_offers", "schedule": 60.0},
         "payments.reconcile": {"task": "payments.reconcile", "schedule": 300.0},
         "notifications.send_reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
         "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},

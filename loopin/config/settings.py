@@ -207,6 +207,7 @@ class Settings(BaseSettings):
     PAYMENT_PROVIDER: Literal["sandbox", "razorpay", "stripe", "payu"] = "sandbox"  # when a client names none
     PAYMENT_SANDBOX_ENABLED: bool | None = None  # the local checkout page; default: on except in production
     PAYMENT_HOLD_MINUTES: int = Field(default=10, ge=1)
+    WAITLIST_OFFER_MINUTES: int = Field(default=30, ge=1)  # a freed seat is held this long for the next in line
     PAYMENT_RECONCILE_AFTER_MINUTES: int = Field(default=15, ge=1)  # ask the provider about orders this old
     REFUND_CUTOFF_HOURS: int = Field(default=24, ge=0)  # attendee refunds until this long before the start
     REFUND_PLATFORM_FEE: bool = False  # attendee cancellations also refund the platform fee

@@ -53,6 +53,7 @@ from loopin.events.schemas import (
 )
 from loopin.events.services import EventInput, VenueInput, phone_invitations
 from loopin.events.tiers_api import router as tiers
+from loopin.events.waitlist_api import router as waitlist
 
 events = APIRouter(prefix="/api/v2/events", tags=["events"])
 venues = APIRouter(prefix="/api/v2/venues", tags=["venues"])
@@ -639,4 +640,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, invitations, me]
+routers = [venues, hosts, events, tiers, waitlist, invitations, me]

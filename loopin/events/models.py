@@ -429,3 +429,47 @@ class TicketTier(models.Model):
 
     def max_seats(self, event: Event) -> int:
         return self.max_per_order if self.max_per_order else event.max_seats_per_guest
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Offered a seat (held for them)"
+    CONVERTED = "converted", "Took the seat"
+    EXPIRED = "expired", "Offer lapsed"
+    LEFT = "left", "Left the waitlist"
+
+
+ACTIVE_WAITLIST = [WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+
+
+class WaitlistEntry(models.Model):
+    """Someone waiting for a seat of a sold-out event or tier. A freed seat is held for the first in line
+    (`seats_held`, counted in the tier's and the event's seats taken) until `offer_expires_at`; they confirm or
+    pay in time, or it passes to the next. Written only by `loopin.participation.waitlist`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="waitlist")
+    tier = models.ForeignKey(TicketTier, on_delete=models.CASCADE, related_name="waitlist")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries")
+    seats = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=16, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING, db_index=True
+    )
+    seats_held = models.BooleanField(default=False, help_text="Offered: the seats are held for this person.")
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(status__in=ACTIVE_WAITLIST), name="one_waitlist_place_per_user"
+            )
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"], name="waitlist_line_idx")]
+
+    def __str__(self) -> str:
+        return f"waitlist {str(self.id)[:8]} ({self.status})"

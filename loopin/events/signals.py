@@ -20,4 +20,7 @@ invitation_created = Signal()  # invitation_id
 phone_invitation_created = Signal()  # phone_invitation_id (its SMS is to be sent)
 ticket_issued = Signal()  # ticket_id
 ticket_cancelled = Signal()  # ticket_id, reason
-seats_freed = Signal()  # event_id, tier_id or None: seats came back or capacity was raised (the waitlist listens)
+# Sent inside the releasing transaction (not after commit), so the waitlist holds a freed seat for the next person
+# before anyone else can count it: event_id, tier_id.
+seats_released = Signal()
+waitlist_offered = Signal()  # entry_id (after commit)

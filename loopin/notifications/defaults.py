@@ -47,6 +47,13 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "{{host_name}} accepted your request for {{event_title}}. {{host_message}}",
     ),
     (
+        "waitlist.offered",
+        "tickets",
+        "event_detail",
+        "A seat is yours: {{event_title}}",
+        "A {{tier_name}} seat freed up and is held for you until {{offer_expires}}. Take it before then.",
+    ),
+    (
         "join_request.declined",
         "requests",
         "event_detail",

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from loopin.core.logging import get_logger
 from loopin.events import signals as event_signals
-from loopin.events.models import Event, EventStatus, Invitation, JoinRequest
+from loopin.events.models import Event, EventStatus, Invitation, JoinRequest, WaitlistEntry, WaitlistStatus
 from loopin.notifications.models import TriggerJob
 from loopin.notifications.services import notify
 from loopin.notifications.tasks import run_trigger
@@ -177,6 +177,28 @@ def join_request_decided(*, trigger_id: str, request_id: str, decision: str) -> 
         object_type="event",
         object_id=req.event_id,
         data={"request_id": str(req.id)},
+    )
+
+
+@trigger("waitlist.offered")
+def waitlist_offered(*, trigger_id: str, entry_id: str) -> int:
+
+    entry = WaitlistEntry.objects.select_related("event__host", "event__venue", "tier").get(id=entry_id)
+    if entry.status != WaitlistStatus.OFFERED:
+        return 0  # taken or passed on before the job ran
+    context = {
+        **_event_context(entry.event),
+        "tier_name": entry.tier.name,
+        "offer_expires": display_time(entry.offer_expires_at),
+    }
+    return _send_all(
+        [entry.user_id],
+        "waitlist.offered",
+        trigger_id,
+        context,
+        object_type="event",
+        object_id=entry.event_id,
+        data={"event_id": str(entry.event_id), "tier_id": str(entry.tier_id), "waitlist_entry_id": str(entry.id)},
     )
 
 
@@ -348,6 +370,11 @@ def _on_join_request_created(sender: Any, request_id: Any, **kwargs: Any) -> Non
 @receiver(event_signals.join_request_decided, dispatch_uid="notifications.join_request_decided")
 def _on_join_request_decided(sender: Any, request_id: Any, decision: str, **kwargs: Any) -> None:
     _queue("join_request.decided", request_id=request_id, decision=decision)
+
+
+@receiver(event_signals.waitlist_offered, dispatch_uid="notifications.waitlist_offered")
+def _on_waitlist_offered(sender: Any, entry_id: Any, **kwargs: Any) -> None:
+    _queue("waitlist.offered", entry_id=entry_id)
 
 
 @receiver(event_signals.invitation_created, dispatch_uid="notifications.invitation_created")

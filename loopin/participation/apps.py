@@ -5,3 +5,8 @@ class ParticipationConfig(AppConfig):
     name = "loopin.participation"
     label = "participation"
     verbose_name = "Participation"
+
+    def ready(self) -> None:
+        from loopin.participation import waitlist
+
+        waitlist.connect_signals()

@@ -28,3 +28,6 @@ class ParticipationErrorCode(ErrorCode):
     TIER_SALES_ENDED = "TIER_SALES_ENDED", 400, "This tier's sales have ended."
     TIER_APPROVAL_REQUIRED = "TIER_APPROVAL_REQUIRED", 403, "This tier needs the host's approval: ask to join first."
     TIER_QUANTITY = "TIER_QUANTITY", 400, "This tier sells between `details.min` and `details.max` seats per order."
+    NOT_SOLD_OUT = "NOT_SOLD_OUT", 409, "Seats can still be had (`details.tier_id`): take one instead of waiting."
+    ALREADY_WAITING = "ALREADY_WAITING", 409, "You are already on this event's waitlist."
+    NOT_WAITING = "NOT_WAITING", 404, "You are not on this event's waitlist."

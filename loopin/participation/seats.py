@@ -18,6 +18,7 @@ from django.db.models import F, Q
 
 from loopin.events.models import Event, TicketTier
 from loopin.events.realtime import seats_changed
+from loopin.events.signals import seats_released
 from loopin.participation.errors import CapacityExceeded, TierSoldOut
 
 
@@ -59,3 +60,7 @@ def seats_release(*, event_id: uuid.UUID, seats: int, people: int = 0, tier_id: 
     if tier_id is not None and seats:
         TicketTier.objects.filter(id=tier_id).update(seats_taken=F("seats_taken") - seats)
     seats_changed(event_id)
+    if seats:
+        # Inside this transaction: the waitlist holds the freed seats for the next in line before anyone else
+        # can count them (loopin.participation.waitlist).
+        seats_released.send(sender=None, event_id=event_id, tier_id=tier_id)

@@ -12,7 +12,16 @@ from django.http import HttpRequest
 
 from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
 from loopin.core.errors import LoopinError
-from loopin.payments.models import BankAccount, FeeConfig, Order, PaymentEvent, PayoutRequest, PayoutStatus, Refund
+from loopin.payments.models import (
+    BankAccount,
+    FeeConfig,
+    Order,
+    PaymentEvent,
+    PayoutRequest,
+    PayoutStatus,
+    PromoCode,
+    Refund,
+)
 from loopin.payments.payouts import payout_decide
 from loopin.payments.services import refund_create
 
@@ -58,6 +67,10 @@ _ORDER_FIELDS = (
     "status",
     "provider",
     "currency",
+    "tier",
+    "list_price",
+    "promo_code",
+    "discount_amount",
     "base_price",
     "fee_percent",
     "unit_total",
@@ -274,3 +287,35 @@ class PayoutRequestAdmin(KeptRecordAdmin):
     @admin.action(description="Mark processing", permissions=["change"])
     def mark_processing(self, request: HttpRequest, queryset: QuerySet[PayoutRequest]) -> None:
         self._decide_all(request, queryset, PayoutStatus.PROCESSING)
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(admin.ModelAdmin):
+    """Promo codes of paid events; `uses` moves only with orders (taken when one opens, given back unpaid)."""
+
+    list_display = ("code", "event", "kind", "amount", "uses", "max_uses", "max_uses_per_person", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "event__title")
+    list_select_related = ("event",)
+    autocomplete_fields = ("event",)
+    filter_horizontal = ("tiers",)
+    readonly_fields = ("id", "uses", "created_by", "created_at")
+    fields = (
+        "id",
+        "event",
+        "code",
+        "kind",
+        "amount",
+        "tiers",
+        "max_uses",
+        "max_uses_per_person",
+        "uses",
+        "valid_from",
+        "valid_until",
+        "is_active",
+        "created_by",
+        "created_at",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PromoCode]:
+        return super().get_queryset(request).select_related("event")

@@ -18,6 +18,7 @@ from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
+from loopin.payments.promo_api import router as promo_codes
 from loopin.payments.schemas import (
     BankAccountIn,
     BankAccountOut,
@@ -51,6 +52,8 @@ async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
         provider=body.provider,
         tier_id=body.tier_id,
         unlock_code=body.unlock_code,
+        promo_code=body.promo_code,
+        amount=body.amount,
     )
     return ok(data, "Seats held: complete the payment")
 
@@ -227,4 +230,4 @@ async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
 
 
-routers = [payments, provider_callbacks, payouts]
+routers = [payments, provider_callbacks, payouts, promo_codes]

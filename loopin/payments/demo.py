@@ -108,3 +108,76 @@ def demo_ended_sales(hosts: list) -> dict[str, int]:
             start_at=ended - timedelta(hours=2), end_at=ended, status=EventStatus.COMPLETED, completed_at=ended
         )
     return {"ended_paid_events": Event.objects.filter(title=ENDED_TITLE).count()}
+
+
+TIERED_TITLE = "Loopin Live: three tiers (tiers demo)"
+
+
+def demo_tiered_event(hosts: list) -> dict[str, int]:
+    """A paid event with three tiers: an early bird sold out (with a waitlist), the regular tier, and a hidden
+    VIP tier behind the unlock code VIPNIGHT; the promo code LOOPIN10 takes 10 % off. Sold through the real
+    order, confirmation and waitlist services."""
+    from loopin.accounts.models import Interest
+    from loopin.core.demo import demo_guests
+    from loopin.core.ids import short_code
+    from loopin.events.models import Event, EventStatus, JoinMode, TicketTier, TierVisibility
+    from loopin.events.tiers import default_tier
+    from loopin.participation.waitlist import waitlist_join
+    from loopin.payments.models import PromoCode, PromoKind
+    from loopin.payments.money import to_minor
+    from loopin.payments.services import order_create, payment_confirm
+
+    if not Event.objects.filter(title=TIERED_TITLE).exists() and hosts:
+        start = (timezone.now() + timedelta(days=10)).replace(hour=14, minute=0, second=0, microsecond=0)
+        event = Event.objects.create(
+            host=hosts[0],
+            title=TIERED_TITLE,
+            slug="loopin-live-three-tiers",
+            canonical_id=short_code(8).lower(),
+            description="Early birds are gone (join the waitlist), regular tickets are on sale, and VIPs know the "
+            "code. Try LOOPIN10 at checkout.",
+            location_text="Phoenix Arena, Whitefield",
+            city="Bengaluru",
+            latitude=12.9975,
+            longitude=77.6963,
+            start_at=start,
+            end_at=start + timedelta(hours=4),
+            capacity=40,
+            is_paid=True,
+            ticket_price=Decimal("499.00"),
+            currency="INR",
+            allowed_genders=["all"],
+            join_mode=JoinMode.OPEN,
+            status=EventStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        event.interests.set(Interest.objects.filter(slug__in=["music-and-concerts", "entertainment"]))
+        TicketTier.objects.filter(id=default_tier(event).id).update(name="Regular", sort_order=1)
+        early = TicketTier.objects.create(
+            event=event, name="Early bird", price=Decimal("299.00"), capacity=2, sort_order=0
+        )
+        TicketTier.objects.create(
+            event=event,
+            name="VIP",
+            description="Front of house and a drink.",
+            price=Decimal("1499.00"),
+            capacity=10,
+            visibility=TierVisibility.HIDDEN,
+            unlock_code="VIPNIGHT",
+            sort_order=2,
+        )
+        PromoCode.objects.create(event=event, code="LOOPIN10", kind=PromoKind.PERCENT, amount=10, max_uses=100)
+        guests = demo_guests()
+        for n, guest in enumerate(guests[:2]):
+            order = order_create(user=guest, event_id=event.id, tier_id=early.id, provider="sandbox")
+            payment_confirm(
+                order_id=order.id,
+                payment_id=f"sbx_pay_tiers_{event.canonical_id}_{n}",
+                provider=order.provider,
+                amount_minor=to_minor(order.total, order.currency),
+                currency=order.currency,
+                via="demo",
+            )
+        if len(guests) > 2:
+            waitlist_join(user=guests[2], event_id=event.id, tier_id=early.id)
+    return {"tiered_events": Event.objects.filter(title=TIERED_TITLE).count()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,15 @@ class OrderIn(BaseModel):
     provider: ProviderName | None = Field(default=None, description="Default: the server's PAYMENT_PROVIDER")
     tier_id: uuid.UUID | None = Field(default=None, description="Default: the default tier, else one on sale")
     unlock_code: str | None = Field(default=None, max_length=64, description="Reveals a hidden tier")
+    promo_code: str | None = Field(default=None, min_length=1, max_length=64, description="Any letter case")
+    amount: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=Decimal("10000000"),
+        max_digits=10,
+        decimal_places=2,
+        description="Pay what you want: the price per seat chosen (at least the tier's; default its suggested)",
+    )
 
 
 class VerifyIn(BaseModel):
@@ -48,7 +58,10 @@ class OrderOut(BaseModel):
     tier_name: str | None
     provider: str
     currency: str
-    base_price: str = Field(description="Ticket price per seat (what the host earns)")
+    list_price: str = Field(description="The tier's price per seat before any code (or the price chosen)")
+    promo_code: str | None = Field(description="The promo code applied, upper case")
+    discount_amount: str = Field(description="What the code took off, all seats")
+    base_price: str = Field(description="Ticket price per seat after the discount (what the host earns)")
     fee_percent: str
     unit_total: str = Field(description="What the buyer pays per seat: base × (1 + fee), rounded")
     fee_amount: str
@@ -114,3 +127,48 @@ class PayoutOut(BaseModel):
     rejection_reason: str
     created_at: datetime
     completed_at: datetime | None
+
+
+PromoKindName = Literal["percent", "fixed"]
+
+
+class PromoCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    kind: PromoKindName
+    amount: Decimal = Field(gt=0, le=Decimal("10000000"), max_digits=10, decimal_places=2)
+    tier_ids: list[uuid.UUID] | None = Field(default=None, description="null or []: every tier")
+    max_uses: int | None = Field(default=None, ge=1)
+    max_uses_per_person: int | None = Field(default=None, ge=1)
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    is_active: bool = True
+
+
+class PromoCodeUpdateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(default=None, min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    kind: PromoKindName | None = None
+    amount: Decimal | None = Field(default=None, gt=0, le=Decimal("10000000"), max_digits=10, decimal_places=2)
+    tier_ids: list[uuid.UUID] | None = None
+    max_uses: int | None = Field(default=None, ge=1)
+    max_uses_per_person: int | None = Field(default=None, ge=1)
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    is_active: bool | None = None
+
+
+class PromoCodeOut(BaseModel):
+    id: uuid.UUID
+    code: str
+    kind: PromoKindName
+    amount: str
+    tier_ids: list[uuid.UUID] = Field(description="Empty: every tier")
+    max_uses: int | None
+    max_uses_per_person: int | None
+    uses: int = Field(description="Orders holding a use (pending or paid)")
+    valid_from: datetime | None
+    valid_until: datetime | None
+    is_active: bool

@@ -9,8 +9,9 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.payments.error_codes import PaymentErrorCode
-from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest
+from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest, PromoCode
 from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from loopin.payments.providers.sandbox import checkout_link_claims, sandbox_event
 
@@ -43,6 +44,9 @@ def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
         "tier_name": order.tier.name if order.tier_id else None,
         "provider": order.provider,
         "currency": order.currency,
+        "list_price": _money(order.list_price if order.list_price is not None else order.base_price),
+        "promo_code": order.promo_code or None,
+        "discount_amount": _money(order.discount_amount),
         "base_price": _money(order.base_price),
         "fee_percent": _money(order.fee_percent),
         "unit_total": _money(order.unit_total),
@@ -163,3 +167,26 @@ def sandbox_checkout_context(*, order_id: uuid.UUID, token: str) -> dict[str, An
         "events": events,
         "open": order.status in (OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED),
     }
+
+
+def promo_data(promo: PromoCode) -> dict[str, Any]:
+    return {
+        "id": promo.id,
+        "code": promo.code,
+        "kind": promo.kind,
+        "amount": _money(promo.amount),
+        "tier_ids": [t.id for t in promo.tiers.all()],
+        "max_uses": promo.max_uses,
+        "max_uses_per_person": promo.max_uses_per_person,
+        "uses": promo.uses,
+        "valid_from": promo.valid_from,
+        "valid_until": promo.valid_until,
+        "is_active": promo.is_active,
+    }
+
+
+def event_promo_codes(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The event's promo codes, for its host (and staff who may change events)."""
+    event = event_for(user, event_id)
+    ensure_can_manage(user, event)
+    return [promo_data(p) for p in PromoCode.objects.filter(event_id=event.id).prefetch_related("tiers")]

@@ -21,8 +21,10 @@ from loopin.people.models import (
     HandleHistory,
     Mute,
     PersonProfile,
+    PostingSuspension,
     PrivacySettings,
     Report,
+    Takedown,
 )
 from loopin.people.profiles import cover_url
 
@@ -45,7 +47,8 @@ def _iso(value: Any) -> str | None:
 
 
 def export_people_data(user: User) -> dict[str, Any]:
-    """The person's graph: friends, requests, follows, blocks, mutes, privacy, handle, reports they made."""
+    """The person's graph: friends, requests, follows, blocks, mutes, privacy, handle, reports they made, and the
+    moderators' takedowns of their content and posting suspension."""
     profile = PersonProfile.objects.filter(user=user).first()
     privacy = PrivacySettings.objects.filter(user=user).first()
     return {
@@ -113,4 +116,11 @@ def export_people_data(user: User) -> dict[str, Any]:
             }
             for r in Report.objects.filter(reporter=user).order_by("created_at")
         ],
+        "content_taken_down": [
+            {"target_type": t.target_type, "target_id": t.target_id, "at": _iso(t.created_at)}
+            for t in Takedown.objects.filter(subject=user).order_by("created_at")
+        ],
+        "posting_suspended_until": _iso(
+            PostingSuspension.objects.filter(user=user).values_list("until", flat=True).first()
+        ),
     }

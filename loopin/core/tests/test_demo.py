@@ -13,7 +13,8 @@ from django.utils import timezone
 from loopin.core.demo import DEMO_GUESTS, DEMO_HOSTS, demo_load
 from loopin.events.demo import STARTING_SOON
 from loopin.events.models import Event, JoinMode, JoinRequest
-from loopin.payments.demo import ENDED_TITLE
+from loopin.events.tiers import tiers_for
+from loopin.payments.demo import ENDED_TITLE, TIERED_TITLE
 from loopin.payments.models import BankAccount, Order
 from loopin.payments.payouts import payout_request_create
 from loopin.tickets.models import Ticket
@@ -37,6 +38,21 @@ def test_an_ended_paid_event_is_ready_for_a_payout_request():
     account = BankAccount.objects.get(user=ended.host)
     payout = payout_request_create(host=ended.host, event_id=ended.id, bank_account_id=account.id)
     assert (payout.amount, payout.tickets_sold) == (Decimal("1396.00"), 4)
+
+
+def test_a_paid_event_has_three_tiers_a_sold_out_early_bird_with_a_waitlist_and_a_promo_code():
+    demo_load()
+    event = Event.objects.get(title=TIERED_TITLE)
+    tiers = [(t.name, t.price, t.visibility, t.seats_taken) for t in event.tiers.all()]
+    assert tiers == [
+        ("Early bird", Decimal("299.00"), "public", 2),
+        ("Regular", Decimal("499.00"), "public", 0),
+        ("VIP", Decimal("1499.00"), "hidden", 0),
+    ]
+    assert [t["state"] for t in tiers_for(event)] == ["sold_out", "on_sale"]
+    assert event.tiers.get(name="VIP").unlock_code == "VIPNIGHT"
+    assert list(event.waitlist.values_list("tier__name", "status")) == [("Early bird", "waiting")]
+    assert event.promo_codes.get().code == "LOOPIN10"
 
 
 def test_the_approval_only_event_has_pending_requests():

@@ -18,6 +18,7 @@ from loopin.participation.tickets import (
     ticket_cancel,
     ticket_issue,
 )
+from loopin.participation.waitlist import waitlist_hold_take_over, waitlist_offer_of, waitlist_offers_expire_due
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
@@ -36,12 +37,17 @@ def attendance_confirm(
     with transaction.atomic():
         event = event_for(user, event_id)
         request_holds_expire_due(event_id=event.id)
-        tier = tier_pick(event, tier_id, unlock_code=unlock_code)
+        waitlist_offers_expire_due(event_id=event.id)
+        offer = waitlist_offer_of(user=user, event=event)  # seats the waitlist holds for this person
+        tier = tier_pick(event, tier_id, unlock_code=unlock_code) or (offer.tier if offer else None)
         admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.CONFIRM, tier=tier)
+        assert admission.tier is not None  # noqa: S101 - the rules always choose one
         request = admission.join_request
         if request is not None and request.seats_held and request.tier_id != admission.tier.id:
             request_hold_release(join_request=request)  # a hold in another tier goes back; seats are taken anew
         held = request_hold_take_over(join_request=request, seats=seats)
+        if not held and offer is not None and offer.tier_id == admission.tier.id:
+            held = waitlist_hold_take_over(entry=offer, seats=seats)
         ticket = ticket_issue(
             event=event,
             user=user,

@@ -31,6 +31,7 @@ from loopin.events.services.images import _set_cover_urls
 from loopin.events.services.lifecycle import _transition
 from loopin.events.services.rules import ensure_can_host
 from loopin.events.signals import send_after_commit
+from loopin.participation.waitlist import waitlist_offer_next
 
 
 def _remember_slug(event: Event) -> None:
@@ -118,11 +119,13 @@ def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event
                     "The price cannot change once people hold seats.", code=EventErrorCode.PRICE_LOCKED
                 )
         _apply_pricing(event, data)
+        raised = False
         if data.capacity is not None:
             if data.capacity != 0 and data.capacity < event.seats_taken:
                 raise ValidationFailed.one(
                     "capacity", "CAPACITY_BELOW_TAKEN", f"{event.seats_taken} seats are already taken."
                 )
+            raised = event.capacity != 0 and (data.capacity == 0 or data.capacity > event.capacity)
             event.capacity = data.capacity
         for name in ("allow_plus_one", "allowed_genders", "join_mode", "visibility", "rsvp_expiry_policy"):
             value = getattr(data, name)
@@ -131,6 +134,8 @@ def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event
         if data.title is not None and data.title != old_slug_title:
             event.slug = slugify(event.title)[:200] or "event"
         event.save()
+        if raised:
+            waitlist_offer_next(event_id=event.id)  # the new seats go to the waitlist first
         if data.interest_ids is not None:
             event.interests.set(_interests(data.interest_ids))
         if data.cover_image_urls is not None:

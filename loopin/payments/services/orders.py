@@ -20,6 +20,7 @@ from loopin.events.signals import send_after_commit
 from loopin.participation.errors import CapacityExceeded, TierSoldOut
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_release, seats_take
+from loopin.participation.waitlist import waitlist_hold_take_over, waitlist_offer_of, waitlist_offers_expire_due
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import ProviderUnavailable, SoldOut
@@ -53,19 +54,22 @@ def order_create(
     provider_name = provider or settings.PAYMENT_PROVIDER
     prov = get_provider(provider_name)
     holds_expire_due(event_id=event_id)  # lazily: stale holds give their seats back before we count
+    waitlist_offers_expire_due(event_id=event_id)
     with transaction.atomic():
         event = event_for(user, event_id)
         order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
         if order is None:
-            tier = tier_pick(event, tier_id, unlock_code=unlock_code)
+            offer = waitlist_offer_of(user=user, event=event)  # seats the waitlist holds for this buyer
+            tier = tier_pick(event, tier_id, unlock_code=unlock_code) or (offer.tier if offer else None)
             admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY, tier=tier)
             tier = admission.tier
             assert tier is not None  # noqa: S101 - the rules always choose one
             list_price = _list_price(tier, amount)
-            if event.capacity and event.seats_taken + seats > event.capacity:
+            on_offer = offer is not None and offer.tier_id == tier.id
+            if not on_offer and event.capacity and event.seats_taken + seats > event.capacity:
                 # Already full when read: refuse without writing (the conditional UPDATEs below stay the guard).
                 raise SoldOut(details={"seats_left": max(event.capacity - event.seats_taken, 0)})
-            if tier.capacity and tier.seats_taken + seats > tier.capacity:
+            if not on_offer and tier.capacity and tier.seats_taken + seats > tier.capacity:
                 raise TierSoldOut(seats_left=max(tier.capacity - tier.seats_taken, 0), tier_id=tier.id)
             try:
                 with transaction.atomic():
@@ -111,7 +115,8 @@ def order_create(
                     # Last statement before commit: the event row stays locked only from here to the commit,
                     # so buyers of one event queue on it as briefly as possible. Sold out undoes the order.
                     try:
-                        seats_take(event_id=event.id, seats=seats, tier_id=tier.id)
+                        if not (on_offer and offer and waitlist_hold_take_over(entry=offer, seats=seats)):
+                            seats_take(event_id=event.id, seats=seats, tier_id=tier.id)
                     except TierSoldOut:
                         raise
                     except CapacityExceeded as exc:

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image
 
+from loopin.accounts.erasure import account_export
 from loopin.accounts.models import User
 from loopin.albums.models import AlbumPhoto
 from loopin.albums.services import album_add, album_set_public
@@ -264,6 +265,9 @@ def test_three_takedowns_in_ninety_days_suspend_posting_and_nothing_new_goes_up(
     assert Notification.objects.filter(user=author, type="posting.suspended").count() == 1
     assert AuditEntry.objects.filter(action="posting.suspended", subject=author).count() == 1
     assert api.post("/api/v2/posts", headers=token_for(reader), json={"text": "still fine"}).status_code == 201
+    exported = account_export(user=author)["people"]
+    assert [t["target_type"] for t in exported["content_taken_down"]] == ["post"] * 5
+    assert exported["posting_suspended_until"] == suspension.until.isoformat()
 
 
 def test_staff_lift_a_posting_suspension_in_the_admin(api, people):

@@ -1,0 +1,69 @@
+"""Promo codes over HTTP, for the event's host: `/api/v2/events/{event_id}/promo-codes`. Buyers apply a code
+with `promo_code` when they open an order (`POST /api/v2/payments/orders`)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from loopin.core.auth import CurrentUser
+from loopin.core.envelope import Envelope, error_responses, ok
+from loopin.core.routing import APIRouter
+from loopin.core.sync import run_sync
+from loopin.payments.models import PromoCode
+from loopin.payments.schemas import PromoCodeIn, PromoCodeOut, PromoCodeUpdateIn
+from loopin.payments.selectors import event_promo_codes, promo_data
+from loopin.payments.services.promos import PromoInput, promo_create, promo_delete, promo_update
+
+router = APIRouter(prefix="/api/v2/events", tags=["promo codes"])
+ANY_ERROR = (400, 401, 403, 404, 409, 422)
+
+
+def _input(body: PromoCodeIn | PromoCodeUpdateIn) -> PromoInput:
+    given = body.model_dump(exclude_unset=True)
+    return PromoInput(**given, given=set(given))
+
+
+def _after(*, user: Any, service: Any, **kwargs: Any) -> dict[str, Any]:
+    promo = service(actor=user, **kwargs)
+    return promo_data(PromoCode.objects.prefetch_related("tiers").get(id=promo.id))
+
+
+@router.get(
+    "/{event_id}/promo-codes", response_model=Envelope[list[PromoCodeOut]], responses=error_responses(401, 403, 404)
+)
+async def promo_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """The event's promo codes with their uses (host)."""
+    return ok(await run_sync(event_promo_codes, user=caller, event_id=event_id), "Promo codes")
+
+
+@router.post(
+    "/{event_id}/promo-codes",
+    response_model=Envelope[PromoCodeOut],
+    status_code=201,
+    responses=error_responses(*ANY_ERROR),
+)
+async def promo_add(event_id: uuid.UUID, body: PromoCodeIn, caller: CurrentUser) -> dict[str, Any]:
+    """Add a promo code (host of a paid event); 409 PROMO_CODE_EXISTS when the event has it in any case."""
+    data = await run_sync(_after, user=caller, service=promo_create, event_id=event_id, data=_input(body))
+    return ok(data, "Promo code added")
+
+
+@router.patch(
+    "/{event_id}/promo-codes/{promo_id}", response_model=Envelope[PromoCodeOut], responses=error_responses(*ANY_ERROR)
+)
+async def promo_change(event_id: uuid.UUID, promo_id: uuid.UUID, body: PromoCodeUpdateIn, caller: CurrentUser) -> dict:
+    """Change a promo code or switch it off (`is_active` false); orders made with it keep their discount."""
+    data = await run_sync(
+        _after, user=caller, service=promo_update, event_id=event_id, promo_id=promo_id, data=_input(body)
+    )
+    return ok(data, "Promo code updated")
+
+
+@router.delete(
+    "/{event_id}/promo-codes/{promo_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR)
+)
+async def promo_remove(event_id: uuid.UUID, promo_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Remove a code no order used (409 PROMO_CODE_USED otherwise: switch it off)."""
+    await run_sync(promo_delete, actor=caller, event_id=event_id, promo_id=promo_id)
+    return ok(None, "Promo code removed")
