@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.models import Gender, User
@@ -207,19 +206,24 @@ class ProfileCompleteIn(BaseModel):
     bio: Bio | None = None
 
 
-def _omit_default(schema: dict[str, Any]) -> None:
+def _not_nullable(schema: dict[str, Any]) -> None:
     """A field that may be left out but not cleared: its schema shows neither null nor a null default."""
     schema.pop("default", None)
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
 
 
 class ProfileUpdateIn(BaseModel):
     """PUT /api/auth/profile: any subset of the fields, with the same rules."""
 
     model_config = ConfigDict(extra="forbid")
-    name: Name | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    birth_date: BirthDate | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    gender: Gender | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    event_interests: InterestIds | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    name: Name | None = Field(default=None, json_schema_extra=_not_nullable)
+    birth_date: BirthDate | None = Field(default=None, json_schema_extra=_not_nullable)
+    gender: Gender | None = Field(default=None, json_schema_extra=_not_nullable)
+    event_interests: InterestIds | None = Field(default=None, json_schema_extra=_not_nullable)
     profile_pictures: PictureUrls | None = None
     bio: Bio | None = None
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.schemas import InterestOut, PhoneNumber
@@ -137,9 +136,14 @@ class EventCreateIn(_EventFields):
         return self
 
 
-def _omit_default(schema: dict[str, Any]) -> None:
+def _not_nullable(schema: dict[str, Any]) -> None:
     """A field that may be left out but not cleared: its schema shows neither null nor a null default."""
     schema.pop("default", None)
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
 
 
 def _not_null(value: object) -> object:
@@ -151,7 +155,7 @@ def _not_null(value: object) -> object:
 class EventUpdateIn(_EventFields):
     """Any subset of the event's fields; the same rules as creation."""
 
-    title: Title | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    title: Title | None = Field(default=None, json_schema_extra=_not_nullable)
     description: str | None = Field(default=None, max_length=10000)
     venue_id: uuid.UUID | None = None
     location_text: str | None = Field(default=None, max_length=500)
@@ -159,21 +163,19 @@ class EventUpdateIn(_EventFields):
     country_code: CountryCode | None = None
     latitude: Lat | None = None
     longitude: Lng | None = None
-    start_at: InTime | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    start_at: InTime | None = Field(default=None, json_schema_extra=_not_nullable)
     end_at: InTime | None = None
     duration_hours: float | None = Field(default=None, gt=0, le=336)
-    capacity: Annotated[int, Field(ge=0, le=100000)] | SkipJsonSchema[None] = Field(
-        default=None, json_schema_extra=_omit_default
-    )
-    is_paid: bool | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    ticket_price: Money | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    currency: Currency | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    allow_plus_one: bool | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    allowed_genders: Genders | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    interest_ids: InterestIds | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    capacity: Annotated[int, Field(ge=0, le=100000)] | None = Field(default=None, json_schema_extra=_not_nullable)
+    is_paid: bool | None = Field(default=None, json_schema_extra=_not_nullable)
+    ticket_price: Money | None = Field(default=None, json_schema_extra=_not_nullable)
+    currency: Currency | None = Field(default=None, json_schema_extra=_not_nullable)
+    allow_plus_one: bool | None = Field(default=None, json_schema_extra=_not_nullable)
+    allowed_genders: Genders | None = Field(default=None, json_schema_extra=_not_nullable)
+    interest_ids: InterestIds | None = Field(default=None, json_schema_extra=_not_nullable)
     cover_images: Covers | None = None
-    join_mode: JoinModeName | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
-    visibility: VisibilityName | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_omit_default)
+    join_mode: JoinModeName | None = Field(default=None, json_schema_extra=_not_nullable)
+    visibility: VisibilityName | None = Field(default=None, json_schema_extra=_not_nullable)
     rsvp_expiry_policy: RsvpPolicyName | None = Field(default=None, description=RSVP_DOC)
 
     @field_validator(
