@@ -14,6 +14,7 @@ from loopin.core.errors import LoopinError
 from loopin.events.models import TicketTier, WaitlistEntry
 from loopin.events.services import attendance_cancel, attendance_confirm, event_update
 from loopin.events.services.event_fields import EventInput
+from loopin.events.services.tiers import TierInput, tier_update
 from loopin.events.tiers import default_tier
 from loopin.notifications.models import Notification
 from loopin.participation.waitlist import (
@@ -23,7 +24,8 @@ from loopin.participation.waitlist import (
     waitlist_position,
 )
 from loopin.payments.models import Order
-from loopin.payments.services import holds_expire_due, order_create
+from loopin.payments.money import to_minor
+from loopin.payments.services import holds_expire_due, order_create, payment_confirm, refund_create
 from loopin.testing.concurrency import outcomes as race
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
@@ -185,3 +187,26 @@ def test_the_waitlist_over_http(api, interests):
     assert (r.status_code, r.json()["error_code"]) == (404, "NOT_WAITING")
     event.refresh_from_db()
     assert event.seats_taken == 0  # nobody else waited: the seat is free again
+
+
+def test_a_refund_and_a_raised_tier_capacity_offer_the_tiers_waitlist(interests):
+    event = PublishedEventFactory(is_paid=True, ticket_price=Decimal("300.00"), capacity=10)
+    vip = TicketTier.objects.create(event=event, name="VIP", price=Decimal("900.00"), capacity=1)
+    order = order_create(user=UserWithProfileFactory(), event_id=event.id, tier_id=vip.id)
+    payment_confirm(
+        order_id=order.id,
+        payment_id="pay_vip",
+        provider="sandbox",
+        amount_minor=to_minor(order.total, order.currency),
+        currency=order.currency,
+    )
+    first, second = UserWithProfileFactory(), UserWithProfileFactory()
+    waitlist_join(user=first, event_id=event.id, tier_id=vip.id)
+    waitlist_join(user=second, event_id=event.id, tier_id=vip.id)
+    refund_create(order_id=order.id, reason="host_refund")
+    assert [e.status for e in WaitlistEntry.objects.order_by("created_at")] == ["offered", "waiting"]
+    tier_update(actor=event.host, event_id=event.id, tier_id=vip.id, data=TierInput(capacity=2, given={"capacity"}))
+    assert [e.status for e in WaitlistEntry.objects.order_by("created_at")] == ["offered", "offered"]
+    vip.refresh_from_db()
+    event.refresh_from_db()
+    assert (vip.seats_taken, event.seats_taken) == (2, 2)
