@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from loopin.accounts.models import Gender, User
 from loopin.config.settings import get_settings
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.core.schema_extra import not_nullable
 
 
 def _phone(value: str) -> str:
@@ -206,24 +207,14 @@ class ProfileCompleteIn(BaseModel):
     bio: Bio | None = None
 
 
-def _not_nullable(schema: dict[str, Any]) -> None:
-    """A field that may be left out but not cleared: its schema shows neither null nor a null default."""
-    schema.pop("default", None)
-    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
-    if len(options) == 1:
-        schema.update(options[0])
-    elif options:
-        schema["anyOf"] = options
-
-
 class ProfileUpdateIn(BaseModel):
     """PUT /api/auth/profile: any subset of the fields, with the same rules."""
 
     model_config = ConfigDict(extra="forbid")
-    name: Name | None = Field(default=None, json_schema_extra=_not_nullable)
-    birth_date: BirthDate | None = Field(default=None, json_schema_extra=_not_nullable)
-    gender: Gender | None = Field(default=None, json_schema_extra=_not_nullable)
-    event_interests: InterestIds | None = Field(default=None, json_schema_extra=_not_nullable)
+    name: Name | None = Field(default=None, json_schema_extra=not_nullable)
+    birth_date: BirthDate | None = Field(default=None, json_schema_extra=not_nullable)
+    gender: Gender | None = Field(default=None, json_schema_extra=not_nullable)
+    event_interests: InterestIds | None = Field(default=None, json_schema_extra=not_nullable)
     profile_pictures: PictureUrls | None = None
     bio: Bio | None = None
 

@@ -6,12 +6,13 @@ import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.schemas import InterestOut, PhoneNumber
+from loopin.core.schema_extra import not_nullable
 from loopin.core.time import ApiTime, to_display
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
@@ -136,16 +137,6 @@ class EventCreateIn(_EventFields):
         return self
 
 
-def _not_nullable(schema: dict[str, Any]) -> None:
-    """A field that may be left out but not cleared: its schema shows neither null nor a null default."""
-    schema.pop("default", None)
-    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
-    if len(options) == 1:
-        schema.update(options[0])
-    elif options:
-        schema["anyOf"] = options
-
-
 def _not_null(value: object) -> object:
     if value is None:
         raise PydanticCustomError("null_not_allowed", "This field cannot be cleared.")
@@ -155,7 +146,7 @@ def _not_null(value: object) -> object:
 class EventUpdateIn(_EventFields):
     """Any subset of the event's fields; the same rules as creation."""
 
-    title: Title | None = Field(default=None, json_schema_extra=_not_nullable)
+    title: Title | None = Field(default=None, json_schema_extra=not_nullable)
     description: str | None = Field(default=None, max_length=10000)
     venue_id: uuid.UUID | None = None
     location_text: str | None = Field(default=None, max_length=500)
@@ -163,19 +154,19 @@ class EventUpdateIn(_EventFields):
     country_code: CountryCode | None = None
     latitude: Lat | None = None
     longitude: Lng | None = None
-    start_at: InTime | None = Field(default=None, json_schema_extra=_not_nullable)
+    start_at: InTime | None = Field(default=None, json_schema_extra=not_nullable)
     end_at: InTime | None = None
     duration_hours: float | None = Field(default=None, gt=0, le=336)
-    capacity: Annotated[int, Field(ge=0, le=100000)] | None = Field(default=None, json_schema_extra=_not_nullable)
-    is_paid: bool | None = Field(default=None, json_schema_extra=_not_nullable)
-    ticket_price: Money | None = Field(default=None, json_schema_extra=_not_nullable)
-    currency: Currency | None = Field(default=None, json_schema_extra=_not_nullable)
-    allow_plus_one: bool | None = Field(default=None, json_schema_extra=_not_nullable)
-    allowed_genders: Genders | None = Field(default=None, json_schema_extra=_not_nullable)
-    interest_ids: InterestIds | None = Field(default=None, json_schema_extra=_not_nullable)
+    capacity: Annotated[int, Field(ge=0, le=100000)] | None = Field(default=None, json_schema_extra=not_nullable)
+    is_paid: bool | None = Field(default=None, json_schema_extra=not_nullable)
+    ticket_price: Money | None = Field(default=None, json_schema_extra=not_nullable)
+    currency: Currency | None = Field(default=None, json_schema_extra=not_nullable)
+    allow_plus_one: bool | None = Field(default=None, json_schema_extra=not_nullable)
+    allowed_genders: Genders | None = Field(default=None, json_schema_extra=not_nullable)
+    interest_ids: InterestIds | None = Field(default=None, json_schema_extra=not_nullable)
     cover_images: Covers | None = None
-    join_mode: JoinModeName | None = Field(default=None, json_schema_extra=_not_nullable)
-    visibility: VisibilityName | None = Field(default=None, json_schema_extra=_not_nullable)
+    join_mode: JoinModeName | None = Field(default=None, json_schema_extra=not_nullable)
+    visibility: VisibilityName | None = Field(default=None, json_schema_extra=not_nullable)
     rsvp_expiry_policy: RsvpPolicyName | None = Field(default=None, description=RSVP_DOC)
 
     @field_validator(

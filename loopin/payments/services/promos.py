@@ -135,19 +135,24 @@ def _apply(promo: PromoCode, event: Event, data: PromoInput) -> list[TicketTier]
     return tiers
 
 
+def _save(promo: PromoCode, tiers: list[TicketTier] | None) -> None:
+    """Save the code (unique in its event, in any letter case) and, when given, the tiers it applies to."""
+    try:
+        with transaction.atomic():
+            promo.save()
+    except IntegrityError:
+        raise Conflict("The event already has this code.", code=PaymentErrorCode.PROMO_CODE_EXISTS) from None
+    if tiers is not None:
+        promo.tiers.set(tiers)
+
+
 def promo_create(*, actor: User, event_id: uuid.UUID, data: PromoInput) -> PromoCode:
     """Add a promo code to a paid event (the code is unique in the event, in any letter case)."""
     with transaction.atomic():
         event = _managed_event(actor, event_id)
         promo = PromoCode(event=event, created_by=actor)
         tiers = _apply(promo, event, data)
-        try:
-            with transaction.atomic():
-                promo.save()
-        except IntegrityError:
-            raise Conflict("The event already has this code.", code=PaymentErrorCode.PROMO_CODE_EXISTS) from None
-        if tiers is not None:
-            promo.tiers.set(tiers)
+        _save(promo, tiers)
         audit_record(action="promo.created", actor=actor, obj=promo, data={"event_id": str(event.id)})
     return promo
 
@@ -165,13 +170,7 @@ def promo_update(*, actor: User, event_id: uuid.UUID, promo_id: uuid.UUID, data:
         event = _managed_event(actor, event_id)
         promo = _locked(event, promo_id)
         tiers = _apply(promo, event, data)
-        try:
-            with transaction.atomic():
-                promo.save()
-        except IntegrityError:
-            raise Conflict("The event already has this code.", code=PaymentErrorCode.PROMO_CODE_EXISTS) from None
-        if tiers is not None:
-            promo.tiers.set(tiers)
+        _save(promo, tiers)
         audit_record(action="promo.updated", actor=actor, obj=promo, data={"fields": sorted(data.given)})
     return promo
 
