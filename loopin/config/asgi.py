@@ -64,6 +64,7 @@ def _routers() -> list[Any]:
     from loopin.rooms.api import routers as room_routers
     from loopin.stories.api import routers as story_routers
     from loopin.tickets.api import routers as ticket_routers
+    from loopin.wallet.api import routers as wallet_routers
 
     return [
         health_router,
@@ -72,6 +73,7 @@ def _routers() -> list[Any]:
         me_router,
         *event_routers,
         *ticket_routers,
+        *wallet_routers,
         *payment_routers,
         notifications_router,
         *chat_routers,
@@ -108,7 +110,13 @@ class ApiDoc:
 
 
 # Unversioned and shared by both dialects (CONTRACT.md): health and the payment providers' callbacks.
-SHARED_PREFIXES = ("/api/health", "/api/payments/webhooks/", "/api/payments/sandbox/", "/api/payments/payu/")
+SHARED_PREFIXES = (
+    "/api/health",
+    "/api/payments/webhooks/",
+    "/api/payments/sandbox/",
+    "/api/payments/payu/",
+    "/api/wallet/",  # Apple's pass web service
+)
 
 APP_DESCRIPTION = """
 **The existing Loopin mobile app's dialect** (`/api/...`), kept so the published Flutter app works unchanged:

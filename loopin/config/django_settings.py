@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "loopin.people",
     "loopin.events",
     "loopin.tickets",
+    "loopin.wallet",
     "loopin.participation",
     "loopin.payments",
     "loopin.notifications",

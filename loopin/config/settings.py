@@ -193,6 +193,19 @@ class Settings(BaseSettings):
     CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
     CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
 
+    # --- Apple Wallet passes (loopin.wallet, docs/TICKETING.md); PEM text, "\\n" escapes allowed ---
+    WALLET_PASS_TYPE_ID: str = ""  # pass.in.loopinsocial.ticket; empty: passes are not offered (503)
+    WALLET_TEAM_ID: str = ""  # the Apple developer team id
+    WALLET_ORGANIZATION_NAME: str = "Loopin"
+    WALLET_CERT_PEM: str = ""  # the pass type id certificate
+    WALLET_KEY_PEM: str = ""  # its private key
+    WALLET_KEY_PASSWORD: str = ""  # when the key is encrypted
+    WALLET_WWDR_PEM: str = ""  # Apple's WWDR intermediate certificate
+    WALLET_WEB_SERVICE_URL: str = ""  # the devices' update service; default: PUBLIC_BASE_URL + /api/wallet
+    WALLET_PUSH_BACKEND: Literal["log", "apns"] = "log"  # apns: pushes to Apple (TLS with the pass certificate)
+    WALLET_APNS_URL: str = "https://api.push.apple.com"
+    WALLET_PUSH_MAX_RETRIES: int = Field(default=5, ge=0)
+
     ACCESS_TOKEN_MINUTES: int = 60
     # Tokens of the mobile app's dialect (/api/auth/verify-otp): the app never refreshes, so they last this long
     # (its old backend: 30 days). Revocation stays immediate: every request checks the session.
@@ -405,6 +418,14 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.DATABASE_URL.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def wallet_configured(self) -> bool:
+        """Every setting a signed pass needs is there (not whether the PEMs parse)."""
+        return all(
+            (self.WALLET_PASS_TYPE_ID, self.WALLET_TEAM_ID, self.WALLET_CERT_PEM, self.WALLET_KEY_PEM,
+             self.WALLET_WWDR_PEM)
+        )  # fmt: skip
 
     @property
     def uses_redis(self) -> bool:
