@@ -122,10 +122,10 @@ def wallet_pass_latest(
     *, pass_type_identifier: str, serial_number: str, authorization: str | None, if_modified_since: datetime | None
 ) -> PassFile | None:
     """The pass as it is now, or None (304) when it has not changed since `if_modified_since` (whole seconds)."""
-    pkpass.signer()
     wallet_pass = wallet_pass_authorized(
         pass_type_identifier=pass_type_identifier, serial_number=serial_number, authorization=authorization
     )
+    pkpass.signer()  # 503 only to a device holding a real pass
     if if_modified_since is not None and wallet_pass.updated_at.replace(microsecond=0) <= if_modified_since:
         return None
     token = token_decrypt(wallet_pass.auth_token_encrypted)

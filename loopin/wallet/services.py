@@ -60,12 +60,12 @@ def _pass_and_token(ticket: Ticket) -> tuple[WalletPass, str]:
 
 def wallet_pass_download(*, user: User, ticket_id: uuid.UUID) -> PassFile:
     """The holder's valid ticket as a signed Apple Wallet pass (503 WALLET_NOT_CONFIGURED when not set up)."""
-    pkpass.signer()
     ticket = Ticket.objects.filter(id=ticket_id, user=user, event__deleted_at__isnull=True).first()
     if ticket is None:
         raise NotFound("Ticket not found.", code=TicketErrorCode.TICKET_NOT_FOUND)
     if ticket.status != TicketStatus.VALID:
         raise Conflict(f"This ticket is {ticket.status}.", code=TicketErrorCode.TICKET_NOT_VALID)
+    pkpass.signer()  # before anything is stored
     wallet_pass, token = _pass_and_token(ticket)
     return selectors.pass_file(wallet_pass, token)
 
