@@ -14,5 +14,4 @@ class WalletErrorCode(ErrorCode):
         401,
         "The pass web service call carried no `ApplePass` token, or not this pass's.",
     )
-    WALLET_PASS_NOT_FOUND = "WALLET_PASS_NOT_FOUND", 404, "No pass of this type has this serial number."
     WALLET_BAD_UPDATE_TAG = "WALLET_BAD_UPDATE_TAG", 400, "`passesUpdatedSince` is not a tag this service gave."
