@@ -56,6 +56,7 @@ async def ticket_pass(ticket_id: uuid.UUID, caller: UngatedUser) -> Response:
 @web_service.post(
     "/devices/{device_library_identifier}/registrations/{pass_type_identifier}/{serial_number}",
     response_model=None,
+    response_class=Response,
     status_code=201,
     responses={
         200: {"description": "Already registered"},
@@ -85,6 +86,7 @@ async def register_device(
 @web_service.delete(
     "/devices/{device_library_identifier}/registrations/{pass_type_identifier}/{serial_number}",
     response_model=None,
+    response_class=Response,
     responses={200: {"description": "Unregistered"}, **error_responses(401, 422)},
 )
 async def unregister_device(
@@ -127,6 +129,7 @@ async def updated_serials(
 @web_service.get(
     "/passes/{pass_type_identifier}/{serial_number}",
     response_model=None,
+    response_class=Response,
     responses={
         **PASS_RESPONSES,
         304: {"description": "Not changed since If-Modified-Since"},
@@ -156,7 +159,12 @@ async def latest_pass(
     return Response(status_code=304) if file is None else _pass_response(file, download=False)
 
 
-@web_service.post("/log", response_model=None, responses={200: {"description": "Logged"}, **error_responses(422)})
+@web_service.post(
+    "/log",
+    response_model=None,
+    response_class=Response,
+    responses={200: {"description": "Logged"}, **error_responses(422)},
+)
 async def device_log(body: LogIn) -> Response:
     """Errors a device met with our passes (logged for us to read)."""
     await run_sync(services.wallet_device_log, messages=body.logs)
