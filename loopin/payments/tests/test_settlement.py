@@ -342,3 +342,149 @@ def test_finance_staff_register_a_hosts_account_verified_with_the_provider(paid_
     assert r.status_code == 302, r.content[:2000]
     account = SettlementAccount.objects.get(user=host)
     assert (account.status, account.created_by) == ("active", staff)
+
+
+# ---------------------------------------------------------------- over HTTP
+
+
+def test_a_host_links_an_account_and_auto_settles_an_event_over_http(api, paid_event, razorpay_keys, fake_http):
+    host = Event.objects.get(id=paid_event.id).host
+    co = UserWithProfileFactory()
+    headers = token_for(host)
+    _rzp_accounts(fake_http, HOST_ACC)
+    r = api.post(
+        "/api/v2/payouts/settlement-accounts", json={"provider": "razorpay", "account_id": HOST_ACC}, headers=headers
+    )
+    assert r.status_code == 201, r.text
+    account = r.json()["data"]
+    assert (account["status"], account["provider_status"], account["account_id"]) == ("active", "activated", HOST_ACC)
+    again = api.post(
+        "/api/v2/payouts/settlement-accounts", json={"provider": "razorpay", "account_id": HOST_ACC}, headers=headers
+    )
+    assert (again.status_code, again.json()["error_code"]) == (409, "SETTLEMENT_ACCOUNT_EXISTS")
+    url = f"/api/v2/payouts/events/{paid_event.id}/settlement"
+    assert api.get(url, headers=headers).json()["data"] == {
+        "event_id": str(paid_event.id),
+        "mode": "manual",
+        "splits": [{"user_id": str(host.id), "share_bps": 10000}],
+    }
+    body = {
+        "mode": "auto",
+        "splits": [{"user_id": str(host.id), "share_bps": 7000}, {"user_id": str(co.id), "share_bps": 3000}],
+    }
+    r = api.put(url, json=body, headers=headers)
+    assert (r.status_code, r.json()["data"]["mode"]) == (200, "auto"), r.text
+    bad = api.put(url, json={"mode": "auto", "splits": [{"user_id": str(co.id), "share_bps": 3000}]}, headers=headers)
+    assert (bad.status_code, bad.json()["error_code"]) == (422, "VALIDATION_ERROR")
+    stranger = api.put(url, json=body, headers=token_for(co))
+    assert (stranger.status_code, stranger.json()["error_code"]) == (403, "NOT_EVENT_HOST")
+
+    _rzp_transfers(fake_http)
+    _rzp_paid_order(api, paid_event, fake_http)
+    mine = api.get("/api/v2/payouts/settlements", headers=headers).json()["data"]
+    assert [(s["method"], s["status"], s["amount"]) for s in mine] == [("transfer", "transferred", "349.30")]
+    theirs = api.get("/api/v2/payouts/settlements", headers=token_for(co)).json()["data"]
+    assert [(s["method"], s["status"], s["amount"]) for s in theirs] == [("payout", "manual", "149.70")]
+
+    r = api.delete(f"/api/v2/payouts/settlement-accounts/{account['id']}", headers=headers)
+    assert r.json()["data"]["status"] == "disabled"
+    missing = api.post(f"/api/v2/payouts/settlement-accounts/{account['id']}/verify", headers=token_for(co))
+    assert (missing.status_code, missing.json()["error_code"]) == (404, "SETTLEMENT_ACCOUNT_NOT_FOUND")
+
+
+def test_a_cohost_requests_a_payout_of_their_own_share(api, paid_event, fake_http):
+    host = Event.objects.get(id=paid_event.id).host
+    co = UserWithProfileFactory()
+    event_settlement_set(
+        user=host, event_id=paid_event.id, mode="manual", splits=[SplitIn(host.id, 5000), SplitIn(co.id, 5000)]
+    )
+    order_id = buy(api, token_for(UserWithProfileFactory()), paid_event).json()["data"]["id"]
+    payment_confirm(order_id=order_id, payment_id="sbx_1", provider="sandbox", amount_minor=54890, currency="INR")
+    Event.objects.filter(id=paid_event.id).update(
+        start_at=timezone.now() - timedelta(hours=3), end_at=timezone.now() - timedelta(hours=1)
+    )
+    for user in (host, co):
+        headers = token_for(user)
+        account = api.post(
+            "/api/v2/payouts/bank-accounts",
+            json={
+                "holder_name": "A Host",
+                "bank_name": "HDFC Bank",
+                "ifsc": "HDFC0001234",
+                "account_number": "50100012345678",
+            },
+            headers=headers,
+        ).json()["data"]["id"]
+        r = api.post(
+            "/api/v2/payouts/requests",
+            json={"event_id": str(paid_event.id), "bank_account_id": account},
+            headers=headers,
+        )
+        assert (r.status_code, r.json()["data"]["amount"]) == (201, "249.50"), r.text
+    outsider = token_for(UserWithProfileFactory())
+    r = api.post(
+        "/api/v2/payouts/requests",
+        json={"event_id": str(paid_event.id), "bank_account_id": str(account)},
+        headers=outsider,
+    )
+    assert r.status_code == 404
+
+
+# ---------------------------------------------------------------- stripe connect
+
+
+def test_stripe_transfers_each_share_from_the_charge_and_reverses_on_refund(api, paid_event, stripe_keys, fake_http):
+    host = Event.objects.get(id=paid_event.id).host
+    co = UserWithProfileFactory()
+    for user, acct in ((host, "acct_HOST000001"), (co, "acct_COHOST0001")):
+        fake_http.route(
+            "GET",
+            STRIPE,
+            f"/v1/accounts/{acct}",
+            (200, {"id": acct, "object": "account", "capabilities": {"transfers": "active"}}),
+        )
+        assert settlement_account_register(user=user, provider="stripe", account_id=acct).status == "active"
+    event_settlement_set(
+        user=host, event_id=paid_event.id, mode="auto", splits=[SplitIn(host.id, 5000), SplitIn(co.id, 5000)]
+    )
+    intent = {"id": "pi_1", "object": "payment_intent", "client_secret": "pi_1_secret_x", "status": "succeeded"}
+    fake_http.route("POST", STRIPE, "/v1/payment_intents", (200, intent))
+    fake_http.route("GET", STRIPE, "/v1/payment_intents/pi_1", (200, {**intent, "latest_charge": "ch_1"}))
+    counter = itertools.count(1)
+    fake_http.route(
+        "POST", STRIPE, "/v1/transfers", lambda r: (200, {"id": f"tr_{next(counter)}", "object": "transfer"})
+    )
+    fake_http.route(
+        "POST", STRIPE, "/v1/transfers/", lambda r: (200, {"id": f"trr_{next(counter)}", "object": "transfer_reversal"})
+    )
+    fake_http.route("POST", STRIPE, "/v1/refunds", (200, {"id": "re_1", "object": "refund", "status": "succeeded"}))
+    order_id = buy(api, token_for(UserWithProfileFactory()), paid_event, provider="stripe").json()["data"]["id"]
+    payment_confirm(order_id=order_id, payment_id="pi_1", provider="stripe", amount_minor=54890, currency="INR")
+
+    shares = {s.recipient_id: s for s in Settlement.objects.filter(order_id=order_id)}
+    sent = fake_http.sent("POST", "/v1/transfers")
+    assert len(sent) == 2
+    assert _form(sent[0]) == {
+        "amount": "24950",
+        "currency": "inr",
+        "destination": "acct_HOST000001",
+        "source_transaction": "ch_1",
+        "transfer_group": f"order-{order_id}",
+        "metadata[settlement_key]": f"settlement-{shares[host.id].id}",
+        "metadata[order_id]": order_id,
+    }
+    assert [r.headers["Idempotency-Key"] for r in sent] == [
+        f"settlement-{shares[host.id].id}",
+        f"settlement-{shares[co.id].id}",
+    ]
+    assert {s.status for s in shares.values()} == {"transferred"}
+
+    refund_create(order_id=order_id, amount=Decimal("100.01"), reason="goodwill")
+    reversals = [r for r in fake_http.requests if r.method == "POST" and "/reversals" in r.url]
+    by_transfer = {r.url.split("/")[-2]: _form(r)["amount"] for r in reversals}
+    assert by_transfer == {shares[host.id].provider_transfer_id: "5001", shares[co.id].provider_transfer_id: "5000"}
+    owner_reversal = SettlementReversal.objects.get(settlement=shares[host.id])
+    assert (
+        next(r for r in reversals if shares[host.id].provider_transfer_id in r.url).headers["Idempotency-Key"]
+        == f"reversal-{owner_reversal.id}"
+    )
