@@ -88,7 +88,7 @@ def _mine(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
 
 def _line(*, user: Any, event_id: uuid.UUID) -> list[dict[str, Any]]:
     event = event_for(user, event_id)
-    ensure_can_manage(user, event)
+    ensure_can_manage(user, event, "view_attendees")
     waitlist_offers_expire_due(event_id=event.id)
     rows = WaitlistEntry.objects.select_related("tier", "user").filter(event_id=event.id, status__in=ACTIVE_WAITLIST)
     out, place = [], 0
@@ -124,5 +124,5 @@ async def waitlist_remove(event_id: uuid.UUID, caller: CurrentUser) -> dict[str,
     "/{event_id}/waitlist", response_model=Envelope[list[WaitlistEntryOut]], responses=error_responses(401, 403, 404)
 )
 async def waitlist_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """The line, first first, with offers (host)."""
+    """The line, first first, with offers (host and co-hosts)."""
     return ok(await run_sync(_line, user=caller, event_id=event_id), "Waitlist")
