@@ -43,3 +43,4 @@ class EventErrorCode(ErrorCode):
         "The event sent as many messages to guests as allowed for now (GUEST_MESSAGE_RATE); `details.retry_after`.",
     )
     NO_GUESTS = "NO_GUESTS", 400, "Nobody holds a valid ticket (of this tier), so the message would reach nobody."
+    NOT_A_GUEST = "NOT_A_GUEST", 403, "Only people holding a valid ticket for the event (and its hosts) can do this."

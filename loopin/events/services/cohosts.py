@@ -154,3 +154,8 @@ def co_host_remove(*, actor: User, event_id: uuid.UUID, user_id: uuid.UUID) -> N
         audit_record(
             action="co_host.left" if leaving else "co_host.removed", actor=actor, obj=event, subject=co_host.user
         )
+
+
+def co_host_leave(*, user: User, event_id: uuid.UUID) -> None:
+    """Stop co-hosting an event (or drop the invitation); the powers end at once."""
+    co_host_remove(actor=user, event_id=event_id, user_id=user.id)
