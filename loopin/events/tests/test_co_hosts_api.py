@@ -84,6 +84,11 @@ def test_a_co_host_accepts_a_request_invites_and_manages_door_staff(api, event, 
     r = api.post(f"/api/v2/events/{event.id}/staff", json={"user_id": str(door.id)}, headers=headers)
     assert r.status_code == 201, r.text
     assert DoorStaff.objects.filter(event=event, user=door, added_by=maya).exists()
+    assert api.get(f"/api/v2/events/{event.id}/check-in/stats", headers=headers).status_code == 200
+    r = api.get(f"/api/v2/events/{event.id}/check-in/stats", headers=token_for(UserWithProfileFactory()))
+    assert (r.status_code, r.json()["error_code"]) == (403, "NOT_DOOR_STAFF")
+    r = api.post(f"/api/v2/events/{event.id}/check-in/keys/rotate", json={}, headers=headers)
+    assert (r.status_code, r.json()["error_code"]) == (403, "NOT_EVENT_HOST")  # the signing keys stay the host's
     accepted = AuditEntry.objects.get(action="join_request.accepted")
     assert accepted.actor_id == maya.id
 
