@@ -32,7 +32,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, LoopinError, NotFound, PermissionDenied, ValidationFailed
 from loopin.events.error_codes import EventErrorCode
-from loopin.events.models import Event
+from loopin.events.models import CoHost, Event
 from loopin.events.selectors.access import event_for
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import ProviderUnavailable
@@ -179,13 +179,18 @@ class SplitIn:
     share_bps: int
 
 
-def split_recipients_check(event: Event, user_ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    """The ids that may not share this event's earning: anyone but the owner and its co-hosts.
+def _accepted_co_hosts(event_id: uuid.UUID, user_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    return set(
+        CoHost.objects.filter(event_id=event_id, user_id__in=user_ids, accepted_at__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
 
-    Until the events domain has co-hosts, any existing active user may be a recipient (the owner decides);
-    this is the one place to tighten when `events.CoHost` lands."""
-    known = set(User.objects.filter(id__in=user_ids, is_active=True).values_list("id", flat=True))
-    return [uid for uid in user_ids if uid != event.host_id and uid not in known]
+
+def split_recipients_check(event: Event, user_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """The ids that may not share this event's earning: anyone but the owner and its accepted co-hosts."""
+    accepted = _accepted_co_hosts(event.id, user_ids)
+    return [uid for uid in user_ids if uid != event.host_id and uid not in accepted]
 
 
 def _owned_event(user: User, event_id: uuid.UUID) -> Event:
@@ -212,7 +217,7 @@ def event_settlement_set(
             raise ValidationFailed.one(f"splits.{i}.share_bps", "OUT_OF_RANGE", "A share is 1 to 10000 basis points.")
     refused = split_recipients_check(event, ids)
     if refused:
-        raise ValidationFailed.one("splits", "NOT_A_COHOST", f"Not a co-host of this event: {refused[0]}.")
+        raise ValidationFailed.one("splits", "NOT_A_CO_HOST", f"Not an accepted co-host of this event: {refused[0]}.")
     if (
         mode == SettlementMode.AUTO
         and not SettlementAccount.objects.filter(user=user, status=SettlementAccountStatus.ACTIVE).exists()
@@ -263,6 +268,10 @@ def settlement_plan(order: Order) -> list[Settlement]:
         return []
     owner_id = Event.objects.values_list("host_id", flat=True).get(id=order.event_id)
     shares = {s.recipient_id: s.share_bps for s in config.splits.all()} or {owner_id: FULL}
+    # A co-host who left or was removed since the split was set: their share goes to the owner.
+    staying = _accepted_co_hosts(order.event_id, [uid for uid in shares if uid != owner_id])
+    for uid in [uid for uid in shares if uid != owner_id and uid not in staying]:
+        shares[owner_id] = shares.get(owner_id, 0) + shares.pop(uid)
     recipients = [owner_id] + [uid for uid in shares if uid != owner_id]
     weights = [shares.get(uid, 0) for uid in recipients]
     parts = split_minor(to_minor(order.host_earning, order.currency), weights)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
 from loopin.core.errors import BusinessRuleError, ValidationFailed
-from loopin.events.models import Event
+from loopin.events.models import CoHost, Event
 from loopin.payments.models import (
     Order,
     Settlement,
@@ -42,6 +42,12 @@ from loopin.testing.fixtures import token_for
 RZP = "api.razorpay.com"
 STRIPE = "api.stripe.com"
 HOST_ACC, CO1_ACC, CO2_ACC = "acc_HOST0000000001", "acc_COHOST00000001", "acc_COHOST00000002"
+
+
+def _co_host(event, **fields):
+    user = UserWithProfileFactory(**fields)
+    CoHost.objects.create(event_id=event.id, user=user, accepted_at=timezone.now())
+    return user
 
 
 def _body(request) -> dict:
@@ -84,7 +90,7 @@ def _rzp_paid_order(api, event, fake_http, n: int = 1) -> Order:
 def three_ways(paid_event, razorpay_keys, fake_http):
     """The owner and two co-hosts, each with an active Route account; the event auto-settled 3334/3333/3333."""
     host = Event.objects.get(id=paid_event.id).host
-    co1, co2 = UserWithProfileFactory(), UserWithProfileFactory()
+    co1, co2 = _co_host(paid_event), _co_host(paid_event)
     _rzp_accounts(fake_http, HOST_ACC, CO1_ACC, CO2_ACC)
     for user, acc in ((host, HOST_ACC), (co1, CO1_ACC), (co2, CO2_ACC)):
         assert settlement_account_register(user=user, provider="razorpay", account_id=acc).status == "active"
@@ -111,7 +117,7 @@ def test_a_split_adds_up_exactly_with_the_remainder_to_the_owner():
 
 def test_split_shares_must_add_up_to_10000_and_name_real_people(paid_event):
     host = Event.objects.get(id=paid_event.id).host
-    co = UserWithProfileFactory()
+    co = _co_host(paid_event)
     with pytest.raises(ValidationFailed) as exc:
         event_settlement_set(user=host, event_id=paid_event.id, mode="manual", splits=[SplitIn(host.id, 5000)])
     assert exc.value.details["fields"][0]["code"] == "SHARES_NOT_WHOLE"
@@ -120,6 +126,17 @@ def test_split_shares_must_add_up_to_10000_and_name_real_people(paid_event):
             user=host, event_id=paid_event.id, mode="manual", splits=[SplitIn(co.id, 5000), SplitIn(co.id, 5000)]
         )
     assert exc.value.details["fields"][0]["code"] == "DUPLICATE_RECIPIENT"
+    invited = UserWithProfileFactory()
+    CoHost.objects.create(event_id=paid_event.id, user=invited)  # asked, not accepted
+    for outsider in (invited, UserWithProfileFactory()):
+        with pytest.raises(ValidationFailed) as exc:
+            event_settlement_set(
+                user=host,
+                event_id=paid_event.id,
+                mode="manual",
+                splits=[SplitIn(host.id, 5000), SplitIn(outsider.id, 5000)],
+            )
+        assert exc.value.details["fields"][0]["code"] == "NOT_A_CO_HOST"
     with pytest.raises(BusinessRuleError) as rule:
         event_settlement_set(user=host, event_id=paid_event.id, mode="auto")
     assert rule.value.code == "SETTLEMENT_ACCOUNT_NEEDED"
@@ -130,6 +147,24 @@ def test_split_shares_must_add_up_to_10000_and_name_real_people(paid_event):
         "event_id": paid_event.id,
         "mode": "manual",
         "splits": [{"user_id": host.id, "share_bps": 6000}, {"user_id": co.id, "share_bps": 4000}],
+    }
+
+
+def test_a_co_host_who_left_leaves_their_share_to_the_owner(api, paid_event):
+    host = Event.objects.get(id=paid_event.id).host
+    stays, leaves = _co_host(paid_event), _co_host(paid_event)
+    event_settlement_set(
+        user=host,
+        event_id=paid_event.id,
+        mode="manual",
+        splits=[SplitIn(host.id, 5000), SplitIn(stays.id, 2500), SplitIn(leaves.id, 2500)],
+    )
+    CoHost.objects.filter(event_id=paid_event.id, user=leaves).delete()
+    order_id = buy(api, token_for(UserWithProfileFactory()), paid_event).json()["data"]["id"]
+    payment_confirm(order_id=order_id, payment_id="sbx_1", provider="sandbox", amount_minor=54890, currency="INR")
+    assert {(s.recipient_id, s.share_bps, s.amount) for s in Settlement.objects.filter(order_id=order_id)} == {
+        (host.id, 7500, Decimal("374.25")),
+        (stays.id, 2500, Decimal("124.75")),
     }
 
 
@@ -261,7 +296,7 @@ def test_a_reversal_waits_for_its_transfer(api, paid_event, three_ways, fake_htt
 
 def test_transferred_shares_are_not_in_the_payout_balance(api, paid_event, razorpay_keys, fake_http):
     host = Event.objects.get(id=paid_event.id).host
-    co = UserWithProfileFactory()  # no settlement account: their share is paid out by hand
+    co = _co_host(paid_event)  # no settlement account: their share is paid out by hand
     _rzp_accounts(fake_http, HOST_ACC)
     settlement_account_register(user=host, provider="razorpay", account_id=HOST_ACC)
     _rzp_transfers(fake_http)
@@ -349,7 +384,7 @@ def test_finance_staff_register_a_hosts_account_verified_with_the_provider(paid_
 
 def test_a_host_links_an_account_and_auto_settles_an_event_over_http(api, paid_event, razorpay_keys, fake_http):
     host = Event.objects.get(id=paid_event.id).host
-    co = UserWithProfileFactory()
+    co = _co_host(paid_event)
     headers = token_for(host)
     _rzp_accounts(fake_http, HOST_ACC)
     r = api.post(
@@ -394,7 +429,7 @@ def test_a_host_links_an_account_and_auto_settles_an_event_over_http(api, paid_e
 
 def test_a_cohost_requests_a_payout_of_their_own_share(api, paid_event, fake_http):
     host = Event.objects.get(id=paid_event.id).host
-    co = UserWithProfileFactory()
+    co = _co_host(paid_event)
     event_settlement_set(
         user=host, event_id=paid_event.id, mode="manual", splits=[SplitIn(host.id, 5000), SplitIn(co.id, 5000)]
     )
@@ -435,7 +470,7 @@ def test_a_cohost_requests_a_payout_of_their_own_share(api, paid_event, fake_htt
 
 def test_stripe_transfers_each_share_from_the_charge_and_reverses_on_refund(api, paid_event, stripe_keys, fake_http):
     host = Event.objects.get(id=paid_event.id).host
-    co = UserWithProfileFactory()
+    co = _co_host(paid_event)
     for user, acct in ((host, "acct_HOST000001"), (co, "acct_COHOST0001")):
         fake_http.route(
             "GET",
