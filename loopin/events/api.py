@@ -22,6 +22,7 @@ from loopin.core.sync import run_sync
 from loopin.core.time import QueryTime
 from loopin.events import selectors, services
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.questions_api import router as questions
 from loopin.events.schemas import (
     AcceptLinkIn,
     AttendanceIn,
@@ -50,6 +51,7 @@ from loopin.events.schemas import (
     TransitionIn,
     VenueIn,
     VenueOut,
+    answers_given,
 )
 from loopin.events.services import EventInput, VenueInput, phone_invitations
 from loopin.events.tiers_api import router as tiers
@@ -339,6 +341,7 @@ async def request_create(event_id: uuid.UUID, body: JoinRequestIn, caller: Curre
             seats=body.seats_requested,
             tier_id=body.tier_id,
             unlock_code=body.unlock_code,
+            answers=answers_given(body.answers),
         )
         return selectors.request_out(req)
 
@@ -569,7 +572,12 @@ async def attendance_confirm(event_id: uuid.UUID, body: AttendanceIn, caller: Cu
 
     def confirm(*, user: Any) -> dict[str, Any]:
         ticket = services.attendance_confirm(
-            user=user, event_id=event_id, seats=body.seats, tier_id=body.tier_id, unlock_code=body.unlock_code
+            user=user,
+            event_id=event_id,
+            seats=body.seats,
+            tier_id=body.tier_id,
+            unlock_code=body.unlock_code,
+            answers=answers_given(body.answers),
         )
         return selectors.ticket_out(ticket)
 
@@ -640,4 +648,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, waitlist, invitations, me]
+routers = [venues, hosts, events, tiers, questions, waitlist, invitations, me]
