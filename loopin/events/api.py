@@ -22,6 +22,7 @@ from loopin.core.sync import run_sync
 from loopin.core.time import QueryTime
 from loopin.events import selectors, services
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.guest_list_api import router as guest_list
 from loopin.events.questions_api import router as questions
 from loopin.events.schemas import (
     AcceptLinkIn,
@@ -648,4 +649,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, questions, waitlist, invitations, me]
+routers = [venues, hosts, events, tiers, questions, guest_list, waitlist, invitations, me]

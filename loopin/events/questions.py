@@ -171,12 +171,14 @@ class AnswerSheet:
         return answer.display if answer else ""
 
 
-def answer_sheet(event_id: uuid.UUID, user_ids: list[uuid.UUID]) -> AnswerSheet:
-    """Two queries however many people: the questions, then their answers."""
+def answer_sheet(event_id: uuid.UUID, user_ids: list[uuid.UUID] | None) -> AnswerSheet:
+    """Two queries however many people: the questions, then their answers (None: everyone's, for the export)."""
     questions = event_questions(event_id)
     by_user: dict[uuid.UUID, dict[uuid.UUID, CheckoutAnswer]] = defaultdict(dict)
-    if questions and user_ids:
-        rows = CheckoutAnswer.objects.filter(question_id__in=[q.id for q in questions], user_id__in=user_ids)
-        for a in rows:
+    if questions and user_ids != []:
+        rows = CheckoutAnswer.objects.filter(question_id__in=[q.id for q in questions])
+        if user_ids is not None:
+            rows = rows.filter(user_id__in=user_ids)
+        for a in rows.iterator(chunk_size=2000):
             by_user[a.user_id][a.question_id] = a
     return AnswerSheet(questions=questions, by_user=dict(by_user))

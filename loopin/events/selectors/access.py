@@ -88,3 +88,16 @@ def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> 
     if event is None or not is_visible(user, event):
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event
+
+
+# Staff who may read guests' phone numbers on a guest list (personal data beyond the guest list itself).
+GUEST_PHONE_PERMISSIONS = ("events.view_event", "tickets.view_ticket", "accounts.view_user")
+
+
+def guest_phones_visible(user: User | None, event: Event) -> bool:
+    """Whether the caller may see guests' phone numbers (export): the host, or staff allowed to view users."""
+    if user is None:
+        return False
+    if user.id == event.host_id:
+        return True
+    return bool(user.is_staff and user.has_perms(GUEST_PHONE_PERMISSIONS))
