@@ -36,7 +36,9 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     **error_responses(400, 401, 403, 404, 422),
 }
-ImportRowError = Literal["invalid_number", "duplicate_in_file", "own_number", "has_ticket", "already_invited", "blocked"]
+ImportRowError = Literal[
+    "invalid_number", "duplicate_in_file", "own_number", "has_ticket", "already_invited", "blocked"
+]
 
 
 class ImportRowOut(BaseModel):
