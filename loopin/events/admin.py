@@ -66,8 +66,7 @@ class CheckoutQuestionInline(admin.TabularInline):
     model = CheckoutQuestion
     extra = 0
     can_delete = False
-    fields = ("label", "kind", "choices", "required", "tiers", "sort_order", "retired_at")
-    filter_horizontal = ("tiers",)
+    fields = ("label", "hint", "kind", "choices", "required", "sort_order", "retired_at")  # tiers: in the API
 
 
 class CheckoutAnswerInline(admin.TabularInline):
