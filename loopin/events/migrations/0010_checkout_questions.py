@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0007_waitlist'),
+        ('events', '0009_co_host_staff_permissions'),
         ('tickets', '0006_ticket_tier'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
