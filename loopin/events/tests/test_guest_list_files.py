@@ -68,7 +68,7 @@ def test_the_csv_has_every_column_and_answers_and_no_cell_is_a_formula(interests
         ["Name", "Handle", "Phone", "Tier", "Status", "Seats", "Checked in at (UTC)", "Ticket code", "Dietary needs?"],
         [
             "Asha Rao",
-            "@asha",
+            "asha",
             "'+919800000101",
             "General admission",
             "valid",
