@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.events.schemas import ANSWERS_DOC, AnswerIn
+
 ProviderName = Literal["sandbox", "razorpay", "stripe", "payu"]
 
 
@@ -29,6 +31,7 @@ class OrderIn(BaseModel):
         decimal_places=2,
         description="Pay what you want: the price per seat chosen (at least the tier's; default its suggested)",
     )
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=30, description=ANSWERS_DOC)
 
 
 class VerifyIn(BaseModel):
@@ -230,7 +233,7 @@ class SettlementOut(BaseModel):
     order_id: uuid.UUID
     event_id: uuid.UUID
     method: Literal["transfer", "payout"]
-    status: Literal["pending", "transferred", "failed", "manual"]
+    status: Literal["pending", "sending", "transferred", "failed", "manual"]
     provider: ProviderName
     currency: str
     share_bps: int
