@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "loopin.tickets",
     "loopin.participation",
     "loopin.payments",
+    "loopin.invoices",
     "loopin.notifications",
     "loopin.realtime",
     "loopin.chat",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections import Counter
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -223,6 +224,18 @@ class Settings(BaseSettings):
     PAYU_BASE_URL: str = "https://test.payu.in"
     PAYU_INFO_URL: str = "https://test.payu.in/merchant/postservice.php?form=2"
     PAYOUT_ENCRYPTION_KEY: str = ""  # Fernet key for bank account numbers; defaults to one derived from SECRET_KEY
+
+    # --- GST invoices (loopin.invoices): the platform invoices its fee; hosts invoice their tickets ---
+    # The defaults are a made-up development company (a checksum-valid GSTIN of no real taxpayer); production
+    # sets the real legal name, GSTIN, state and address.
+    GST_PLATFORM_LEGAL_NAME: str = "Loopin Dev Platform (NOT A REAL COMPANY)"
+    GST_PLATFORM_GSTIN: str = "29AAAAA0000A1ZY"
+    GST_PLATFORM_STATE_CODE: str = Field(default="29", pattern=r"^\d{2}$")  # the platform's registered state
+    GST_PLATFORM_ADDRESS: str = "Development address, not for real invoices, Bengaluru 560001"
+    GST_DEFAULT_PLACE_OF_SUPPLY: str = Field(default="29", pattern=r"^\d{2}$")  # when no buyer or venue state
+    GST_RATE_PERCENT: Decimal = Field(default=Decimal("18"), ge=0, le=100)  # on the platform fee
+    GST_PLATFORM_SAC: str = "998599"  # other support services (the booking fee)
+    GST_TICKET_SAC: str = "999692"  # admission to events
 
     # --- onboarding waitlist ---
     WAITLIST_ENABLED: bool = False  # hold first-time profile completions for a random delay
