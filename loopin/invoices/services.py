@@ -13,13 +13,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
+from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
+from loopin.core.errors import ValidationFailed
 from loopin.invoices.gstin import city_state
 from loopin.invoices.models import DocType, DocumentSeries, SupplyKind, TaxDocument, TaxProfile, TaxSplit
 from loopin.payments.models import SETTLED, Order, Refund, RefundStatus
@@ -335,3 +339,21 @@ def credit_notes_issue(*, refund_id: uuid.UUID | str) -> list[TaxDocument]:
             return created
     except IntegrityError:
         return []
+
+
+def tax_profile_update(*, user: User, changes: dict[str, Any]) -> TaxProfile:
+    """Set the caller's GST details (fields already validated by the schema); later documents use them."""
+    with transaction.atomic():
+        profile, _ = TaxProfile.objects.select_for_update().get_or_create(user=user)
+        for field, value in changes.items():
+            setattr(profile, field, value if value is not None else "")
+        if profile.gstin:
+            profile.state_code = profile.gstin[:2]
+        try:
+            profile.full_clean()
+        except ValidationError as exc:
+            fields = [{"field": f, "code": "invalid", "message": m[0]} for f, m in exc.message_dict.items()]
+            raise ValidationFailed(fields) from None
+        profile.save()
+        audit_record(action="tax_profile.update", actor=user, obj=profile, data={"fields": sorted(changes)})
+    return profile
