@@ -145,3 +145,9 @@ def test_admin_lists_need_the_permission_and_search_by_number(api, order):
     plain = Client()
     plain.force_login(UserWithProfileFactory(is_staff=True))
     assert plain.get("/admin/invoices/invoice/").status_code == 403
+
+
+def test_the_data_export_lists_the_invoices_received(api, order):
+    data = api.get("/api/v2/me/export", headers=token_for(order.user)).json()["data"]["invoices"]
+    assert sorted(d["kind"] for d in data["received"]) == ["platform_fee", "ticket"]
+    assert data["issued"] == []
