@@ -53,19 +53,22 @@ class TaxProfileIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    gstin: str | None = Field(default=None, max_length=15, examples=["27AAPFU0939F1ZV"])
+    gstin: str | None = Field(
+        default=None,
+        pattern=r"^$|^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$",
+        examples=["27AAPFU0939F1ZV"],
+        description="Upper case; the state code and the check character are checked too",
+    )
     legal_name: str | None = Field(default=None, max_length=200)
-    state_code: str | None = Field(default=None, max_length=2, examples=["29"])
+    state_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$", examples=["29"])
     address: str | None = Field(default=None, max_length=500)
     invoice_prefix: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,4}$")
 
     @field_validator("gstin")
     @classmethod
     def _gstin(cls, value: str | None) -> str | None:
-        if value:
-            value = value.strip().upper()
-            if problem := gstin_problem(value):
-                raise ValueError(problem)
+        if value and (problem := gstin_problem(value)):
+            raise ValueError(problem)
         return value
 
     @field_validator("state_code")

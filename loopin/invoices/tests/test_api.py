@@ -116,7 +116,7 @@ def test_a_host_sets_a_valid_gstin_and_an_invalid_one_is_refused(api, interests)
     assert (bad.status_code, bad.json()["error_code"]) == (422, "VALIDATION_ERROR")
     r = api.put(
         "/api/v2/invoices/tax-profile",
-        json={"gstin": "27aapfu0939f1zv", "legal_name": "Night Owls LLP", "invoice_prefix": "NO"},
+        json={"gstin": "27AAPFU0939F1ZV", "legal_name": "Night Owls LLP", "invoice_prefix": "NO"},
         headers=headers,
     )
     assert r.status_code == 200, r.text
