@@ -28,6 +28,7 @@ from loopin.payments.schemas import (
     PayoutOut,
     VerifyIn,
 )
+from loopin.payments.settlement_api import router as settlement_routes
 
 payments = APIRouter(prefix="/api/v2/payments", tags=["payments"])
 # Provider webhooks and the sandbox checkout page keep their unversioned paths (shared by both dialects).
@@ -230,4 +231,4 @@ async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
 
 
-routers = [payments, provider_callbacks, payouts, promo_codes]
+routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes]
