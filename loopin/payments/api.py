@@ -16,6 +16,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
+from loopin.events.schemas import answers_given
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
 from loopin.payments.promo_api import router as promo_codes
@@ -55,6 +56,7 @@ async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
         unlock_code=body.unlock_code,
         promo_code=body.promo_code,
         amount=body.amount,
+        answers=answers_given(body.answers),
     )
     return ok(data, "Seats held: complete the payment")
 

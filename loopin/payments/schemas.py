@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.events.schemas import ANSWERS_DOC, AnswerIn
+
 ProviderName = Literal["sandbox", "razorpay", "stripe", "payu"]
 
 
@@ -29,6 +31,7 @@ class OrderIn(BaseModel):
         decimal_places=2,
         description="Pay what you want: the price per seat chosen (at least the tier's; default its suggested)",
     )
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=30, description=ANSWERS_DOC)
 
 
 class VerifyIn(BaseModel):
