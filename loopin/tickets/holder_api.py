@@ -1,4 +1,5 @@
-"""What the ticket holder carries: the ticket as an .ics file, a calendar feed of all their tickets."""
+"""What the ticket holder carries: the ticket as an .ics file, a calendar feed of all their tickets, and an
+"Add to Google Wallet" link."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from loopin.core.auth import UngatedUser
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.tickets import calendar
-from loopin.tickets.schemas import CalendarFeedOut, CalendarFeedStateOut
+from loopin.tickets import calendar, google_wallet
+from loopin.tickets.schemas import CalendarFeedOut, CalendarFeedStateOut, GoogleWalletOut
 
 tickets = APIRouter(prefix="/api/v2/tickets", tags=["tickets"])
 me_feed = APIRouter(prefix="/api/v2/me/calendar-feed", tags=["me"])
@@ -52,6 +53,16 @@ async def ticket_calendar(ticket_id: uuid.UUID, caller: UngatedUser) -> Response
     """The caller's ticket as an .ics file to add to a calendar (STATUS:CANCELLED once cancelled)."""
     file = await run_sync(calendar.my_ticket_calendar, user=caller, ticket_id=ticket_id)
     return _ics(file, "private, no-cache", "attachment")
+
+
+@tickets.get(
+    "/{ticket_id}/google-wallet",
+    response_model=Envelope[GoogleWalletOut],
+    responses=error_responses(401, 404, 422, 503),
+)
+async def ticket_google_wallet(ticket_id: uuid.UUID, caller: UngatedUser) -> dict[str, Any]:
+    """The caller's ticket as an Add to Google Wallet link (503 GOOGLE_WALLET_NOT_CONFIGURED when not set up)."""
+    return ok(await run_sync(google_wallet.my_google_wallet_link, user=caller, ticket_id=ticket_id), "Google Wallet")
 
 
 @me_feed.get("", response_model=Envelope[CalendarFeedStateOut], responses=error_responses(401))
