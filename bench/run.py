@@ -227,17 +227,36 @@ async def otp_scenario(port: int, worker_log: Path, phones: int, concurrency: in
     return {"signup": stats(signup_ms), "verify_otp": stats(verify_ms), "failures": failures}
 
 
-def external_script(name: str, base_url: str, env: dict[str, str]) -> dict[str, Any] | None:
+def external_script(
+    name: str, base_url: str, env: dict[str, str], extra: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
     path = ROOT / "scripts" / name
     if not path.exists():
         return None
     out = subprocess.run(  # noqa: S603
-        [PY, str(path), "--base-url", base_url], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [PY, str(path), "--base-url", base_url, *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
     lines = [line for line in out.stdout.strip().splitlines() if line.strip()]
     if out.returncode != 0 or not lines:
         return {"error": f"exit {out.returncode}: {out.stderr.strip()[-300:]}"}
     return json.loads(lines[-1])
+
+
+SCRIPTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("rush", "rush.py", ()),
+    # Tiers of 5 and 20 under the event's 20: the first tier fills (TIER_SOLD_OUT), then the event (SOLD_OUT);
+    # every counter must hold.
+    ("rush_tiers", "rush.py", ("--tier-seats", "5,20")),
+    ("checkin", "checkin_bench.py", ()),
+)
+
+
+def run_scripts(
+    scripts: tuple[tuple[str, str, tuple[str, ...]], ...], port: int, env: dict[str, str], results: dict[str, Any]
+) -> None:
+    for key, script, extra in scripts:
+        log(f"{key}: scripts/{script} {' '.join(extra)}".rstrip())
+        results[key] = external_script(script, f"http://127.0.0.1:{port}", env, extra)
 
 
 def make_tokens(env: dict[str, str], count: int, path: Path) -> None:
@@ -381,7 +400,7 @@ def table(results: dict[str, Any]) -> str:
     if otp:
         for step in ("signup", "verify_otp"):
             rows.append((f"otp {step}", "", otp[step]["p50_ms"], otp[step]["p99_ms"], f"n={otp[step]['n']}"))
-    for name in ("rush", "checkin") if "rush" in results else ():
+    for name in ("rush", "rush_tiers", "checkin") if "rush" in results else ():
         value = results.get(name)
         rows.append(
             (
@@ -434,6 +453,7 @@ def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
     )
     parser.add_argument("--realtime-only", action="store_true", help="only the realtime section")
     parser.add_argument("--home-only", action="store_true", help="only the home feed, its baseline and the upload")
+    parser.add_argument("--rush-only", action="store_true", help="only the ticket rushes (one price; two tiers)")
     args = parser.parse_args(argv)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets (inherited by children)
@@ -523,6 +543,9 @@ def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
         )
         procs.append(worker)
         wait_http(port)
+        if args.rush_only:
+            run_scripts(SCRIPTS[:2], port, env, results)
+            raise _Done
         base_port = free_port()
         baseline = Proc(
             [
@@ -573,9 +596,7 @@ def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
 
         log("otp")
         results["otp"] = asyncio.run(otp_scenario(port, worker.logfile, phones=40 * args.runs, concurrency=8))
-        for key, script in (("rush", "rush.py"), ("checkin", "checkin_bench.py")):
-            log(f"{key}: scripts/{script}")
-            results[key] = external_script(script, f"http://127.0.0.1:{port}", env)
+        run_scripts(SCRIPTS, port, env, results)
 
         app.stop()
         procs.remove(app)

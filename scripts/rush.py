@@ -2,12 +2,15 @@
 """Ticket rush: many buyers try to buy the last seats of one paid event at the same moment.
 
     python scripts/rush.py --base-url http://127.0.0.1:8000 --buyers 200 --seats 20
+    python scripts/rush.py --buyers 200 --seats 20 --tier-seats 5,20   # two tiers (5 and 20) under a shared 20
 
 Runs against a live server on PostgreSQL (the one named by DATABASE_URL, which this script also opens to
 prepare its data: a host, a paid event with `--seats` seats, `--buyers` buyers with sessions). Then:
 1. every buyer POSTs /api/v2/payments/orders at once (threads released by one barrier);
 2. every held order is paid through a signed sandbox webhook (as the checkout page's Pay button does);
-3. the database is checked: tickets issued, seats taken, and oversold seats (must be 0).
+3. the database is checked: tickets issued, seats taken, and oversold seats (must be 0) on the event's counter
+   and, with `--tier-seats`, on every tier's (one tier per capacity given, buyers spread round-robin over
+   them, all under the event's `--seats`).
 Human output first; the last line is JSON: {"scenario": "rush", "metrics": {...}}.
 The server must process webhooks: embedded mode (no REDIS_URL) does it in the request; with Redis run a worker.
 """
@@ -82,15 +85,18 @@ def _burst(calls: list, workers: int) -> tuple[list, float]:
     return results, time.perf_counter() - started
 
 
-def prepare(*, buyers: int, seats: int, price: Decimal) -> tuple[object, list[dict[str, str]]]:
-    """A host, a published open paid event with `seats` seats, and `buyers` people with sessions."""
+def prepare(
+    *, buyers: int, seats: int, price: Decimal, tier_seats: tuple[int, ...] = ()
+) -> tuple[object, list[object], list[dict[str, str]]]:
+    """A host, a published open paid event with `seats` seats (and a tier per capacity in `tier_seats`: the
+    default tier becomes the first), and `buyers` people with sessions."""
     from django.db import transaction
     from django.utils import timezone
 
     from loopin.accounts.models import User
     from loopin.accounts.services import interests_ensure_defaults, session_start
     from loopin.core.ids import short_code
-    from loopin.events.models import Event, EventStatus, JoinMode, Visibility
+    from loopin.events.models import Event, EventStatus, JoinMode, TicketTier, Visibility
 
     run = secrets.randbelow(90000) + 10000
     now = timezone.now()
@@ -122,6 +128,14 @@ def prepare(*, buyers: int, seats: int, price: Decimal) -> tuple[object, list[di
             status=EventStatus.PUBLISHED,
             published_at=now,
         )
+        made = []
+        if tier_seats:
+            first = TicketTier.objects.get(event=event, is_default=True)
+            TicketTier.objects.filter(id=first.id).update(name="Tier 1", capacity=tier_seats[0])
+            made = [first] + [
+                TicketTier.objects.create(event=event, name=f"Tier {i + 1}", price=price, capacity=cap)
+                for i, cap in enumerate(tier_seats[1:], start=1)
+            ]
         people = User.objects.bulk_create(
             [User(phone_number=f"+9161{run}{i:04d}", name=f"Buyer {i}", **profile) for i in range(buyers)]
         )
@@ -129,7 +143,7 @@ def prepare(*, buyers: int, seats: int, price: Decimal) -> tuple[object, list[di
         {"Authorization": f"Bearer {session_start(user=u).access_token}", "Content-Type": "application/json"}
         for u in people
     ]
-    return event, headers
+    return event, made, headers
 
 
 def main() -> int:
@@ -138,6 +152,9 @@ def main() -> int:
     parser.add_argument("--buyers", type=int, default=200)
     parser.add_argument("--seats", type=int, default=20)
     parser.add_argument("--price", default="499.00")
+    parser.add_argument(
+        "--tier-seats", default="", help="tiers' own capacities, e.g. 5,20 (all under --seats); default: one price"
+    )
     parser.add_argument("--concurrency", type=int, default=0, help="threads (default: one per buyer)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for tickets after paying")
@@ -145,21 +162,36 @@ def main() -> int:
     base = args.base_url.rstrip("/")
 
     _setup_django()
-    from loopin.events.models import Event
+    from loopin.events.models import Event, TicketTier
     from loopin.payments.models import Order, PaymentEvent
     from loopin.payments.providers.sandbox import sandbox_event
     from loopin.tickets.models import Ticket
 
-    print(f"rush: preparing {args.buyers} buyers and an event with {args.seats} seats ...", flush=True)
-    event, buyer_headers = prepare(buyers=args.buyers, seats=args.seats, price=Decimal(args.price))
-    body = json.dumps({"event_id": str(event.id), "seats": 1, "provider": "sandbox"}).encode()
-    calls = [(lambda h=h: _post(f"{base}/api/v2/payments/orders", body, h, args.timeout)) for h in buyer_headers]
+    tier_seats = tuple(int(cap) for cap in args.tier_seats.split(",") if cap.strip())
+    shape = f" in tiers of {', '.join(map(str, tier_seats))}" if tier_seats else ""
+    print(f"rush: preparing {args.buyers} buyers and an event with {args.seats} seats{shape} ...", flush=True)
+    event, tiers, buyer_headers = prepare(
+        buyers=args.buyers, seats=args.seats, price=Decimal(args.price), tier_seats=tier_seats
+    )
+    bodies = [
+        json.dumps(
+            {"event_id": str(event.id), "seats": 1, "provider": "sandbox"}
+            | ({"tier_id": str(tiers[i % len(tiers)].id)} if tiers else {})
+        ).encode()
+        for i in range(len(buyer_headers))
+    ]
+    calls = [
+        (lambda h=h, b=b: _post(f"{base}/api/v2/payments/orders", b, h, args.timeout))
+        for h, b in zip(buyer_headers, bodies, strict=True)
+    ]
     workers = args.concurrency or args.buyers
     print(f"rush: {args.buyers} buyers order at once on {workers} threads against {base} ...", flush=True)
     results, order_seconds = _burst(calls, workers)
     outcomes = Counter(
         "held" if status == 200 else data.get("error_code") or f"HTTP {status}" for (status, data), _ in results
     )
+    answer_times = sorted(at for _, at in results)
+    p99_answer_s = answer_times[min(len(answer_times) - 1, int(len(answer_times) * 0.99))] if answer_times else 0.0
     held_ids = [data["data"]["id"] for (status, data), _ in results if status == 200]
     holds = len(held_ids)
     last_hold_s = max((at for (status, _), at in results if status == 200), default=0.0)
@@ -190,6 +222,13 @@ def main() -> int:
         print(f"rush: {unprocessed} stored webhooks are not processed yet (is a Celery worker running?)", flush=True)
     event = Event.objects.get(id=event.id)
     oversold = max(0, ticket_seats - args.seats) + max(0, event.seats_taken - args.seats)
+    per_tier = {}
+    for tier in TicketTier.objects.filter(id__in=[t.id for t in tiers]).order_by("name"):
+        sold = sum(tickets.filter(tier_id=tier.id).values_list("seats", flat=True))
+        oversold += max(0, sold - tier.capacity) + max(0, tier.seats_taken - tier.capacity)
+        per_tier[tier.name] = {"tickets_seats": sold, "seats_taken": tier.seats_taken, "capacity": tier.capacity}
+    if per_tier:
+        print(f"rush: per tier {per_tier}", flush=True)
     print(
         f"rush: {count} tickets ({ticket_seats} seats) for {args.seats} seats; event seats_taken={event.seats_taken}, "
         f"going={event.going_count}; oversold={oversold}",
@@ -198,13 +237,16 @@ def main() -> int:
     metrics = {
         "buyers": args.buyers,
         "seats": args.seats,
+        "tiers": per_tier,
         "holds": holds,
         "holds_per_s": round(holds / last_hold_s, 1) if last_hold_s else None,  # until the seats were gone
         "orders_per_s": round(args.buyers / order_seconds, 1) if order_seconds else None,
         "order_burst_s": round(order_seconds, 3),
         "last_hold_s": round(last_hold_s, 3),
+        "p99_answer_s": round(p99_answer_s, 3),
         "sold_out": outcomes.get("SOLD_OUT", 0),
-        "errors": sum(v for k, v in outcomes.items() if k not in ("held", "SOLD_OUT")),
+        "tier_sold_out": outcomes.get("TIER_SOLD_OUT", 0),
+        "errors": sum(v for k, v in outcomes.items() if k not in ("held", "SOLD_OUT", "TIER_SOLD_OUT")),
         "payments_accepted": paid_ok,
         "tickets": count,
         "webhooks_unprocessed": unprocessed,

@@ -88,14 +88,12 @@ def tier_out(
 
 
 def tiers_for(event: Event, *, manager: bool = False, unlocked_ids: set[uuid.UUID] | None = None) -> list[dict]:
-    """The event's tiers in their order: every one to its host; public and unlocked ones to everyone else."""
+    """The event's tiers in their order: every one to its host; public and unlocked ones to everyone else.
+    A read: the default tier exists from the event's first save (events.receivers), so nothing is made here."""
     now = timezone.now()
     unlocked_ids = unlocked_ids or set()
-    rows = list(TicketTier.objects.filter(event_id=event.id))
-    if not rows:
-        rows = [default_tier(event)]
     out = []
-    for tier in rows:
+    for tier in TicketTier.objects.filter(event_id=event.id):
         unlocked = manager or tier.id in unlocked_ids
         if tier.visibility == TierVisibility.HIDDEN and not unlocked:
             continue

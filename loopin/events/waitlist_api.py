@@ -10,18 +10,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, error_responses, ok
-from loopin.core.errors import NotFound
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.events.models import ACTIVE_WAITLIST, WaitlistEntry
-from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.events.models import WaitlistEntry
 from loopin.participation.waitlist import (
+    waitlist_entry_mine,
     waitlist_join,
     waitlist_leave,
-    waitlist_offers_expire_due,
+    waitlist_line,
     waitlist_position,
 )
 
@@ -50,7 +49,7 @@ class WaitlistEntryOut(BaseModel):
     created_at: datetime
 
 
-def _out(entry: WaitlistEntry, *, host_view: bool = False, position: int | None = None) -> dict[str, Any]:
+def _out(entry: WaitlistEntry, position: int | None, *, host_view: bool = False) -> dict[str, Any]:
     return {
         "id": entry.id,
         "event_id": entry.event_id,
@@ -58,44 +57,26 @@ def _out(entry: WaitlistEntry, *, host_view: bool = False, position: int | None 
         "tier_name": entry.tier.name,
         "seats": entry.seats,
         "status": entry.status,
-        "position": position if host_view else waitlist_position(entry),
+        "position": position,
         "offer_expires_at": entry.offer_expires_at,
         "user_name": (entry.user.name or None) if host_view else None,
         "created_at": entry.created_at,
     }
 
 
-def _join(*, user: Any, event_id: uuid.UUID, body: WaitlistIn) -> dict[str, Any]:
+def _join(*, user: User, event_id: uuid.UUID, body: WaitlistIn) -> dict[str, Any]:
     entry = waitlist_join(
         user=user, event_id=event_id, seats=body.seats, tier_id=body.tier_id, unlock_code=body.unlock_code or ""
     )
-    return _out(WaitlistEntry.objects.select_related("tier").get(id=entry.id))
+    return _out(entry, waitlist_position(entry))
 
 
-def _mine(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
-    event = event_for(user, event_id)
-    waitlist_offers_expire_due(event_id=event.id)
-    entry = (
-        WaitlistEntry.objects.select_related("tier")
-        .filter(event_id=event.id, user=user)
-        .order_by("-created_at")
-        .first()
-    )
-    if entry is None:
-        raise NotFound("You are not on this event's waitlist.", code=ParticipationErrorCode.NOT_WAITING)
-    return _out(entry)
+def _mine(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
+    return _out(*waitlist_entry_mine(user=user, event_id=event_id))
 
 
-def _line(*, user: Any, event_id: uuid.UUID) -> list[dict[str, Any]]:
-    event = event_for(user, event_id)
-    ensure_can_manage(user, event)
-    waitlist_offers_expire_due(event_id=event.id)
-    rows = WaitlistEntry.objects.select_related("tier", "user").filter(event_id=event.id, status__in=ACTIVE_WAITLIST)
-    out, place = [], 0
-    for entry in rows:
-        place += entry.status == "waiting"
-        out.append(_out(entry, host_view=True, position=place if entry.status == "waiting" else None))
-    return out
+def _line(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
+    return [_out(entry, place, host_view=True) for entry, place in waitlist_line(host=user, event_id=event_id)]
 
 
 @router.post(

@@ -23,13 +23,14 @@ from loopin.config.settings import get_settings
 from loopin.core.errors import Conflict, NotFound
 from loopin.events import signals
 from loopin.events.models import (
+    ACTIVE_WAITLIST,
     Event,
     EventStatus,
     TicketTier,
     WaitlistEntry,
     WaitlistStatus,
 )
-from loopin.events.selectors.access import event_for
+from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.signals import send_after_commit
 from loopin.events.tiers import TierState, tier_state
 from loopin.participation.error_codes import ParticipationErrorCode
@@ -186,6 +187,38 @@ def waitlist_offers_expire_due(*, event_id: uuid.UUID | None = None, limit: int 
             audit_record(action="waitlist.expired", obj=locked, subject=locked.user)
             ended += 1
     return ended
+
+
+def waitlist_entry_mine(*, user: User, event_id: uuid.UUID) -> tuple[WaitlistEntry, int | None]:
+    """The caller's latest waitlist entry for the event and their place, after lapsed offers have passed on (so
+    the place or offer shown is current); 404 NOT_WAITING when they never joined."""
+    event = event_for(user, event_id)
+    waitlist_offers_expire_due(event_id=event.id)
+    entry = (
+        WaitlistEntry.objects.select_related("tier")
+        .filter(event_id=event.id, user=user)
+        .order_by("-created_at")
+        .first()
+    )
+    if entry is None:
+        raise NotFound("You are not on this event's waitlist.", code=ParticipationErrorCode.NOT_WAITING)
+    return entry, waitlist_position(entry)
+
+
+def waitlist_line(*, host: User, event_id: uuid.UUID) -> list[tuple[WaitlistEntry, int | None]]:
+    """The host's view of the line, first first, after lapsed offers have passed on: each active entry with its
+    place among those waiting (None for an entry holding an offer)."""
+    event = event_for(host, event_id)
+    ensure_can_manage(host, event)
+    waitlist_offers_expire_due(event_id=event.id)
+    rows = WaitlistEntry.objects.select_related("tier", "user").filter(event_id=event.id, status__in=ACTIVE_WAITLIST)
+    line: list[tuple[WaitlistEntry, int | None]] = []
+    place = 0
+    for entry in rows:
+        waiting = entry.status == WaitlistStatus.WAITING
+        place += waiting
+        line.append((entry, place if waiting else None))
+    return line
 
 
 def waitlist_close(*, event_id: uuid.UUID) -> int:
