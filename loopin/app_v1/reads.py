@@ -27,7 +27,7 @@ from loopin.events.models import (
     Visibility,
 )
 from loopin.events.rsvp import confirmation_open
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.share_paths import share_path
 from loopin.payments.models import Order, PayoutRequest
 from loopin.tickets.error_codes import TicketErrorCode
@@ -165,9 +165,9 @@ def share_url(*, user: User, event_id: int) -> dict[str, Any]:
     return {"canonical_url": absolute_url(path), "canonical_path": path}
 
 
-def managed_event(user: User, event_id: int) -> Event:
+def managed_event(user: User, event_id: int, action: EventAction) -> Event:
     event = event_for(user, numbers.event_uuid(event_id))
-    ensure_can_manage(user, event)
+    ensure_can_manage(user, event, action)  # the same action as the designed API's read (co-hosts included)
     return event
 
 
@@ -208,7 +208,7 @@ def confirmable(user: User, event: Event, req: JoinRequest | None = None) -> boo
 
 def event_requests(*, user: User, event_id: int, offset: int, limit: int) -> dict[str, Any]:
     """C13: the host's requests, every status, at the top level."""
-    event = managed_event(user, event_id)
+    event = managed_event(user, event_id, "view_requests")
     qs = with_picture(JoinRequest.objects.filter(event=event).select_related("user"), "user_id")
     total = qs.count()
     rows = [
@@ -270,7 +270,7 @@ def my_invitations(*, user: User, offset: int, limit: int) -> list[dict[str, Any
 
 def event_invitations(*, user: User, event_id: int, offset: int, limit: int) -> dict[str, Any]:
     """C22: the host's invitations, at the top level."""
-    event = managed_event(user, event_id)
+    event = managed_event(user, event_id, "view_invitations")
     qs = with_picture(Invitation.objects.filter(event=event).select_related("invitee"), "invitee_id")
     total = qs.count()
     rows = [
@@ -291,7 +291,7 @@ def event_invitations(*, user: User, event_id: int, offset: int, limit: int) -> 
 
 def invite_candidates(*, user: User, event_id: int, search: str | None, offset: int, limit: int) -> dict[str, Any]:
     """C20: people the host may invite (complete, active profiles), not-yet-invited first."""
-    event = managed_event(user, event_id)
+    event = managed_event(user, event_id, "invite")
     invited = Invitation.objects.filter(
         event=event, invitee_id=OuterRef("id"), status__in=[InvitationStatus.PENDING, InvitationStatus.GOING]
     )
@@ -383,7 +383,7 @@ def my_tickets(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
 
 def attendees(*, user: User, event_id: int, offset: int, limit: int) -> dict[str, Any]:
     """C23: the host's guest list at the top level, with each guest's ticket secret for C24."""
-    event = managed_event(user, event_id)
+    event = managed_event(user, event_id, "view_attendees")
     qs = with_picture(
         Ticket.objects.filter(event=event, status=TicketStatus.VALID).select_related("user", "event", "event__door"),
         "user_id",
@@ -410,7 +410,7 @@ def attendees(*, user: User, event_id: int, offset: int, limit: int) -> dict[str
 
 def check_ins(*, user: User, event_id: int, offset: int, limit: int) -> dict[str, Any]:
     """C25: who has been admitted, at the top level."""
-    event = managed_event(user, event_id)
+    event = managed_event(user, event_id, "view_attendees")
     qs = Ticket.objects.filter(event=event, checked_in_at__isnull=False).select_related("user")
     total = qs.count()
     rows = [

@@ -106,7 +106,7 @@ else:
 if S.uses_redis:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "loopin.core.cache.SharedPoolRedisCache",  # one pool per process, not per request
             "LOCATION": S.REDIS_URL,
             "KEY_PREFIX": S.REDIS_KEY_PREFIX,
             # A dead Redis must fail fast: callers of the cache fall back to the database.

@@ -184,6 +184,8 @@ class Settings(BaseSettings):
     HOSTS_REQUIRE_APPROVAL: bool = False  # on: only users staff marked as hosts may create events
     EVENT_MAX_DURATION_HOURS: int = 24 * 14
     EVENT_MAX_LEAD_DAYS: int = 730  # an event (created or moved) starts at most this far ahead
+    EVENT_MAX_CO_HOSTS: int = Field(default=10, ge=0)  # co-hosts (invited or accepted) per event
+    GUEST_MESSAGE_RATE: str = "5/hour"  # messages to guests per event (a `limits` rate: "N/hour", "N/day")
 
     # --- people ---
     HANDLE_CHANGE_COOLDOWN_DAYS: int = Field(default=14, ge=0)  # a handle can change again after this many days

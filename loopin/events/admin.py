@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.http import HttpRequest
 
 from loopin.audit.services import audit_record
@@ -9,8 +9,10 @@ from loopin.core.admin import ReadOnlyAdmin
 from loopin.core.errors import LoopinError
 from loopin.core.phone import mask_phone
 from loopin.events.models import (
+    CoHost,
     Event,
     EventImage,
+    GuestMessage,
     HostLead,
     Invitation,
     InviteLink,
@@ -82,6 +84,33 @@ class TicketTierInline(admin.TabularInline):
     readonly_fields = ("seats_taken", "is_default")
 
 
+class CoHostInline(admin.TabularInline):
+    """Co-hosts are added by the host (and accept in the app); staff see them, change whether one sees guests'
+    phone numbers and remove one (both audited)."""
+
+    model = CoHost
+    extra = 0
+    fields = ("user", "can_see_phone_numbers", "accepted_at", "added_by", "created_at")
+    readonly_fields = ("user", "accepted_at", "added_by", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class GuestMessageInline(admin.TabularInline):
+    model = GuestMessage
+    extra = 0
+    fields = ("created_at", "sender", "tier", "body", "recipients_count")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = (
@@ -105,7 +134,7 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ("host", "venue")
     autocomplete_fields = ("host", "venue")
     filter_horizontal = ("interests",)
-    inlines = [TicketTierInline, EventImageInline]
+    inlines = [TicketTierInline, EventImageInline, CoHostInline, GuestMessageInline]
     readonly_fields = (
         "id",
         "canonical_id",
@@ -122,6 +151,21 @@ class EventAdmin(admin.ModelAdmin):
         "updated_at",
     )
     actions = ["cancel_events"]
+
+    def save_formset(self, request: HttpRequest, form: object, formset: BaseModelFormSet, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is not CoHost:
+            return
+        for co_host in formset.deleted_objects:
+            audit_record(action="co_host.removed", actor=request.user, obj=co_host.event, subject=co_host.user)
+        for co_host, _fields in formset.changed_objects:
+            audit_record(
+                action="co_host.changed",
+                actor=request.user,
+                obj=co_host.event,
+                subject=co_host.user,
+                data={"can_see_phone_numbers": co_host.can_see_phone_numbers},
+            )
 
     @admin.display(description="Share path")
     def share_link(self, obj: Event) -> str:

@@ -21,7 +21,9 @@ from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.core.time import QueryTime
 from loopin.events import selectors, services
+from loopin.events.cohosts_api import router as co_hosts
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.messages_api import router as guest_messages
 from loopin.events.schemas import (
     AcceptLinkIn,
     AttendanceIn,
@@ -608,9 +610,13 @@ async def my_events(
     page: PageParams,
     caller: UngatedUser,
     status: Literal["draft", "published", "postponed", "completed", "cancelled"] | None = None,
+    role: Annotated[
+        Literal["host", "co_host", "any"],
+        Query(description="host: events you host; co_host: events you co-host (accepted); any: both"),
+    ] = "host",
 ) -> dict[str, Any]:
-    """Events the caller hosts."""
-    return await run_page(selectors.my_hosted_events, page, "Your events", user=caller, status=status)
+    """Events the caller hosts (or co-hosts, with `role`)."""
+    return await run_page(selectors.my_hosted_events, page, "Your events", user=caller, status=status, role=role)
 
 
 @me.get("/requests", response_model=ListEnvelope[JoinRequestOut], responses=error_responses(401, 422))
@@ -640,4 +646,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, waitlist, invitations, me]
+routers = [venues, hosts, events, tiers, waitlist, co_hosts, guest_messages, invitations, me]

@@ -104,7 +104,7 @@ def demo_states(hosts: list) -> dict[str, int]:
     from loopin.accounts.models import Interest
     from loopin.core.demo import demo_guests
     from loopin.core.ids import short_code
-    from loopin.events.models import Event, EventStatus, JoinMode, JoinRequest
+    from loopin.events.models import CoHost, Event, EventStatus, JoinMode, JoinRequest
     from loopin.events.services import attendance_confirm, join_request_create
 
     guests = demo_guests()
@@ -140,7 +140,12 @@ def demo_states(hosts: list) -> dict[str, int]:
             continue
         for guest in guests[:2]:
             join_request_create(user=guest, event_id=event.id, message="Could I join? First time here.")
+    # The second demo host co-hosts the event about to start (accepted): sign in as them to run its door and list.
+    CoHost.objects.get_or_create(
+        event=soon, user=hosts[1], defaults={"added_by": hosts[0], "accepted_at": timezone.now()}
+    )
     return {
         "guests": len(guests),
         "pending_requests": JoinRequest.objects.filter(event__host__in=hosts, status="pending").count(),
+        "co_hosts": CoHost.objects.filter(event__host__in=hosts).count(),
     }

@@ -33,3 +33,14 @@ class EventErrorCode(ErrorCode):
         409,
         "The default tier (the event's price) stays: hide it, end its sales.",
     )
+    CO_HOST_NOT_FOUND = "CO_HOST_NOT_FOUND", 404, "This person is not (invited as) a co-host of this event."
+    CO_HOST_EXISTS = "CO_HOST_EXISTS", 409, "This person is already a co-host of this event (or invited as one)."
+    CO_HOST_IS_HOST = "CO_HOST_IS_HOST", 400, "The host runs the event already; add someone else."
+    CO_HOSTS_LIMIT = "CO_HOSTS_LIMIT", 409, "The event has as many co-hosts as it may have (EVENT_MAX_CO_HOSTS)."
+    GUEST_MESSAGES_LIMIT = (
+        "GUEST_MESSAGES_LIMIT",
+        429,
+        "The event sent as many messages to guests as allowed for now (GUEST_MESSAGE_RATE); `details.retry_after`.",
+    )
+    NO_GUESTS = "NO_GUESTS", 400, "Nobody holds a valid ticket (of this tier), so the message would reach nobody."
+    NOT_A_GUEST = "NOT_A_GUEST", 403, "Only people holding a valid ticket for the event (and its hosts) can do this."

@@ -473,3 +473,56 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"waitlist {str(self.id)[:8]} ({self.status})"
+
+
+class CoHost(models.Model):
+    """Someone the host runs the event with. The host adds them (by phone number or handle); they accept first,
+    since a co-host sees guests' data and decides who comes. Only an accepted co-host has powers (the table in
+    `loopin.events.selectors.access.CO_HOST_ACTIONS`); declining, leaving or being removed deletes the row, so
+    the powers go at once (the audit log keeps the history). Money (payouts, earnings) stays with the host."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="co_hosts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="co_hosting")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    can_see_phone_numbers = models.BooleanField(
+        default=False, help_text="The host lets this co-host see guests' phone numbers (guest list, export)."
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True, help_text="Empty: invited, not yet accepted.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "co-host"
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="co_host_once")]
+        indexes = [models.Index(fields=["user", "accepted_at"], name="co_host_user_idx")]
+
+    def __str__(self) -> str:
+        return f"co-host {self.user_id} of {self.event_id}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class GuestMessage(models.Model):
+    """An announcement the host (or a co-host) sent to the event's guests: every ticket holder, or one tier's.
+    Delivered as a push + in-app notification after commit (notifications' `guest_message.sent` trigger)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="guest_messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    tier = models.ForeignKey(
+        TicketTier, null=True, blank=True, on_delete=models.CASCADE, related_name="+", help_text="Empty: all guests."
+    )
+    body = models.TextField(max_length=1000)
+    recipients_count = models.PositiveIntegerField(default=0, help_text="Ticket holders it was sent to.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"message {str(self.id)[:8]} to {self.event_id}"

@@ -383,6 +383,9 @@ class EventDetailOut(EventCardOut):
     images: list[ImageOut]
     tiers: list[TierOut] = Field(description="Public tiers (every tier to the host); hidden ones via /tiers")
     is_host: bool
+    my_role: Literal["host", "co_host"] | None = Field(
+        description="host, or co_host once accepted (their powers: docs/TICKETING.md); null for everyone else"
+    )
     published_at: DisplayTime | None
     created_at: DisplayTime
     updated_at: DisplayTime

@@ -24,3 +24,5 @@ ticket_cancelled = Signal()  # ticket_id, reason
 # before anyone else can count it: event_id, tier_id.
 seats_released = Signal()
 waitlist_offered = Signal()  # entry_id (after commit)
+co_host_invited = Signal()  # co_host_id (after commit): the person is asked to co-host
+guest_message_sent = Signal()  # message_id (after commit): deliver it to its ticket holders

@@ -105,5 +105,5 @@ async def waitlist_remove(event_id: uuid.UUID, caller: CurrentUser) -> dict[str,
     "/{event_id}/waitlist", response_model=Envelope[list[WaitlistEntryOut]], responses=error_responses(401, 403, 404)
 )
 async def waitlist_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """The line, first first, with offers (host)."""
+    """The line, first first, with offers (host and co-hosts)."""
     return ok(await run_sync(_line, user=caller, event_id=event_id), "Waitlist")

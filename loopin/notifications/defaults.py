@@ -61,6 +61,20 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "{{host_name}} couldn't take your request for {{event_title}}. {{host_message}}",
     ),
     (
+        "co_host.invited",
+        "requests",
+        "event_detail",
+        "Co-host {{event_title}}?",
+        "{{inviter_name}} asked you to co-host {{event_title}} on {{event_start}}. Accept to help run it.",
+    ),
+    (
+        "guest_message.sent",
+        "event_updates",
+        "event_detail",
+        "{{event_title}}: {{sender_name}} wrote",
+        "{{message}}",
+    ),
+    (
         "invitation.received",
         "requests",
         "invitation",

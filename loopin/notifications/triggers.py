@@ -21,7 +21,16 @@ from django.utils import timezone
 
 from loopin.core.logging import get_logger
 from loopin.events import signals as event_signals
-from loopin.events.models import Event, EventStatus, Invitation, JoinRequest, WaitlistEntry, WaitlistStatus
+from loopin.events.models import (
+    CoHost,
+    Event,
+    EventStatus,
+    GuestMessage,
+    Invitation,
+    JoinRequest,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from loopin.notifications.models import TriggerJob
 from loopin.notifications.services import notify
 from loopin.notifications.tasks import run_trigger
@@ -236,6 +245,51 @@ def ticket_confirmed(*, trigger_id: str, ticket_id: str) -> int:
     )
 
 
+@trigger("co_host.invited")
+def co_host_invited(*, trigger_id: str, co_host_id: str) -> int:
+
+    row = CoHost.objects.select_related("event__host", "event__venue", "added_by").filter(id=co_host_id).first()
+    if row is None or row.accepted_at is not None:
+        return 0  # declined, removed or already accepted before the job ran
+    inviter = row.added_by.name if row.added_by is not None else row.event.host.name
+    return _send_all(
+        [row.user_id],
+        "co_host.invited",
+        trigger_id,
+        {**_event_context(row.event), "inviter_name": inviter},
+        object_type="event",
+        object_id=row.event_id,
+        data={"event_id": str(row.event_id), "co_host": True},
+    )
+
+
+def guest_message_recipients(message: GuestMessage) -> list[Any]:
+    """Whoever holds a valid ticket of the event (of the message's tier, when it names one), but the sender."""
+    tickets = Ticket.objects.filter(event_id=message.event_id, status=TicketStatus.VALID)
+    if message.tier_id is not None:
+        tickets = tickets.filter(tier_id=message.tier_id)
+    return [u for u in tickets.order_by("issued_at").values_list("user_id", flat=True) if u != message.sender_id]
+
+
+@trigger("guest_message.sent")
+def guest_message_sent(*, trigger_id: str, message_id: str) -> int:
+
+    message = GuestMessage.objects.select_related("event__host", "event__venue", "sender").filter(id=message_id).first()
+    if message is None:
+        return 0
+    sender = message.sender.name if message.sender is not None else message.event.host.name
+    context = {**_event_context(message.event), "sender_name": sender, "message": message.body}
+    return _send_all(
+        guest_message_recipients(message),
+        "guest_message.sent",
+        trigger_id,
+        context,
+        object_type="event",
+        object_id=message.event_id,
+        data={"event_id": str(message.event_id), "message_id": str(message.id)},
+    )
+
+
 CHANGE_LABELS = {
     "start_at": "new time",
     "end_at": "new end time",
@@ -380,6 +434,16 @@ def _on_waitlist_offered(sender: Any, entry_id: Any, **kwargs: Any) -> None:
 @receiver(event_signals.invitation_created, dispatch_uid="notifications.invitation_created")
 def _on_invitation_created(sender: Any, invitation_id: Any, **kwargs: Any) -> None:
     _queue("invitation.received", invitation_id=invitation_id)
+
+
+@receiver(event_signals.co_host_invited, dispatch_uid="notifications.co_host_invited")
+def _on_co_host_invited(sender: Any, co_host_id: Any, **kwargs: Any) -> None:
+    _queue("co_host.invited", co_host_id=co_host_id)
+
+
+@receiver(event_signals.guest_message_sent, dispatch_uid="notifications.guest_message_sent")
+def _on_guest_message_sent(sender: Any, message_id: Any, **kwargs: Any) -> None:
+    _queue("guest_message.sent", message_id=message_id)
 
 
 @receiver(event_signals.ticket_issued, dispatch_uid="notifications.ticket_issued")

@@ -209,7 +209,7 @@ def waitlist_line(*, host: User, event_id: uuid.UUID) -> list[tuple[WaitlistEntr
     """The host's view of the line, first first, after lapsed offers have passed on: each active entry with its
     place among those waiting (None for an entry holding an offer)."""
     event = event_for(host, event_id)
-    ensure_can_manage(host, event)
+    ensure_can_manage(host, event, "view_attendees")  # the host, co-hosts, staff who may see the guest list
     waitlist_offers_expire_due(event_id=event.id)
     rows = WaitlistEntry.objects.select_related("tier", "user").filter(event_id=event.id, status__in=ACTIVE_WAITLIST)
     line: list[tuple[WaitlistEntry, int | None]] = []

@@ -1,7 +1,7 @@
 """Door HTTP API: scans, offline batches, keys, revocations, staff, search, stats; the attendee's QR.
 
-Every `/api/v2/events/{event_id}/…` call here is for the event's host and its door staff only (403
-NOT_DOOR_STAFF for everyone else); staff, key rotation and door settings changes are the host's.
+Every `/api/v2/events/{event_id}/…` call here is for the event's host, its co-hosts and its door staff only (403
+NOT_DOOR_STAFF for everyone else); door staff and door settings are the host's and co-hosts', key rotation the host's.
 """
 
 from __future__ import annotations

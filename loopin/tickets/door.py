@@ -31,6 +31,7 @@ from loopin.core.images import image_public_url
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
+from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage
 from loopin.events.signals import send_after_commit
 from loopin.tickets import signing
 from loopin.tickets.error_codes import TicketErrorCode
@@ -65,8 +66,9 @@ MAX_FUTURE_SKEW = timedelta(minutes=5)
 # ---------------------------------------------------------------- access and settings
 
 
-def door_event(user: User, event_id: uuid.UUID, *, host_only: bool = False) -> Event:
-    """The event if `user` is its host (or, unless host_only, its door staff); 403 for everyone else."""
+def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = None) -> Event:
+    """The event if `user` may work its door: the host, an accepted co-host or its door staff; with `manage`,
+    only whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else."""
     staff = DoorStaff.objects.filter(event_id=OuterRef("id"), user_id=user.id)
     event = (
         Event.objects.select_related("door")
@@ -76,12 +78,11 @@ def door_event(user: User, event_id: uuid.UUID, *, host_only: bool = False) -> E
     )
     if event is None:
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
-    if user.id == event.host_id:
+    if manage is not None:
+        ensure_can_manage(user, event, manage)
         return event
-    if host_only:
-        raise NotDoorStaff("Only the host can do this.", code=EventErrorCode.NOT_EVENT_HOST)
-    if not event.is_door_staff:
-        raise NotDoorStaff()
+    if user.id != event.host_id and not event.is_door_staff and not co_host_may(user, event, "door"):
+        raise NotDoorStaff()  # staff powers manage the door (audited) but do not scan
     return event
 
 
@@ -100,9 +101,9 @@ def opens_at(event: Event) -> datetime:
 def door_settings_update(
     *, actor: User, event_id: uuid.UUID, reentry_allowed: bool | None = None, opens_minutes_before: int | None = None
 ) -> EventDoorSettings:
-    """Change an event's door rules (host only)."""
+    """Change an event's door rules (host and co-hosts)."""
     with transaction.atomic():
-        event = door_event(actor, event_id, host_only=True)
+        event = door_event(actor, event_id, manage="door")
         current = door_settings(event)
         settings, _ = EventDoorSettings.objects.select_for_update().get_or_create(
             event=event,
@@ -126,9 +127,9 @@ def door_settings_update(
 
 
 def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None, phone: str | None) -> DoorStaff:
-    """Let a person scan this event's tickets, found by user id or phone number (host only; idempotent)."""
+    """Let a person scan this event's tickets, found by user id or phone number (host and co-hosts; idempotent)."""
     with transaction.atomic():
-        event = door_event(host, event_id, host_only=True)
+        event = door_event(host, event_id, manage="door")
         person = _find_person(user_id=user_id, phone=phone)
         if person.id == event.host_id:
             raise BusinessRuleError("The host can already scan tickets.", code=TicketErrorCode.ALREADY_HOST)
@@ -159,9 +160,9 @@ def _find_person(*, user_id: uuid.UUID | None, phone: str | None) -> User:
 def door_staff_remove(
     *, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None = None, phone: str | None = None
 ) -> None:
-    """Take a person (by user id or phone number) off this event's door staff (host only)."""
+    """Take a person (by user id or phone number) off this event's door staff (host and co-hosts)."""
     with transaction.atomic():
-        event = door_event(host, event_id, host_only=True)
+        event = door_event(host, event_id, manage="door")
         if user_id is None:
             user_id = _find_person(user_id=None, phone=phone).id
         deleted, _ = DoorStaff.objects.filter(event=event, user_id=user_id).delete()
@@ -177,7 +178,7 @@ def door_staff_remove(
 def checkin_key_rotate(*, host: User, event_id: uuid.UUID, retire_previous: bool = False) -> CheckinKey:
     """A new signing key; the previous one keeps verifying until retired (`retire_previous` retires now)."""
     with transaction.atomic():
-        event = door_event(host, event_id, host_only=True)
+        event = door_event(host, event_id, manage="change")
         Event.objects.select_for_update().filter(id=event.id).first()  # one rotation at a time per event
         now = timezone.now()
         CheckinKey.objects.filter(event=event, is_active=True).update(is_active=False)

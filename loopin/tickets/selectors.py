@@ -82,8 +82,8 @@ def staff_out(staff: DoorStaff, picture: str | None = None) -> dict[str, Any]:
 
 
 def door_staff_list(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
-    """The event's door staff (host only)."""
-    event = door_event(user, event_id, host_only=True)
+    """The event's door staff (host and co-hosts)."""
+    event = door_event(user, event_id, manage="door")
     staff = with_pictures(DoorStaff.objects.filter(event=event).select_related("user"), "user_id")
     return [staff_out(s, annotated_picture(s)) for s in staff]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from loopin.core.demo import DEMO_GUESTS, DEMO_HOSTS, demo_load
 from loopin.events.demo import STARTING_SOON
-from loopin.events.models import Event, JoinMode, JoinRequest
+from loopin.events.models import CoHost, Event, JoinMode, JoinRequest
 from loopin.events.tiers import tiers_for
 from loopin.payments.demo import ENDED_TITLE, TIERED_TITLE
 from loopin.payments.models import BankAccount, Order
@@ -75,3 +75,13 @@ def test_loading_twice_adds_nothing_and_the_command_prints_who_to_sign_in_as(app
         assert f"guest  {phone}  {name}" in printed
     soon = Event.objects.get(title=STARTING_SOON)
     assert f"Share page: http://localhost:8102/in/bengaluru/events/{soon.slug}--{soon.canonical_id}" in printed
+
+
+def test_the_event_about_to_start_has_an_accepted_co_host():
+    demo_load()
+    co_host = CoHost.objects.select_related("user").get(event__title=STARTING_SOON)
+    assert (co_host.user.phone_number, co_host.accepted_at is not None, co_host.can_see_phone_numbers) == (
+        "+919800000002",
+        True,
+        False,
+    )

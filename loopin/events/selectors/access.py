@@ -1,4 +1,9 @@
-"""Who may see and manage an event, and the one way to load an event as a given caller."""
+"""Who may see and manage an event, and the one way to load an event as a given caller.
+
+Three kinds of people manage an event: its host (everything), its accepted co-hosts (what `CO_HOST_ACTIONS`
+lists) and staff (what their Django permissions cover, `STAFF_PERMISSIONS`). Every check goes through
+`can_manage` / `ensure_can_manage`; money (payouts, the order figures) is the host's alone and never asks here.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
+    CoHost,
     Event,
     EventStatus,
     Invitation,
@@ -18,7 +24,18 @@ from loopin.events.models import (
 from loopin.tickets.models import Ticket
 
 EventAction = Literal[
-    "view", "view_requests", "view_invitations", "view_attendees", "change", "cancel", "delete", "decide", "invite"
+    "view",
+    "view_requests",
+    "view_invitations",
+    "view_attendees",
+    "change",
+    "cancel",
+    "delete",
+    "decide",
+    "invite",
+    "door",
+    "message",
+    "co_hosts",
 ]
 # What a staff member needs to do each thing to another host's event through the mobile API: the same Django
 # permissions the admin checks (staff/groups.py), never `is_staff` alone. Read-only and Support hold only
@@ -33,6 +50,28 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "delete": ("events.delete_event",),
     "decide": ("events.change_joinrequest",),  # accept / decline requests
     "invite": ("events.add_invitation", "events.add_invitelink", "events.change_invitelink"),
+    "door": ("events.view_event", "tickets.add_doorstaff", "tickets.delete_doorstaff"),  # door staff and rules
+    "message": ("events.add_guestmessage",),  # announcements to the guests
+    "co_hosts": ("events.add_cohost", "events.delete_cohost"),
+}
+
+# What an accepted co-host may do: the one table (docs/TICKETING.md "Co-hosts" shows it). A co-host runs the
+# night with the host -- who comes, who is invited, the door, the guest list, announcements -- but the event
+# itself (its details, pictures, tiers and prices, promo codes, publishing, cancelling, deleting), the choice of
+# co-hosts and all money (payouts, earnings, orders) stay with the host.
+CO_HOST_ACTIONS: dict[str, bool] = {
+    "view": True,  # drafts and private events
+    "view_requests": True,
+    "view_invitations": True,  # invitations, phone invitations and invite links
+    "view_attendees": True,  # the guest list (phone numbers only by `guest_phones_visible`) and the waitlist
+    "change": False,  # edit, images, tiers, promo codes, publish, postpone, complete, check-in signing keys
+    "cancel": False,
+    "delete": False,
+    "decide": True,  # accept / decline requests
+    "invite": True,  # invite people and phone numbers, make and revoke invite links
+    "door": True,  # door staff, door rules, scanning
+    "message": True,  # messages to guests
+    "co_hosts": False,  # only the host adds, removes and empowers co-hosts
 }
 
 
@@ -41,15 +80,29 @@ def staff_may(user: User | None, action: EventAction) -> bool:
     return bool(user is not None and user.is_staff and user.has_perms(STAFF_PERMISSIONS[action]))
 
 
+def co_host_of(user: User | None, event: Event) -> CoHost | None:
+    """The caller's accepted co-hosting of this event (read fresh each time: a removal takes effect at once)."""
+    if user is None or user.pk is None:
+        return None
+    return CoHost.objects.filter(event_id=event.id, user_id=user.id, accepted_at__isnull=False).first()
+
+
+def co_host_may(user: User | None, event: Event, action: EventAction) -> bool:
+    return CO_HOST_ACTIONS[action] and co_host_of(user, event) is not None
+
+
 def can_manage(user: User | None, event: Event, action: EventAction = "change") -> bool:
-    """The host may do everything to their event; staff what their permissions cover."""
-    return user is not None and (user.id == event.host_id or staff_may(user, action))
+    """The host may do everything to their event; co-hosts what `CO_HOST_ACTIONS` lists; staff what their
+    permissions cover."""
+    if user is None:
+        return False
+    return user.id == event.host_id or co_host_may(user, event, action) or staff_may(user, action)
 
 
 def ensure_can_manage(user: User, event: Event, action: EventAction = "change") -> None:
-    """Refuse unless the caller is the host or staff allowed `action`; a staff member's use of the power is
-    audited (with the staff member as actor) in the caller's transaction."""
-    if user.id == event.host_id:
+    """Refuse unless the caller is the host, a co-host allowed `action` or staff allowed it; a staff member's use
+    of the power is audited (with the staff member as actor) in the caller's transaction."""
+    if user.id == event.host_id or co_host_may(user, event, action):
         return
     if not staff_may(user, action):
         raise PermissionDenied("Only the host can do this.", code=EventErrorCode.NOT_EVENT_HOST)
@@ -62,17 +115,42 @@ def ensure_can_manage(user: User, event: Event, action: EventAction = "change") 
     )
 
 
+def guest_phones_visible(user: User | None, event: Event) -> bool:
+    """Whether the caller may see the guests' phone numbers (guest list, export): the host; staff who may see
+    users (`accounts.view_user`) and the guest list; a co-host only when the host allowed it
+    (`CoHost.can_see_phone_numbers`)."""
+    if user is None:
+        return False
+    if user.id == event.host_id:
+        return True
+    if staff_may(user, "view_attendees") and user.has_perm("accounts.view_user"):
+        return True
+    co_host = co_host_of(user, event)
+    return co_host is not None and co_host.can_see_phone_numbers
+
+
+def event_role(user: User | None, event: Event) -> Literal["host", "co_host"] | None:
+    """The caller's part in running the event (staff powers are not a role)."""
+    if user is None:
+        return None
+    if user.id == event.host_id:
+        return "host"
+    return "co_host" if co_host_of(user, event) is not None else None
+
+
 def is_visible(user: User | None, event: Event) -> bool:
-    """Drafts: the host only. Private events: the host, invitees and ticket holders. Deleted: nobody."""
+    """Drafts: the host and co-hosts only. Private events: they, invitees and ticket holders. Deleted: nobody."""
     if event.deleted_at is not None:
         return False
-    if can_manage(user, event, "view"):
+    if user is not None and (user.id == event.host_id or staff_may(user, "view")):
+        return True
+    if event.status != EventStatus.DRAFT and event.visibility == Visibility.PUBLIC:
+        return True  # before the co-host lookup: the feed's public events cost no query more
+    if user is None:
+        return False
+    if co_host_may(user, event, "view"):
         return True
     if event.status == EventStatus.DRAFT:
-        return False
-    if event.visibility == Visibility.PUBLIC:
-        return True
-    if user is None:
         return False
     return (
         Invitation.objects.filter(event=event, invitee=user).exists()

@@ -20,6 +20,7 @@ from loopin.events import feed_cache
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     ACTIVE_REQUEST,
+    CoHost,
     Event,
     EventImage,
     EventStatus,
@@ -28,7 +29,7 @@ from loopin.events.models import (
     JoinRequest,
     Visibility,
 )
-from loopin.events.selectors.access import can_manage, event_for
+from loopin.events.selectors.access import can_manage, event_for, event_role
 from loopin.events.selectors.share_paths import share_path
 from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability, tiers_for
 from loopin.tickets.models import Ticket, TicketStatus
@@ -320,6 +321,7 @@ def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
             "images": [{"id": i.id, "url": i.public_url} for i in images],
             "tiers": tiers_for(event, manager=can_manage(user, event)),
             "is_host": can_manage(user, event),
+            "my_role": event_role(user, event),
             "published_at": full.published_at,
             "created_at": full.created_at,
             "updated_at": full.updated_at,
@@ -340,8 +342,13 @@ def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any
     return event_detail(user=user, event_id=event_id)
 
 
-def my_hosted_events(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
-    qs = _card_queryset(user).filter(host_id=user.id)
+def my_hosted_events(
+    *, user: User, status: str | None, offset: int, limit: int, role: str = "host"
+) -> tuple[list[dict], int]:
+    """The events the caller hosts, co-hosts (accepted) or either (`role`)."""
+    co_hosted = Q(id__in=CoHost.objects.filter(user_id=user.id, accepted_at__isnull=False).values("event_id"))
+    where = {"host": Q(host_id=user.id), "co_host": co_hosted, "any": Q(host_id=user.id) | co_hosted}[role]
+    qs = _card_queryset(user).filter(where)
     if status:
         qs = qs.filter(status=status)
     total = qs.count()

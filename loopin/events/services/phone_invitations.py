@@ -69,7 +69,7 @@ def invitation_by_phone(
     if phone == host.phone_number:
         raise ValidationFailed.one("phone_number", "OWN_EVENT", "You cannot invite yourself.")
     event = event_for(host, event_id)
-    ensure_can_manage(host, event)
+    ensure_can_manage(host, event, "invite")
     if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
         raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
     person = User.objects.filter(phone_number=phone, is_active=True, deleted_at__isnull=True).first()
