@@ -59,6 +59,7 @@ app.conf.update(
         "events.expire_request_holds": {"task": "events.expire_request_holds", "schedule": 60.0},
         "events.expire_waitlist_offers": {"task": "events.expire_waitlist_offers", "schedule": 60.0},
         "payments.reconcile": {"task": "payments.reconcile", "schedule": 300.0},
+        "payments.retry_settlements": {"task": "payments.retry_settlements", "schedule": 300.0},
         "notifications.send_reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
         "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},
         "notifications.sweep_pushes": {"task": "notifications.sweep_pushes", "schedule": 300.0},

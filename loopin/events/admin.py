@@ -9,6 +9,8 @@ from loopin.core.admin import ReadOnlyAdmin
 from loopin.core.errors import LoopinError
 from loopin.core.phone import mask_phone
 from loopin.events.models import (
+    CheckoutAnswer,
+    CheckoutQuestion,
     CoHost,
     Event,
     EventImage,
@@ -58,6 +60,34 @@ class TicketTierFormSet(BaseInlineFormSet):
                 raise ValidationError(f"{tier.name} is the default tier (the event's price): it stays.")
             if tier.seats_taken or tier.tickets.exists() or tier.orders.exists() or tier.join_requests.exists():
                 raise ValidationError(f"{tier.name} has sales or requests: hide it or end its sales instead.")
+
+
+class CheckoutQuestionInline(admin.TabularInline):
+    """Questions asked at checkout. Not deleted here (answers hang on them): set "retired at" to stop asking."""
+
+    model = CheckoutQuestion
+    extra = 0
+    can_delete = False
+    fields = ("label", "hint", "kind", "choices", "required", "sort_order", "retired_at")  # tiers: in the API
+
+
+class CheckoutAnswerInline(admin.TabularInline):
+    model = CheckoutAnswer
+    extra = 0
+    can_delete = False
+    fields = ("question", "text", "selected", "ticket", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CheckoutAnswer)
+class CheckoutAnswerAdmin(ReadOnlyAdmin):
+    list_display = ("question", "event", "user", "updated_at")
+    search_fields = ("event__title", "question__label", "user__name")
+    list_select_related = ("question", "event", "user")
+    raw_id_fields = ("question", "event", "user", "join_request", "ticket")
 
 
 class TicketTierInline(admin.TabularInline):
@@ -134,7 +164,7 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ("host", "venue")
     autocomplete_fields = ("host", "venue")
     filter_horizontal = ("interests",)
-    inlines = [TicketTierInline, EventImageInline, CoHostInline, GuestMessageInline]
+    inlines = [TicketTierInline, CheckoutQuestionInline, EventImageInline, CoHostInline, GuestMessageInline]
     readonly_fields = (
         "id",
         "canonical_id",
@@ -228,6 +258,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("event__title", "user__name", "user__phone_number")
     list_select_related = ("event", "user")
+    inlines = [CheckoutAnswerInline]
     readonly_fields = (
         "id",
         "event",

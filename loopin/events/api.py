@@ -23,7 +23,9 @@ from loopin.core.time import QueryTime
 from loopin.events import selectors, services
 from loopin.events.cohosts_api import router as co_hosts
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.guest_list_api import router as guest_list
 from loopin.events.messages_api import router as guest_messages
+from loopin.events.questions_api import router as questions
 from loopin.events.schemas import (
     AcceptLinkIn,
     AttendanceIn,
@@ -52,6 +54,7 @@ from loopin.events.schemas import (
     TransitionIn,
     VenueIn,
     VenueOut,
+    answers_given,
 )
 from loopin.events.services import EventInput, VenueInput, phone_invitations
 from loopin.events.tiers_api import router as tiers
@@ -341,6 +344,7 @@ async def request_create(event_id: uuid.UUID, body: JoinRequestIn, caller: Curre
             seats=body.seats_requested,
             tier_id=body.tier_id,
             unlock_code=body.unlock_code,
+            answers=answers_given(body.answers),
         )
         return selectors.request_out(req)
 
@@ -571,7 +575,12 @@ async def attendance_confirm(event_id: uuid.UUID, body: AttendanceIn, caller: Cu
 
     def confirm(*, user: Any) -> dict[str, Any]:
         ticket = services.attendance_confirm(
-            user=user, event_id=event_id, seats=body.seats, tier_id=body.tier_id, unlock_code=body.unlock_code
+            user=user,
+            event_id=event_id,
+            seats=body.seats,
+            tier_id=body.tier_id,
+            unlock_code=body.unlock_code,
+            answers=answers_given(body.answers),
         )
         return selectors.ticket_out(ticket)
 
@@ -646,4 +655,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, waitlist, co_hosts, guest_messages, invitations, me]
+routers = [venues, hosts, events, tiers, questions, guest_list, waitlist, co_hosts, guest_messages, invitations, me]

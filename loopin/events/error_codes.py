@@ -44,3 +44,41 @@ class EventErrorCode(ErrorCode):
     )
     NO_GUESTS = "NO_GUESTS", 400, "Nobody holds a valid ticket (of this tier), so the message would reach nobody."
     NOT_A_GUEST = "NOT_A_GUEST", 403, "Only people holding a valid ticket for the event (and its hosts) can do this."
+    QUESTION_NOT_FOUND = "QUESTION_NOT_FOUND", 404, "The event has no (current) checkout question with this id."
+    QUESTION_HAS_ANSWERS = (
+        "QUESTION_HAS_ANSWERS",
+        409,
+        "People answered this question: its kind and the choices they picked stay (remove it and ask a new one).",
+    )
+    QUESTION_NOT_ASKED = (
+        "QUESTION_NOT_ASKED",
+        400,
+        "An answer names a question this event does not ask (for this tier); `details.question_id` names it.",
+    )
+    ANSWER_REQUIRED = (
+        "ANSWER_REQUIRED",
+        400,
+        "A required checkout question was not answered; `details.question_id` and `details.label` name it.",
+    )
+    ANSWER_INVALID = (
+        "ANSWER_INVALID",
+        400,
+        "An answer is not one of the question's choices, or gives several to a one-choice question; "
+        "`details.question_id` names it.",
+    )
+    GUEST_LIST_TOO_LARGE = "GUEST_LIST_TOO_LARGE", 400, "The guest list has more rows than one export carries."
+    GUEST_IMPORT_TOO_LARGE = (
+        "GUEST_IMPORT_TOO_LARGE",
+        413,
+        "The guest-list file is larger (bytes or rows) than one import takes; `details` gives the limits.",
+    )
+    GUEST_IMPORT_UNREADABLE = (
+        "GUEST_IMPORT_UNREADABLE",
+        400,
+        "The guest-list file is not a UTF-8 CSV with phone numbers (one a row; optional name column).",
+    )
+    GUEST_IMPORT_NOT_FOUND = (
+        "GUEST_IMPORT_NOT_FOUND",
+        404,
+        "No import preview with this token for this event: it expired (preview again) or was never made.",
+    )

@@ -1,7 +1,8 @@
 """Event-domain refusals, each with its own code."""
 
-from loopin.core.error_codes import CoreErrorCode
-from loopin.core.errors import BusinessRuleError
+from loopin.core.error_codes import CoreErrorCode, ErrorCode
+from loopin.core.errors import BusinessRuleError, LoopinError
+from loopin.events.error_codes import EventErrorCode
 from loopin.participation.errors import CapacityExceeded  # moved; re-exported for old imports
 
 
@@ -14,4 +15,11 @@ class InvalidTransition(BusinessRuleError):
         )
 
 
-__all__ = ["CapacityExceeded", "InvalidTransition"]
+class GuestImportTooLarge(LoopinError):
+    """A 413: the guest-list file is over the import's size (bytes or rows)."""
+
+    status = 413
+    error_code: ErrorCode = EventErrorCode.GUEST_IMPORT_TOO_LARGE
+
+
+__all__ = ["CapacityExceeded", "GuestImportTooLarge", "InvalidTransition"]

@@ -526,3 +526,69 @@ class GuestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message {str(self.id)[:8]} to {self.event_id}"
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", "Text"
+    CHOICE = "choice", "One choice"
+    MULTI_CHOICE = "multi_choice", "Several choices"
+
+
+class CheckoutQuestion(models.Model):
+    """A question the host asks whoever requests, confirms or buys (for some tiers or all). Retired, not deleted:
+    a removed question keeps its answers but is no longer asked or shown. Written by events.services.questions."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=300)
+    hint = models.CharField(max_length=500, blank=True)
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices, default=QuestionKind.TEXT)
+    choices = models.JSONField(default=list, blank=True, help_text="The options of a choice question, in order.")
+    required = models.BooleanField(default=False)
+    tiers = models.ManyToManyField(
+        TicketTier, blank=True, related_name="questions", help_text="Asked only for these tiers (none: every tier)."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Removed by the host: no longer asked.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "created_at"]
+        indexes = [models.Index(fields=["event", "retired_at"], name="question_event_idx")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CheckoutAnswer(models.Model):
+    """A person's answer to a question: one per person and question (answering again replaces it). Given with a
+    join request or an order (`order_id`: payments owns orders), it follows the person to the ticket issued."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    question = models.ForeignKey(CheckoutQuestion, on_delete=models.CASCADE, related_name="answers")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="checkout_answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkout_answers")
+    text = models.TextField(blank=True, max_length=2000, help_text="A text answer.")
+    selected = models.JSONField(default=list, blank=True, help_text="The choices picked (one for a choice question).")
+    join_request = models.ForeignKey(
+        JoinRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    order_id = models.UUIDField(null=True, blank=True, help_text="The order it was given with.")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["question", "user"], name="one_answer_per_question")]
+        indexes = [models.Index(fields=["event", "user"], name="answer_event_user_idx")]
+
+    def __str__(self) -> str:
+        return f"answer {str(self.id)[:8]}"
+
+    @property
+    def display(self) -> str:
+        return self.text if self.text else ", ".join(self.selected)

@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from loopin.accounts.schemas import InterestOut, PhoneNumber
 from loopin.core.schema_extra import not_nullable
 from loopin.core.time import ApiTime, to_display
+from loopin.events.questions import AnswerGiven
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[
@@ -229,12 +230,38 @@ class HostLeadIn(BaseModel):
     message: str = Field(default="", max_length=2000)
 
 
+AnswerValue = Annotated[
+    str | list[Annotated[str, Field(max_length=200)]],
+    Field(max_length=2000, description="Text, one choice, or a list of choices (several-choice questions)"),
+]
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question_id: uuid.UUID
+    answer: AnswerValue
+
+
+ANSWERS_DOC = "Answers to the event's checkout questions (GET /events/{id}/questions); required ones must be here"
+
+
+def answers_given(answers: list[AnswerIn]) -> list[AnswerGiven]:
+    return [AnswerGiven(question_id=a.question_id, answer=a.answer) for a in answers]
+
+
+class AnswerOut(BaseModel):
+    question_id: uuid.UUID
+    label: str
+    answer: str | list[str]
+
+
 class JoinRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     message: str = Field(default="", max_length=2000)
     seats_requested: int = Field(default=1, ge=1, le=10)
     tier_id: uuid.UUID | None = Field(default=None, description="Default: the default tier")
     unlock_code: str | None = Field(default=None, max_length=64, description="Reveals a hidden tier")
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=30, description=ANSWERS_DOC)
 
 
 class HostDecisionIn(BaseModel):
@@ -292,6 +319,7 @@ class AttendanceIn(BaseModel):
     seats: int = Field(default=1, ge=1, le=10)
     tier_id: uuid.UUID | None = Field(default=None, description="Default: the default tier, else one on sale")
     unlock_code: str | None = Field(default=None, max_length=64, description="Reveals a hidden tier")
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=30, description=ANSWERS_DOC)
 
 
 # ---------------------------------------------------------------- out
@@ -427,6 +455,8 @@ class JoinRequestOut(BaseModel):
     decided_at: DisplayTime | None
     requester: PublicProfileOut | None = None
     event: EventCardOut | None = None
+    answers: list[AnswerOut] | None = Field(default=None, description="The requester's answers (to the host)")
+    answers_missing: bool | None = Field(default=None, description="A required question is unanswered (host)")
 
 
 class BulkResultOut(BaseModel):
@@ -472,6 +502,8 @@ class TicketOut(BaseModel):
     cancelled_at: DisplayTime | None
     event: EventCardOut | None = None
     attendee: PublicProfileOut | None = None
+    answers: list[AnswerOut] | None = Field(default=None, description="The attendee's answers (to the host)")
+    answers_missing: bool | None = Field(default=None, description="A required question is unanswered (host)")
 
 
 class HostLeadOut(BaseModel):

@@ -12,7 +12,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict
 from loopin.core.ids import short_code
-from loopin.events.models import Event, Invitation, JoinRequest, TicketTier
+from loopin.events.models import CheckoutAnswer, Event, Invitation, JoinRequest, TicketTier
 from loopin.events.rsvp import rsvp_deadline
 from loopin.events.signals import send_after_commit, ticket_cancelled, ticket_issued
 from loopin.events.tiers import default_tier
@@ -66,6 +66,8 @@ def ticket_issue(
             continue  # a code collision: draw another
     else:  # pragma: no cover - 30^8 codes
         raise RuntimeError("could not draw a unique ticket code")
+    # Answers given with the request or the order follow the person to the ticket.
+    CheckoutAnswer.objects.filter(event=event, user=user).update(ticket=ticket)
     audit_record(
         action="ticket.issued",
         actor=actor or user,

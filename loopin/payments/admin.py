@@ -1,4 +1,5 @@
-"""Finance admin: the fee, orders (full or partial refunds), provider events, refunds, bank accounts, payouts."""
+"""Finance admin: the fee, orders (full or partial refunds), provider events, refunds, bank accounts, payouts,
+settlement accounts, event splits, settlements and their reversals."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
 from loopin.core.errors import LoopinError
 from loopin.payments.models import (
     BankAccount,
+    EventSettlement,
     FeeConfig,
     Order,
     PaymentEvent,
@@ -21,9 +23,22 @@ from loopin.payments.models import (
     PayoutStatus,
     PromoCode,
     Refund,
+    ReversalStatus,
+    Settlement,
+    SettlementAccount,
+    SettlementReversal,
+    SettlementSplit,
 )
 from loopin.payments.payouts import payout_decide
 from loopin.payments.services import refund_create
+from loopin.payments.settlement import (
+    reversal_submit,
+    settlement_account_disable,
+    settlement_account_register,
+    settlement_account_verify,
+    settlement_to_payout,
+    settlement_transfer,
+)
 
 
 @admin.register(FeeConfig)
@@ -319,3 +334,137 @@ class PromoCodeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PromoCode]:
         return super().get_queryset(request).select_related("event")
+
+
+# ---------------------------------------------------------------- automatic settlement
+
+
+class SettlementAccountForm(forms.ModelForm):
+    class Meta:
+        model = SettlementAccount
+        fields = ["user", "provider", "account_id"]
+
+
+@admin.register(SettlementAccount)
+class SettlementAccountAdmin(KeptRecordAdmin):
+    """Hosts' Route / Connect accounts. Staff register one for a host (verified with the provider on save),
+    verify again, or disable."""
+
+    form = SettlementAccountForm
+    list_display = ("user", "provider", "account_id", "status", "provider_status", "verified_at", "created_at")
+    list_filter = ("provider", "status")
+    search_fields = ("account_id", "user__phone_number")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+    actions = ["verify", "disable"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fixed = ("id", "status", "provider_status", "verified_at", "created_by", "created_at")
+        return (*fixed, "user", "provider", "account_id") if obj else fixed
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("payments.verify_settlementaccount")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("payments.verify_settlementaccount")
+
+    def save_model(self, request: HttpRequest, obj: SettlementAccount, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            return
+        try:
+            account = settlement_account_register(
+                user=obj.user, provider=obj.provider, account_id=obj.account_id, actor=request.user
+            )
+            obj.pk, obj.status = account.pk, account.status
+            self.message_user(request, f"Registered: {account.status} ({account.provider_status}).", messages.SUCCESS)
+        except LoopinError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def response_add(self, request: HttpRequest, obj: SettlementAccount, post_url_continue: str | None = None) -> Any:
+        return self.response_post_save_add(request, obj)
+
+    @admin.action(description="Verify with the provider", permissions=["change"])
+    def verify(self, request: HttpRequest, queryset: QuerySet[SettlementAccount]) -> None:
+        for account in queryset:
+            try:
+                account = settlement_account_verify(account_id=account.id, actor=request.user)
+                self.message_user(request, f"{account}: {account.provider_status}", messages.SUCCESS)
+            except LoopinError as exc:
+                self.message_user(request, f"{account}: {exc.message}", messages.WARNING)
+
+    @admin.action(description="Disable (later orders settle by payout)", permissions=["change"])
+    def disable(self, request: HttpRequest, queryset: QuerySet[SettlementAccount]) -> None:
+        for account in queryset:
+            settlement_account_disable(account_id=account.id, actor=request.user)
+
+
+class SettlementSplitInline(admin.TabularInline):
+    model = SettlementSplit
+    extra = 0
+    can_delete = False
+    fields = ("recipient", "share_bps")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EventSettlement)
+class EventSettlementAdmin(ReadOnlyAdmin):
+    """Each event's settlement mode and split (the owner sets them; paid orders keep their snapshot)."""
+
+    list_display = ("event", "mode", "updated_by", "updated_at")
+    list_filter = ("mode",)
+    search_fields = ("event__title",)
+    list_select_related = ("event", "updated_by")
+    readonly_fields = ("event", "mode", "updated_by", "updated_at")
+    inlines = [SettlementSplitInline]
+
+
+class SettlementReversalInline(admin.TabularInline):
+    model = SettlementReversal
+    extra = 0
+    can_delete = False
+    fields = ("refund", "amount", "status", "provider_reversal_id", "attempts", "error", "created_at", "reversed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Settlement)
+class SettlementAdmin(ReadOnlyAdmin):
+    """Each paid order's shares: transferred by the provider or counted in a payout balance. Failed transfers
+    are retried by the sweep; finance staff retry now, or move a share to the recipient's payout balance."""
+
+    list_display = ("order", "recipient", "method", "amount", "amount_reversed", "status", "attempts", "created_at")
+    list_filter = ("status", "method", "provider")
+    search_fields = ("order__id", "provider_transfer_id", "recipient__phone_number")
+    list_select_related = ("order", "recipient")
+    readonly_fields = [f.name for f in Settlement._meta.fields]
+    inlines = [SettlementReversalInline]
+    actions = ["retry", "to_payout"]
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("payments.retry_settlement")
+
+    @admin.action(description="Retry the transfer and its reversals now", permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Settlement]) -> None:
+        for s in queryset:
+            status = settlement_transfer(settlement_id=s.id)
+            for reversal in s.reversals.filter(status__in=[ReversalStatus.PENDING, ReversalStatus.FAILED]):
+                reversal_submit(reversal_id=reversal.id)
+            self.message_user(request, f"{s}: {status}", messages.INFO)
+
+    @admin.action(description="Give up the transfer: pay this share by payout", permissions=["retry"])
+    def to_payout(self, request: HttpRequest, queryset: QuerySet[Settlement]) -> None:
+        for s in queryset:
+            settlement_to_payout(settlement_id=s.id, actor=request.user)
+
+
+@admin.register(SettlementReversal)
+class SettlementReversalAdmin(ReadOnlyAdmin):
+    list_display = ("settlement", "refund", "amount", "status", "attempts", "created_at", "reversed_at")
+    list_filter = ("status",)
+    search_fields = ("provider_reversal_id", "settlement__order__id")
+    readonly_fields = [f.name for f in SettlementReversal._meta.fields]

@@ -16,6 +16,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
+from loopin.events.schemas import answers_given
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
 from loopin.payments.promo_api import router as promo_codes
@@ -28,6 +29,7 @@ from loopin.payments.schemas import (
     PayoutOut,
     VerifyIn,
 )
+from loopin.payments.settlement_api import router as settlement_routes
 
 payments = APIRouter(prefix="/api/v2/payments", tags=["payments"])
 # Provider webhooks and the sandbox checkout page keep their unversioned paths (shared by both dialects).
@@ -54,6 +56,7 @@ async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
         unlock_code=body.unlock_code,
         promo_code=body.promo_code,
         amount=body.amount,
+        answers=answers_given(body.answers),
     )
     return ok(data, "Seats held: complete the payment")
 
@@ -230,4 +233,4 @@ async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
 
 
-routers = [payments, provider_callbacks, payouts, promo_codes]
+routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes]

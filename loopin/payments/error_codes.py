@@ -1,4 +1,4 @@
-"""Error codes of payments: orders, confirmation, webhooks, refunds and payouts."""
+"""Error codes of payments: orders, confirmation, webhooks, refunds, payouts and automatic settlement."""
 
 from loopin.core.error_codes import ErrorCode
 
@@ -36,3 +36,15 @@ class PaymentErrorCode(ErrorCode):
     PROMO_CODE_EXISTS = "PROMO_CODE_EXISTS", 409, "The event already has this promo code (any letter case)."
     PROMO_CODE_NOT_FOUND = "PROMO_CODE_NOT_FOUND", 404, "The event has no promo code with this id."
     PROMO_CODE_USED = "PROMO_CODE_USED", 409, "Orders used this promo code: switch it off instead of removing it."
+    SETTLEMENT_PROVIDER_UNSUPPORTED = (
+        "SETTLEMENT_PROVIDER_UNSUPPORTED",
+        400,
+        "Automatic settlement runs through Razorpay Route or Stripe Connect, configured here.",
+    )
+    SETTLEMENT_ACCOUNT_EXISTS = "SETTLEMENT_ACCOUNT_EXISTS", 409, "This provider account is already registered."
+    SETTLEMENT_ACCOUNT_NOT_FOUND = "SETTLEMENT_ACCOUNT_NOT_FOUND", 404, "No settlement account with this id."
+    SETTLEMENT_ACCOUNT_NEEDED = (
+        "SETTLEMENT_ACCOUNT_NEEDED",
+        400,
+        "Automatic settlement needs an active settlement account (verified with the provider).",
+    )

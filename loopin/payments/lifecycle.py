@@ -7,12 +7,22 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from loopin.payments.models import BankAccount, Order, OrderStatus, PaymentEvent, PayoutRequest, Refund
+from loopin.payments.models import (
+    BankAccount,
+    Order,
+    OrderStatus,
+    PaymentEvent,
+    PayoutRequest,
+    Refund,
+    SettlementAccount,
+    SettlementAccountStatus,
+)
 
 
 def erase_payments(user: Any) -> None:
     """Release open holds; cancel future paid tickets (refunded while the refund window is open, per the
-    attendee policy); empty bank accounts. Orders, refunds and payouts stay, pointing at the tombstone."""
+    attendee policy); empty bank accounts; disable settlement accounts. Orders, refunds, payouts and
+    settlements stay, pointing at the tombstone."""
     from loopin.participation.tickets import ticket_cancel
     from loopin.payments.services import _attendee_refund_amount, _refund_open, order_release, refund_cutoff
     from loopin.tickets.models import Ticket, TicketStatus
@@ -45,6 +55,8 @@ def erase_payments(user: Any) -> None:
     BankAccount.objects.filter(user=user).update(
         holder_name="", account_number_encrypted="", is_primary=False, removed_at=now
     )
+    # No further transfers to the person's provider accounts (their shares of later orders go to payouts).
+    SettlementAccount.objects.filter(user=user).update(status=SettlementAccountStatus.DISABLED, updated_at=now)
 
 
 def export_payments(user: Any) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Money: the fee configuration, orders (with their seat hold), provider events, refunds, bank accounts, payouts."""
+"""Money: the fee configuration, orders (with their seat hold), provider events, refunds, bank accounts, payouts,
+and automatic settlement (provider accounts, per-event splits, transfers and their reversals)."""
 
 from __future__ import annotations
 
@@ -328,10 +329,171 @@ class PayoutRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event"], condition=Q(status__in=ACTIVE_PAYOUT), name="one_active_payout_per_event"
+                fields=["event", "host"], condition=Q(status__in=ACTIVE_PAYOUT), name="one_active_payout_per_event_host"
             )
         ]
         permissions = [("decide_payout", "Can approve, process, complete or reject payouts")]
 
     def __str__(self) -> str:
         return f"payout {self.amount} {self.currency} ({self.status})"
+
+
+# ---------------------------------------------------------------- automatic settlement
+
+SETTLING_PROVIDERS = [Provider.RAZORPAY, Provider.STRIPE]
+
+
+class SettlementAccountStatus(models.TextChoices):
+    PENDING = "pending", "Pending (not verified with the provider, or not yet able to receive)"
+    ACTIVE = "active", "Active (the provider says it can receive transfers)"
+    DISABLED = "disabled", "Disabled"
+
+
+class SettlementAccount(models.Model):
+    """A host's account at a provider that takes transfers: a Razorpay Route linked account (`acc_...`) or a
+    Stripe Connect connected account (`acct_...`). Active only after the provider confirmed it (GET account)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="settlement_accounts")
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    account_id = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=SettlementAccountStatus.choices, default=SettlementAccountStatus.PENDING
+    )
+    provider_status = models.CharField(max_length=64, blank=True, help_text="What the provider last said.")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "account_id"], name="settlement_account_once"),
+            models.UniqueConstraint(
+                fields=["user", "provider"], condition=Q(status="active"), name="one_active_settlement_account"
+            ),
+        ]
+        permissions = [("verify_settlementaccount", "Can verify or disable settlement accounts")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.account_id} ({self.status})"
+
+
+class SettlementMode(models.TextChoices):
+    MANUAL = "manual", "Manual (payout requests)"
+    AUTO = "auto", "Automatic (provider transfers)"
+
+
+class EventSettlement(models.Model):
+    """How an event's host earning is settled: the mode and the split between the owner and co-hosts.
+
+    No row (or no splits) means the owner takes it all. Each paid order snapshots this into Settlement rows,
+    so a later change never moves money already earned."""
+
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="settlement")
+    mode = models.CharField(max_length=8, choices=SettlementMode.choices, default=SettlementMode.MANUAL)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"settlement of {self.event_id} ({self.mode})"
+
+
+class SettlementSplit(models.Model):
+    """One recipient's share of an event's host earning, in basis points (all of an event's sum to 10000)."""
+
+    config = models.ForeignKey(EventSettlement, on_delete=models.CASCADE, related_name="splits")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    share_bps = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10000)])
+
+    class Meta:
+        ordering = ["-share_bps", "id"]
+        constraints = [models.UniqueConstraint(fields=["config", "recipient"], name="split_recipient_once")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.share_bps} bps"
+
+
+class SettlementMethod(models.TextChoices):
+    TRANSFER = "transfer", "Provider transfer"
+    PAYOUT = "payout", "Manual payout request"
+
+
+class SettlementStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Being sent to the provider"
+    TRANSFERRED = "transferred", "Transferred"
+    FAILED = "failed", "Failed (retried by the sweep or from the admin)"
+    MANUAL = "manual", "Counted in the recipient's payout balance"
+
+
+class Settlement(models.Model):
+    """One recipient's share of one paid order's host earning, snapshotted when the order was paid."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="settlements")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="settlements")
+    is_owner = models.BooleanField(default=False, help_text="The event's owner (takes the remainder paise).")
+    method = models.CharField(max_length=16, choices=SettlementMethod.choices)
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    account = models.ForeignKey(
+        SettlementAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="settlements"
+    )
+    currency = models.CharField(max_length=3)
+    share_bps = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount_reversed = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    status = models.CharField(max_length=16, choices=SettlementStatus.choices, db_index=True)
+    provider_transfer_id = models.CharField(max_length=128, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a task last took it to send.")
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    transferred_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-is_owner"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "recipient"], name="settlement_once_per_order_recipient"),
+            models.CheckConstraint(
+                condition=Q(amount_reversed__lte=models.F("amount")), name="settlement_reversed_le_amount"
+            ),
+        ]
+        permissions = [("retry_settlement", "Can retry failed settlements and reversals")]
+
+    def __str__(self) -> str:
+        return f"settlement {self.amount} {self.currency} ({self.method}, {self.status})"
+
+
+class ReversalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    REVERSED = "reversed", "Reversed at the provider"
+    FAILED = "failed", "Failed (retried by the sweep or from the admin)"
+    RECORDED = "recorded", "Recorded (a manual share: taken off the payout balance)"
+
+
+class SettlementReversal(models.Model):
+    """A refund's proportional part taken back from one settlement (one row per settlement and refund)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="reversals")
+    refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="settlement_reversals")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=16, choices=ReversalStatus.choices, db_index=True)
+    provider_reversal_id = models.CharField(max_length=128, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["settlement", "refund"], name="reversal_once_per_refund")]
+
+    def __str__(self) -> str:
+        return f"reversal {self.amount} ({self.status})"

@@ -32,6 +32,10 @@ from loopin.payments.models import (
     PayoutStatus,
     Refund,
     RefundStatus,
+    ReversalStatus,
+    Settlement,
+    SettlementMethod,
+    SettlementReversal,
 )
 from loopin.payments.money import quantize
 
@@ -119,17 +123,33 @@ def bank_account_remove(*, user: User, account_id: uuid.UUID) -> None:
 # ---------------------------------------------------------------- payouts
 
 
-def payout_figures(event: Event) -> dict[str, Any]:
-    """Host earnings of paid orders minus what refunds took back from the host, minus earlier payouts."""
-    orders = Order.objects.filter(event=event, status__in=SETTLED)
-    gross = orders.aggregate(s=Sum("host_earning"))["s"] or Decimal("0")
-    refunds = Refund.objects.filter(order__event=event).exclude(status=RefundStatus.FAILED).aggregate(
-        s=Sum("host_amount")
+def payout_figures(event: Event, host: User | None = None) -> dict[str, Any]:
+    """One recipient's balance of an event (the owner when `host` is None): host earnings minus what refunds
+    took back, minus earlier payouts.
+
+    Orders paid without a settlement snapshot count wholly for the owner. Orders with one count each
+    recipient's manual share (`method=payout`); shares transferred by the provider are never payable here."""
+    host_id = event.host_id if host is None else host.id
+    gross = refunds = Decimal("0")
+    if host_id == event.host_id:
+        plain = Order.objects.filter(event=event, status__in=SETTLED, settlements__isnull=True)
+        gross = plain.aggregate(s=Sum("host_earning"))["s"] or Decimal("0")
+        refunds = Refund.objects.filter(order__event=event, order__settlements__isnull=True).exclude(
+            status=RefundStatus.FAILED
+        ).aggregate(s=Sum("host_amount"))["s"] or Decimal("0")
+    shares = Settlement.objects.filter(
+        order__event=event, order__status__in=SETTLED, recipient_id=host_id, method=SettlementMethod.PAYOUT
+    )
+    gross += shares.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    refunds += SettlementReversal.objects.filter(settlement__in=shares, status=ReversalStatus.RECORDED).exclude(
+        refund__status=RefundStatus.FAILED
+    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    paid_out = PayoutRequest.objects.filter(event=event, host_id=host_id, status=PayoutStatus.COMPLETED).aggregate(
+        s=Sum("amount")
     )["s"] or Decimal("0")
-    paid_out = PayoutRequest.objects.filter(event=event, status=PayoutStatus.COMPLETED).aggregate(s=Sum("amount"))[
-        "s"
-    ] or Decimal("0")
-    valid = orders.filter(ticket__status="valid").aggregate(n=Count("id"), seats=Sum("seats"))
+    valid = Order.objects.filter(event=event, status__in=SETTLED, ticket__status="valid").aggregate(
+        n=Count("id"), seats=Sum("seats")
+    )
     gross, refunds, paid_out = (quantize(v, event.currency) for v in (gross, refunds, paid_out))
     return {
         "gross_earnings": gross,
@@ -142,10 +162,12 @@ def payout_figures(event: Event) -> dict[str, Any]:
 
 
 def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: uuid.UUID) -> PayoutRequest:
-    """After the event ends the host asks for their earnings; one active request per event."""
+    """After the event ends the host (or a co-host with a share) asks for their earnings; one active request
+    per event and recipient."""
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(id=event_id, deleted_at__isnull=True).first()
-        if event is None or event.host_id != host.id:
+        shares = event is not None and Settlement.objects.filter(order__event=event, recipient=host).exists()
+        if event is None or (event.host_id != host.id and not shares):
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
         ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()  # completed early counts
         if event.status == EventStatus.CANCELLED or not ended:
@@ -154,9 +176,9 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
                 code=PaymentErrorCode.EVENT_NOT_ENDED,
             )
         account = _own_account(host, bank_account_id)
-        if PayoutRequest.objects.filter(event=event, status__in=ACTIVE_PAYOUT).exists():
+        if PayoutRequest.objects.filter(event=event, host=host, status__in=ACTIVE_PAYOUT).exists():
             raise Conflict("A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS)
-        figures = payout_figures(event)
+        figures = payout_figures(event, host)
         if figures["amount"] <= 0:
             raise BusinessRuleError("There is nothing to pay out for this event.", code=PaymentErrorCode.NOTHING_TO_PAY)
         try:

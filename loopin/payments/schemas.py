@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.events.schemas import ANSWERS_DOC, AnswerIn
+
 ProviderName = Literal["sandbox", "razorpay", "stripe", "payu"]
 
 
@@ -29,6 +31,7 @@ class OrderIn(BaseModel):
         decimal_places=2,
         description="Pay what you want: the price per seat chosen (at least the tier's; default its suggested)",
     )
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=30, description=ANSWERS_DOC)
 
 
 class VerifyIn(BaseModel):
@@ -172,3 +175,69 @@ class PromoCodeOut(BaseModel):
     valid_from: datetime | None
     valid_until: datetime | None
     is_active: bool
+
+
+class SettlementAccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider: Literal["razorpay", "stripe"]
+    account_id: str = Field(
+        min_length=5,
+        max_length=64,
+        description="Razorpay Route linked account (acc_…) or Stripe Connect account (acct_…)",
+        examples=["acc_HOST0000000001"],
+    )
+
+
+class SettlementAccountOut(BaseModel):
+    id: uuid.UUID
+    provider: Literal["razorpay", "stripe"]
+    account_id: str
+    status: Literal["pending", "active", "disabled"]
+    provider_status: str = Field(description="What the provider last said about the account")
+    verified_at: datetime | None
+    created_at: datetime
+
+
+class SplitShareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID
+    share_bps: int = Field(ge=1, le=10000, description="Basis points: 10000 is the whole host earning")
+
+
+class EventSettlementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["manual", "auto"]
+    splits: list[SplitShareIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The owner and co-hosts, adding up to 10000 basis points; empty: all to the owner",
+    )
+
+
+class SplitShareOut(BaseModel):
+    user_id: uuid.UUID
+    share_bps: int
+
+
+class EventSettlementOut(BaseModel):
+    event_id: uuid.UUID
+    mode: Literal["manual", "auto"]
+    splits: list[SplitShareOut]
+
+
+class SettlementOut(BaseModel):
+    id: uuid.UUID
+    order_id: uuid.UUID
+    event_id: uuid.UUID
+    method: Literal["transfer", "payout"]
+    status: Literal["pending", "sending", "transferred", "failed", "manual"]
+    provider: ProviderName
+    currency: str
+    share_bps: int
+    amount: str
+    amount_reversed: str
+    created_at: datetime
+    transferred_at: datetime | None

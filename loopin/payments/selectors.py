@@ -11,7 +11,15 @@ from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.payments.error_codes import PaymentErrorCode
-from loopin.payments.models import BankAccount, Order, OrderStatus, PayoutRequest, PromoCode
+from loopin.payments.models import (
+    BankAccount,
+    Order,
+    OrderStatus,
+    PayoutRequest,
+    PromoCode,
+    Settlement,
+    SettlementAccount,
+)
 from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from loopin.payments.providers.sandbox import checkout_link_claims, sandbox_event
 
@@ -190,3 +198,41 @@ def event_promo_codes(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]
     event = event_for(user, event_id)
     ensure_can_manage(user, event)
     return [promo_data(p) for p in PromoCode.objects.filter(event_id=event.id).prefetch_related("tiers")]
+
+
+def settlement_account_data(account: SettlementAccount) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "provider": account.provider,
+        "account_id": account.account_id,
+        "status": account.status,
+        "provider_status": account.provider_status,
+        "verified_at": account.verified_at,
+        "created_at": account.created_at,
+    }
+
+
+def my_settlement_accounts(*, user: User) -> list[dict[str, Any]]:
+    return [settlement_account_data(a) for a in SettlementAccount.objects.filter(user=user)]
+
+
+def my_settlements(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The caller's shares of paid orders (as owner or co-host), newest first."""
+    qs = Settlement.objects.filter(recipient=user).select_related("order")
+    return [
+        {
+            "id": s.id,
+            "order_id": s.order_id,
+            "event_id": s.order.event_id,
+            "method": s.method,
+            "status": s.status,
+            "provider": s.provider,
+            "currency": s.currency,
+            "share_bps": s.share_bps,
+            "amount": _money(s.amount),
+            "amount_reversed": _money(s.amount_reversed),
+            "created_at": s.created_at,
+            "transferred_at": s.transferred_at,
+        }
+        for s in qs[offset : offset + limit]
+    ], qs.count()

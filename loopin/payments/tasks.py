@@ -57,3 +57,27 @@ def refund_cancelled_event(event_id: str) -> int:
     from loopin.payments.services import event_orders_refund
 
     return event_orders_refund(event_id=event_id)
+
+
+@shared_task(name="payments.settle_order", ignore_result=True)
+def settle_order(order_id: str) -> dict:
+    """Post a paid order's transfers to its recipients' accounts (errors are recorded on the rows)."""
+    from loopin.payments.settlement import order_settle
+
+    return order_settle(order_id=order_id)
+
+
+@shared_task(name="payments.reverse_settlement", ignore_result=True)
+def reverse_settlement(reversal_id: str) -> str:
+    """Take a refund's part back from a transfer (errors are recorded on the row)."""
+    from loopin.payments.settlement import reversal_submit
+
+    return reversal_submit(reversal_id=reversal_id)
+
+
+@shared_task(name="payments.retry_settlements", ignore_result=True)
+def retry_settlements() -> dict:
+    """Retry failed or lost transfers and reversals (beat: every 5 minutes)."""
+    from loopin.payments.settlement import settlements_retry
+
+    return settlements_retry()

@@ -19,6 +19,7 @@ from loopin.events.models import (
     InviteLink,
     JoinRequest,
 )
+from loopin.events.questions import answer_sheet
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.feed import _card_queryset, card
 from loopin.people.selectors import exclude_blocked
@@ -81,7 +82,15 @@ def event_requests(
     total = qs.count()
     page = list(qs.order_by("created_at", "id")[offset : offset + limit])
     people = _public_users([r.user_id for r in page])
-    return [request_out(r, people) for r in page], total
+    sheet = answer_sheet(event_id, [r.user_id for r in page])
+    return [
+        {
+            **request_out(r, people),
+            "answers": sheet.answers(r.user_id),
+            "answers_missing": sheet.missing(r.user_id, r.tier_id),
+        }
+        for r in page
+    ], total
 
 
 def my_request(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
@@ -184,7 +193,15 @@ def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int)
     total = qs.count()
     page = list(qs.order_by("issued_at", "id")[offset : offset + limit])
     people = _public_users([t.user_id for t in page])
-    return [ticket_out(t, person=people.get(t.user_id)) for t in page], total
+    sheet = answer_sheet(event_id, [t.user_id for t in page])
+    return [
+        {
+            **ticket_out(t, person=people.get(t.user_id)),
+            "answers": sheet.answers(t.user_id),
+            "answers_missing": sheet.missing(t.user_id, t.tier_id),
+        }
+        for t in page
+    ], total
 
 
 def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:

@@ -8,7 +8,9 @@ from django.db import transaction
 
 from loopin.accounts.models import User
 from loopin.core.errors import BusinessRuleError, NotFound
+from loopin.events.questions import AnswerGiven, answers_check
 from loopin.events.selectors.access import event_for
+from loopin.events.services.questions import answers_save
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.tickets import (
@@ -30,9 +32,11 @@ def attendance_confirm(
     seats: int = 1,
     tier_id: uuid.UUID | None = None,
     unlock_code: str | None = None,
+    answers: list[AnswerGiven] | None = None,
 ) -> Ticket:
     """Take seats at a free event: open events, invitees who said yes, or guests whose accepted request is within
-    its RSVP deadline (the seats held since acceptance become the ticket's), in a tier (default: see the rules)."""
+    its RSVP deadline (the seats held since acceptance become the ticket's), in a tier (default: see the rules),
+    answering the checkout questions (None: a caller that cannot ask them)."""
     ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
@@ -42,6 +46,7 @@ def attendance_confirm(
         tier = tier_pick(event, tier_id, unlock_code=unlock_code) or (offer.tier if offer else None)
         admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.CONFIRM, tier=tier)
         assert admission.tier is not None  # noqa: S101 - the rules always choose one
+        checked = answers_check(event=event, user=user, tier=admission.tier, answers=answers)
         request = admission.join_request
         if request is not None and request.seats_held and request.tier_id != admission.tier.id:
             request_hold_release(join_request=request)  # a hold in another tier goes back; seats are taken anew
@@ -58,6 +63,7 @@ def attendance_confirm(
             seats_held=held,
             tier=admission.tier,
         )
+        answers_save(event=event, user=user, checked=checked, join_request=request, ticket=ticket)
     return ticket
 
 

@@ -18,7 +18,9 @@ from loopin.events.models import (
     JoinRequest,
     RequestStatus,
 )
+from loopin.events.questions import AnswerGiven, answers_check
 from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.services.questions import answers_save
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
@@ -34,13 +36,16 @@ def join_request_create(
     seats: int = 1,
     tier_id: uuid.UUID | None = None,
     unlock_code: str | None = None,
+    answers: list[AnswerGiven] | None = None,
 ) -> JoinRequest:
-    """Ask to join an approval event (or for a tier that requires approval), in a tier (default: the default)."""
+    """Ask to join an approval event (or for a tier that requires approval), in a tier (default: the default),
+    answering the event's checkout questions (None: a caller that cannot ask them, see docs/TICKETING.md)."""
     ensure_profile_complete(user)
     with transaction.atomic():
         event = event_for(user, event_id)
         tier = tier_pick(event, tier_id, unlock_code=unlock_code)
         admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.ASK, tier=tier)
+        checked = answers_check(event=event, user=user, tier=admission.tier, answers=answers)
         try:
             with transaction.atomic():
                 req = JoinRequest.objects.create(
@@ -48,6 +53,7 @@ def join_request_create(
                 )
         except IntegrityError:
             raise Conflict("You already asked to join this event.", code=EventErrorCode.REQUEST_EXISTS) from None
+        answers_save(event=event, user=user, checked=checked, join_request=req)
         audit_record(action="join_request.created", actor=user, obj=req, data={"event_id": str(event.id)})
         send_after_commit(signals.join_request_created, request_id=req.id)
     return req

@@ -96,6 +96,28 @@ class PaymentProvider(Protocol):
     def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState: ...
 
 
+@dataclass(frozen=True)
+class AccountState:
+    """What the provider says about a settlement account: 'active' (takes transfers), 'pending' or 'disabled'."""
+
+    state: str
+    provider_status: str
+
+
+class SettlingProvider(Protocol):
+    """A provider that moves a paid order's money on to hosts' accounts (Razorpay Route, Stripe Connect)."""
+
+    name: str
+
+    def account_state(self, account_id: str) -> AccountState: ...
+
+    def transfer_find(self, order: Any, *, key: str) -> str: ...
+
+    def transfer(self, order: Any, *, account_id: str, amount_minor: int, key: str) -> str: ...
+
+    def transfer_reverse(self, transfer_id: str, *, amount_minor: int, key: str) -> str: ...
+
+
 def json_object(body: bytes) -> dict[str, Any]:
     """A signed body read as a JSON object; anything else (a list, a number, not JSON) is ValueError."""
     payload = json.loads(body)

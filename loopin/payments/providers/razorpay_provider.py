@@ -17,6 +17,7 @@ from loopin.payments.providers.base import (
     PAYMENT_SUCCEEDED,
     REFUND_FAILED,
     REFUND_PROCESSED,
+    AccountState,
     Checkout,
     Notification,
     PaymentState,
@@ -35,6 +36,10 @@ KINDS = {
     "refund.processed": REFUND_PROCESSED,
     "refund.failed": REFUND_FAILED,
 }
+
+
+# Route linked accounts (GET /v2/accounts/{id}): only an activated one takes transfers.
+ACCOUNT_STATES = {"activated": "active", "suspended": "disabled"}
 
 
 class RazorpayProvider:
@@ -130,3 +135,38 @@ class RazorpayProvider:
         created = self._call(self._client().payment.refund, order.provider_payment_id, data)
         state = {"processed": "processed", "failed": "failed"}.get(created.get("status", ""), "pending")
         return RefundState(provider_refund_id=created["id"], state=state)
+
+    # ------------------------------------------------------------ Route (settlement)
+
+    def account_state(self, account_id: str) -> AccountState:
+        account = self._call(self._client().account.fetch, account_id)
+        status = str(account.get("status", ""))
+        return AccountState(state=ACCOUNT_STATES.get(status, "pending"), provider_status=status[:64])
+
+    def transfer_find(self, order: Any, *, key: str) -> str:
+        """A transfer of this payment made earlier under our key (a retry after a lost answer posts nothing)."""
+        existing = self._call(self._client().payment.transfers, order.provider_payment_id).get("items", [])
+        for item in existing:
+            if as_object(item.get("notes")).get("settlement_key") == key:
+                return str(item["id"])
+        return ""
+
+    def transfer(self, order: Any, *, account_id: str, amount_minor: int, key: str) -> str:
+        data = {
+            "transfers": [
+                {
+                    "account": account_id,
+                    "amount": amount_minor,
+                    "currency": order.currency,
+                    "notes": {"settlement_key": key, "order_id": str(order.id)},
+                    "on_hold": False,
+                }
+            ]
+        }
+        created = self._call(self._client().payment.transfer, order.provider_payment_id, data)
+        items = created.get("items") or [created]
+        return str(items[0]["id"])
+
+    def transfer_reverse(self, transfer_id: str, *, amount_minor: int, key: str) -> str:
+        data = {"amount": amount_minor, "notes": {"reversal_key": key}}
+        return str(self._call(self._client().transfer.reverse, transfer_id, data)["id"])

@@ -16,6 +16,7 @@ from loopin.payments.providers.base import (
     PAYMENT_SUCCEEDED,
     REFUND_FAILED,
     REFUND_PROCESSED,
+    AccountState,
     Checkout,
     Notification,
     PaymentState,
@@ -143,3 +144,43 @@ class StripeProvider:
         )
         state = {"succeeded": "processed", "failed": "failed", "canceled": "failed"}.get(created["status"], "pending")
         return RefundState(provider_refund_id=created["id"], state=state)
+
+    # ------------------------------------------------------------ Connect (settlement)
+    # Separate charges and transfers: the platform charges (as today), then transfers each recipient's share
+    # with `source_transaction` = the charge, so one payment can pay several connected accounts (co-hosts).
+
+    def account_state(self, account_id: str) -> AccountState:
+        account = self._call(self._client().v1.accounts.retrieve, account_id)
+        transfers = str(as_object(account.get("capabilities")).get("transfers") or "")
+        state = "active" if transfers == "active" else "pending"
+        return AccountState(state=state, provider_status=f"transfers:{transfers or 'none'}"[:64])
+
+    def transfer_find(self, order: Any, *, key: str) -> str:
+        return ""  # Stripe's idempotency key (the same on every attempt) returns the first transfer
+
+    def transfer(self, order: Any, *, account_id: str, amount_minor: int, key: str) -> str:
+        intent = self._call(self._client().v1.payment_intents.retrieve, order.provider_order_id)
+        charge = intent.get("latest_charge")
+        charge_id = charge.get("id") if isinstance(charge, dict) else charge
+        created = self._call(
+            self._client().v1.transfers.create,
+            params={
+                "amount": amount_minor,
+                "currency": order.currency.lower(),
+                "destination": account_id,
+                "source_transaction": str(charge_id or ""),
+                "transfer_group": f"order-{order.id}",
+                "metadata": {"settlement_key": key, "order_id": str(order.id)},
+            },
+            options={"idempotency_key": key},
+        )
+        return str(created["id"])
+
+    def transfer_reverse(self, transfer_id: str, *, amount_minor: int, key: str) -> str:
+        created = self._call(
+            self._client().v1.transfers.reversals.create,
+            transfer_id,
+            params={"amount": amount_minor, "metadata": {"reversal_key": key}},
+            options={"idempotency_key": key},
+        )
+        return str(created["id"])

@@ -27,6 +27,7 @@ from loopin.payments.money import to_minor
 from loopin.payments.providers import get_provider
 from loopin.payments.services.orders import order_release
 from loopin.payments.services.refunds import _refund_open
+from loopin.payments.settlement import settlement_plan
 from loopin.tickets.models import TicketSource
 
 
@@ -123,6 +124,7 @@ def payment_confirm(
         if ticket is None:
             _refund_open(order, amount=order.total, reason="no_seat_for_late_payment", key=f"auto:{order.id}")
         else:
+            settlement_plan(order)
             send_after_commit(signals.payment_succeeded, order_id=order.id)
     return order
 

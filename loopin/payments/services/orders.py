@@ -15,7 +15,9 @@ from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.events.models import TicketTier
+from loopin.events.questions import AnswerGiven, answers_check
 from loopin.events.selectors.access import event_for
+from loopin.events.services.questions import answers_save
 from loopin.events.signals import send_after_commit
 from loopin.participation.errors import CapacityExceeded, TierSoldOut
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
@@ -44,11 +46,13 @@ def order_create(
     unlock_code: str | None = None,
     promo_code: str | None = None,
     amount: Decimal | None = None,
+    answers: list[AnswerGiven] | None = None,
 ) -> Order:
     """Hold seats in a tier for PAYMENT_HOLD_MINUTES and open an order (a repeat call returns the open one).
 
     `promo_code` takes its discount off each seat; `amount` is the price per seat chosen on a pay-what-you-want
-    tier (at least its price; default its suggested price)."""
+    tier (at least its price; default its suggested price). `answers` answer the event's checkout questions
+    (None: a caller that cannot ask them); they follow the buyer to the ticket once paid."""
     ensure_profile_complete(user)
     settings = get_settings()
     provider_name = provider or settings.PAYMENT_PROVIDER
@@ -64,6 +68,7 @@ def order_create(
             admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY, tier=tier)
             tier = admission.tier
             assert tier is not None  # noqa: S101 - the rules always choose one
+            checked = answers_check(event=event, user=user, tier=tier, answers=answers)
             list_price = _list_price(tier, amount)
             on_offer = offer is not None and offer.tier_id == tier.id
             if not on_offer and event.capacity and event.seats_taken + seats > event.capacity:
@@ -100,6 +105,7 @@ def order_create(
                         total=snapshot.total,
                         hold_expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
                     )
+                    answers_save(event=event, user=user, checked=checked, order_id=order.id)
                     audit_record(
                         action="order.created",
                         actor=user,
@@ -126,6 +132,9 @@ def order_create(
                 order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
                 if order is None:
                     raise
+        else:  # the open order stands; answers sent again replace the earlier ones
+            checked = answers_check(event=event, user=user, tier=order.tier, answers=answers)
+            answers_save(event=event, user=user, checked=checked, order_id=order.id)
     if not order.provider_order_id:
         order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
     return order

@@ -32,6 +32,7 @@ from loopin.payments.models import (
 from loopin.payments.money import quantize, to_minor
 from loopin.payments.providers import get_provider
 from loopin.payments.services.orders import order_cancel_pending, order_release
+from loopin.payments.settlement import reversals_plan
 from loopin.tickets.models import Ticket, TicketStatus
 
 
@@ -77,6 +78,7 @@ def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor:
         order.status = OrderStatus.PAID
     _recompute_status(order)
     order.save(update_fields=["amount_refunded", "status", "updated_at"])
+    reversals_plan(order, refund)
     audit_record(
         action="refund.created",
         actor=actor,

@@ -1,7 +1,8 @@
 """A fake of the providers' HTTP APIs at the transport boundary: a requests adapter the SDKs talk to.
 
-Each route is (method, path prefix) -> handler(request) -> (status, json). Every request is recorded,
-so tests can assert what reached "the provider" (e.g. the idempotency key of a refund).
+Each route is (method, host, path prefix) -> handler(request) -> (status, json); the longest matching
+prefix wins. Every request is recorded, so tests can assert what reached "the provider" (e.g. the
+idempotency key of a refund).
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ class _Adapter(BaseAdapter):
 
     def send(self, request: PreparedRequest, **kwargs: Any) -> Response:  # noqa: ARG002
         self.fake.requests.append(request)
-        for (method, host, prefix), handler in self.fake.routes.items():
-            url = requests.utils.urlparse(request.url)
-            if request.method == method and url.hostname == host and url.path.startswith(prefix):
-                status, body = handler(request)
-                break
+        url = requests.utils.urlparse(request.url)
+        matching = [
+            (len(prefix), handler)
+            for (method, host, prefix), handler in self.fake.routes.items()
+            if request.method == method and url.hostname == host and url.path.startswith(prefix)
+        ]
+        if matching:  # the longest prefix wins
+            status, body = max(matching, key=lambda m: m[0])[1](request)
         else:
             status, body = 404, {"error": {"description": f"no fake route for {request.method} {request.url}"}}
         response = Response()

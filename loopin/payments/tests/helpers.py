@@ -50,7 +50,8 @@ def finance_staff(**fields: Any) -> Any:
     from loopin.testing.factories import UserWithProfileFactory
 
     groups_sync(apps)  # a transactional test starts from an emptied database
-    importlib.import_module("loopin.payments.migrations.0002_finance_permissions").forwards(apps, None)
+    for migration in ("0002_finance_permissions", "0009_settlement_permissions"):
+        importlib.import_module(f"loopin.payments.migrations.{migration}").forwards(apps, None)
     staff = UserWithProfileFactory(is_staff=True, **fields)
     staff.groups.add(Group.objects.get(name="Finance"))
     return staff
