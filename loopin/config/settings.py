@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -196,6 +198,13 @@ class Settings(BaseSettings):
     CHECKIN_KEYS_SECRET: str = ""  # encrypts the events' QR signing keys at rest; defaults to SECRET_KEY
     CHECKIN_OPENS_MINUTES: int = Field(default=60, ge=0, le=1440)  # default: check-in opens N min before start
 
+    # --- Google Wallet: "Add to Google Wallet" save links of tickets (docs/TICKETING.md) ---
+    GOOGLE_WALLET_ISSUER_ID: str = Field(default="", pattern=r"^\d*$")  # from the Google Pay & Wallet Console
+    GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL: str = ""  # the service account that signs save links (the JWT's iss)
+    GOOGLE_WALLET_PRIVATE_KEY: str = ""  # that account's RSA private key, PEM ("\n" escapes allowed); a secret
+    GOOGLE_WALLET_ORIGINS: Annotated[list[str], NoDecode] = []  # sites showing the button; default PUBLIC_BASE_URL
+    GOOGLE_WALLET_ISSUER_NAME: str = "Loopin"
+
     ACCESS_TOKEN_MINUTES: int = 60
     # Tokens of the mobile app's dialect (/api/auth/verify-otp): the app never refreshes, so they last this long
     # (its old backend: 30 days). Revocation stays immediate: every request checks the session.
@@ -322,6 +331,7 @@ class Settings(BaseSettings):
         "METRICS_ALLOWED_NETWORKS",
         "CALLS_STUN_URLS",
         "CALLS_TURN_URLS",
+        "GOOGLE_WALLET_ORIGINS",
         mode="before",
     )
     @classmethod
@@ -357,6 +367,19 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("PUBLIC_BASE_URL must be an http(s) origin such as https://loopinsocial.in")
         return value.rstrip("/")
+
+    @field_validator("GOOGLE_WALLET_PRIVATE_KEY")
+    @classmethod
+    def _wallet_key(cls, value: str) -> str:
+        value = value.replace("\\n", "\n").strip()
+        if value:
+            try:
+                key = load_pem_private_key(value.encode(), password=None)
+            except (ValueError, TypeError):
+                raise ValueError("GOOGLE_WALLET_PRIVATE_KEY must be an unencrypted PEM private key") from None
+            if not isinstance(key, RSAPrivateKey):
+                raise ValueError("GOOGLE_WALLET_PRIVATE_KEY must be an RSA key (Google signs save links with RS256)")
+        return value
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -410,6 +433,16 @@ class Settings(BaseSettings):
                 problems.append("CALLS_TURN_URLS needs CALLS_TURN_SECRET (coturn's static-auth-secret)")
             if self.LIVEKIT_URL and not (self.LIVEKIT_API_KEY and self.LIVEKIT_API_SECRET):
                 problems.append("LIVEKIT_URL needs LIVEKIT_API_KEY and LIVEKIT_API_SECRET")
+            wallet = (
+                self.GOOGLE_WALLET_ISSUER_ID,
+                self.GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL,
+                self.GOOGLE_WALLET_PRIVATE_KEY,
+            )
+            if any(wallet) and not all(wallet):
+                problems.append(
+                    "Google Wallet needs all of GOOGLE_WALLET_ISSUER_ID, GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL and "
+                    "GOOGLE_WALLET_PRIVATE_KEY"
+                )
             if problems:
                 raise ValueError("refusing to start in production: " + "; ".join(problems))
         elif len(self.JWT_SECRET_KEY.encode()) < MIN_SECRET_BYTES:

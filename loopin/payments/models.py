@@ -426,6 +426,7 @@ class SettlementMethod(models.TextChoices):
 
 class SettlementStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Being sent to the provider"
     TRANSFERRED = "transferred", "Transferred"
     FAILED = "failed", "Failed (retried by the sweep or from the admin)"
     MANUAL = "manual", "Counted in the recipient's payout balance"
@@ -450,6 +451,7 @@ class Settlement(models.Model):
     status = models.CharField(max_length=16, choices=SettlementStatus.choices, db_index=True)
     provider_transfer_id = models.CharField(max_length=128, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a task last took it to send.")
     error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     transferred_at = models.DateTimeField(null=True, blank=True)

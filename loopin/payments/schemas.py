@@ -253,7 +253,7 @@ class SettlementOut(BaseModel):
     order_id: uuid.UUID
     event_id: uuid.UUID
     method: Literal["transfer", "payout"]
-    status: Literal["pending", "transferred", "failed", "manual"]
+    status: Literal["pending", "sending", "transferred", "failed", "manual"]
     provider: ProviderName
     currency: str
     share_bps: int

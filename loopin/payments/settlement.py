@@ -7,8 +7,9 @@ The rules that keep the money right:
   so the shares always add up to the order's host earning exactly.
 - A share is either transferred by the provider (`method=transfer`: auto mode and an active account for the
   order's provider) or counted in the recipient's payout balance (`method=payout`), never both.
-- A transfer is posted by a task after commit, under the row lock, with our key (Stripe's idempotency key;
-  for Razorpay we first look for a transfer of the payment carrying our key), so retries post it once.
+- A transfer is posted by a task after commit, by whoever claims the row (a conditional UPDATE), with our key
+  (Stripe's idempotency key; for Razorpay we first look for a transfer of the payment carrying our key), so
+  retries and racing tasks post it once.
 - A refund takes back the same proportion from every share: the refunded host amount so far, split by the
   shares, minus what was taken back already (cumulative, so the parts add up exactly too).
 - A provider error leaves the row `failed` with the error; the sweep and the admin retry it. The buyer's
@@ -319,41 +320,47 @@ def _error(exc: Exception) -> str:
     return type(exc).__name__[:255]
 
 
-def settlement_transfer(*, settlement_id: uuid.UUID | str) -> str:
-    """Post one share's transfer (once: under the row lock, with our key), then any reversals waiting for it."""
-    with transaction.atomic():
-        s = (
-            Settlement.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("order", "account")
-            .filter(id=settlement_id)
-            .first()
+def settlement_transfer(*, settlement_id: uuid.UUID | str, reclaim_before: Any = None) -> str:
+    """Post one share's transfer, then any reversals waiting for it.
+
+    Once: the row is claimed by a conditional UPDATE (pending/failed -> sending) before the provider is asked,
+    so of racing tasks one posts and the others return "busy"; no lock is held during the HTTP call. A row left
+    `sending` by a worker that died is claimed again only by the sweep (`reclaim_before`), and the provider
+    then finds the first transfer by our key (Stripe's idempotency key; Razorpay: the payment's transfers)."""
+    claimable = Q(status__in=[SettlementStatus.PENDING, SettlementStatus.FAILED])
+    if reclaim_before is not None:
+        claimable |= Q(status=SettlementStatus.SENDING, claimed_at__lt=reclaim_before)
+    claimed = Settlement.objects.filter(claimable, id=settlement_id, method=SettlementMethod.TRANSFER).update(
+        status=SettlementStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    )
+    s = Settlement.objects.select_related("order", "account", "recipient").get(id=settlement_id)
+    if not claimed:
+        return "busy" if s.status == SettlementStatus.SENDING else s.status
+    key = f"settlement-{s.id}"
+    try:
+        provider = get_settling_provider(s.provider)
+        assert s.account is not None  # a transfer row always has its account
+        transfer_id = provider.transfer_find(s.order, key=key) or provider.transfer(
+            s.order, account_id=s.account.account_id, amount_minor=to_minor(s.amount, s.currency), key=key
         )
-        if s is None:
-            return "busy"
-        if s.method != SettlementMethod.TRANSFER or s.status not in (SettlementStatus.PENDING, SettlementStatus.FAILED):
-            return s.status
-        key = f"settlement-{s.id}"
-        s.attempts += 1
-        try:
-            provider = get_settling_provider(s.provider)
-            assert s.account is not None  # a transfer row always has its account
-            transfer_id = provider.transfer_find(s.order, key=key) or provider.transfer(
-                s.order, account_id=s.account.account_id, amount_minor=to_minor(s.amount, s.currency), key=key
-            )
-        except LoopinError as exc:
-            s.status, s.error = SettlementStatus.FAILED, _error(exc)
-            s.save(update_fields=["status", "error", "attempts"])
+    except LoopinError as exc:
+        s.status, s.error = SettlementStatus.FAILED, _error(exc)
+        with transaction.atomic():
+            Settlement.objects.filter(id=s.id, status=SettlementStatus.SENDING).update(status=s.status, error=s.error)
             audit_record(action="settlement.failed", obj=s, subject=s.recipient, data={"error": s.error})
-            return s.status
-        s.status, s.error = SettlementStatus.TRANSFERRED, ""
-        s.provider_transfer_id = transfer_id[:128]
-        s.transferred_at = timezone.now()
-        s.save(update_fields=["status", "error", "attempts", "provider_transfer_id", "transferred_at"])
+        return s.status
+    with transaction.atomic():
+        Settlement.objects.filter(id=s.id, status=SettlementStatus.SENDING).update(
+            status=SettlementStatus.TRANSFERRED,
+            error="",
+            provider_transfer_id=transfer_id[:128],
+            transferred_at=timezone.now(),
+        )
         audit_record(
             action="settlement.transferred",
             obj=s,
             subject=s.recipient,
-            data={"order_id": str(s.order_id), "amount": str(s.amount), "transfer_id": s.provider_transfer_id},
+            data={"order_id": str(s.order_id), "amount": str(s.amount), "transfer_id": transfer_id[:128]},
         )
     for reversal_id in s.reversals.filter(status=ReversalStatus.PENDING).values_list("id", flat=True):
         reversal_submit(reversal_id=reversal_id)
@@ -478,11 +485,14 @@ def settlements_retry(*, stale_after: timedelta = timedelta(minutes=10)) -> dict
     """Retry failed transfers and reversals (up to MAX_ATTEMPTS each) and ones whose task was lost."""
     stale = timezone.now() - stale_after
     transfers = Settlement.objects.filter(method=SettlementMethod.TRANSFER, attempts__lt=MAX_ATTEMPTS).filter(
-        Q(status=SettlementStatus.FAILED) | Q(status=SettlementStatus.PENDING, created_at__lt=stale)
+        Q(status=SettlementStatus.FAILED)
+        | Q(status=SettlementStatus.PENDING, created_at__lt=stale)
+        | Q(status=SettlementStatus.SENDING, claimed_at__lt=stale)
     )
     done = {"transfers": 0, "reversals": 0}
     for sid in transfers.values_list("id", flat=True):
-        done["transfers"] += settlement_transfer(settlement_id=sid) == SettlementStatus.TRANSFERRED
+        result = settlement_transfer(settlement_id=sid, reclaim_before=stale)
+        done["transfers"] += result == SettlementStatus.TRANSFERRED
     reversals = SettlementReversal.objects.filter(
         settlement__status=SettlementStatus.TRANSFERRED, attempts__lt=MAX_ATTEMPTS
     ).filter(Q(status=ReversalStatus.FAILED) | Q(status=ReversalStatus.PENDING, created_at__lt=stale))

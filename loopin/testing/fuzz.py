@@ -133,6 +133,7 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("POST /api/v2/events/{event_id}/invite-links", _POS): _TIME_WINDOW,
     ("POST /api/v2/events/{event_id}/staff", _POS): _CROSS_FIELD + ": user_id or phone_number",
     ("DELETE /api/v2/events/{event_id}/staff", _POS): _CROSS_FIELD + ": user_id or phone_number",
+    ("POST /api/v2/events/{event_id}/co-hosts", _POS): _CROSS_FIELD + ": phone_number or handle",
     ("POST /api/v2/events/{event_id}/check-in", _POS): _CROSS_FIELD + ": qr or code",
     ("POST /api/v2/events/{event_id}/check-in/batch", _POS): _CROSS_FIELD + ": qr or code",
     ("POST /api/v2/events/{event_id}/check-in/keys/rotate", _POS): "an undocumented open body is parsed",

@@ -36,6 +36,7 @@ from loopin.payments.settlement import (
 )
 from loopin.payments.tasks import settle_order
 from loopin.payments.tests.helpers import buy, finance_staff, razorpay_signature
+from loopin.testing.concurrency import run_at_once
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 
@@ -523,3 +524,31 @@ def test_stripe_transfers_each_share_from_the_charge_and_reverses_on_refund(api,
         next(r for r in reversals if shares[host.id].provider_transfer_id in r.url).headers["Idempotency-Key"]
         == f"reversal-{owner_reversal.id}"
     )
+
+
+def test_racing_tasks_post_a_transfer_once(api, paid_event, three_ways, fake_http):
+    host, _, _ = three_ways
+    fake_http.route("POST", RZP, "/v1/payments/", (500, {"error": {"description": "down"}}))
+    order = _rzp_paid_order(api, paid_event, fake_http)
+    owner_share = Settlement.objects.get(order=order, recipient=host)
+    _rzp_transfers(fake_http)
+    before = len(fake_http.sent("POST", "/v1/payments/pay_1/transfers"))
+    results = run_at_once([lambda: settlement_transfer(settlement_id=owner_share.id) for _ in range(6)])
+    posted = fake_http.sent("POST", "/v1/payments/pay_1/transfers")[before:]
+    assert [_body(r)["transfers"][0]["account"] for r in posted] == [HOST_ACC]
+    assert results.count("transferred") >= 1 and set(results) <= {"transferred", "busy"}
+    owner_share.refresh_from_db()
+    assert (owner_share.status, owner_share.attempts) == ("transferred", 2)
+
+
+def test_a_transfer_left_sending_by_a_dead_worker_is_taken_again_by_the_sweep(api, paid_event, three_ways, fake_http):
+    host, _, _ = three_ways
+    fake_http.route("POST", RZP, "/v1/payments/", (500, {"error": {"description": "down"}}))
+    order = _rzp_paid_order(api, paid_event, fake_http)
+    Settlement.objects.filter(order=order).update(status="sending", claimed_at=timezone.now())
+    _rzp_transfers(fake_http)
+    assert settle_order(str(order.id)) == {}  # nothing pending
+    assert settlements_retry() == {"transfers": 0, "reversals": 0}  # a live send is left alone
+    Settlement.objects.filter(order=order).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert settlements_retry() == {"transfers": 3, "reversals": 0}
+    assert set(Settlement.objects.filter(order=order).values_list("status", flat=True)) == {"transferred"}
