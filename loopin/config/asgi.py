@@ -56,6 +56,7 @@ def _routers() -> list[Any]:
     from loopin.chat.api import routers as chat_routers
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
+    from loopin.invoices.api import routers as invoice_routers
     from loopin.media.api import router as media_router
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
@@ -75,6 +76,7 @@ def _routers() -> list[Any]:
         *ticket_routers,
         *wallet_routers,
         *payment_routers,
+        *invoice_routers,
         notifications_router,
         *chat_routers,
         *call_routers,

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "loopin.wallet",
     "loopin.participation",
     "loopin.payments",
+    "loopin.invoices",
     "loopin.notifications",
     "loopin.realtime",
     "loopin.chat",

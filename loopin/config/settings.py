@@ -8,10 +8,13 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections import Counter
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -207,6 +210,12 @@ class Settings(BaseSettings):
     WALLET_PUSH_BACKEND: Literal["log", "apns"] = "log"  # apns: pushes to Apple (TLS with the pass certificate)
     WALLET_APNS_URL: str = "https://api.push.apple.com"
     WALLET_PUSH_MAX_RETRIES: int = Field(default=5, ge=0)
+    # --- Google Wallet: "Add to Google Wallet" save links of tickets (docs/TICKETING.md) ---
+    GOOGLE_WALLET_ISSUER_ID: str = Field(default="", pattern=r"^\d*$")  # from the Google Pay & Wallet Console
+    GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL: str = ""  # the service account that signs save links (the JWT's iss)
+    GOOGLE_WALLET_PRIVATE_KEY: str = ""  # that account's RSA private key, PEM ("\n" escapes allowed); a secret
+    GOOGLE_WALLET_ORIGINS: Annotated[list[str], NoDecode] = []  # sites showing the button; default PUBLIC_BASE_URL
+    GOOGLE_WALLET_ISSUER_NAME: str = "Loopin"
 
     ACCESS_TOKEN_MINUTES: int = 60
     # Tokens of the mobile app's dialect (/api/auth/verify-otp): the app never refreshes, so they last this long
@@ -238,6 +247,18 @@ class Settings(BaseSettings):
     PAYU_BASE_URL: str = "https://test.payu.in"
     PAYU_INFO_URL: str = "https://test.payu.in/merchant/postservice.php?form=2"
     PAYOUT_ENCRYPTION_KEY: str = ""  # Fernet key for bank account numbers; defaults to one derived from SECRET_KEY
+
+    # --- GST invoices (loopin.invoices): the platform invoices its fee; hosts invoice their tickets ---
+    # The defaults are a made-up development company (a checksum-valid GSTIN of no real taxpayer); production
+    # sets the real legal name, GSTIN, state and address.
+    GST_PLATFORM_LEGAL_NAME: str = "Loopin Dev Platform (NOT A REAL COMPANY)"
+    GST_PLATFORM_GSTIN: str = "29AAAAA0000A1ZY"
+    GST_PLATFORM_STATE_CODE: str = Field(default="29", pattern=r"^\d{2}$")  # the platform's registered state
+    GST_PLATFORM_ADDRESS: str = "Development address, not for real invoices, Bengaluru 560001"
+    GST_DEFAULT_PLACE_OF_SUPPLY: str = Field(default="29", pattern=r"^\d{2}$")  # when no buyer or venue state
+    GST_RATE_PERCENT: Decimal = Field(default=Decimal("18"), ge=0, le=100)  # on the platform fee
+    GST_PLATFORM_SAC: str = "998599"  # other support services (the booking fee)
+    GST_TICKET_SAC: str = "999692"  # admission to events
 
     # --- onboarding waitlist ---
     WAITLIST_ENABLED: bool = False  # hold first-time profile completions for a random delay
@@ -322,6 +343,7 @@ class Settings(BaseSettings):
         "METRICS_ALLOWED_NETWORKS",
         "CALLS_STUN_URLS",
         "CALLS_TURN_URLS",
+        "GOOGLE_WALLET_ORIGINS",
         mode="before",
     )
     @classmethod
@@ -357,6 +379,19 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("PUBLIC_BASE_URL must be an http(s) origin such as https://loopinsocial.in")
         return value.rstrip("/")
+
+    @field_validator("GOOGLE_WALLET_PRIVATE_KEY")
+    @classmethod
+    def _wallet_key(cls, value: str) -> str:
+        value = value.replace("\\n", "\n").strip()
+        if value:
+            try:
+                key = load_pem_private_key(value.encode(), password=None)
+            except (ValueError, TypeError):
+                raise ValueError("GOOGLE_WALLET_PRIVATE_KEY must be an unencrypted PEM private key") from None
+            if not isinstance(key, RSAPrivateKey):
+                raise ValueError("GOOGLE_WALLET_PRIVATE_KEY must be an RSA key (Google signs save links with RS256)")
+        return value
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -410,6 +445,16 @@ class Settings(BaseSettings):
                 problems.append("CALLS_TURN_URLS needs CALLS_TURN_SECRET (coturn's static-auth-secret)")
             if self.LIVEKIT_URL and not (self.LIVEKIT_API_KEY and self.LIVEKIT_API_SECRET):
                 problems.append("LIVEKIT_URL needs LIVEKIT_API_KEY and LIVEKIT_API_SECRET")
+            wallet = (
+                self.GOOGLE_WALLET_ISSUER_ID,
+                self.GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL,
+                self.GOOGLE_WALLET_PRIVATE_KEY,
+            )
+            if any(wallet) and not all(wallet):
+                problems.append(
+                    "Google Wallet needs all of GOOGLE_WALLET_ISSUER_ID, GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL and "
+                    "GOOGLE_WALLET_PRIVATE_KEY"
+                )
             if problems:
                 raise ValueError("refusing to start in production: " + "; ".join(problems))
         elif len(self.JWT_SECRET_KEY.encode()) < MIN_SECRET_BYTES:

@@ -7,11 +7,22 @@ records come out in the same format and one level setting governs them all.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import structlog
 
 _configured = False
+
+# Paths whose segment is a secret (a calendar feed's token): the request log writes the placeholder instead.
+_SECRET_PATHS = (re.compile(r"^(/api/v2/calendar/)[^/]+(\.ics)$"),)
+
+
+def loggable_path(path: str) -> str:
+    """The request path as it may be logged: secret segments replaced by `<token>`."""
+    for pattern in _SECRET_PATHS:
+        path = pattern.sub(r"\1<token>\2", path)
+    return path
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:

@@ -17,6 +17,7 @@ from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.links import bind_request_origin
+from loopin.core.logging import loggable_path
 from loopin.core.net import client_ip
 from loopin.core.sync import executor_pool
 
@@ -114,7 +115,7 @@ class RequestMiddleware:
             if not status_holder["started"]:
                 await send_json(send_wrapper, 413, error_body(exc.detail, CoreErrorCode.PAYLOAD_TOO_LARGE, None), [])
         except Exception:
-            log.exception("unhandled_error", method=scope["method"], path=scope["path"])
+            log.exception("unhandled_error", method=scope["method"], path=loggable_path(scope["path"]))
             if not status_holder["started"]:
                 await send_json(
                     send_wrapper,
@@ -130,7 +131,7 @@ class RequestMiddleware:
             log.info(
                 "request",
                 method=scope["method"],
-                path=scope["path"],
+                path=loggable_path(scope["path"]),
                 status=status_holder["status"],
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v2/events", tags=["guest messages"])
 class GuestMessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(min_length=1, max_length=MAX_BODY)
+    body: str = Field(min_length=1, max_length=MAX_BODY, pattern=r"\S", description="Not only spaces")
     tier_id: uuid.UUID | None = Field(default=None, description="Only this tier's ticket holders; default: everyone")
 
 

@@ -500,6 +500,9 @@ class TicketOut(BaseModel):
     source: Literal["open", "request", "invitation", "purchase"]
     issued_at: DisplayTime
     cancelled_at: DisplayTime | None
+    calendar_url: str | None = Field(
+        description="The ticket as an .ics file (GET with the holder's token); none on the host's guest list"
+    )
     event: EventCardOut | None = None
     attendee: PublicProfileOut | None = None
     answers: list[AnswerOut] | None = Field(default=None, description="The attendee's answers (to the host)")

@@ -50,6 +50,22 @@ class RefundOut(BaseModel):
     processed_at: datetime | None
 
 
+class OrderInvoiceOut(BaseModel):
+    """A GST document of the order (details and credit-note links: GET /api/v2/payments/orders/{id}/invoices)."""
+
+    id: uuid.UUID
+    number: str = Field(examples=["LP/26-27/000123"])
+    document_type: Literal["invoice", "credit_note"]
+    kind: Literal["ticket", "platform_fee"] = Field(description="ticket: by the host; platform_fee: by the platform")
+    tax_split: Literal["cgst_sgst", "igst", "none"] = Field(description="none: a bill of supply (no GST)")
+    taxable_value: str
+    cgst: str
+    sgst: str
+    igst: str
+    total: str
+    pdf_url: str
+
+
 class OrderOut(BaseModel):
     id: uuid.UUID
     event_id: uuid.UUID
@@ -83,6 +99,10 @@ class OrderOut(BaseModel):
     ticket_id: uuid.UUID | None
     refund_cutoff: datetime
     refunds: list[RefundOut]
+    invoices: list[OrderInvoiceOut] = Field(
+        description="GST documents, issued just after payment and refunds: the host's ticket invoice (or bill of "
+        "supply), the platform's fee invoice, credit notes; the host sees only the ticket's"
+    )
     created_at: datetime
     paid_at: datetime | None
 

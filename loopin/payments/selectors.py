@@ -78,9 +78,33 @@ def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
             }
             for r in order.refunds.all()
         ],
+        "invoices": _invoices(order, viewer),
         "created_at": order.created_at,
         "paid_at": order.paid_at,
     }
+
+
+def _invoices(order: Order, viewer: User) -> list[dict[str, Any]]:
+    """The order's GST documents (written by loopin.invoices; read through the relation it adds, so payments
+    imports nothing of it): all to the buyer and staff, only the host's own (the ticket's) to the host."""
+    host_only = viewer.id != order.user_id and viewer.id == order.event.host_id
+    return [
+        {
+            "id": d.id,
+            "number": d.number,
+            "document_type": d.doc_type,
+            "kind": d.kind,
+            "tax_split": d.tax_split,
+            "taxable_value": _money(d.taxable_value),
+            "cgst": _money(d.cgst),
+            "sgst": _money(d.sgst),
+            "igst": _money(d.igst),
+            "total": _money(d.total),
+            "pdf_url": f"/api/v2/invoices/{d.id}.pdf",
+        }
+        for d in order.tax_documents.all()
+        if not host_only or d.kind == "ticket"
+    ]
 
 
 def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
@@ -103,12 +127,12 @@ def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
 def order_after(*, service: Any, user: User, **kwargs: Any) -> dict[str, Any]:
     """Run an order service, then shape its order for the caller (one crossing)."""
     order = service(user=user, **kwargs)
-    order = Order.objects.select_related("event", "tier").prefetch_related("refunds").get(id=order.id)
+    order = Order.objects.select_related("event", "tier").prefetch_related("refunds", "tax_documents").get(id=order.id)
     return order_data(order, viewer=user)
 
 
 def my_orders(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-    qs = Order.objects.filter(user=user).select_related("event", "tier").prefetch_related("refunds")
+    qs = Order.objects.filter(user=user).select_related("event", "tier").prefetch_related("refunds", "tax_documents")
     return [order_data(o, viewer=user) for o in qs[offset : offset + limit]], qs.count()
 
 

@@ -133,6 +133,7 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("POST /api/v2/events/{event_id}/invite-links", _POS): _TIME_WINDOW,
     ("POST /api/v2/events/{event_id}/staff", _POS): _CROSS_FIELD + ": user_id or phone_number",
     ("DELETE /api/v2/events/{event_id}/staff", _POS): _CROSS_FIELD + ": user_id or phone_number",
+    ("POST /api/v2/events/{event_id}/co-hosts", _POS): _CROSS_FIELD + ": phone_number or handle",
     ("POST /api/v2/events/{event_id}/check-in", _POS): _CROSS_FIELD + ": qr or code",
     ("POST /api/v2/events/{event_id}/check-in/batch", _POS): _CROSS_FIELD + ": qr or code",
     ("POST /api/v2/events/{event_id}/check-in/keys/rotate", _POS): "an undocumented open body is parsed",
@@ -151,6 +152,8 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("POST /api/events/{event_id}/invitations", _POS): "by design: the host cannot invite themselves (the only user)",
     ("POST /api/payouts/bank-accounts", _POS): "IFSC and account-number rules are not patterns in the schema",
     ("POST /api/v2/payouts/bank-accounts", _POS): "IFSC and account-number rules are not patterns in the schema",
+    ("PUT /api/v2/invoices/tax-profile", _POS): "a GSTIN's check character and the list of GST state codes are not "
+    "in the schema's patterns",
     ("POST /api/v2/conversations/{conversation_id}/attachments", _POS): _FILES,
     ("POST /api/v2/conversations/{conversation_id}/messages", _POS): _CROSS_FIELD + ": text or an attachment",
     ("POST /api/v2/media", _POS): _FILES,

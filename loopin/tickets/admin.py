@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
-from loopin.tickets.models import CheckinKey, DoorStaff, EventDoorSettings, Scan, Ticket
+from loopin.tickets.models import CalendarFeed, CheckinKey, DoorStaff, EventDoorSettings, Scan, Ticket
 
 
 @admin.register(Ticket)
@@ -75,3 +78,16 @@ class CheckinKeyAdmin(ReadOnlyAdmin):
     search_fields = ("kid", "event__title")
     list_select_related = ("event",)
     exclude = ("private_key_encrypted",)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    """A person's secret feed address: staff can see that one exists and delete it (the address stops working)."""
+
+    list_display = ("user", "created_at")
+    search_fields = ("user__name", "user__phone_number")
+    list_select_related = ("user",)
+    exclude = ("token_hash",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("tickets.delete_calendarfeed")

@@ -22,6 +22,7 @@ from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.core.time import ApiTime
 from loopin.tickets import door, selectors
+from loopin.tickets.holder_api import routers as holder_routers
 from loopin.tickets.models import ScanResult
 from loopin.tickets.schemas import (
     BatchIn,
@@ -228,4 +229,4 @@ async def ticket_qr(
     return Response(buffer.getvalue(), media_type=media, headers={"Cache-Control": "private, no-store"})
 
 
-routers = [checkin, my_tickets]
+routers = [checkin, my_tickets, *holder_routers]

@@ -10,3 +10,13 @@ class TicketErrorCode(ErrorCode):
     NONCE_REUSED = "NONCE_REUSED", 409, "This scan nonce was already used for a different scan."
     ALREADY_HOST = "ALREADY_HOST", 400, "The host can already scan tickets; they are not added as door staff."
     STAFF_NOT_FOUND = "STAFF_NOT_FOUND", 404, "This person is not door staff of the event."
+    CALENDAR_FEED_NOT_FOUND = (
+        "CALENDAR_FEED_NOT_FOUND",
+        404,
+        "No calendar feed has this address: it was rotated or turned off (make a new one at /me/calendar-feed).",
+    )
+    GOOGLE_WALLET_NOT_CONFIGURED = (
+        "GOOGLE_WALLET_NOT_CONFIGURED",
+        503,
+        "Google Wallet passes are not set up on this server (issuer id, service account email and key).",
+    )

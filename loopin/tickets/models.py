@@ -175,3 +175,20 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"scan {self.result} {self.direction}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar feed of their tickets. Only the SHA-256 of its token is kept; rotating
+    replaces it, so the old feed address stops working at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(help_text="When the current address was made (rotated).")
+
+    class Meta:
+        verbose_name = "calendar feed"
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

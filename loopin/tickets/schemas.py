@@ -236,3 +236,20 @@ class ScanLogOut(BaseModel):
     scanned_by: ScannerOut | None
     ticket_code: str | None
     attendee_name: str | None
+
+
+class CalendarFeedOut(BaseModel):
+    """The caller's new feed address (shown once: only its hash is kept)."""
+
+    url: str = Field(description="https address of the feed (.ics), for calendars that take a URL")
+    webcal_url: str = Field(description="The same as webcal://, which opens the phone's calendar to subscribe")
+    created_at: DisplayTime
+
+
+class CalendarFeedStateOut(BaseModel):
+    active: bool = Field(description="A feed address exists (its token is not shown again; rotate for a new one)")
+    created_at: DisplayTime | None
+
+
+class GoogleWalletOut(BaseModel):
+    save_url: str = Field(description="https://pay.google.com/gp/v/save/<signed JWT>: opens Add to Google Wallet")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from pydantic import ValidationError
 
 from loopin.config.settings import DEV_SECRET_KEY, Settings
@@ -185,3 +187,32 @@ def test_production_accepts_real_random_secrets_and_the_sandbox_when_asked_for()
         PAYMENT_PROVIDER="sandbox",
     )
     assert (s.sms_backend, s.PAYMENT_PROVIDER) == ("twilio", "sandbox")
+
+
+def _rsa_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+
+
+def test_google_wallet_key_takes_escaped_newlines_and_must_be_a_pem_rsa_key():
+    pem = _rsa_pem()
+    escaped = pem.strip().replace("\n", "\\n")
+    loaded = Settings(_env_file=None, GOOGLE_WALLET_PRIVATE_KEY=escaped).GOOGLE_WALLET_PRIVATE_KEY
+    assert loaded == pem.strip()
+    with pytest.raises(ValidationError, match="must be an unencrypted PEM private key"):
+        Settings(_env_file=None, GOOGLE_WALLET_PRIVATE_KEY="not a key")
+    with pytest.raises(ValidationError, match="GOOGLE_WALLET_ISSUER_ID"):
+        Settings(_env_file=None, GOOGLE_WALLET_ISSUER_ID="issuer-abc")
+
+
+def test_production_refuses_half_a_google_wallet_setup():
+    with pytest.raises(ValidationError, match="Google Wallet needs all of GOOGLE_WALLET_ISSUER_ID"):
+        _production(SECRET_KEY=STRONG, GOOGLE_WALLET_ISSUER_ID="3388000000022222228")
+    s = _production(
+        SECRET_KEY=STRONG,
+        GOOGLE_WALLET_ISSUER_ID="3388000000022222228",
+        GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL="wallet@example.iam.gserviceaccount.com",
+        GOOGLE_WALLET_PRIVATE_KEY=_rsa_pem(),
+        GOOGLE_WALLET_ORIGINS="https://loopinsocial.in, https://www.loopinsocial.in",
+    )
+    assert s.GOOGLE_WALLET_ORIGINS == ["https://loopinsocial.in", "https://www.loopinsocial.in"]

@@ -172,6 +172,7 @@ def invite_link_out(link: InviteLink) -> dict[str, Any]:
 
 
 def ticket_out(ticket: Ticket, event: dict | None = None, person: dict | None = None) -> dict[str, Any]:
+    """A ticket as its holder sees it; the host's guest list (`person` given) carries no calendar link."""
     return {
         "id": ticket.id,
         "event_id": ticket.event_id,
@@ -181,6 +182,7 @@ def ticket_out(ticket: Ticket, event: dict | None = None, person: dict | None = 
         "source": ticket.source,
         "issued_at": ticket.issued_at,
         "cancelled_at": ticket.cancelled_at,
+        "calendar_url": None if person else absolute_url(f"/api/v2/tickets/{ticket.id}/calendar.ics"),
         "event": event,
         "attendee": person,
     }
