@@ -12,7 +12,7 @@ from typing import Literal
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.errors import NotFound, PermissionDenied
+from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     CoHost,
@@ -165,4 +165,14 @@ def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> 
     event = qs.filter(id=event_id, deleted_at__isnull=True).first()
     if event is None or not is_visible(user, event):
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
+    return event
+
+
+def event_for_edit(actor: User, event_id: uuid.UUID, *, lock: bool = True) -> Event:
+    """The event as `actor` may change it (details, tiers, questions, codes): managed by them, and neither
+    completed nor cancelled (400 EVENT_CLOSED)."""
+    event = event_for(actor, event_id, lock=lock)
+    ensure_can_manage(actor, event)
+    if event.status in (EventStatus.COMPLETED, EventStatus.CANCELLED):
+        raise BusinessRuleError(f"A {event.status} event cannot be edited.", code=EventErrorCode.EVENT_CLOSED)
     return event

@@ -24,7 +24,7 @@ from loopin.events.models import (
     RsvpPolicy,
     Visibility,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import ensure_can_manage, event_for, event_for_edit
 from loopin.events.selectors.share_paths import _city_slug
 from loopin.events.services.event_fields import EventInput, _apply_location, _apply_pricing, _apply_times, _interests
 from loopin.events.services.images import _set_cover_urls
@@ -97,10 +97,7 @@ TRACKED_CHANGES = ("start_at", "end_at", "venue_id", "location_text", "city")
 def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event:
     """Edit an event. Changes of time or place of a published event are recorded and announced."""
     with transaction.atomic():
-        event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event)
-        if event.status in (EventStatus.COMPLETED, EventStatus.CANCELLED):
-            raise BusinessRuleError(f"A {event.status} event cannot be edited.", code=EventErrorCode.EVENT_CLOSED)
+        event = event_for_edit(actor, event_id)
         before = {name: getattr(event, name) for name in TRACKED_CHANGES}
         old_slug_title = event.title
         if data.title is not None:

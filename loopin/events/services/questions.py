@@ -15,20 +15,19 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from loopin.core.errors import Conflict, NotFound, ValidationFailed
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     CheckoutAnswer,
     CheckoutQuestion,
     Event,
-    EventStatus,
     JoinRequest,
     QuestionKind,
     RequestStatus,
     TicketTier,
 )
 from loopin.events.questions import AnswerGiven, CheckedAnswer, answers_check
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for, event_for_edit
 from loopin.tickets.models import Ticket, TicketStatus
 
 MAX_QUESTIONS = 30
@@ -50,11 +49,7 @@ class QuestionInput:
 
 
 def _managed_event(actor: User, event_id: uuid.UUID) -> Event:
-    event = event_for(actor, event_id, lock=True)
-    ensure_can_manage(actor, event)
-    if event.status in (EventStatus.COMPLETED, EventStatus.CANCELLED):
-        raise BusinessRuleError(f"A {event.status} event cannot be edited.", code=EventErrorCode.EVENT_CLOSED)
-    return event
+    return event_for_edit(actor, event_id)
 
 
 def _locked_question(event: Event, question_id: uuid.UUID) -> CheckoutQuestion:

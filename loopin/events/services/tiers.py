@@ -18,8 +18,8 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.feed_cache import feed_invalidate
-from loopin.events.models import Event, EventStatus, TicketTier, TierVisibility
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.models import Event, TicketTier, TierVisibility
+from loopin.events.selectors.access import event_for_edit
 from loopin.participation.waitlist import waitlist_offer_next
 
 TIER_FIELDS = (
@@ -63,11 +63,7 @@ class TierInput:
 
 
 def _managed_event(actor: User, event_id: uuid.UUID) -> Event:
-    event = event_for(actor, event_id, lock=True)
-    ensure_can_manage(actor, event)
-    if event.status in (EventStatus.COMPLETED, EventStatus.CANCELLED):
-        raise BusinessRuleError(f"A {event.status} event cannot be edited.", code=EventErrorCode.EVENT_CLOSED)
-    return event
+    return event_for_edit(actor, event_id)
 
 
 def _locked_tier(event: Event, tier_id: uuid.UUID) -> TicketTier:

@@ -19,9 +19,8 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
-from loopin.events.error_codes import EventErrorCode
-from loopin.events.models import Event, EventStatus, TicketTier
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.models import Event, TicketTier
+from loopin.events.selectors.access import event_for_edit
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import Order, PromoCode, PromoKind
 from loopin.payments.money import quantize
@@ -104,10 +103,7 @@ def promo_release(*, order_id: uuid.UUID) -> bool:
 
 
 def _managed_event(actor: User, event_id: uuid.UUID) -> Event:
-    event = event_for(actor, event_id)
-    ensure_can_manage(actor, event)
-    if event.status in (EventStatus.COMPLETED, EventStatus.CANCELLED):
-        raise BusinessRuleError(f"A {event.status} event cannot be edited.", code=EventErrorCode.EVENT_CLOSED)
+    event = event_for_edit(actor, event_id, lock=False)
     if not event.is_paid:
         raise ValidationFailed.one("code", "FREE_EVENT", "Promo codes are for paid events.")
     return event
