@@ -98,7 +98,12 @@ def test_the_staff_groups_exist_with_their_permissions(db):
     assert {("accounts", "verify_lead"), ("accounts", "promote_user")} <= perms[SUPPORT]
     assert all(codename.startswith("view_") for _, codename in perms[READ_ONLY])
     assert ("audit", "view_auditentry") in perms[READ_ONLY]
-    # Finance changes money (payments' own grants) and nothing of accounts or the audit log.
-    assert not any(codename.startswith(("delete_", "change_")) for app, codename in perms[FINANCE] if app != "payments")
+    # Finance changes money (payments' own grants) and hosts' tax profiles for GST invoices (invoices' grant),
+    # and nothing of accounts or the audit log.
+    assert {
+        (app, codename)
+        for app, codename in perms[FINANCE]
+        if app != "payments" and codename.startswith(("delete_", "change_"))
+    } == {("invoices", "change_taxprofile")}
     groups_sync(apps)  # idempotent
     assert Group.objects.filter(name=OPERATIONS).count() == 1
