@@ -35,7 +35,7 @@ def accounts_now(period: Period) -> list[Block]:
     """Counts right now, and sign-ups and deletions in the period."""
     from loopin.accounts.models import User
 
-    users = User.objects.filter(deleted_at__isnull=True, is_staff=False)
+    users = User.objects.alive().filter(is_staff=False)
     return [
         Stats(
             [

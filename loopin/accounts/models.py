@@ -38,6 +38,10 @@ class UserManager(BaseUserManager["User"]):
             raise ValueError("Staff need a password to sign in to the admin.")
         return self.create_user(phone_number, password, **extra)
 
+    def alive(self) -> models.QuerySet[User]:
+        """People who have not deleted their account."""
+        return self.get_queryset().filter(deleted_at__isnull=True)
+
 
 class Interest(models.Model):
     name = models.CharField(max_length=80, unique=True)

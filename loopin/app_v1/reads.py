@@ -74,7 +74,7 @@ def _events() -> QuerySet[Event]:
     )
     payout = PayoutRequest.objects.filter(event_id=OuterRef("id")).order_by("-created_at").values("status")[:1]
     qs = (
-        Event.objects.filter(deleted_at__isnull=True)
+        Event.objects.alive()
         .select_related("host", "venue")
         .annotate(
             requests_total=Coalesce(Subquery(requests, output_field=IntegerField()), Value(0)),
@@ -229,7 +229,7 @@ def event_requests(*, user: User, event_id: int, offset: int, limit: int) -> dic
 
 def my_requests(*, user: User, offset: int, limit: int) -> dict[str, Any]:
     """`GET /api/events/my-requests` (never reached by the app): the caller's requests at the top level."""
-    qs = JoinRequest.objects.filter(user=user, event__deleted_at__isnull=True).select_related("event")
+    qs = JoinRequest.objects.filter(user=user, event__in=Event.objects.alive()).select_related("event")
     total = qs.count()
     rows = [request_out(r, can_confirm=False) for r in qs.order_by("-created_at")[offset : offset + limit]]
     return {"success": True, "requests": rows, "total": total, "offset": offset, "limit": limit}
@@ -247,7 +247,7 @@ def invitation_status(inv: Invitation) -> str:
 def my_invitations(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
     """C18: a bare list."""
     qs = (
-        Invitation.objects.filter(invitee=user, event__deleted_at__isnull=True)
+        Invitation.objects.filter(invitee=user, event__in=Event.objects.alive())
         .select_related("event", "event__host")
         .order_by("-created_at")
     )
@@ -296,9 +296,11 @@ def invite_candidates(*, user: User, event_id: int, search: str | None, offset: 
         event=event, invitee_id=OuterRef("id"), status__in=[InvitationStatus.PENDING, InvitationStatus.GOING]
     )
     going = Ticket.objects.filter(event=event, user_id=OuterRef("id"), status=TicketStatus.VALID)
-    qs = User.objects.filter(
-        is_active=True, is_suspended=False, deleted_at__isnull=True, profile_completed_at__isnull=False
-    ).exclude(id=event.host_id)
+    qs = (
+        User.objects.alive()
+        .filter(is_active=True, is_suspended=False, profile_completed_at__isnull=False)
+        .exclude(id=event.host_id)
+    )
     if search and search.strip():
         qs = qs.filter(name__icontains=search.strip())
     qs = with_picture(qs.annotate(already=Exists(invited) | Exists(going)), "id")
@@ -375,7 +377,7 @@ def my_ticket(*, user: User, event_id: int) -> dict[str, Any]:
 
 def my_tickets(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
     """C17: the caller's valid tickets, a bare list."""
-    qs = _tickets().filter(user=user, status=TicketStatus.VALID, event__deleted_at__isnull=True)
+    qs = _tickets().filter(user=user, status=TicketStatus.VALID, event__in=Event.objects.alive())
     tickets = list(qs.order_by("-issued_at")[offset : offset + limit])
     keys = _keys(tickets)
     return [ticket_out(t, keys.get(t.event_id)) for t in tickets]

@@ -122,11 +122,7 @@ def call_initiate(*, caller: Any, callee_id: uuid.UUID, media: str = CallMedia.A
     """Ring every device of `callee_id`; refused between strangers, across a block, and when either is busy."""
     if callee_id == caller.id:
         raise BusinessRuleError("You cannot call yourself.", code=CallErrorCode.SELF_CALL)
-    callee = (
-        get_user_model()
-        .objects.filter(id=callee_id, is_active=True, is_suspended=False, deleted_at__isnull=True)
-        .first()
-    )
+    callee = get_user_model().objects.alive().filter(id=callee_id, is_active=True, is_suspended=False).first()
     if callee is None:
         raise NotFound("No such person.", code=AccountErrorCode.USER_NOT_FOUND)
     if not graph.may_call(caller.id, callee.id):

@@ -73,7 +73,7 @@ def demo_page_lines() -> list[str]:
     from loopin.events.models import Event
     from loopin.events.selectors import share_path
 
-    events = Event.objects.filter(title__in=[STARTING_SOON, "Indie music night"], deleted_at__isnull=True)
+    events = Event.objects.alive().filter(title__in=[STARTING_SOON, "Indie music night"])
     return [f"Share page: {absolute_url(share_path(e))}  ({e.title})" for e in events.order_by("start_at")]
 
 

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from typing import Self, TypeVar
 
 from django.db import models
 
 from loopin.core.images import image_public_url
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class SoftDeletedQuerySet(models.QuerySet[_M]):
+    """Rows with a `deleted_at` tombstone: `alive()` are the ones not deleted.
+
+    For rows reached through a relation, filter on the related queryset: `event__in=Event.objects.alive()`.
+    """
+
+    def alive(self) -> Self:
+        return self.filter(deleted_at__isnull=True)
 
 
 class Picture(models.Model):

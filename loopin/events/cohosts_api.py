@@ -18,7 +18,7 @@ from loopin.core.errors import NotFound
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.events.error_codes import EventErrorCode
-from loopin.events.models import CoHost
+from loopin.events.models import CoHost, Event
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.cohosts import (
     co_host_add,
@@ -113,7 +113,7 @@ def _update(*, user: Any, event_id: uuid.UUID, user_id: uuid.UUID, body: CoHostU
 
 
 def _mine(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
-    row = _rows().filter(event_id=event_id, user=user, event__deleted_at__isnull=True).first()
+    row = _rows().filter(event_id=event_id, user=user, event__in=Event.objects.alive()).first()
     if row is None:
         raise NotFound("You are not asked to co-host this event.", code=EventErrorCode.CO_HOST_NOT_FOUND)
     return _out(row)

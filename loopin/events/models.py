@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loopin.core.ids import number_field
-from loopin.core.models import Picture
+from loopin.core.models import Picture, SoftDeletedQuerySet
 
 
 class VenueType(models.TextChoices):
@@ -77,11 +77,6 @@ class RsvpPolicy(models.TextChoices):
     EVENT_START = "event_start", "Until the event starts"
 
 
-class EventQuerySet(models.QuerySet):
-    def alive(self) -> EventQuerySet:
-        return self.filter(deleted_at__isnull=True)
-
-
 class Event(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = number_field("events", "event")
@@ -131,7 +126,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = SoftDeletedQuerySet["Event"].as_manager()
 
     class Meta:
         ordering = ["start_at"]

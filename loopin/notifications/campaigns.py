@@ -31,7 +31,7 @@ def campaign_audience(campaign: Campaign) -> QuerySet[Any]:
     from loopin.accounts.models import User
     from loopin.tickets.models import Ticket
 
-    qs = User.objects.filter(is_active=True, deleted_at__isnull=True, is_suspended=False)
+    qs = User.objects.alive().filter(is_active=True, is_suspended=False)
     interest_ids = list(campaign.interests.values_list("id", flat=True)) if campaign.pk else []
     if interest_ids:
         qs = qs.filter(id__in=User.interests.through.objects.filter(interest_id__in=interest_ids).values("user_id"))

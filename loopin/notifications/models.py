@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from loopin.core.models import SoftDeletedQuerySet
+
 
 class Category(models.TextChoices):
     """What a notification is about; push can be switched off per category (in-app is always kept)."""
@@ -145,6 +147,8 @@ class Notification(models.Model):
     # Deleted from the centre by the person: hidden, but kept so dedupe keys still hold (no second reminder).
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = SoftDeletedQuerySet["Notification"].as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -26,7 +26,7 @@ def notification_out(n: Notification) -> dict[str, Any]:
 
 def notifications_list(*, user: Any, offset: int, limit: int, unread: bool | None = None) -> tuple[list[Any], int]:
     """The caller's notifications, newest first; `unread=True` only unread, `False` only read."""
-    qs = Notification.objects.filter(user=user, deleted_at__isnull=True)
+    qs = Notification.objects.alive().filter(user=user)
     if unread is not None:
         qs = qs.filter(read_at__isnull=unread)
     total = qs.count()
@@ -35,7 +35,7 @@ def notifications_list(*, user: Any, offset: int, limit: int, unread: bool | Non
 
 
 def unread_count(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True, deleted_at__isnull=True).count()
+    return Notification.objects.alive().filter(user=user, read_at__isnull=True).count()
 
 
 def preferences_of(*, user: Any) -> dict[str, bool]:

@@ -55,7 +55,7 @@ def notify(
     """
     from loopin.accounts.models import User
 
-    if not User.objects.filter(id=user_id, is_active=True, deleted_at__isnull=True).exists():
+    if not User.objects.alive().filter(id=user_id, is_active=True).exists():
         return None
     template = template or template_current(key)
     if template is None:
@@ -323,7 +323,7 @@ def device_remove(*, user: Any, device_id: Any) -> None:
 
 
 def _own(user: Any, notification_id: Any) -> Notification:
-    notification = Notification.objects.filter(id=notification_id, user=user, deleted_at__isnull=True).first()
+    notification = Notification.objects.alive().filter(id=notification_id, user=user).first()
     if notification is None:
         raise NotFound("Notification not found.", code=NotificationErrorCode.NOTIFICATION_NOT_FOUND)
     return notification
@@ -338,9 +338,7 @@ def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True, deleted_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Notification.objects.alive().filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notification_delete(*, user: Any, notification_id: Any) -> None:

@@ -165,7 +165,7 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
     """After the event ends the host (or a co-host with a share) asks for their earnings; one active request
     per event and recipient."""
     with transaction.atomic():
-        event = Event.objects.select_for_update().filter(id=event_id, deleted_at__isnull=True).first()
+        event = Event.objects.select_for_update().alive().filter(id=event_id).first()
         shares = event is not None and Settlement.objects.filter(order__event=event, recipient=host).exists()
         if event is None or (event.host_id != host.id and not shares):
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)

@@ -154,7 +154,7 @@ class ReportAdmin(ReadOnlyAdmin):
             media,
         )
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[Report], decide: Any, verb: str) -> None:
+    def _act_on_open(self, request: HttpRequest, queryset: QuerySet[Report], decide: Any, verb: str) -> None:
         done, refused = 0, []
         for report_id in queryset.filter(status=ReportStatus.OPEN).values_list("id", flat=True):
             try:
@@ -168,22 +168,22 @@ class ReportAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Dismiss (no action)", permissions=["moderate"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        self._decide(request, queryset, report_dismiss, "Dismissed")
+        self._act_on_open(request, queryset, report_dismiss, "Dismissed")
 
     @admin.action(description="Warn the person reported (they are notified)", permissions=["moderate"])
     def warn(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        self._decide(request, queryset, report_warn, "Warned on")
+        self._act_on_open(request, queryset, report_warn, "Warned on")
 
     @admin.action(
         description="Take the reported content down (media erased, the author is told; repeats suspend posting)",
         permissions=["take_down"],
     )
     def take_down(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        self._decide(request, queryset, report_take_down, "Took content down on")
+        self._act_on_open(request, queryset, report_take_down, "Took content down on")
 
     @admin.action(description="Suspend the person reported (ends sessions, refuses sign-in)", permissions=["suspend"])
     def suspend(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        self._decide(request, queryset, report_suspend, "Suspended on")
+        self._act_on_open(request, queryset, report_suspend, "Suspended on")
 
 
 def _media_html(media: Any) -> str:

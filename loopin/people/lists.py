@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from loopin.accounts.models import ProfilePicture, User
@@ -26,9 +26,9 @@ from loopin.people.selectors import (
 )
 
 
-def reachable() -> Q:
+def reachable() -> QuerySet[User]:
     """People others can see: active, not deleted, not suspended."""
-    return Q(is_active=True, deleted_at__isnull=True, is_suspended=False)
+    return User.objects.alive().filter(is_active=True, is_suspended=False)
 
 
 def mutual_count(viewer_id: uuid.UUID, ref: str = "pk") -> Any:
@@ -46,7 +46,7 @@ def mutual_count(viewer_id: uuid.UUID, ref: str = "pk") -> Any:
 def card_queryset(viewer: User | None) -> QuerySet[User]:
     """Users with what a card needs: handle (joined), pictures (one prefetch), mutual friends and friendship."""
     qs = (
-        User.objects.filter(reachable())
+        reachable()
         .select_related("person")
         .prefetch_related(Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position", "created_at")))
     )
@@ -85,7 +85,7 @@ def _page_of_users(viewer: User | None, ids_qs: QuerySet, *, order: str, offset:
 
 
 def _visible_subject(viewer: User | None, subject_id: uuid.UUID) -> User:
-    subject = User.objects.filter(reachable(), pk=subject_id).first()
+    subject = reachable().filter(pk=subject_id).first()
     if subject is None or (viewer is not None and viewer.pk != subject.pk and is_blocked_between(viewer, subject)):
         raise PersonNotFound()
     return subject

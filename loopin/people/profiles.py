@@ -41,7 +41,8 @@ UPCOMING_EVENTS = 5
 
 def _subject(viewer: User | None, user_id: uuid.UUID) -> User:
     subject = (
-        User.objects.filter(reachable(), pk=user_id)
+        reachable()
+        .filter(pk=user_id)
         .select_related("person", "person__cover_media")
         .prefetch_related(
             Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position", "created_at")),

@@ -25,7 +25,7 @@ class Circle:
     events: set[uuid.UUID] = field(default_factory=set)  # events I hold a valid ticket for
 
     def home_filter(self) -> Q:
-        """Posts that belong in this viewer's home feed."""
+        """Posts that belong in this viewer's home feed (of the alive ones: `Post.objects.alive()`)."""
         mine = Q(author_id=self.viewer_id)
         from_friends = Q(author_id__in=self.friends - self.hidden) & Q(
             visibility__in=[PostVisibility.PUBLIC, PostVisibility.FRIENDS]
@@ -34,7 +34,7 @@ class Circle:
         home = mine | from_friends | from_followed
         if self.events:  # public posts "at" an event I'm going to (or went to), from anyone I don't hide
             home |= Q(event_id__in=self.events, visibility=PostVisibility.PUBLIC) & ~Q(author_id__in=self.hidden)
-        return Q(deleted_at__isnull=True) & home
+        return home
 
     def can_see(self, post: Any) -> bool:
         if post.deleted_at is not None:

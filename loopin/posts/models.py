@@ -7,6 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from loopin.core.models import SoftDeletedQuerySet
+
 
 class PostVisibility(models.TextChoices):
     PUBLIC = "public", "Public"
@@ -28,6 +30,8 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SoftDeletedQuerySet["Post"].as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -81,6 +85,8 @@ class Comment(models.Model):
     text = models.TextField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SoftDeletedQuerySet["Comment"].as_manager()
 
     class Meta:
         ordering = ["created_at"]

@@ -18,14 +18,14 @@ from loopin.posts.models import Comment, Post
 
 
 def _find_post(viewer: Any, post_id: uuid.UUID) -> uuid.UUID:
-    post = Post.objects.filter(id=post_id, deleted_at__isnull=True).first()
+    post = Post.objects.alive().filter(id=post_id).first()
     if post is None or not audience.circle_of(viewer).can_see(post):
         raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
     return post.author_id
 
 
 def _show_post(post_id: uuid.UUID) -> ContentView | None:
-    post = Post.objects.filter(id=post_id, deleted_at__isnull=True).first()
+    post = Post.objects.alive().filter(id=post_id).first()
     if post is None:
         return None
     media = [a.media for a in post.attachments.select_related("media").order_by("position")]
@@ -40,7 +40,7 @@ def _show_post(post_id: uuid.UUID) -> ContentView | None:
 
 def _take_down_post(post_id: uuid.UUID) -> bool:
     with transaction.atomic():
-        post = Post.objects.select_for_update().filter(id=post_id, deleted_at__isnull=True).first()
+        post = Post.objects.select_for_update().alive().filter(id=post_id).first()
         if post is None:
             return False
         services.post_remove(post=post)
@@ -48,11 +48,7 @@ def _take_down_post(post_id: uuid.UUID) -> bool:
 
 
 def _live_comment(comment_id: uuid.UUID) -> Comment | None:
-    return (
-        Comment.objects.select_related("post")
-        .filter(id=comment_id, deleted_at__isnull=True, post__deleted_at__isnull=True)
-        .first()
-    )
+    return Comment.objects.select_related("post").alive().filter(id=comment_id, post__in=Post.objects.alive()).first()
 
 
 def _find_comment(viewer: Any, comment_id: uuid.UUID) -> uuid.UUID:
@@ -77,7 +73,7 @@ def _show_comment(comment_id: uuid.UUID) -> ContentView | None:
 
 def _take_down_comment(comment_id: uuid.UUID) -> bool:
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().filter(id=comment_id, deleted_at__isnull=True).first()
+        comment = Comment.objects.select_for_update().alive().filter(id=comment_id).first()
         if comment is None:
             return False
         services.comment_remove(comment=comment)

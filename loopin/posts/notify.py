@@ -45,7 +45,7 @@ def after_commit(fn: Any, **kwargs: Any) -> None:
 
 
 def notify_like(*, post_id: uuid.UUID, actor_id: uuid.UUID) -> None:
-    post = Post.objects.filter(id=post_id, deleted_at__isnull=True).first()
+    post = Post.objects.alive().filter(id=post_id).first()
     if post is None or post.author_id == actor_id:
         return
     actor = User.objects.get(id=actor_id)
@@ -68,7 +68,8 @@ def notify_comment(*, comment_id: uuid.UUID) -> None:
     context = {"actor_name": comment.author.name, "comment_excerpt": _excerpt(comment.text)}
     if post.author_id != comment.author_id:
         others = (
-            Comment.objects.filter(post=post, deleted_at__isnull=True)
+            Comment.objects.alive()
+            .filter(post=post)
             .exclude(author_id__in=[comment.author_id, post.author_id])
             .values("author_id")
             .distinct()
@@ -95,7 +96,7 @@ def notify_comment(*, comment_id: uuid.UUID) -> None:
 
 
 def notify_new_post(*, post_id: uuid.UUID) -> None:
-    post = Post.objects.select_related("author").filter(id=post_id, deleted_at__isnull=True).first()
+    post = Post.objects.select_related("author").alive().filter(id=post_id).first()
     if post is None:
         return
     context = {

@@ -77,7 +77,7 @@ def feed_home(*, viewer: User, before: str | None, limit: int) -> tuple[list[dic
     before_ms = _cursor(before)
     circle = circle_of(viewer)
     ids = timelines.timeline_read(viewer.id, before_ms, limit * 2, lambda: _rebuild(circle))
-    qs = _posts(viewer).filter(circle.home_filter())
+    qs = _posts(viewer).alive().filter(circle.home_filter())
     if ids is None:  # embedded, or Redis trouble: straight from the database
         if before_ms is not None:
             qs = qs.filter(created_at__lt=datetime.fromtimestamp(before_ms / 1000, tz=UTC))
@@ -90,7 +90,7 @@ def feed_home(*, viewer: User, before: str | None, limit: int) -> tuple[list[dic
 
 
 def _rebuild(circle: Circle) -> list[tuple[uuid.UUID, int]]:
-    rows = Post.objects.filter(circle.home_filter()).order_by("-created_at")[: timelines.TIMELINE_SIZE]
+    rows = Post.objects.alive().filter(circle.home_filter()).order_by("-created_at")[: timelines.TIMELINE_SIZE]
     return [(pid, int(created.timestamp() * 1000)) for pid, created in rows.values_list("id", "created_at")]
 
 
@@ -99,7 +99,8 @@ def feed_reels(*, viewer: User, offset: int, limit: int) -> tuple[list[dict[str,
     circle = circle_of(viewer)
     recent = list(
         _posts(viewer)
-        .filter(has_video=True, deleted_at__isnull=True)
+        .alive()
+        .filter(has_video=True)
         .exclude(author_id__in=circle.hidden)
         .exclude(visibility=PostVisibility.ONLY_ME)
         .order_by("-created_at")[:REELS_WINDOW]
@@ -116,7 +117,7 @@ def feed_reels(*, viewer: User, offset: int, limit: int) -> tuple[list[dict[str,
 
 
 def post_get(*, viewer: User, post_id: uuid.UUID) -> dict[str, Any]:
-    post = _posts(viewer).filter(id=post_id, deleted_at__isnull=True).first()
+    post = _posts(viewer).alive().filter(id=post_id).first()
     if post is None or not circle_of(viewer).can_see(post):
         raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
     return post_data(post, viewer)
@@ -130,7 +131,7 @@ def comments_list(*, viewer: User, post_id: uuid.UUID, offset: int, limit: int) 
     """Top-level comments, oldest first, each with its replies."""
     post_get(viewer=viewer, post_id=post_id)
     hidden = circle_of(viewer).hidden
-    base = Comment.objects.filter(post_id=post_id, deleted_at__isnull=True).exclude(author_id__in=hidden)
+    base = Comment.objects.alive().filter(post_id=post_id).exclude(author_id__in=hidden)
     top = base.filter(parent__isnull=True)
     replies = base.select_related("author").prefetch_related("author__pictures").order_by("created_at")
     page = list(

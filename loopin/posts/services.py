@@ -81,7 +81,7 @@ def _taggable(author: User, user_ids: list[uuid.UUID]) -> list[uuid.UUID]:
 
 def post_fan_out(*, post_id: uuid.UUID) -> int:
     """Push a new post into its audience's timelines (those that are built)."""
-    post = Post.objects.filter(id=post_id, deleted_at__isnull=True).first()
+    post = Post.objects.alive().filter(id=post_id).first()
     if post is None:
         return 0
     recipients = audience.fanout_recipients(post)
@@ -91,7 +91,7 @@ def post_fan_out(*, post_id: uuid.UUID) -> int:
 
 def _own_post(author: User, post_id: uuid.UUID, *, lock: bool = True) -> Post:
     qs = Post.objects.select_for_update() if lock else Post.objects
-    post = qs.filter(id=post_id, deleted_at__isnull=True).first()
+    post = qs.alive().filter(id=post_id).first()
     if post is None:
         raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
     if post.author_id != author.id:
@@ -130,7 +130,7 @@ def post_remove(*, post: Post) -> None:
 
 def visible_post(viewer: User, post_id: uuid.UUID, *, lock: bool = False) -> Post:
     qs = Post.objects.select_for_update() if lock else Post.objects
-    post = qs.filter(id=post_id, deleted_at__isnull=True).first()
+    post = qs.alive().filter(id=post_id).first()
     if post is None or not audience.circle_of(viewer).can_see(post):
         raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
     return post
@@ -170,7 +170,7 @@ def comment_add(*, author: User, post_id: uuid.UUID, text: str, parent_id: uuid.
         post = visible_post(author, post_id, lock=True)
         parent = None
         if parent_id:
-            parent = Comment.objects.filter(id=parent_id, post=post, deleted_at__isnull=True).first()
+            parent = Comment.objects.alive().filter(id=parent_id, post=post).first()
             if parent is None:
                 raise NotFound("No such comment.", code=PostErrorCode.COMMENT_NOT_FOUND)
             if parent.parent_id:
@@ -187,7 +187,8 @@ def comment_delete(*, actor: User, post_id: uuid.UUID, comment_id: uuid.UUID) ->
         comment = (
             Comment.objects.select_for_update()
             .select_related("post")
-            .filter(id=comment_id, post_id=post_id, deleted_at__isnull=True)
+            .alive()
+            .filter(id=comment_id, post_id=post_id)
             .first()
         )
         if comment is None:

@@ -97,7 +97,7 @@ def room_create(
     now = timezone.now()
     event = None
     if event_id is not None:
-        event = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
+        event = Event.objects.alive().filter(id=event_id).first()
         if event is None or event.status == EventStatus.CANCELLED:
             raise NotFound("No such event.", code=RoomErrorCode.ROOM_NOT_FOUND)
         if event.host_id != user.id:

@@ -152,7 +152,7 @@ def my_ticket_calendar(*, user: User, ticket_id: uuid.UUID) -> CalendarFile:
     """The caller's ticket as an .ics file (cancelled ones too, as STATUS:CANCELLED)."""
     ticket = (
         Ticket.objects.select_related("event", "event__venue", "tier")
-        .filter(id=ticket_id, user=user, event__deleted_at__isnull=True)
+        .filter(id=ticket_id, user=user, event__in=Event.objects.alive())
         .first()
     )
     if ticket is None:
@@ -169,7 +169,7 @@ def feed_tickets(*, user_id: uuid.UUID, now: datetime | None = None) -> list[Tic
     now = now or timezone.now()
     rows = (
         Ticket.objects.select_related("event", "event__venue", "tier")
-        .filter(user_id=user_id, event__deleted_at__isnull=True, event__end_at__gte=now - FEED_PAST)
+        .filter(user_id=user_id, event__in=Event.objects.alive(), event__end_at__gte=now - FEED_PAST)
         .filter(Q(status=TicketStatus.VALID) | Q(cancelled_at__gte=now - CANCELLED_KEPT))
         .exclude(event__status=EventStatus.CANCELLED, event__cancelled_at__lt=now - CANCELLED_KEPT)
         .order_by("event__start_at", "event_id", "-issued_at")

@@ -16,7 +16,7 @@ def checkin_rates(period: Period) -> list[Block]:
 
     events = list(
         Event.objects.filter(start_at__gte=period.start, start_at__lt=min(period.end, timezone.now()))
-        .filter(deleted_at__isnull=True)
+        .alive()
         .annotate(
             expected=Count("tickets", filter=Q(tickets__status="valid")),
             checked_in=Count("tickets", filter=Q(tickets__status="valid", tickets__checked_in_at__isnull=False)),

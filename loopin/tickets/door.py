@@ -71,10 +71,7 @@ def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = 
     only whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else."""
     staff = DoorStaff.objects.filter(event_id=OuterRef("id"), user_id=user.id)
     event = (
-        Event.objects.select_related("door")
-        .annotate(is_door_staff=Exists(staff))
-        .filter(id=event_id, deleted_at__isnull=True)
-        .first()
+        Event.objects.select_related("door").annotate(is_door_staff=Exists(staff)).alive().filter(id=event_id).first()
     )
     if event is None:
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
@@ -141,7 +138,7 @@ def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None
 
 
 def _find_person(*, user_id: uuid.UUID | None, phone: str | None) -> User:
-    users = User.objects.filter(is_active=True, deleted_at__isnull=True)
+    users = User.objects.alive().filter(is_active=True)
     if user_id is not None:
         person = users.filter(id=user_id).first()
     else:
@@ -507,12 +504,15 @@ def _response(
 def checkin_open_due(*, now: datetime | None = None) -> int:
     """Send `checkin_opened` once per event whose check-in window has opened (beat, every minute)."""
     now = now or timezone.now()
-    candidates = Event.objects.filter(
-        deleted_at__isnull=True,
-        status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED],
-        start_at__lte=now + timedelta(minutes=1440),
-        end_at__gt=now,
-    ).exclude(door__opened_at__isnull=False)
+    candidates = (
+        Event.objects.alive()
+        .filter(
+            status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED],
+            start_at__lte=now + timedelta(minutes=1440),
+            end_at__gt=now,
+        )
+        .exclude(door__opened_at__isnull=False)
+    )
     opened = 0
     for event in candidates.select_related("door"):
         if opens_at(event) > now:
@@ -539,7 +539,8 @@ def no_shows_mark(*, now: datetime | None = None) -> int:
     """After an event ends, its valid tickets never scanned in become no-shows (beat; idempotent)."""
     now = now or timezone.now()
     ended = (
-        Event.objects.filter(end_at__lte=now, end_at__gt=now - timedelta(days=7), deleted_at__isnull=True)
+        Event.objects.alive()
+        .filter(end_at__lte=now, end_at__gt=now - timedelta(days=7))
         .filter(status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED])
         .exclude(door__no_shows_marked_at__isnull=False)
         .select_related("door")

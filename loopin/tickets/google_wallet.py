@@ -149,7 +149,7 @@ def my_google_wallet_link(*, user: User, ticket_id: uuid.UUID) -> dict[str, str]
     """The caller's ticket as an Add to Google Wallet link (503 GOOGLE_WALLET_NOT_CONFIGURED without an issuer)."""
     ticket = (
         Ticket.objects.select_related("event", "event__venue", "event__door", "tier", "user")
-        .filter(id=ticket_id, user=user, event__deleted_at__isnull=True)
+        .filter(id=ticket_id, user=user, event__in=Event.objects.alive())
         .first()
     )
     if ticket is None:

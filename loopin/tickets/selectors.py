@@ -14,6 +14,7 @@ from loopin.accounts.models import User
 from loopin.core.errors import Conflict, NotFound
 from loopin.core.phone import mask_phone
 from loopin.core.time import display_zone
+from loopin.events.models import Event
 from loopin.tickets import signing
 from loopin.tickets.door import annotated_picture, door_event, door_settings, first_picture, opens_at, with_pictures
 from loopin.tickets.error_codes import TicketErrorCode
@@ -195,7 +196,7 @@ def my_ticket_token(*, user: User, ticket_id: uuid.UUID) -> dict[str, Any]:
     """The caller's ticket as a signed QR token (valid tickets only)."""
     ticket = (
         Ticket.objects.select_related("event", "event__door")
-        .filter(id=ticket_id, user=user, event__deleted_at__isnull=True)
+        .filter(id=ticket_id, user=user, event__in=Event.objects.alive())
         .first()
     )
     if ticket is None:

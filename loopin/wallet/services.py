@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.config.settings import get_settings
 from loopin.core.errors import Conflict, NotFound
 from loopin.core.logging import get_logger
+from loopin.events.models import Event
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 from loopin.wallet import pkpass, selectors
@@ -60,7 +61,7 @@ def _pass_and_token(ticket: Ticket) -> tuple[WalletPass, str]:
 
 def wallet_pass_download(*, user: User, ticket_id: uuid.UUID) -> PassFile:
     """The holder's valid ticket as a signed Apple Wallet pass (503 WALLET_NOT_CONFIGURED when not set up)."""
-    ticket = Ticket.objects.filter(id=ticket_id, user=user, event__deleted_at__isnull=True).first()
+    ticket = Ticket.objects.filter(id=ticket_id, user=user, event__in=Event.objects.alive()).first()
     if ticket is None:
         raise NotFound("Ticket not found.", code=TicketErrorCode.TICKET_NOT_FOUND)
     if ticket.status != TicketStatus.VALID:

@@ -124,7 +124,8 @@ def event_page(*, canonical_id: str) -> EventPage:
 def host_page(*, host_id: uuid.UUID) -> HostPage:
     """A host's public face: name, picture, bio, interests and their upcoming public events."""
     host = (
-        User.objects.filter(id=host_id, is_active=True, deleted_at__isnull=True, is_suspended=False)
+        User.objects.alive()
+        .filter(id=host_id, is_active=True, is_suspended=False)
         .filter(Q(is_host=True) | Q(hosted_events__status=EventStatus.PUBLISHED))
         .prefetch_related("pictures", "interests")
         .distinct()
@@ -169,10 +170,10 @@ def host_path(host_id: uuid.UUID) -> str:
 def sitemap_entries() -> list[dict[str, Any]]:
     """Public upcoming events and their hosts' pages, newest change first; two queries."""
     events = list(
-        Event.objects.filter(
+        Event.objects.alive()
+        .filter(
             status=EventStatus.PUBLISHED,
             visibility=Visibility.PUBLIC,
-            deleted_at__isnull=True,
             end_at__gt=timezone.now(),
         )
         .only("id", "canonical_id", "slug", "city", "venue_id", "country_code", "host_id", "updated_at")

@@ -27,7 +27,7 @@ def direct_open(*, user: Any, other_id: uuid.UUID) -> dict[str, Any]:
     """The caller's 1:1 with another person, created if new: accepted between friends, else a request."""
     if other_id == user.id:
         raise BusinessRuleError("You cannot message yourself.", code=ChatErrorCode.SELF_MESSAGE)
-    other = get_user_model().objects.filter(id=other_id, is_active=True, deleted_at__isnull=True).first()
+    other = get_user_model().objects.alive().filter(id=other_id, is_active=True).first()
     if other is None:
         raise NotFound("No such person.", code=AccountErrorCode.USER_NOT_FOUND)
     rel = graph.relation(user.id, other_id)

@@ -22,7 +22,7 @@ from loopin.tickets.models import DoorStaff, Ticket, TicketStatus
 
 def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
     """Create the event's chat with its host, staff and ticket holders (idempotent); None for a gone event."""
-    event = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
+    event = Event.objects.alive().filter(id=event_id).first()
     if event is None:
         return None
     existing = Conversation.objects.filter(event_id=event_id).first()

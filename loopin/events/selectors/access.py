@@ -162,7 +162,7 @@ def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> 
     qs = Event.objects.select_related("venue", "host")
     if lock:
         qs = Event.objects.select_for_update()
-    event = qs.filter(id=event_id, deleted_at__isnull=True).first()
+    event = qs.alive().filter(id=event_id).first()
     if event is None or not is_visible(user, event):
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event

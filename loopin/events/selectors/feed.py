@@ -332,11 +332,7 @@ def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
 
 def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any]:
 
-    event_id = (
-        Event.objects.filter(canonical_id=canonical_id.lower(), deleted_at__isnull=True)
-        .values_list("id", flat=True)
-        .first()
-    )
+    event_id = Event.objects.alive().filter(canonical_id=canonical_id.lower()).values_list("id", flat=True).first()
     if event_id is None:
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event_detail(user=user, event_id=event_id)

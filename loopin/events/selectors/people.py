@@ -107,7 +107,7 @@ def _event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, 
 
 
 def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
-    qs = JoinRequest.objects.filter(user=user, event__deleted_at__isnull=True)
+    qs = JoinRequest.objects.filter(user=user, event__in=Event.objects.alive())
     if status:
         qs = qs.filter(status=status)
     total = qs.count()
@@ -144,7 +144,7 @@ def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: in
 
 
 def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
-    qs = Invitation.objects.filter(invitee=user, event__deleted_at__isnull=True)
+    qs = Invitation.objects.filter(invitee=user, event__in=Event.objects.alive())
     if status:
         qs = qs.filter(status=status)
     total = qs.count()
@@ -218,7 +218,7 @@ def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
 def my_tickets(
     *, user: User, status: str | None, upcoming: bool | None, offset: int, limit: int
 ) -> tuple[list[dict], int]:
-    qs = Ticket.objects.filter(user=user, event__deleted_at__isnull=True)
+    qs = Ticket.objects.filter(user=user, event__in=Event.objects.alive())
     if status:
         qs = qs.filter(status=status)
     if upcoming is True:

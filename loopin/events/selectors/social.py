@@ -20,7 +20,7 @@ SHOWN = [EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED]
 
 def _attended() -> QuerySet[Ticket]:
     return Ticket.objects.filter(
-        status=TicketStatus.VALID, event__deleted_at__isnull=True, event__start_at__lte=timezone.now()
+        status=TicketStatus.VALID, event__in=Event.objects.alive(), event__start_at__lte=timezone.now()
     )
 
 
@@ -34,9 +34,7 @@ class EventsActivity:
         row = (
             User.objects.filter(pk=user_id)
             .annotate(
-                hosted=_count(
-                    Event.objects.filter(host_id=OuterRef("pk"), status__in=SHOWN, deleted_at__isnull=True), "host_id"
-                ),
+                hosted=_count(Event.objects.alive().filter(host_id=OuterRef("pk"), status__in=SHOWN), "host_id"),
                 attended=_count(_attended().filter(user_id=OuterRef("pk")), "user_id"),
             )
             .values("hosted", "attended")

@@ -33,7 +33,7 @@ OPEN_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED
 
 def _person(*, host: User, phone_number: str | None, handle: str | None) -> User:
     """The person named by a phone number or a handle; 404 alike for no account and a block either way."""
-    users = User.objects.filter(is_active=True, deleted_at__isnull=True)
+    users = User.objects.alive().filter(is_active=True)
     if phone_number:
         # The same budget as people search by number: adding co-hosts must not be a way to test numbers.
         ratelimit.hit("people.phone_search", str(host.pk), ratelimit.rate(get_settings().PHONE_SEARCH_RATE))
@@ -119,7 +119,7 @@ def co_host_respond(*, user: User, event_id: uuid.UUID, accept: bool) -> CoHost 
         co_host = (
             CoHost.objects.select_for_update()
             .select_related("event")
-            .filter(event_id=event_id, user=user, event__deleted_at__isnull=True)
+            .filter(event_id=event_id, user=user, event__in=Event.objects.alive())
             .first()
         )
         if co_host is None:
@@ -140,7 +140,7 @@ def co_host_respond(*, user: User, event_id: uuid.UUID, accept: bool) -> CoHost 
 def co_host_remove(*, actor: User, event_id: uuid.UUID, user_id: uuid.UUID) -> None:
     """The host removes a co-host (or their invitation), or a co-host leaves; the powers go at once."""
     with transaction.atomic():
-        event = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
+        event = Event.objects.alive().filter(id=event_id).first()
         if event is None:
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
         leaving = user_id == actor.id

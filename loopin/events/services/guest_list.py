@@ -226,9 +226,7 @@ def _check_rows(host: User, event: Event, parsed: list[tuple[int, str, str]]) ->
             rows.append(ImportRow(row=number, phone=None, name=name, error="invalid_number"))
     phones = {r.phone for r in rows if r.phone}
     people = dict(
-        User.objects.filter(phone_number__in=phones, is_active=True, deleted_at__isnull=True).values_list(
-            "phone_number", "id"
-        )
+        User.objects.alive().filter(phone_number__in=phones, is_active=True).values_list("phone_number", "id")
     )
     ids = list(people.values())
     holding = set(

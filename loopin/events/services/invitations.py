@@ -104,7 +104,7 @@ def invitation_respond(*, user: User, invitation_id: uuid.UUID, response: str, s
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("event")
-            .filter(id=invitation_id, invitee=user, event__deleted_at__isnull=True)
+            .filter(id=invitation_id, invitee=user, event__in=Event.objects.alive())
             .first()
         )
         if invitation is None:

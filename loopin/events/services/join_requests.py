@@ -14,6 +14,7 @@ from loopin.core.errors import BusinessRuleError, Conflict, LoopinError, NotFoun
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
+    Event,
     EventStatus,
     JoinRequest,
     RequestStatus,
@@ -63,7 +64,7 @@ def _locked_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> J
     req = (
         JoinRequest.objects.select_for_update()
         .select_related("event", "user")
-        .filter(id=request_id, event_id=event_id, event__deleted_at__isnull=True)
+        .filter(id=request_id, event_id=event_id, event__in=Event.objects.alive())
         .first()
     )
     if req is None:

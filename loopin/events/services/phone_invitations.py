@@ -72,7 +72,7 @@ def invitation_by_phone(
     ensure_can_manage(host, event, "invite")
     if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
         raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
-    person = User.objects.filter(phone_number=phone, is_active=True, deleted_at__isnull=True).first()
+    person = User.objects.alive().filter(phone_number=phone, is_active=True).first()
     if person is not None:
         if not is_blocked_between(host, person):
             invitations_create(host=host, event_id=event.id, user_ids=[person.id], message=message)

@@ -29,8 +29,8 @@ def payment_events_retry(*, older_than_minutes: int = 2, limit: int = 500) -> in
         processed_at__isnull=True, received_at__lte=timezone.now() - timedelta(minutes=older_than_minutes)
     ).order_by("received_at")
     ids = list(stale.values_list("id", flat=True)[:limit])
-    for event_id in ids:
-        payment_event_process(payment_event_id=event_id)
+    for payment_event_id in ids:
+        payment_event_process(payment_event_id=payment_event_id)
     return len(ids)
 
 

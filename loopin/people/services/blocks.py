@@ -65,7 +65,7 @@ def mute_create(*, user: User, muted_id: uuid.UUID) -> Mute:
     """Hide someone's content from the caller; they are not told. Muting again is a no-op."""
     if muted_id == user.pk:
         raise BusinessRuleError("That is you.", code=PeopleErrorCode.SELF)
-    if not User.objects.filter(pk=muted_id, is_active=True, deleted_at__isnull=True).exists():
+    if not User.objects.alive().filter(pk=muted_id, is_active=True).exists():
         raise PersonNotFound()
     try:
         with transaction.atomic():

@@ -46,7 +46,7 @@ def report_create(
     if subject_id == user.pk:
         raise BusinessRuleError("You cannot report yourself.", code=PeopleErrorCode.SELF)
     # Blocked people can still be reported: a block is often the first thing someone harassed does.
-    if not User.objects.filter(pk=subject_id, deleted_at__isnull=True).exists():
+    if not User.objects.alive().filter(pk=subject_id).exists():
         raise PersonNotFound()
     if target_type == ReportTarget.USER:
         target_id = ""
@@ -68,7 +68,7 @@ def report_create(
     return report
 
 
-def _decide(*, report_id: uuid.UUID, staff: User, status: str, action: str, note: str) -> Report:
+def _report_close(*, report_id: uuid.UUID, staff: User, status: str, action: str, note: str) -> Report:
     if not staff.has_perm(MODERATE):
         raise PermissionDenied("You may not moderate reports.")
     report = Report.objects.select_for_update().select_related("subject").filter(id=report_id).first()
@@ -95,13 +95,13 @@ def _decide(*, report_id: uuid.UUID, staff: User, status: str, action: str, note
 def report_dismiss(*, report_id: uuid.UUID, staff: User, note: str = "") -> Report:
     """Close a report with no action."""
     with transaction.atomic():
-        return _decide(report_id=report_id, staff=staff, status=ReportStatus.DISMISSED, action="", note=note)
+        return _report_close(report_id=report_id, staff=staff, status=ReportStatus.DISMISSED, action="", note=note)
 
 
 def report_warn(*, report_id: uuid.UUID, staff: User, note: str = "") -> Report:
     """Warn the person reported (they get a notification); the report is closed as actioned."""
     with transaction.atomic():
-        report = _decide(
+        report = _report_close(
             report_id=report_id, staff=staff, status=ReportStatus.ACTIONED, action=ReportAction.WARNED, note=note
         )
         send_after_commit(signals.user_warned, report_id=report.id)
@@ -113,7 +113,7 @@ def report_suspend(*, report_id: uuid.UUID, staff: User, note: str = "") -> Repo
     if not staff.has_perm("accounts.suspend_user"):
         raise PermissionDenied("You may not suspend people.")
     with transaction.atomic():
-        report = _decide(
+        report = _report_close(
             report_id=report_id, staff=staff, status=ReportStatus.ACTIONED, action=ReportAction.SUSPENDED, note=note
         )
         user_suspend(user_id=report.subject_id, staff=staff, reason=f"report {report.id}: {report.category}")
@@ -126,7 +126,7 @@ def report_take_down(*, report_id: uuid.UUID, staff: User, note: str = "") -> Re
     if not staff.has_perm(TAKE_DOWN):
         raise PermissionDenied("You may not take content down.")
     with transaction.atomic():
-        report = _decide(
+        report = _report_close(
             report_id=report_id, staff=staff, status=ReportStatus.ACTIONED, action=ReportAction.TAKEN_DOWN, note=note
         )
         kind = moderation.content_kind(report.target_type)
