@@ -25,7 +25,7 @@ from loopin.core.sync import run_sync
 from loopin.events import services
 from loopin.events.models import JoinMode, Visibility
 from loopin.events.services import EventInput, VenueInput
-from loopin.tickets.door import ScanIn, checkin_scan, checkin_user
+from loopin.tickets.door.scans import ScanIn, checkin_scan, checkin_user
 
 router = APIRouter(prefix="/api/events", tags=["app: events"])
 ANY = error_responses(400, 401, 403, 404, 409, 422)

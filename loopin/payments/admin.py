@@ -31,14 +31,13 @@ from loopin.payments.models import (
 )
 from loopin.payments.payouts import payout_decide
 from loopin.payments.services import refund_create
-from loopin.payments.settlement import (
-    reversal_submit,
+from loopin.payments.settlement.accounts import (
     settlement_account_disable,
     settlement_account_register,
     settlement_account_verify,
-    settlement_to_payout,
-    settlement_transfer,
 )
+from loopin.payments.settlement.reversals import reversal_submit
+from loopin.payments.settlement.transfers import settlement_to_payout, settlement_transfer
 
 
 @admin.register(FeeConfig)

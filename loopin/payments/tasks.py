@@ -62,7 +62,7 @@ def refund_cancelled_event(event_id: str) -> int:
 @shared_task(name="payments.settle_order", ignore_result=True)
 def settle_order(order_id: str) -> dict:
     """Post a paid order's transfers to its recipients' accounts (errors are recorded on the rows)."""
-    from loopin.payments.settlement import order_settle
+    from loopin.payments.settlement.transfers import order_settle
 
     return order_settle(order_id=order_id)
 
@@ -70,7 +70,7 @@ def settle_order(order_id: str) -> dict:
 @shared_task(name="payments.reverse_settlement", ignore_result=True)
 def reverse_settlement(reversal_id: str) -> str:
     """Take a refund's part back from a transfer (errors are recorded on the row)."""
-    from loopin.payments.settlement import reversal_submit
+    from loopin.payments.settlement.reversals import reversal_submit
 
     return reversal_submit(reversal_id=reversal_id)
 
@@ -78,6 +78,6 @@ def reverse_settlement(reversal_id: str) -> str:
 @shared_task(name="payments.retry_settlements", ignore_result=True)
 def retry_settlements() -> dict:
     """Retry failed or lost transfers and reversals (beat: every 5 minutes)."""
-    from loopin.payments.settlement import settlements_retry
+    from loopin.payments.settlement.sweep import settlements_retry
 
     return settlements_retry()

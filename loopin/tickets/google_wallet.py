@@ -26,7 +26,7 @@ from loopin.core.links import absolute_url, public_base_url
 from loopin.events.models import Event, EventStatus
 from loopin.events.selectors.share_paths import share_path
 from loopin.tickets import signing
-from loopin.tickets.door import opens_at
+from loopin.tickets.door.settings import opens_at
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 

@@ -13,6 +13,6 @@ def on_event_rescheduled(
         return
     if changes is None and new != "postponed":
         return
-    from loopin.tickets.door import checkin_reschedule
+    from loopin.tickets.door.schedule import checkin_reschedule
 
     checkin_reschedule(event_id=event_id)

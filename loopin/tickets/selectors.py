@@ -16,7 +16,8 @@ from loopin.core.phone import mask_phone
 from loopin.core.time import display_zone
 from loopin.events.models import Event
 from loopin.tickets import signing
-from loopin.tickets.door import annotated_picture, door_event, door_settings, first_picture, opens_at, with_pictures
+from loopin.tickets.door.pictures import annotated_picture, first_picture, with_pictures
+from loopin.tickets.door.settings import door_event, door_settings, opens_at
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import CheckinKey, DoorStaff, Scan, ScanDirection, ScanResult, Ticket, TicketStatus
 

@@ -177,7 +177,7 @@ def ticket_token(ticket, *, key=None) -> str:  # noqa: ANN001 - Ticket with its 
 
     A list passes each ticket's `key` from one `active_keys` call instead of a query per ticket.
     """
-    from loopin.tickets.door import opens_at
+    from loopin.tickets.door.settings import opens_at
 
     event = ticket.event
     if key is None:

@@ -27,7 +27,7 @@ from loopin.payments.money import to_minor
 from loopin.payments.providers import get_provider
 from loopin.payments.services.orders import order_release
 from loopin.payments.services.refunds import _refund_open
-from loopin.payments.settlement import settlement_plan
+from loopin.payments.settlement.transfers import settlement_plan
 from loopin.tickets.models import TicketSource
 
 

@@ -32,7 +32,7 @@ from loopin.payments.models import (
 from loopin.payments.money import quantize, to_minor
 from loopin.payments.providers import get_provider
 from loopin.payments.services.orders import order_cancel_pending, order_release
-from loopin.payments.settlement import reversals_plan
+from loopin.payments.settlement.reversals import reversals_plan
 from loopin.tickets.models import Ticket, TicketStatus
 
 

@@ -19,27 +19,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from loopin.accounts.error_codes import AccountErrorCode
-from loopin.accounts.models import ProfilePicture, User
+from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
-from loopin.core.errors import BusinessRuleError, NotFound, ValidationFailed
-from loopin.core.images import image_public_url
-from loopin.core.phone import InvalidPhoneNumber, normalize_phone
-from loopin.events.error_codes import EventErrorCode
-from loopin.events.models import Event, EventStatus
-from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage
+from loopin.core.errors import NotFound, ValidationFailed
+from loopin.events.models import Event
 from loopin.events.signals import send_after_commit
 from loopin.tickets import signing
+from loopin.tickets.door.pictures import annotated_picture, with_pictures
+from loopin.tickets.door.settings import door_event, door_settings, opens_at
 from loopin.tickets.error_codes import TicketErrorCode
-from loopin.tickets.errors import NonceReused, NotDoorStaff
+from loopin.tickets.errors import NonceReused
 from loopin.tickets.models import (
     CheckinKey,
-    DoorStaff,
-    EventDoorSettings,
     Scan,
     ScanDirection,
     ScanResult,
@@ -47,7 +40,7 @@ from loopin.tickets.models import (
     TicketSource,
     TicketStatus,
 )
-from loopin.tickets.signals import checkin_opened, door_staff_changed, ticket_checked_in
+from loopin.tickets.signals import ticket_checked_in
 
 MESSAGES = {
     ScanResult.OK: "Welcome in.",
@@ -63,138 +56,7 @@ MESSAGES = {
 EXIT_MESSAGE = "See you later."
 MAX_FUTURE_SKEW = timedelta(minutes=5)
 
-# ---------------------------------------------------------------- access and settings
-
-
-def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = None) -> Event:
-    """The event if `user` may work its door: the host, an accepted co-host or its door staff; with `manage`,
-    only whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else."""
-    staff = DoorStaff.objects.filter(event_id=OuterRef("id"), user_id=user.id)
-    event = (
-        Event.objects.select_related("door").annotate(is_door_staff=Exists(staff)).alive().filter(id=event_id).first()
-    )
-    if event is None:
-        raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
-    if manage is not None:
-        ensure_can_manage(user, event, manage)
-        return event
-    if user.id != event.host_id and not event.is_door_staff and not co_host_may(user, event, "door"):
-        raise NotDoorStaff()  # staff powers manage the door (audited) but do not scan
-    return event
-
-
-def door_settings(event: Event) -> EventDoorSettings:
-    """The event's door settings, or the defaults (unsaved) when the host never changed them."""
-    try:
-        return event.door
-    except EventDoorSettings.DoesNotExist:
-        return EventDoorSettings(event=event, opens_minutes_before=get_settings().CHECKIN_OPENS_MINUTES)
-
-
-def opens_at(event: Event) -> datetime:
-    return event.start_at - timedelta(minutes=door_settings(event).opens_minutes_before)
-
-
-def door_settings_update(
-    *, actor: User, event_id: uuid.UUID, reentry_allowed: bool | None = None, opens_minutes_before: int | None = None
-) -> EventDoorSettings:
-    """Change an event's door rules (host and co-hosts)."""
-    with transaction.atomic():
-        event = door_event(actor, event_id, manage="door")
-        current = door_settings(event)
-        settings, _ = EventDoorSettings.objects.select_for_update().get_or_create(
-            event=event,
-            defaults={"reentry_allowed": current.reentry_allowed, "opens_minutes_before": current.opens_minutes_before},
-        )
-        if reentry_allowed is not None:
-            settings.reentry_allowed = reentry_allowed
-        if opens_minutes_before is not None:
-            settings.opens_minutes_before = opens_minutes_before
-        settings.save(update_fields=["reentry_allowed", "opens_minutes_before"])
-        audit_record(
-            action="checkin.settings",
-            actor=actor,
-            obj=event,
-            data={"reentry_allowed": settings.reentry_allowed, "opens_minutes_before": settings.opens_minutes_before},
-        )
-    return settings
-
-
-# ---------------------------------------------------------------- door staff
-
-
-def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None, phone: str | None) -> DoorStaff:
-    """Let a person scan this event's tickets, found by user id or phone number (host and co-hosts; idempotent)."""
-    with transaction.atomic():
-        event = door_event(host, event_id, manage="door")
-        person = _find_person(user_id=user_id, phone=phone)
-        if person.id == event.host_id:
-            raise BusinessRuleError("The host can already scan tickets.", code=TicketErrorCode.ALREADY_HOST)
-        staff, created = DoorStaff.objects.get_or_create(event=event, user=person, defaults={"added_by": host})
-        if created:
-            audit_record(action="checkin.staff_added", actor=host, obj=event, subject=person)
-            send_after_commit(door_staff_changed, event_id=event.id, user_id=person.id, added=True)
-    return staff
-
-
-def _find_person(*, user_id: uuid.UUID | None, phone: str | None) -> User:
-    users = User.objects.alive().filter(is_active=True)
-    if user_id is not None:
-        person = users.filter(id=user_id).first()
-    else:
-        try:
-            number = normalize_phone(phone or "")
-        except InvalidPhoneNumber as exc:
-            raise ValidationFailed.one("phone_number", "invalid_phone", str(exc)) from exc
-        person = users.filter(phone_number=number).first()
-    if person is None:
-        raise NotFound(
-            "No Loopin user has this number or id; they need to sign up first.", code=AccountErrorCode.USER_NOT_FOUND
-        )
-    return person
-
-
-def door_staff_remove(
-    *, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None = None, phone: str | None = None
-) -> None:
-    """Take a person (by user id or phone number) off this event's door staff (host and co-hosts)."""
-    with transaction.atomic():
-        event = door_event(host, event_id, manage="door")
-        if user_id is None:
-            user_id = _find_person(user_id=None, phone=phone).id
-        deleted, _ = DoorStaff.objects.filter(event=event, user_id=user_id).delete()
-        if not deleted:
-            raise NotFound("This person is not door staff of this event.", code=TicketErrorCode.STAFF_NOT_FOUND)
-        audit_record(action="checkin.staff_removed", actor=host, obj=event, data={"user_id": str(user_id)})
-        send_after_commit(door_staff_changed, event_id=event.id, user_id=user_id, added=False)
-
-
-# ---------------------------------------------------------------- signing keys
-
-
-def checkin_key_rotate(*, host: User, event_id: uuid.UUID, retire_previous: bool = False) -> CheckinKey:
-    """A new signing key; the previous one keeps verifying until retired (`retire_previous` retires now)."""
-    with transaction.atomic():
-        event = door_event(host, event_id, manage="change")
-        Event.objects.select_for_update().filter(id=event.id).first()  # one rotation at a time per event
-        now = timezone.now()
-        CheckinKey.objects.filter(event=event, is_active=True).update(is_active=False)
-        if retire_previous:
-            CheckinKey.objects.filter(event=event, retired_at__isnull=True).update(retired_at=now)
-        new = signing.key_generate()
-        key = CheckinKey.objects.create(
-            event=event, kid=new.kid, public_key=new.public_key, private_key_encrypted=new.private_key_encrypted
-        )
-        audit_record(
-            action="checkin.key_rotated",
-            actor=host,
-            obj=event,
-            data={"kid": key.kid, "retired_previous": retire_previous},
-        )
-    return key
-
-
-# ---------------------------------------------------------------- scans
+# scans
 
 
 @dataclass(frozen=True)
@@ -419,26 +281,6 @@ def _order_paid(ticket: Ticket) -> bool:
     ).exists()
 
 
-def with_pictures(queryset: Any, user_ref: str) -> Any:
-    """Annotate each row with its person's first picture (no query per row)."""
-    first = ProfilePicture.objects.filter(user_id=OuterRef(user_ref)).order_by("position", "created_at")
-    return queryset.annotate(
-        picture_url=Subquery(first.values("url")[:1]), picture_file=Subquery(first.values("image")[:1])
-    )
-
-
-def annotated_picture(row: Any) -> str | None:
-    """The picture `with_pictures` annotated on a row, as a public URL."""
-    if not (row.picture_url or row.picture_file):
-        return None
-    return image_public_url(row.picture_url or "", row.picture_file or "")
-
-
-def first_picture(user_id: uuid.UUID) -> str | None:
-    picture = ProfilePicture.objects.filter(user_id=user_id).order_by("position", "created_at").first()
-    return picture.public_url if picture else None
-
-
 def _response(
     event: Event,
     ticket: Ticket | None,
@@ -496,67 +338,3 @@ def _response(
                 "scanned_by": (admission.scanned_by.name or None) if admission.scanned_by else None,
             }
     return out
-
-
-# ---------------------------------------------------------------- scheduled: opening and no-shows
-
-
-def checkin_open_due(*, now: datetime | None = None) -> int:
-    """Send `checkin_opened` once per event whose check-in window has opened (beat, every minute)."""
-    now = now or timezone.now()
-    candidates = (
-        Event.objects.alive()
-        .filter(
-            status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED],
-            start_at__lte=now + timedelta(minutes=1440),
-            end_at__gt=now,
-        )
-        .exclude(door__opened_at__isnull=False)
-    )
-    opened = 0
-    for event in candidates.select_related("door"):
-        if opens_at(event) > now:
-            continue
-        with transaction.atomic():
-            row, _ = EventDoorSettings.objects.get_or_create(
-                event=event, defaults={"opens_minutes_before": door_settings(event).opens_minutes_before}
-            )
-            if EventDoorSettings.objects.filter(pk=row.pk, opened_at__isnull=True).update(opened_at=now):
-                send_after_commit(checkin_opened, event_id=event.id)
-                opened += 1
-    return opened
-
-
-def checkin_reschedule(*, event_id: uuid.UUID) -> bool:
-    """After a reschedule, a check-in that opened too early is closed again (it reopens on time)."""
-    event = Event.objects.select_related("door").filter(id=event_id).first()
-    if event is None or opens_at(event) <= timezone.now():
-        return False
-    return bool(EventDoorSettings.objects.filter(event_id=event_id, opened_at__isnull=False).update(opened_at=None))
-
-
-def no_shows_mark(*, now: datetime | None = None) -> int:
-    """After an event ends, its valid tickets never scanned in become no-shows (beat; idempotent)."""
-    now = now or timezone.now()
-    ended = (
-        Event.objects.alive()
-        .filter(end_at__lte=now, end_at__gt=now - timedelta(days=7))
-        .filter(status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED])
-        .exclude(door__no_shows_marked_at__isnull=False)
-        .select_related("door")
-    )
-    marked = 0
-    for event in ended:
-        with transaction.atomic():
-            marked += Ticket.objects.filter(
-                event=event, status=TicketStatus.VALID, checked_in_at__isnull=True, no_show_at__isnull=True
-            ).update(no_show_at=now)
-            EventDoorSettings.objects.update_or_create(
-                event=event,
-                defaults={"no_shows_marked_at": now},
-                create_defaults={
-                    "no_shows_marked_at": now,
-                    "opens_minutes_before": door_settings(event).opens_minutes_before,
-                },
-            )
-    return marked

@@ -1,0 +1,114 @@
+"""On refund: take back the same proportion from every share (cumulative, so the parts add up exactly)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from loopin.audit.services import audit_record
+from loopin.core.errors import LoopinError
+from loopin.payments.models import (
+    Order,
+    Refund,
+    RefundStatus,
+    ReversalStatus,
+    Settlement,
+    SettlementMethod,
+    SettlementReversal,
+    SettlementStatus,
+)
+from loopin.payments.money import from_minor, to_minor
+from loopin.payments.providers import get_settling_provider
+from loopin.payments.settlement.failures import provider_error
+from loopin.payments.settlement.splits import split_minor
+from loopin.payments.tasks import reverse_settlement
+
+# on refund
+
+
+def _taken_back(settlement: Settlement) -> int:
+    total = settlement.reversals.exclude(refund__status=RefundStatus.FAILED).aggregate(s=Sum("amount"))["s"]
+    return to_minor(total or Decimal("0"), settlement.currency)
+
+
+def reversals_plan(order: Order, refund: Refund) -> list[SettlementReversal]:
+    """A refund's host part, taken back from the order's shares in proportion (called in the refund's
+    transaction, order locked); transfers are reversed at the provider after commit."""
+    shares = sorted(order.settlements.all(), key=lambda s: (not s.is_owner, s.created_at, s.id))
+    if not shares:
+        return []
+    refunded = order.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("host_amount"))["s"]
+    targets = split_minor(
+        to_minor(refunded or Decimal("0"), order.currency), [to_minor(s.amount, s.currency) for s in shares]
+    )
+    rows = []
+    for s, target in zip(shares, targets, strict=True):
+        delta = min(target, to_minor(s.amount, s.currency)) - _taken_back(s)
+        if delta <= 0:
+            continue
+        manual = s.method == SettlementMethod.PAYOUT
+        rows.append(
+            SettlementReversal.objects.create(
+                settlement=s,
+                refund=refund,
+                amount=from_minor(delta, s.currency),
+                status=ReversalStatus.RECORDED if manual else ReversalStatus.PENDING,
+            )
+        )
+        if manual:
+            Settlement.objects.filter(id=s.id).update(
+                amount_reversed=F("amount_reversed") + from_minor(delta, s.currency)
+            )
+    pending = [str(r.id) for r in rows if r.status == ReversalStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: [reverse_settlement.delay(rid) for rid in pending])
+    return rows
+
+
+def reversal_submit(*, reversal_id: uuid.UUID | str) -> str:
+    """Reverse a refund's part of a transfer at the provider (once: row lock and our key). Waits while the
+    transfer itself is not made yet (the transfer runs it afterwards)."""
+    with transaction.atomic():
+        r = (
+            SettlementReversal.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("settlement")
+            .filter(id=reversal_id)
+            .first()
+        )
+        if r is None:
+            return "busy"
+        s = r.settlement
+        if r.status not in (ReversalStatus.PENDING, ReversalStatus.FAILED):
+            return r.status
+        if s.method == SettlementMethod.PAYOUT:
+            r.status = ReversalStatus.RECORDED
+            r.save(update_fields=["status"])
+            return r.status
+        if s.status != SettlementStatus.TRANSFERRED:
+            return r.status
+        r.attempts += 1
+        key = f"reversal-{r.id}"
+        try:
+            reversal_id_at_provider = get_settling_provider(s.provider).transfer_reverse(
+                s.provider_transfer_id, amount_minor=to_minor(r.amount, s.currency), key=key
+            )
+        except LoopinError as exc:
+            r.status, r.error = ReversalStatus.FAILED, provider_error(exc)
+            r.save(update_fields=["status", "error", "attempts"])
+            audit_record(action="settlement.reversal_failed", obj=r, data={"error": r.error})
+            return r.status
+        r.status, r.error = ReversalStatus.REVERSED, ""
+        r.provider_reversal_id = reversal_id_at_provider[:128]
+        r.reversed_at = timezone.now()
+        r.save(update_fields=["status", "error", "attempts", "provider_reversal_id", "reversed_at"])
+        Settlement.objects.filter(id=s.id).update(amount_reversed=F("amount_reversed") + r.amount)
+        audit_record(
+            action="settlement.reversed",
+            obj=r,
+            data={"settlement_id": str(s.id), "amount": str(r.amount), "reversal_id": r.provider_reversal_id},
+        )
+    return ReversalStatus.REVERSED

@@ -1,0 +1,78 @@
+"""Who may work an event's door, and the door's settings (when check-in opens, exits, offline scanning)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from loopin.accounts.models import User
+from loopin.audit.services import audit_record
+from loopin.config.settings import get_settings
+from loopin.core.errors import NotFound
+from loopin.events.error_codes import EventErrorCode
+from loopin.events.models import Event
+from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage
+from loopin.tickets.errors import NotDoorStaff
+from loopin.tickets.models import (
+    DoorStaff,
+    EventDoorSettings,
+)
+
+# access and settings
+
+
+def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = None) -> Event:
+    """The event if `user` may work its door: the host, an accepted co-host or its door staff; with `manage`,
+    only whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else."""
+    staff = DoorStaff.objects.filter(event_id=OuterRef("id"), user_id=user.id)
+    event = (
+        Event.objects.select_related("door").annotate(is_door_staff=Exists(staff)).alive().filter(id=event_id).first()
+    )
+    if event is None:
+        raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
+    if manage is not None:
+        ensure_can_manage(user, event, manage)
+        return event
+    if user.id != event.host_id and not event.is_door_staff and not co_host_may(user, event, "door"):
+        raise NotDoorStaff()  # staff powers manage the door (audited) but do not scan
+    return event
+
+
+def door_settings(event: Event) -> EventDoorSettings:
+    """The event's door settings, or the defaults (unsaved) when the host never changed them."""
+    try:
+        return event.door
+    except EventDoorSettings.DoesNotExist:
+        return EventDoorSettings(event=event, opens_minutes_before=get_settings().CHECKIN_OPENS_MINUTES)
+
+
+def opens_at(event: Event) -> datetime:
+    return event.start_at - timedelta(minutes=door_settings(event).opens_minutes_before)
+
+
+def door_settings_update(
+    *, actor: User, event_id: uuid.UUID, reentry_allowed: bool | None = None, opens_minutes_before: int | None = None
+) -> EventDoorSettings:
+    """Change an event's door rules (host and co-hosts)."""
+    with transaction.atomic():
+        event = door_event(actor, event_id, manage="door")
+        current = door_settings(event)
+        settings, _ = EventDoorSettings.objects.select_for_update().get_or_create(
+            event=event,
+            defaults={"reentry_allowed": current.reentry_allowed, "opens_minutes_before": current.opens_minutes_before},
+        )
+        if reentry_allowed is not None:
+            settings.reentry_allowed = reentry_allowed
+        if opens_minutes_before is not None:
+            settings.opens_minutes_before = opens_minutes_before
+        settings.save(update_fields=["reentry_allowed", "opens_minutes_before"])
+        audit_record(
+            action="checkin.settings",
+            actor=actor,
+            obj=event,
+            data={"reentry_allowed": settings.reentry_allowed, "opens_minutes_before": settings.opens_minutes_before},
+        )
+    return settings
