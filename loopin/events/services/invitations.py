@@ -23,7 +23,7 @@ from loopin.events.rsvp import rsvp_deadline
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
-from loopin.participation.rules import Way, ensure_may_take_part
+from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
 from loopin.participation.tickets import admit, ticket_cancel
 from loopin.people.selectors import exclude_blocked
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
@@ -90,6 +90,7 @@ def invitations_create(
 
 def invitation_go(*, user: User, event: Event, invitation: Invitation, seats: int) -> Ticket | None:
     """An invitation answered 'going': a ticket on a free event; the right to buy on a paid one."""
+    ensure_profile_complete(user)  # as every other way in: confirming, asking, buying, a link, the waitlist
     ensure_may_take_part(user=user, event=event, seats=seats, way=Way.INVITED)
     ticket = admit(event=event, user=user, seats=seats, source=TicketSource.INVITATION, invitation=invitation)
     invitation.status = InvitationStatus.GOING
