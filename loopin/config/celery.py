@@ -73,6 +73,7 @@ app.autodiscover_tasks(
         "loopin.accounts",
         "loopin.audit",
         "loopin.events",
+        "loopin.participation",
         "loopin.tickets",
         "loopin.payments",
         "loopin.notifications",

@@ -21,8 +21,11 @@ phone_invitation_created = Signal()  # phone_invitation_id (its SMS is to be sen
 ticket_issued = Signal()  # ticket_id
 ticket_cancelled = Signal()  # ticket_id, reason
 # Sent inside the releasing transaction (not after commit), so the waitlist holds a freed seat for the next person
-# before anyone else can count it: event_id, tier_id.
+# before anyone else can count it: event_id, tier_id. Seats come free when they are released or a capacity is raised.
 seats_released = Signal()
+# Sent inside the cancelling transaction, with the event row locked (not after commit), so the guests' free tickets,
+# open requests and pending invitations end with the event: event_id, actor (who cancelled; for the audit trail).
+event_cancelling = Signal()
 waitlist_offered = Signal()  # entry_id (after commit)
 co_host_invited = Signal()  # co_host_id (after commit): the person is asked to co-host
 guest_message_sent = Signal()  # message_id (after commit): deliver it to its ticket holders

@@ -7,6 +7,7 @@ class ParticipationConfig(AppConfig):
     verbose_name = "Participation"
 
     def ready(self) -> None:
-        from loopin.participation import waitlist
+        from loopin.participation import cancellation, waitlist
 
+        cancellation.connect_signals()
         waitlist.connect_signals()

@@ -31,7 +31,6 @@ from loopin.events.services.images import _set_cover_urls
 from loopin.events.services.lifecycle import _transition
 from loopin.events.services.rules import ensure_can_host
 from loopin.events.signals import send_after_commit
-from loopin.participation.waitlist import waitlist_offer_next
 
 
 def _remember_slug(event: Event) -> None:
@@ -132,7 +131,7 @@ def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event
             event.slug = slugify(event.title)[:200] or "event"
         event.save()
         if raised:
-            waitlist_offer_next(event_id=event.id)  # the new seats go to the waitlist first
+            signals.seats_released.send(sender=None, event_id=event.id, tier_id=None)  # to the waitlist first
         if data.interest_ids is not None:
             event.interests.set(_interests(data.interest_ids))
         if data.cover_image_urls is not None:

@@ -17,16 +17,10 @@ from loopin.events.errors import InvalidTransition
 from loopin.events.models import (
     Event,
     EventStatus,
-    Invitation,
-    InvitationStatus,
-    JoinRequest,
-    RequestStatus,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.services.event_fields import EventInput, _apply_times
 from loopin.events.signals import send_after_commit
-from loopin.participation.tickets import request_hold_release, ticket_cancel
-from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 TRANSITIONS: dict[str, set[str]] = {
     EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
@@ -59,25 +53,12 @@ def _transition(event: Event, target: str, *, actor: User, reason: str) -> None:
     if target == EventStatus.COMPLETED:
         event.completed_at = now
     event.save(update_fields=["status", "status_reason", "published_at", "cancelled_at", "completed_at", "updated_at"])
-    if target == EventStatus.CANCELLED:
-        _cancel_guests(event, actor=actor)
+    if target == EventStatus.CANCELLED:  # participation ends the guests' tickets, requests and invitations
+        signals.event_cancelling.send(sender=None, event_id=event.id, actor=actor)
     audit_record(action=f"event.{target}", actor=actor, obj=event, data={"from": old, "reason": reason})
     send_after_commit(signals.event_status_changed, event_id=event.id, old=old, new=target, reason=reason)
     if target == EventStatus.PUBLISHED and old == EventStatus.DRAFT:
         send_after_commit(signals.event_published, event_id=event.id)
-
-
-def _cancel_guests(event: Event, *, actor: User) -> None:
-    """A cancelled event voids free tickets and open requests/invitations; paid orders refund in payments."""
-    for ticket in Ticket.objects.select_for_update().filter(event=event, status=TicketStatus.VALID):
-        if ticket.source != TicketSource.PURCHASE:
-            ticket_cancel(ticket=ticket, reason="event_cancelled", actor=actor)
-    JoinRequest.objects.filter(event=event, status=RequestStatus.PENDING).update(
-        status=RequestStatus.CANCELLED, decided_at=timezone.now()
-    )
-    for req in JoinRequest.objects.filter(event=event, seats_held=True):
-        request_hold_release(join_request=req)  # seats held for accepted guests who had not confirmed
-    Invitation.objects.filter(event=event, status=InvitationStatus.PENDING).update(status=InvitationStatus.REVOKED)
 
 
 def event_transition(

@@ -16,11 +16,11 @@ from django.db import transaction
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.feed_cache import feed_invalidate
 from loopin.events.models import Event, TicketTier, TierVisibility
 from loopin.events.selectors.access import event_for_edit
-from loopin.participation.waitlist import waitlist_offer_next
 
 TIER_FIELDS = (
     "name",
@@ -155,7 +155,7 @@ def tier_update(*, actor: User, event_id: uuid.UUID, tier_id: uuid.UUID, data: T
         )
         feed_invalidate()
         if before["capacity"] and (tier.capacity == 0 or tier.capacity > before["capacity"]):
-            waitlist_offer_next(event_id=event.id)  # the new seats go to the waitlist first
+            signals.seats_released.send(sender=None, event_id=event.id, tier_id=tier.id)  # to the waitlist first
     return tier
 
 
