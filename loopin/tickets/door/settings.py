@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event
 from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage
