@@ -65,6 +65,7 @@ def _routers() -> list[Any]:
     from loopin.rooms.api import routers as room_routers
     from loopin.stories.api import routers as story_routers
     from loopin.tickets.api import routers as ticket_routers
+    from loopin.venuecommerce.api import routers as venue_commerce_routers
     from loopin.wallet.api import routers as wallet_routers
 
     return [
@@ -86,6 +87,7 @@ def _routers() -> list[Any]:
         *story_routers,
         album_router,
         *people_routers,
+        *venue_commerce_routers,
     ]
 
 
@@ -154,6 +156,7 @@ def _realtime_handlers() -> None:
     import loopin.calls.sockets  # noqa: F401
     import loopin.chat.sockets  # noqa: F401
     import loopin.events.sockets  # noqa: F401
+    import loopin.venuecommerce.sockets  # noqa: F401
 
 
 def _extra_schemas() -> list[Any]:
