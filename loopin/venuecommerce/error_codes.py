@@ -33,6 +33,7 @@ class VenueCommerceErrorCode(ErrorCode):
         "Fewer are left than asked for; `details.variant_id` and `details.left` say which and how many remain.",
     )
     EVENT_HAS_NO_VENUE = "EVENT_HAS_NO_VENUE", 400, "This event is not at a venue, so there is nothing to order."
+    EVENT_NOT_AT_VENUE = "EVENT_NOT_AT_VENUE", 404, "The venue has no (live) event with this id."
     ORDER_NEEDS_TICKET = "ORDER_NEEDS_TICKET", 403, "Only people holding a valid ticket for the event can order."
     ORDERING_CLOSED = (
         "ORDERING_CLOSED",

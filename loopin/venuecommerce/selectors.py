@@ -59,7 +59,7 @@ def menu_get(*, venue_id: uuid.UUID, event_id: uuid.UUID | None = None) -> Menu:
     overrides: dict[uuid.UUID, bool] = {}
     if event_id is not None:
         if not Event.objects.alive().filter(id=event_id, venue_id=venue.id).exists():
-            raise NotFound("This venue has no such event.", code=VenueCommerceErrorCode.EVENT_HAS_NO_VENUE)
+            raise NotFound("This venue has no such event.", code=VenueCommerceErrorCode.EVENT_NOT_AT_VENUE)
         overrides = dict(EventAvailability.objects.filter(event_id=event_id).values_list("item_id", "is_available"))
     items = [
         item

@@ -179,7 +179,7 @@ def menu_availability_set(
     with transaction.atomic():
         item = _item(user, venue_id, item_id, "menu")
         if not Event.objects.filter(id=event_id, venue_id=item.venue_id, deleted_at__isnull=True).exists():
-            raise NotFound("This venue has no such event.", code=VenueCommerceErrorCode.EVENT_HAS_NO_VENUE)
+            raise NotFound("This venue has no such event.", code=VenueCommerceErrorCode.EVENT_NOT_AT_VENUE)
         if is_available is None:
             EventAvailability.objects.filter(item=item, event_id=event_id).delete()
         else:
