@@ -16,10 +16,10 @@ from django.utils import timezone
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.core.settings import get_settings
 from loopin.events.models import Venue
 from loopin.people.selectors import is_blocked_between
 from loopin.venuecommerce import notify
