@@ -59,6 +59,7 @@ def _routers() -> list[Any]:
     from loopin.invoices.api import routers as invoice_routers
     from loopin.media.api import router as media_router
     from loopin.notifications.api import router as notifications_router
+    from loopin.parking.api import routers as parking_routers
     from loopin.payments.api import routers as payment_routers
     from loopin.people.api import routers as people_routers
     from loopin.posts.api import routers as post_routers
@@ -86,6 +87,7 @@ def _routers() -> list[Any]:
         *story_routers,
         album_router,
         *people_routers,
+        *parking_routers,
     ]
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "loopin.posts",
     "loopin.stories",
     "loopin.albums",
+    "loopin.parking",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
