@@ -96,9 +96,9 @@ def price_for(
 
 
 def overstay_amount(lot: ParkingLot, *, reserved_until: datetime, exited_at: datetime) -> tuple[int, int, Decimal]:
-    """(minutes past the window, hours charged, amount): nothing within the grace; past it, every started hour
-    after the window's end at the lot's base rate."""
-    minutes = max(0, math.ceil((exited_at - reserved_until) / timedelta(minutes=1)))
+    """(whole minutes past the window, hours charged, amount): nothing within the grace; past it, every started
+    hour after the window's end at the lot's base rate."""
+    minutes = max(0, math.floor((exited_at - reserved_until) / timedelta(minutes=1)))
     if minutes <= lot.grace_minutes or lot.base_rate == 0:
         return minutes, 0, Decimal("0")
     hours = math.ceil(minutes / 60)

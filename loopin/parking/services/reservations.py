@@ -190,7 +190,12 @@ def parking_holds_expire() -> int:
 
 
 def my_reservation_locked(user: User, reservation_id: uuid.UUID) -> ParkingReservation:
-    reservation = ParkingReservation.objects.select_for_update().filter(id=reservation_id, user=user).first()
+    reservation = (
+        ParkingReservation.objects.select_for_update(of=("self",))
+        .select_related("lot")
+        .filter(id=reservation_id, user=user)
+        .first()
+    )
     if reservation is None:
         raise NotFound(code=ParkingErrorCode.RESERVATION_NOT_FOUND)
     return reservation
