@@ -11,7 +11,6 @@ class ParkingErrorCode(ErrorCode):
     QUOTE_EXPIRED = "QUOTE_EXPIRED", 409, "The quoted price is no longer valid (or was used); ask for a new quote."
     ALREADY_RESERVED = "ALREADY_RESERVED", 409, "You already hold a parking reservation for this event."
     RESERVATION_NOT_FOUND = "RESERVATION_NOT_FOUND", 404, "No parking reservation of yours has this id."
-    RESERVATION_NOT_PENDING = "RESERVATION_NOT_PENDING", 409, "The reservation is not waiting for payment."
     RESERVATION_NOT_CANCELLABLE = (
         "RESERVATION_NOT_CANCELLABLE",
         409,
@@ -20,5 +19,4 @@ class ParkingErrorCode(ErrorCode):
     EVENT_NOT_PARKABLE = "EVENT_NOT_PARKABLE", 400, "The event is over, cancelled or has no venue with parking."
     NOT_PARKING_STAFF = "NOT_PARKING_STAFF", 403, "Only the venue's parking staff can scan passes at this lot."
     NOT_VENUE_MANAGER = "NOT_VENUE_MANAGER", 403, "Only the venue's owner (or staff allowed to) can manage its lots."
-    CHARGE_NOT_FOUND = "CHARGE_NOT_FOUND", 404, "No overstay charge of yours has this id."
     GATE_NONCE_REUSED = "GATE_NONCE_REUSED", 409, "This gate scan nonce was already used for a different scan."
