@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loopin.calls import lifecycle, services, tasks
+from loopin.calls import account_hooks, services, tasks
 from loopin.calls.models import EndReason
 from loopin.calls.signals import call_ringing, call_stopped_ringing
 from loopin.config.settings import get_settings
@@ -37,7 +37,7 @@ def connect() -> None:
     call_ringing.connect(on_call_ringing, dispatch_uid="calls.ringing")
     call_stopped_ringing.connect(on_call_stopped_ringing, dispatch_uid="calls.stopped_ringing")
     user_blocked.connect(on_user_blocked, dispatch_uid="calls.user_blocked")
-    hooks.register_erasure_step("calls.history", lifecycle.erase_calls)
-    hooks.register_export_section("calls", lifecycle.export_calls)
+    hooks.register_erasure_step("calls.history", account_hooks.erase_calls)
+    hooks.register_export_section("calls", account_hooks.export_calls)
     # After chat's listener (INSTALLED_APPS order): chat's presence count is down by then.
-    register_connection_listener("calls", on_close=lifecycle.socket_closed)
+    register_connection_listener("calls", on_close=account_hooks.socket_closed)

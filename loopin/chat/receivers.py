@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loopin.chat import lifecycle
+from loopin.chat import account_hooks
 from loopin.chat.models import MemberRole
 from loopin.chat.services import conversations, groups
 from loopin.core import hooks
@@ -50,6 +50,6 @@ def connect() -> None:
     ticket_cancelled.connect(on_ticket_cancelled, dispatch_uid="chat.ticket_cancelled")
     door_staff_changed.connect(on_door_staff_changed, dispatch_uid="chat.door_staff")
     user_blocked.connect(on_user_blocked, dispatch_uid="chat.user_blocked")
-    hooks.register_erasure_step("chat.messages", lifecycle.erase_chat)
-    hooks.register_export_section("chat", lifecycle.export_chat)
-    register_connection_listener("chat", on_open=lifecycle.socket_opened, on_close=lifecycle.socket_closed)
+    hooks.register_erasure_step("chat.messages", account_hooks.erase_chat)
+    hooks.register_export_section("chat", account_hooks.export_chat)
+    register_connection_listener("chat", on_open=account_hooks.socket_opened, on_close=account_hooks.socket_closed)

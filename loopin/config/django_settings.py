@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "loopin.participation",
     "loopin.payments",
     "loopin.invoices",
+    "loopin.looppay",
     "loopin.notifications",
     "loopin.realtime",
     "loopin.chat",

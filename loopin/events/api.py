@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import File, Path, Query, Request, UploadFile
 from pydantic import Field
 
 from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser, request_ip
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, links, ok
-from loopin.core.errors import ValidationFailed
+from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
@@ -25,6 +26,7 @@ from loopin.events.cohosts_api import router as co_hosts
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.guest_list_api import router as guest_list
 from loopin.events.messages_api import router as guest_messages
+from loopin.events.questions import AnswerGiven
 from loopin.events.questions_api import router as questions
 from loopin.events.schemas import (
     AcceptLinkIn,
@@ -60,6 +62,9 @@ from loopin.events.services import EventInput, VenueInput, phone_invitations
 from loopin.events.tiers_api import router as tiers
 from loopin.events.waitlist_api import router as waitlist
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 events = APIRouter(prefix="/api/v2/events", tags=["events"])
 venues = APIRouter(prefix="/api/v2/venues", tags=["venues"])
 hosts = APIRouter(prefix="/api/v2/hosts", tags=["hosts"])
@@ -87,18 +92,158 @@ def _event_input(body: EventCreateIn | EventUpdateIn) -> EventInput:
     )
 
 
-def _detail(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
-    return selectors.event_detail(user=user, event_id=event_id)
+# ---------------------------------------------------------------- writes answered with a read
+# The one idiom (issue 20): an endpoint makes one `run_sync` call. A write whose response shows what it
+# wrote calls one of these: one service, then one read of the result, on the same worker thread.
 
 
-def _then_detail(service: Any, *, caller_as: str = "actor") -> Any:
-    """Run a service that returns an event, then read it back for the response (one crossing)."""
+def venue_create_and_read(*, user: User, data: VenueInput) -> dict[str, Any]:
+    """Add a venue, then read it back."""
+    return selectors.venue_out(services.venue_create(user=user, data=data))
 
-    def run(*, user: Any, **kwargs: Any) -> dict[str, Any]:
-        event = service(**kwargs, **{caller_as: user})
-        return selectors.event_detail(user=user, event_id=event.id)
 
-    return run
+def host_lead_create_and_read(
+    *, user: User | None, first_name: str, last_name: str, phone_number: str, message: str
+) -> dict[str, Any]:
+    """Record a become-a-host request, then read it back."""
+    lead = services.host_lead_create(
+        first_name=first_name, last_name=last_name, phone_number=phone_number, message=message, user=user
+    )
+    return {"id": lead.id, "state": lead.state, "created_at": lead.created_at}
+
+
+def event_create_and_read(*, user: User, data: EventInput) -> dict[str, Any]:
+    """Create an event, then read it back as its host sees it."""
+    event = services.event_create(host=user, data=data)
+    return selectors.event_detail(user=user, event_id=event.id)
+
+
+def event_update_and_read(*, user: User, event_id: uuid.UUID, data: EventInput) -> dict[str, Any]:
+    """Edit an event, then read it back as the caller sees it."""
+    event = services.event_update(actor=user, event_id=event_id, data=data)
+    return selectors.event_detail(user=user, event_id=event.id)
+
+
+def event_transition_and_read(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    target: str,
+    reason: str,
+    new_start_at: datetime | None = None,
+    new_end_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Move an event through its lifecycle, then read it back as the caller sees it."""
+    event = services.event_transition(
+        actor=user, event_id=event_id, target=target, reason=reason, new_start_at=new_start_at, new_end_at=new_end_at
+    )
+    return selectors.event_detail(user=user, event_id=event.id)
+
+
+def event_add_cover_images_and_read(
+    *, user: User, event_id: uuid.UUID, uploads: list[tuple[str, bytes]]
+) -> dict[str, Any]:
+    """Add cover images, then read the event back as the caller sees it."""
+    event = services.event_add_cover_images(actor=user, event_id=event_id, uploads=uploads)
+    return selectors.event_detail(user=user, event_id=event.id)
+
+
+def join_request_create_and_read(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    message: str,
+    seats: int,
+    tier_id: uuid.UUID | None,
+    unlock_code: str | None,
+    answers: list[AnswerGiven],
+) -> dict[str, Any]:
+    """Ask to join, then read the request back."""
+    req = services.join_request_create(
+        user=user,
+        event_id=event_id,
+        message=message,
+        seats=seats,
+        tier_id=tier_id,
+        unlock_code=unlock_code,
+        answers=answers,
+    )
+    return selectors.request_out(req)
+
+
+def join_request_accept_and_read(
+    *, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str
+) -> dict[str, Any]:
+    """Accept a join request, then read it back."""
+    return selectors.request_out(
+        services.join_request_accept(host=host, event_id=event_id, request_id=request_id, note=note)
+    )
+
+
+def join_request_decline_and_read(
+    *, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str
+) -> dict[str, Any]:
+    """Decline a join request, then read it back."""
+    return selectors.request_out(
+        services.join_request_decline(host=host, event_id=event_id, request_id=request_id, note=note)
+    )
+
+
+def join_request_cancel_and_read(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
+    """Withdraw the caller's request, then read it back."""
+    return selectors.request_out(services.join_request_cancel(user=user, event_id=event_id))
+
+
+def invitations_create_and_read(
+    *, host: User, event_id: uuid.UUID, user_ids: list[uuid.UUID], message: str, expires_at: datetime | None
+) -> list[dict[str, Any]]:
+    """Invite people, then read back the invitations made."""
+    created = services.invitations_create(
+        host=host, event_id=event_id, user_ids=user_ids, message=message, expires_at=expires_at
+    )
+    return [selectors.invitation_out(i) for i in created]
+
+
+def invite_link_create_and_read(
+    *, host: User, event_id: uuid.UUID, expires_at: datetime | None, max_uses: int | None
+) -> dict[str, Any]:
+    """Make a share link, then read it back."""
+    return selectors.invite_link_out(
+        services.invite_link_create(host=host, event_id=event_id, expires_at=expires_at, max_uses=max_uses)
+    )
+
+
+def invitation_respond_and_read(*, user: User, invitation_id: uuid.UUID, response: str, seats: int) -> dict[str, Any]:
+    """Answer an invitation, then read it back."""
+    return selectors.invitation_out(
+        services.invitation_respond(user=user, invitation_id=invitation_id, response=response, seats=seats)
+    )
+
+
+def invite_link_redeem_and_read(*, user: User, token: str, seats: int) -> dict[str, Any]:
+    """Redeem a share link, then read the invitation back."""
+    return selectors.invitation_out(services.invite_link_redeem(user=user, token=token, seats=seats))
+
+
+def attendance_confirm_and_read(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    seats: int,
+    tier_id: uuid.UUID | None,
+    unlock_code: str | None,
+    answers: list[AnswerGiven],
+) -> dict[str, Any]:
+    """Take seats at a free event, then read the ticket back."""
+    ticket = services.attendance_confirm(
+        user=user, event_id=event_id, seats=seats, tier_id=tier_id, unlock_code=unlock_code, answers=answers
+    )
+    return selectors.ticket_out(ticket)
+
+
+def attendance_cancel_and_read(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
+    """Give up a free ticket, then read it back."""
+    return selectors.ticket_out(services.attendance_cancel(user=user, event_id=event_id))
 
 
 # ---------------------------------------------------------------- venues
@@ -122,11 +267,8 @@ async def venue_list(
 )
 async def venue_create(body: VenueIn, caller: CurrentUser) -> dict[str, Any]:
     """Add a venue (hosts); staff verify venues in the admin."""
-
-    def create(*, user: Any) -> dict[str, Any]:
-        return selectors.venue_out(services.venue_create(user=user, data=VenueInput(**body.model_dump())))
-
-    return ok(await run_sync(create, user=caller), "Venue created")
+    data = VenueInput(**body.model_dump())
+    return ok(await run_sync(venue_create_and_read, user=caller, data=data), "Venue created")
 
 
 @venues.get("/{venue_id}", response_model=Envelope[VenueOut], responses=error_responses(404, 422))
@@ -143,18 +285,15 @@ async def venue_get(venue_id: uuid.UUID) -> dict[str, Any]:
 )
 async def become_a_host(body: HostLeadIn, caller: OptionalUser) -> dict[str, Any]:
     """Ask to become a host; staff follow up (one request per phone number)."""
-
-    def create(*, user: Any) -> dict[str, Any]:
-        lead = services.host_lead_create(
-            first_name=body.first_name,
-            last_name=body.last_name,
-            phone_number=body.phone_number,
-            message=body.message,
-            user=user,
-        )
-        return {"id": lead.id, "state": lead.state, "created_at": lead.created_at}
-
-    return ok(await run_sync(create, user=caller), "Thanks! We will be in touch.")
+    lead = await run_sync(
+        host_lead_create_and_read,
+        user=caller,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        phone_number=body.phone_number,
+        message=body.message,
+    )
+    return ok(lead, "Thanks! We will be in touch.")
 
 
 # ---------------------------------------------------------------- discovery (static paths first)
@@ -212,9 +351,7 @@ async def event_feed(
 async def event_create(body: EventCreateIn, caller: CurrentUser) -> dict[str, Any]:
     """Create an event (a draft, or published at once with `publish: true`)."""
     data = _event_input(body)
-    return ok(
-        await run_sync(_then_detail(services.event_create, caller_as="host"), user=caller, data=data), "Event created"
-    )
+    return ok(await run_sync(event_create_and_read, user=caller, data=data), "Event created")
 
 
 @events.get("/canonical/{canonical_id}", response_model=Envelope[EventDetailOut], responses=error_responses(404))
@@ -230,9 +367,7 @@ async def event_resolve(
     path: Annotated[str, Query(max_length=500, examples=["/in/mumbai/events/jam--ab12cd34"])], caller: OptionalUser
 ) -> dict[str, Any]:
     """Resolve a share path, old or new; `redirect` tells the client to move to the current one."""
-    from loopin.core.errors import NotFound
-
-    canonical_id = services.share_path_parse(path)
+    canonical_id = selectors.share_path_parse(path)
     if canonical_id is None:
         raise NotFound("That is not an event link.", code=EventErrorCode.EVENT_NOT_FOUND)
     detail = await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id)
@@ -246,54 +381,70 @@ async def event_resolve(
 @events.get("/{event_id}", response_model=Envelope[EventDetailOut], responses=error_responses(404, 422))
 async def event_get(event_id: uuid.UUID, caller: OptionalUser) -> dict[str, Any]:
     """One event, for whoever may see it (drafts: the host; private: the host and guests)."""
-    return ok(await run_sync(_detail, user=caller, event_id=event_id), "Event")
+    return ok(await run_sync(selectors.event_detail, user=caller, event_id=event_id), "Event")
 
 
 @events.patch("/{event_id}", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_update(event_id: uuid.UUID, body: EventUpdateIn, caller: CurrentUser) -> dict[str, Any]:
     """Edit an event (host or staff); time and place changes of a published event are recorded."""
     data = _event_input(body)
-    result = await run_sync(_then_detail(services.event_update), user=caller, event_id=event_id, data=data)
+    result = await run_sync(event_update_and_read, user=caller, event_id=event_id, data=data)
     return ok(result, "Event updated")
 
 
 @events.delete("/{event_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR))
 async def event_delete(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Delete an event (soft delete; an event with guests must be cancelled first)."""
-    await run_sync(lambda *, user: services.event_delete(actor=user, event_id=event_id), user=caller)
+    await run_sync(services.event_delete, actor=caller, event_id=event_id)
     return ok(None, "Event deleted")
-
-
-async def _move(event_id: uuid.UUID, caller: Any, target: str, body: Any, message: str) -> dict[str, Any]:
-    kwargs = {"target": target, "reason": body.reason}
-    if hasattr(body, "new_start_at"):
-        kwargs.update(new_start_at=body.new_start_at, new_end_at=body.new_end_at)
-    result = await run_sync(_then_detail(services.event_transition), user=caller, event_id=event_id, **kwargs)
-    return ok(result, message)
 
 
 @events.post("/{event_id}/publish", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_publish(event_id: uuid.UUID, body: RepublishIn, caller: CurrentUser) -> dict[str, Any]:
     """Publish a draft, or a postponed event again (with its new time)."""
-    return await _move(event_id, caller, "published", body, "Event published")
+    result = await run_sync(
+        event_transition_and_read,
+        user=caller,
+        event_id=event_id,
+        target="published",
+        reason=body.reason,
+        new_start_at=body.new_start_at,
+        new_end_at=body.new_end_at,
+    )
+    return ok(result, "Event published")
 
 
 @events.post("/{event_id}/postpone", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_postpone(event_id: uuid.UUID, body: PostponeIn, caller: CurrentUser) -> dict[str, Any]:
     """Postpone a published event (optionally to a new time); guests keep their tickets."""
-    return await _move(event_id, caller, "postponed", body, "Event postponed")
+    result = await run_sync(
+        event_transition_and_read,
+        user=caller,
+        event_id=event_id,
+        target="postponed",
+        reason=body.reason,
+        new_start_at=body.new_start_at,
+        new_end_at=body.new_end_at,
+    )
+    return ok(result, "Event postponed")
 
 
 @events.post("/{event_id}/cancel", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_cancel(event_id: uuid.UUID, body: TransitionIn, caller: CurrentUser) -> dict[str, Any]:
     """Cancel an event: free tickets are voided, pending requests and invitations closed."""
-    return await _move(event_id, caller, "cancelled", body, "Event cancelled")
+    result = await run_sync(
+        event_transition_and_read, user=caller, event_id=event_id, target="cancelled", reason=body.reason
+    )
+    return ok(result, "Event cancelled")
 
 
 @events.post("/{event_id}/complete", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_complete(event_id: uuid.UUID, body: TransitionIn, caller: CurrentUser) -> dict[str, Any]:
     """Mark a started event as completed."""
-    return await _move(event_id, caller, "completed", body, "Event completed")
+    result = await run_sync(
+        event_transition_and_read, user=caller, event_id=event_id, target="completed", reason=body.reason
+    )
+    return ok(result, "Event completed")
 
 
 @events.post(
@@ -309,18 +460,14 @@ async def event_add_images(
 ) -> dict[str, Any]:
     """Upload cover images (at most 3 per event)."""
     uploads = [(f.filename or "cover", await f.read(MAX_IMAGE_BYTES + 1)) for f in images]
-    result = await run_sync(
-        _then_detail(services.event_add_cover_images), user=caller, event_id=event_id, uploads=uploads
-    )
+    result = await run_sync(event_add_cover_images_and_read, user=caller, event_id=event_id, uploads=uploads)
     return ok(result, "Images added")
 
 
 @events.delete("/{event_id}/images/{image_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR))
 async def event_remove_image(event_id: uuid.UUID, image_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Remove a cover image."""
-    await run_sync(
-        lambda *, user: services.event_remove_cover_image(actor=user, event_id=event_id, image_id=image_id), user=caller
-    )
+    await run_sync(services.event_remove_cover_image, actor=caller, event_id=event_id, image_id=image_id)
     return ok(None, "Image removed")
 
 
@@ -335,20 +482,17 @@ async def event_remove_image(event_id: uuid.UUID, image_id: uuid.UUID, caller: C
 )
 async def request_create(event_id: uuid.UUID, body: JoinRequestIn, caller: CurrentUser) -> dict[str, Any]:
     """Ask to join an approval event."""
-
-    def create(*, user: Any) -> dict[str, Any]:
-        req = services.join_request_create(
-            user=user,
-            event_id=event_id,
-            message=body.message,
-            seats=body.seats_requested,
-            tier_id=body.tier_id,
-            unlock_code=body.unlock_code,
-            answers=answers_given(body.answers),
-        )
-        return selectors.request_out(req)
-
-    return ok(await run_sync(create, user=caller), "Request sent")
+    req = await run_sync(
+        join_request_create_and_read,
+        user=caller,
+        event_id=event_id,
+        message=body.message,
+        seats=body.seats_requested,
+        tier_id=body.tier_id,
+        unlock_code=body.unlock_code,
+        answers=answers_given(body.answers),
+    )
+    return ok(req, "Request sent")
 
 
 @events.get(
@@ -384,13 +528,6 @@ async def request_bulk(event_id: uuid.UUID, body: BulkActionIn, caller: CurrentU
     return ok([asdict(r) for r in results], f"{done} of {len(results)} requests {past}")
 
 
-def _decision_endpoint(service: Any) -> Any:
-    def run(*, user: Any, event_id: uuid.UUID, request_id: uuid.UUID, note: str) -> dict[str, Any]:
-        return selectors.request_out(service(host=user, event_id=event_id, request_id=request_id, note=note))
-
-    return run
-
-
 @events.put(
     "/{event_id}/requests/{request_id}/accept",
     response_model=Envelope[JoinRequestOut],
@@ -401,8 +538,8 @@ async def request_accept(
 ) -> dict[str, Any]:
     """Accept a request: a free event gives the guest a ticket; a paid one lets them buy."""
     result = await run_sync(
-        _decision_endpoint(services.join_request_accept),
-        user=caller,
+        join_request_accept_and_read,
+        host=caller,
         event_id=event_id,
         request_id=request_id,
         note=body.host_message,
@@ -420,8 +557,8 @@ async def request_decline(
 ) -> dict[str, Any]:
     """Decline a request, with an optional note."""
     result = await run_sync(
-        _decision_endpoint(services.join_request_decline),
-        user=caller,
+        join_request_decline_and_read,
+        host=caller,
         event_id=event_id,
         request_id=request_id,
         note=body.host_message,
@@ -438,11 +575,7 @@ async def my_request(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]
 @events.delete("/{event_id}/my-request", response_model=Envelope[JoinRequestOut], responses=error_responses(*ANY_ERROR))
 async def my_request_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Withdraw the caller's request (an accepted one on a free event gives its seats back)."""
-
-    def cancel(*, user: Any) -> dict[str, Any]:
-        return selectors.request_out(services.join_request_cancel(user=user, event_id=event_id))
-
-    return ok(await run_sync(cancel, user=caller), "Request cancelled")
+    return ok(await run_sync(join_request_cancel_and_read, user=caller, event_id=event_id), "Request cancelled")
 
 
 # ---------------------------------------------------------------- invitations
@@ -456,14 +589,14 @@ async def my_request_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[st
 )
 async def invitations_create(event_id: uuid.UUID, body: InvitationsIn, caller: CurrentUser) -> dict[str, Any]:
     """Invite people directly (1-50); those already invited or going are skipped."""
-
-    def create(*, user: Any) -> list[dict[str, Any]]:
-        created = services.invitations_create(
-            host=user, event_id=event_id, user_ids=body.user_ids, message=body.message, expires_at=body.expires_at
-        )
-        return [selectors.invitation_out(i) for i in created]
-
-    result = await run_sync(create, user=caller)
+    result = await run_sync(
+        invitations_create_and_read,
+        host=caller,
+        event_id=event_id,
+        user_ids=body.user_ids,
+        message=body.message,
+        expires_at=body.expires_at,
+    )
     return ok(result, f"{len(result)} invitations sent")
 
 
@@ -505,15 +638,10 @@ async def invitations_list(event_id: uuid.UUID, page: PageParams, caller: Curren
 )
 async def invite_link_create(event_id: uuid.UUID, body: InviteLinkIn, caller: CurrentUser) -> dict[str, Any]:
     """Make a share link that invites whoever opens it (optional expiry and use limit)."""
-
-    def create(*, user: Any) -> dict[str, Any]:
-        return selectors.invite_link_out(
-            services.invite_link_create(
-                host=user, event_id=event_id, expires_at=body.expires_at, max_uses=body.max_uses
-            )
-        )
-
-    return ok(await run_sync(create, user=caller), "Invite link created")
+    link = await run_sync(
+        invite_link_create_and_read, host=caller, event_id=event_id, expires_at=body.expires_at, max_uses=body.max_uses
+    )
+    return ok(link, "Invite link created")
 
 
 @events.get(
@@ -540,25 +668,18 @@ async def invite_link_revoke(event_id: uuid.UUID, link_id: uuid.UUID, caller: Cu
 )
 async def invitation_respond(invitation_id: uuid.UUID, body: RespondIn, caller: CurrentUser) -> dict[str, Any]:
     """Answer an invitation: going or not going."""
-
-    def respond(*, user: Any) -> dict[str, Any]:
-        return selectors.invitation_out(
-            services.invitation_respond(
-                user=user, invitation_id=invitation_id, response=body.response, seats=body.seats
-            )
-        )
-
-    return ok(await run_sync(respond, user=caller), "Response saved")
+    invitation = await run_sync(
+        invitation_respond_and_read, user=caller, invitation_id=invitation_id, response=body.response, seats=body.seats
+    )
+    return ok(invitation, "Response saved")
 
 
 @invitations.post("/accept-link", response_model=Envelope[InvitationOut], responses=error_responses(*ANY_ERROR))
 async def invitation_accept_link(body: AcceptLinkIn, caller: CurrentUser) -> dict[str, Any]:
     """Redeem a share link: you are invited and going."""
-
-    def redeem(*, user: Any) -> dict[str, Any]:
-        return selectors.invitation_out(services.invite_link_redeem(user=user, token=body.token, seats=body.seats))
-
-    return ok(await run_sync(redeem, user=caller), "You are in")
+    return ok(
+        await run_sync(invite_link_redeem_and_read, user=caller, token=body.token, seats=body.seats), "You are in"
+    )
 
 
 # ---------------------------------------------------------------- attendance
@@ -572,29 +693,22 @@ async def invitation_accept_link(body: AcceptLinkIn, caller: CurrentUser) -> dic
 )
 async def attendance_confirm(event_id: uuid.UUID, body: AttendanceIn, caller: CurrentUser) -> dict[str, Any]:
     """Take seats at a free event and get a ticket."""
-
-    def confirm(*, user: Any) -> dict[str, Any]:
-        ticket = services.attendance_confirm(
-            user=user,
-            event_id=event_id,
-            seats=body.seats,
-            tier_id=body.tier_id,
-            unlock_code=body.unlock_code,
-            answers=answers_given(body.answers),
-        )
-        return selectors.ticket_out(ticket)
-
-    return ok(await run_sync(confirm, user=caller), "You are going")
+    ticket = await run_sync(
+        attendance_confirm_and_read,
+        user=caller,
+        event_id=event_id,
+        seats=body.seats,
+        tier_id=body.tier_id,
+        unlock_code=body.unlock_code,
+        answers=answers_given(body.answers),
+    )
+    return ok(ticket, "You are going")
 
 
 @events.delete("/{event_id}/attendance", response_model=Envelope[TicketOut], responses=error_responses(*ANY_ERROR))
 async def attendance_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Give up a free ticket; the seats are freed at once."""
-
-    def cancel(*, user: Any) -> dict[str, Any]:
-        return selectors.ticket_out(services.attendance_cancel(user=user, event_id=event_id))
-
-    return ok(await run_sync(cancel, user=caller), "Attendance cancelled")
+    return ok(await run_sync(attendance_cancel_and_read, user=caller, event_id=event_id), "Attendance cancelled")
 
 
 @events.get("/{event_id}/my-ticket", response_model=Envelope[TicketOut], responses=error_responses(401, 404, 422))

@@ -4,7 +4,7 @@ a guest answers later (after asking or buying through the app). Mounted on the e
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.core.auth import CurrentUser, OptionalUser
 from loopin.core.envelope import Envelope, error_responses, ok
@@ -22,6 +22,9 @@ from loopin.events.services.questions import (
     question_update,
 )
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 router = APIRouter(prefix="/api/v2/events", tags=["checkout questions"])
 ANY_ERROR = (400, 401, 403, 404, 409, 422)
 
@@ -36,8 +39,16 @@ def _list(*, user: Any, event_id: uuid.UUID) -> list[dict[str, Any]]:
     return questions_for(event, manager=user is not None and can_manage(user, event))
 
 
-def _one(*, user: Any, service: Any, **kwargs: Any) -> dict[str, Any]:
-    return question_out(service(actor=user, **kwargs))
+def question_create_and_read(*, user: User, event_id: uuid.UUID, data: QuestionInput) -> dict[str, Any]:
+    """Ask a question, then read it back."""
+    return question_out(question_create(actor=user, event_id=event_id, data=data))
+
+
+def question_update_and_read(
+    *, user: User, event_id: uuid.UUID, question_id: uuid.UUID, data: QuestionInput
+) -> dict[str, Any]:
+    """Change a question, then read it back."""
+    return question_out(question_update(actor=user, event_id=event_id, question_id=question_id, data=data))
 
 
 @router.get("/{event_id}/questions", response_model=Envelope[list[QuestionOut]], responses=error_responses(404, 422))
@@ -54,7 +65,7 @@ async def questions_list(event_id: uuid.UUID, caller: OptionalUser) -> dict[str,
 )
 async def questions_create(event_id: uuid.UUID, body: QuestionIn, caller: CurrentUser) -> dict[str, Any]:
     """Ask a checkout question (host)."""
-    data = await run_sync(_one, user=caller, service=question_create, event_id=event_id, data=_input(body))
+    data = await run_sync(question_create_and_read, user=caller, event_id=event_id, data=_input(body))
     return ok(data, "Question added")
 
 
@@ -68,7 +79,7 @@ async def questions_update(
 ) -> dict[str, Any]:
     """Change a question (host); once answered its kind and the picked choices stay (409 QUESTION_HAS_ANSWERS)."""
     data = await run_sync(
-        _one, user=caller, service=question_update, event_id=event_id, question_id=question_id, data=_input(body)
+        question_update_and_read, user=caller, event_id=event_id, question_id=question_id, data=_input(body)
     )
     return ok(data, "Question updated")
 

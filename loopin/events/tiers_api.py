@@ -4,7 +4,7 @@ and remove tiers. Mounted on the events router's prefix (`/api/v2/events/{event_
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Query
 
@@ -16,6 +16,9 @@ from loopin.events.selectors.access import can_manage, event_for
 from loopin.events.services.tiers import TierInput, tier_create, tier_delete, tier_update
 from loopin.events.tier_schemas import TierIn, TierOut, TierUpdateIn
 from loopin.events.tiers import tier_out, tiers_for, tiers_unlocked
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 router = APIRouter(prefix="/api/v2/events", tags=["ticket tiers"])
 ANY_ERROR = (400, 401, 403, 404, 409, 422)
@@ -32,8 +35,15 @@ def _list(*, user: Any, event_id: uuid.UUID, unlock_code: str | None) -> list[di
     return tiers_for(event, manager=manager, unlocked_ids=set(tiers_unlocked(event.id, unlock_code)))
 
 
-def _one(*, user: Any, event_id: uuid.UUID, service: Any, **kwargs: Any) -> dict[str, Any]:
-    tier = service(actor=user, event_id=event_id, **kwargs)
+def tier_create_and_read(*, user: User, event_id: uuid.UUID, data: TierInput) -> dict[str, Any]:
+    """Add a tier, then read it back as its host sees it."""
+    tier = tier_create(actor=user, event_id=event_id, data=data)
+    return tier_out(tier, event_for(user, event_id), unlocked=True, manager=True)
+
+
+def tier_update_and_read(*, user: User, event_id: uuid.UUID, tier_id: uuid.UUID, data: TierInput) -> dict[str, Any]:
+    """Change a tier, then read it back as its host sees it."""
+    tier = tier_update(actor=user, event_id=event_id, tier_id=tier_id, data=data)
     return tier_out(tier, event_for(user, event_id), unlocked=True, manager=True)
 
 
@@ -52,14 +62,14 @@ async def tiers_list(
 )
 async def tiers_create(event_id: uuid.UUID, body: TierIn, caller: CurrentUser) -> dict[str, Any]:
     """Add a ticket tier (host)."""
-    data = await run_sync(_one, user=caller, event_id=event_id, service=tier_create, data=_input(body))
+    data = await run_sync(tier_create_and_read, user=caller, event_id=event_id, data=_input(body))
     return ok(data, "Tier added")
 
 
 @router.patch("/{event_id}/tiers/{tier_id}", response_model=Envelope[TierOut], responses=error_responses(*ANY_ERROR))
 async def tiers_update(event_id: uuid.UUID, tier_id: uuid.UUID, body: TierUpdateIn, caller: CurrentUser) -> dict:
     """Change a tier (host); the price only while none of its seats are taken (400 PRICE_LOCKED)."""
-    data = await run_sync(_one, user=caller, event_id=event_id, service=tier_update, tier_id=tier_id, data=_input(body))
+    data = await run_sync(tier_update_and_read, user=caller, event_id=event_id, tier_id=tier_id, data=_input(body))
     return ok(data, "Tier updated")
 
 

@@ -8,12 +8,12 @@ class InvoicesConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.core import hooks
-        from loopin.invoices import lifecycle
+        from loopin.invoices import account_hooks
         from loopin.invoices.receivers import on_payment_succeeded, on_refund_processed
         from loopin.payments.signals import payment_succeeded, refund_processed
 
-        hooks.register_erasure_step("invoices.tax_profile", lifecycle.erase_tax_profile)
-        hooks.register_export_section("invoices", lifecycle.export_invoices)
+        hooks.register_erasure_step("invoices.tax_profile", account_hooks.erase_tax_profile)
+        hooks.register_export_section("invoices", account_hooks.export_invoices)
 
         payment_succeeded.connect(on_payment_succeeded, dispatch_uid="invoices.payment_succeeded")
         refund_processed.connect(on_refund_processed, dispatch_uid="invoices.refund_processed")

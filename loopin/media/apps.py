@@ -8,7 +8,7 @@ class MediaConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.core import hooks
-        from loopin.media import lifecycle
+        from loopin.media import account_hooks
 
-        hooks.register_erasure_step("media.files", lifecycle.erase_media, order=900)
-        hooks.register_export_section("media", lifecycle.export_media)
+        hooks.register_erasure_step("media.files", account_hooks.erase_media, order=900)
+        hooks.register_export_section("media", account_hooks.export_media)

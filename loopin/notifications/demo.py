@@ -6,7 +6,7 @@ from loopin.notifications.defaults import DEFAULT_TEMPLATES
 
 
 def demo_notifications(hosts: list) -> dict[str, int]:
-    from loopin.notifications.lifecycle import welcome_promoted
+    from loopin.notifications.account_hooks import welcome_promoted
     from loopin.notifications.models import Campaign
     from loopin.notifications.templates import template_current
 

@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.core import hooks
-        from loopin.people import lifecycle
+        from loopin.people import account_hooks
 
-        hooks.register_erasure_step("people.graph", lifecycle.erase_people_data)
-        hooks.register_export_section("people", lifecycle.export_people_data)
+        hooks.register_erasure_step("people.graph", account_hooks.erase_people_data)
+        hooks.register_export_section("people", account_hooks.export_people_data)

@@ -8,9 +8,9 @@ class PostsConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.core import hooks
-        from loopin.posts import lifecycle, moderation, timelines
+        from loopin.posts import account_hooks, moderation, timelines
 
-        hooks.register_erasure_step("posts.content", lifecycle.erase_posts, order=800)
-        hooks.register_export_section("posts", lifecycle.export_posts)
+        hooks.register_erasure_step("posts.content", account_hooks.erase_posts, order=800)
+        hooks.register_export_section("posts", account_hooks.export_posts)
         timelines.connect_signals()
         moderation.register()

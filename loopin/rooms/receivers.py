@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from loopin.core import hooks
 from loopin.realtime.services import register_connection_listener
-from loopin.rooms import lifecycle
+from loopin.rooms import account_hooks
 
 
 def connect() -> None:
-    hooks.register_erasure_step("rooms.memberships", lifecycle.erase_rooms)
-    hooks.register_export_section("rooms", lifecycle.export_rooms)
-    register_connection_listener("rooms", on_open=lifecycle.socket_rooms)
+    hooks.register_erasure_step("rooms.memberships", account_hooks.erase_rooms)
+    hooks.register_export_section("rooms", account_hooks.export_rooms)
+    register_connection_listener("rooms", on_open=account_hooks.socket_rooms)

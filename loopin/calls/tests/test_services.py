@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from loopin.calls import selectors, services
-from loopin.calls.lifecycle import erase_calls, export_calls
+from loopin.calls.account_hooks import erase_calls, export_calls
 from loopin.calls.models import Call, CallState, EndReason
 from loopin.calls.tests.conftest import befriend
 from loopin.chat.services.conversations import direct_open, request_decide

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from loopin.chat import selectors
+from loopin.chat.account_hooks import erase_chat, export_chat
 from loopin.chat.graph import may_see_presence, presence_watchers
-from loopin.chat.lifecycle import erase_chat, export_chat
 from loopin.chat.models import Conversation, Member, MemberState, Message, RequestState
 from loopin.chat.services import conversations, groups, messages
 from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied, ValidationFailed
