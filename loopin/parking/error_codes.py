@@ -5,7 +5,6 @@ from loopin.core.error_codes import ErrorCode
 
 class ParkingErrorCode(ErrorCode):
     LOT_NOT_FOUND = "LOT_NOT_FOUND", 404, "No active parking lot has this id (at this event's venue)."
-    NOT_A_GUEST = "NOT_A_GUEST", 403, "Only a guest with a valid ticket for the event can reserve parking."
     PARKING_FULL = "PARKING_FULL", 409, "Every space of this lot is taken for this event."
     QUOTE_NOT_FOUND = "QUOTE_NOT_FOUND", 404, "No price quote of yours has this id."
     QUOTE_EXPIRED = "QUOTE_EXPIRED", 409, "The quoted price is no longer valid (or was used); ask for a new quote."

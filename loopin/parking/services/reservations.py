@@ -20,6 +20,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
+from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
 from loopin.events.selectors.access import event_for
 from loopin.parking.error_codes import ParkingErrorCode
@@ -51,7 +52,7 @@ def parkable_event(user: User, event_id: uuid.UUID) -> Event:
 
 def ensure_guest(user: User, event: Event) -> None:
     if not Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-        raise PermissionDenied(code=ParkingErrorCode.NOT_A_GUEST)
+        raise PermissionDenied("Only a guest with a valid ticket can reserve parking.", code=EventErrorCode.NOT_A_GUEST)
 
 
 def lot_at(event: Event, lot_id: uuid.UUID) -> ParkingLot:
