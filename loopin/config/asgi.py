@@ -52,6 +52,7 @@ from loopin.events.api import routers as event_routers  # noqa: E402
 from loopin.invoices.api import routers as invoice_routers  # noqa: E402
 from loopin.media.api import router as media_router  # noqa: E402
 from loopin.notifications.api import router as notifications_router  # noqa: E402
+from loopin.parking.api import routers as parking_routers  # noqa: E402
 from loopin.payments.api import routers as payment_routers  # noqa: E402
 from loopin.people.api import routers as people_routers  # noqa: E402
 from loopin.posts.api import routers as post_routers  # noqa: E402
@@ -93,6 +94,7 @@ def _routers() -> list[Any]:
         album_router,
         *people_routers,
         *venue_commerce_routers,
+        *parking_routers,
     ]
 
 

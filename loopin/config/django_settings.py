@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "loopin.stories",
     "loopin.albums",
     "loopin.venuecommerce",
+    "loopin.parking",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
