@@ -25,7 +25,7 @@ class Caller(Resolvable):
         self.claims = claims
         self.gated = gated
 
-    def resolve(self):  # noqa: ANN201
+    def resolve(self):
         from loopin.accounts.selectors import session_user
         from loopin.accounts.waitlist import waitlist_gate
 
@@ -37,7 +37,7 @@ class Caller(Resolvable):
         return user
 
 
-def _claims(credentials: HTTPAuthorizationCredentials | None):  # noqa: ANN202
+def _claims(credentials: HTTPAuthorizationCredentials | None):
     from loopin.accounts.tokens import access_token_decode
 
     if credentials is None or credentials.scheme.lower() != "bearer":

@@ -48,7 +48,7 @@ def number_next(sequence: str, *, using: str = "default") -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(%s)", [name])
             return int(cursor.fetchone()[0])
-        cursor.execute(f'INSERT INTO "{name}" DEFAULT VALUES')  # noqa: S608 (checked identifier)
+        cursor.execute(f'INSERT INTO "{name}" DEFAULT VALUES')  # checked identifier
         value = int(cursor.lastrowid)
         cursor.execute(f'DELETE FROM "{name}" WHERE id < %s', [value])  # noqa: S608 keeps the table one row
         return value

@@ -49,20 +49,20 @@ def tag_time(tag: str) -> datetime:
     return EPOCH + timedelta(microseconds=int(tag))
 
 
-def _venue(event) -> str:  # noqa: ANN001 - Event with its venue loaded
+def _venue(event) -> str:
     if event.venue is not None:
         return ", ".join(part for part in (event.venue.name, event.venue.city) if part)
     return event.location_text or event.city or "To be announced"
 
 
-def _where(event) -> tuple[float | None, float | None]:  # noqa: ANN001
+def _where(event) -> tuple[float | None, float | None]:
     venue = event.venue
     if venue is not None and venue.latitude is not None and venue.longitude is not None:
         return float(venue.latitude), float(venue.longitude)
     return event.latitude, event.longitude
 
 
-def _status_note(ticket) -> str:  # noqa: ANN001 - Ticket with its event loaded
+def _status_note(ticket) -> str:
     if ticket.status != TicketStatus.VALID:
         return "Refunded" if ticket.status == TicketStatus.REFUNDED else "Cancelled"
     if ticket.event.status == EventStatus.CANCELLED:
@@ -94,7 +94,7 @@ def pass_content(wallet_pass: WalletPass, auth_token: str) -> pkpass.PassContent
     )
 
 
-def passes_with_tickets():  # noqa: ANN201 - QuerySet[WalletPass]
+def passes_with_tickets():
     return WalletPass.objects.select_related("ticket__event__venue", "ticket__event__door", "ticket__tier")
 
 
