@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -54,7 +55,7 @@ def number_next(sequence: str, *, using: str = "default") -> int:
         return value
 
 
-class NumberField(models.BigIntegerField):
+class NumberField(models.BigIntegerField):  # type: ignore[type-arg]  # Django's fields are generic only in the stubs
     """A unique positive integer taken from the model's sequence when the row is first inserted.
 
     `pre_save` runs for `save()` and for every object of a `bulk_create`, so no insert path misses it;
@@ -70,7 +71,7 @@ class NumberField(models.BigIntegerField):
         kwargs.setdefault("help_text", NUMBER_HELP)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["sequence"] = self.sequence
         for key, default in (("unique", True), ("editable", False), ("blank", True), ("help_text", NUMBER_HELP)):
