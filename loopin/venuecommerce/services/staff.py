@@ -92,7 +92,7 @@ def venue_staff_add(
 def venue_staff_accept(*, user: User, venue_id: uuid.UUID) -> VenueStaff:
     """The asked person accepts: the role's powers start now (accepting twice is a no-op)."""
     row = _respond(user=user, venue_id=venue_id, accept=True)
-    assert row is not None  # noqa: S101 - accepting keeps the row
+    assert row is not None  # accepting keeps the row
     return row
 
 
