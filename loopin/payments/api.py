@@ -19,6 +19,7 @@ from loopin.core.sync import run_sync
 from loopin.events.schemas import answers_given
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
+from loopin.payments.charge_api import routers as charge_routes
 from loopin.payments.promo_api import router as promo_codes
 from loopin.payments.schemas import (
     BankAccountIn,
@@ -233,4 +234,4 @@ async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
 
 
-routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes]
+routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes, *charge_routes]

@@ -26,6 +26,17 @@ def submit_refund(self, refund_id: str) -> str:  # noqa: ANN001
         raise self.retry(countdown=min(2**self.request.retries * 10, 600), exc=exc) from None
 
 
+@shared_task(bind=True, name="payments.submit_charge_refund", max_retries=8, ignore_result=True)
+def submit_charge_refund(self, refund_id: str) -> str:  # noqa: ANN001
+    """Send a charge's refund to the provider; outages retry with backoff (the idempotency key stays)."""
+    from loopin.payments.services.charges import charge_refund_submit
+
+    try:
+        return charge_refund_submit(refund_id=refund_id)
+    except ProviderUnavailable as exc:
+        raise self.retry(countdown=min(2**self.request.retries * 10, 600), exc=exc) from None
+
+
 @shared_task(name="payments.expire_holds", ignore_result=True)
 def expire_holds() -> int:
     """Give back the seats of holds past their time (beat: every minute)."""
@@ -44,10 +55,13 @@ def reconcile_orders() -> dict:
         payment_events_retry,
         refunds_resubmit,
     )
+    from loopin.payments.services.charges import charge_refunds_resubmit, charges_reconcile
 
     counts = {"webhooks_applied": payment_events_retry(), **orders_reconcile()}
     counts["refunds_resent"] = refunds_resubmit()
     counts["cancelled_event_refunds"] = cancelled_events_sweep()
+    counts.update({f"charges_{k}": v for k, v in charges_reconcile().items()})
+    counts["charge_refunds_resent"] = charge_refunds_resubmit()
     return counts
 
 
