@@ -57,6 +57,7 @@ def _routers() -> list[Any]:
     from loopin.core.health import router as health_router
     from loopin.events.api import routers as event_routers
     from loopin.invoices.api import routers as invoice_routers
+    from loopin.looppay.api import routers as looppay_routers
     from loopin.media.api import router as media_router
     from loopin.notifications.api import router as notifications_router
     from loopin.payments.api import routers as payment_routers
@@ -77,6 +78,7 @@ def _routers() -> list[Any]:
         *wallet_routers,
         *payment_routers,
         *invoice_routers,
+        *looppay_routers,
         notifications_router,
         *chat_routers,
         *call_routers,

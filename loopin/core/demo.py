@@ -91,6 +91,7 @@ def demo_load() -> dict[str, int]:
 
 def _domain_loaders() -> list:
     from loopin.events.demo import demo_events, demo_states
+    from loopin.looppay.demo import demo_looppay
     from loopin.notifications.demo import demo_notifications
     from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_event
     from loopin.people.demo import demo_people
@@ -107,4 +108,5 @@ def _domain_loaders() -> list:
         demo_notifications,
         demo_posts,
         demo_stories,
+        demo_looppay,
     ]

@@ -55,14 +55,20 @@ def reconcile_orders() -> dict:
         payment_events_retry,
         refunds_resubmit,
     )
-    from loopin.payments.services.charges import charge_refunds_resubmit, charges_reconcile
 
     counts = {"webhooks_applied": payment_events_retry(), **orders_reconcile()}
     counts["refunds_resent"] = refunds_resubmit()
     counts["cancelled_event_refunds"] = cancelled_events_sweep()
-    counts.update({f"charges_{k}": v for k, v in charges_reconcile().items()})
-    counts["charge_refunds_resent"] = charge_refunds_resubmit()
     return counts
+
+
+@shared_task(name="payments.reconcile_charges", ignore_result=True)
+def reconcile_charges() -> dict:
+    """Ask providers about unpaid charges; resend lost charge refunds (beat: every 5 minutes). Stored webhooks
+    about charges are applied by `payments.reconcile` with every other."""
+    from loopin.payments.services.charges import charge_refunds_resubmit, charges_reconcile
+
+    return {**charges_reconcile(), "refunds_resent": charge_refunds_resubmit()}
 
 
 @shared_task(name="payments.refund_cancelled_event", ignore_result=True)
