@@ -11,9 +11,9 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-from loopin.config.settings import get_settings
 from loopin.core.metrics import install_task_signals
 from loopin.core.sentry import sentry_init
+from loopin.core.settings import get_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loopin.config.django_settings")
 
@@ -69,6 +69,7 @@ app.conf.update(
         "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
         "looppay.expire_promotions": {"task": "looppay.expire_promotions", "schedule": crontab(minute="*/15")},
         "looppay.reconcile": {"task": "looppay.reconcile", "schedule": crontab(hour=2, minute=41)},
+        "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks(
@@ -84,6 +85,7 @@ app.autodiscover_tasks(
         "loopin.calls",
         "loopin.rooms",
         "loopin.looppay",
+        "loopin.parking",
     ]
 )
 install_task_signals()

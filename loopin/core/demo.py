@@ -93,6 +93,7 @@ def _domain_loaders() -> list:
     from loopin.events.demo import demo_events, demo_states
     from loopin.looppay.demo import demo_looppay
     from loopin.notifications.demo import demo_notifications
+    from loopin.parking.demo import demo_parking
     from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_event
     from loopin.people.demo import demo_people
     from loopin.posts.demo import demo_posts
@@ -109,4 +110,5 @@ def _domain_loaders() -> list:
         demo_posts,
         demo_stories,
         demo_looppay,
+        demo_parking,
     ]

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.looppay.error_codes import LoopPayErrorCode
 from loopin.looppay.errors import CapExceeded
 from loopin.looppay.models import Account, EntryReason, Line

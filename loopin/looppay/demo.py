@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ PAID = Decimal("1500.00")
 PROMO = Decimal("200.00")
 
 
-def demo_looppay(hosts: list) -> dict[str, int]:
+def demo_looppay(hosts: list[Any]) -> dict[str, int]:
     """Riya (+919800000101) holds 1,500 of paid credit and 200 of promotional credit for 30 days."""
     guest = demo_guests()[0]
     post(

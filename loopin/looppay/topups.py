@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError
+from loopin.core.settings import get_settings
 from loopin.looppay.caps import caps_check, caps_precheck
 from loopin.looppay.error_codes import LoopPayErrorCode
 from loopin.looppay.ledger import credit_amount, post, provider_account, user_account

@@ -13,8 +13,8 @@ from typing import Any
 from django.db import transaction
 
 from loopin.accounts.models import User
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, PermissionDenied
+from loopin.core.settings import get_settings
 from loopin.looppay.caps import caps_check
 from loopin.looppay.error_codes import LoopPayErrorCode
 from loopin.looppay.ledger import credit_amount, post, user_account

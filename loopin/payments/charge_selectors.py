@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.core.settings import get_settings
 from loopin.payments.charge_models import Charge, ChargeStatus
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED

@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.db import IntegrityError, transaction
 
-from loopin.config.settings import get_settings
 from loopin.core.crypto import derived_fernet
+from loopin.core.settings import get_settings
 
 PREFIX = "LP1."
 VERSION = 1
@@ -88,7 +88,8 @@ class TokenClaims:
     kid: str
 
 
-def token_sign(claims: TokenClaims, *, private_key_encrypted: str) -> str:
+def token_sign(claims: TokenClaims, *, private_key_encrypted: str, prefix: str = PREFIX) -> str:
+    """Sign `claims`; another kind of code signed with the same keys (a parking pass) has its own `prefix`."""
     payload = _PAYLOAD.pack(
         VERSION,
         claims.ticket_id.bytes,
@@ -98,7 +99,7 @@ def token_sign(claims: TokenClaims, *, private_key_encrypted: str) -> str:
         int(claims.valid_until.timestamp()),
         bytes.fromhex(claims.kid),
     )
-    return PREFIX + b64e(payload + _private_key(private_key_encrypted).sign(payload))
+    return prefix + b64e(payload + _private_key(private_key_encrypted).sign(payload))
 
 
 class TokenInvalid(Exception):
@@ -107,13 +108,13 @@ class TokenInvalid(Exception):
         self.reason = reason
 
 
-def token_parse(token: str) -> tuple[TokenClaims, bytes, bytes]:
+def token_parse(token: str, *, prefix: str = PREFIX) -> tuple[TokenClaims, bytes, bytes]:
     """Split a token into its claims, the signed bytes and the signature (not yet verified)."""
     token = token.strip()
-    if not token.startswith(PREFIX) or len(token) > 400:
+    if not token.startswith(prefix) or len(token) > 400:
         raise TokenInvalid("malformed")
     try:
-        raw = b64d(token[len(PREFIX) :])
+        raw = b64d(token[len(prefix) :])
     except ValueError as exc:
         raise TokenInvalid("malformed") from exc
     if len(raw) != _PAYLOAD.size + SIG_BYTES:

@@ -22,8 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, LoopinError, NotFound
+from loopin.core.settings import get_settings
 from loopin.payments.charge_models import CHARGE_SETTLED, Charge, ChargeRefund, ChargeStatus
 from loopin.payments.charge_purposes import charge_purpose
 from loopin.payments.error_codes import PaymentErrorCode
