@@ -69,6 +69,7 @@ app.conf.update(
         "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
         "looppay.expire_promotions": {"task": "looppay.expire_promotions", "schedule": crontab(minute="*/15")},
         "looppay.reconcile": {"task": "looppay.reconcile", "schedule": crontab(hour=2, minute=41)},
+        "venuecommerce.expire_unpaid": {"task": "venuecommerce.expire_unpaid", "schedule": 60.0},
         "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
     },
 )
@@ -85,6 +86,7 @@ app.autodiscover_tasks(
         "loopin.calls",
         "loopin.rooms",
         "loopin.looppay",
+        "loopin.venuecommerce",
         "loopin.parking",
     ]
 )

@@ -98,6 +98,7 @@ def _domain_loaders() -> list:
     from loopin.people.demo import demo_people
     from loopin.posts.demo import demo_posts
     from loopin.stories.demo import demo_stories
+    from loopin.venuecommerce.demo import demo_venue_commerce
 
     return [
         demo_people,
@@ -110,5 +111,6 @@ def _domain_loaders() -> list:
         demo_posts,
         demo_stories,
         demo_looppay,
+        demo_venue_commerce,
         demo_parking,
     ]
