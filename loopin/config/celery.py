@@ -67,6 +67,7 @@ app.conf.update(
         "stories.expire": {"task": "stories.expire", "schedule": 60.0},
         "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
         "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
+        "marketplace.expire_holds": {"task": "marketplace.expire_holds", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks(
@@ -82,6 +83,7 @@ app.autodiscover_tasks(
         "loopin.calls",
         "loopin.rooms",
         "loopin.parking",
+        "loopin.marketplace",
     ]
 )
 install_task_signals()

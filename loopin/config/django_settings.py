@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "loopin.stories",
     "loopin.albums",
     "loopin.parking",
+    "loopin.marketplace",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",
