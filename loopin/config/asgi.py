@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles  # noqa: E402
 import loopin.calls.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
 import loopin.chat.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
 import loopin.events.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
+import loopin.venuecommerce.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
 from loopin.accounts.api import router as auth_router  # noqa: E402
 from loopin.accounts.me_api import router as me_router  # noqa: E402
 from loopin.accounts.schemas import ProfileCompleteIn, ProfileUpdateIn  # noqa: E402
@@ -60,6 +61,7 @@ from loopin.realtime.server import asgi_app  # noqa: E402
 from loopin.rooms.api import routers as room_routers  # noqa: E402
 from loopin.stories.api import routers as story_routers  # noqa: E402
 from loopin.tickets.api import routers as ticket_routers  # noqa: E402
+from loopin.venuecommerce.api import routers as venue_commerce_routers  # noqa: E402
 from loopin.wallet.api import routers as wallet_routers  # noqa: E402
 from loopin.web.routes import public_routes  # noqa: E402
 
@@ -92,6 +94,7 @@ def _routers() -> list[Any]:
         *story_routers,
         album_router,
         *people_routers,
+        *venue_commerce_routers,
         *parking_routers,
         *marketplace_routers,
     ]

@@ -66,6 +66,7 @@ app.conf.update(
         "media.delete_orphans": {"task": "media.delete_orphans", "schedule": crontab(minute=23)},
         "stories.expire": {"task": "stories.expire", "schedule": 60.0},
         "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
+        "venuecommerce.expire_unpaid": {"task": "venuecommerce.expire_unpaid", "schedule": 60.0},
         "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
         "marketplace.expire_holds": {"task": "marketplace.expire_holds", "schedule": 60.0},
     },
@@ -82,6 +83,7 @@ app.autodiscover_tasks(
         "loopin.stories",
         "loopin.calls",
         "loopin.rooms",
+        "loopin.venuecommerce",
         "loopin.parking",
         "loopin.marketplace",
     ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "loopin.posts",
     "loopin.stories",
     "loopin.albums",
+    "loopin.venuecommerce",
     "loopin.parking",
     "loopin.marketplace",
     "django_otp",

@@ -97,6 +97,7 @@ def _domain_loaders() -> list:
     from loopin.people.demo import demo_people
     from loopin.posts.demo import demo_posts
     from loopin.stories.demo import demo_stories
+    from loopin.venuecommerce.demo import demo_venue_commerce
 
     return [
         demo_people,
@@ -108,5 +109,6 @@ def _domain_loaders() -> list:
         demo_notifications,
         demo_posts,
         demo_stories,
+        demo_venue_commerce,
         demo_parking,
     ]
