@@ -22,7 +22,7 @@ MAX_PER_REQUEST = 10
 
 
 def _event(event_id: uuid.UUID) -> Event:
-    event = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
+    event: Event | None = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
     if event is None:
         raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
     return event

@@ -19,9 +19,9 @@ from fastapi.openapi.utils import get_openapi  # noqa: E402
 from fastapi.responses import JSONResponse  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
-import loopin.calls.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
-import loopin.chat.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
-import loopin.events.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
+import loopin.calls.sockets  # noqa: E402  (its handlers register on loopin.realtime.server.sio)
+import loopin.chat.sockets  # noqa: E402  (its handlers register on loopin.realtime.server.sio)
+import loopin.events.sockets  # noqa: E402  (its handlers register on loopin.realtime.server.sio)
 import loopin.venuecommerce.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
 from loopin.accounts.api import router as auth_router  # noqa: E402
 from loopin.accounts.me_api import router as me_router  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from loopin.core.errors import NotFound
 from loopin.people.selectors import blocked_ids, friend_ids_subquery
@@ -40,7 +40,7 @@ def room_payload(room: Room, *, listeners: int | None = None, friends_here: int 
     }
 
 
-def _stage() -> Prefetch:
+def _stage() -> Prefetch[str, QuerySet[RoomMember], str]:
     return Prefetch(
         "members",
         queryset=RoomMember.objects.filter(PRESENT, role__in=ON_STAGE).select_related("user").order_by("joined_at"),
@@ -90,7 +90,7 @@ def room_detail(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
     if me is None:
         ensure_may_enter(user, room)
     members = list(RoomMember.objects.filter(PRESENT, room=room).select_related("user"))
-    order = {Role.HOST: 0, Role.MODERATOR: 1, Role.SPEAKER: 2, Role.AUDIENCE: 3}
+    order: dict[str, int] = {Role.HOST: 0, Role.MODERATOR: 1, Role.SPEAKER: 2, Role.AUDIENCE: 3}
     members.sort(key=lambda m: (order[m.role], m.hand_raised_at is None, m.hand_raised_at or m.joined_at,
                                 m.joined_at))  # fmt: skip
     data = room_payload(room, listeners=len(members))

@@ -66,7 +66,7 @@ def may_attend_event(user: Any, event: Event) -> bool:
 
 def ensure_may_enter(user: Any, room: Room) -> None:
     """Signed in, not banned, no block with a host, and for an event's room: its host or a ticket holder."""
-    if room.event_id is not None and not may_attend_event(user, room.event):
+    if room.event is not None and not may_attend_event(user, room.event):
         raise PermissionDenied(
             "This room is for the event's host and ticket holders.", code=RoomErrorCode.ROOM_NOT_ALLOWED
         )

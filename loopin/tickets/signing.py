@@ -142,7 +142,7 @@ def signature_ok(*, public_key: str, payload: bytes, signature: bytes) -> bool:
     return True
 
 
-def active_key(event_id: uuid.UUID):  # noqa: ANN201 - CheckinKey
+def active_key(event_id: uuid.UUID):
     """The event's signing key, made on first use (two first uses at once: one wins, both get it)."""
     from loopin.tickets.models import CheckinKey
 
@@ -173,7 +173,7 @@ def active_keys(event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
     return keys
 
 
-def ticket_token(ticket, *, key=None) -> str:  # noqa: ANN001 - Ticket with its event loaded; its CheckinKey
+def ticket_token(ticket, *, key=None) -> str:
     """The signed QR payload of a ticket, valid from check-in opening until 12 h after the end.
 
     A list passes each ticket's `key` from one `active_keys` call instead of a query per ticket.
