@@ -101,7 +101,7 @@ class MarketplaceFee(models.Model):
     def __str__(self) -> str:
         return f"Marketplace fee {self.fee_percent} %"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
 
