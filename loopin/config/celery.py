@@ -71,6 +71,7 @@ app.conf.update(
         "looppay.reconcile": {"task": "looppay.reconcile", "schedule": crontab(hour=2, minute=41)},
         "venuecommerce.expire_unpaid": {"task": "venuecommerce.expire_unpaid", "schedule": 60.0},
         "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
+        "marketplace.expire_holds": {"task": "marketplace.expire_holds", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks(
@@ -88,6 +89,7 @@ app.autodiscover_tasks(
         "loopin.looppay",
         "loopin.venuecommerce",
         "loopin.parking",
+        "loopin.marketplace",
     ]
 )
 install_task_signals()
