@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.events.models import Event
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
@@ -28,6 +30,11 @@ def _money(value: Any) -> str:
     return f"{value}"
 
 
+def refund_cutoff(event: Event) -> Any:
+    """Until when a buyer may cancel a paid ticket with a refund (REFUND_CUTOFF_HOURS before the start)."""
+    return event.start_at - timedelta(hours=get_settings().REFUND_CUTOFF_HOURS)
+
+
 def refund_state(order: Order) -> tuple[str, str | None]:
     """How much of an order came back, in words a buyer understands, and the fee kept if that is the gap."""
     if order.amount_refunded <= 0:
@@ -40,8 +47,6 @@ def refund_state(order: Order) -> tuple[str, str | None]:
 
 
 def order_data(order: Order, *, viewer: User) -> dict[str, Any]:
-    from loopin.payments.services import refund_cutoff
-
     state, fee_kept = refund_state(order)
     return {
         "id": order.id,
@@ -107,11 +112,9 @@ def _invoices(order: Order, viewer: User) -> list[dict[str, Any]]:
     ]
 
 
-def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
-    """The buyer, the event's host and staff with `payments.view_order` may read an order (staff reads are
-    audited); a due hold expires on the way."""
-    from loopin.payments.services import order_release
-
+def order_for_viewer(*, user: User, order_id: uuid.UUID) -> Order:
+    """The order, if `user` may read it: its buyer, the event's host and staff with `payments.view_order`
+    (staff reads are audited); 404 for anyone else."""
     order = Order.objects.select_related("event", "tier").filter(id=order_id).first()
     if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
@@ -119,15 +122,12 @@ def order_detail(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
         if not (user.is_staff and user.has_perm("payments.view_order")):
             raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
         audit_record(action="staff.order_read", actor=user, obj=order, data={"permission": "payments.view_order"})
-    if order.status == OrderStatus.PENDING and order_release(order_id=order.id, reason="hold expired", due_only=True):
-        order.refresh_from_db()
-    return order_data(order, viewer=user)
+    return order
 
 
-def order_after(*, service: Any, user: User, **kwargs: Any) -> dict[str, Any]:
-    """Run an order service, then shape its order for the caller (one crossing)."""
-    order = service(user=user, **kwargs)
-    order = Order.objects.select_related("event", "tier").prefetch_related("refunds", "tax_documents").get(id=order.id)
+def order_view(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
+    """An order a service just returned to `user`, read back with its refunds and documents for the response."""
+    order = Order.objects.select_related("event", "tier").prefetch_related("refunds", "tax_documents").get(id=order_id)
     return order_data(order, viewer=user)
 
 
@@ -215,6 +215,11 @@ def promo_data(promo: PromoCode) -> dict[str, Any]:
         "valid_until": promo.valid_until,
         "is_active": promo.is_active,
     }
+
+
+def promo_view(*, promo_id: uuid.UUID) -> dict[str, Any]:
+    """A promo code a service just wrote, read back with its tiers for the response."""
+    return promo_data(PromoCode.objects.prefetch_related("tiers").get(id=promo_id))
 
 
 def event_promo_codes(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
