@@ -58,7 +58,7 @@ def order_create_and_read(
     promo_code: str | None,
     amount: Decimal | None,
     answers: list[AnswerGiven],
-) -> dict[str, Any]:
+) -> OrderOut:
     """Open an order (seats held), then read it back for the buyer."""
     order = services.order_create(
         user=user,
@@ -74,7 +74,7 @@ def order_create_and_read(
     return selectors.order_view(user=user, order_id=order.id)
 
 
-def order_get_and_read(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
+def order_get_and_read(*, user: User, order_id: uuid.UUID) -> OrderOut:
     """One order for whoever may read it; a pending order whose hold is due expires first (seats go back)
     rather than waiting for the sweep, so the reader sees its real state."""
     order = selectors.order_for_viewer(user=user, order_id=order_id)
@@ -85,13 +85,13 @@ def order_get_and_read(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
     return selectors.order_data(order, viewer=user)
 
 
-def order_verify_and_read(*, user: User, order_id: uuid.UUID, payload: dict[str, Any]) -> dict[str, Any]:
+def order_verify_and_read(*, user: User, order_id: uuid.UUID, payload: dict[str, Any]) -> OrderOut:
     """Check the client's payment confirmation, then read the order back."""
     order = services.order_verify(user=user, order_id=order_id, payload=payload)
     return selectors.order_view(user=user, order_id=order.id)
 
 
-def order_cancel_and_read(*, user: User, order_id: uuid.UUID) -> dict[str, Any]:
+def order_cancel_and_read(*, user: User, order_id: uuid.UUID) -> OrderOut:
     """Give up or cancel (with a refund) an order, then read it back."""
     order = services.order_cancel(user=user, order_id=order_id)
     return selectors.order_view(user=user, order_id=order.id)
@@ -215,7 +215,7 @@ async def list_bank_accounts(caller: CurrentUser) -> dict[str, Any]:
 
 def bank_account_create_and_read(
     *, user: User, holder_name: str, bank_name: str, ifsc: str, account_number: str, make_primary: bool
-) -> dict[str, Any]:
+) -> BankAccountOut:
     """Add a bank account, then read it back (number masked)."""
     account = payout_services.bank_account_create(
         user=user,
@@ -225,7 +225,7 @@ def bank_account_create_and_read(
         account_number=account_number,
         make_primary=make_primary,
     )
-    return selectors.bank_account_data(account)
+    return BankAccountOut.from_model(account)
 
 
 @payouts.post(
@@ -245,9 +245,9 @@ async def add_bank_account(body: BankAccountIn, caller: CurrentUser) -> dict[str
     return ok(data, "Bank account added")
 
 
-def bank_account_make_primary_and_read(*, user: User, account_id: uuid.UUID) -> dict[str, Any]:
+def bank_account_make_primary_and_read(*, user: User, account_id: uuid.UUID) -> BankAccountOut:
     """Make an account the primary one, then read it back."""
-    return selectors.bank_account_data(payout_services.bank_account_make_primary(user=user, account_id=account_id))
+    return BankAccountOut.from_model(payout_services.bank_account_make_primary(user=user, account_id=account_id))
 
 
 @payouts.post(
@@ -267,9 +267,9 @@ async def remove_bank_account(account_id: uuid.UUID, caller: CurrentUser) -> dic
     return ok(None, "Bank account removed")
 
 
-def payout_request_create_and_read(*, host: User, event_id: uuid.UUID, bank_account_id: uuid.UUID) -> dict[str, Any]:
+def payout_request_create_and_read(*, host: User, event_id: uuid.UUID, bank_account_id: uuid.UUID) -> PayoutOut:
     """Ask for a payout, then read the request back."""
-    return selectors.payout_data(
+    return PayoutOut.from_model(
         payout_services.payout_request_create(host=host, event_id=event_id, bank_account_id=bank_account_id)
     )
 

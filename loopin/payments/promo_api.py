@@ -26,13 +26,13 @@ def _input(body: PromoCodeIn | PromoCodeUpdateIn) -> PromoInput:
     return PromoInput(**given, given=set(given))
 
 
-def promo_create_and_read(*, user: User, event_id: uuid.UUID, data: PromoInput) -> dict[str, Any]:
+def promo_create_and_read(*, user: User, event_id: uuid.UUID, data: PromoInput) -> PromoCodeOut:
     """Add a promo code, then read it back."""
     promo = promo_create(actor=user, event_id=event_id, data=data)
     return promo_view(promo_id=promo.id)
 
 
-def promo_update_and_read(*, user: User, event_id: uuid.UUID, promo_id: uuid.UUID, data: PromoInput) -> dict[str, Any]:
+def promo_update_and_read(*, user: User, event_id: uuid.UUID, promo_id: uuid.UUID, data: PromoInput) -> PromoCodeOut:
     """Change a promo code, then read it back."""
     promo = promo_update(actor=user, event_id=event_id, promo_id=promo_id, data=data)
     return promo_view(promo_id=promo.id)

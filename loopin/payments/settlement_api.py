@@ -31,22 +31,20 @@ router = APIRouter(prefix="/api/v2/payouts", tags=["settlement"])
 # one of these (one service, then one read of its result).
 
 
-def settlement_account_register_and_read(*, user: User, provider: str, account_id: str) -> dict[str, Any]:
+def settlement_account_register_and_read(*, user: User, provider: str, account_id: str) -> SettlementAccountOut:
     """Link a provider account, then read it back."""
     account = settlement.settlement_account_register(user=user, provider=provider, account_id=account_id)
-    return selectors.settlement_account_data(account)
+    return SettlementAccountOut.from_model(account)
 
 
-def settlement_account_verify_and_read(*, user: User, account_id: uuid.UUID) -> dict[str, Any]:
+def settlement_account_verify_and_read(*, user: User, account_id: uuid.UUID) -> SettlementAccountOut:
     """Check an own account with the provider again, then read it back."""
-    return selectors.settlement_account_data(settlement.settlement_account_verify_own(user=user, account_id=account_id))
+    return SettlementAccountOut.from_model(settlement.settlement_account_verify_own(user=user, account_id=account_id))
 
 
-def settlement_account_disable_and_read(*, user: User, account_id: uuid.UUID) -> dict[str, Any]:
+def settlement_account_disable_and_read(*, user: User, account_id: uuid.UUID) -> SettlementAccountOut:
     """Stop settling to an own account, then read it back."""
-    return selectors.settlement_account_data(
-        settlement.settlement_account_disable_own(user=user, account_id=account_id)
-    )
+    return SettlementAccountOut.from_model(settlement.settlement_account_disable_own(user=user, account_id=account_id))
 
 
 @router.get("/settlement-accounts", response_model=Envelope[list[SettlementAccountOut]], responses=error_responses(401))
