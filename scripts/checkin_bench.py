@@ -123,7 +123,7 @@ def main() -> int:
     if args.scanners < 2:
         parser.error("--scanners must be at least 2 (each ticket is scanned by two of them)")
 
-    from loopin.config.settings import get_settings
+    from loopin.core.settings import get_settings
 
     if not get_settings().uses_postgres:
         print("warning: DATABASE_URL is not PostgreSQL; the server must use this same database", file=sys.stderr)

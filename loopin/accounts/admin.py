@@ -9,8 +9,8 @@ from loopin.accounts.models import AuthSession, Interest, OtpCode, PhoneLead, Pr
 from loopin.accounts.services import lead_verify_manually, sessions_revoke_all, user_suspend, user_unsuspend
 from loopin.accounts.waitlist import waitlist_promote
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
+from loopin.core.settings import get_settings
 from loopin.staff.totp import EnrolmentLinkRefused, totp_link_issue
 
 

@@ -28,7 +28,6 @@ from loopin.accounts.models import AuthSession, OtpCode, OtpPurpose, PhoneLead, 
 from loopin.accounts.services import _delete_files, otp_consume, otp_request, sessions_ended
 from loopin.audit.models import AuditEntry
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import Conflict
 from loopin.core.hooks import (
     deletion_blockers,
@@ -37,6 +36,7 @@ from loopin.core.hooks import (
     register_erasure_step,
     register_export_section,
 )
+from loopin.core.settings import get_settings
 
 TOMBSTONE_PREFIX = "deleted:"
 

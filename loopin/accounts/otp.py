@@ -8,8 +8,8 @@ import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from loopin.config.settings import get_settings
 from loopin.core.crypto import derived_fernet
+from loopin.core.settings import get_settings
 
 
 def _key(purpose: str) -> bytes:

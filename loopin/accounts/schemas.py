@@ -11,9 +11,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.models import Gender, User
-from loopin.config.settings import get_settings
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.core.schema_extra import not_nullable
+from loopin.core.settings import get_settings
 
 
 def _phone(value: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 
 class SmsSendError(Exception):

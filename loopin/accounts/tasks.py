@@ -5,8 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from loopin.accounts.sms import SmsSendError
-from loopin.config.settings import get_settings
 from loopin.core.errors import ServiceUnavailable
+from loopin.core.settings import get_settings
 
 
 @shared_task(bind=True, name="accounts.send_otp_sms", max_retries=None, ignore_result=True)

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from loopin.accounts.error_codes import AccountErrorCode
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotAuthenticated
+from loopin.core.settings import get_settings
 
 ALGORITHM = "HS256"
 ISSUER = "loopin"

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import PermissionDenied
 from loopin.core.hooks import waitlist_promoted_listeners
+from loopin.core.settings import get_settings
 
 
 def waitlist_place(user: Any) -> None:

@@ -8,7 +8,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 # The transaction-local flag the PostgreSQL trigger (migration 0002) checks before letting a DELETE through.
 RETENTION_FLAG = "loopin.audit_retention"

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 
 def turn_credential(*, secret: str, username: str) -> str:

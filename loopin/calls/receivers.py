@@ -7,8 +7,8 @@ from typing import Any
 from loopin.calls import account_hooks, services, tasks
 from loopin.calls.models import EndReason
 from loopin.calls.signals import call_ringing, call_stopped_ringing
-from loopin.config.settings import get_settings
 from loopin.core import hooks
+from loopin.core.settings import get_settings
 from loopin.people.signals import user_blocked
 from loopin.realtime.services import register_connection_listener
 

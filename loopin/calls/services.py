@@ -23,8 +23,8 @@ from loopin.calls import graph, realtime, signals
 from loopin.calls.error_codes import CallErrorCode
 from loopin.calls.models import ACTIVE_STATES, Call, CallMedia, CallState, EndReason
 from loopin.chat.presence import is_online
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
+from loopin.core.settings import get_settings
 
 
 def _calls_of(user_id: Any) -> QuerySet[Call]:

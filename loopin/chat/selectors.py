@@ -9,8 +9,8 @@ from django.db.models import Prefetch, Q
 
 from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import Conversation, ConversationKind, Member, MemberState, Message, Reaction
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.core.settings import get_settings
 from loopin.media.selectors import media_data
 
 DELETED_USER = "Deleted user"

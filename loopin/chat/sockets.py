@@ -9,8 +9,8 @@ from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.presence import last_seen, online_among
 from loopin.chat.realtime import conversation_room, typing
 from loopin.chat.services import messages
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.core.settings import get_settings
 from loopin.realtime.server import Ctx, call, handler, ok, sio
 from loopin.realtime.sync import SocketCaller
 

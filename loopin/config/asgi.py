@@ -19,10 +19,20 @@ from fastapi.openapi.utils import get_openapi  # noqa: E402
 from fastapi.responses import JSONResponse  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
-from loopin.config.settings import get_settings  # noqa: E402
+import loopin.calls.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
+import loopin.chat.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
+import loopin.events.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
+from loopin.accounts.api import router as auth_router  # noqa: E402
+from loopin.accounts.me_api import router as me_router  # noqa: E402
+from loopin.accounts.schemas import ProfileCompleteIn, ProfileUpdateIn  # noqa: E402
+from loopin.albums.api import router as album_router  # noqa: E402
+from loopin.app_v1.api import routers as app_routers  # noqa: E402
+from loopin.calls.api import routers as call_routers  # noqa: E402
+from loopin.chat.api import routers as chat_routers  # noqa: E402
 from loopin.core.docs import install_docs  # noqa: E402
 from loopin.core.error_docs import document_errors, human_summaries  # noqa: E402
 from loopin.core.handlers import install_error_handlers  # noqa: E402
+from loopin.core.health import router as health_router  # noqa: E402
 from loopin.core.logging import configure_logging  # noqa: E402
 from loopin.core.mediafiles import MediaFiles  # noqa: E402
 from loopin.core.metrics import MetricsMiddleware, install_query_counter, metrics_endpoint  # noqa: E402
@@ -35,7 +45,20 @@ from loopin.core.openapi import (  # noqa: E402
 )
 from loopin.core.routing import ensure_loopin_routes  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
+from loopin.core.settings import get_settings  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
+from loopin.events.api import routers as event_routers  # noqa: E402
+from loopin.invoices.api import routers as invoice_routers  # noqa: E402
+from loopin.media.api import router as media_router  # noqa: E402
+from loopin.notifications.api import router as notifications_router  # noqa: E402
+from loopin.payments.api import routers as payment_routers  # noqa: E402
+from loopin.people.api import routers as people_routers  # noqa: E402
+from loopin.posts.api import routers as post_routers  # noqa: E402
+from loopin.realtime.server import asgi_app  # noqa: E402
+from loopin.rooms.api import routers as room_routers  # noqa: E402
+from loopin.stories.api import routers as story_routers  # noqa: E402
+from loopin.tickets.api import routers as ticket_routers  # noqa: E402
+from loopin.wallet.api import routers as wallet_routers  # noqa: E402
 from loopin.web.routes import public_routes  # noqa: E402
 
 API_DESCRIPTION = """
@@ -48,25 +71,6 @@ Authenticated calls send `Authorization: Bearer <token>` (from verify-otp or ver
 
 
 def _routers() -> list[Any]:
-    from loopin.accounts.api import router as auth_router
-    from loopin.accounts.me_api import router as me_router
-    from loopin.albums.api import router as album_router
-    from loopin.app_v1.api import routers as app_routers
-    from loopin.calls.api import routers as call_routers
-    from loopin.chat.api import routers as chat_routers
-    from loopin.core.health import router as health_router
-    from loopin.events.api import routers as event_routers
-    from loopin.invoices.api import routers as invoice_routers
-    from loopin.media.api import router as media_router
-    from loopin.notifications.api import router as notifications_router
-    from loopin.payments.api import routers as payment_routers
-    from loopin.people.api import routers as people_routers
-    from loopin.posts.api import routers as post_routers
-    from loopin.rooms.api import routers as room_routers
-    from loopin.stories.api import routers as story_routers
-    from loopin.tickets.api import routers as ticket_routers
-    from loopin.wallet.api import routers as wallet_routers
-
     return [
         health_router,
         *app_routers,
@@ -149,16 +153,7 @@ DOCS = (
 )
 
 
-def _realtime_handlers() -> None:
-    """Import the domains' socket handlers (they register on loopin.realtime.server.sio)."""
-    import loopin.calls.sockets  # noqa: F401
-    import loopin.chat.sockets  # noqa: F401
-    import loopin.events.sockets  # noqa: F401
-
-
 def _extra_schemas() -> list[Any]:
-    from loopin.accounts.schemas import ProfileCompleteIn, ProfileUpdateIn
-
     return [ProfileCompleteIn, ProfileUpdateIn]
 
 
@@ -245,9 +240,6 @@ def create_app() -> FastAPI:
 
 def create_asgi_app() -> Any:
     """The served application: Socket.IO in front of the FastAPI app."""
-    from loopin.realtime.server import asgi_app
-
-    _realtime_handlers()
     return asgi_app(create_app())
 
 

@@ -11,9 +11,9 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-from loopin.config.settings import get_settings
 from loopin.core.metrics import install_task_signals
 from loopin.core.sentry import sentry_init
+from loopin.core.settings import get_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loopin.config.django_settings")
 

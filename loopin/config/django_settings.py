@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dj_database_url
 
-from loopin.config.settings import BASE_DIR, get_settings
+from loopin.core.settings import BASE_DIR, get_settings
 
 S = get_settings()
 S.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "loopin.core",
+    "loopin.config",  # binds the Celery app at start-up (loopin.config.apps)
     "loopin.audit",
     "loopin.accounts",
     "loopin.people",
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "loopin.participation",
     "loopin.payments",
     "loopin.invoices",
+    "loopin.looppay",
     "loopin.notifications",
     "loopin.realtime",
     "loopin.chat",

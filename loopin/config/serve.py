@@ -18,7 +18,7 @@ import shutil
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 IDLE_DRAIN_SECONDS = 2.0
 

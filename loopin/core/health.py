@@ -8,10 +8,10 @@ from django.db import connection
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from loopin.config.settings import get_settings
 from loopin.core.envelope import Envelope, error_body, error_responses, ok
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.routing import APIRouter
+from loopin.core.settings import get_settings
 from loopin.core.sync import run_sync
 
 router = APIRouter(prefix="/api/health", tags=["health"])

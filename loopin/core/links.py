@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 _request_origin: ContextVar[str | None] = ContextVar("loopin_request_origin", default=None)
 

@@ -19,8 +19,8 @@ import time
 from functools import lru_cache
 from typing import Any
 
-from loopin.config.settings import get_settings
 from loopin.core.error_codes import CoreErrorCode
+from loopin.core.settings import get_settings
 
 # prometheus_client picks its value store at import: the multiprocess directory must be known first.
 if get_settings().PROMETHEUS_MULTIPROC_DIR:

@@ -13,12 +13,12 @@ from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.db import close_old_connections
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.links import bind_request_origin
 from loopin.core.logging import loggable_path
 from loopin.core.net import client_ip
+from loopin.core.settings import get_settings
 from loopin.core.sync import executor_pool
 
 log = structlog.get_logger("loopin.request")

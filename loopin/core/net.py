@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 
 @lru_cache

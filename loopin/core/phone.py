@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 
 class InvalidPhoneNumber(ValueError):

@@ -13,9 +13,9 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from loopin.config.settings import get_settings
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import RateLimited, ServiceUnavailable
+from loopin.core.settings import get_settings
 
 log = structlog.get_logger("loopin.ratelimit")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 FILTERED = "[Filtered]"
 _SENSITIVE_KEY = re.compile(

@@ -23,40 +23,21 @@ import hashlib
 import math
 import time
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import structlog
 
-from loopin.config.settings import get_settings
 from loopin.core.envelope import error_body
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.middleware import send_json
+from loopin.core.rates import Rate, parse_rate
+from loopin.core.settings import get_settings
 
 log = structlog.get_logger("loopin.throttle")
 
 REDIS_RETRY_SECONDS = 5.0
 REDIS_TIMEOUT_SECONDS = 0.25
-_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-
-
-@dataclass(frozen=True)
-class Rate:
-    limit: int
-    window: int  # seconds
-
-
-@lru_cache(maxsize=64)
-def parse_rate(spec: str) -> Rate:
-    """'100/minute', '50/10 seconds', '1000/hour' -> Rate."""
-    count, _, per = spec.partition("/")
-    parts = per.strip().split()
-    amount = int(parts[0]) if len(parts) == 2 else 1
-    unit = parts[-1].rstrip("s") if parts else ""
-    if unit not in _UNITS or int(count) < 1 or amount < 1:
-        raise ValueError(f"invalid rate {spec!r}; use e.g. '100/minute'")
-    return Rate(limit=int(count), window=amount * _UNITS[unit])
 
 
 def _weighted(prev: int, cur: int, now: float, rate: Rate) -> float:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BeforeValidator
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 
 @lru_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from loopin.accounts.sms import SmsSendError
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.events.services.phone_invitations import phone_invitation_sms_send
 from loopin.participation.tickets import request_holds_expire_due
 from loopin.participation.waitlist import waitlist_offers_expire_due

@@ -22,8 +22,8 @@ from django.db.models import Sum
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import ValidationFailed
+from loopin.core.settings import get_settings
 from loopin.invoices.gstin import city_state
 from loopin.invoices.models import DocType, DocumentSeries, SupplyKind, TaxDocument, TaxProfile, TaxSplit
 from loopin.payments.models import SETTLED, Order, Refund, RefundStatus

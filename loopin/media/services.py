@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import Conflict, NotFound, ValidationFailed
+from loopin.core.settings import get_settings
 from loopin.media import images, storage, video
 from loopin.media.error_codes import MediaErrorCode
 from loopin.media.models import Media, MediaKind, MediaStatus

@@ -14,8 +14,8 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from loopin.config.settings import get_settings
 from loopin.core.images import image_public_url
+from loopin.core.settings import get_settings
 
 log = structlog.get_logger("loopin.media")
 

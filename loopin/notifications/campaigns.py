@@ -15,9 +15,9 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import Campaign
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from loopin.config.settings import get_settings
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 
 log = get_logger("loopin.push")
 

@@ -11,9 +11,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import Category, Delivery, Device, Notification, Preference
 from loopin.notifications.push import PushError, PushMessage, get_push_backend

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 
 def backoff(retries: int) -> int:

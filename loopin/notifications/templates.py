@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.core.settings import get_settings
 from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import NotificationTemplate
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import Conflict, NotFound
+from loopin.core.settings import get_settings
 from loopin.events import signals
 from loopin.events.models import (
     ACTIVE_WAITLIST,

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.crypto import derived_fernet
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
 from loopin.events.signals import send_after_commit

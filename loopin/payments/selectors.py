@@ -8,8 +8,8 @@ from typing import Any
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
+from loopin.core.settings import get_settings
 from loopin.events.models import Event
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.payments.error_codes import PaymentErrorCode

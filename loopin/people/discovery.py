@@ -18,9 +18,9 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from loopin.accounts.models import User
-from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.core.settings import get_settings
 from loopin.people.activity import activity, shared_events_annotation
 from loopin.people.lists import card, card_queryset
 from loopin.people.models import FriendRequest, FriendRequestStatus, Friendship, Mute

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from loopin.accounts.models import User
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.people.models import HandleHistory, PersonProfile
 
 HANDLE_PATTERN = re.compile(r"^(?![.])(?!.*[.]{2})[A-Za-z0-9_.]{3,30}(?<![.])$")

@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.media.selectors import media_data
 from loopin.people.activity import activity
 from loopin.people.errors import PersonNotFound

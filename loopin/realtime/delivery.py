@@ -18,8 +18,8 @@ from typing import Any
 
 import socketio
 
-from loopin.config.settings import get_settings
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 
 log = get_logger("loopin.realtime")
 

@@ -21,14 +21,14 @@ from asgiref.sync import ThreadSensitiveContext
 from django.db import close_old_connections
 from pydantic import BaseModel, ValidationError
 
-from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.envelope import error_body
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import LoopinError, RateLimited
 from loopin.core.logging import get_logger
+from loopin.core.rates import parse_rate
+from loopin.core.settings import get_settings
 from loopin.core.sync import Resolvable, executor_pool, run_sync
-from loopin.core.throttle import parse_rate
 from loopin.realtime import delivery as emitter
 from loopin.realtime.managers import LocalManager, RedisManager
 from loopin.realtime.services import connection_closed, connection_open

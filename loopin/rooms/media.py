@@ -22,9 +22,9 @@ from django.utils import timezone
 from jwt.warnings import InsecureKeyLengthWarning
 from livekit import api as lk
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import ServiceUnavailable
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 from loopin.rooms import rules
 from loopin.rooms.error_codes import RoomErrorCode
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from loopin.accounts.models import Interest
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
+from loopin.core.settings import get_settings
 from loopin.events.models import Event, EventStatus
 from loopin.people.selectors import blocked_ids
 from loopin.rooms import realtime, tasks

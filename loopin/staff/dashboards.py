@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 Number = int | float | Decimal
 PALETTE = ["#417690", "#79aec8", "#f5dd5d", "#c2694c", "#6a9e5f", "#9a7fb5"]

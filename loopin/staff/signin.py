@@ -14,9 +14,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.core.settings import get_settings
 from loopin.core.time import display_zone
 
 ACCOUNT = "staff_login_account"

@@ -38,9 +38,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import ServiceUnavailable
 from loopin.core.phone import mask_phone
+from loopin.core.settings import get_settings
 from loopin.staff.signin import login_failed, login_lock_message, login_succeeded, request_ip
 from loopin.staff.totp import (
     EnrolmentLinkRefused,

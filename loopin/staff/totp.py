@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.staff.models import TotpEnrolmentLink
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from loopin.config.settings import Settings, get_settings
+from loopin.core.settings import Settings, get_settings
 
 
 @pytest.fixture(autouse=True)

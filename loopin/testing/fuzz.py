@@ -28,7 +28,7 @@ from starlette.testclient import TestClient
 
 from loopin.accounts.models import Interest
 from loopin.accounts.services import interests_ensure_defaults
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.events.models import Venue
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 

@@ -25,10 +25,10 @@ from django.utils import timezone
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import ProfilePicture, User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, NotFound, ValidationFailed
 from loopin.core.images import image_public_url
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
 from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage

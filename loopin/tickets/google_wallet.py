@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from loopin.accounts.models import User
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound, ServiceUnavailable
 from loopin.core.links import absolute_url, public_base_url
+from loopin.core.settings import get_settings
 from loopin.events.models import Event, EventStatus
 from loopin.events.selectors.share_paths import share_path
 from loopin.tickets import signing

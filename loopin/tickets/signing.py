@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.db import IntegrityError, transaction
 
-from loopin.config.settings import get_settings
 from loopin.core.crypto import derived_fernet
+from loopin.core.settings import get_settings
 
 PREFIX = "LP1."
 VERSION = 1

@@ -21,10 +21,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from PIL import Image, ImageDraw
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import ServiceUnavailable
 from loopin.core.links import public_base_url
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 from loopin.core.time import display_zone
 from loopin.wallet.error_codes import WalletErrorCode
 

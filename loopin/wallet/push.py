@@ -17,8 +17,8 @@ from typing import Protocol
 
 import httpx
 
-from loopin.config.settings import get_settings
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 from loopin.wallet import pkpass
 
 log = get_logger("loopin.wallet.push")

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loopin.accounts.models import User
-from loopin.config.settings import get_settings
 from loopin.core.errors import Conflict, NotFound
 from loopin.core.logging import get_logger
+from loopin.core.settings import get_settings
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 from loopin.wallet import pkpass, selectors

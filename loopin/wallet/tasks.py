@@ -6,7 +6,7 @@ import uuid
 
 from celery import shared_task
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.wallet import services
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from loopin.config.settings import get_settings
 from loopin.core.links import absolute_url
+from loopin.core.settings import get_settings
 from loopin.core.time import to_display
 from loopin.web.selectors import CANCELLED, OPEN, PAST, POSTPONED, EventPage
 

@@ -15,9 +15,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.http import require_safe
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound
 from loopin.core.links import absolute_url
+from loopin.core.settings import get_settings
 from loopin.events.selectors import share_path_parse
 from loopin.web import present, selectors
 from loopin.web.preview import preview_jpeg

@@ -27,7 +27,6 @@ from loopin.accounts.services.otp_budget import guess_budget_charge, guess_budge
 from loopin.accounts.services.sessions import SignIn, _suspended, session_start
 from loopin.accounts.sms import SmsSendError, get_sms_backend
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.errors import (
     BusinessRuleError,
@@ -36,6 +35,7 @@ from loopin.core.errors import (
     RateLimited,
     ServiceUnavailable,
 )
+from loopin.core.settings import get_settings
 
 log = structlog.get_logger("loopin.accounts")
 

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import OtpGuessBucket, PhoneLead
 from loopin.accounts.otp import ip_digest
-from loopin.config.settings import get_settings
 from loopin.core.errors import RateLimited
+from loopin.core.settings import get_settings
 
 PHONE = ""  # the phone-wide bucket's ip_digest
 

@@ -19,13 +19,13 @@ from loopin.accounts.models import (
 )
 from loopin.accounts.tokens import access_token_issue, refresh_token_hash, refresh_token_new
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core import hooks
 from loopin.core.crypto import derived_fernet
 from loopin.core.errors import (
     NotAuthenticated,
     PermissionDenied,
 )
+from loopin.core.settings import get_settings
 
 
 @dataclass

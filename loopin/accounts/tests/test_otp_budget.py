@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from loopin.accounts.models import OtpCode, OtpGuessBucket
 from loopin.accounts.services import otp_request, otp_verify
 from loopin.accounts.services.otp_budget import Gcra
-from loopin.config.settings import Settings
+from loopin.core.settings import Settings
 from loopin.testing.concurrency import outcomes
 from loopin.testing.fixtures import last_code
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from loopin.accounts.models import AuthSession, OtpCode, User
 from loopin.audit.models import AuditEntry
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.testing.fixtures import auth, last_code, sign_up
 
 PHONE = "+916205829376"

@@ -12,8 +12,8 @@ from loopin.accounts.models import User
 from loopin.accounts.tasks import promote_waitlisted
 from loopin.accounts.waitlist import waitlist_promote, waitlist_promote_due
 from loopin.audit.models import AuditEntry
-from loopin.config.settings import Settings
 from loopin.core import hooks
+from loopin.core.settings import Settings
 from loopin.testing.concurrency import run_at_once
 from loopin.testing.fixtures import PROFILE, interest_ids, run_task, signed_in_user
 

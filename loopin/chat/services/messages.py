@@ -33,10 +33,10 @@ from loopin.chat.models import (
 )
 from loopin.chat.selectors import conversation_detail, member_of, message_out, message_payload, messages_qs
 from loopin.chat.tasks import chat_push_offline
-from loopin.config.settings import get_settings
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from loopin.core.images import image_clean
+from loopin.core.settings import get_settings
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim
 

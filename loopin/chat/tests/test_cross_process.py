@@ -13,7 +13,7 @@ import pytest
 
 from loopin.accounts.services import session_start
 from loopin.chat.services.groups import event_chat_open
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.live import Client, ProcessServer, RedisServer, database_url
 

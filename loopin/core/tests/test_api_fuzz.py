@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from loopin.config.asgi import app
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.testing import fuzz
 from loopin.testing.fixtures import token_for
 

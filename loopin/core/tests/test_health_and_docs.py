@@ -12,7 +12,7 @@ def test_health(api):
 
 
 def test_ready_checks_the_database_and_redis(api):
-    from loopin.config.settings import get_settings
+    from loopin.core.settings import get_settings
 
     r = api.get("/api/health/ready")
     assert r.status_code == 200

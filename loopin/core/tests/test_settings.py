@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from pydantic import ValidationError
 
-from loopin.config.settings import DEV_SECRET_KEY, Settings
+from loopin.core.settings import DEV_SECRET_KEY, Settings
 
 STRONG = "q2Vx8Lr0Tn4Yw6Hb1Kc9Zd3Fm7Ps5Ga-Ju_Eo2Ri8Uh0Wl4Xy6Nt1Bv9Ck3Dz7Sa"  # 64 varied URL-safe characters
 

@@ -9,7 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from loopin.core import net, ratelimit
-from loopin.core.throttle import Limiter, RedisCounter, parse_rate
+from loopin.core.rates import parse_rate
+from loopin.core.throttle import Limiter, RedisCounter
 from loopin.testing.fixtures import signed_in_user
 
 

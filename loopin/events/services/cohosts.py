@@ -17,10 +17,10 @@ from django.utils import timezone
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.core.settings import get_settings
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import CoHost, Event, EventStatus

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from loopin.accounts.models import Interest
-from loopin.config.settings import get_settings
 from loopin.core.errors import ValidationFailed
+from loopin.core.settings import get_settings
 from loopin.events.models import (
     Event,
     Venue,

@@ -15,9 +15,9 @@ from django.db import transaction
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, NotFound, RateLimited, ValidationFailed
+from loopin.core.settings import get_settings
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import GuestMessage, TicketTier

@@ -26,12 +26,12 @@ from loopin.accounts.models import User
 from loopin.accounts.services.otp import sms_budget_allows
 from loopin.accounts.sms import SmsSendError, get_sms_backend
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, ValidationFailed
 from loopin.core.ids import url_token
 from loopin.core.links import absolute_url
 from loopin.core.phone import InvalidPhoneNumber, mask_phone, normalize_phone
+from loopin.core.settings import get_settings
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
-from loopin.config.settings import get_settings
 from loopin.core.errors import PermissionDenied
+from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 
 

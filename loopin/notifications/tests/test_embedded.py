@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loopin.config.settings import Settings
+from loopin.core.settings import Settings
 
 
 def test_without_redis_jobs_are_eager_and_with_redis_they_are_not():

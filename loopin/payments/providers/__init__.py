@@ -8,7 +8,7 @@ from loopin.payments.providers.base import PaymentProvider, SettlingProvider, us
 
 
 def get_provider(name: str) -> PaymentProvider:
-    from loopin.config.settings import get_settings
+    from loopin.core.settings import get_settings
 
     s = get_settings()
     if name == "sandbox" and s.payment_sandbox_enabled:
@@ -34,7 +34,7 @@ def get_provider(name: str) -> PaymentProvider:
 
 def get_settling_provider(name: str) -> SettlingProvider:
     """The provider's settlement side (Razorpay Route, Stripe Connect); others cannot move money to hosts."""
-    from loopin.config.settings import get_settings
+    from loopin.core.settings import get_settings
 
     s = get_settings()
     if name == "razorpay" and s.RAZORPAY_KEY_ID:

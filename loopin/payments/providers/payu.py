@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl
 
-from loopin.config.settings import get_settings
 from loopin.core.links import absolute_url
+from loopin.core.settings import get_settings
 from loopin.payments.errors import InvalidSignature, ProviderUnavailable
 from loopin.payments.money import from_minor, to_minor
 from loopin.payments.providers.base import (

@@ -8,7 +8,7 @@ from typing import Any
 
 import razorpay
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.payments.errors import ProviderUnavailable
 from loopin.payments.money import to_minor
 from loopin.payments.providers.base import (

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core import signing
 
-from loopin.config.settings import get_settings
 from loopin.core.links import absolute_url
+from loopin.core.settings import get_settings
 from loopin.payments.money import to_minor
 from loopin.payments.providers.base import (
     IGNORED,

@@ -7,7 +7,7 @@ from typing import Any
 
 import stripe
 
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 from loopin.payments.errors import InvalidSignature, ProviderUnavailable
 from loopin.payments.money import to_minor
 from loopin.payments.providers.base import (

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound, ValidationFailed
+from loopin.core.settings import get_settings
 from loopin.events.models import TicketTier
 from loopin.events.questions import AnswerGiven, answers_check
 from loopin.events.selectors.access import event_for

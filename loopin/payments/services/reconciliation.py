@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError
+from loopin.core.settings import get_settings
 from loopin.events.models import EventStatus
 from loopin.payments.errors import ProviderUnavailable
 from loopin.payments.models import (

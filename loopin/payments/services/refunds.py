@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, NotFound
+from loopin.core.settings import get_settings
 from loopin.events.signals import send_after_commit
 from loopin.participation.tickets import ticket_cancel
 from loopin.payments import signals

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import BusinessRuleError, Conflict, ValidationFailed
+from loopin.core.settings import get_settings
 from loopin.media.models import Media, MediaKind, MediaStatus
 from loopin.media.services import media_claim, media_erase
 from loopin.people.error_codes import PeopleErrorCode

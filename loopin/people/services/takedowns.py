@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.config.settings import get_settings
 from loopin.core.errors import NotFound, PermissionDenied
+from loopin.core.settings import get_settings
 from loopin.core.signals import send_after_commit
 from loopin.people import signals
 from loopin.people.error_codes import PeopleErrorCode

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from loopin.config.asgi import create_app
-from loopin.config.settings import Settings
+from loopin.core.settings import Settings
 from loopin.realtime.error_codes import RealtimeErrorCode
 from loopin.realtime.server import sio
 

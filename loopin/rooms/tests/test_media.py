@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from loopin.config.settings import Settings
+from loopin.core.settings import Settings
 from loopin.rooms import services, stage
 from loopin.rooms.models import Role, RoomMember
 

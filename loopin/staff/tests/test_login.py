@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loopin.accounts.models import User
 from loopin.audit.models import AuditEntry
-from loopin.config.settings import Settings
+from loopin.core.settings import Settings
 
 PHONE = "+919999999999"
 PASSWORD = "a-long-admin-password"

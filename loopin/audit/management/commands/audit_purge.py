@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from loopin.audit.services import audit_purge_expired
-from loopin.config.settings import get_settings
+from loopin.core.settings import get_settings
 
 
 class Command(BaseCommand):

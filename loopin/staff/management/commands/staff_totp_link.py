@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from loopin.config.settings import get_settings
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
+from loopin.core.settings import get_settings
 from loopin.staff.totp import EnrolmentLinkRefused, totp_link_issue
 
 

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from loopin.core.rates import parse_rate
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 # Used only outside production; a production start with it refuses to boot.
@@ -368,8 +370,6 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _rate(cls, value: str) -> str:
-        from loopin.core.throttle import parse_rate
-
         parse_rate(value)
         return value
 

@@ -1,0 +1,20 @@
+"""Error codes of LoopPay: the credits ledger, spending, refunds of spends, top-ups and transfers."""
+
+from loopin.core.error_codes import ErrorCode
+
+
+class LoopPayErrorCode(ErrorCode):
+    INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS", 409, "Your LoopPay balance is lower than the amount (in `details`)."
+    INVALID_CREDIT_AMOUNT = (
+        "INVALID_CREDIT_AMOUNT",
+        400,
+        "A credit amount is positive, in rupees with at most 2 decimals.",
+    )
+    IDEMPOTENCY_KEY_REUSED = (
+        "IDEMPOTENCY_KEY_REUSED",
+        409,
+        "This idempotency key was already used for a different posting.",
+    )
+    LEDGER_UNBALANCED = "LEDGER_UNBALANCED", 400, "A journal entry's lines must sum to zero, on two accounts or more."
+    SPEND_NOT_FOUND = "SPEND_NOT_FOUND", 404, "No credit spend with this key."
+    NOTHING_TO_REFUND = "NOTHING_TO_REFUND", 400, "This spend has been refunded in full already."
