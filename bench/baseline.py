@@ -97,7 +97,7 @@ def _card(r: asyncpg.Record) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def lifespan(app: Starlette):  # noqa: ANN201
+async def lifespan(app: Starlette):
     app.state.pool = await asyncpg.create_pool(os.environ["BASELINE_DSN"], min_size=2, max_size=10)
     yield
     await app.state.pool.close()

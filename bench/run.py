@@ -63,7 +63,7 @@ def wait_http(port: int, path: str = "/api/health", timeout: float = 60.0) -> fl
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
                 if r.status == 200:
                     return time.monotonic() - started
         except OSError:
@@ -84,7 +84,7 @@ def machine() -> dict[str, Any]:
     cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
     with psycopg.connect(ADMIN_URL) as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0]
-    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()[2]  # noqa: S603, S607
+    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()[2]
     return {
         "cores": os.cpu_count(),
         "memory_gib": round(mem_kb / 1024 / 1024, 1),
@@ -102,7 +102,7 @@ class Proc:
     def __init__(self, args: list[str], env: dict[str, str], logfile: Path) -> None:
         self.logfile = logfile
         self._fh = logfile.open("wb")
-        self.p = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._fh, stderr=subprocess.STDOUT)  # noqa: S603
+        self.p = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._fh, stderr=subprocess.STDOUT)
 
     def stop(self) -> None:
         if self.p.poll() is None:
@@ -120,7 +120,7 @@ def load(port: int, *, mode: str, duration: float, warmup: float, **opts: Any) -
     args += ["--warmup", str(warmup)]
     for key, value in opts.items():
         args += [f"--{key.replace('_', '-')}", str(value)]
-    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
+    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -144,7 +144,7 @@ def feed_scenario(port: int, runs: int, duration: float, **opts: Any) -> dict[st
 
 def upload_scenario(env: dict[str, str], *, runs: int) -> dict[str, Any]:
     """bench/media.py in its own process on the bench's database and storage: a 12 MP phone photo's pipeline."""
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [PY, "-m", "bench.media", "--runs", str(runs), "--json"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if out.returncode != 0:
@@ -233,7 +233,7 @@ def external_script(
     path = ROOT / "scripts" / name
     if not path.exists():
         return None
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [PY, str(path), "--base-url", base_url, *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
     lines = [line for line in out.stdout.strip().splitlines() if line.strip()]
@@ -269,7 +269,7 @@ def make_tokens(env: dict[str, str], count: int, path: Path) -> None:
         f"open({str(path)!r}, 'w').write('\\n'.join('Authorization: Bearer ' + session_start(user=u).access_token"
         " for u in users))\n"
     )
-    subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)
 
 
 def wait_port(port: int, timeout: float = 30.0) -> None:
@@ -295,7 +295,7 @@ REALTIME_KINDS = {
 def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: float) -> dict[str, Any]:
     """bench/realtime.py against one app process, a bare python-socketio server and a bare websockets one."""
     chat = work / "chat.json"
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [PY, "-m", "bench.realtime", "seed", "--members", "1000", "--out", str(chat)],
         cwd=ROOT,
         env=env,
@@ -323,7 +323,7 @@ def realtime_scenario(env: dict[str, str], work: Path, *, idle: int, seconds: fl
             drive = [PY, "-m", "bench.realtime", "drive", "--port", str(port), "--pid", str(proc.p.pid)]
             drive += ["--kind", kind, "--tokens", str(chat), "--idle", str(idle), "--seconds", str(seconds)]
             try:
-                done = subprocess.run(drive, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+                done = subprocess.run(drive, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
             except subprocess.TimeoutExpired:
                 out[kind] = {"error": "drive timed out after 300 s"}
                 continue
@@ -440,7 +440,7 @@ class _Done(Exception):
     """--realtime-only: the section ran; skip the rest."""
 
 
-def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0)
@@ -507,14 +507,14 @@ def main(argv: list[str] | None = None) -> None:  # noqa: PLR0915
             "PROMETHEUS_MULTIPROC_DIR": str(work / "prom"),
         }
         log("migrating and seeding")
-        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
         if args.realtime_only:
             # The chat seed (bench/realtime.py) is all the section needs.
             results["data"] = "realtime chat seed only (1,000-member event chat)"
             log("realtime: Socket.IO chat, a bare python-socketio server and a bare websockets server")
             results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
             raise _Done
-        seeded = subprocess.run([PY, "-m", "bench.seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)  # noqa: S603
+        seeded = subprocess.run([PY, "-m", "bench.seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
         results["data"] = json.loads(seeded.stdout.strip().splitlines()[-1])
         tokens = work / "tokens.txt"
         make_tokens(env, 200, tokens)

@@ -65,7 +65,7 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed (apt-get install -y redis-server)")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 binary,
                 *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
@@ -166,7 +166,7 @@ class AppServer:
 
     def __enter__(self) -> AppServer:
         self._log_file = self.log.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -204,7 +204,7 @@ def run_sweeper(env: dict[str, str], workdir: Path) -> int:
         "import django; django.setup(); from loopin.payments.services import payment_events_retry; "
         "print(payment_events_retry(older_than_minutes=0))"
     )
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={
@@ -237,7 +237,7 @@ class WorkerProcess:
 
     def __enter__(self) -> WorkerProcess:
         self._log_file = self.log.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", *WORKER_ARGS, "--loglevel=INFO", "--concurrency", "2"],
             cwd=ROOT,
             env=self.env,

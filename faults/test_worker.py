@@ -83,7 +83,7 @@ def _env(database: str, redis_port: int, prefix: str) -> dict[str, str]:
     }
 
 
-def _wait_until(predicate, timeout: float) -> bool:  # noqa: ANN001
+def _wait_until(predicate, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

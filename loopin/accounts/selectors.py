@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -13,7 +13,13 @@ from loopin.accounts.models import AuthSession, Interest, ProfilePicture, User
 from loopin.core.errors import NotAuthenticated, PermissionDenied
 
 
-def interests_active() -> list[dict[str, Any]]:
+class InterestRow(TypedDict):
+    id: int
+    name: str
+    slug: str
+
+
+def interests_active() -> list[InterestRow]:
     return list(Interest.objects.filter(is_active=True).values("id", "name", "slug"))
 
 

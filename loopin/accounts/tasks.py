@@ -10,7 +10,7 @@ from loopin.core.settings import get_settings
 
 
 @shared_task(bind=True, name="accounts.send_otp_sms", max_retries=None, ignore_result=True)
-def send_otp_sms(self, code_id: str, sealed: str) -> str:  # noqa: ANN001
+def send_otp_sms(self, code_id: str, sealed: str) -> str:
     """Send one code; provider failures retry with exponential backoff, and the last one is recorded."""
     from loopin.accounts.services import otp_dispatch
 

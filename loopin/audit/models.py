@@ -10,10 +10,10 @@ class AuditEntryQuerySet(models.QuerySet):
     """Append-only in the ORM too; on PostgreSQL a trigger also refuses UPDATE and DELETE (migration 0002).
     Only the retention job removes entries (`loopin.audit.services.audit_purge_expired`)."""
 
-    def update(self, **kwargs):  # noqa: ANN003 - Django signature
+    def update(self, **kwargs):
         raise TypeError("Audit entries are append-only.")
 
-    def delete(self):  # noqa: ANN201 - Django signature
+    def delete(self):
         raise TypeError("Audit entries are append-only.")
 
 
@@ -49,10 +49,10 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs):
         if not self._state.adding:
             raise TypeError("Audit entries are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def delete(self, *args, **kwargs):
         raise TypeError("Audit entries are append-only.")

@@ -56,7 +56,7 @@ def audit_purge_expired(*, days: int | None = None, batch_size: int = 5000) -> i
             if connection.vendor == "postgresql":
                 cursor.execute(f"SET LOCAL {RETENTION_FLAG} = 'on'")
             cursor.execute(f"DELETE FROM {table} WHERE id IN ({select_sql})", params)  # noqa: S608 - no input
-            removed = cursor.rowcount
+            removed: int = cursor.rowcount
         total += removed
         if removed < batch_size:
             break

@@ -19,9 +19,10 @@ from fastapi.openapi.utils import get_openapi  # noqa: E402
 from fastapi.responses import JSONResponse  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
-import loopin.calls.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
-import loopin.chat.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
-import loopin.events.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
+import loopin.calls.sockets  # noqa: E402  (its handlers register on loopin.realtime.server.sio)
+import loopin.chat.sockets  # noqa: E402  (its handlers register on loopin.realtime.server.sio)
+import loopin.events.sockets  # noqa: E402  (its handlers register on loopin.realtime.server.sio)
+import loopin.venuecommerce.sockets  # noqa: E402, F401  (its handlers register on loopin.realtime.server.sio)
 from loopin.accounts.api import router as auth_router  # noqa: E402
 from loopin.accounts.me_api import router as me_router  # noqa: E402
 from loopin.accounts.schemas import ProfileCompleteIn, ProfileUpdateIn  # noqa: E402
@@ -51,6 +52,7 @@ from loopin.events.api import routers as event_routers  # noqa: E402
 from loopin.invoices.api import routers as invoice_routers  # noqa: E402
 from loopin.media.api import router as media_router  # noqa: E402
 from loopin.notifications.api import router as notifications_router  # noqa: E402
+from loopin.parking.api import routers as parking_routers  # noqa: E402
 from loopin.payments.api import routers as payment_routers  # noqa: E402
 from loopin.people.api import routers as people_routers  # noqa: E402
 from loopin.posts.api import routers as post_routers  # noqa: E402
@@ -58,6 +60,7 @@ from loopin.realtime.server import asgi_app  # noqa: E402
 from loopin.rooms.api import routers as room_routers  # noqa: E402
 from loopin.stories.api import routers as story_routers  # noqa: E402
 from loopin.tickets.api import routers as ticket_routers  # noqa: E402
+from loopin.venuecommerce.api import routers as venue_commerce_routers  # noqa: E402
 from loopin.wallet.api import routers as wallet_routers  # noqa: E402
 from loopin.web.routes import public_routes  # noqa: E402
 
@@ -90,6 +93,8 @@ def _routers() -> list[Any]:
         *story_routers,
         album_router,
         *people_routers,
+        *venue_commerce_routers,
+        *parking_routers,
     ]
 
 

@@ -66,6 +66,8 @@ app.conf.update(
         "media.delete_orphans": {"task": "media.delete_orphans", "schedule": crontab(minute=23)},
         "stories.expire": {"task": "stories.expire", "schedule": 60.0},
         "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
+        "venuecommerce.expire_unpaid": {"task": "venuecommerce.expire_unpaid", "schedule": 60.0},
+        "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks(
@@ -80,6 +82,8 @@ app.autodiscover_tasks(
         "loopin.stories",
         "loopin.calls",
         "loopin.rooms",
+        "loopin.venuecommerce",
+        "loopin.parking",
     ]
 )
 install_task_signals()

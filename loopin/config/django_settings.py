@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "loopin.posts",
     "loopin.stories",
     "loopin.albums",
+    "loopin.venuecommerce",
+    "loopin.parking",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

@@ -12,7 +12,7 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.get("REDIS_KEY_PREFIX", "loopin") + "-" + os.environ["PYTEST_XDIST_WORKER"]
     )
 
-from loopin.config.django_settings import *  # noqa: E402, F403
+from loopin.config.django_settings import *  # noqa: F403
 
 # Staff passwords in tests need no work factor (the admin tests sign in many times).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

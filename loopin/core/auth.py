@@ -7,7 +7,7 @@ it is for the auth, profile and `/api/v2/me` endpoints a waitlisted user must st
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -15,17 +15,21 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from loopin.core.errors import NotAuthenticated
 from loopin.core.sync import Resolvable
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+    from loopin.accounts.tokens import AccessClaims
+
 _bearer = HTTPBearer(auto_error=False, description="The access token from verify-otp / verify-login")
 
 
 class Caller(Resolvable):
     """A verified access token; `resolve()` loads the user (one query) on the worker thread."""
 
-    def __init__(self, claims: object | None, *, gated: bool = True) -> None:
+    def __init__(self, claims: AccessClaims | None, *, gated: bool = True) -> None:
         self.claims = claims
         self.gated = gated
 
-    def resolve(self):  # noqa: ANN201
+    def resolve(self) -> User | None:
         from loopin.accounts.selectors import session_user
         from loopin.accounts.waitlist import waitlist_gate
 
@@ -37,7 +41,7 @@ class Caller(Resolvable):
         return user
 
 
-def _claims(credentials: HTTPAuthorizationCredentials | None):  # noqa: ANN202
+def _claims(credentials: HTTPAuthorizationCredentials | None) -> AccessClaims | None:
     from loopin.accounts.tokens import access_token_decode
 
     if credentials is None or credentials.scheme.lower() != "bearer":

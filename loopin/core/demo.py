@@ -92,10 +92,12 @@ def demo_load() -> dict[str, int]:
 def _domain_loaders() -> list:
     from loopin.events.demo import demo_events, demo_states
     from loopin.notifications.demo import demo_notifications
+    from loopin.parking.demo import demo_parking
     from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_event
     from loopin.people.demo import demo_people
     from loopin.posts.demo import demo_posts
     from loopin.stories.demo import demo_stories
+    from loopin.venuecommerce.demo import demo_venue_commerce
 
     return [
         demo_people,
@@ -107,4 +109,6 @@ def _domain_loaders() -> list:
         demo_notifications,
         demo_posts,
         demo_stories,
+        demo_venue_commerce,
+        demo_parking,
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -48,13 +49,13 @@ def number_next(sequence: str, *, using: str = "default") -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(%s)", [name])
             return int(cursor.fetchone()[0])
-        cursor.execute(f'INSERT INTO "{name}" DEFAULT VALUES')  # noqa: S608 (checked identifier)
+        cursor.execute(f'INSERT INTO "{name}" DEFAULT VALUES')  # checked identifier
         value = int(cursor.lastrowid)
         cursor.execute(f'DELETE FROM "{name}" WHERE id < %s', [value])  # noqa: S608 keeps the table one row
         return value
 
 
-class NumberField(models.BigIntegerField):
+class NumberField(models.BigIntegerField):  # type: ignore[type-arg]  # Django's fields are generic only in the stubs
     """A unique positive integer taken from the model's sequence when the row is first inserted.
 
     `pre_save` runs for `save()` and for every object of a `bulk_create`, so no insert path misses it;
@@ -70,7 +71,7 @@ class NumberField(models.BigIntegerField):
         kwargs.setdefault("help_text", NUMBER_HELP)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["sequence"] = self.sequence
         for key, default in (("unique", True), ("editable", False), ("blank", True), ("help_text", NUMBER_HELP)):

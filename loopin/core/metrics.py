@@ -26,7 +26,7 @@ from loopin.core.settings import get_settings
 if get_settings().PROMETHEUS_MULTIPROC_DIR:
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(get_settings().PROMETHEUS_MULTIPROC_DIR))
 
-from prometheus_client import (  # noqa: E402
+from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
@@ -75,7 +75,7 @@ def install_query_counter() -> None:
 def install_task_signals() -> None:
     from celery import signals
 
-    def _outcome(outcome: str):  # noqa: ANN202
+    def _outcome(outcome: str):
         def receiver(sender: Any = None, **kwargs: Any) -> None:
             name = getattr(sender, "name", None) or "unknown"
             TASKS.labels(task=name, outcome=outcome).inc()

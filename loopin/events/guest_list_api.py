@@ -97,7 +97,7 @@ async def guests_xlsx(event_id: uuid.UUID, caller: CurrentUser) -> Response:
 async def guests_export(
     event_id: uuid.UUID,
     caller: CurrentUser,
-    format: Annotated[FileFormat, Query(description="csv or xlsx")] = "csv",  # noqa: A002
+    format: Annotated[FileFormat, Query(description="csv or xlsx")] = "csv",
 ) -> Response:
     """The guest list as CSV or XLSX (`format`)."""
     return await _export(event_id, caller, format)

@@ -12,7 +12,7 @@ from loopin.participation.waitlist import waitlist_offers_expire_due
 
 
 @shared_task(bind=True, name="events.send_phone_invitation_sms", max_retries=None, ignore_result=True)
-def send_phone_invitation_sms(self, invite_id: str) -> str:  # noqa: ANN001
+def send_phone_invitation_sms(self, invite_id: str) -> str:
     """Send one invitation SMS; provider failures retry with backoff like sign-in codes."""
     final = self.request.retries >= get_settings().SMS_MAX_RETRIES
     try:

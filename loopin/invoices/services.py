@@ -146,7 +146,7 @@ def _invoice_new(order: Order, kind: str, amount: Decimal, buyer_profile: TaxPro
         split = _split(str(supplier["supplier_state_code"]), place) if registered else TaxSplit.NONE
         description = f"Admission: {order.event.title}" + (f" ({order.tier.name})" if order.tier is not None else "")
     parts = tax_carve(amount=amount, rate=rate, split=split, currency=order.currency)
-    assert order.paid_at is not None  # noqa: S101 - only settled orders get here
+    assert order.paid_at is not None  # only settled orders get here
     year = financial_year(order.paid_at)
     sequence, number = _take_number(
         supplier_key=str(supplier["supplier_key"]), doc_type=DocType.INVOICE, year=year, prefix=prefix
@@ -254,7 +254,7 @@ def _credit_note_new(invoice: TaxDocument, refund: Refund, amount: Decimal) -> T
     if amount <= 0:
         return None
     parts = credit_parts(invoice, already=already, amount=amount)
-    assert refund.processed_at is not None  # noqa: S101 - only processed refunds get here
+    assert refund.processed_at is not None  # only processed refunds get here
     year = financial_year(refund.processed_at)
     prefix = PLATFORM_PREFIX[DocType.CREDIT_NOTE] if invoice.supplier_key == PLATFORM_KEY else HOST_CREDIT_PREFIX
     sequence, number = _take_number(

@@ -217,4 +217,25 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "You can't post for a while",
         "Several of your posts were taken down. You can post, comment and add stories again from {{until}}.",
     ),
+    # Venue commerce (loopin.venuecommerce.notify): each state of an order to your seat, and staff invitations.
+    ("venue_order.placed", "tickets", "venue_order", "Order {{code}} placed", "{{counter_name}} has your order."),
+    ("venue_order.accepted", "tickets", "venue_order", "Order {{code}} accepted", "{{counter_name}} is on it."),
+    ("venue_order.preparing", "tickets", "venue_order", "Order {{code}} is being made", "Almost there."),
+    ("venue_order.ready", "tickets", "venue_order", "Order {{code}} is ready", "Your order is ready{{where}}."),
+    ("venue_order.delivered", "tickets", "venue_order", "Order {{code}} delivered", "Enjoy {{event_title}}!"),
+    ("venue_order.picked_up", "tickets", "venue_order", "Order {{code}} picked up", "Enjoy {{event_title}}!"),
+    (
+        "venue_order.cancelled",
+        "tickets",
+        "venue_order",
+        "Order {{code}} cancelled",
+        "{{reason}}. Anything you paid ({{total}}) is refunded.",
+    ),
+    (
+        "venue_staff.invited",
+        "account",
+        "venue_staff",
+        "Work at {{venue_name}}?",
+        "{{inviter_name}} asked you to join {{venue_name}} ({{role}}). Accept to start.",
+    ),
 ]

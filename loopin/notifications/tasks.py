@@ -13,7 +13,7 @@ def backoff(retries: int) -> int:
 
 
 @shared_task(bind=True, name="notifications.push", max_retries=None, ignore_result=True)
-def push_notification(self, notification_id: str) -> int:  # noqa: ANN001
+def push_notification(self, notification_id: str) -> int:
     """Push one notification to its person's devices; transient provider failures retry with backoff."""
     from loopin.notifications.services import push_deliver
 
@@ -34,7 +34,7 @@ def sweep_pushes() -> int:
 
 
 @shared_task(bind=True, name="notifications.run_trigger", max_retries=3, ignore_result=True)
-def run_trigger(self, job_id: str) -> int:  # noqa: ANN001
+def run_trigger(self, job_id: str) -> int:
     """Make one stored trigger's notifications; a retry is safe (per-trigger dedupe keys)."""
     from loopin.notifications.triggers import trigger_job_run
 

@@ -64,7 +64,7 @@ def waitlist_join(
         way = Way.BUY if event.is_paid else Way.CONFIRM
         admission = ensure_may_take_part(user=user, event=event, seats=seats, way=way, tier=tier)
         chosen = admission.tier
-        assert chosen is not None  # noqa: S101 - the rules always choose one
+        assert chosen is not None  # the rules always choose one
         if not _sold_out(event, chosen):
             raise Conflict(
                 "Seats are still to be had: take one instead.",

@@ -33,7 +33,7 @@ class FeeConfig(models.Model):
     def __str__(self) -> str:
         return f"Platform fee {self.fee_percent} %"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
 

@@ -16,7 +16,7 @@ def process_payment_event(payment_event_id: str) -> str:
 
 
 @shared_task(bind=True, name="payments.submit_refund", max_retries=8, ignore_result=True)
-def submit_refund(self, refund_id: str) -> str:  # noqa: ANN001
+def submit_refund(self, refund_id: str) -> str:
     """Send a refund to the provider; provider outages retry with backoff (the idempotency key stays)."""
     from loopin.payments.services import refund_submit
 

@@ -22,8 +22,9 @@ The `*_subquery` forms return a queryset of ids to use inside another query with
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -43,7 +44,8 @@ from loopin.people.models import (
 if TYPE_CHECKING:
     from loopin.accounts.models import User
 
-UserRef = Any  # a User or its id
+UserRef: TypeAlias = "User | uuid.UUID"  # a User or its id
+_QS = TypeVar("_QS", bound=QuerySet[Any, Any])
 
 
 def uid(user: UserRef) -> uuid.UUID:
@@ -66,7 +68,7 @@ def is_blocked_between(a: UserRef, b: UserRef) -> bool:
     return Block.objects.filter(Q(blocker_id=x, blocked_id=y) | Q(blocker_id=y, blocked_id=x)).exists()
 
 
-def friend_ids_subquery(user: UserRef) -> QuerySet:
+def friend_ids_subquery(user: UserRef) -> QuerySet[Friendship, Mapping[str, object]]:
     return Friendship.objects.filter(user_id=uid(user)).values("friend_id")
 
 
@@ -74,7 +76,7 @@ def friend_ids(user: UserRef) -> set[uuid.UUID]:
     return set(Friendship.objects.filter(user_id=uid(user)).values_list("friend_id", flat=True))
 
 
-def following_ids_subquery(user: UserRef) -> QuerySet:
+def following_ids_subquery(user: UserRef) -> QuerySet[Follow, Mapping[str, object]]:
     return Follow.objects.filter(follower_id=uid(user), status=FollowStatus.ACTIVE).values("followee_id")
 
 
@@ -99,7 +101,9 @@ def blocked_ids(user: UserRef) -> set[uuid.UUID]:
     return {other for pair in rows for other in pair if other != me}
 
 
-def blocked_ids_subquery(user: UserRef) -> tuple[QuerySet, QuerySet]:
+def blocked_ids_subquery(
+    user: UserRef,
+) -> tuple[QuerySet[Block, Mapping[str, object]], QuerySet[Block, Mapping[str, object]]]:
     """Two id querysets (people I blocked, people who blocked me) to exclude in another query."""
     me = uid(user)
     return (
@@ -108,7 +112,7 @@ def blocked_ids_subquery(user: UserRef) -> tuple[QuerySet, QuerySet]:
     )
 
 
-def exclude_blocked(queryset: QuerySet, user: UserRef, *, field: str = "id") -> QuerySet:
+def exclude_blocked(queryset: _QS, user: UserRef, *, field: str = "id") -> _QS:
     """`queryset` without the rows whose `field` (a user id) is blocked either way with `user`."""
     mine, theirs = blocked_ids_subquery(user)
     return queryset.exclude(**{f"{field}__in": mine}).exclude(**{f"{field}__in": theirs})

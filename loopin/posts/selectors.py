@@ -25,7 +25,7 @@ def _person(user: User) -> dict[str, Any]:
     return {"id": user.id, "name": user.name, "picture": pictures[0].public_url if pictures else None}
 
 
-def _posts(viewer: User) -> QuerySet:
+def _posts(viewer: User) -> QuerySet[Post]:
     """Posts with everything a card shows, in a fixed number of queries whatever the page size."""
     return (
         Post.objects.select_related("author", "event")
@@ -108,7 +108,8 @@ def feed_reels(*, viewer: User, offset: int, limit: int) -> tuple[list[dict[str,
 
     def rank(post: Post) -> float:
         hours = max(0.0, (now - post.created_at).total_seconds() / 3600)
-        return (1 + post.like_count + 2 * post.comment_count) / (hours + 2) ** 1.5
+        score: float = (1 + post.like_count + 2 * post.comment_count) / (hours + 2) ** 1.5
+        return score
 
     recent.sort(key=rank, reverse=True)
     return [post_data(p, viewer) for p in recent[offset : offset + limit]], len(recent)

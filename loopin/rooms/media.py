@@ -32,7 +32,7 @@ log = get_logger("loopin.rooms")
 
 # `livekit-server --dev`'s well-known key pair: used only outside production when none is configured.
 DEV_API_KEY = "devkey"
-DEV_API_SECRET = "secret"  # noqa: S105 - public development value, refused in production
+DEV_API_SECRET = "secret"  # public development value, refused in production
 DEV_WS_URL = "ws://127.0.0.1:7880"
 
 T = TypeVar("T")

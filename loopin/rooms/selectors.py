@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.models import Event
@@ -31,7 +31,7 @@ def may_attend_event(user: Any, event: Event) -> bool:
 
 def ensure_may_enter(user: Any, room: Room) -> None:
     """Signed in, not banned, no block with a host, and for an event's room: its host or a ticket holder."""
-    if room.event_id is not None and not may_attend_event(user, room.event):
+    if room.event is not None and not may_attend_event(user, room.event):
         raise PermissionDenied(
             "This room is for the event's host and ticket holders.", code=RoomErrorCode.ROOM_NOT_ALLOWED
         )
@@ -65,7 +65,7 @@ def room_payload(room: Room, *, listeners: int | None = None, friends_here: int 
     }
 
 
-def _stage() -> Prefetch:
+def _stage() -> Prefetch[str, QuerySet[RoomMember], str]:
     return Prefetch(
         "members",
         queryset=RoomMember.objects.filter(PRESENT, role__in=ON_STAGE).select_related("user").order_by("joined_at"),
@@ -115,7 +115,7 @@ def room_detail(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
     if me is None:
         ensure_may_enter(user, room)
     members = list(RoomMember.objects.filter(PRESENT, room=room).select_related("user"))
-    order = {Role.HOST: 0, Role.MODERATOR: 1, Role.SPEAKER: 2, Role.AUDIENCE: 3}
+    order: dict[str, int] = {Role.HOST: 0, Role.MODERATOR: 1, Role.SPEAKER: 2, Role.AUDIENCE: 3}
     members.sort(key=lambda m: (order[m.role], m.hand_raised_at is None, m.hand_raised_at or m.joined_at,
                                 m.joined_at))  # fmt: skip
     data = room_payload(room, listeners=len(members))

@@ -235,7 +235,7 @@ QR_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def ticket_qr(
     ticket_id: uuid.UUID,
     caller: UngatedUser,
-    format: Annotated[Literal["png", "svg", "token"], Query(description="png, svg or token")] = "png",  # noqa: A002
+    format: Annotated[Literal["png", "svg", "token"], Query(description="png, svg or token")] = "png",
     scale: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> Response | dict[str, Any]:
     """The caller's ticket as a signed QR code to show at the door."""

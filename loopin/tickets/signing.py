@@ -88,7 +88,8 @@ class TokenClaims:
     kid: str
 
 
-def token_sign(claims: TokenClaims, *, private_key_encrypted: str) -> str:
+def token_sign(claims: TokenClaims, *, private_key_encrypted: str, prefix: str = PREFIX) -> str:
+    """Sign `claims`; another kind of code signed with the same keys (a parking pass) has its own `prefix`."""
     payload = _PAYLOAD.pack(
         VERSION,
         claims.ticket_id.bytes,
@@ -98,7 +99,7 @@ def token_sign(claims: TokenClaims, *, private_key_encrypted: str) -> str:
         int(claims.valid_until.timestamp()),
         bytes.fromhex(claims.kid),
     )
-    return PREFIX + b64e(payload + _private_key(private_key_encrypted).sign(payload))
+    return prefix + b64e(payload + _private_key(private_key_encrypted).sign(payload))
 
 
 class TokenInvalid(Exception):
@@ -107,13 +108,13 @@ class TokenInvalid(Exception):
         self.reason = reason
 
 
-def token_parse(token: str) -> tuple[TokenClaims, bytes, bytes]:
+def token_parse(token: str, *, prefix: str = PREFIX) -> tuple[TokenClaims, bytes, bytes]:
     """Split a token into its claims, the signed bytes and the signature (not yet verified)."""
     token = token.strip()
-    if not token.startswith(PREFIX) or len(token) > 400:
+    if not token.startswith(prefix) or len(token) > 400:
         raise TokenInvalid("malformed")
     try:
-        raw = b64d(token[len(PREFIX) :])
+        raw = b64d(token[len(prefix) :])
     except ValueError as exc:
         raise TokenInvalid("malformed") from exc
     if len(raw) != _PAYLOAD.size + SIG_BYTES:
@@ -141,7 +142,7 @@ def signature_ok(*, public_key: str, payload: bytes, signature: bytes) -> bool:
     return True
 
 
-def active_key(event_id: uuid.UUID):  # noqa: ANN201 - CheckinKey
+def active_key(event_id: uuid.UUID):
     """The event's signing key, made on first use (two first uses at once: one wins, both get it)."""
     from loopin.tickets.models import CheckinKey
 
@@ -172,7 +173,7 @@ def active_keys(event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
     return keys
 
 
-def ticket_token(ticket, *, key=None) -> str:  # noqa: ANN001 - Ticket with its event loaded; its CheckinKey
+def ticket_token(ticket, *, key=None) -> str:
     """The signed QR payload of a ticket, valid from check-in opening until 12 h after the end.
 
     A list passes each ticket's `key` from one `active_keys` call instead of a query per ticket.

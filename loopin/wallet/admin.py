@@ -11,7 +11,7 @@ class RegistrationInline(admin.TabularInline):
     fields = ("device", "created_at")
     readonly_fields = ("device", "created_at")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -27,7 +27,7 @@ class WalletPassAdmin(admin.ModelAdmin):
     inlines = [RegistrationInline]
     date_hierarchy = "updated_at"
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
 

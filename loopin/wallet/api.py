@@ -114,7 +114,7 @@ async def unregister_device(
 async def updated_serials(
     device_library_identifier: DeviceId,
     pass_type_identifier: PassType,
-    passesUpdatedSince: Annotated[str | None, Query(max_length=20)] = None,  # noqa: N803 - Apple's name
+    passesUpdatedSince: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """The device's passes of this type changed since the tag it was given last (all without one)."""
     found = await run_sync(

@@ -10,14 +10,14 @@ class RegistrationIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    pushToken: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9]+$")  # noqa: N815 - Apple's name
+    pushToken: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9]+$")
 
 
 class SerialsOut(BaseModel):
     """The device's passes changed since the tag, and the tag to send next time."""
 
-    serialNumbers: list[str]  # noqa: N815 - Apple's names
-    lastUpdated: str  # noqa: N815
+    serialNumbers: list[str]
+    lastUpdated: str
 
 
 class LogIn(BaseModel):

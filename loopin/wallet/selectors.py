@@ -6,10 +6,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import QuerySet
+
 from loopin.core.errors import BusinessRuleError, LoopinError
-from loopin.events.models import EventStatus
+from loopin.events.models import Event, EventStatus
 from loopin.tickets import signing
-from loopin.tickets.models import TicketStatus
+from loopin.tickets.models import Ticket, TicketStatus
 from loopin.wallet import pkpass
 from loopin.wallet.error_codes import WalletErrorCode
 from loopin.wallet.models import WalletPass, WalletRegistration
@@ -49,20 +51,20 @@ def tag_time(tag: str) -> datetime:
     return EPOCH + timedelta(microseconds=int(tag))
 
 
-def _venue(event) -> str:  # noqa: ANN001 - Event with its venue loaded
+def _venue(event: Event) -> str:
     if event.venue is not None:
         return ", ".join(part for part in (event.venue.name, event.venue.city) if part)
     return event.location_text or event.city or "To be announced"
 
 
-def _where(event) -> tuple[float | None, float | None]:  # noqa: ANN001
+def _where(event: Event) -> tuple[float | None, float | None]:
     venue = event.venue
     if venue is not None and venue.latitude is not None and venue.longitude is not None:
         return float(venue.latitude), float(venue.longitude)
     return event.latitude, event.longitude
 
 
-def _status_note(ticket) -> str:  # noqa: ANN001 - Ticket with its event loaded
+def _status_note(ticket: Ticket) -> str:
     if ticket.status != TicketStatus.VALID:
         return "Refunded" if ticket.status == TicketStatus.REFUNDED else "Cancelled"
     if ticket.event.status == EventStatus.CANCELLED:
@@ -83,7 +85,7 @@ def pass_content(wallet_pass: WalletPass, auth_token: str) -> pkpass.PassContent
         event_title=event.title,
         start_at=event.start_at,
         venue=_venue(event),
-        tier=ticket.tier.name if ticket.tier_id else DEFAULT_TIER,
+        tier=ticket.tier.name if ticket.tier is not None else DEFAULT_TIER,
         seats=ticket.seats,
         code=ticket.code,
         barcode_message=signing.ticket_token(ticket),
@@ -94,7 +96,7 @@ def pass_content(wallet_pass: WalletPass, auth_token: str) -> pkpass.PassContent
     )
 
 
-def passes_with_tickets():  # noqa: ANN201 - QuerySet[WalletPass]
+def passes_with_tickets() -> QuerySet[WalletPass]:
     return WalletPass.objects.select_related("ticket__event__venue", "ticket__event__door", "ticket__tier")
 
 

@@ -27,7 +27,7 @@ def passes_changed(event_id: str | None = None, ticket_id: str | None = None) ->
 
 
 @shared_task(bind=True, name="wallet.push_device", max_retries=None, ignore_result=True)
-def push_device(self, device_id: str, topic: str) -> bool:  # noqa: ANN001
+def push_device(self, device_id: str, topic: str) -> bool:
     """Tell one device its passes changed; transient APNs failures retry with backoff."""
     final = self.request.retries >= get_settings().WALLET_PUSH_MAX_RETRIES
     again = services.wallet_device_push(device_id=uuid.UUID(device_id), topic=topic, final_attempt=final)

@@ -39,7 +39,7 @@ def money(amount: str | Decimal | None, currency: str) -> str:
 def when(start: datetime, end: datetime) -> dict[str, str]:
     """'Saturday 5 December 2026' and '6:30 pm – 9:30 pm IST' in the display zone."""
     s, e = to_display(start), to_display(end)
-    assert s is not None and e is not None  # noqa: S101 - both are required fields
+    assert s is not None and e is not None  # both are required fields
 
     def clock(t: datetime) -> str:
         return t.strftime("%I:%M %p").lstrip("0").lower()
@@ -119,7 +119,7 @@ def json_ld(data: dict[str, Any]) -> str:
 def event_json_ld(page: EventPage, *, url: str, image: str, host_url: str) -> dict[str, Any]:
     """schema.org Event (Google's event rich results): name, dates with offsets, place, organizer, offers."""
     event = page.event
-    assert event is not None  # noqa: S101 - callers pass pages with details
+    assert event is not None  # callers pass pages with details
     venue = event.get("venue") or {}
     attendance = ATTENDANCE.get(event.get("venue_type") or "", "https://schema.org/OfflineEventAttendanceMode")
     place: dict[str, Any] = {

@@ -83,7 +83,7 @@ def _replace_pictures(user: User, urls: list[str], stored: list[str]) -> None:
         raise ValidationFailed.one(
             "profile_pictures", "PICTURE_COUNT", f"Add between 1 and {MAX_PICTURES} profile pictures."
         )
-    old_files = [p.image.name for p in user.pictures.all() if p.image]
+    old_files = [p.image.name for p in user.pictures.all() if p.image.name]
     user.pictures.all().delete()
     ProfilePicture.objects.bulk_create(
         [ProfilePicture(user=user, position=i, url=url) for i, url in enumerate(urls)]

@@ -99,7 +99,8 @@ def _revoke(session_id: uuid.UUID, reason: str) -> int:
     )
     if revoked:
         user_id = AuthSession.objects.filter(id=session_id).values_list("user_id", flat=True).first()
-        sessions_ended(user_id=user_id, session_id=session_id, reason=reason)
+        if user_id is not None:  # the row was updated just above: it still exists
+            sessions_ended(user_id=user_id, session_id=session_id, reason=reason)
     return revoked
 
 

@@ -4,6 +4,7 @@ accepts or declines; a block closes the conversation both ways. Also each member
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -95,7 +96,7 @@ def direct_close_for_block(*, a_id: Any, b_id: Any) -> bool:
     Conversation.objects.filter(id=conv.id).update(closed_at=timezone.now(), closed_reason="blocked")
     for uid in (a_id, b_id):
         transaction.on_commit(
-            lambda uid=uid: realtime.member_left(conversation_id=conv.id, user_id=uid, reason="blocked"), robust=True
+            partial(realtime.member_left, conversation_id=conv.id, user_id=uid, reason="blocked"), robust=True
         )
     return True
 

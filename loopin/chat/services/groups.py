@@ -70,7 +70,7 @@ def event_chat_join(*, event_id: uuid.UUID, user_id: Any, role: str = MemberRole
 def event_chat_remove(*, event_id: uuid.UUID, user_id: Any, reason: str) -> bool:
     """A ticket cancelled or refunded, or a block: out of the chat (the host never is). True if removed."""
     conv = Conversation.objects.filter(event_id=event_id).select_related("event").first()
-    if conv is None or conv.event.host_id == user_id:
+    if conv is None or conv.event is None or conv.event.host_id == user_id:
         return False
     if (
         reason == "ticket"
@@ -96,7 +96,7 @@ def _moderator(user: Any, conversation_id: uuid.UUID) -> Member:
     return member
 
 
-def member_silence(*, moderator: Any, conversation_id: uuid.UUID, user_id: uuid.UUID, silenced: bool) -> dict:
+def member_silence(*, moderator: Any, conversation_id: uuid.UUID, user_id: uuid.UUID, silenced: bool) -> dict[str, Any]:
     """The host or staff mute (or unmute) a member of the event chat: they keep reading, cannot send."""
     with transaction.atomic():
         mod = _moderator(moderator, conversation_id)
@@ -113,7 +113,7 @@ def member_silence(*, moderator: Any, conversation_id: uuid.UUID, user_id: uuid.
     return {"conversation_id": str(conversation_id), "user_id": str(user_id), "silenced": silenced}
 
 
-def conversation_close(*, moderator: Any, conversation_id: uuid.UUID, closed: bool = True) -> dict:
+def conversation_close(*, moderator: Any, conversation_id: uuid.UUID, closed: bool = True) -> dict[str, Any]:
     """The host or staff close the event chat (readable, no sends) or open it again."""
     with transaction.atomic():
         _moderator(moderator, conversation_id)

@@ -175,7 +175,8 @@ def message_send(
         if found is None:
             raise
         return Sent(message=message_out(found), created=False)
-    message._prefetched_objects_cache = {"reactions": Reaction.objects.none()}  # new: none yet, no query
+    # New: no reactions yet, so no query (Django's own prefetch cache, which the stubs do not declare).
+    message._prefetched_objects_cache = {"reactions": Reaction.objects.none()}  # type: ignore[attr-defined]
     payload = message_out(message)
     for user_id in returning:
         announce_member(conv.id, user_id)
@@ -320,7 +321,7 @@ def message_report(*, user: Any, message_id: uuid.UUID, reason: str) -> MessageR
 
 def conversation_mark(
     *, user: Any, conversation_id: uuid.UUID, read_seq: int | None, delivered_seq: int | None
-) -> dict:
+) -> dict[str, Any]:
     """Receipts: how far the caller has received (`delivered_seq`) and read (`read_seq`); never moves back."""
     member = member_of(user_id=user.id, conversation_id=conversation_id)
     last = member.conversation.last_seq

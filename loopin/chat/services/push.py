@@ -34,11 +34,10 @@ def message_push_offline(*, message_id: uuid.UUID) -> int:
     if message is None or message.deleted_at is not None or message.kind == MessageKind.SYSTEM:
         return 0
     conv = message.conversation
-    recipients = list(
-        Member.objects.filter(conversation=conv, state=MemberState.ACTIVE, push_muted=False)
-        .exclude(user_id=message.sender_id)
-        .values_list("user_id", flat=True)
-    )
+    members = Member.objects.filter(conversation=conv, state=MemberState.ACTIVE, push_muted=False)
+    if message.sender_id is not None:  # a deleted sender's message: every member is a recipient
+        members = members.exclude(user_id=message.sender_id)
+    recipients = list(members.values_list("user_id", flat=True))
     online = online_among(recipients)
     offline = [u for u in recipients if str(u) not in online]
     # One push per person and conversation per burst: the device's collapse key replaces older ones anyway.

@@ -45,7 +45,7 @@ def attendance_confirm(
         offer = waitlist_offer_of(user=user, event=event)  # seats the waitlist holds for this person
         tier = tier_pick(event, tier_id, unlock_code=unlock_code) or (offer.tier if offer else None)
         admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.CONFIRM, tier=tier)
-        assert admission.tier is not None  # noqa: S101 - the rules always choose one
+        assert admission.tier is not None  # the rules always choose one
         checked = answers_check(event=event, user=user, tier=admission.tier, answers=answers)
         request = admission.join_request
         if request is not None and request.seats_held and request.tier_id != admission.tier.id:

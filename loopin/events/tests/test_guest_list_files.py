@@ -76,7 +76,7 @@ def test_the_csv_has_every_column_and_answers_and_no_cell_is_a_formula(interests
             "2026-12-20 14:05:00",
             t1.code,
             "vegan",
-        ],  # noqa: E501
+        ],
         [
             '\'=HYPERLINK("http://x")',
             "",
@@ -87,7 +87,7 @@ def test_the_csv_has_every_column_and_answers_and_no_cell_is_a_formula(interests
             "",
             t2.code,
             "'@SUM(1+1)",
-        ],  # noqa: E501
+        ],
     ]
     entry = AuditEntry.objects.get(action="guest_list.exported")
     assert entry.data == {"format": "csv", "rows": 2, "phones": True}
@@ -215,7 +215,7 @@ def test_another_host_or_an_unknown_token_cannot_confirm_and_limits_hold(interes
         lambda: guest_import_confirm(host=event.host, event_id=event.id, token="x" * 32),
         lambda: guest_import_confirm(
             host=event.host, event_id=PublishedEventFactory(host=event.host).id, token=preview.token
-        ),  # noqa: E501
+        ),
     ):
         with pytest.raises(LoopinError) as exc:
             call()

@@ -67,7 +67,7 @@ def order_create(
             tier = tier_pick(event, tier_id, unlock_code=unlock_code) or (offer.tier if offer else None)
             admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY, tier=tier)
             tier = admission.tier
-            assert tier is not None  # noqa: S101 - the rules always choose one
+            assert tier is not None  # the rules always choose one
             checked = answers_check(event=event, user=user, tier=tier, answers=answers)
             list_price = _list_price(tier, amount)
             on_offer = offer is not None and offer.tier_id == tier.id

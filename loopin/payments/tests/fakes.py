@@ -23,7 +23,7 @@ class _Adapter(BaseAdapter):
         super().__init__()
         self.fake = fake
 
-    def send(self, request: PreparedRequest, **kwargs: Any) -> Response:  # noqa: ARG002
+    def send(self, request: PreparedRequest, **kwargs: Any) -> Response:
         self.fake.requests.append(request)
         url = requests.utils.urlparse(request.url)
         matching = [
