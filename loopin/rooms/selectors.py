@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -14,6 +14,9 @@ from loopin.rooms.models import ON_STAGE, PRESENT, Role, Room, RoomBan, RoomMemb
 from loopin.rooms.realtime import member_payload
 from loopin.rooms.services import ensure_may_enter
 from loopin.tickets.models import Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 STAGE_PREVIEW = 5
 
@@ -48,7 +51,7 @@ def _stage() -> Prefetch[str, QuerySet[RoomMember], str]:
     )
 
 
-def rooms_live(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+def rooms_live(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Live rooms the person may join, those with the most friends in them first, then the busiest.
 
     Left out: rooms hosted by someone on either side of a block with them, rooms they are banned from,
@@ -81,7 +84,7 @@ def rooms_live(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, An
     return [room_payload(r, listeners=r.listeners, friends_here=r.friends_here) for r in rows], total
 
 
-def room_detail(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def room_detail(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """One room with everyone in it now (stage first, then raised hands, then the audience)."""
     room = Room.objects.select_related("created_by", "event").prefetch_related("interests").filter(id=room_id).first()
     if room is None:
