@@ -9,7 +9,7 @@ every service treats it as missed when it meets one first (embedded mode has nei
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ def _loaded(call_id: uuid.UUID) -> Call:
     return Call.objects.select_related("caller", "callee").get(id=call_id)
 
 
-def _after_commit(fn: Any) -> None:
+def _after_commit(fn: Callable[[], object]) -> None:
     transaction.on_commit(fn, robust=True)
 
 

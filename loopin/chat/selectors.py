@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import Conversation, ConversationKind, Member, MemberState, Message, Reaction
@@ -63,7 +63,7 @@ def message_out(m: Message) -> dict[str, Any]:
     }
 
 
-def messages_qs() -> Any:
+def messages_qs() -> QuerySet[Message]:
     return Message.objects.select_related("sender", "reply_to", "media").prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.order_by("created_at"))
     )
@@ -151,7 +151,7 @@ def chat_sync(*, user: User, positions: dict[str, dict[str, int]]) -> dict[str, 
     return {"conversations": out}
 
 
-def _title(conv: Conversation, user_id: uuid.UUID, others: dict[Any, Any]) -> str:
+def _title(conv: Conversation, user_id: uuid.UUID, others: dict[uuid.UUID, User]) -> str:
     if conv.kind == ConversationKind.EVENT and conv.event is not None:
         return conv.event.title
     other = others.get(conv.id)

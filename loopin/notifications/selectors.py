@@ -27,7 +27,9 @@ def notification_out(n: Notification) -> dict[str, Any]:
     }
 
 
-def notifications_list(*, user: User, offset: int, limit: int, unread: bool | None = None) -> tuple[list[Any], int]:
+def notifications_list(
+    *, user: User, offset: int, limit: int, unread: bool | None = None
+) -> tuple[list[dict[str, Any]], int]:
     """The caller's notifications, newest first; `unread=True` only unread, `False` only read."""
     qs = Notification.objects.filter(user=user, deleted_at__isnull=True)
     if unread is not None:

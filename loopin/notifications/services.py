@@ -16,7 +16,15 @@ from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
 from loopin.notifications.error_codes import NotificationErrorCode
-from loopin.notifications.models import Category, Delivery, Device, Notification, Preference
+from loopin.notifications.models import (
+    Campaign,
+    Category,
+    Delivery,
+    Device,
+    Notification,
+    NotificationTemplate,
+    Preference,
+)
 from loopin.notifications.push import PushError, PushMessage, get_push_backend
 from loopin.notifications.schemas import NotificationOut
 from loopin.notifications.selectors import notification_out, preferences_of
@@ -43,11 +51,11 @@ def notify(
     key: str,
     context: dict[str, Any] | None = None,
     object_type: str = "",
-    object_id: Any = "",
+    object_id: uuid.UUID | str = "",
     data: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
-    campaign: Any = None,
-    template: Any = None,
+    campaign: Campaign | None = None,
+    template: NotificationTemplate | None = None,
 ) -> Notification | None:
     """Put one notification in a person's centre and queue its push (after commit).
 

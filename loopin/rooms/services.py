@@ -56,7 +56,7 @@ def present_member(room: Room, user_id: uuid.UUID) -> RoomMember:
     return member
 
 
-def host_ids(room: Room) -> list[Any]:
+def host_ids(room: Room) -> list[uuid.UUID]:
     return list(RoomMember.objects.filter(PRESENT, room=room, role=Role.HOST).values_list("user_id", flat=True))
 
 

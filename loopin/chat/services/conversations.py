@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from loopin.accounts.models import User
 
 
-def direct_key(a: Any, b: Any) -> str:
+def direct_key(a: uuid.UUID, b: uuid.UUID) -> str:
     return ":".join(sorted([str(a), str(b)]))
 
 

@@ -36,7 +36,7 @@ def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
             conv = Conversation.objects.create(kind=ConversationKind.EVENT, event=event)
     except IntegrityError:
         return Conversation.objects.get(event_id=event_id)
-    roles: dict[Any, str] = {event.host_id: MemberRole.HOST}
+    roles: dict[uuid.UUID, str] = {event.host_id: MemberRole.HOST}
     for user_id in DoorStaff.objects.filter(event_id=event_id).values_list("user_id", flat=True):
         roles.setdefault(user_id, MemberRole.STAFF)
     for user_id in Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID).values_list(
