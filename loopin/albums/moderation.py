@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-from loopin.albums import services
+from loopin.albums import selectors, services
 from loopin.albums.error_codes import AlbumErrorCode
 from loopin.albums.models import AlbumPhoto
 from loopin.core.errors import NotFound
@@ -21,7 +21,7 @@ def _find(viewer: Any, photo_id: uuid.UUID) -> uuid.UUID:
     photo = AlbumPhoto.objects.filter(id=photo_id).first()
     if photo is None:
         raise NotFound("No such photo.", code=AlbumErrorCode.PHOTO_NOT_FOUND)
-    services.album_event(viewer=viewer, event_id=photo.event_id)  # 404 ALBUM_NOT_FOUND for an album not seen
+    selectors.album_event(viewer=viewer, event_id=photo.event_id)  # 404 ALBUM_NOT_FOUND for an album not seen
     return photo.author_id
 
 

@@ -50,6 +50,7 @@ from loopin.core.settings import get_settings  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 from loopin.events.api import routers as event_routers  # noqa: E402
 from loopin.invoices.api import routers as invoice_routers  # noqa: E402
+from loopin.marketplace.api import routers as marketplace_routers  # noqa: E402
 from loopin.media.api import router as media_router  # noqa: E402
 from loopin.notifications.api import router as notifications_router  # noqa: E402
 from loopin.parking.api import routers as parking_routers  # noqa: E402
@@ -95,6 +96,7 @@ def _routers() -> list[Any]:
         *people_routers,
         *venue_commerce_routers,
         *parking_routers,
+        *marketplace_routers,
     ]
 
 

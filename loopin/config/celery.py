@@ -68,6 +68,7 @@ app.conf.update(
         "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
         "venuecommerce.expire_unpaid": {"task": "venuecommerce.expire_unpaid", "schedule": 60.0},
         "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
+        "marketplace.expire_holds": {"task": "marketplace.expire_holds", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks(
@@ -84,6 +85,7 @@ app.autodiscover_tasks(
         "loopin.rooms",
         "loopin.venuecommerce",
         "loopin.parking",
+        "loopin.marketplace",
     ]
 )
 install_task_signals()

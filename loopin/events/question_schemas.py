@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.core.choices import choices_literal
+from loopin.events.models import QuestionKind
 from loopin.events.schemas import AnswerIn
 
-QuestionKindName = Literal["text", "choice", "multi_choice"]
+QuestionKindName = choices_literal(QuestionKind)
 Choice = Annotated[str, Field(min_length=1, max_length=200)]
 
 

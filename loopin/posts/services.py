@@ -4,7 +4,6 @@ media erased, likes and comments (one level of replies). Fan-out into timelines 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,11 +19,10 @@ from loopin.people import selectors as people
 from loopin.people.moderation import ensure_can_post
 from loopin.posts import audience, notify, timelines
 from loopin.posts.error_codes import PostErrorCode
-from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
+from loopin.posts.models import EDIT_WINDOW, Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
 
 MAX_IMAGES = 10
 MAX_TAGS = 20
-EDIT_WINDOW = timedelta(minutes=15)
 
 
 def post_create(

@@ -21,12 +21,11 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, EventStatus
-from loopin.people.selectors import blocked_ids
 from loopin.rooms import realtime, tasks
 from loopin.rooms.error_codes import RoomErrorCode
 from loopin.rooms.media import MediaToken, access_token
-from loopin.rooms.models import PRESENT, EndReason, Role, Room, RoomBan, RoomMember, RoomState
-from loopin.tickets.models import Ticket, TicketStatus
+from loopin.rooms.models import PRESENT, EndReason, Role, Room, RoomMember, RoomState
+from loopin.rooms.selectors import ensure_may_enter, host_ids
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -54,31 +53,6 @@ def present_member(room: Room, user_id: uuid.UUID) -> RoomMember:
     if member is None:
         raise Conflict("Not in this room.", code=RoomErrorCode.NOT_IN_ROOM, details={"user_id": str(user_id)})
     return member
-
-
-def host_ids(room: Room) -> list[uuid.UUID]:
-    return list(RoomMember.objects.filter(PRESENT, room=room, role=Role.HOST).values_list("user_id", flat=True))
-
-
-def may_attend_event(user: User, event: Event) -> bool:
-    """An event's room is for its host and the people holding a valid ticket."""
-    if event.host_id == user.id:
-        return True
-    return Ticket.objects.filter(event=event, user_id=user.id, status=TicketStatus.VALID).exists()
-
-
-def ensure_may_enter(user: User, room: Room) -> None:
-    """Signed in, not banned, no block with a host, and for an event's room: its host or a ticket holder."""
-    if room.event is not None and not may_attend_event(user, room.event):
-        raise PermissionDenied(
-            "This room is for the event's host and ticket holders.", code=RoomErrorCode.ROOM_NOT_ALLOWED
-        )
-    if RoomBan.objects.filter(room=room, user_id=user.id).exists():
-        raise PermissionDenied("You were removed from this room.", code=RoomErrorCode.ROOM_BANNED)
-    hosts = set(host_ids(room)) | ({room.created_by_id} if room.created_by_id else set())
-    if hosts & blocked_ids(user):
-        # The same refusal as for an event's room: it does not reveal the block.
-        raise PermissionDenied("You cannot join this room.", code=RoomErrorCode.ROOM_NOT_ALLOWED)
 
 
 # ---------------------------------------------------------------- opening

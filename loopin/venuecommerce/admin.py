@@ -23,7 +23,7 @@ from loopin.venuecommerce.states import OrderState
 
 
 @admin.register(VenueStaff)
-class VenueStaffAdmin(admin.ModelAdmin):
+class VenueStaffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("venue", "user", "role", "accepted_at", "added_by", "created_at")
     list_filter = ("role",)
     search_fields = ("venue__name", "user__name")
@@ -32,7 +32,7 @@ class VenueStaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "venue", "location_hint", "is_open")
     list_filter = ("is_open",)
     search_fields = ("name", "venue__name")
@@ -40,20 +40,20 @@ class CounterAdmin(admin.ModelAdmin):
     raw_id_fields = ("venue",)
 
 
-class MenuVariantInline(admin.TabularInline):
+class MenuVariantInline(admin.TabularInline):  # type: ignore[type-arg]
     model = MenuVariant
     extra = 0
     fields = ("name", "price", "stock", "is_active", "position")
 
 
-class EventAvailabilityInline(admin.TabularInline):
+class EventAvailabilityInline(admin.TabularInline):  # type: ignore[type-arg]
     model = EventAvailability
     extra = 0
     raw_id_fields = ("event",)
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(admin.ModelAdmin):
+class MenuItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "venue", "kind", "gst_rate", "is_active", "position")
     list_filter = ("kind", "is_active", "gst_rate")
     search_fields = ("name", "venue__name")
@@ -63,7 +63,7 @@ class MenuItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(MenuVariant)
-class MenuVariantAdmin(admin.ModelAdmin):
+class MenuVariantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("__str__", "price", "stock", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "item__name", "item__venue__name")
@@ -71,7 +71,7 @@ class MenuVariantAdmin(admin.ModelAdmin):
     raw_id_fields = ("item",)
 
 
-class VenueOrderLineInline(admin.TabularInline):
+class VenueOrderLineInline(admin.TabularInline):  # type: ignore[type-arg]
     model = VenueOrderLine
     extra = 0
     can_delete = False

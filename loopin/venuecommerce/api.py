@@ -52,10 +52,11 @@ from loopin.venuecommerce.services.menu import (
 )
 from loopin.venuecommerce.services.orders import DeliverTo, LineInput, order_place
 from loopin.venuecommerce.services.staff import (
+    venue_staff_accept,
     venue_staff_add,
+    venue_staff_decline,
     venue_staff_leave,
     venue_staff_remove,
-    venue_staff_respond,
 )
 from loopin.venuecommerce.services.transitions import order_cancel, order_transition
 
@@ -244,14 +245,14 @@ async def staff_me(venue_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
 @venues.post("/{venue_id}/staff/me/accept", response_model=Envelope[StaffOut], responses=error_responses(401, 404))
 async def staff_accept(venue_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Accept the invitation: the role's powers start now."""
-    row = await run_sync(venue_staff_respond, user=caller, venue_id=venue_id, accept=True)
+    row = await run_sync(venue_staff_accept, user=caller, venue_id=venue_id)
     return ok(StaffOut.from_model(row), "You work here now")
 
 
 @venues.post("/{venue_id}/staff/me/decline", response_model=Envelope[None], responses=error_responses(401, 404))
 async def staff_decline(venue_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Decline the invitation."""
-    await run_sync(venue_staff_respond, user=caller, venue_id=venue_id, accept=False)
+    await run_sync(venue_staff_decline, user=caller, venue_id=venue_id)
     return ok(None, "Declined")
 
 

@@ -5,6 +5,7 @@ event's host) or as the second demo host, who works the counter. Idempotent."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from loopin.events.models import Event, Venue
 from loopin.venuecommerce.models import Counter, MenuItem, MenuVariant, StaffRole, VenueStaff
 
 COUNTER = "Rooftop bar"
-MENU = [
+MENU: list[tuple[str, str, str, list[tuple[str, str, int | None]]]] = [
     # name, kind, GST %, [(variant, price before GST, stock or None)]
     ("Masala chai", "drink", "5", [("Cup", "40.00", None)]),
     ("Cold coffee", "drink", "5", [("Regular", "120.00", None), ("Large", "160.00", None)]),
@@ -22,7 +23,7 @@ MENU = [
 ]
 
 
-def demo_venue_commerce(hosts: list) -> dict[str, int]:
+def demo_venue_commerce(hosts: list[Any]) -> dict[str, int]:
     event = Event.objects.select_related("venue").filter(title=STARTING_SOON).first()
     if event is None:
         return {"menu_items": 0}

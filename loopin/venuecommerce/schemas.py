@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loopin.payments.money import quantize
 from loopin.venuecommerce.models import (
+    CancelledBy,
     Counter,
     Fulfilment,
     ItemKind,
@@ -35,6 +36,7 @@ Kind = Literal[tuple(ItemKind.values)]  # type: ignore[valid-type]
 State = Literal[tuple(OrderState.values)]  # type: ignore[valid-type]
 FulfilmentKind = Literal[tuple(Fulfilment.values)]  # type: ignore[valid-type]
 Method = Literal[tuple(PaymentMethod.values)]  # type: ignore[valid-type]
+CancelledByKind = Literal[tuple(CancelledBy.values)]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -302,7 +304,7 @@ class VenueOrderOut(BaseModel):
     ready_at: datetime | None
     completed_at: datetime | None
     cancelled_at: datetime | None
-    cancelled_by: Literal["guest", "staff", "system"] | None
+    cancelled_by: CancelledByKind | None  # type: ignore[valid-type]
     cancel_reason: str | None
 
     @classmethod

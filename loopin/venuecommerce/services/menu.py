@@ -18,7 +18,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict, NotFound, ValidationFailed
 from loopin.events.models import Event
-from loopin.venuecommerce.access import venue_for
+from loopin.venuecommerce.access import VenueAction, venue_for
 from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
 from loopin.venuecommerce.models import Counter, EventAvailability, MenuItem, MenuVariant
 from loopin.venuecommerce.selectors import menu_items_all
@@ -150,7 +150,7 @@ def menu_variant_update(
 ) -> MenuItem:
     """Change a variant: its name and price (managers), its stock count and whether it is sold (also concessions
     staff). `stock` is the count now (a recount), or None to stop counting."""
-    action = "menu" if (price is not UNSET or name is not UNSET) else "stock"
+    action: VenueAction = "menu" if (price is not UNSET or name is not UNSET) else "stock"
     with transaction.atomic():
         venue = venue_for(user, venue_id, action)
         row = MenuVariant.objects.select_for_update().filter(id=variant_id, item__venue=venue).first()
@@ -214,7 +214,7 @@ def counter_update(
     *, user: User, venue_id: uuid.UUID, counter_id: uuid.UUID, is_open: Any = UNSET, location_hint: Any = UNSET
 ) -> Counter:
     """Open or close a counter (concessions staff too), or say where it is (managers)."""
-    action = "menu" if location_hint is not UNSET else "stock"
+    action: VenueAction = "menu" if location_hint is not UNSET else "stock"
     with transaction.atomic():
         venue = venue_for(user, venue_id, action)
         counter = Counter.objects.select_for_update().filter(id=counter_id, venue=venue).first()

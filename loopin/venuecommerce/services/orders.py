@@ -59,7 +59,7 @@ class DeliverTo:
     table: str = ""
 
 
-def _event_for_ordering(user: User, event_id: uuid.UUID) -> tuple[Event, Ticket]:
+def _event_for_ordering(user: User, event_id: uuid.UUID) -> tuple[Event, Ticket, uuid.UUID]:
     event = Event.objects.select_related("venue").filter(id=event_id, deleted_at__isnull=True).first()
     ticket = (
         Ticket.objects.filter(event_id=event_id, user=user, status=TicketStatus.VALID).first()
@@ -82,7 +82,7 @@ def _event_for_ordering(user: User, event_id: uuid.UUID) -> tuple[Event, Ticket]
             code=VenueCommerceErrorCode.ORDERING_CLOSED,
             details={"opens_at": opens.isoformat(), "closes_at": closes.isoformat(), "event_status": event.status},
         )
-    return event, ticket
+    return event, ticket, event.venue_id
 
 
 def _merged(lines: list[LineInput]) -> dict[uuid.UUID, int]:
@@ -135,18 +135,16 @@ def order_place(
         raise ValidationFailed.one("tip", "out_of_range", f"A tip is between 0 and {MAX_TIP}.")
     if payment_method not in PaymentMethod.values:
         raise ValidationFailed.one("payment_method", "invalid", "Pay by card or credits.")
-    event, ticket = _event_for_ordering(user, event_id)
+    event, ticket, venue_id = _event_for_ordering(user, event_id)
     with transaction.atomic():
-        counter = Counter.objects.filter(id=counter_id, venue_id=event.venue_id).first()
+        counter = Counter.objects.filter(id=counter_id, venue_id=venue_id).first()
         if counter is None:
             raise NotFound("The venue has no such counter.", code=VenueCommerceErrorCode.COUNTER_NOT_FOUND)
         if not counter.is_open:
             raise BusinessRuleError("This counter is closed now.", code=VenueCommerceErrorCode.COUNTER_CLOSED)
         variants = {
             v.id: v
-            for v in MenuVariant.objects.select_related("item").filter(
-                id__in=list(wanted), item__venue_id=event.venue_id
-            )
+            for v in MenuVariant.objects.select_related("item").filter(id__in=list(wanted), item__venue_id=venue_id)
         }
         missing = [str(v) for v in wanted if v not in variants]
         if missing:
@@ -174,7 +172,7 @@ def order_place(
         totals = order_totals(list(priced.values()), tip=tip)
         order = VenueOrder.objects.create(
             code=short_code(6),
-            venue_id=event.venue_id,
+            venue_id=venue_id,
             event=event,
             user=user,
             ticket=ticket,

@@ -89,8 +89,19 @@ def venue_staff_add(
     return staff_rows().get(id=row.id)
 
 
-def venue_staff_respond(*, user: User, venue_id: uuid.UUID, accept: bool) -> VenueStaff | None:
-    """The asked person accepts (powers from now on) or declines (the row goes); accepting twice is a no-op."""
+def venue_staff_accept(*, user: User, venue_id: uuid.UUID) -> VenueStaff:
+    """The asked person accepts: the role's powers start now (accepting twice is a no-op)."""
+    row = _respond(user=user, venue_id=venue_id, accept=True)
+    assert row is not None  # accepting keeps the row
+    return row
+
+
+def venue_staff_decline(*, user: User, venue_id: uuid.UUID) -> None:
+    """The asked person declines: the invitation goes."""
+    _respond(user=user, venue_id=venue_id, accept=False)
+
+
+def _respond(*, user: User, venue_id: uuid.UUID, accept: bool) -> VenueStaff | None:
     with transaction.atomic():
         row = (
             VenueStaff.objects.select_for_update().select_related("venue").filter(venue_id=venue_id, user=user).first()

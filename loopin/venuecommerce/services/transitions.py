@@ -30,7 +30,7 @@ from loopin.venuecommerce.states import GUEST, STAFF, SYSTEM, OrderState, allowe
 UNPAID_EXPIRY = timedelta(minutes=15)
 # Where only staff may still cancel: the guest's chance passed when the venue accepted.
 GUEST_TOO_LATE = (OrderState.ACCEPTED, OrderState.PREPARING, OrderState.READY)
-STAMPS = {
+STAMPS: dict[str, str] = {
     OrderState.ACCEPTED: "accepted_at",
     OrderState.READY: "ready_at",
     OrderState.DELIVERED: "completed_at",

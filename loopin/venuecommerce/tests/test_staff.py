@@ -10,10 +10,11 @@ from loopin.testing.factories import UserWithProfileFactory
 from loopin.venuecommerce.access import venue_may
 from loopin.venuecommerce.models import VenueStaff
 from loopin.venuecommerce.services.staff import (
+    venue_staff_accept,
     venue_staff_add,
+    venue_staff_decline,
     venue_staff_leave,
     venue_staff_remove,
-    venue_staff_respond,
 )
 from loopin.venuecommerce.tests.conftest import staff_member
 
@@ -27,7 +28,7 @@ def test_the_owner_asks_by_phone_the_person_is_notified_and_has_powers_once_they
     assert venue_may(person, world.venue, "orders") is False
     note = Notification.objects.get(user=person, type="venue_staff.invited")
     assert note.title == f"Work at {world.venue.name}?"
-    venue_staff_respond(user=person, venue_id=world.venue.id, accept=True)
+    venue_staff_accept(user=person, venue_id=world.venue.id)
     assert venue_may(person, world.venue, "orders") is True
 
 
@@ -61,7 +62,7 @@ def test_concessions_staff_cannot_ask_anyone(world, concessions_staff):
 def test_declining_deletes_the_invitation(world):
     person = UserWithProfileFactory()
     venue_staff_add(actor=world.owner, venue_id=world.venue.id, role="door", phone_number=person.phone_number)
-    assert venue_staff_respond(user=person, venue_id=world.venue.id, accept=False) is None
+    venue_staff_decline(user=person, venue_id=world.venue.id)
     assert VenueStaff.objects.filter(user=person).exists() is False
 
 
