@@ -19,6 +19,7 @@ from loopin.events.questions import AnswerGiven
 from loopin.events.schemas import answers_given
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
+from loopin.payments.charge_api import routers as charge_routes
 from loopin.payments.models import OrderStatus
 from loopin.payments.pages import payu_return_page, sandbox_checkout_page
 from loopin.payments.promo_api import router as promo_codes
@@ -291,4 +292,4 @@ async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
 
 
-routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes]
+routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes, *charge_routes]

@@ -440,3 +440,21 @@ class SettlementOut(BaseModel):
             created_at=settlement.created_at,
             transferred_at=settlement.transferred_at,
         )
+
+
+class ChargeOut(BaseModel):
+    """A card payment for something that is not a ticket order."""
+
+    id: uuid.UUID
+    purpose: str = Field(description="What it pays for: looppay_topup, concessions, parking, marketplace, …")
+    reference: str = Field(description="The id of the thing paid for, in that package")
+    description: str
+    status: Literal["pending", "failed", "cancelled", "paid", "partially_refunded", "refunded"]
+    provider: str
+    currency: str
+    amount: str
+    amount_refunded: str
+    checkout: dict[str, Any] | None = Field(description="What the client needs to pay, while pending (as an order's)")
+    failure_reason: str | None
+    created_at: datetime
+    paid_at: datetime | None
