@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,9 @@ from loopin.rooms.error_codes import RoomErrorCode
 from loopin.rooms.media import MediaToken, access_token
 from loopin.rooms.models import PRESENT, EndReason, Role, Room, RoomMember, RoomState
 from loopin.rooms.selectors import ensure_may_enter, host_ids
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 def after_commit(fn: Callable[[], Any]) -> None:
@@ -45,7 +48,7 @@ def ensure_live(room: Room) -> None:
         raise Conflict(f"The room is {room.state}.", code=RoomErrorCode.ROOM_NOT_LIVE, details={"state": room.state})
 
 
-def present_member(room: Room, user_id: Any) -> RoomMember:
+def present_member(room: Room, user_id: uuid.UUID) -> RoomMember:
     member = RoomMember.objects.select_related("user").filter(PRESENT, room=room, user_id=user_id).first()
     if member is None:
         raise Conflict("Not in this room.", code=RoomErrorCode.NOT_IN_ROOM, details={"user_id": str(user_id)})
@@ -57,7 +60,7 @@ def present_member(room: Room, user_id: Any) -> RoomMember:
 
 def room_create(
     *,
-    user: Any,
+    user: User,
     title: str,
     topic: str = "",
     interest_ids: list[int] | None = None,
@@ -99,7 +102,7 @@ def room_create(
     return member
 
 
-def room_start(*, user: Any, room_id: uuid.UUID) -> RoomMember:
+def room_start(*, user: User, room_id: uuid.UUID) -> RoomMember:
     """The person who scheduled a room starts it: live, with them as its host."""
     with transaction.atomic():
         room = locked(room_id)
@@ -120,7 +123,7 @@ def room_start(*, user: Any, room_id: uuid.UUID) -> RoomMember:
 # ---------------------------------------------------------------- joining and leaving
 
 
-def room_join(*, user: Any, room_id: uuid.UUID) -> RoomMember:
+def room_join(*, user: User, room_id: uuid.UUID) -> RoomMember:
     """Come into a live room in the audience (joining again while in it changes nothing)."""
     with transaction.atomic():
         room = locked(room_id)
@@ -165,7 +168,7 @@ def end(room: Room, *, reason: str, now: datetime) -> None:
     after_commit(lambda: tasks.media_delete_room.delay(str(room.id)))
 
 
-def room_leave(*, user: Any, room_id: uuid.UUID) -> Room:
+def room_leave(*, user: User, room_id: uuid.UUID) -> Room:
     """Leave the room. The last host leaving ends it (hand over first with transfer_host to keep it going)."""
     with transaction.atomic():
         room = locked(room_id)
@@ -176,7 +179,7 @@ def room_leave(*, user: Any, room_id: uuid.UUID) -> Room:
     return room
 
 
-def room_end(*, user: Any, room_id: uuid.UUID) -> Room:
+def room_end(*, user: User, room_id: uuid.UUID) -> Room:
     """A host ends the room for everyone."""
     with transaction.atomic():
         room = locked(room_id)
@@ -202,7 +205,7 @@ def room_end(*, user: Any, room_id: uuid.UUID) -> Room:
     return room
 
 
-def room_close(*, staff: Any, room_id: uuid.UUID, ip: str | None = None) -> Room:
+def room_close(*, staff: User, room_id: uuid.UUID, ip: str | None = None) -> Room:
     """Loopin staff close a room (the `rooms.close_room` permission); audited."""
     if not staff.has_perm("rooms.close_room"):
         raise PermissionDenied("You may not close rooms.", code=RoomErrorCode.ROOM_ACTION_NOT_ALLOWED,
@@ -217,7 +220,7 @@ def room_close(*, staff: Any, room_id: uuid.UUID, ip: str | None = None) -> Room
     return room
 
 
-def room_token(*, user: Any, room_id: uuid.UUID) -> tuple[RoomMember, MediaToken]:
+def room_token(*, user: User, room_id: uuid.UUID) -> tuple[RoomMember, MediaToken]:
     """A fresh LiveKit token with the grants of the caller's role now."""
     room = Room.objects.filter(id=room_id).first()
     if room is None:
