@@ -4,7 +4,7 @@ an album the reporter can see; a takedown removes it with its media, like the ho
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -16,8 +16,11 @@ from loopin.core.errors import NotFound
 from loopin.people.models import ReportTarget
 from loopin.people.moderation import ContentKind, ContentView, register_content
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _find(viewer: Any, photo_id: uuid.UUID) -> uuid.UUID:
+
+def _find(viewer: User, photo_id: uuid.UUID) -> uuid.UUID:
     photo = AlbumPhoto.objects.filter(id=photo_id).first()
     if photo is None:
         raise NotFound("No such photo.", code=AlbumErrorCode.PHOTO_NOT_FOUND)
