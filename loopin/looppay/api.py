@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from loopin.core.auth import CurrentUser
@@ -11,8 +12,8 @@ from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.looppay.schemas import BalanceOut, HistoryItemOut, TopupIn, TransferIn, TransferOut
 from loopin.looppay.selectors import balance_data, history
-from loopin.looppay.services import topup_start_and_read, transfer_send_and_read
-from loopin.payments.schemas import ChargeOut
+from loopin.looppay.services import order_pay_with_credits_and_read, topup_start_and_read, transfer_send_and_read
+from loopin.payments.schemas import ChargeOut, OrderOut
 
 looppay = APIRouter(prefix="/api/v2/looppay", tags=["looppay"])
 
@@ -55,6 +56,14 @@ async def create_transfer(body: TransferIn, caller: CurrentUser) -> dict[str, An
 async def get_history(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     """The caller's credit movements, newest first."""
     return await run_page(history, page, "LoopPay history", user=caller)
+
+
+@looppay.post(
+    "/orders/{order_id}/pay", response_model=Envelope[OrderOut], responses=error_responses(400, 401, 404, 409, 422)
+)
+async def pay_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Pay one of the caller's pending ticket orders in full with credits (promotional first); the ticket is issued."""
+    return ok(await run_sync(order_pay_with_credits_and_read, user=caller, order_id=order_id), "Paid with credits")
 
 
 routers = [looppay]

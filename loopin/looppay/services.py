@@ -7,9 +7,12 @@ import uuid
 from typing import Any
 
 from loopin.looppay.selectors import transfer_data
+from loopin.looppay.tickets import order_pay_with_credits
 from loopin.looppay.topups import topup_start
 from loopin.looppay.transfers import transfer_send
 from loopin.payments.charge_selectors import charge_data
+from loopin.payments.schemas import OrderOut
+from loopin.payments.selectors import order_data
 
 
 def topup_start_and_read(*, user: Any, amount: Any, provider: str | None) -> dict[str, Any]:
@@ -25,3 +28,8 @@ def transfer_send_and_read(
         user=user, recipient_id=recipient_id, amount=amount, idempotency_key=idempotency_key, note=note
     )
     return transfer_data(entry, user=user)
+
+
+def order_pay_with_credits_and_read(*, user: Any, order_id: uuid.UUID) -> OrderOut:
+    """Pay a pending ticket order with credits, then read it as its buyer sees it."""
+    return order_data(order_pay_with_credits(user=user, order_id=order_id), viewer=user)

@@ -29,6 +29,7 @@ from loopin.payments.models import (
 )
 from loopin.payments.money import quantize, to_minor
 from loopin.payments.providers import get_provider
+from loopin.payments.refund_routes import refund_route_for
 from loopin.payments.selectors import refund_cutoff
 from loopin.payments.services.orders import order_cancel_pending, order_release
 from loopin.payments.settlement import reversals_plan
@@ -123,7 +124,8 @@ def refund_submit(*, refund_id: uuid.UUID | str) -> str:
     if refund.status != RefundStatus.PENDING or refund.provider_refund_id:
         return refund.status
     order = refund.order
-    result = get_provider(order.provider).refund(
+    route = refund_route_for(order)  # paid with LoopPay credits: the credits go back, not to a card
+    result = (route or get_provider(order.provider).refund)(
         order, amount_minor=to_minor(refund.amount, order.currency), idempotency_key=refund.idempotency_key
     )
     Refund.objects.filter(id=refund.id, provider_refund_id="").update(provider_refund_id=result.provider_refund_id)
