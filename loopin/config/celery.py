@@ -59,6 +59,7 @@ app.conf.update(
         "events.expire_request_holds": {"task": "events.expire_request_holds", "schedule": 60.0},
         "events.expire_waitlist_offers": {"task": "events.expire_waitlist_offers", "schedule": 60.0},
         "payments.reconcile": {"task": "payments.reconcile", "schedule": 300.0},
+        "payments.reconcile_charges": {"task": "payments.reconcile_charges", "schedule": 300.0},
         "payments.retry_settlements": {"task": "payments.retry_settlements", "schedule": 300.0},
         "notifications.send_reminders": {"task": "notifications.send_reminders", "schedule": 300.0},
         "notifications.send_due_campaigns": {"task": "notifications.send_due_campaigns", "schedule": 60.0},
@@ -66,8 +67,11 @@ app.conf.update(
         "media.delete_orphans": {"task": "media.delete_orphans", "schedule": crontab(minute=23)},
         "stories.expire": {"task": "stories.expire", "schedule": 60.0},
         "calls.expire_ringing": {"task": "calls.expire_ringing", "schedule": 15.0},
+        "looppay.expire_promotions": {"task": "looppay.expire_promotions", "schedule": crontab(minute="*/15")},
+        "looppay.reconcile": {"task": "looppay.reconcile", "schedule": crontab(hour=2, minute=41)},
         "venuecommerce.expire_unpaid": {"task": "venuecommerce.expire_unpaid", "schedule": 60.0},
         "parking.expire_holds": {"task": "parking.expire_holds", "schedule": 60.0},
+        "marketplace.expire_holds": {"task": "marketplace.expire_holds", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks(
@@ -83,8 +87,10 @@ app.autodiscover_tasks(
         "loopin.stories",
         "loopin.calls",
         "loopin.rooms",
+        "loopin.looppay",
         "loopin.venuecommerce",
         "loopin.parking",
+        "loopin.marketplace",
     ]
 )
 install_task_signals()

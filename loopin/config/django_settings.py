@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "loopin.albums",
     "loopin.venuecommerce",
     "loopin.parking",
+    "loopin.marketplace",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

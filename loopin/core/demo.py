@@ -91,6 +91,8 @@ def demo_load() -> dict[str, int]:
 
 def _domain_loaders() -> list:
     from loopin.events.demo import demo_events, demo_states
+    from loopin.looppay.demo import demo_looppay
+    from loopin.marketplace.demo import demo_marketplace
     from loopin.notifications.demo import demo_notifications
     from loopin.parking.demo import demo_parking
     from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_event
@@ -109,6 +111,8 @@ def _domain_loaders() -> list:
         demo_notifications,
         demo_posts,
         demo_stories,
+        demo_looppay,
         demo_venue_commerce,
         demo_parking,
+        demo_marketplace,
     ]

@@ -17,5 +17,9 @@ class ParkingErrorCode(ErrorCode):
     )
     EVENT_NOT_PARKABLE = "EVENT_NOT_PARKABLE", 400, "The event is over, cancelled or has no venue with parking."
     NOT_PARKING_STAFF = "NOT_PARKING_STAFF", 403, "Only the venue's parking staff can scan passes at this lot."
-    NOT_VENUE_MANAGER = "NOT_VENUE_MANAGER", 403, "Only the venue's owner (or staff allowed to) can manage its lots."
+    NOT_VENUE_MANAGER = (
+        "NOT_VENUE_MANAGER",
+        403,
+        "Only the venue's owner or managers (or staff allowed to) can manage its lots.",
+    )
     GATE_NONCE_REUSED = "GATE_NONCE_REUSED", 409, "This gate scan nonce was already used for a different scan."

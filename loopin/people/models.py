@@ -252,10 +252,12 @@ class ReportTarget(models.TextChoices):
     ALBUM_PHOTO = "album_photo", "Album photo"
     MESSAGE = "message", "Message"
     EVENT = "event", "Event"
+    LISTING = "listing", "Marketplace listing"
 
 
 class Report(models.Model):
-    """Someone reported a person, or their post, comment, story, album photo, message or event, to the moderators."""
+    """Someone reported a person, or their post, comment, story, album photo, message, event or marketplace
+    listing, to the moderators."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")

@@ -160,7 +160,7 @@ class ReportIn(BaseModel):
     )
     category: Literal["spam", "harassment", "impersonation", "underage", "other"]
     note: str = Field("", max_length=2000)
-    target_type: Literal["user", "post", "comment", "story", "album_photo", "message", "event"] = "user"
+    target_type: Literal["user", "post", "comment", "story", "album_photo", "message", "event", "listing"] = "user"
     target_id: str = Field(
         "", max_length=64, description="The id of the post, comment, story or album photo (one you can see)"
     )

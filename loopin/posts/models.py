@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 
 from loopin.core.models import SoftDeletedQuerySet
+
+EDIT_WINDOW = timedelta(minutes=15)  # how long a post's text may be edited after posting
 
 
 class PostVisibility(models.TextChoices):

@@ -16,6 +16,7 @@ from loopin.parking.services.reservations import parking_quote, parking_reserve,
 from loopin.parking.tests.conftest import event_at, guest, make_lot
 from loopin.testing.factories import UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
+from loopin.venuecommerce.models import VenueStaff
 
 
 @pytest.fixture
@@ -83,6 +84,19 @@ def test_the_same_nonce_replays_the_answer_and_another_scan_with_it_is_refused(g
 def test_only_parking_staff_scan(gate):
     r = _scan(gate, _pass(gate), by=UserWithProfileFactory())
     assert (r.status_code, r.json()["error_code"]) == (403, "NOT_PARKING_STAFF")
+
+
+@pytest.mark.parametrize(("role", "status"), [("parking", 200), ("manager", 200), ("concessions", 403)])
+def test_venue_staff_in_the_parking_or_manager_role_scan(gate, role, status):
+    attendant = UserWithProfileFactory()
+    VenueStaff.objects.create(venue=gate["lot"].venue, user=attendant, role=role, accepted_at=timezone.now())
+    assert _scan(gate, _pass(gate), by=attendant).status_code == status
+
+
+def test_someone_asked_but_not_yet_accepted_does_not_scan(gate):
+    attendant = UserWithProfileFactory()
+    VenueStaff.objects.create(venue=gate["lot"].venue, user=attendant, role="parking")
+    assert _scan(gate, _pass(gate), by=attendant).json()["error_code"] == "NOT_PARKING_STAFF"
 
 
 def test_staff_with_the_gate_permission_scan_at_any_lot(gate):

@@ -1,0 +1,1 @@
+"""The marketplace's writes: listings (`listings`), buying (`orders`), ratings (`ratings`)."""
