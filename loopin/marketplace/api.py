@@ -160,7 +160,7 @@ async def rate(order_id: uuid.UUID, body: RatingIn, caller: CurrentUser) -> dict
     return ok(selectors.rating_data(rating), "Rated")
 
 
-@market.get("/sellers/{person_id}/ratings", response_model=ListEnvelope[RatingOut], responses=error_responses(401, 422))
+@market.get("/sellers/{person_id}/ratings", response_model=ListEnvelope[RatingOut], responses=error_responses(401, 404, 422))
 async def person_ratings(person_id: uuid.UUID, caller: CurrentUser, page: PageParams) -> dict[str, Any]:
     """The marketplace ratings a person received, newest first."""
     return await run_page(selectors.seller_ratings, page, "Ratings", user=caller, person_id=person_id)
