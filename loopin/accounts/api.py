@@ -132,11 +132,12 @@ async def refresh(body: RefreshIn, request: Request) -> dict[str, Any]:
 @router.post("/logout", response_model=Envelope[None], responses=error_responses(401))
 async def logout(caller: UngatedUser, request: Request) -> dict[str, Any]:
     """End this session: its access and refresh tokens stop working."""
-    await run_sync(_logout, user=caller, ip=request_ip(request))
+    await run_sync(session_logout_current, user=caller, ip=request_ip(request))
     return ok(None, "Logged out")
 
 
-def _logout(*, user: Any, ip: str | None) -> None:
+def session_logout_current(*, user: Any, ip: str | None) -> None:
+    """End the session the caller's access token belongs to (both dialects' logout)."""
     services.session_logout(user=user, session_id=user._auth_session_id, ip=ip)
 
 

@@ -106,7 +106,7 @@ def erase_sessions(user: User) -> None:
 
 
 def erase_profile(user: User) -> None:
-    files = [p.image.name for p in user.pictures.all() if p.image]
+    files = [p.image.name for p in user.pictures.all() if p.image.name]
     user.pictures.all().delete()
     user.interests.clear()
     user.groups.clear()

@@ -19,13 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from loopin.accounts.error_codes import AccountErrorCode
+from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import PermissionDenied
 from loopin.core.hooks import waitlist_promoted_listeners
 from loopin.core.settings import get_settings
 
 
-def waitlist_place(user: Any) -> None:
+def waitlist_place(user: User) -> None:
     """At a first profile completion (user locked, caller saves): hold the user when the waitlist is on."""
     s = get_settings()
     if not s.WAITLIST_ENABLED or user.promote_at is not None:
@@ -37,7 +38,7 @@ def waitlist_place(user: Any) -> None:
     )
 
 
-def waitlist_welcome(user: Any) -> None:
+def waitlist_welcome(user: User) -> None:
     """Welcome a user who just left the waitlist, inside the promotion's transaction.
 
     This is where the notifications domain hooks in: it registers its welcome notification with
@@ -49,8 +50,6 @@ def waitlist_welcome(user: Any) -> None:
 
 def waitlist_promote(*, user_id: uuid.UUID, via: str, by: Any = None) -> bool:
     """Let a waitlisted user in now. Exactly once per user: False if not waitlisted (or already promoted)."""
-    from loopin.accounts.models import User
-
     with transaction.atomic():
         now = timezone.now()
         # The conditional update is the lock: of two concurrent promoters only one changes the row.
@@ -67,8 +66,6 @@ def waitlist_promote(*, user_id: uuid.UUID, via: str, by: Any = None) -> bool:
 
 def waitlist_promote_due(*, limit: int = 500) -> int:
     """Promote every user whose `promote_at` has passed (the periodic job); returns how many were promoted."""
-    from loopin.accounts.models import User
-
     due = list(
         User.objects.filter(promote_at__lte=timezone.now(), promoted_at__isnull=True)
         .order_by("promote_at")
@@ -77,16 +74,17 @@ def waitlist_promote_due(*, limit: int = 500) -> int:
     return sum(waitlist_promote(user_id=user_id, via="schedule") for user_id in due)
 
 
-def waitlist_gate(user: Any) -> None:
+def waitlist_gate(user: User) -> None:
     """Refuse a waitlisted caller with 403 WAITLISTED; a caller whose time has come is promoted on the spot."""
-    if not user.is_waitlisted:
+    promote_at = user.promote_at
+    if not user.is_waitlisted or promote_at is None:  # is_waitlisted already means promote_at is set
         return
-    if user.promote_at <= timezone.now():
+    if promote_at <= timezone.now():
         waitlist_promote(user_id=user.id, via="lazy")
         user.refresh_from_db(fields=["promoted_at"])
         return
     raise PermissionDenied(
         "You're on the waitlist: Loopin opens for you shortly.",
         code=AccountErrorCode.WAITLISTED,
-        details={"promote_at": user.promote_at.isoformat()},
+        details={"promote_at": promote_at.isoformat()},
     )

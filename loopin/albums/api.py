@@ -17,6 +17,14 @@ router = APIRouter(prefix="/api/v2/events/{event_id}/album", tags=["albums"])
 ERRORS = (401, 403, 404, 422)
 
 
+def album_add_and_read(
+    *, user: Any, event_id: uuid.UUID, media_ids: list[uuid.UUID]
+) -> tuple[list[dict[str, Any]], int]:
+    """Add pictures, then read the album's first page (what the endpoint answers with)."""
+    services.album_add(author=user, event_id=event_id, media_ids=media_ids)
+    return selectors.album_photos(viewer=user, event_id=event_id, offset=0, limit=20)
+
+
 @router.get("", response_model=ListEnvelope[AlbumPhotoOut], responses=error_responses(*ERRORS))
 async def album_photos(event_id: uuid.UUID, caller: CurrentUser, page: PageParams) -> dict[str, Any]:
     """The event's album, newest first (host and attendees; anyone when public)."""
@@ -27,11 +35,7 @@ async def album_photos(event_id: uuid.UUID, caller: CurrentUser, page: PageParam
 async def album_add(event_id: uuid.UUID, body: AlbumAddIn, caller: CurrentUser) -> dict[str, Any]:
     """Add pictures (the host, or an attendee who was checked in); answers the album's first page."""
 
-    def add(*, user: Any) -> tuple[list[dict[str, Any]], int]:
-        services.album_add(author=user, event_id=event_id, media_ids=body.media_ids)
-        return selectors.album_photos(viewer=user, event_id=event_id, offset=0, limit=20)
-
-    items, total = await run_sync(add, user=caller)
+    items, total = await run_sync(album_add_and_read, user=caller, event_id=event_id, media_ids=body.media_ids)
     return {
         "success": True,
         "message": "Photos added",

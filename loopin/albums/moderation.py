@@ -4,24 +4,27 @@ an album the reporter can see; a takedown removes it with its media, like the ho
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
 
-from loopin.albums import services
+from loopin.albums import selectors, services
 from loopin.albums.error_codes import AlbumErrorCode
 from loopin.albums.models import AlbumPhoto
 from loopin.core.errors import NotFound
 from loopin.people.models import ReportTarget
 from loopin.people.moderation import ContentKind, ContentView, register_content
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _find(viewer: Any, photo_id: uuid.UUID) -> uuid.UUID:
+
+def _find(viewer: User, photo_id: uuid.UUID) -> uuid.UUID:
     photo = AlbumPhoto.objects.filter(id=photo_id).first()
     if photo is None:
         raise NotFound("No such photo.", code=AlbumErrorCode.PHOTO_NOT_FOUND)
-    services.album_event(viewer=viewer, event_id=photo.event_id)  # 404 ALBUM_NOT_FOUND for an album not seen
+    selectors.album_event(viewer=viewer, event_id=photo.event_id)  # 404 ALBUM_NOT_FOUND for an album not seen
     return photo.author_id
 
 

@@ -6,10 +6,38 @@ import uuid
 from typing import Any
 
 from loopin.accounts.models import User
+from loopin.albums.error_codes import AlbumErrorCode
 from loopin.albums.models import AlbumPhoto, AlbumSettings
-from loopin.albums.services import album_event
+from loopin.core.errors import NotFound
+from loopin.events.models import Event
 from loopin.media.selectors import media_data
 from loopin.people import selectors as people
+from loopin.tickets.models import Ticket
+
+
+def album_event_alive(event_id: uuid.UUID) -> Event:
+    """The album's event, if not deleted (404 ALBUM_NOT_FOUND otherwise)."""
+    event: Event | None = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
+    if event is None:
+        raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
+    return event
+
+
+def _attendee(user: User, event: Event) -> bool:
+    return Ticket.objects.filter(event=event, user=user).exists()
+
+
+def album_event(*, viewer: User, event_id: uuid.UUID) -> Event:
+    """The event whose album the viewer may see (host, attendees, or anyone when the host made it public)."""
+    event = album_event_alive(event_id)
+    if event.host_id == viewer.id:
+        return event
+    if people.is_blocked_between(viewer, event.host_id):
+        raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
+    public = AlbumSettings.objects.filter(event=event, is_public=True).exists()
+    if public or _attendee(viewer, event):
+        return event
+    raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
 
 
 def album_photos(*, viewer: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:

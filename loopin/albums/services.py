@@ -10,49 +10,25 @@ from django.db import transaction
 from loopin.accounts.models import User
 from loopin.albums.error_codes import AlbumErrorCode
 from loopin.albums.models import AlbumPhoto, AlbumSettings
+from loopin.albums.selectors import album_event_alive
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.models import Event
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
-from loopin.people import selectors as people
 from loopin.people.moderation import ensure_can_post
 from loopin.tickets.models import Ticket
 
 MAX_PER_REQUEST = 10
 
 
-def _event(event_id: uuid.UUID) -> Event:
-    event: Event | None = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
-    if event is None:
-        raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
-    return event
-
-
 def _checked_in(user: User, event: Event) -> bool:
     return Ticket.objects.filter(event=event, user=user, checked_in_at__isnull=False).exists()
-
-
-def _attendee(user: User, event: Event) -> bool:
-    return Ticket.objects.filter(event=event, user=user).exists()
-
-
-def album_event(*, viewer: User, event_id: uuid.UUID) -> Event:
-    """The event whose album the viewer may see (host, attendees, or anyone when the host made it public)."""
-    event = _event(event_id)
-    if event.host_id == viewer.id:
-        return event
-    if people.is_blocked_between(viewer, event.host_id):
-        raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
-    public = AlbumSettings.objects.filter(event=event, is_public=True).exists()
-    if public or _attendee(viewer, event):
-        return event
-    raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
 
 
 def album_add(*, author: User, event_id: uuid.UUID, media_ids: list[uuid.UUID]) -> list[AlbumPhoto]:
     """The host, or an attendee who was checked in, adds pictures (during or after the event)."""
     ensure_can_post(author)
-    event = _event(event_id)
+    event = album_event_alive(event_id)
     if event.host_id != author.id and not _checked_in(author, event):
         raise PermissionDenied(
             "Only the host and attendees who were checked in can add photos.", code=AlbumErrorCode.NOT_CHECKED_IN
@@ -63,7 +39,7 @@ def album_add(*, author: User, event_id: uuid.UUID, media_ids: list[uuid.UUID]) 
 
 
 def album_set_public(*, host: User, event_id: uuid.UUID, is_public: bool) -> AlbumSettings:
-    event = _event(event_id)
+    event = album_event_alive(event_id)
     if event.host_id != host.id:
         raise PermissionDenied("Only the host can change the album.", code=AlbumErrorCode.NOT_PHOTO_OWNER)
     settings, _ = AlbumSettings.objects.update_or_create(event=event, defaults={"is_public": is_public})

@@ -17,6 +17,7 @@ from loopin.accounts.api import (
     PROFILE_UPDATE_BODY_DOC,
     profile_changes,
     read_profile_body,
+    session_logout_current,
     token_fields,
 )
 from loopin.accounts.models import OtpPurpose, User
@@ -91,22 +92,16 @@ async def verify_login(body: VerifyIn, request: Request) -> dict[str, Any]:
 async def refresh(body: RefreshIn, request: Request) -> dict[str, Any]:
     """Trade a refresh token for a new pair (the app itself never refreshes)."""
 
-    def rotate() -> dict[str, Any]:
-        sign_in = services.session_refresh(refresh_token=body.refresh_token, ip=request_ip(request))
-        return {"success": True, "message": "Token refreshed", "data": {"user_id": sign_in.user.number},
-                **token_fields(sign_in)}  # fmt: skip
-
-    return await run_sync(rotate)
+    sign_in = await run_sync(services.session_refresh, refresh_token=body.refresh_token, ip=request_ip(request))
+    return {"success": True, "message": "Token refreshed", "data": {"user_id": sign_in.user.number},
+            **token_fields(sign_in)}  # fmt: skip
 
 
 @router.post("/logout", response_model=AppObject, responses=error_responses(401))
 async def logout(caller: UngatedUser, request: Request) -> dict[str, Any]:
     """End this session: its token stops working at once."""
 
-    def end(*, user: Any) -> None:
-        services.session_logout(user=user, session_id=user._auth_session_id, ip=request_ip(request))
-
-    await run_sync(end, user=caller)
+    await run_sync(session_logout_current, user=caller, ip=request_ip(request))
     return ok(None, "Logged out")
 
 

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import ipaddress
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
 from loopin.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 # The transaction-local flag the PostgreSQL trigger (migration 0002) checks before letting a DELETE through.
 RETENTION_FLAG = "loopin.audit_retention"
@@ -17,9 +20,9 @@ RETENTION_FLAG = "loopin.audit_retention"
 def audit_record(
     *,
     action: str,
-    actor: Any = None,
+    actor: User | None = None,
     obj: models.Model | None = None,
-    subject: Any = None,
+    subject: User | None = None,
     ip: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
 from loopin.chat.models import Conversation, ConversationKind, RequestState
 from loopin.chat.services.conversations import direct_key
 from loopin.people.selectors import are_friends, is_blocked_between
 
 
-def has_open_direct_chat(a_id: Any, b_id: Any) -> bool:
+def has_open_direct_chat(a_id: uuid.UUID, b_id: uuid.UUID) -> bool:
     """An accepted (not pending, not declined) 1:1 that neither a block nor a close has shut."""
     return Conversation.objects.filter(
         kind=ConversationKind.DIRECT,
@@ -19,7 +19,7 @@ def has_open_direct_chat(a_id: Any, b_id: Any) -> bool:
     ).exists()
 
 
-def may_call(caller_id: Any, callee_id: Any) -> bool:
+def may_call(caller_id: uuid.UUID, callee_id: uuid.UUID) -> bool:
     if is_blocked_between(caller_id, callee_id):
         return False
     return are_friends(caller_id, callee_id) or has_open_direct_chat(caller_id, callee_id)

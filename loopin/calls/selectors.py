@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -11,8 +11,11 @@ from loopin.calls.error_codes import CallErrorCode
 from loopin.calls.models import Call, CallState
 from loopin.core.errors import Conflict, NotFound
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def call_history_item(call: Call, *, viewer_id: Any) -> dict[str, Any]:
+
+def call_history_item(call: Call, *, viewer_id: uuid.UUID) -> dict[str, Any]:
     """One call as its party sees it: which way it went, the other person, how it ended."""
     outgoing = call.caller_id == viewer_id
     other = call.callee if outgoing else call.caller
@@ -31,7 +34,7 @@ def call_history_item(call: Call, *, viewer_id: Any) -> dict[str, Any]:
     }
 
 
-def calls_history(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+def calls_history(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The person's calls, placed and received, newest first (one query for the page, one for the total)."""
     qs = Call.objects.filter(Q(caller_id=user.id) | Q(callee_id=user.id)).select_related("caller", "callee")
     total = qs.count()
@@ -39,12 +42,12 @@ def calls_history(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str,
     return [call_history_item(c, viewer_id=user.id) for c in rows], total
 
 
-def missed_calls_unseen(*, user: Any) -> int:
+def missed_calls_unseen(*, user: User) -> int:
     """The badge: calls to the person that nobody answered and they have not looked at yet."""
     return Call.objects.filter(callee_id=user.id, state=CallState.MISSED, callee_seen_at__isnull=True).count()
 
 
-def relay_target(*, user_id: Any, session_id: Any, call_id: uuid.UUID) -> uuid.UUID:
+def relay_target(*, user_id: uuid.UUID, session_id: uuid.UUID, call_id: uuid.UUID) -> uuid.UUID:
     """The session to pass an offer, answer or candidate to: the other end of an accepted call.
 
     Only the two devices in the call may signal: the session that placed it and the one that answered.

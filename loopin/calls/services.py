@@ -9,9 +9,9 @@ every service treats it as missed when it meets one first (embedded mode has nei
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -26,26 +26,31 @@ from loopin.chat.presence import is_online
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.core.settings import get_settings
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _calls_of(user_id: Any) -> QuerySet[Call]:
+
+def _calls_of(user_id: uuid.UUID) -> QuerySet[Call]:
     return Call.objects.filter(Q(caller_id=user_id) | Q(callee_id=user_id))
 
 
-def _loaded(call_id: Any) -> Call:
+def _loaded(call_id: uuid.UUID) -> Call:
     return Call.objects.select_related("caller", "callee").get(id=call_id)
 
 
-def _after_commit(fn: Any) -> None:
+def _after_commit(fn: Callable[[], object]) -> None:
     transaction.on_commit(fn, robust=True)
 
 
-def _move(call_id: Any, *, from_state: str, to: str, reason: str, **fields: Any) -> bool:
+def _move(call_id: uuid.UUID, *, from_state: str, to: str, reason: str, **fields: Any) -> bool:
     """The one way a call changes state: true if this caller made the move (nobody moved it first)."""
     moved = Call.objects.filter(id=call_id, state=from_state).update(state=to, end_reason=reason, **fields)
     return moved == 1
 
 
-def _finish(call_id: Any, *, from_state: str, to: str, reason: str, now: datetime, origin_sid: str | None) -> bool:
+def _finish(
+    call_id: uuid.UUID, *, from_state: str, to: str, reason: str, now: datetime, origin_sid: str | None
+) -> bool:
     if not _move(call_id, from_state=from_state, to=to, reason=reason, ended_at=now):
         return False
     call = _loaded(call_id)
@@ -59,7 +64,7 @@ def _announce_end(call: Call, *, was: str, origin_sid: str | None) -> None:
         signals.call_stopped_ringing.send(sender=Call, call_id=call.id)
 
 
-def _party(user: Any, call_id: uuid.UUID) -> Call:
+def _party(user: User, call_id: uuid.UUID) -> Call:
     call = Call.objects.select_related("caller", "callee").filter(id=call_id).first()
     if call is None or user.id not in (call.caller_id, call.callee_id):
         raise NotFound("No such call.", code=CallErrorCode.CALL_NOT_FOUND)
@@ -69,7 +74,9 @@ def _party(user: Any, call_id: uuid.UUID) -> Call:
 # ---------------------------------------------------------------- timeouts
 
 
-def calls_expire_due(*, now: datetime | None = None, user_ids: Iterable[Any] | None = None, limit: int = 500) -> int:
+def calls_expire_due(
+    *, now: datetime | None = None, user_ids: Iterable[uuid.UUID] | None = None, limit: int = 500
+) -> int:
     """Ringing calls past their deadline become missed (and their devices stop ringing); returns how many."""
     now = now or timezone.now()
     due = Call.objects.filter(state=CallState.RINGING, ring_deadline__lte=now)
@@ -91,13 +98,14 @@ def call_ring_timeout(*, call_id: uuid.UUID) -> bool:
     call = Call.objects.filter(id=call_id, state=CallState.RINGING).first()
     if call is None or call.ring_deadline > timezone.now():
         return False
-    return calls_expire_due(now=call.ring_deadline, user_ids=[call.callee_id or call.caller_id]) > 0
+    party = call.callee_id or call.caller_id  # None only when both people were deleted: nobody to match
+    return calls_expire_due(now=call.ring_deadline, user_ids=[party] if party else []) > 0
 
 
 # ---------------------------------------------------------------- placing a call
 
 
-def _busy(user_id: Any, *, now: datetime) -> bool:
+def _busy(user_id: uuid.UUID, *, now: datetime) -> bool:
     """In a call: ringing (before its deadline), or accepted with someone who still has a socket open.
 
     An accepted call whose parties are both gone (an app killed mid-call never says end_call) must not make
@@ -118,7 +126,7 @@ def _busy(user_id: Any, *, now: datetime) -> bool:
     return False
 
 
-def call_initiate(*, caller: Any, callee_id: uuid.UUID, media: str = CallMedia.AUDIO, session_id: uuid.UUID) -> Call:
+def call_initiate(*, caller: User, callee_id: uuid.UUID, media: str = CallMedia.AUDIO, session_id: uuid.UUID) -> Call:
     """Ring every device of `callee_id`; refused between strangers, across a block, and when either is busy."""
     if callee_id == caller.id:
         raise BusinessRuleError("You cannot call yourself.", code=CallErrorCode.SELF_CALL)
@@ -169,7 +177,7 @@ def _announce_ring(call: Call) -> None:
 # ---------------------------------------------------------------- answering
 
 
-def call_accept(*, user: Any, call_id: uuid.UUID, session_id: uuid.UUID, origin_sid: str | None = None) -> Call:
+def call_accept(*, user: User, call_id: uuid.UUID, session_id: uuid.UUID, origin_sid: str | None = None) -> Call:
     """The callee answers on one device: the first device wins, the others stop ringing."""
     call = _party(user, call_id)
     if call.callee_id != user.id:
@@ -199,7 +207,7 @@ def call_accept(*, user: Any, call_id: uuid.UUID, session_id: uuid.UUID, origin_
     )
 
 
-def call_reject(*, user: Any, call_id: uuid.UUID, origin_sid: str | None = None) -> Call:
+def call_reject(*, user: User, call_id: uuid.UUID, origin_sid: str | None = None) -> Call:
     """The callee declines: the caller hears so and the callee's other devices stop ringing."""
     call = _party(user, call_id)
     if call.callee_id != user.id:
@@ -219,7 +227,7 @@ def call_reject(*, user: Any, call_id: uuid.UUID, origin_sid: str | None = None)
     )
 
 
-def call_end(*, user: Any, call_id: uuid.UUID, failed: bool = False, origin_sid: str | None = None) -> Call:
+def call_end(*, user: User, call_id: uuid.UUID, failed: bool = False, origin_sid: str | None = None) -> Call:
     """Either party hangs up (or reports that the media never connected). Ending an ended call is a no-op.
 
     Ringing: the caller cancelling makes it missed, the callee ending it declines it. Accepted: ended.
@@ -248,7 +256,7 @@ def call_end(*, user: Any, call_id: uuid.UUID, failed: bool = False, origin_sid:
     return call
 
 
-def calls_end_between(*, a_id: Any, b_id: Any, reason: str) -> int:
+def calls_end_between(*, a_id: uuid.UUID, b_id: uuid.UUID, reason: str) -> int:
     """A block (or a deletion) ends whatever call the two have going; returns how many."""
     now = timezone.now()
     ended = 0
@@ -259,7 +267,7 @@ def calls_end_between(*, a_id: Any, b_id: Any, reason: str) -> int:
     return ended
 
 
-def calls_end_for_person(*, user_id: Any, reason: str) -> int:
+def calls_end_for_person(*, user_id: uuid.UUID, reason: str) -> int:
     """Every active call of one person ends (account deletion)."""
     now = timezone.now()
     ended = 0
@@ -269,7 +277,7 @@ def calls_end_for_person(*, user_id: Any, reason: str) -> int:
     return ended
 
 
-def calls_cancel_placed_by(*, user_id: Any) -> int:
+def calls_cancel_placed_by(*, user_id: uuid.UUID) -> int:
     """The caller's last socket closed while their call rang: it stops ringing (missed, cancelled)."""
     now = timezone.now()
     cancelled = 0
@@ -284,7 +292,7 @@ def calls_cancel_placed_by(*, user_id: Any) -> int:
 # ---------------------------------------------------------------- history
 
 
-def missed_calls_mark_seen(*, user: Any) -> int:
+def missed_calls_mark_seen(*, user: User) -> int:
     """The person opened their call history: their missed calls no longer count in the badge."""
     return Call.objects.filter(callee_id=user.id, state=CallState.MISSED, callee_seen_at__isnull=True).update(
         callee_seen_at=timezone.now()

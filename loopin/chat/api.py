@@ -229,11 +229,8 @@ async def message_react(message_id: uuid.UUID, body: schemas.ReactionBodyIn, cal
 async def message_report(message_id: uuid.UUID, body: schemas.ReportIn, caller: CurrentUser) -> dict[str, Any]:
     """Report a message to Loopin's moderators."""
 
-    def report(*, user: Any) -> dict[str, Any]:
-        r = messages.message_report(user=user, message_id=message_id, reason=body.reason)
-        return {"id": r.id, "status": r.status}
-
-    return ok(await run_sync(report, user=caller), "Reported")
+    report = await run_sync(messages.message_report, user=caller, message_id=message_id, reason=body.reason)
+    return ok({"id": report.id, "status": report.status}, "Reported")
 
 
 routers = [router, messages_router]

@@ -6,12 +6,13 @@ person joins while connected); `user:{id}` holds one person's sockets.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from loopin.realtime import emit, join_room, leave_room, user_room
 
 
-def conversation_room(conversation_id: Any) -> str:
+def conversation_room(conversation_id: uuid.UUID) -> str:
     return f"conv:{conversation_id}"
 
 
@@ -23,7 +24,7 @@ def message_changed(payload: dict[str, Any]) -> None:
     emit(conversation_room(payload["conversation_id"]), "message:updated", payload)
 
 
-def receipt(*, conversation_id: Any, user_id: Any, last_read_seq: int, last_delivered_seq: int) -> None:
+def receipt(*, conversation_id: uuid.UUID, user_id: uuid.UUID, last_read_seq: int, last_delivered_seq: int) -> None:
     emit(
         conversation_room(conversation_id),
         "receipt",
@@ -36,7 +37,7 @@ def receipt(*, conversation_id: Any, user_id: Any, last_read_seq: int, last_deli
     )
 
 
-def typing(*, conversation_id: Any, user_id: Any, is_typing: bool, skip_sid: str | None) -> None:
+def typing(*, conversation_id: uuid.UUID, user_id: uuid.UUID, is_typing: bool, skip_sid: str | None) -> None:
     emit(
         conversation_room(conversation_id),
         "typing",
@@ -45,13 +46,13 @@ def typing(*, conversation_id: Any, user_id: Any, is_typing: bool, skip_sid: str
     )
 
 
-def member_joined(*, conversation: dict[str, Any], user_id: Any) -> None:
+def member_joined(*, conversation: dict[str, Any], user_id: uuid.UUID) -> None:
     """The person's sockets enter the room and learn about the conversation."""
     join_room(user_room(user_id), conversation_room(conversation["id"]))
     emit(user_room(user_id), "conversation", conversation)
 
 
-def member_left(*, conversation_id: Any, user_id: Any, reason: str) -> None:
+def member_left(*, conversation_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> None:
     leave_room(user_room(user_id), conversation_room(conversation_id))
     emit(user_room(user_id), "conversation:removed", {"conversation_id": str(conversation_id), "reason": reason})
 
@@ -61,7 +62,7 @@ def conversation_changed(payload: dict[str, Any]) -> None:
     emit(conversation_room(payload["id"]), "conversation:updated", payload)
 
 
-def member_changed(*, conversation_id: Any, user_id: Any, silenced: bool) -> None:
+def member_changed(*, conversation_id: uuid.UUID, user_id: uuid.UUID, silenced: bool) -> None:
     emit(
         conversation_room(conversation_id),
         "member:updated",
@@ -69,7 +70,7 @@ def member_changed(*, conversation_id: Any, user_id: Any, silenced: bool) -> Non
     )
 
 
-def presence(*, watcher_ids: list[Any], user_id: Any, online: bool, last_seen: str | None) -> None:
+def presence(*, watcher_ids: list[Any], user_id: uuid.UUID, online: bool, last_seen: str | None) -> None:
     payload = {"user_id": str(user_id), "online": online, "last_seen": last_seen}
     for watcher in watcher_ids:
         emit(user_room(watcher), "presence", payload)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import Conversation, ConversationKind, Member, MemberState, Message, Reaction
@@ -13,10 +13,13 @@ from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
 from loopin.media.selectors import media_data
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 DELETED_USER = "Deleted user"
 
 
-def _sender(user: Any) -> dict[str, Any] | None:
+def _sender(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
     if user.deleted_at is not None:
@@ -60,7 +63,7 @@ def message_out(m: Message) -> dict[str, Any]:
     }
 
 
-def messages_qs() -> Any:
+def messages_qs() -> QuerySet[Message]:
     return Message.objects.select_related("sender", "reply_to", "media").prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.order_by("created_at"))
     )
@@ -70,7 +73,7 @@ def message_payload(*, message_id: uuid.UUID) -> dict[str, Any]:
     return message_out(messages_qs().get(id=message_id))
 
 
-def member_of(*, user_id: Any, conversation_id: Any, active: bool = True) -> Member:
+def member_of(*, user_id: uuid.UUID, conversation_id: uuid.UUID, active: bool = True) -> Member:
     """The caller's membership (with its conversation), or 404: nobody learns a chat exists by probing."""
     qs = Member.objects.select_related("conversation").filter(user_id=user_id, conversation_id=conversation_id)
     if active:
@@ -81,13 +84,13 @@ def member_of(*, user_id: Any, conversation_id: Any, active: bool = True) -> Mem
     return member
 
 
-def member_readable(*, user_id: Any, conversation_id: Any) -> Member:
+def member_readable(*, user_id: uuid.UUID, conversation_id: uuid.UUID) -> Member:
     """Members read; people who left or were removed keep reading what was said while they were in."""
     return member_of(user_id=user_id, conversation_id=conversation_id, active=False)
 
 
 def messages_page(
-    *, user: Any, conversation_id: uuid.UUID, after_seq: int | None, before_seq: int | None, limit: int
+    *, user: User, conversation_id: uuid.UUID, after_seq: int | None, before_seq: int | None, limit: int
 ) -> dict[str, Any]:
     """History by sequence: `after_seq` pages forward (sync), `before_seq` backward (scrolling up); oldest first."""
     member = member_readable(user_id=user.id, conversation_id=conversation_id)
@@ -112,7 +115,7 @@ def messages_page(
     }
 
 
-def chat_sync(*, user: Any, positions: dict[str, dict[str, int]]) -> dict[str, Any]:
+def chat_sync(*, user: User, positions: dict[str, dict[str, int]]) -> dict[str, Any]:
     """After a reconnect: for each conversation, what came after the client's last seq, and what changed.
 
     `positions` maps conversation id -> {"after_seq", "after_change"}; conversations the client does not
@@ -148,7 +151,7 @@ def chat_sync(*, user: Any, positions: dict[str, dict[str, int]]) -> dict[str, A
     return {"conversations": out}
 
 
-def _title(conv: Conversation, user_id: Any, others: dict[Any, Any]) -> str:
+def _title(conv: Conversation, user_id: uuid.UUID, others: dict[uuid.UUID, User]) -> str:
     if conv.kind == ConversationKind.EVENT and conv.event is not None:
         return conv.event.title
     other = others.get(conv.id)
@@ -181,7 +184,7 @@ def conversation_out(member: Member, *, last: Message | None, other: Any = None)
     }
 
 
-def conversations_list(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+def conversations_list(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The caller's conversations, latest activity first, each with its last message and unread count.
 
     Four queries a page whatever its size: members, last messages, reactions, the other people of 1:1s.
@@ -210,7 +213,7 @@ def conversations_list(*, user: Any, offset: int, limit: int) -> tuple[list[dict
     return items, total
 
 
-def conversation_detail(*, user: Any, conversation_id: uuid.UUID) -> dict[str, Any]:
+def conversation_detail(*, user: User, conversation_id: uuid.UUID) -> dict[str, Any]:
     member = member_readable(user_id=user.id, conversation_id=conversation_id)
     conv = member.conversation
     last = messages_qs().filter(conversation_id=conv.id, seq=conv.last_seq).first() if conv.last_seq else None
@@ -221,7 +224,7 @@ def conversation_detail(*, user: Any, conversation_id: uuid.UUID) -> dict[str, A
     return conversation_out(member, last=last, other=other)
 
 
-def unread_total(*, user: Any) -> dict[str, int]:
+def unread_total(*, user: User) -> dict[str, int]:
     """Unread messages over every active conversation, and how many conversations have some."""
     rows = Member.objects.filter(user_id=user.id, state=MemberState.ACTIVE).values_list(
         "conversation__last_seq", "last_read_seq"
@@ -230,13 +233,13 @@ def unread_total(*, user: Any) -> dict[str, int]:
     return {"unread": sum(counts), "conversations": sum(1 for c in counts if c)}
 
 
-def active_conversation_ids(*, user_id: Any) -> list[uuid.UUID]:
+def active_conversation_ids(*, user_id: uuid.UUID) -> list[uuid.UUID]:
     return list(
         Member.objects.filter(user_id=user_id, state=MemberState.ACTIVE).values_list("conversation_id", flat=True)
     )
 
 
-def member_user_ids(*, conversation_id: Any) -> list[uuid.UUID]:
+def member_user_ids(*, conversation_id: uuid.UUID) -> list[uuid.UUID]:
     return list(
         Member.objects.filter(conversation_id=conversation_id, state=MemberState.ACTIVE).values_list(
             "user_id", flat=True

@@ -50,6 +50,7 @@ from loopin.core.settings import get_settings  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 from loopin.events.api import routers as event_routers  # noqa: E402
 from loopin.invoices.api import routers as invoice_routers  # noqa: E402
+from loopin.looppay.api import routers as looppay_routers  # noqa: E402
 from loopin.marketplace.api import routers as marketplace_routers  # noqa: E402
 from loopin.media.api import router as media_router  # noqa: E402
 from loopin.notifications.api import router as notifications_router  # noqa: E402
@@ -85,6 +86,7 @@ def _routers() -> list[Any]:
         *wallet_routers,
         *payment_routers,
         *invoice_routers,
+        *looppay_routers,
         notifications_router,
         *chat_routers,
         *call_routers,

@@ -91,6 +91,7 @@ def demo_load() -> dict[str, int]:
 
 def _domain_loaders() -> list:
     from loopin.events.demo import demo_events, demo_states
+    from loopin.looppay.demo import demo_looppay
     from loopin.marketplace.demo import demo_marketplace
     from loopin.notifications.demo import demo_notifications
     from loopin.parking.demo import demo_parking
@@ -110,6 +111,7 @@ def _domain_loaders() -> list:
         demo_notifications,
         demo_posts,
         demo_stories,
+        demo_looppay,
         demo_venue_commerce,
         demo_parking,
         demo_marketplace,

@@ -25,12 +25,15 @@ All functions take the `User`; names are "<domain>.<what>" and registering a nam
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-DeletionBlocker = Callable[[Any], str | None]
-ErasureStep = Callable[[Any], None]
-ExportSection = Callable[[Any], Any]
-WaitlistPromoted = Callable[[Any], None]
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
+DeletionBlocker = Callable[["User"], str | None]
+ErasureStep = Callable[["User"], None]
+ExportSection = Callable[["User"], Any]  # JSON-serialisable data
+WaitlistPromoted = Callable[["User"], None]
 SessionsEnded = Callable[..., None]
 
 _blockers: dict[str, DeletionBlocker] = {}

@@ -9,20 +9,22 @@ http://localhost:PORT.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from typing import Any
 
 from loopin.core.settings import get_settings
 
 _request_origin: ContextVar[str | None] = ContextVar("loopin_request_origin", default=None)
 
 
-def _header(scope: dict, name: bytes) -> str | None:
+def _header(scope: dict[str, Any], name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
-            return value.decode("latin-1")
+            text: str = value.decode("latin-1")
+            return text
     return None
 
 
-def origin_of(scope: dict) -> str | None:
+def origin_of(scope: dict[str, Any]) -> str | None:
     """scheme://host[:port] of an HTTP request as its client addressed it."""
     host = _header(scope, b"host")
     if not host and scope.get("server"):
@@ -33,7 +35,7 @@ def origin_of(scope: dict) -> str | None:
     return f"{scope.get('scheme', 'http')}://{host}"
 
 
-def bind_request_origin(scope: dict) -> None:
+def bind_request_origin(scope: dict[str, Any]) -> None:
     """Remember this request's origin for `public_base_url()` (called once per request by RequestMiddleware)."""
     if not get_settings().PUBLIC_BASE_URL:
         _request_origin.set(origin_of(scope))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
+from typing import Any
 
 from loopin.core.settings import get_settings
 
@@ -21,7 +22,7 @@ def _is_trusted(ip: str) -> bool:
     return any(addr in net for net in _trusted())
 
 
-def client_ip(scope: dict) -> str:
+def client_ip(scope: dict[str, Any]) -> str:
     peer = (scope.get("client") or ("unknown", 0))[0]
     if not _trusted() or not _is_trusted(peer):
         return peer

@@ -250,6 +250,13 @@ class Settings(BaseSettings):
     PAYU_INFO_URL: str = "https://test.payu.in/merchant/postservice.php?form=2"
     PAYOUT_ENCRYPTION_KEY: str = ""  # Fernet key for bank account numbers; defaults to one derived from SECRET_KEY
 
+    # --- LoopPay credits (loopin.looppay, docs/PAYMENTS.md): a closed-system wallet ---
+    # Person-to-person transfers make the wallet a semi-closed PPI (an RBI licence): off unless licensed.
+    LOOPPAY_TRANSFERS_ENABLED: bool = False
+    LOOPPAY_MAX_BALANCE: Decimal = Field(default=Decimal("10000"), gt=0)  # paid credit a person may hold
+    LOOPPAY_MONTHLY_LOAD_CAP: Decimal = Field(default=Decimal("10000"), gt=0)  # top-ups + transfers in, a month
+    LOOPPAY_MIN_TOPUP: Decimal = Field(default=Decimal("10"), gt=0)
+
     # --- GST invoices (loopin.invoices): the platform invoices its fee; hosts invoice their tickets ---
     # The defaults are a made-up development company (a checksum-valid GSTIN of no real taxpayer); production
     # sets the real legal name, GSTIN, state and address.

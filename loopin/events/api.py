@@ -36,12 +36,14 @@ from loopin.events.schemas import (
     EventCardOut,
     EventCreateIn,
     EventDetailOut,
+    EventStatusName,
     EventUpdateIn,
     HostDecisionIn,
     HostLeadIn,
     HostLeadOut,
     InvitationOut,
     InvitationsIn,
+    InvitationStatusName,
     InviteLinkIn,
     InviteLinkOut,
     JoinRequestIn,
@@ -50,9 +52,11 @@ from loopin.events.schemas import (
     PhoneInvitationOut,
     PostponeIn,
     RepublishIn,
+    RequestStatusName,
     ResolveOut,
     RespondIn,
     TicketOut,
+    TicketStatusName,
     TransitionIn,
     VenueIn,
     VenueOut,
@@ -502,7 +506,7 @@ async def request_list(
     event_id: uuid.UUID,
     page: PageParams,
     caller: CurrentUser,
-    status: Literal["pending", "accepted", "declined", "cancelled"] | None = None,
+    status: RequestStatusName | None = None,
 ) -> dict[str, Any]:
     """The host's list of join requests, with each requester's public profile."""
     return await run_page(selectors.event_requests, page, "Requests", user=caller, event_id=event_id, status=status)
@@ -732,7 +736,7 @@ async def attendees(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) 
 async def my_events(
     page: PageParams,
     caller: UngatedUser,
-    status: Literal["draft", "published", "postponed", "completed", "cancelled"] | None = None,
+    status: EventStatusName | None = None,
     role: Annotated[
         Literal["host", "co_host", "any"],
         Query(description="host: events you host; co_host: events you co-host (accepted); any: both"),
@@ -743,16 +747,14 @@ async def my_events(
 
 
 @me.get("/requests", response_model=ListEnvelope[JoinRequestOut], responses=error_responses(401, 422))
-async def my_requests(
-    page: PageParams, caller: UngatedUser, status: Literal["pending", "accepted", "declined", "cancelled"] | None = None
-) -> dict[str, Any]:
+async def my_requests(page: PageParams, caller: UngatedUser, status: RequestStatusName | None = None) -> dict[str, Any]:
     """The caller's join requests."""
     return await run_page(selectors.my_requests, page, "Your requests", user=caller, status=status)
 
 
 @me.get("/invitations", response_model=ListEnvelope[InvitationOut], responses=error_responses(401, 422))
 async def my_invitations(
-    page: PageParams, caller: UngatedUser, status: Literal["pending", "going", "not_going", "revoked"] | None = None
+    page: PageParams, caller: UngatedUser, status: InvitationStatusName | None = None
 ) -> dict[str, Any]:
     """Invitations the caller received."""
     return await run_page(selectors.my_invitations, page, "Your invitations", user=caller, status=status)
@@ -762,7 +764,7 @@ async def my_invitations(
 async def my_tickets(
     page: PageParams,
     caller: UngatedUser,
-    status: Literal["valid", "cancelled", "refunded"] | None = None,
+    status: TicketStatusName | None = None,
     upcoming: bool | None = None,
 ) -> dict[str, Any]:
     """The caller's tickets."""

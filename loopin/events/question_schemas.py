@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.core.choices import choices_literal
+from loopin.events.models import CheckoutQuestion, QuestionKind
 from loopin.events.schemas import AnswerIn
 
-QuestionKindName = Literal["text", "choice", "multi_choice"]
+QuestionKindName = choices_literal(QuestionKind)
 Choice = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -49,6 +51,21 @@ class QuestionOut(BaseModel):
     tier_ids: list[uuid.UUID] = Field(description="Asked only for these tiers; empty: every tier")
     sort_order: int
     answer_count: int | None = Field(description="How many answered (to the host; null to buyers)")
+
+    @classmethod
+    def from_model(cls, question: CheckoutQuestion, *, answer_count: int | None = None) -> QuestionOut:
+        """A question (its tiers prefetched); `answer_count` only for the host."""
+        return cls(
+            id=question.id,
+            label=question.label,
+            hint=question.hint or None,
+            kind=question.kind,
+            choices=list(question.choices),
+            required=question.required,
+            tier_ids=sorted((t.id for t in question.tiers.all()), key=str),
+            sort_order=question.sort_order,
+            answer_count=answer_count,
+        )
 
 
 class AnswersIn(BaseModel):

@@ -12,8 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
-
 from loopin.accounts.models import User
 from loopin.core.errors import BusinessRuleError
 from loopin.events.error_codes import EventErrorCode
@@ -117,30 +115,6 @@ def answers_check(
 
 
 # ---------------------------------------------------------------- shown to hosts and buyers
-
-
-def question_out(question: CheckoutQuestion, *, answer_count: int | None = None) -> dict[str, Any]:
-    return {
-        "id": question.id,
-        "label": question.label,
-        "hint": question.hint or None,
-        "kind": question.kind,
-        "choices": list(question.choices),
-        "required": question.required,
-        "tier_ids": sorted((t.id for t in question.tiers.all()), key=str),
-        "sort_order": question.sort_order,
-        "answer_count": answer_count,
-    }
-
-
-def questions_for(event: Event, *, manager: bool) -> list[dict[str, Any]]:
-    """The questions to show: buyers get the current ones; the host also how many answered each."""
-    questions = event_questions(event.id)
-    counts: dict[uuid.UUID, int] = {}
-    if manager:
-        rows = CheckoutQuestion.objects.filter(id__in=[q.id for q in questions]).annotate(n=Count("answers"))
-        counts = {r.id: r.n for r in rows}
-    return [question_out(q, answer_count=counts.get(q.id, 0) if manager else None) for q in questions]
 
 
 def answer_out(answer: CheckoutAnswer, question: CheckoutQuestion) -> dict[str, Any]:

@@ -11,9 +11,8 @@ from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.events.question_schemas import AnswersIn, QuestionIn, QuestionOut, QuestionUpdateIn
-from loopin.events.questions import question_out, questions_for
 from loopin.events.schemas import answers_given
-from loopin.events.selectors.access import can_manage, event_for
+from loopin.events.selectors.questions import questions_visible
 from loopin.events.services.questions import (
     QuestionInput,
     answers_give,
@@ -34,27 +33,23 @@ def _input(body: QuestionIn | QuestionUpdateIn) -> QuestionInput:
     return QuestionInput(**given, given=set(given))
 
 
-def _list(*, user: Any, event_id: uuid.UUID) -> list[dict[str, Any]]:
-    event = event_for(user, event_id)
-    return questions_for(event, manager=user is not None and can_manage(user, event))
-
-
-def question_create_and_read(*, user: User, event_id: uuid.UUID, data: QuestionInput) -> dict[str, Any]:
+def question_create_and_read(*, user: User, event_id: uuid.UUID, data: QuestionInput) -> QuestionOut:
     """Ask a question, then read it back."""
-    return question_out(question_create(actor=user, event_id=event_id, data=data))
+    return QuestionOut.from_model(question_create(actor=user, event_id=event_id, data=data))
 
 
 def question_update_and_read(
     *, user: User, event_id: uuid.UUID, question_id: uuid.UUID, data: QuestionInput
-) -> dict[str, Any]:
+) -> QuestionOut:
     """Change a question, then read it back."""
-    return question_out(question_update(actor=user, event_id=event_id, question_id=question_id, data=data))
+    question = question_update(actor=user, event_id=event_id, question_id=question_id, data=data)
+    return QuestionOut.from_model(question)
 
 
 @router.get("/{event_id}/questions", response_model=Envelope[list[QuestionOut]], responses=error_responses(404, 422))
 async def questions_list(event_id: uuid.UUID, caller: OptionalUser) -> dict[str, Any]:
     """The event's checkout questions, in order (each names the tiers it is asked for; empty: all)."""
-    return ok(await run_sync(_list, user=caller, event_id=event_id), "Checkout questions")
+    return ok(await run_sync(questions_visible, user=caller, event_id=event_id), "Checkout questions")
 
 
 @router.post(

@@ -12,9 +12,23 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.schemas import InterestOut, PhoneNumber
+from loopin.core.choices import choices_literal
 from loopin.core.schema_extra import not_nullable
 from loopin.core.time import ApiTime, to_display
+from loopin.events.models import (
+    AllowedGender,
+    EventStatus,
+    InvitationStatus,
+    JoinMode,
+    RequestStatus,
+    RsvpPolicy,
+    TierVisibility,
+    VenueType,
+    Visibility,
+)
 from loopin.events.questions import AnswerGiven
+from loopin.events.tiers import TierState
+from loopin.tickets.models import TicketSource, TicketStatus
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[
@@ -22,16 +36,20 @@ InTime = Annotated[
     Field(examples=["2026-12-20T19:00:00+05:30"], description="ISO 8601; without an offset it is read in Asia/Kolkata"),
 ]
 
-EventStatusName = Literal["draft", "published", "postponed", "completed", "cancelled"]
-JoinModeName = Literal["open", "approval", "invite_only"]
-RsvpPolicyName = Literal["48h", "7d", "day_before_event", "event_start"]
+EventStatusName = choices_literal(EventStatus)
+JoinModeName = choices_literal(JoinMode)
+RsvpPolicyName = choices_literal(RsvpPolicy)
 RSVP_DOC = (
     "How long a guest whose request was accepted may confirm (their seat is held until then): 48h or 7d after "
     "the acceptance, until 00:00 on the event day, or until the start"
 )
-VisibilityName = Literal["public", "private"]
-GenderName = Literal["all", "male", "female", "non_binary"]
-VenueTypeName = Literal["indoor", "outdoor", "virtual", "hybrid"]
+VisibilityName = choices_literal(Visibility)
+GenderName = choices_literal(AllowedGender)
+VenueTypeName = choices_literal(VenueType)
+RequestStatusName = choices_literal(RequestStatus)
+InvitationStatusName = choices_literal(InvitationStatus)
+TicketStatusName = choices_literal(TicketStatus)
+TicketSourceName = choices_literal(TicketSource)
 
 
 def _title(value: str) -> str:
@@ -337,8 +355,8 @@ class VenueBriefOut(BaseModel):
     city: str
 
 
-TierVisibilityName = Literal["public", "hidden"]
-TierStateName = Literal["on_sale", "sold_out", "not_yet_on_sale", "sales_ended", "hidden"]
+TierVisibilityName = choices_literal(TierVisibility)
+TierStateName = choices_literal(TierState)
 CardAvailability = Literal["on_sale", "sold_out", "tiers_sold_out", "not_yet_on_sale", "sales_ended", "hidden"]
 AVAILABILITY_DOC = (
     "sold_out: the event has no seat left; tiers_sold_out: every public tier on sale is full while the event "
@@ -447,7 +465,7 @@ class PublicProfileOut(BaseModel):
 class JoinRequestOut(BaseModel):
     id: uuid.UUID
     event_id: uuid.UUID
-    status: Literal["pending", "accepted", "declined", "cancelled"]
+    status: RequestStatusName
     message: str
     seats_requested: int
     host_message: str | None
@@ -496,8 +514,8 @@ class TicketOut(BaseModel):
     event_id: uuid.UUID
     code: str = Field(description="Short human code for manual entry at the door")
     seats: int
-    status: Literal["valid", "cancelled", "refunded"]
-    source: Literal["open", "request", "invitation", "purchase"]
+    status: TicketStatusName
+    source: TicketSourceName
     issued_at: DisplayTime
     cancelled_at: DisplayTime | None
     calendar_url: str | None = Field(

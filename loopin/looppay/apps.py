@@ -5,3 +5,12 @@ class LoopPayConfig(AppConfig):
     name = "loopin.looppay"
     label = "looppay"
     verbose_name = "LoopPay credits"
+
+    def ready(self) -> None:
+        from loopin.looppay.tickets import PREFIX, ticket_refund_to_credits
+        from loopin.looppay.topups import TOPUP_PURPOSE
+        from loopin.payments.charge_purposes import register_charge_purpose
+        from loopin.payments.refund_routes import register_refund_route
+
+        register_charge_purpose(TOPUP_PURPOSE)
+        register_refund_route(PREFIX, ticket_refund_to_credits)

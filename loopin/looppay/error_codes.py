@@ -18,3 +18,20 @@ class LoopPayErrorCode(ErrorCode):
     LEDGER_UNBALANCED = "LEDGER_UNBALANCED", 400, "A journal entry's lines must sum to zero, on two accounts or more."
     SPEND_NOT_FOUND = "SPEND_NOT_FOUND", 404, "No credit spend with this key."
     NOTHING_TO_REFUND = "NOTHING_TO_REFUND", 400, "This spend has been refunded in full already."
+    BALANCE_CAP_EXCEEDED = (
+        "BALANCE_CAP_EXCEEDED",
+        409,
+        "This would take your LoopPay balance over its cap (in `details`).",
+    )
+    MONTHLY_LOAD_CAP_EXCEEDED = (
+        "MONTHLY_LOAD_CAP_EXCEEDED",
+        409,
+        "This would take what you loaded this month over the monthly cap (in `details`).",
+    )
+    TOPUP_TOO_SMALL = "TOPUP_TOO_SMALL", 400, "A top-up is at least the minimum (in `details`)."
+    TRANSFERS_DISABLED = "TRANSFERS_DISABLED", 403, "Sending credits to other people is not available."
+    TRANSFER_RECIPIENT_INVALID = (
+        "TRANSFER_RECIPIENT_INVALID",
+        400,
+        "Credits go to another active person, never to yourself.",
+    )

@@ -12,3 +12,7 @@ class InsufficientCredits(Conflict):
 class IdempotencyKeyReused(Conflict):
     error_code = LoopPayErrorCode.IDEMPOTENCY_KEY_REUSED
     default_message = "This idempotency key was already used for a different posting."
+
+
+class CapExceeded(Conflict):
+    """A load past the balance cap or the monthly load cap (the code says which)."""

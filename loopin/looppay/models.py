@@ -133,3 +133,53 @@ class Line(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("A ledger line is never deleted: post a correcting entry.")
+
+
+class CreditKind(models.TextChoices):
+    PAID = "paid", "Paid credit"
+    PROMOTIONAL = "promotional", "Promotional credit (expires)"
+
+
+class Adjustment(models.Model):
+    """A staff member's manual change to a person's credit, with its reason; posted as one journal entry.
+
+    Paid credit may go up or down (a correction); promotional credit is granted (positive) with an expiry.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_adjustments")
+    credit = models.CharField(max_length=16, choices=CreditKind.choices, default=CreditKind.PAID)
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Positive adds credit; negative (paid credit only) takes it back."
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Promotional credit: when it expires.")
+    reason = models.CharField(max_length=255)
+    entry = models.OneToOneField(JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("grant_promotional_credit", "Can grant promotional credit")]
+
+    def __str__(self) -> str:
+        return f"{self.credit} {self.amount} for {self.user_id}"
+
+
+class ReconciliationRun(models.Model):
+    """One nightly check of the ledger; `problems` lists every discrepancy found (empty: all good)."""
+
+    id = models.BigAutoField(primary_key=True)
+    ran_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ok = models.BooleanField(default=True)
+    accounts_checked = models.PositiveIntegerField(default=0)
+    entries_checked = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"reconciliation {self.ran_at:%Y-%m-%d %H:%M} ({'ok' if self.ok else 'PROBLEMS'})"

@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from loopin.looppay.models import Account, AccountKind
+from loopin.looppay.ledger import CENT
+from loopin.looppay.models import Account, AccountKind, JournalEntry
 
 
 def credit_balance(user: Any) -> Decimal:
@@ -30,9 +31,48 @@ def balance_detail(user: Any) -> dict[str, Any]:
         live_promo.exclude(expires_at__isnull=True).order_by("expires_at").values_list("expires_at", flat=True)
     )
     return {
-        "balance": paid + promo,
-        "paid": paid,
-        "promotional": promo,
+        "balance": (paid + promo).quantize(CENT),
+        "paid": paid.quantize(CENT),
+        "promotional": promo.quantize(CENT),
         "currency": "INR",
         "next_promo_expiry": next_expiry.first(),
     }
+
+
+def balance_data(*, user: Any) -> dict[str, Any]:
+    """The caller's balance as the API shows it (decimal strings)."""
+    detail = balance_detail(user)
+    return {**detail, **{k: f"{detail[k]}" for k in ("balance", "paid", "promotional")}}
+
+
+def history(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The person's credit movements, newest first: each entry with what it did to their credit (paid + promo)."""
+    mine = Q(
+        lines__account__owner_id=user.pk, lines__account__kind__in=[AccountKind.USER_CREDIT, AccountKind.PROMO_CREDIT]
+    )
+    qs = (
+        JournalEntry.objects.annotate(amount=Sum("lines__amount", filter=mine))
+        .filter(amount__isnull=False)
+        .order_by("-created_at", "-id")
+    )
+    rows = [entry_data(e, amount=e.amount) for e in qs[offset : offset + limit]]
+    return rows, qs.count()
+
+
+def entry_data(entry: JournalEntry, *, amount: Decimal) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "reason": entry.reason,
+        "purpose": entry.purpose or None,
+        "reference": entry.reference or None,
+        "amount": f"{Decimal(amount).quantize(CENT)}",
+        "currency": "INR",
+        "memo": entry.memo or None,
+        "created_at": entry.created_at,
+    }
+
+
+def transfer_data(entry: JournalEntry, *, user: Any) -> dict[str, Any]:
+    """A transfer as its sender sees it."""
+    sent = -sum((line.amount for line in entry.lines.all() if line.amount < 0), Decimal("0"))
+    return {**entry_data(entry, amount=-sent), "recipient_id": entry.reference, "balance": f"{credit_balance(user)}"}

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.core.errors import NotFound
 from loopin.media.error_codes import MediaErrorCode
 from loopin.media.models import Media, MediaKind
 from loopin.media.storage import file_url
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 SIZE_NAMES = {"1080": "large", "640": "medium", "150": "thumb"}
 
 
-def media_get(*, owner: Any, media_id: uuid.UUID) -> Media:
+def media_get(*, owner: User, media_id: uuid.UUID) -> Media:
     media = Media.objects.filter(id=media_id, owner=owner).first()
     if media is None:
         raise NotFound("No such upload.", code=MediaErrorCode.MEDIA_NOT_FOUND)

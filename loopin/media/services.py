@@ -9,7 +9,7 @@ import os
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import structlog
 from django.db import transaction
@@ -21,6 +21,9 @@ from loopin.core.settings import get_settings
 from loopin.media import images, storage, video
 from loopin.media.error_codes import MediaErrorCode
 from loopin.media.models import Media, MediaKind, MediaStatus
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 log = structlog.get_logger("loopin.media")
 
@@ -65,7 +68,7 @@ def _too_large(kind: str) -> ValidationFailed:
 # ---------------------------------------------------------------- uploads
 
 
-def media_upload(*, owner: Any, handle: BinaryIO, content_type: str) -> Media:
+def media_upload(*, owner: User, handle: BinaryIO, content_type: str) -> Media:
     """A picture or video sent to us (multipart): processed now (long clips that need transcoding: by the
     worker), returned ready (or processing)."""
     media = Media(id=uuid.uuid4(), owner=owner, content_type=(content_type or "")[:64])
@@ -82,7 +85,7 @@ def media_upload(*, owner: Any, handle: BinaryIO, content_type: str) -> Media:
         return _ingest(media, path, folder)
 
 
-def media_upload_start(*, owner: Any, content_type: str, size_bytes: int) -> tuple[Media, dict[str, Any]]:
+def media_upload_start(*, owner: User, content_type: str, size_bytes: int) -> tuple[Media, dict[str, Any]]:
     """A presigned form for a direct upload into the bucket; the phone then calls confirm."""
     if not storage.uses_s3():
         raise Conflict(
@@ -107,7 +110,7 @@ def media_upload_start(*, owner: Any, content_type: str, size_bytes: int) -> tup
     return media, {"url": form["url"], "fields": form["fields"], "expires_in": expires}
 
 
-def media_upload_confirm(*, owner: Any, media_id: uuid.UUID) -> Media:
+def media_upload_confirm(*, owner: User, media_id: uuid.UUID) -> Media:
     """The phone says its direct upload is in the bucket: fetch it and process it like a multipart upload."""
     media = Media.objects.filter(id=media_id, owner=owner).first()
     if media is None:
@@ -269,7 +272,7 @@ def media_process_video(*, media_id: uuid.UUID | str) -> str:
 
 
 def media_claim(
-    *, owner: Any, media_ids: Iterable[uuid.UUID], kinds: set[str], field: str = "media_ids"
+    *, owner: User, media_ids: Iterable[uuid.UUID], kinds: set[str], field: str = "media_ids"
 ) -> list[Media]:
     """Inside the caller's transaction: the caller's own usable uploads, in the order given, marked attached."""
     ids = list(dict.fromkeys(media_ids))
@@ -305,7 +308,7 @@ def media_erase(*, media_ids: Iterable[uuid.UUID]) -> int:
     return len(rows)
 
 
-def media_delete(*, owner: Any, media_id: uuid.UUID) -> None:
+def media_delete(*, owner: User, media_id: uuid.UUID) -> None:
     """The owner drops an upload nothing uses yet."""
     with transaction.atomic():
         media = Media.objects.select_for_update().filter(id=media_id, owner=owner).first()

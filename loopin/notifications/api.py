@@ -35,14 +35,24 @@ def _preferences(push: dict[str, bool]) -> dict[str, Any]:
     return {"push": push, "in_app": True, "categories": dict(Category.choices)}
 
 
+def device_register_and_read(*, user: Any, provider: str, token: str, platform: str) -> dict[str, Any]:
+    """Register a push token, then read the device back."""
+    return selectors.device_out(services.device_register(user=user, provider=provider, token=token, platform=platform))
+
+
+def notification_mark_read_and_read(*, user: Any, notification_id: uuid.UUID) -> dict[str, Any]:
+    """Mark a notification read, then read it back."""
+    return selectors.notification_out(services.notification_mark_read(user=user, notification_id=notification_id))
+
+
 @router.post("/devices", response_model=Envelope[DeviceOut], responses=error_responses(401, 422))
 async def device_register(body: DeviceIn, caller: UngatedUser) -> dict[str, Any]:
     """Register this install's push token (upsert by token: a known token moves to the caller)."""
 
-    def register(*, user: Any) -> dict[str, Any]:
-        return selectors.device_out(services.device_register(user=user, **body.model_dump()))
-
-    return ok(await run_sync(register, user=caller), "Device registered")
+    device = await run_sync(
+        device_register_and_read, user=caller, provider=body.provider, token=body.token, platform=body.platform
+    )
+    return ok(device, "Device registered")
 
 
 @router.delete("/devices/{device_id}", response_model=Envelope[None], responses=error_responses(401, 404))
@@ -93,10 +103,9 @@ async def preferences_put(body: PreferencesIn, caller: CurrentUser) -> dict[str,
 async def notification_read(notification_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Mark one notification read."""
 
-    def read(*, user: Any) -> dict[str, Any]:
-        return selectors.notification_out(services.notification_mark_read(user=user, notification_id=notification_id))
-
-    return ok(await run_sync(read, user=caller), "Marked read")
+    return ok(
+        await run_sync(notification_mark_read_and_read, user=caller, notification_id=notification_id), "Marked read"
+    )
 
 
 @router.delete("/{notification_id}", response_model=Envelope[None], responses=error_responses(401, 403, 404))

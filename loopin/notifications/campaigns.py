@@ -7,6 +7,7 @@ Cancelling stops the batches that have not started.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -14,12 +15,15 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
 from loopin.notifications.error_codes import NotificationErrorCode
-from loopin.notifications.models import Campaign
+from loopin.notifications.models import Campaign, Device, Notification
+from loopin.notifications.services import notify
+from loopin.tickets.models import Ticket
 
 log = get_logger("loopin.notifications.campaigns")
 
@@ -28,9 +32,6 @@ OPEN = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
 
 def campaign_audience(campaign: Campaign) -> QuerySet[Any]:
     """The people a campaign reaches: active, not deleted, not suspended, and every rule that is set."""
-    from loopin.accounts.models import User
-    from loopin.tickets.models import Ticket
-
     qs = User.objects.filter(is_active=True, deleted_at__isnull=True, is_suspended=False)
     interest_ids = list(campaign.interests.values_list("id", flat=True)) if campaign.pk else []
     if interest_ids:
@@ -47,8 +48,6 @@ def campaign_audience(campaign: Campaign) -> QuerySet[Any]:
         attended = Ticket.objects.filter(checked_in_at__isnull=False).values("user_id")  # scanned in at a door
         qs = qs.filter(id__in=attended) if campaign.attended_event else qs.exclude(id__in=attended)
     if campaign.has_active_device is not None:
-        from loopin.notifications.models import Device
-
         with_device = Device.objects.filter(is_active=True).values("user_id")
         qs = qs.filter(id__in=with_device) if campaign.has_active_device else qs.exclude(id__in=with_device)
     return qs
@@ -58,7 +57,7 @@ def campaign_preview_count(campaign: Campaign) -> int:
     return campaign_audience(campaign).count()
 
 
-def campaign_schedule(*, campaign_id: Any, at: datetime, by: Any) -> Campaign:
+def campaign_schedule(*, campaign_id: uuid.UUID, at: datetime, by: User) -> Campaign:
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(id=campaign_id)
         if campaign.status not in OPEN:
@@ -70,7 +69,7 @@ def campaign_schedule(*, campaign_id: Any, at: datetime, by: Any) -> Campaign:
     return campaign
 
 
-def campaign_start(*, campaign_id: Any, by: Any = None) -> bool:
+def campaign_start(*, campaign_id: uuid.UUID, by: Any = None) -> bool:
     """Begin sending now (a draft or a scheduled campaign); False when it was already started or closed."""
     with transaction.atomic():
         now = timezone.now()
@@ -87,7 +86,7 @@ def campaign_start(*, campaign_id: Any, by: Any = None) -> bool:
     return True
 
 
-def campaign_cancel(*, campaign_id: Any, by: Any) -> bool:
+def campaign_cancel(*, campaign_id: uuid.UUID, by: User) -> bool:
     """Stop a campaign that is not finished; batches already sent stay sent."""
     with transaction.atomic():
         cancelled = Campaign.objects.filter(id=campaign_id, status__in=[*OPEN, Campaign.Status.SENDING]).update(
@@ -103,17 +102,14 @@ def campaigns_start_due() -> int:
     return sum(campaign_start(campaign_id=cid) for cid in due.values_list("id", flat=True))
 
 
-def _queue_batch(campaign_id: Any, after: str | None = None) -> None:
+def _queue_batch(campaign_id: uuid.UUID, after: str | None = None) -> None:
     from loopin.notifications.tasks import campaign_batch
 
     campaign_batch.delay(str(campaign_id), after)
 
 
-def campaign_send_batch(*, campaign_id: Any, after: str | None = None) -> int:
+def campaign_send_batch(*, campaign_id: uuid.UUID, after: str | None = None) -> int:
     """Notify the next batch of people (ids after `after`) not yet reached; queue the next or close."""
-    from loopin.notifications.models import Notification
-    from loopin.notifications.services import notify
-
     campaign = Campaign.objects.select_related("template").filter(id=campaign_id).first()
     if campaign is None or campaign.status != Campaign.Status.SENDING:
         return 0

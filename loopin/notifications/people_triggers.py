@@ -7,6 +7,7 @@ Same machinery as `triggers` (a stored job per signal, dedupe keys per job); pus
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.dispatch import receiver
@@ -114,35 +115,35 @@ def posting_suspended(*, trigger_id: str, user_id: str) -> int:
 
 
 @receiver(people_signals.friend_request_sent, dispatch_uid="notifications.friend_request_sent")
-def _on_friend_request_sent(sender: Any, request_id: Any, **kwargs: Any) -> None:
+def _on_friend_request_sent(sender: Any, request_id: uuid.UUID, **kwargs: Any) -> None:
     _queue("friend_request.received", request_id=request_id)
 
 
 @receiver(people_signals.friend_request_accepted, dispatch_uid="notifications.friend_request_accepted")
-def _on_friend_request_accepted(sender: Any, request_id: Any, **kwargs: Any) -> None:
+def _on_friend_request_accepted(sender: Any, request_id: uuid.UUID, **kwargs: Any) -> None:
     _queue("friend_request.accepted", request_id=request_id)
 
 
 @receiver(people_signals.user_followed, dispatch_uid="notifications.user_followed")
-def _on_user_followed(sender: Any, follow_id: Any, **kwargs: Any) -> None:
+def _on_user_followed(sender: Any, follow_id: uuid.UUID, **kwargs: Any) -> None:
     _queue("follow.created", follow_id=follow_id)
 
 
 @receiver(people_signals.follow_requested, dispatch_uid="notifications.follow_requested")
-def _on_follow_requested(sender: Any, follow_id: Any, **kwargs: Any) -> None:
+def _on_follow_requested(sender: Any, follow_id: uuid.UUID, **kwargs: Any) -> None:
     _queue("follow.created", follow_id=follow_id)
 
 
 @receiver(people_signals.user_warned, dispatch_uid="notifications.user_warned")
-def _on_user_warned(sender: Any, report_id: Any, **kwargs: Any) -> None:
+def _on_user_warned(sender: Any, report_id: uuid.UUID, **kwargs: Any) -> None:
     _queue("account.warning", report_id=report_id)
 
 
 @receiver(people_signals.content_taken_down, dispatch_uid="notifications.content_taken_down")
-def _on_content_taken_down(sender: Any, report_id: Any, **kwargs: Any) -> None:
+def _on_content_taken_down(sender: Any, report_id: uuid.UUID, **kwargs: Any) -> None:
     _queue("content.taken_down", report_id=report_id)
 
 
 @receiver(people_signals.posting_suspended, dispatch_uid="notifications.posting_suspended")
-def _on_posting_suspended(sender: Any, user_id: Any, **kwargs: Any) -> None:
+def _on_posting_suspended(sender: Any, user_id: uuid.UUID, **kwargs: Any) -> None:
     _queue("posting.suspended", user_id=user_id)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.notifications.models import Category, Device, Notification, Preference
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 def notification_out(n: Notification) -> dict[str, Any]:
@@ -24,7 +27,9 @@ def notification_out(n: Notification) -> dict[str, Any]:
     }
 
 
-def notifications_list(*, user: Any, offset: int, limit: int, unread: bool | None = None) -> tuple[list[Any], int]:
+def notifications_list(
+    *, user: User, offset: int, limit: int, unread: bool | None = None
+) -> tuple[list[dict[str, Any]], int]:
     """The caller's notifications, newest first; `unread=True` only unread, `False` only read."""
     qs = Notification.objects.filter(user=user, deleted_at__isnull=True)
     if unread is not None:
@@ -34,11 +39,11 @@ def notifications_list(*, user: Any, offset: int, limit: int, unread: bool | Non
     return [notification_out(n) for n in rows], total
 
 
-def unread_count(*, user: Any) -> int:
+def unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True, deleted_at__isnull=True).count()
 
 
-def preferences_of(*, user: Any) -> dict[str, bool]:
+def preferences_of(*, user: User) -> dict[str, bool]:
     """Push on/off for every category (on unless switched off)."""
     saved = dict(Preference.objects.filter(user=user).values_list("category", "push_enabled"))
     return {category: saved.get(category, True) for category in Category.values}

@@ -10,15 +10,24 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
 from loopin.notifications.error_codes import NotificationErrorCode
-from loopin.notifications.models import Category, Delivery, Device, Notification, Preference
+from loopin.notifications.models import (
+    Campaign,
+    Category,
+    Delivery,
+    Device,
+    Notification,
+    NotificationTemplate,
+    Preference,
+)
 from loopin.notifications.push import PushError, PushMessage, get_push_backend
 from loopin.notifications.schemas import NotificationOut
-from loopin.notifications.selectors import notification_out
+from loopin.notifications.selectors import notification_out, preferences_of
 from loopin.notifications.templates import render, template_current
 from loopin.realtime import emit, user_room
 
@@ -31,30 +40,28 @@ STALE_CLAIM = timedelta(minutes=5)
 # --- creating notifications ---
 
 
-def push_enabled(*, user_id: Any, category: str) -> bool:
+def push_enabled(*, user_id: uuid.UUID, category: str) -> bool:
     row = Preference.objects.filter(user_id=user_id, category=category).values_list("push_enabled", flat=True).first()
     return True if row is None else bool(row)
 
 
 def notify(
     *,
-    user_id: Any,
+    user_id: uuid.UUID,
     key: str,
     context: dict[str, Any] | None = None,
     object_type: str = "",
-    object_id: Any = "",
+    object_id: uuid.UUID | str = "",
     data: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
-    campaign: Any = None,
-    template: Any = None,
+    campaign: Campaign | None = None,
+    template: NotificationTemplate | None = None,
 ) -> Notification | None:
     """Put one notification in a person's centre and queue its push (after commit).
 
     With `dedupe_key`, the same key never notifies the same person twice (None is returned then).
     Deleted or deactivated people are not notified.
     """
-    from loopin.accounts.models import User
-
     if not User.objects.filter(id=user_id, is_active=True, deleted_at__isnull=True).exists():
         return None
     template = template or template_current(key)
@@ -97,7 +104,13 @@ def _emit_live(notification: Notification) -> None:
 
 
 def notify_aggregated(
-    *, user_id: Any, key: str, object_type: str, object_id: Any, context: dict[str, Any], data: dict[str, Any]
+    *,
+    user_id: uuid.UUID,
+    key: str,
+    object_type: str,
+    object_id: uuid.UUID,
+    context: dict[str, Any],
+    data: dict[str, Any],
 ) -> Notification | None:
     """One unread notification per (person, key, object) that grows ("Asha and 4 others liked your post"):
     an unread one is re-worded in place and moves to the top (no second push); otherwise a new one."""
@@ -145,13 +158,13 @@ def _finish(delivery: Delivery, status: str, **fields: Any) -> None:
     Delivery.objects.filter(id=delivery.id).update(status=status, updated_at=timezone.now(), **fields)
 
 
-def device_deactivate(*, device_id: Any, reason: str) -> None:
+def device_deactivate(*, device_id: uuid.UUID, reason: str) -> None:
     Device.objects.filter(id=device_id, is_active=True).update(
         is_active=False, deactivated_at=timezone.now(), deactivation_reason=reason[:64]
     )
 
 
-def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
+def push_deliver(*, notification_id: uuid.UUID | str, final_attempt: bool = False) -> int:  # str from the task
     """Push a notification to each of its person's active devices, once per device.
 
     Returns how many deliveries are left to retry (0 on a final attempt: those are recorded failed).
@@ -217,7 +230,7 @@ def push_deliver(*, notification_id: Any, final_attempt: bool = False) -> int:
     return left
 
 
-def push_ephemeral(*, user_ids: list[Any], message: PushMessage) -> int:
+def push_ephemeral(*, user_ids: list[uuid.UUID], message: PushMessage) -> int:
     """Push straight to people's active devices without a centre entry (chat messages); best effort, no retry.
 
     Returns how many devices took it. A token the provider calls invalid deactivates its device.
@@ -260,7 +273,7 @@ def push_sweep(*, limit: int = 500) -> int:
     return len(ids)
 
 
-def notification_resend(*, notification_id: Any, by: Any) -> Notification:
+def notification_resend(*, notification_id: uuid.UUID, by: User) -> Notification:
     """Staff: send a notification again as a new one (a new in-app entry and a fresh push to every device)."""
     with transaction.atomic():
         original = Notification.objects.get(id=notification_id)
@@ -291,7 +304,7 @@ def notification_resend(*, notification_id: Any, by: Any) -> Notification:
 # --- devices ---
 
 
-def device_register(*, user: Any, provider: str, token: str, platform: str) -> Device:
+def device_register(*, user: User, provider: str, token: str, platform: str) -> Device:
     """Upsert by token: a token seen before moves to this person and is active again."""
     with transaction.atomic():
         device = Device.objects.select_for_update().filter(token=token).first()
@@ -311,7 +324,7 @@ def device_register(*, user: Any, provider: str, token: str, platform: str) -> D
     return device
 
 
-def device_remove(*, user: Any, device_id: Any) -> None:
+def device_remove(*, user: User, device_id: uuid.UUID) -> None:
     """Stop pushing to one of the caller's devices (e.g. at logout)."""
     device = Device.objects.filter(id=device_id, user=user).first()
     if device is None:
@@ -322,14 +335,14 @@ def device_remove(*, user: Any, device_id: Any) -> None:
 # --- the in-app centre ---
 
 
-def _own(user: Any, notification_id: Any) -> Notification:
+def _own(user: User, notification_id: uuid.UUID) -> Notification:
     notification = Notification.objects.filter(id=notification_id, user=user, deleted_at__isnull=True).first()
     if notification is None:
         raise NotFound("Notification not found.", code=NotificationErrorCode.NOTIFICATION_NOT_FOUND)
     return notification
 
 
-def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
+def notification_mark_read(*, user: User, notification_id: uuid.UUID) -> Notification:
     notification = _own(user, notification_id)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -337,13 +350,13 @@ def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user: Any) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True, deleted_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def notification_delete(*, user: Any, notification_id: Any) -> None:
+def notification_delete(*, user: User, notification_id: uuid.UUID) -> None:
     """Remove from the centre: hidden at once; the row stays so the same reminder is never sent again."""
     notification = _own(user, notification_id)
     Notification.objects.filter(id=notification.id).update(deleted_at=timezone.now())
@@ -352,7 +365,7 @@ def notification_delete(*, user: Any, notification_id: Any) -> None:
 # --- preferences ---
 
 
-def preferences_update(*, user: Any, push: dict[str, bool]) -> dict[str, bool]:
+def preferences_update(*, user: User, push: dict[str, bool]) -> dict[str, bool]:
     """Switch push on or off per category (only the categories given change)."""
     unknown = sorted(set(push) - set(Category.values))
     if unknown:
@@ -362,6 +375,4 @@ def preferences_update(*, user: Any, push: dict[str, bool]) -> dict[str, bool]:
     with transaction.atomic():
         for category, enabled in push.items():
             Preference.objects.update_or_create(user=user, category=category, defaults={"push_enabled": enabled})
-    from loopin.notifications.selectors import preferences_of
-
     return preferences_of(user=user)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
 from loopin.core.errors import LoopinError
+from loopin.payments.charge_models import Charge, ChargeRefund
 from loopin.payments.models import (
     BankAccount,
     EventSettlement,
@@ -468,3 +469,26 @@ class SettlementReversalAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("provider_reversal_id", "settlement__order__id")
     readonly_fields = [f.name for f in SettlementReversal._meta.fields]
+
+
+# ---------------------------------------------------------------- charges (purposes other than ticket orders)
+
+
+class ChargeRefundInline(admin.TabularInline):
+    model = ChargeRefund
+    fields = ("amount", "reason", "status", "provider_refund_id", "created_at", "processed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Charge)
+class ChargeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "purpose", "reference", "user", "amount", "status", "provider", "fulfilment")
+    list_filter = ("purpose", "status", "provider")
+    search_fields = ("id", "reference", "provider_order_id", "provider_payment_id")
+    readonly_fields = [f.name for f in Charge._meta.fields]
+    inlines = [ChargeRefundInline]

@@ -3,11 +3,10 @@ bank accounts and payout requests."""
 
 from __future__ import annotations
 
-import html
 import uuid
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.template.loader import render_to_string
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -16,9 +15,13 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
+from loopin.events.questions import AnswerGiven
 from loopin.events.schemas import answers_given
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
+from loopin.payments.charge_api import routers as charge_routes
+from loopin.payments.models import OrderStatus
+from loopin.payments.pages import payu_return_page, sandbox_checkout_page
 from loopin.payments.promo_api import router as promo_codes
 from loopin.payments.schemas import (
     BankAccountIn,
@@ -31,6 +34,9 @@ from loopin.payments.schemas import (
 )
 from loopin.payments.settlement_api import router as settlement_routes
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 payments = APIRouter(prefix="/api/v2/payments", tags=["payments"])
 # Provider webhooks and the sandbox checkout page keep their unversioned paths (shared by both dialects).
 provider_callbacks = APIRouter(prefix="/api/payments", tags=["payments"])
@@ -38,6 +44,58 @@ payouts = APIRouter(prefix="/api/v2/payouts", tags=["payouts"])
 
 
 # ---------------------------------------------------------------- orders
+# The one idiom (issue 20): an endpoint makes one `run_sync` call; a write answered with the order calls one
+# of these (the service writes and returns the order, `selectors.order_view` reads it back for the response).
+
+
+def order_create_and_read(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    seats: int,
+    provider: str | None,
+    tier_id: uuid.UUID | None,
+    unlock_code: str | None,
+    promo_code: str | None,
+    amount: Decimal | None,
+    answers: list[AnswerGiven],
+) -> OrderOut:
+    """Open an order (seats held), then read it back for the buyer."""
+    order = services.order_create(
+        user=user,
+        event_id=event_id,
+        seats=seats,
+        provider=provider,
+        tier_id=tier_id,
+        unlock_code=unlock_code,
+        promo_code=promo_code,
+        amount=amount,
+        answers=answers,
+    )
+    return selectors.order_view(user=user, order_id=order.id)
+
+
+def order_get_and_read(*, user: User, order_id: uuid.UUID) -> OrderOut:
+    """One order for whoever may read it; a pending order whose hold is due expires first (seats go back)
+    rather than waiting for the sweep, so the reader sees its real state."""
+    order = selectors.order_for_viewer(user=user, order_id=order_id)
+    if order.status == OrderStatus.PENDING and services.order_release(
+        order_id=order.id, reason="hold expired", due_only=True
+    ):
+        order.refresh_from_db()
+    return selectors.order_data(order, viewer=user)
+
+
+def order_verify_and_read(*, user: User, order_id: uuid.UUID, payload: dict[str, Any]) -> OrderOut:
+    """Check the client's payment confirmation, then read the order back."""
+    order = services.order_verify(user=user, order_id=order_id, payload=payload)
+    return selectors.order_view(user=user, order_id=order.id)
+
+
+def order_cancel_and_read(*, user: User, order_id: uuid.UUID) -> OrderOut:
+    """Give up or cancel (with a refund) an order, then read it back."""
+    order = services.order_cancel(user=user, order_id=order_id)
+    return selectors.order_view(user=user, order_id=order.id)
 
 
 @payments.post(
@@ -46,8 +104,7 @@ payouts = APIRouter(prefix="/api/v2/payouts", tags=["payouts"])
 async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
     """Hold seats for 10 minutes and open an order (a repeat call returns the open one); 409 SOLD_OUT when full."""
     data = await run_sync(
-        selectors.order_after,
-        service=services.order_create,
+        order_create_and_read,
         user=caller,
         event_id=body.event_id,
         seats=body.seats,
@@ -70,7 +127,7 @@ async def list_orders(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
 @payments.get("/orders/{order_id}", response_model=Envelope[OrderOut], responses=error_responses(401, 404))
 async def get_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """One order (its buyer, the event's host, staff)."""
-    return ok(await run_sync(selectors.order_detail, user=caller, order_id=order_id), "Order")
+    return ok(await run_sync(order_get_and_read, user=caller, order_id=order_id), "Order")
 
 
 @payments.post(
@@ -78,16 +135,14 @@ async def get_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
 )
 async def verify_order(order_id: uuid.UUID, body: VerifyIn, caller: CurrentUser) -> dict[str, Any]:
     """Client-side confirmation after checkout (signature checked; 400 INVALID_SIGNATURE when forged)."""
-    data = await run_sync(
-        selectors.order_after, service=services.order_verify, user=caller, order_id=order_id, payload=body.model_dump()
-    )
+    data = await run_sync(order_verify_and_read, user=caller, order_id=order_id, payload=body.model_dump())
     return ok(data, "Payment checked")
 
 
 @payments.post("/orders/{order_id}/cancel", response_model=Envelope[OrderOut], responses=error_responses(400, 401, 404))
 async def cancel_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Give up a pending order, or cancel a paid ticket with a refund until the cut-off (REFUND_WINDOW_CLOSED)."""
-    data = await run_sync(selectors.order_after, service=services.order_cancel, user=caller, order_id=order_id)
+    data = await run_sync(order_cancel_and_read, user=caller, order_id=order_id)
     return ok(data, "Order cancelled")
 
 
@@ -104,25 +159,6 @@ async def webhook(provider: str, request: Request) -> dict[str, Any]:
     return ok({"id": str(event.id), "duplicate": not created}, "Received")
 
 
-_RETURN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Loopin payment</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem">
-<h1>{title}</h1><p>{text}</p><p>Order status: <strong>{status}</strong></p></body></html>"""
-
-
-async def _payu_return(request: Request) -> HTMLResponse:
-    body = await request.body()
-    order = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
-    status = order.status if order else "unknown"
-    paid = status == "paid"
-    page = _RETURN_PAGE.format(
-        title="Payment received" if paid else "Payment not completed",
-        text="Your ticket is in the app." if paid else "No money was taken for a ticket. You can try again in the app.",
-        status=html.escape(status),
-    )
-    return HTMLResponse(page)
-
-
 _RETURN_RESPONSES = {
     200: {"content": {"text/html": {}}, "description": "A page for the buyer"},
     400: {
@@ -135,13 +171,17 @@ _RETURN_RESPONSES = {
 @provider_callbacks.post("/payu/success", response_class=HTMLResponse, responses=_RETURN_RESPONSES)
 async def payu_success(request: Request) -> HTMLResponse:
     """PayU's surl: verifies the reverse hash and marks the order paid (ticket issued) before answering."""
-    return await _payu_return(request)
+    body = await request.body()
+    order = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
+    return HTMLResponse(payu_return_page(order))
 
 
 @provider_callbacks.post("/payu/failure", response_class=HTMLResponse, responses=_RETURN_RESPONSES)
 async def payu_failure(request: Request) -> HTMLResponse:
     """PayU's furl: verifies the reverse hash and marks the order failed (its seats go back) before answering."""
-    return await _payu_return(request)
+    body = await request.body()
+    order = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
+    return HTMLResponse(payu_return_page(order))
 
 
 # ---------------------------------------------------------------- sandbox checkout
@@ -160,7 +200,7 @@ async def sandbox_checkout(order_id: uuid.UUID, token: str = "") -> HTMLResponse
     """The sandbox provider's checkout page, through the buyer's signed link from the order's `checkout_url`."""
     context = await run_sync(selectors.sandbox_checkout_context, order_id=order_id, token=token)
     return HTMLResponse(
-        render_to_string("payments/sandbox_checkout.html", context),
+        sandbox_checkout_page(context),
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
 
@@ -174,8 +214,19 @@ async def list_bank_accounts(caller: CurrentUser) -> dict[str, Any]:
     return ok(await run_sync(selectors.bank_accounts, user=caller), "Your bank accounts")
 
 
-def _account_out(*, user: Any, **kwargs: Any) -> dict[str, Any]:
-    return selectors.bank_account_data(payout_services.bank_account_create(user=user, **kwargs))
+def bank_account_create_and_read(
+    *, user: User, holder_name: str, bank_name: str, ifsc: str, account_number: str, make_primary: bool
+) -> BankAccountOut:
+    """Add a bank account, then read it back (number masked)."""
+    account = payout_services.bank_account_create(
+        user=user,
+        holder_name=holder_name,
+        bank_name=bank_name,
+        ifsc=ifsc,
+        account_number=account_number,
+        make_primary=make_primary,
+    )
+    return BankAccountOut.from_model(account)
 
 
 @payouts.post(
@@ -184,7 +235,7 @@ def _account_out(*, user: Any, **kwargs: Any) -> dict[str, Any]:
 async def add_bank_account(body: BankAccountIn, caller: CurrentUser) -> dict[str, Any]:
     """Add a bank account (IFSC and 8-30 digit number checked; stored encrypted)."""
     data = await run_sync(
-        _account_out,
+        bank_account_create_and_read,
         user=caller,
         holder_name=body.holder_name,
         bank_name=body.bank_name,
@@ -195,8 +246,9 @@ async def add_bank_account(body: BankAccountIn, caller: CurrentUser) -> dict[str
     return ok(data, "Bank account added")
 
 
-def _primary_out(*, user: Any, account_id: uuid.UUID) -> dict[str, Any]:
-    return selectors.bank_account_data(payout_services.bank_account_make_primary(user=user, account_id=account_id))
+def bank_account_make_primary_and_read(*, user: User, account_id: uuid.UUID) -> BankAccountOut:
+    """Make an account the primary one, then read it back."""
+    return BankAccountOut.from_model(payout_services.bank_account_make_primary(user=user, account_id=account_id))
 
 
 @payouts.post(
@@ -204,7 +256,9 @@ def _primary_out(*, user: Any, account_id: uuid.UUID) -> dict[str, Any]:
 )
 async def make_primary(account_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Make this account the primary one."""
-    return ok(await run_sync(_primary_out, user=caller, account_id=account_id), "Primary account set")
+    return ok(
+        await run_sync(bank_account_make_primary_and_read, user=caller, account_id=account_id), "Primary account set"
+    )
 
 
 @payouts.delete("/bank-accounts/{account_id}", response_model=Envelope[None], responses=error_responses(401, 404, 409))
@@ -214,8 +268,11 @@ async def remove_bank_account(account_id: uuid.UUID, caller: CurrentUser) -> dic
     return ok(None, "Bank account removed")
 
 
-def _payout_out(*, host: Any, **kwargs: Any) -> dict[str, Any]:
-    return selectors.payout_data(payout_services.payout_request_create(host=host, **kwargs))
+def payout_request_create_and_read(*, host: User, event_id: uuid.UUID, bank_account_id: uuid.UUID) -> PayoutOut:
+    """Ask for a payout, then read the request back."""
+    return PayoutOut.from_model(
+        payout_services.payout_request_create(host=host, event_id=event_id, bank_account_id=bank_account_id)
+    )
 
 
 @payouts.post(
@@ -223,7 +280,9 @@ def _payout_out(*, host: Any, **kwargs: Any) -> dict[str, Any]:
 )
 async def request_payout(body: PayoutIn, caller: CurrentUser) -> dict[str, Any]:
     """After the event ends: ask for host earnings minus refunds (one active request per event)."""
-    data = await run_sync(_payout_out, host=caller, event_id=body.event_id, bank_account_id=body.bank_account_id)
+    data = await run_sync(
+        payout_request_create_and_read, host=caller, event_id=body.event_id, bank_account_id=body.bank_account_id
+    )
     return ok(data, "Payout requested")
 
 
@@ -233,4 +292,4 @@ async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
 
 
-routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes]
+routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes, *charge_routes]

@@ -48,3 +48,7 @@ class PaymentErrorCode(ErrorCode):
         400,
         "Automatic settlement needs an active settlement account (verified with the provider).",
     )
+    CHARGE_PURPOSE_UNKNOWN = "CHARGE_PURPOSE_UNKNOWN", 400, "Nothing is sold under this charge purpose."
+    CHARGE_NOT_FOUND = "CHARGE_NOT_FOUND", 404, "You have no payment with this id."
+    CHARGE_NOT_PAID = "CHARGE_NOT_PAID", 400, "Only a paid charge can be refunded."
+    CHARGE_AMOUNT_INVALID = "CHARGE_AMOUNT_INVALID", 400, "A payment is for a positive amount."

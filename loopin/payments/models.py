@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from loopin.core.ids import number_field
+from loopin.payments.charge_models import Charge, ChargeRefund, ChargeStatus  # noqa: F401 - the app's models
 
 
 class FeeConfig(models.Model):
@@ -215,6 +216,7 @@ class PaymentEvent(models.Model):
     kind = models.CharField(max_length=64, help_text="Our reading of it: payment.succeeded, refund.processed, …")
     provider_type = models.CharField(max_length=128, blank=True)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    charge = models.ForeignKey(Charge, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     payload = models.JSONField(default=dict)
     parsed = models.JSONField(default=dict, help_text="What we read from it: payment, amount, refund ids.")
     received_at = models.DateTimeField(auto_now_add=True)

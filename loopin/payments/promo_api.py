@@ -4,16 +4,18 @@ with `promo_code` when they open an order (`POST /api/v2/payments/orders`)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.payments.models import PromoCode
 from loopin.payments.schemas import PromoCodeIn, PromoCodeOut, PromoCodeUpdateIn
-from loopin.payments.selectors import event_promo_codes, promo_data
+from loopin.payments.selectors import event_promo_codes, promo_view
 from loopin.payments.services.promos import PromoInput, promo_create, promo_delete, promo_update
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 router = APIRouter(prefix="/api/v2/events", tags=["promo codes"])
 ANY_ERROR = (400, 401, 403, 404, 409, 422)
@@ -24,9 +26,16 @@ def _input(body: PromoCodeIn | PromoCodeUpdateIn) -> PromoInput:
     return PromoInput(**given, given=set(given))
 
 
-def _after(*, user: Any, service: Any, **kwargs: Any) -> dict[str, Any]:
-    promo = service(actor=user, **kwargs)
-    return promo_data(PromoCode.objects.prefetch_related("tiers").get(id=promo.id))
+def promo_create_and_read(*, user: User, event_id: uuid.UUID, data: PromoInput) -> PromoCodeOut:
+    """Add a promo code, then read it back."""
+    promo = promo_create(actor=user, event_id=event_id, data=data)
+    return promo_view(promo_id=promo.id)
+
+
+def promo_update_and_read(*, user: User, event_id: uuid.UUID, promo_id: uuid.UUID, data: PromoInput) -> PromoCodeOut:
+    """Change a promo code, then read it back."""
+    promo = promo_update(actor=user, event_id=event_id, promo_id=promo_id, data=data)
+    return promo_view(promo_id=promo.id)
 
 
 @router.get(
@@ -45,7 +54,7 @@ async def promo_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]
 )
 async def promo_add(event_id: uuid.UUID, body: PromoCodeIn, caller: CurrentUser) -> dict[str, Any]:
     """Add a promo code (host of a paid event); 409 PROMO_CODE_EXISTS when the event has it in any case."""
-    data = await run_sync(_after, user=caller, service=promo_create, event_id=event_id, data=_input(body))
+    data = await run_sync(promo_create_and_read, user=caller, event_id=event_id, data=_input(body))
     return ok(data, "Promo code added")
 
 
@@ -54,9 +63,7 @@ async def promo_add(event_id: uuid.UUID, body: PromoCodeIn, caller: CurrentUser)
 )
 async def promo_change(event_id: uuid.UUID, promo_id: uuid.UUID, body: PromoCodeUpdateIn, caller: CurrentUser) -> dict:
     """Change a promo code or switch it off (`is_active` false); orders made with it keep their discount."""
-    data = await run_sync(
-        _after, user=caller, service=promo_update, event_id=event_id, promo_id=promo_id, data=_input(body)
-    )
+    data = await run_sync(promo_update_and_read, user=caller, event_id=event_id, promo_id=promo_id, data=_input(body))
     return ok(data, "Promo code updated")
 
 

@@ -9,9 +9,39 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.core.choices import choices_literal
 from loopin.events.schemas import ANSWERS_DOC, AnswerIn
+from loopin.payments.models import (
+    BankAccount,
+    Order,
+    OrderStatus,
+    PayoutRequest,
+    PayoutStatus,
+    PromoCode,
+    PromoKind,
+    Provider,
+    Refund,
+    Settlement,
+    SettlementAccount,
+    SettlementAccountStatus,
+    SettlementMethod,
+    SettlementMode,
+    SettlementStatus,
+)
 
-ProviderName = Literal["sandbox", "razorpay", "stripe", "payu"]
+
+def money_text(value: Any) -> str:
+    """Money as the API writes it: the Decimal's own text ("1180.00")."""
+    return f"{value}"
+
+
+ProviderName = choices_literal(Provider)
+OrderStatusName = choices_literal(OrderStatus)
+PayoutStatusName = choices_literal(PayoutStatus)
+SettlementAccountStatusName = choices_literal(SettlementAccountStatus)
+SettlementModeName = choices_literal(SettlementMode)
+SettlementMethodName = choices_literal(SettlementMethod)
+SettlementStatusName = choices_literal(SettlementStatus)
 
 
 class OrderIn(BaseModel):
@@ -49,6 +79,17 @@ class RefundOut(BaseModel):
     created_at: datetime
     processed_at: datetime | None
 
+    @classmethod
+    def from_model(cls, refund: Refund) -> RefundOut:
+        return cls(
+            id=refund.id,
+            amount=money_text(refund.amount),
+            reason=refund.reason,
+            status=refund.status,
+            created_at=refund.created_at,
+            processed_at=refund.processed_at,
+        )
+
 
 class OrderInvoiceOut(BaseModel):
     """A GST document of the order (details and credit-note links: GET /api/v2/payments/orders/{id}/invoices)."""
@@ -65,11 +106,28 @@ class OrderInvoiceOut(BaseModel):
     total: str
     pdf_url: str
 
+    @classmethod
+    def from_model(cls, document: Any) -> OrderInvoiceOut:
+        """A `loopin.invoices` TaxDocument (read through the order's relation: payments imports nothing of it)."""
+        return cls(
+            id=document.id,
+            number=document.number,
+            document_type=document.doc_type,
+            kind=document.kind,
+            tax_split=document.tax_split,
+            taxable_value=money_text(document.taxable_value),
+            cgst=money_text(document.cgst),
+            sgst=money_text(document.sgst),
+            igst=money_text(document.igst),
+            total=money_text(document.total),
+            pdf_url=f"/api/v2/invoices/{document.id}.pdf",
+        )
+
 
 class OrderOut(BaseModel):
     id: uuid.UUID
     event_id: uuid.UUID
-    status: Literal["pending", "failed", "expired", "cancelled", "paid", "partially_refunded", "refunded"] = Field(
+    status: OrderStatusName = Field(
         description="cancelled: the buyer gave the order up before paying; expired: the seat hold ran out"
     )
     seats: int
@@ -106,6 +164,48 @@ class OrderOut(BaseModel):
     created_at: datetime
     paid_at: datetime | None
 
+    @classmethod
+    def from_model(
+        cls,
+        order: Order,
+        *,
+        refund_state: str,
+        fee_kept: str | None,
+        checkout_shown: bool,
+        refund_cutoff: datetime,
+        documents: list[Any],
+    ) -> OrderOut:
+        """The order (event and tier loaded); what the viewer may see of it is decided by the selector."""
+        return cls(
+            id=order.id,
+            event_id=order.event_id,
+            status=order.status,
+            seats=order.seats,
+            tier_id=order.tier_id,
+            tier_name=order.tier.name if order.tier_id else None,
+            provider=order.provider,
+            currency=order.currency,
+            list_price=money_text(order.list_price if order.list_price is not None else order.base_price),
+            promo_code=order.promo_code or None,
+            discount_amount=money_text(order.discount_amount),
+            base_price=money_text(order.base_price),
+            fee_percent=money_text(order.fee_percent),
+            unit_total=money_text(order.unit_total),
+            fee_amount=money_text(order.fee_amount),
+            total=money_text(order.total),
+            amount_refunded=money_text(order.amount_refunded),
+            refund_state=refund_state,
+            fee_kept=fee_kept,
+            hold_expires_at=order.hold_expires_at,
+            checkout=order.checkout if checkout_shown else None,
+            ticket_id=order.ticket_id,
+            refund_cutoff=refund_cutoff,
+            refunds=[RefundOut.from_model(r) for r in order.refunds.all()],
+            invoices=[OrderInvoiceOut.from_model(d) for d in documents],
+            created_at=order.created_at,
+            paid_at=order.paid_at,
+        )
+
 
 class BankAccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -126,6 +226,18 @@ class BankAccountOut(BaseModel):
     is_primary: bool
     created_at: datetime
 
+    @classmethod
+    def from_model(cls, account: BankAccount) -> BankAccountOut:
+        return cls(
+            id=account.id,
+            holder_name=account.holder_name,
+            bank_name=account.bank_name,
+            ifsc=account.ifsc,
+            account_number=account.masked,
+            is_primary=account.is_primary,
+            created_at=account.created_at,
+        )
+
 
 class PayoutIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -137,7 +249,7 @@ class PayoutIn(BaseModel):
 class PayoutOut(BaseModel):
     id: uuid.UUID
     event_id: uuid.UUID
-    status: Literal["requested", "approved", "processing", "completed", "rejected"]
+    status: PayoutStatusName
     currency: str
     amount: str
     gross_earnings: str
@@ -151,8 +263,28 @@ class PayoutOut(BaseModel):
     created_at: datetime
     completed_at: datetime | None
 
+    @classmethod
+    def from_model(cls, payout: PayoutRequest) -> PayoutOut:
+        return cls(
+            id=payout.id,
+            event_id=payout.event_id,
+            status=payout.status,
+            currency=payout.currency,
+            amount=money_text(payout.amount),
+            gross_earnings=money_text(payout.gross_earnings),
+            refunds_total=money_text(payout.refunds_total),
+            previously_paid=money_text(payout.previously_paid),
+            tickets_sold=payout.tickets_sold,
+            attendees=payout.attendees,
+            bank_account=payout.account_masked,
+            transaction_ref=payout.transaction_ref,
+            rejection_reason=payout.rejection_reason,
+            created_at=payout.created_at,
+            completed_at=payout.completed_at,
+        )
 
-PromoKindName = Literal["percent", "fixed"]
+
+PromoKindName = choices_literal(PromoKind)
 
 
 class PromoCodeIn(BaseModel):
@@ -196,6 +328,23 @@ class PromoCodeOut(BaseModel):
     valid_until: datetime | None
     is_active: bool
 
+    @classmethod
+    def from_model(cls, promo: PromoCode) -> PromoCodeOut:
+        """The code as its host sees it (its tiers prefetched)."""
+        return cls(
+            id=promo.id,
+            code=promo.code,
+            kind=promo.kind,
+            amount=money_text(promo.amount),
+            tier_ids=[t.id for t in promo.tiers.all()],
+            max_uses=promo.max_uses,
+            max_uses_per_person=promo.max_uses_per_person,
+            uses=promo.uses,
+            valid_from=promo.valid_from,
+            valid_until=promo.valid_until,
+            is_active=promo.is_active,
+        )
+
 
 class SettlementAccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -213,10 +362,22 @@ class SettlementAccountOut(BaseModel):
     id: uuid.UUID
     provider: Literal["razorpay", "stripe"]
     account_id: str
-    status: Literal["pending", "active", "disabled"]
+    status: SettlementAccountStatusName
     provider_status: str = Field(description="What the provider last said about the account")
     verified_at: datetime | None
     created_at: datetime
+
+    @classmethod
+    def from_model(cls, account: SettlementAccount) -> SettlementAccountOut:
+        return cls(
+            id=account.id,
+            provider=account.provider,
+            account_id=account.account_id,
+            status=account.status,
+            provider_status=account.provider_status,
+            verified_at=account.verified_at,
+            created_at=account.created_at,
+        )
 
 
 class SplitShareIn(BaseModel):
@@ -229,7 +390,7 @@ class SplitShareIn(BaseModel):
 class EventSettlementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["manual", "auto"]
+    mode: SettlementModeName
     splits: list[SplitShareIn] = Field(
         default_factory=list,
         max_length=20,
@@ -244,7 +405,7 @@ class SplitShareOut(BaseModel):
 
 class EventSettlementOut(BaseModel):
     event_id: uuid.UUID
-    mode: Literal["manual", "auto"]
+    mode: SettlementModeName
     splits: list[SplitShareOut]
 
 
@@ -252,8 +413,8 @@ class SettlementOut(BaseModel):
     id: uuid.UUID
     order_id: uuid.UUID
     event_id: uuid.UUID
-    method: Literal["transfer", "payout"]
-    status: Literal["pending", "sending", "transferred", "failed", "manual"]
+    method: SettlementMethodName
+    status: SettlementStatusName
     provider: ProviderName
     currency: str
     share_bps: int
@@ -261,3 +422,39 @@ class SettlementOut(BaseModel):
     amount_reversed: str
     created_at: datetime
     transferred_at: datetime | None
+
+    @classmethod
+    def from_model(cls, settlement: Settlement) -> SettlementOut:
+        """A share of a paid order (its order loaded)."""
+        return cls(
+            id=settlement.id,
+            order_id=settlement.order_id,
+            event_id=settlement.order.event_id,
+            method=settlement.method,
+            status=settlement.status,
+            provider=settlement.provider,
+            currency=settlement.currency,
+            share_bps=settlement.share_bps,
+            amount=money_text(settlement.amount),
+            amount_reversed=money_text(settlement.amount_reversed),
+            created_at=settlement.created_at,
+            transferred_at=settlement.transferred_at,
+        )
+
+
+class ChargeOut(BaseModel):
+    """A card payment for something that is not a ticket order."""
+
+    id: uuid.UUID
+    purpose: str = Field(description="What it pays for: looppay_topup, concessions, parking, marketplace, …")
+    reference: str = Field(description="The id of the thing paid for, in that package")
+    description: str
+    status: Literal["pending", "failed", "cancelled", "paid", "partially_refunded", "refunded"]
+    provider: str
+    currency: str
+    amount: str
+    amount_refunded: str
+    checkout: dict[str, Any] | None = Field(description="What the client needs to pay, while pending (as an order's)")
+    failure_reason: str | None
+    created_at: datetime
+    paid_at: datetime | None

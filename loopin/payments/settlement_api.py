@@ -5,7 +5,7 @@ the caller's shares of paid orders (`/api/v2/payouts/settlements`)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
@@ -21,11 +21,30 @@ from loopin.payments.schemas import (
     SettlementOut,
 )
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 router = APIRouter(prefix="/api/v2/payouts", tags=["settlement"])
 
 
-def _account_after(*, service: Any, **kwargs: Any) -> dict[str, Any]:
-    return selectors.settlement_account_data(service(**kwargs))
+# The one idiom (issue 20): an endpoint makes one `run_sync` call; a write answered with what it wrote calls
+# one of these (one service, then one read of its result).
+
+
+def settlement_account_register_and_read(*, user: User, provider: str, account_id: str) -> SettlementAccountOut:
+    """Link a provider account, then read it back."""
+    account = settlement.settlement_account_register(user=user, provider=provider, account_id=account_id)
+    return SettlementAccountOut.from_model(account)
+
+
+def settlement_account_verify_and_read(*, user: User, account_id: uuid.UUID) -> SettlementAccountOut:
+    """Check an own account with the provider again, then read it back."""
+    return SettlementAccountOut.from_model(settlement.settlement_account_verify_own(user=user, account_id=account_id))
+
+
+def settlement_account_disable_and_read(*, user: User, account_id: uuid.UUID) -> SettlementAccountOut:
+    """Stop settling to an own account, then read it back."""
+    return SettlementAccountOut.from_model(settlement.settlement_account_disable_own(user=user, account_id=account_id))
 
 
 @router.get("/settlement-accounts", response_model=Envelope[list[SettlementAccountOut]], responses=error_responses(401))
@@ -44,8 +63,7 @@ async def add_settlement_account(body: SettlementAccountIn, caller: CurrentUser)
     """Link a provider account; it is verified with the provider at once and active only when it can take
     transfers (otherwise pending: verify again later)."""
     data = await run_sync(
-        _account_after,
-        service=settlement.settlement_account_register,
+        settlement_account_register_and_read,
         user=caller,
         provider=body.provider,
         account_id=body.account_id,
@@ -60,9 +78,7 @@ async def add_settlement_account(body: SettlementAccountIn, caller: CurrentUser)
 )
 async def verify_settlement_account(account_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Ask the provider again (a pending account becomes active once the provider allows transfers)."""
-    data = await run_sync(
-        _account_after, service=settlement.settlement_account_verify_own, user=caller, account_id=account_id
-    )
+    data = await run_sync(settlement_account_verify_and_read, user=caller, account_id=account_id)
     return ok(data, "Settlement account checked")
 
 
@@ -73,9 +89,7 @@ async def verify_settlement_account(account_id: uuid.UUID, caller: CurrentUser) 
 )
 async def disable_settlement_account(account_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Stop settling to this account: later orders count in the payout balance instead."""
-    data = await run_sync(
-        _account_after, service=settlement.settlement_account_disable_own, user=caller, account_id=account_id
-    )
+    data = await run_sync(settlement_account_disable_and_read, user=caller, account_id=account_id)
     return ok(data, "Settlement account disabled")
 
 
@@ -89,8 +103,11 @@ async def get_event_settlement(event_id: uuid.UUID, caller: CurrentUser) -> dict
     return ok(await run_sync(settlement.event_settlement_data, user=caller, event_id=event_id), "Settlement")
 
 
-def _set_after(*, user: Any, event_id: uuid.UUID, **kwargs: Any) -> dict[str, Any]:
-    settlement.event_settlement_set(user=user, event_id=event_id, **kwargs)
+def event_settlement_set_and_read(
+    *, user: User, event_id: uuid.UUID, mode: str, splits: list[settlement.SplitIn]
+) -> dict[str, Any]:
+    """Choose the event's settlement mode and split, then read it back."""
+    settlement.event_settlement_set(user=user, event_id=event_id, mode=mode, splits=splits)
     return settlement.event_settlement_data(user=user, event_id=event_id)
 
 
@@ -103,7 +120,7 @@ async def set_event_settlement(event_id: uuid.UUID, body: EventSettlementIn, cal
     """The owner chooses `manual` (payout requests) or `auto` (provider transfers; needs an active account) and
     the split with co-hosts in basis points adding up to 10000. Orders already paid keep their split."""
     data = await run_sync(
-        _set_after,
+        event_settlement_set_and_read,
         user=caller,
         event_id=event_id,
         mode=body.mode,

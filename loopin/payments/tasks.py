@@ -26,6 +26,17 @@ def submit_refund(self, refund_id: str) -> str:
         raise self.retry(countdown=min(2**self.request.retries * 10, 600), exc=exc) from None
 
 
+@shared_task(bind=True, name="payments.submit_charge_refund", max_retries=8, ignore_result=True)
+def submit_charge_refund(self, refund_id: str) -> str:
+    """Send a charge's refund to the provider; outages retry with backoff (the idempotency key stays)."""
+    from loopin.payments.services.charges import charge_refund_submit
+
+    try:
+        return charge_refund_submit(refund_id=refund_id)
+    except ProviderUnavailable as exc:
+        raise self.retry(countdown=min(2**self.request.retries * 10, 600), exc=exc) from None
+
+
 @shared_task(name="payments.expire_holds", ignore_result=True)
 def expire_holds() -> int:
     """Give back the seats of holds past their time (beat: every minute)."""
@@ -49,6 +60,15 @@ def reconcile_orders() -> dict:
     counts["refunds_resent"] = refunds_resubmit()
     counts["cancelled_event_refunds"] = cancelled_events_sweep()
     return counts
+
+
+@shared_task(name="payments.reconcile_charges", ignore_result=True)
+def reconcile_charges() -> dict:
+    """Ask providers about unpaid charges; resend lost charge refunds (beat: every 5 minutes). Stored webhooks
+    about charges are applied by `payments.reconcile` with every other."""
+    from loopin.payments.services.charges import charge_refunds_resubmit, charges_reconcile
+
+    return {**charges_reconcile(), "refunds_resent": charge_refunds_resubmit()}
 
 
 @shared_task(name="payments.refund_cancelled_event", ignore_result=True)

@@ -271,16 +271,33 @@ async def privacy_get(caller: CurrentUser) -> dict[str, Any]:
     return ok(await run_sync(profiles.my_privacy, user=caller), "Privacy settings")
 
 
+# The one idiom (issue 20): a write answered with what it wrote calls one of these in its one `run_sync`.
+
+
+def privacy_update_and_read(*, user: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change privacy settings, then read them back."""
+    profile.privacy_update(user=user, changes=changes)
+    return profiles.my_privacy(user=user)
+
+
+def social_profile_update_and_read(*, user: Any, changes: profile.ProfileChanges) -> dict[str, Any]:
+    """Change the social profile, then read it back."""
+    profile.social_profile_update(user=user, changes=changes)
+    return profiles.my_social_profile(user=user)
+
+
+def handle_set_and_read(*, user: Any, handle: str) -> dict[str, Any]:
+    """Claim or change the handle, then read the social profile back."""
+    profile.handle_set(user=user, handle=handle)
+    return profiles.my_social_profile(user=user)
+
+
 @me.patch("/privacy", response_model=Envelope[PrivacyOut], responses=error_responses(401, 403, 422))
 async def privacy_update(body: PrivacyIn, caller: CurrentUser) -> dict[str, Any]:
     """Change privacy settings (only the fields sent); a profile made public lets waiting followers in."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
 
-    def update(*, user: Any) -> dict[str, Any]:
-        profile.privacy_update(user=user, changes=changes)
-        return profiles.my_privacy(user=user)
-
-    return ok(await run_sync(update, user=caller), "Privacy settings saved")
+    return ok(await run_sync(privacy_update_and_read, user=caller, changes=changes), "Privacy settings saved")
 
 
 @me.get("/social-profile", response_model=Envelope[SocialProfileOut], responses=error_responses(401, 403))
@@ -301,11 +318,7 @@ async def social_profile_update(body: SocialProfileIn, caller: CurrentUser) -> d
         given=set(given),
     )
 
-    def update(*, user: Any) -> dict[str, Any]:
-        profile.social_profile_update(user=user, changes=changes)
-        return profiles.my_social_profile(user=user)
-
-    return ok(await run_sync(update, user=caller), "Profile saved")
+    return ok(await run_sync(social_profile_update_and_read, user=caller, changes=changes), "Profile saved")
 
 
 @me.get("/handle/check", response_model=Envelope[HandleCheckOut], responses=error_responses(401, 403, 422))
@@ -318,11 +331,7 @@ async def handle_check(caller: CurrentUser, handle: Annotated[str, Query(min_len
 async def handle_set(body: HandleIn, caller: CurrentUser) -> dict[str, Any]:
     """Claim or change the caller's @handle (cooldown between changes; the old one redirects for 30 days)."""
 
-    def update(*, user: Any) -> dict[str, Any]:
-        profile.handle_set(user=user, handle=body.handle)
-        return profiles.my_social_profile(user=user)
-
-    return ok(await run_sync(update, user=caller), "Handle saved")
+    return ok(await run_sync(handle_set_and_read, user=caller, handle=body.handle), "Handle saved")
 
 
 # ---------------------------------------------------------------- reports

@@ -20,13 +20,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from loopin.core.errors import PermissionDenied, ValidationFailed
 from loopin.people.error_codes import PeopleErrorCode
 from loopin.people.models import PostingSuspension
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def object_id(target_id: str) -> uuid.UUID:
         raise ValidationFailed.one("target_id", "INVALID_TARGET_ID", "Send the id of the thing reported.") from None
 
 
-def posting_suspended_until(user: Any) -> Any | None:
+def posting_suspended_until(user: User) -> Any | None:
     """When the person's posting suspension ends, or None when they may post."""
     return (
         PostingSuspension.objects.filter(user_id=user.id, until__gt=timezone.now())
@@ -81,7 +84,7 @@ def posting_suspended_until(user: Any) -> Any | None:
     )
 
 
-def ensure_can_post(user: Any) -> None:
+def ensure_can_post(user: User) -> None:
     """Refuse new posts, comments, stories and album photos during a posting suspension (403)."""
     until = posting_suspended_until(user)
     if until is not None:

@@ -26,30 +26,69 @@ POST_LINKS = links(
 )  # fmt: skip
 
 
-def _then_post(fn: Any) -> Any:
-    def run(*, user: Any, **kwargs: Any) -> dict[str, Any]:
-        post = fn(**kwargs)
-        return selectors.post_get(viewer=user, post_id=post.id)
+# The one idiom (issue 20): a write answered with the post calls one of these in its one `run_sync` (one
+# service, then the post read back as the caller sees it).
 
-    return run
+
+def post_create_and_read(
+    *,
+    user: Any,
+    text: str,
+    media_ids: list[uuid.UUID],
+    visibility: str,
+    event_id: uuid.UUID | None,
+    tagged_user_ids: list[uuid.UUID],
+) -> dict[str, Any]:
+    """Post, then read the post back."""
+    post = services.post_create(
+        author=user,
+        text=text,
+        media_ids=media_ids,
+        visibility=visibility,
+        event_id=event_id,
+        tagged_user_ids=tagged_user_ids,
+    )
+    return selectors.post_get(viewer=user, post_id=post.id)
+
+
+def post_edit_and_read(*, user: Any, post_id: uuid.UUID, text: str) -> dict[str, Any]:
+    """Edit a post's text, then read it back."""
+    services.post_edit(author=user, post_id=post_id, text=text)
+    return selectors.post_get(viewer=user, post_id=post_id)
+
+
+def post_like_and_read(*, user: Any, post_id: uuid.UUID) -> dict[str, Any]:
+    """Like a post, then read it back."""
+    services.post_like(user=user, post_id=post_id)
+    return selectors.post_get(viewer=user, post_id=post_id)
+
+
+def post_unlike_and_read(*, user: Any, post_id: uuid.UUID) -> dict[str, Any]:
+    """Take a like back, then read the post back."""
+    services.post_unlike(user=user, post_id=post_id)
+    return selectors.post_get(viewer=user, post_id=post_id)
+
+
+def comment_add_and_read(*, user: Any, post_id: uuid.UUID, text: str, parent_id: uuid.UUID | None) -> dict[str, Any]:
+    """Comment, then read the comment back (a new comment has no replies)."""
+    comment = services.comment_add(author=user, post_id=post_id, text=text, parent_id=parent_id)
+    return {**selectors._comment(comment), "replies": []}
 
 
 @posts.post("", response_model=Envelope[PostOut], status_code=201, responses={**error_responses(*ERRORS), **POST_LINKS})
 async def post_create(body: PostIn, caller: CurrentUser) -> dict[str, Any]:
     """Post text with up to 10 pictures or one video (ids from POST /api/v2/media)."""
 
-    def create(*, user: Any) -> dict[str, Any]:
-        post = services.post_create(
-            author=user,
-            text=body.text,
-            media_ids=body.media_ids,
-            visibility=body.visibility,
-            event_id=body.event_id,
-            tagged_user_ids=body.tagged_user_ids,
-        )
-        return selectors.post_get(viewer=user, post_id=post.id)
-
-    return ok(await run_sync(create, user=caller), "Posted")
+    post = await run_sync(
+        post_create_and_read,
+        user=caller,
+        text=body.text,
+        media_ids=body.media_ids,
+        visibility=body.visibility,
+        event_id=body.event_id,
+        tagged_user_ids=body.tagged_user_ids,
+    )
+    return ok(post, "Posted")
 
 
 @posts.get("/{post_id}", response_model=Envelope[PostOut], responses=error_responses(*ERRORS))
@@ -62,11 +101,7 @@ async def post_get(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
 async def post_edit(post_id: uuid.UUID, body: PostEditIn, caller: CurrentUser) -> dict[str, Any]:
     """Edit my post's text (within 15 minutes of posting)."""
 
-    def edit(*, user: Any) -> dict[str, Any]:
-        services.post_edit(author=user, post_id=post_id, text=body.text)
-        return selectors.post_get(viewer=user, post_id=post_id)
-
-    return ok(await run_sync(edit, user=caller), "Post edited")
+    return ok(await run_sync(post_edit_and_read, user=caller, post_id=post_id, text=body.text), "Post edited")
 
 
 @posts.delete("/{post_id}", response_model=Envelope[None], responses=error_responses(*ERRORS))
@@ -80,22 +115,14 @@ async def post_delete(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]
 async def post_like(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Like a post."""
 
-    def like(*, user: Any) -> dict[str, Any]:
-        services.post_like(user=user, post_id=post_id)
-        return selectors.post_get(viewer=user, post_id=post_id)
-
-    return ok(await run_sync(like, user=caller), "Liked")
+    return ok(await run_sync(post_like_and_read, user=caller, post_id=post_id), "Liked")
 
 
 @posts.delete("/{post_id}/like", response_model=Envelope[PostOut], responses=error_responses(*ERRORS))
 async def post_unlike(post_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Take my like back."""
 
-    def unlike(*, user: Any) -> dict[str, Any]:
-        services.post_unlike(user=user, post_id=post_id)
-        return selectors.post_get(viewer=user, post_id=post_id)
-
-    return ok(await run_sync(unlike, user=caller), "Like removed")
+    return ok(await run_sync(post_unlike_and_read, user=caller, post_id=post_id), "Like removed")
 
 
 @posts.post(
@@ -126,11 +153,10 @@ async def comments_list(post_id: uuid.UUID, caller: CurrentUser, page: PageParam
 async def comment_add(post_id: uuid.UUID, body: CommentIn, caller: CurrentUser) -> dict[str, Any]:
     """Comment, or reply to a comment (`parent_id`)."""
 
-    def add(*, user: Any) -> dict[str, Any]:
-        comment = services.comment_add(author=user, post_id=post_id, text=body.text, parent_id=body.parent_id)
-        return {**selectors._comment(comment), "replies": []}
-
-    return ok(await run_sync(add, user=caller), "Comment added")
+    comment = await run_sync(
+        comment_add_and_read, user=caller, post_id=post_id, text=body.text, parent_id=body.parent_id
+    )
+    return ok(comment, "Comment added")
 
 
 @posts.delete("/{post_id}/comments/{comment_id}", response_model=Envelope[None], responses=error_responses(*ERRORS))

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from loopin.people import selectors as people
 from loopin.posts.models import PostVisibility
 from loopin.tickets.models import Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class Circle:
         return post.visibility == PostVisibility.PUBLIC or post.author_id in self.friends
 
 
-def circle_of(viewer: Any) -> Circle:
+def circle_of(viewer: User) -> Circle:
     return Circle(
         viewer_id=viewer.id,
         friends=people.friend_ids(viewer),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+
+EDIT_WINDOW = timedelta(minutes=15)  # how long a post's text may be edited after posting
 
 
 class PostVisibility(models.TextChoices):

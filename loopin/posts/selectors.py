@@ -15,8 +15,7 @@ from loopin.media.selectors import media_data
 from loopin.posts import timelines
 from loopin.posts.audience import Circle, circle_of
 from loopin.posts.error_codes import PostErrorCode
-from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
-from loopin.posts.services import EDIT_WINDOW
+from loopin.posts.models import EDIT_WINDOW, Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
 
 REELS_WINDOW = 200  # the newest public reels ranked per request
 

@@ -4,8 +4,6 @@ media erased, likes and comments (one level of replies). Fan-out into timelines 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -13,17 +11,18 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied, ValidationFailed
+from loopin.events.models import Event
+from loopin.events.selectors import event_for
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people import selectors as people
 from loopin.people.moderation import ensure_can_post
 from loopin.posts import audience, notify, timelines
 from loopin.posts.error_codes import PostErrorCode
-from loopin.posts.models import Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
+from loopin.posts.models import EDIT_WINDOW, Comment, Post, PostLike, PostMedia, PostTag, PostVisibility
 
 MAX_IMAGES = 10
 MAX_TAGS = 20
-EDIT_WINDOW = timedelta(minutes=15)
 
 
 def post_create(
@@ -60,9 +59,7 @@ def post_create(
     return post
 
 
-def _event(author: User, event_id: uuid.UUID) -> Any:
-    from loopin.events.selectors import event_for
-
+def _event(author: User, event_id: uuid.UUID) -> Event:
     return event_for(author, event_id)  # 404 for an event the author can't see
 
 

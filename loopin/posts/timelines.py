@@ -110,15 +110,15 @@ def connect_signals() -> None:
     from loopin.people import signals as people_signals
 
     @receiver(people_signals.user_blocked, dispatch_uid="posts.user_blocked", weak=False)
-    def _blocked(sender: Any = None, *, blocker_id: Any, blocked_id: Any, **kwargs: Any) -> None:
+    def _blocked(sender: Any = None, *, blocker_id: uuid.UUID, blocked_id: uuid.UUID, **kwargs: Any) -> None:
         timeline_drop(blocker_id, blocked_id)
 
     @receiver(people_signals.friendship_ended, dispatch_uid="posts.friendship_ended", weak=False)
-    def _unfriended(sender: Any = None, *, user_id: Any, friend_id: Any, **kwargs: Any) -> None:
+    def _unfriended(sender: Any = None, *, user_id: uuid.UUID, friend_id: uuid.UUID, **kwargs: Any) -> None:
         timeline_drop(user_id, friend_id)
 
     @receiver(people_signals.friend_request_accepted, dispatch_uid="posts.friend_request_accepted", weak=False)
-    def _befriended(sender: Any = None, *, request_id: Any, **kwargs: Any) -> None:
+    def _befriended(sender: Any = None, *, request_id: uuid.UUID, **kwargs: Any) -> None:
         from loopin.people.models import FriendRequest
 
         pair = FriendRequest.objects.filter(id=request_id).values_list("from_user_id", "to_user_id").first()
@@ -127,7 +127,7 @@ def connect_signals() -> None:
 
     @receiver(event_signals.ticket_issued, dispatch_uid="posts.ticket_issued", weak=False)
     @receiver(event_signals.ticket_cancelled, dispatch_uid="posts.ticket_cancelled", weak=False)
-    def _ticket(sender: Any = None, *, ticket_id: Any, **kwargs: Any) -> None:
+    def _ticket(sender: Any = None, *, ticket_id: uuid.UUID, **kwargs: Any) -> None:
         from loopin.tickets.models import Ticket
 
         if _client() is None:
@@ -137,7 +137,7 @@ def connect_signals() -> None:
             timeline_drop(holder)  # the event's earlier posts join (or leave) my timeline
 
     @receiver(people_signals.user_followed, dispatch_uid="posts.user_followed", weak=False)
-    def _followed(sender: Any = None, *, follow_id: Any, **kwargs: Any) -> None:
+    def _followed(sender: Any = None, *, follow_id: uuid.UUID, **kwargs: Any) -> None:
         from loopin.people.models import Follow
 
         follower = Follow.objects.filter(id=follow_id).values_list("follower_id", flat=True).first()

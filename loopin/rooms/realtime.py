@@ -7,13 +7,14 @@ room_member_updated (role, hand, mute), room_member_left, room_ended; and room_r
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from loopin.realtime import emit, join_room, leave_room, user_room
 from loopin.rooms.models import Room, RoomMember
 
 
-def socket_room(room_id: Any) -> str:
+def socket_room(room_id: uuid.UUID | str) -> str:
     return f"audio_room:{room_id}"
 
 
@@ -45,7 +46,7 @@ def updated(member: RoomMember, *, change: str) -> None:
     )
 
 
-def left(*, room_id: Any, user_id: Any, reason: str) -> None:
+def left(*, room_id: uuid.UUID | str, user_id: uuid.UUID | str, reason: str) -> None:
     """`reason`: left, removed, banned, disconnected."""
     payload = {"room_id": str(room_id), "user_id": str(user_id), "reason": reason}
     emit(socket_room(room_id), "room_member_left", payload)

@@ -3,19 +3,47 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from loopin.core.errors import NotFound
+from loopin.core.errors import NotFound, PermissionDenied
+from loopin.events.models import Event
 from loopin.people.selectors import blocked_ids, friend_ids_subquery
 from loopin.rooms.error_codes import RoomErrorCode
 from loopin.rooms.models import ON_STAGE, PRESENT, Role, Room, RoomBan, RoomMember, RoomState
 from loopin.rooms.realtime import member_payload
-from loopin.rooms.services import ensure_may_enter
 from loopin.tickets.models import Ticket, TicketStatus
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 STAGE_PREVIEW = 5
+
+
+def host_ids(room: Room) -> list[uuid.UUID]:
+    return list(RoomMember.objects.filter(PRESENT, room=room, role=Role.HOST).values_list("user_id", flat=True))
+
+
+def may_attend_event(user: User, event: Event) -> bool:
+    """An event's room is for its host and the people holding a valid ticket."""
+    if event.host_id == user.id:
+        return True
+    return Ticket.objects.filter(event=event, user_id=user.id, status=TicketStatus.VALID).exists()
+
+
+def ensure_may_enter(user: User, room: Room) -> None:
+    """Signed in, not banned, no block with a host, and for an event's room: its host or a ticket holder."""
+    if room.event is not None and not may_attend_event(user, room.event):
+        raise PermissionDenied(
+            "This room is for the event's host and ticket holders.", code=RoomErrorCode.ROOM_NOT_ALLOWED
+        )
+    if RoomBan.objects.filter(room=room, user_id=user.id).exists():
+        raise PermissionDenied("You were removed from this room.", code=RoomErrorCode.ROOM_BANNED)
+    hosts = set(host_ids(room)) | ({room.created_by_id} if room.created_by_id else set())
+    if hosts & blocked_ids(user):
+        # The same refusal as for an event's room: it does not reveal the block.
+        raise PermissionDenied("You cannot join this room.", code=RoomErrorCode.ROOM_NOT_ALLOWED)
 
 
 def room_payload(room: Room, *, listeners: int | None = None, friends_here: int | None = None) -> dict[str, Any]:
@@ -48,7 +76,7 @@ def _stage() -> Prefetch[str, QuerySet[RoomMember], str]:
     )
 
 
-def rooms_live(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+def rooms_live(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Live rooms the person may join, those with the most friends in them first, then the busiest.
 
     Left out: rooms hosted by someone on either side of a block with them, rooms they are banned from,
@@ -81,7 +109,7 @@ def rooms_live(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, An
     return [room_payload(r, listeners=r.listeners, friends_here=r.friends_here) for r in rows], total
 
 
-def room_detail(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def room_detail(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """One room with everyone in it now (stage first, then raised hands, then the audience)."""
     room = Room.objects.select_related("created_by", "event").prefetch_related("interests").filter(id=room_id).first()
     if room is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,12 +21,14 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, EventStatus
-from loopin.people.selectors import blocked_ids
 from loopin.rooms import realtime, tasks
 from loopin.rooms.error_codes import RoomErrorCode
 from loopin.rooms.media import MediaToken, access_token
-from loopin.rooms.models import PRESENT, EndReason, Role, Room, RoomBan, RoomMember, RoomState
-from loopin.tickets.models import Ticket, TicketStatus
+from loopin.rooms.models import PRESENT, EndReason, Role, Room, RoomMember, RoomState
+from loopin.rooms.selectors import ensure_may_enter, host_ids
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 def after_commit(fn: Callable[[], Any]) -> None:
@@ -46,36 +48,11 @@ def ensure_live(room: Room) -> None:
         raise Conflict(f"The room is {room.state}.", code=RoomErrorCode.ROOM_NOT_LIVE, details={"state": room.state})
 
 
-def present_member(room: Room, user_id: Any) -> RoomMember:
+def present_member(room: Room, user_id: uuid.UUID) -> RoomMember:
     member = RoomMember.objects.select_related("user").filter(PRESENT, room=room, user_id=user_id).first()
     if member is None:
         raise Conflict("Not in this room.", code=RoomErrorCode.NOT_IN_ROOM, details={"user_id": str(user_id)})
     return member
-
-
-def host_ids(room: Room) -> list[Any]:
-    return list(RoomMember.objects.filter(PRESENT, room=room, role=Role.HOST).values_list("user_id", flat=True))
-
-
-def may_attend_event(user: Any, event: Event) -> bool:
-    """An event's room is for its host and the people holding a valid ticket."""
-    if event.host_id == user.id:
-        return True
-    return Ticket.objects.filter(event=event, user_id=user.id, status=TicketStatus.VALID).exists()
-
-
-def ensure_may_enter(user: Any, room: Room) -> None:
-    """Signed in, not banned, no block with a host, and for an event's room: its host or a ticket holder."""
-    if room.event is not None and not may_attend_event(user, room.event):
-        raise PermissionDenied(
-            "This room is for the event's host and ticket holders.", code=RoomErrorCode.ROOM_NOT_ALLOWED
-        )
-    if RoomBan.objects.filter(room=room, user_id=user.id).exists():
-        raise PermissionDenied("You were removed from this room.", code=RoomErrorCode.ROOM_BANNED)
-    hosts = set(host_ids(room)) | ({room.created_by_id} if room.created_by_id else set())
-    if hosts & blocked_ids(user):
-        # The same refusal as for an event's room: it does not reveal the block.
-        raise PermissionDenied("You cannot join this room.", code=RoomErrorCode.ROOM_NOT_ALLOWED)
 
 
 # ---------------------------------------------------------------- opening
@@ -83,7 +60,7 @@ def ensure_may_enter(user: Any, room: Room) -> None:
 
 def room_create(
     *,
-    user: Any,
+    user: User,
     title: str,
     topic: str = "",
     interest_ids: list[int] | None = None,
@@ -125,7 +102,7 @@ def room_create(
     return member
 
 
-def room_start(*, user: Any, room_id: uuid.UUID) -> RoomMember:
+def room_start(*, user: User, room_id: uuid.UUID) -> RoomMember:
     """The person who scheduled a room starts it: live, with them as its host."""
     with transaction.atomic():
         room = locked(room_id)
@@ -146,7 +123,7 @@ def room_start(*, user: Any, room_id: uuid.UUID) -> RoomMember:
 # ---------------------------------------------------------------- joining and leaving
 
 
-def room_join(*, user: Any, room_id: uuid.UUID) -> RoomMember:
+def room_join(*, user: User, room_id: uuid.UUID) -> RoomMember:
     """Come into a live room in the audience (joining again while in it changes nothing)."""
     with transaction.atomic():
         room = locked(room_id)
@@ -191,7 +168,7 @@ def end(room: Room, *, reason: str, now: datetime) -> None:
     after_commit(lambda: tasks.media_delete_room.delay(str(room.id)))
 
 
-def room_leave(*, user: Any, room_id: uuid.UUID) -> Room:
+def room_leave(*, user: User, room_id: uuid.UUID) -> Room:
     """Leave the room. The last host leaving ends it (hand over first with transfer_host to keep it going)."""
     with transaction.atomic():
         room = locked(room_id)
@@ -202,7 +179,7 @@ def room_leave(*, user: Any, room_id: uuid.UUID) -> Room:
     return room
 
 
-def room_end(*, user: Any, room_id: uuid.UUID) -> Room:
+def room_end(*, user: User, room_id: uuid.UUID) -> Room:
     """A host ends the room for everyone."""
     with transaction.atomic():
         room = locked(room_id)
@@ -228,7 +205,7 @@ def room_end(*, user: Any, room_id: uuid.UUID) -> Room:
     return room
 
 
-def room_close(*, staff: Any, room_id: uuid.UUID, ip: str | None = None) -> Room:
+def room_close(*, staff: User, room_id: uuid.UUID, ip: str | None = None) -> Room:
     """Loopin staff close a room (the `rooms.close_room` permission); audited."""
     if not staff.has_perm("rooms.close_room"):
         raise PermissionDenied("You may not close rooms.", code=RoomErrorCode.ROOM_ACTION_NOT_ALLOWED,
@@ -243,7 +220,7 @@ def room_close(*, staff: Any, room_id: uuid.UUID, ip: str | None = None) -> Room
     return room
 
 
-def room_token(*, user: Any, room_id: uuid.UUID) -> tuple[RoomMember, MediaToken]:
+def room_token(*, user: User, room_id: uuid.UUID) -> tuple[RoomMember, MediaToken]:
     """A fresh LiveKit token with the grants of the caller's role now."""
     room = Room.objects.filter(id=room_id).first()
     if room is None:

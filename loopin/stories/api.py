@@ -31,14 +31,22 @@ def _story(story: Any, *, seen: bool) -> dict[str, Any]:
     }
 
 
+def story_create_and_read(*, user: Any, media_id: uuid.UUID, audience: str) -> dict[str, Any]:
+    """Post a story, then read it back (its author has seen it)."""
+    return _story(services.story_create(author=user, media_id=media_id, audience=audience), seen=True)
+
+
+def story_view_and_read(*, user: Any, story_id: uuid.UUID) -> dict[str, Any]:
+    """Mark a story seen, then read it back."""
+    return _story(services.story_view(viewer=user, story_id=story_id), seen=True)
+
+
 @stories.post("", response_model=Envelope[StoryOut], status_code=201, responses=error_responses(*ERRORS))
 async def story_create(body: StoryIn, caller: CurrentUser) -> dict[str, Any]:
     """Post a story for 24 hours."""
 
-    def create(*, user: Any) -> dict[str, Any]:
-        return _story(services.story_create(author=user, media_id=body.media_id, audience=body.audience), seen=True)
-
-    return ok(await run_sync(create, user=caller), "Story posted")
+    story = await run_sync(story_create_and_read, user=caller, media_id=body.media_id, audience=body.audience)
+    return ok(story, "Story posted")
 
 
 @stories.post(
@@ -66,10 +74,7 @@ async def story_rings(caller: CurrentUser) -> dict[str, Any]:
 async def story_view(story_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """I saw this story."""
 
-    def view(*, user: Any) -> dict[str, Any]:
-        return _story(services.story_view(viewer=user, story_id=story_id), seen=True)
-
-    return ok(await run_sync(view, user=caller), "Seen")
+    return ok(await run_sync(story_view_and_read, user=caller, story_id=story_id), "Seen")
 
 
 @stories.get("/{story_id}/viewers", response_model=ListEnvelope[ViewerOut], responses=error_responses(*ERRORS))

@@ -4,7 +4,7 @@ reporter can see; a takedown removes it with its views and media, like the autho
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -14,8 +14,11 @@ from loopin.people.moderation import ContentKind, ContentView, register_content
 from loopin.stories import services
 from loopin.stories.models import Story
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _find(viewer: Any, story_id: uuid.UUID) -> uuid.UUID:
+
+def _find(viewer: User, story_id: uuid.UUID) -> uuid.UUID:
     return services.live_story(viewer, story_id).author_id  # 404 STORY_NOT_FOUND when expired or not seen
 
 

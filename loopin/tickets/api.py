@@ -99,15 +99,36 @@ async def keys(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     return ok(await run_sync(selectors.checkin_keys, user=caller, event_id=event_id), "Check-in keys")
 
 
+# The one idiom (issue 20): a write answered with what it wrote calls one of these in its one `run_sync`.
+
+
+def checkin_key_rotate_and_read(*, host: Any, event_id: uuid.UUID, retire_previous: bool) -> dict[str, Any]:
+    """Start signing with a new key, then read it back."""
+    return selectors.key_out(door.checkin_key_rotate(host=host, event_id=event_id, retire_previous=retire_previous))
+
+
+def door_settings_update_and_read(*, user: Any, event_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change the door rules (only the fields given), then read them back."""
+    door.door_settings_update(actor=user, event_id=event_id, **changes)
+    return selectors.door_settings_out(user=user, event_id=event_id)
+
+
+def door_staff_add_and_read(
+    *, host: Any, event_id: uuid.UUID, user_id: uuid.UUID | None, phone: str | None
+) -> dict[str, Any]:
+    """Add door staff, then read them back."""
+    return selectors.staff_out(door.door_staff_add(host=host, event_id=event_id, user_id=user_id, phone=phone))
+
+
 @checkin.post("/{event_id}/check-in/keys/rotate", response_model=Envelope[KeyOut], responses=DOOR_ERRORS)
 async def keys_rotate(event_id: uuid.UUID, caller: CurrentUser, body: RotateIn | None = None) -> dict[str, Any]:
     """Start signing with a new key (host only); old codes verify until their key is retired."""
 
-    def rotate(*, user: Any) -> dict[str, Any]:
-        retire = body.retire_previous if body else False
-        return selectors.key_out(door.checkin_key_rotate(host=user, event_id=event_id, retire_previous=retire))
-
-    return ok(await run_sync(rotate, user=caller), "Key rotated")
+    retire = body.retire_previous if body else False
+    return ok(
+        await run_sync(checkin_key_rotate_and_read, host=caller, event_id=event_id, retire_previous=retire),
+        "Key rotated",
+    )
 
 
 @checkin.get("/{event_id}/check-in/revoked", response_model=Envelope[RevokedOut], responses=DOOR_ERRORS)
@@ -130,11 +151,11 @@ async def settings_get(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, An
 async def settings_put(event_id: uuid.UUID, body: DoorSettingsIn, caller: CurrentUser) -> dict[str, Any]:
     """Change the door rules: re-entry after exit, when check-in opens (host only)."""
 
-    def update(*, user: Any) -> dict[str, Any]:
-        door.door_settings_update(actor=user, event_id=event_id, **body.model_dump(exclude_unset=True))
-        return selectors.door_settings_out(user=user, event_id=event_id)
-
-    return ok(await run_sync(update, user=caller), "Door settings saved")
+    changes = body.model_dump(exclude_unset=True)
+    return ok(
+        await run_sync(door_settings_update_and_read, user=caller, event_id=event_id, changes=changes),
+        "Door settings saved",
+    )
 
 
 @checkin.get("/{event_id}/check-in/search", response_model=Envelope[list[SearchHitOut]], responses=DOOR_ERRORS)
@@ -174,11 +195,10 @@ async def staff_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]
 async def staff_add(event_id: uuid.UUID, body: StaffIn, caller: CurrentUser) -> dict[str, Any]:
     """Add door staff by user id or phone number (host only); adding someone twice changes nothing."""
 
-    def add(*, user: Any) -> dict[str, Any]:
-        staff = door.door_staff_add(host=user, event_id=event_id, user_id=body.user_id, phone=body.phone_number)
-        return selectors.staff_out(staff)
-
-    return ok(await run_sync(add, user=caller), "Door staff added")
+    staff = await run_sync(
+        door_staff_add_and_read, host=caller, event_id=event_id, user_id=body.user_id, phone=body.phone_number
+    )
+    return ok(staff, "Door staff added")
 
 
 @checkin.delete("/{event_id}/staff", response_model=Envelope[None], responses=DOOR_ERRORS)

@@ -71,15 +71,17 @@ async def feed_state(caller: UngatedUser) -> dict[str, Any]:
     return ok(await run_sync(calendar.calendar_feed_state, user=caller), "Calendar feed")
 
 
+def calendar_feed_rotate_and_read(*, user: Any) -> dict[str, Any]:
+    """Make a new secret calendar address, then read it back (shown only now)."""
+    feed, token = calendar.calendar_feed_rotate(user=user)
+    return {**calendar.calendar_feed_urls(token), "created_at": feed.created_at}
+
+
 @me_feed.post("", response_model=Envelope[CalendarFeedOut], status_code=201, responses=error_responses(401))
 async def feed_rotate(caller: UngatedUser) -> dict[str, Any]:
     """Make a new secret address of the caller's ticket calendar; any earlier address stops working."""
 
-    def rotate(*, user: Any) -> dict[str, Any]:
-        feed, token = calendar.calendar_feed_rotate(user=user)
-        return {**calendar.calendar_feed_urls(token), "created_at": feed.created_at}
-
-    return ok(await run_sync(rotate, user=caller), "Calendar feed address made")
+    return ok(await run_sync(calendar_feed_rotate_and_read, user=caller), "Calendar feed address made")
 
 
 @me_feed.delete("", response_model=Envelope[None], responses=error_responses(401))

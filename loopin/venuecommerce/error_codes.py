@@ -55,8 +55,3 @@ class VenueCommerceErrorCode(ErrorCode):
         409,
         "The venue accepted the order already: only its staff can cancel it now.",
     )
-    PAYMENT_METHOD_UNAVAILABLE = (
-        "PAYMENT_METHOD_UNAVAILABLE",
-        400,
-        "This way of paying is not available on this server yet; pay another way.",
-    )

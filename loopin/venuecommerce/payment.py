@@ -1,45 +1,63 @@
-"""How an order's money moves: credits (LoopPay) and cards (the payment providers), and refunds of either.
+"""How an order's money moves: LoopPay credits and cards (a `Charge` through the payment providers), and refunds
+of either. Functions here only move money and return a reference; the order's state is `services.transitions`'.
 
-Functions here only move money and return a reference; the order's state is the caller's
-(`services.transitions`). Credits are spent inside the order's transaction, so the order and its payment commit
-or roll back together. A card order waits for the provider's confirmation (`order_payment_confirmed`).
+- **Credits**: `spend` inside the order's transaction (idempotent under `venue-order:<id>`), so the order and its
+  payment commit or roll back together; short credit is 409 INSUFFICIENT_CREDITS and nothing is written.
+- **Card**: after the order (awaiting payment) commits, a `Charge` for purpose `concessions` and the order's id
+  opens the provider's checkout. The provider's confirmation (webhook, client verify or the reconcile sweep) calls
+  `order_paid_by_card` exactly once; an order cancelled meanwhile refuses it, and payments refunds the charge in
+  full. A failed or given-up charge cancels the unpaid order (`order_card_failed`).
+- **Refunds** go back the way the order was paid, once per order (`venue-order-cancel:<id>`).
 """
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
-from loopin.core.errors import BusinessRuleError
-from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
-from loopin.venuecommerce.models import VenueOrder
+from loopin.looppay.spending import refund_spend, spend
+from loopin.payments.services.charges import charge_create, charge_refund
+from loopin.venuecommerce.models import PaymentMethod, VenueOrder
 
-PURPOSE = "venue_order"
+PURPOSE = "concessions"
 
 
-def _unavailable(what: str) -> BusinessRuleError:
-    return BusinessRuleError(
-        f"Paying by {what} is not available on this server yet.",
-        code=VenueCommerceErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-        details={"payment_method": what},
-    )
+def _spend_key(order: VenueOrder) -> str:
+    return f"venue-order:{order.id}"
 
 
 def credits_charge(order: VenueOrder) -> str:
-    """Spend the guest's credits on the order (inside its transaction); the journal entry's key."""
-    raise _unavailable("credits")
+    """Spend the guest's credits on the order (inside its transaction); the journal entry's id."""
+    entry = spend(
+        user=order.user, amount=order.total, key=_spend_key(order), purpose=PURPOSE, reference=order.id,
+        memo=f"Order {order.code}",
+    )  # fmt: skip
+    return str(entry.id)
 
 
-def card_allowed() -> None:
-    """Refuse before anything is written when no card payment can be taken."""
-    raise _unavailable("card")
-
-
-def card_checkout(order: VenueOrder) -> dict[str, Any]:
-    """Open the provider checkout for a card order (outside any transaction)."""
-    raise _unavailable("card")
+def card_checkout(order: VenueOrder) -> tuple[str, dict[str, Any]]:
+    """Open the card payment for an order awaiting it (outside any transaction): the charge's id and checkout."""
+    charge = charge_create(
+        user=order.user,
+        purpose=PURPOSE,
+        reference=order.id,
+        amount=order.total,
+        description=f"Loopin order {order.code}",
+        currency=order.currency,
+    )
+    return str(charge.id), {"charge_id": str(charge.id), **(charge.checkout or {})}
 
 
 def refund(order: VenueOrder, *, amount: Decimal, actor: Any) -> str:
-    """Give back `amount` of what the order was paid, the way it was paid; a reference to the refund."""
-    raise _unavailable(order.payment_method)
+    """Give back `amount` of what the order was paid, the way it was paid (once per order); the refund's id."""
+    key = f"venue-order-cancel:{order.id}"
+    if order.payment_method == PaymentMethod.CREDITS:
+        entry = refund_spend(key=_spend_key(order), amount=amount, refund_key=key, memo=f"Order {order.code}",
+                             created_by=actor)  # fmt: skip
+        return str(entry.id)
+    done = charge_refund(
+        charge_id=uuid.UUID(order.payment_reference), amount=amount, reason="venue_order_cancelled", actor=actor,
+        idempotency_key=key,
+    )  # fmt: skip
+    return str(done.id)

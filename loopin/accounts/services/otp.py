@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import structlog
 from django.db import IntegrityError, transaction
@@ -49,7 +49,7 @@ class OtpRequestResult:
     user_exists: bool
 
 
-def _window_retry(oldest: Any, window: timedelta) -> int:
+def _window_retry(oldest: datetime, window: timedelta) -> int:
     return int((oldest + window - timezone.now()).total_seconds()) + 1
 
 
@@ -251,7 +251,7 @@ def otp_verify(
     raise failure
 
 
-def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...], ip: str | None, now: Any) -> OtpCode:
+def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...], ip: str | None, now: datetime) -> OtpCode:
     """The phone's live code for one of `purposes`, if the wrong-code budgets allow a try (lead locked)."""
     guess_budget_check(lead, ip=ip, now=now)
     otp = (
@@ -267,7 +267,7 @@ def _active_code(lead: PhoneLead, *, purposes: tuple[str, ...], ip: str | None, 
 
 
 def _otp_check(
-    otp: OtpCode, *, lead: PhoneLead, phone_number: str, code: str, ip: str | None, now: Any
+    otp: OtpCode, *, lead: PhoneLead, phone_number: str, code: str, ip: str | None, now: datetime
 ) -> BusinessRuleError | None:
     """Compare a code (lead locked). A wrong or expired code is recorded and its error returned, to be
     raised after the transaction commits so the count sticks; None means it matched (not yet consumed)."""
@@ -316,7 +316,7 @@ def otp_consume(*, phone_number: str, code: str, purpose: str, then: Callable[[]
     raise failure
 
 
-def _verify_lead(lead: PhoneLead, *, user: User | None, now: Any, by: User | None = None) -> User:
+def _verify_lead(lead: PhoneLead, *, user: User | None, now: datetime, by: User | None = None) -> User:
     if user is None:
         user = User.objects.create_user(phone_number=lead.phone_number, is_verified=True)
         audit_record(action="user.created", actor=by or user, obj=user, subject=user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -19,12 +19,15 @@ from loopin.chat.selectors import conversation_detail, member_of, member_readabl
 from loopin.chat.services.messages import announce_member
 from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def direct_key(a: Any, b: Any) -> str:
+
+def direct_key(a: uuid.UUID, b: uuid.UUID) -> str:
     return ":".join(sorted([str(a), str(b)]))
 
 
-def direct_open(*, user: Any, other_id: uuid.UUID) -> dict[str, Any]:
+def direct_open(*, user: User, other_id: uuid.UUID) -> dict[str, Any]:
     """The caller's 1:1 with another person, created if new: accepted between friends, else a request."""
     if other_id == user.id:
         raise BusinessRuleError("You cannot message yourself.", code=ChatErrorCode.SELF_MESSAGE)
@@ -69,7 +72,7 @@ def direct_open(*, user: Any, other_id: uuid.UUID) -> dict[str, Any]:
     return conversation_detail(user=user, conversation_id=conv.id)
 
 
-def request_decide(*, user: Any, conversation_id: uuid.UUID, accept: bool) -> dict[str, Any]:
+def request_decide(*, user: User, conversation_id: uuid.UUID, accept: bool) -> dict[str, Any]:
     """The recipient of a message request accepts (they can talk) or declines (the sender can't write more)."""
     with transaction.atomic():
         member = member_of(user_id=user.id, conversation_id=conversation_id)
@@ -88,7 +91,7 @@ def request_decide(*, user: Any, conversation_id: uuid.UUID, accept: bool) -> di
     return detail
 
 
-def direct_close_for_block(*, a_id: Any, b_id: Any) -> bool:
+def direct_close_for_block(*, a_id: uuid.UUID, b_id: uuid.UUID) -> bool:
     """A block between two people closes their 1:1 both ways (readable, no sends). True if there was one."""
     conv = Conversation.objects.filter(direct_key=direct_key(a_id, b_id)).first()
     if conv is None:
@@ -101,14 +104,14 @@ def direct_close_for_block(*, a_id: Any, b_id: Any) -> bool:
     return True
 
 
-def conversation_mute(*, user: Any, conversation_id: uuid.UUID, muted: bool) -> dict[str, Any]:
+def conversation_mute(*, user: User, conversation_id: uuid.UUID, muted: bool) -> dict[str, Any]:
     """Turn this conversation's pushes off (or on) for the caller; messages still arrive in the app."""
     member = member_readable(user_id=user.id, conversation_id=conversation_id)
     Member.objects.filter(id=member.id).update(push_muted=muted)
     return conversation_detail(user=user, conversation_id=conversation_id)
 
 
-def conversation_leave(*, user: Any, conversation_id: uuid.UUID) -> None:
+def conversation_leave(*, user: User, conversation_id: uuid.UUID) -> None:
     """Leave an event chat (the host cannot), or hide a 1:1 until the next message in it."""
     member = member_of(user_id=user.id, conversation_id=conversation_id)
     conv = member.conversation

@@ -5,7 +5,7 @@ delete messages (see messages.message_delete), mute members, and close the chat;
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from loopin.chat.services.messages import announce_member
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.models import Event
 from loopin.tickets.models import DoorStaff, Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
@@ -33,7 +36,7 @@ def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
             conv = Conversation.objects.create(kind=ConversationKind.EVENT, event=event)
     except IntegrityError:
         return Conversation.objects.get(event_id=event_id)
-    roles: dict[Any, str] = {event.host_id: MemberRole.HOST}
+    roles: dict[uuid.UUID, str] = {event.host_id: MemberRole.HOST}
     for user_id in DoorStaff.objects.filter(event_id=event_id).values_list("user_id", flat=True):
         roles.setdefault(user_id, MemberRole.STAFF)
     for user_id in Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID).values_list(
@@ -48,7 +51,7 @@ def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
     return conv
 
 
-def event_chat_join(*, event_id: uuid.UUID, user_id: Any, role: str = MemberRole.MEMBER) -> Member | None:
+def event_chat_join(*, event_id: uuid.UUID, user_id: uuid.UUID, role: str = MemberRole.MEMBER) -> Member | None:
     """A ticket issued (or staff added): the person is in the event's chat, back in if they had been removed."""
     conv = Conversation.objects.filter(event_id=event_id).first()
     if conv is None:
@@ -67,7 +70,7 @@ def event_chat_join(*, event_id: uuid.UUID, user_id: Any, role: str = MemberRole
     return member
 
 
-def event_chat_remove(*, event_id: uuid.UUID, user_id: Any, reason: str) -> bool:
+def event_chat_remove(*, event_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
     """A ticket cancelled or refunded, or a block: out of the chat (the host never is). True if removed."""
     conv = Conversation.objects.filter(event_id=event_id).select_related("event").first()
     if conv is None or conv.event is None or conv.event.host_id == user_id:
@@ -89,14 +92,16 @@ def event_chat_remove(*, event_id: uuid.UUID, user_id: Any, reason: str) -> bool
     return bool(updated)
 
 
-def _moderator(user: Any, conversation_id: uuid.UUID) -> Member:
+def _moderator(user: User, conversation_id: uuid.UUID) -> Member:
     member = member_of(user_id=user.id, conversation_id=conversation_id)
     if member.conversation.kind != ConversationKind.EVENT or not member.can_moderate:
         raise PermissionDenied("Only the host and staff can moderate this chat.", code=ChatErrorCode.NOT_MODERATOR)
     return member
 
 
-def member_silence(*, moderator: Any, conversation_id: uuid.UUID, user_id: uuid.UUID, silenced: bool) -> dict[str, Any]:
+def member_silence(
+    *, moderator: User, conversation_id: uuid.UUID, user_id: uuid.UUID, silenced: bool
+) -> dict[str, Any]:
     """The host or staff mute (or unmute) a member of the event chat: they keep reading, cannot send."""
     with transaction.atomic():
         mod = _moderator(moderator, conversation_id)
@@ -113,7 +118,7 @@ def member_silence(*, moderator: Any, conversation_id: uuid.UUID, user_id: uuid.
     return {"conversation_id": str(conversation_id), "user_id": str(user_id), "silenced": silenced}
 
 
-def conversation_close(*, moderator: Any, conversation_id: uuid.UUID, closed: bool = True) -> dict[str, Any]:
+def conversation_close(*, moderator: User, conversation_id: uuid.UUID, closed: bool = True) -> dict[str, Any]:
     """The host or staff close the event chat (readable, no sends) or open it again."""
     with transaction.atomic():
         _moderator(moderator, conversation_id)
@@ -125,7 +130,7 @@ def conversation_close(*, moderator: Any, conversation_id: uuid.UUID, closed: bo
     return detail
 
 
-def event_chats_after_block(*, a_id: Any, b_id: Any) -> int:
+def event_chats_after_block(*, a_id: uuid.UUID, b_id: uuid.UUID) -> int:
     """A block between a host and a guest takes the guest out of the host's event chats. How many."""
     removed = 0
     for host, other in ((a_id, b_id), (b_id, a_id)):

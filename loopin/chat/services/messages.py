@@ -8,7 +8,7 @@ import mimetypes
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -39,6 +39,9 @@ from loopin.core.images import image_clean
 from loopin.core.settings import get_settings
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 FILE_TYPES = {"application/pdf", "text/plain"}
@@ -91,7 +94,7 @@ def ensure_can_send(member: Member, conv: Conversation) -> None:
 
 def message_send(
     *,
-    user: Any,
+    user: User,
     conversation_id: uuid.UUID,
     client_message_id: str,
     body: str = "",
@@ -184,7 +187,7 @@ def message_send(
     return Sent(message=payload, created=True)
 
 
-def announce_member(conversation_id: uuid.UUID, user_id: Any) -> None:
+def announce_member(conversation_id: uuid.UUID, user_id: uuid.UUID) -> None:
     """After commit: the person's sockets join the conversation's room and receive its summary."""
 
     def send() -> None:
@@ -201,7 +204,7 @@ def _after_send(payload: dict[str, Any]) -> None:
     chat_push_offline.delay(payload["id"])
 
 
-def _own_message(user: Any, message_id: uuid.UUID, *, lock_conversation: bool = True) -> tuple[Message, Member]:
+def _own_message(user: User, message_id: uuid.UUID, *, lock_conversation: bool = True) -> tuple[Message, Member]:
     message = Message.objects.select_related("conversation").filter(id=message_id).first()
     if message is None:
         raise NotFound("No such message.", code=ChatErrorCode.MESSAGE_NOT_FOUND)
@@ -229,7 +232,7 @@ def _within_window(message: Message) -> bool:
     return timezone.now() - message.created_at <= timedelta(minutes=get_settings().CHAT_EDIT_MINUTES)
 
 
-def message_edit(*, user: Any, message_id: uuid.UUID, body: str) -> dict[str, Any]:
+def message_edit(*, user: User, message_id: uuid.UUID, body: str) -> dict[str, Any]:
     """The sender rewrites a text message within CHAT_EDIT_MINUTES of sending it."""
     body = body.strip()
     if not body:
@@ -248,7 +251,7 @@ def message_edit(*, user: Any, message_id: uuid.UUID, body: str) -> dict[str, An
         return _changed(message.id)
 
 
-def message_delete(*, user: Any, message_id: uuid.UUID) -> dict[str, Any]:
+def message_delete(*, user: User, message_id: uuid.UUID) -> dict[str, Any]:
     """The sender within the window, or the host or staff of an event chat at any time; a tombstone stays."""
     with transaction.atomic():
         message, member = _own_message(user, message_id)
@@ -267,7 +270,7 @@ def message_delete(*, user: Any, message_id: uuid.UUID) -> dict[str, Any]:
         return _changed(message.id)
 
 
-def message_tombstone(*, message: Message, by: Any) -> None:
+def message_tombstone(*, message: Message, by: User) -> None:
     """Erase a message's content and attachment; its place (seq) stays so nobody sees a gap."""
     name = message.attachment.name if message.attachment else ""
     Message.objects.filter(id=message.id).update(
@@ -282,7 +285,7 @@ def _delete_file(name: str) -> None:
     default_storage.delete(name)
 
 
-def reaction_set(*, user: Any, message_id: uuid.UUID, emoji: str, on: bool) -> dict[str, Any]:
+def reaction_set(*, user: User, message_id: uuid.UUID, emoji: str, on: bool) -> dict[str, Any]:
     """Add (or take back) one reaction of the caller to a message."""
     emoji = emoji.strip()
     if not emoji or len(emoji) > 16:
@@ -301,7 +304,7 @@ def reaction_set(*, user: Any, message_id: uuid.UUID, emoji: str, on: bool) -> d
         return _changed(message.id)
 
 
-def message_report(*, user: Any, message_id: uuid.UUID, reason: str) -> MessageReport:
+def message_report(*, user: User, message_id: uuid.UUID, reason: str) -> MessageReport:
     """A member reports a message to the moderation queue (once per person and message)."""
     reason = reason.strip()
     if not reason:
@@ -320,7 +323,7 @@ def message_report(*, user: Any, message_id: uuid.UUID, reason: str) -> MessageR
 
 
 def conversation_mark(
-    *, user: Any, conversation_id: uuid.UUID, read_seq: int | None, delivered_seq: int | None
+    *, user: User, conversation_id: uuid.UUID, read_seq: int | None, delivered_seq: int | None
 ) -> dict[str, Any]:
     """Receipts: how far the caller has received (`delivered_seq`) and read (`read_seq`); never moves back."""
     member = member_of(user_id=user.id, conversation_id=conversation_id)
@@ -358,7 +361,7 @@ def system_message(*, conversation_id: uuid.UUID, body: str) -> dict[str, Any]:
     return payload
 
 
-def report_resolve(*, staff: Any, report_id: uuid.UUID, remove: bool) -> MessageReport:
+def report_resolve(*, staff: User, report_id: uuid.UUID, remove: bool) -> MessageReport:
     """A moderator (perm chat.moderate_chat) dismisses a report or removes the message (a tombstone stays)."""
     if not staff.has_perm("chat.moderate_chat"):
         raise PermissionDenied("You may not moderate chat.", code=CoreErrorCode.FORBIDDEN)

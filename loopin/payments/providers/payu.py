@@ -80,7 +80,7 @@ class PayUProvider:
             "key": self.key,
             "txnid": txnid,
             "amount": f"{order.total:.2f}",
-            "productinfo": f"Loopin ticket {order.event_id}",
+            "productinfo": getattr(order, "product_info", "") or f"Loopin ticket {order.event_id}",
             "firstname": "".join(c for c in (order.user.name or "Guest").split(" ")[0] if c not in '"<>&')[:60]
             or "Guest",
             "email": f"{order.user_id.hex}@buyers.loopin.app",

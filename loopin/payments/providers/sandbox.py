@@ -92,9 +92,10 @@ class SandboxProvider:
     name = "sandbox"
 
     def create_checkout(self, order: Any) -> Checkout:
+        page = getattr(order, "sandbox_page", "/api/payments/sandbox/")  # a Charge has its own page
         return Checkout(
             provider_order_id=f"sbx_order_{order.id.hex}",
-            data={"checkout_url": absolute_url(f"/api/payments/sandbox/{order.id}?token={checkout_link_token(order)}")},
+            data={"checkout_url": absolute_url(f"{page}{order.id}?token={checkout_link_token(order)}")},
         )
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Notification:

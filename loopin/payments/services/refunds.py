@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,6 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, NotFound
 from loopin.core.settings import get_settings
-from loopin.events.models import Event
 from loopin.events.signals import send_after_commit
 from loopin.participation.tickets import ticket_cancel
 from loopin.payments import signals
@@ -31,6 +29,8 @@ from loopin.payments.models import (
 )
 from loopin.payments.money import quantize, to_minor
 from loopin.payments.providers import get_provider
+from loopin.payments.refund_routes import refund_route_for
+from loopin.payments.selectors import refund_cutoff
 from loopin.payments.services.orders import order_cancel_pending, order_release
 from loopin.payments.settlement import reversals_plan
 from loopin.tickets.models import Ticket, TicketStatus
@@ -124,7 +124,8 @@ def refund_submit(*, refund_id: uuid.UUID | str) -> str:
     if refund.status != RefundStatus.PENDING or refund.provider_refund_id:
         return refund.status
     order = refund.order
-    result = get_provider(order.provider).refund(
+    route = refund_route_for(order)  # paid with LoopPay credits: the credits go back, not to a card
+    result = (route or get_provider(order.provider).refund)(
         order, amount_minor=to_minor(refund.amount, order.currency), idempotency_key=refund.idempotency_key
     )
     Refund.objects.filter(id=refund.id, provider_refund_id="").update(provider_refund_id=result.provider_refund_id)
@@ -153,10 +154,6 @@ def refund_apply_state(*, refund_id: uuid.UUID, state: str, provider_refund_id: 
         if state == RefundStatus.PROCESSED:
             send_after_commit(signals.refund_processed, refund_id=refund.id)
     return state
-
-
-def refund_cutoff(event: Event) -> Any:
-    return event.start_at - timedelta(hours=get_settings().REFUND_CUTOFF_HOURS)
 
 
 def _attendee_refund_amount(order: Order) -> Decimal:

@@ -27,6 +27,7 @@ from loopin.payments.providers.base import (
     REFUND_PROCESSED,
     Notification,
 )
+from loopin.payments.services.charges import charge_event_apply, charge_for_notification
 from loopin.payments.services.confirmation import payment_confirm, payment_fail
 from loopin.payments.services.refunds import refund_apply_state
 
@@ -68,6 +69,7 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
     except (ValueError, KeyError, TypeError, AttributeError) as exc:  # signed but unreadable
         raise BusinessRuleError("The webhook body could not be read.", code=PaymentErrorCode.INVALID_PAYLOAD) from exc
     order = _order_for_notification(provider, note)
+    charge = charge_for_notification(provider, note) if order is None else None
     try:
         with transaction.atomic():
             payment_event = PaymentEvent.objects.create(
@@ -76,6 +78,7 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
                 kind=note.kind,
                 provider_type=note.provider_type[:128],
                 order=order,
+                charge=charge,
                 payload=note.payload,
                 parsed={
                     "payment_id": note.payment_id,
@@ -120,6 +123,8 @@ def payment_event_process(*, payment_event_id: uuid.UUID | str) -> str:
 
 
 def _apply(payment_event: PaymentEvent) -> str:
+    if payment_event.order_id is None and payment_event.charge_id is not None:
+        return charge_event_apply(payment_event)
     if payment_event.order_id is None:
         return "ignored: no order"
     data = payment_event.parsed

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from loopin.core.errors import BusinessRuleError, Conflict, LoopinError, NotFound, PermissionDenied, ValidationFailed
 from loopin.core.ids import short_code
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
@@ -39,7 +39,7 @@ from loopin.venuecommerce.models import (
 )
 from loopin.venuecommerce.pricing import line_price, order_totals
 from loopin.venuecommerce.selectors import order_rows, ordering_window
-from loopin.venuecommerce.services.transitions import order_mark_paid
+from loopin.venuecommerce.services.transitions import order_mark_paid, order_payment_failed
 from loopin.venuecommerce.states import OrderState
 
 MAX_TIP = Decimal("5000.00")
@@ -215,9 +215,11 @@ def order_place(
             order_mark_paid(order=order, reference="")
         elif payment_method == PaymentMethod.CREDITS:
             order_mark_paid(order=order, reference=payment.credits_charge(order))
-        else:
-            payment.card_allowed()
     if order.status == OrderState.AWAITING_PAYMENT:
-        checkout = payment.card_checkout(order)  # outside the transaction: no row is locked over the network
-        VenueOrder.objects.filter(id=order.id).update(checkout=checkout)
+        try:  # outside the transaction: no row is locked over the network
+            reference, checkout = payment.card_checkout(order)
+        except LoopinError:
+            order_payment_failed(order_id=order.id, reason="the card payment could not start")
+            raise
+        VenueOrder.objects.filter(id=order.id).update(payment_reference=reference, checkout=checkout)
     return order_rows().get(id=order.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -135,24 +136,25 @@ def order_cancel(*, user: User, event_id: uuid.UUID, order_id: uuid.UUID, reason
     return order_rows().get(id=order.id)
 
 
-def order_payment_confirmed(*, order_id: uuid.UUID, reference: str) -> VenueOrder:
-    """The card payment is confirmed: an order awaiting it is placed; a later or repeated call changes nothing.
-    A payment arriving for an order already cancelled (expired) is refunded in full."""
-    with transaction.atomic():
-        order = _locked(id=order_id)
-        if order.paid_at is not None:
-            return order
-        if order.status == OrderState.AWAITING_PAYMENT:
-            order_mark_paid(order=order, reference=reference)
-            return order
-        # Cancelled while the payment was on its way: it is paid now, and owed back at once.
-        order.paid_at = timezone.now()
-        order.payment_reference = reference[:128]
-        order.refund_reference = payment.refund(order, amount=order.total, actor=None)[:128]
-        order.amount_refunded = order.total
-        order.save(update_fields=["paid_at", "payment_reference", "refund_reference", "amount_refunded", "updated_at"])
-        audit_record(action="venue_order.late_payment_refunded", obj=order, subject=order.user)
-    return order
+def order_paid_by_card(charge: Any) -> str:
+    """The charge's `on_paid` (payments calls it once, inside the confirming transaction): the order awaiting
+    this payment is placed. An order cancelled meanwhile refuses (409), and payments refunds the charge in full."""
+    order = _locked(id=uuid.UUID(str(charge.reference)))
+    if order.paid_at is not None:
+        return f"order {order.code} already paid"
+    if order.status != OrderState.AWAITING_PAYMENT:
+        raise Conflict(
+            f"Order {order.code} was {order.status} before its payment arrived.",
+            code=VenueCommerceErrorCode.ORDER_INVALID_TRANSITION,
+            details={"from": order.status, "to": OrderState.PLACED, "allowed": []},
+        )
+    order_mark_paid(order=order, reference=str(charge.id))
+    return f"order {order.code} placed"
+
+
+def order_card_failed(charge: Any) -> None:
+    """The charge's `on_failed`: the unpaid order is cancelled and its stock goes back."""
+    order_payment_failed(order_id=uuid.UUID(str(charge.reference)), reason="card payment failed or given up")
 
 
 def order_payment_failed(*, order_id: uuid.UUID, reason: str = "payment failed") -> VenueOrder:

@@ -105,8 +105,3 @@ def test_asking_for_more_than_is_left_takes_nothing(world):
 def test_the_same_variant_twice_is_one_line(world):
     order = _place(world, (world.water, 1), (world.water, 2))
     assert [(li.quantity, li.total) for li in order.lines.all()] == [(3, Decimal("0.00"))]
-
-
-def test_paying_by_card_is_refused_while_no_card_payment_exists(world):
-    assert _code(lambda: _place(world, (world.chai, 1))) == "PAYMENT_METHOD_UNAVAILABLE"
-    assert VenueOrder.objects.count() == 0

@@ -5,7 +5,13 @@ DATABASE_URL=postgresql://… pytest loopin/venuecommerce/tests/test_races.py"""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
 
+from django.utils import timezone
+
+from loopin.looppay.promotions import promo_grant
+from loopin.looppay.selectors import credit_balance
 from loopin.testing.concurrency import outcomes as race
 from loopin.venuecommerce.models import MenuVariant, VenueOrder, VenueOrderLine
 from loopin.venuecommerce.services.orders import LineInput, order_place
@@ -52,3 +58,20 @@ def test_a_cancel_racing_itself_gives_the_stock_back_once(world):
     outcomes = race([lambda: order_cancel(user=world.guest, event_id=world.event.id, order_id=order.id)] * 8)
     assert outcomes == Counter({"ok": 8})
     assert MenuVariant.objects.get(id=world.water.id).stock == 5
+
+
+def test_one_guest_paying_credits_for_two_orders_at_once_pays_for_one_and_the_other_takes_no_stock(world):
+    promo_grant(user=world.guest, amount=Decimal("900.00"), expires_at=timezone.now() + timedelta(days=1), key="race")
+    calls = [
+        lambda: order_place(
+            user=world.guest,
+            event_id=world.event.id,
+            counter_id=world.counter.id,
+            lines=[LineInput(variant_id=world.tee.id, quantity=1)],  # 799.00 + 95.88 GST
+            payment_method="credits",
+        )
+    ] * 2
+    assert race(calls) == Counter({"ok": 1, "INSUFFICIENT_CREDITS": 1})
+    assert MenuVariant.objects.get(id=world.tee.id).stock == 2
+    assert credit_balance(world.guest) == Decimal("5.12")
+    assert VenueOrder.objects.count() == 1

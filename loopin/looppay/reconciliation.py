@@ -1,0 +1,89 @@
+"""The nightly reconciliation of the ledger, and the alert staff see when it finds anything.
+
+Checks: every account's cached balance equals the sum of its lines; every entry's lines sum to zero, and so
+does the whole ledger; no held account is below zero; every paid top-up charge has exactly one top-up entry of
+its amount, and every top-up entry belongs to a paid top-up charge. Each run is stored (`ReconciliationRun`,
+admin: LoopPay > Reconciliation runs); a run with problems logs `looppay_reconciliation_failed` at error level
+(Sentry alerts on it) and shows on the staff dashboard until a clean run follows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from loopin.core.logging import get_logger
+from loopin.looppay.ledger import CENT
+from loopin.looppay.models import HELD_KINDS, Account, EntryReason, JournalEntry, Line, ReconciliationRun
+from loopin.looppay.topups import TOPUP
+from loopin.payments.charge_models import CHARGE_SETTLED, Charge
+
+log = get_logger("loopin.looppay")
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _m(value: Decimal) -> str:
+    return f"{Decimal(value).quantize(CENT)}"
+
+
+def _account_problems() -> tuple[int, list[dict[str, Any]]]:
+    sums = Line.objects.filter(account=OuterRef("pk")).values("account").annotate(s=Sum("amount")).values("s")
+    accounts = Account.objects.annotate(lines_sum=Coalesce(Subquery(sums), ZERO))
+    problems = []
+    for a in accounts.only("id", "key", "kind", "balance"):
+        if a.balance != a.lines_sum:
+            problems.append(
+                {"check": "cached_balance", "account": a.key, "cached": _m(a.balance), "lines": _m(a.lines_sum)}
+            )
+        if a.kind in HELD_KINDS and a.lines_sum < 0:
+            problems.append({"check": "negative", "account": a.key, "lines": _m(a.lines_sum)})
+    return accounts.count(), problems
+
+
+def _entry_problems() -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = [
+        {"check": "entry_unbalanced", "entry": str(row["entry"]), "sum": _m(row["s"])}
+        for row in Line.objects.values("entry").annotate(s=Sum("amount")).exclude(s=0)
+    ]
+    total = Line.objects.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    if total != 0:
+        problems.append({"check": "ledger_sum", "sum": _m(total)})
+    return problems
+
+
+def _topup_problems() -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = []
+    credited = {
+        e.reference: sum((line.amount for line in e.lines.all() if line.amount > 0), Decimal("0"))
+        for e in JournalEntry.objects.filter(reason=EntryReason.TOPUP).prefetch_related("lines")
+    }
+    paid = Charge.objects.filter(purpose=TOPUP, status__in=CHARGE_SETTLED).exclude(fulfilment__startswith="not ")
+    for charge in paid.only("id", "amount"):
+        got = credited.pop(str(charge.id), None)
+        if got != charge.amount:
+            problems.append(
+                {
+                    "check": "topup",
+                    "charge": str(charge.id),
+                    "paid": _m(charge.amount),
+                    "credited": _m(got) if got is not None else None,
+                }
+            )
+    for reference, amount in credited.items():
+        problems.append({"check": "topup_without_payment", "charge": reference, "credited": _m(amount)})
+    return problems
+
+
+def ledger_reconcile() -> ReconciliationRun:
+    """Check the whole ledger once (beat: nightly); store the run and alert on any problem."""
+    accounts, problems = _account_problems()
+    problems += _entry_problems() + _topup_problems()
+    run = ReconciliationRun.objects.create(
+        ok=not problems, accounts_checked=accounts, entries_checked=JournalEntry.objects.count(), problems=problems
+    )
+    if problems:
+        log.error("looppay_reconciliation_failed", run_id=run.id, problems=len(problems), first=problems[0]["check"])
+    return run

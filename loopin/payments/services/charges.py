@@ -1,0 +1,404 @@
+"""Charges: card payments for purposes other than ticket orders, fulfilled exactly once by the purpose's handler.
+
+    charge = charge_create(user=buyer, purpose="concessions", reference=str(order.id), amount=order.total,
+                           description="Loopin concessions")        # after your order is committed
+    charge.checkout                                                  # what the client pays with (as an order's)
+    charge_refund(charge_id=charge.id, amount=None, reason="cancelled", idempotency_key=f"cancel:{order.id}")
+
+The provider's webhook (or the client's verify, or the reconcile sweep) confirms the charge: the first
+confirmation whose provider, amount and currency match marks it paid and calls the purpose's `on_paid` once
+(see `loopin.payments.charge_purposes`). Refunds go to the provider with their idempotency key, after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from loopin.audit.services import audit_record
+from loopin.core.errors import BusinessRuleError, LoopinError, NotFound
+from loopin.core.settings import get_settings
+from loopin.payments.charge_models import CHARGE_SETTLED, Charge, ChargeRefund, ChargeStatus
+from loopin.payments.charge_purposes import charge_purpose
+from loopin.payments.error_codes import PaymentErrorCode
+from loopin.payments.errors import ProviderUnavailable
+from loopin.payments.models import PaymentEvent, RefundStatus
+from loopin.payments.money import quantize, to_minor
+from loopin.payments.providers import get_provider
+from loopin.payments.providers.base import (
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    REFUND_FAILED,
+    REFUND_PROCESSED,
+    Notification,
+)
+from loopin.payments.tasks import submit_charge_refund
+
+
+def charge_create(
+    *,
+    user: Any,
+    purpose: str,
+    reference: Any,
+    amount: Decimal,
+    description: str,
+    currency: str = "INR",
+    provider: str | None = None,
+) -> Charge:
+    """Open a card payment for `purpose`/`reference` and ask the provider for a checkout (outside a transaction:
+    no lock is held over the network). A repeat call while one is pending returns that one."""
+    charge_purpose(purpose)
+    value = quantize(Decimal(amount), currency)
+    if value <= 0:
+        raise BusinessRuleError("A charge is for a positive amount.", code=PaymentErrorCode.CHARGE_AMOUNT_INVALID)
+    provider_name = provider or get_settings().PAYMENT_PROVIDER
+    prov = get_provider(provider_name)
+    reference = str(reference)[:64]
+    try:
+        with transaction.atomic():
+            charge = Charge.objects.create(
+                user=user,
+                purpose=purpose,
+                reference=reference,
+                description="".join(c for c in description if c not in '"<>&')[:120] or purpose,
+                provider=provider_name,
+                currency=currency.upper(),
+                amount=value,
+            )
+            audit_record(
+                action="charge.created",
+                actor=user,
+                obj=charge,
+                data={"purpose": purpose, "reference": reference, "amount": str(value)},
+            )
+    except IntegrityError:
+        charge = Charge.objects.get(purpose=purpose, reference=reference, status=ChargeStatus.PENDING)
+        prov = get_provider(charge.provider)
+    if not charge.provider_order_id:
+        try:
+            checkout = prov.create_checkout(charge)
+        except ProviderUnavailable:
+            charge_fail(charge_id=charge.id, reason="provider unavailable")
+            raise
+        Charge.objects.filter(id=charge.id, provider_order_id="").update(
+            provider_order_id=checkout.provider_order_id, checkout=checkout.data
+        )
+        charge.refresh_from_db()
+    return charge
+
+
+def _mismatch(charge: Charge, *, provider: str, amount_minor: Any, currency: str) -> str | None:
+    expected = to_minor(charge.amount, charge.currency)
+    if provider != charge.provider:
+        return f"provider mismatch: paid through {provider}, the charge is with {charge.provider}"
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor != expected:
+        return f"amount mismatch: paid {str(amount_minor)[:32]} minor units, expected {expected}"
+    if not currency or currency.upper() != charge.currency.upper():
+        return f"currency mismatch: paid in {currency[:8] or 'nothing'}, expected {charge.currency}"
+    return None
+
+
+def charge_confirm(
+    *,
+    charge_id: uuid.UUID,
+    payment_id: str,
+    provider: str,
+    amount_minor: int | None,
+    currency: str,
+    via: str = "webhook",
+) -> Charge:
+    """The provider says the charge is paid: the first matching confirmation fulfils it (the handler, once)."""
+    with transaction.atomic():
+        charge = Charge.objects.select_for_update().select_related("user").get(id=charge_id)
+        if charge.status in CHARGE_SETTLED:
+            return charge
+        mismatch = _mismatch(charge, provider=provider, amount_minor=amount_minor, currency=currency)
+        if mismatch is not None:
+            charge.review_reason = f"{mismatch} ({via})"[:255]
+            charge.save(update_fields=["review_reason", "updated_at"])
+            audit_record(action="charge.mismatch", obj=charge, data={"reason": mismatch, "via": via})
+            return charge
+        charge.status = ChargeStatus.PAID
+        charge.provider_payment_id = payment_id or charge.provider_payment_id
+        charge.paid_at = timezone.now()
+        try:
+            with transaction.atomic():
+                said = charge_purpose(charge.purpose).on_paid(charge)
+            charge.fulfilment = (said or "fulfilled")[:255]
+            fulfilled = True
+        except LoopinError as exc:
+            charge.fulfilment = f"not fulfilled: {exc.code}: {exc.message}"[:255]
+            fulfilled = False
+        charge.save(update_fields=["status", "provider_payment_id", "paid_at", "fulfilment", "updated_at"])
+        audit_record(
+            action="charge.paid", actor=charge.user, obj=charge, data={"via": via, "fulfilment": charge.fulfilment}
+        )
+        if not fulfilled:
+            _refund_open(charge, amount=charge.amount, reason="not_fulfilled", key=f"charge-auto:{charge.id}")
+    return charge
+
+
+def charge_fail(*, charge_id: uuid.UUID, reason: str = "", status: str = ChargeStatus.FAILED) -> bool:
+    """A pending charge failed (or was given up): once, with the purpose's `on_failed`."""
+    with transaction.atomic():
+        changed = Charge.objects.filter(id=charge_id, status=ChargeStatus.PENDING).update(
+            status=status, failure_reason=(reason or "payment failed")[:255], updated_at=timezone.now()
+        )
+        if not changed:
+            return False
+        charge = Charge.objects.get(id=charge_id)
+        handler = charge_purpose(charge.purpose).on_failed
+        if handler is not None:
+            handler(charge)
+        audit_record(action=f"charge.{status}", obj=charge, data={"reason": reason})
+    return True
+
+
+def charge_cancel(*, user: Any, charge_id: uuid.UUID) -> Charge:
+    """The buyer gives up a pending charge."""
+    charge = Charge.objects.filter(id=charge_id, user=user).first()
+    if charge is None:
+        raise NotFound("Payment not found.", code=PaymentErrorCode.CHARGE_NOT_FOUND)
+    charge_fail(charge_id=charge.id, reason="given up by the buyer", status=ChargeStatus.CANCELLED)
+    charge.refresh_from_db()
+    return charge
+
+
+def charge_verify(*, user: Any, charge_id: uuid.UUID, payload: dict[str, Any]) -> Charge:
+    """Client-side confirmation after checkout, checked with the provider (as for orders)."""
+    charge = Charge.objects.filter(id=charge_id, user=user).first()
+    if charge is None:
+        raise NotFound("Payment not found.", code=PaymentErrorCode.CHARGE_NOT_FOUND)
+    if charge.status in CHARGE_SETTLED:
+        return charge
+    state = get_provider(charge.provider).verify_client(charge, payload)
+    if state.state == "paid":
+        return charge_confirm(
+            charge_id=charge.id,
+            payment_id=state.payment_id,
+            provider=charge.provider,
+            amount_minor=state.amount_minor,
+            currency=state.currency,
+            via="verify",
+        )
+    if state.state == "failed":
+        charge_fail(charge_id=charge.id, reason=state.reason)
+    charge.refresh_from_db()
+    return charge
+
+
+# ---------------------------------------------------------------- refunds
+
+
+def _recompute(charge: Charge) -> None:
+    if charge.amount_refunded <= 0:
+        charge.status = ChargeStatus.PAID
+    elif charge.amount_refunded >= charge.amount:
+        charge.status = ChargeStatus.REFUNDED
+    else:
+        charge.status = ChargeStatus.PARTIALLY_REFUNDED
+
+
+def _refund_open(charge: Charge, *, amount: Decimal, reason: str, key: str, actor: Any = None) -> ChargeRefund:
+    """Record a refund on a locked, paid charge; sent to the provider after commit (once per key)."""
+    existing = ChargeRefund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    amount = quantize(amount, charge.currency)
+    if amount <= 0 or amount > charge.amount - charge.amount_refunded:
+        raise BusinessRuleError(
+            "The refund is more than what is left to refund.",
+            code=PaymentErrorCode.REFUND_TOO_LARGE,
+            details={"refundable": str(charge.amount - charge.amount_refunded)},
+        )
+    refund = ChargeRefund.objects.create(
+        charge=charge,
+        amount=amount,
+        reason=reason[:64],
+        idempotency_key=key,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    charge.amount_refunded += amount
+    _recompute(charge)
+    charge.save(update_fields=["amount_refunded", "status", "updated_at"])
+    audit_record(
+        action="charge_refund.created",
+        actor=actor,
+        obj=refund,
+        subject=charge.user,
+        data={"charge_id": str(charge.id), "amount": str(amount), "reason": reason},
+    )
+    transaction.on_commit(lambda: submit_charge_refund.delay(str(refund.id)))
+    return refund
+
+
+def charge_refund(
+    *,
+    charge_id: uuid.UUID,
+    amount: Decimal | None = None,
+    reason: str,
+    actor: Any = None,
+    idempotency_key: str | None = None,
+) -> ChargeRefund:
+    """Refund a paid charge fully (amount None) or partly to the card; a repeated key returns the first refund."""
+    key = idempotency_key or f"{reason}:{charge_id}:{uuid.uuid4().hex}"
+    try:
+        with transaction.atomic():
+            existing = ChargeRefund.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return existing
+            charge = Charge.objects.select_for_update().select_related("user").get(id=charge_id)
+            if charge.status not in CHARGE_SETTLED:
+                raise BusinessRuleError("Only a paid charge can be refunded.", code=PaymentErrorCode.CHARGE_NOT_PAID)
+            wanted = charge.amount - charge.amount_refunded if amount is None else amount
+            return _refund_open(charge, amount=wanted, reason=reason, key=key, actor=actor)
+    except IntegrityError:
+        return ChargeRefund.objects.get(idempotency_key=key)
+
+
+def charge_refund_submit(*, refund_id: uuid.UUID | str) -> str:
+    """Send a pending charge refund to the provider with its idempotency key (a retry never pays twice)."""
+    refund = ChargeRefund.objects.select_related("charge").get(id=refund_id)
+    if refund.status != RefundStatus.PENDING or refund.provider_refund_id:
+        return refund.status
+    charge = refund.charge
+    result = get_provider(charge.provider).refund(
+        charge, amount_minor=to_minor(refund.amount, charge.currency), idempotency_key=refund.idempotency_key
+    )
+    ChargeRefund.objects.filter(id=refund.id, provider_refund_id="").update(
+        provider_refund_id=result.provider_refund_id
+    )
+    if result.state != "pending":
+        return charge_refund_apply_state(refund_id=refund.id, state=result.state)
+    return "pending"
+
+
+def charge_refund_apply_state(*, refund_id: uuid.UUID, state: str, provider_refund_id: str = "") -> str:
+    """pending -> processed | failed, once. A failed refund gives its amount back to the refundable total."""
+    with transaction.atomic():
+        refund = ChargeRefund.objects.select_for_update().get(id=refund_id)
+        if refund.status != RefundStatus.PENDING:
+            return refund.status
+        refund.status = state
+        if provider_refund_id and not refund.provider_refund_id:
+            refund.provider_refund_id = provider_refund_id
+        refund.processed_at = timezone.now()
+        refund.save(update_fields=["status", "provider_refund_id", "processed_at"])
+        if state == RefundStatus.FAILED:
+            charge = Charge.objects.select_for_update().get(id=refund.charge_id)
+            charge.amount_refunded -= refund.amount
+            _recompute(charge)
+            charge.save(update_fields=["amount_refunded", "status", "updated_at"])
+        audit_record(action=f"charge_refund.{state}", obj=refund, data={"charge_id": str(refund.charge_id)})
+    return state
+
+
+def charge_refunds_resubmit(*, older_than_minutes: int = 10) -> int:
+    """Charge refunds never handed to the provider (a lost task) are sent again, with their idempotency key."""
+    stale = list(
+        ChargeRefund.objects.filter(
+            status=RefundStatus.PENDING,
+            provider_refund_id="",
+            created_at__lte=timezone.now() - timedelta(minutes=older_than_minutes),
+        ).values_list("id", flat=True)[:200]
+    )
+    for refund_id in stale:
+        submit_charge_refund.delay(str(refund_id))
+    return len(stale)
+
+
+def charges_reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dict[str, int]:
+    """Ask the provider about charges left unpaid, so a lost webhook loses nothing."""
+    minutes = older_than_minutes if older_than_minutes is not None else get_settings().PAYMENT_RECONCILE_AFTER_MINUTES
+    now = timezone.now()
+    candidates = (
+        Charge.objects.filter(
+            status__in=[ChargeStatus.PENDING, ChargeStatus.FAILED, ChargeStatus.CANCELLED],
+            created_at__lte=now - timedelta(minutes=minutes),
+            created_at__gte=now - timedelta(days=1),
+        )
+        .exclude(provider_order_id="")
+        .exclude(provider="sandbox")
+        .order_by("created_at")[:limit]
+    )
+    counts = {"asked": 0, "paid": 0, "failed": 0, "errors": 0}
+    for charge in candidates:
+        counts["asked"] += 1
+        try:
+            state = get_provider(charge.provider).fetch_status(charge)
+        except (ProviderUnavailable, BusinessRuleError):
+            counts["errors"] += 1
+            continue
+        if state.state == "paid":
+            charge_confirm(
+                charge_id=charge.id,
+                payment_id=state.payment_id,
+                provider=charge.provider,
+                amount_minor=state.amount_minor,
+                currency=state.currency,
+                via="reconcile",
+            )
+            counts["paid"] += 1
+        elif state.state == "failed" and charge_fail(charge_id=charge.id, reason=state.reason):
+            counts["failed"] += 1
+    return counts
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+def charge_for_notification(provider: str, note: Notification) -> Charge | None:
+    """The charge a verified webhook is about (by provider order, refund key or id, or payment id)."""
+    if note.provider_order_id:
+        charge = Charge.objects.filter(provider=provider, provider_order_id=note.provider_order_id).first()
+        if charge is not None:
+            return charge
+    match = Q(idempotency_key=note.refund_key) if note.refund_key else None
+    if note.refund_id:
+        match = Q(provider_refund_id=note.refund_id) if match is None else match | Q(provider_refund_id=note.refund_id)
+    if match is not None:
+        refund = ChargeRefund.objects.filter(match).select_related("charge").first()
+        if refund is not None:
+            return refund.charge
+    if note.payment_id:
+        return Charge.objects.filter(provider=provider, provider_payment_id=note.payment_id).first()
+    return None
+
+
+def charge_event_apply(payment_event: PaymentEvent) -> str:
+    """Apply one stored webhook about a charge (called once per event by `payment_event_process`)."""
+    data = payment_event.parsed
+    charge_id = payment_event.charge_id
+    if charge_id is None:
+        return "ignored: no charge"
+    if payment_event.kind == PAYMENT_SUCCEEDED:
+        charge = charge_confirm(
+            charge_id=charge_id,
+            payment_id=data.get("payment_id", ""),
+            provider=payment_event.provider,
+            amount_minor=data.get("amount"),
+            currency=data.get("currency", ""),
+        )
+        if charge.status == ChargeStatus.PENDING and charge.review_reason:
+            return f"held for review: {charge.review_reason}"
+        return f"charge {charge.status}"
+    if payment_event.kind == PAYMENT_FAILED:
+        return "charge failed" if charge_fail(charge_id=charge_id, reason=data["reason"]) else "ignored: not pending"
+    if payment_event.kind in (REFUND_PROCESSED, REFUND_FAILED):
+        match = Q(idempotency_key=data["refund_key"]) if data["refund_key"] else Q(pk__in=[])
+        if data["refund_id"]:
+            match |= Q(provider_refund_id=data["refund_id"])
+        refund = ChargeRefund.objects.filter(match, charge_id=charge_id).first()
+        if refund is None:
+            return "ignored: unknown refund"
+        state = RefundStatus.PROCESSED if payment_event.kind == REFUND_PROCESSED else RefundStatus.FAILED
+        return "refund " + charge_refund_apply_state(
+            refund_id=refund.id, state=state, provider_refund_id=data["refund_id"]
+        )
+    return "ignored"
