@@ -15,7 +15,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.marketplace import selectors
+from loopin.marketplace import payment, selectors
 from loopin.marketplace.schemas import (
     CategoryName,
     ConditionName,
@@ -23,6 +23,7 @@ from loopin.marketplace.schemas import (
     ListingOut,
     ListingUpdateIn,
     OrderOut,
+    PayIn,
     RatingIn,
     RatingOut,
 )
@@ -139,6 +140,13 @@ async def order_cancel(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, An
     return ok(selectors.order_data(order), "Order cancelled")
 
 
+@me.post("/orders/{order_id}/pay", responses=error_responses(*ANY_ERROR))
+async def order_pay(order_id: uuid.UUID, body: PayIn, caller: CurrentUser) -> dict[str, Any]:
+    """Pay a held order (price and fee) by card (answers the checkout to complete) or with LoopPay credits."""
+    data = await run_sync(payment.marketplace_order_pay, buyer=caller, order_id=order_id, method=body.method)
+    return ok(data, "Payment started" if data["payment"] else "Paid")
+
+
 @me.post("/orders/{order_id}/complete", response_model=Envelope[OrderOut], responses=error_responses(*ANY_ERROR))
 async def order_complete(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """You got the item (buyer): the sale is completed and you can rate each other."""
@@ -160,7 +168,9 @@ async def rate(order_id: uuid.UUID, body: RatingIn, caller: CurrentUser) -> dict
     return ok(selectors.rating_data(rating), "Rated")
 
 
-@market.get("/sellers/{person_id}/ratings", response_model=ListEnvelope[RatingOut], responses=error_responses(401, 422))
+@market.get(
+    "/sellers/{person_id}/ratings", response_model=ListEnvelope[RatingOut], responses=error_responses(401, 404, 422)
+)
 async def person_ratings(person_id: uuid.UUID, caller: CurrentUser, page: PageParams) -> dict[str, Any]:
     """The marketplace ratings a person received, newest first."""
     return await run_page(selectors.seller_ratings, page, "Ratings", user=caller, person_id=person_id)

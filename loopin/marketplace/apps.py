@@ -8,5 +8,8 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.marketplace import moderation
+        from loopin.marketplace.payment import PURPOSE
+        from loopin.payments.charge_purposes import register_charge_purpose
 
         moderation.register()
+        register_charge_purpose(PURPOSE)

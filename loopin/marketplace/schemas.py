@@ -100,3 +100,9 @@ class RatingOut(BaseModel):
     stars: int
     comment: str
     created_at: DisplayTime
+
+
+class PayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["card", "credits"] = Field(default="card", description="card: a checkout; credits: LoopPay")

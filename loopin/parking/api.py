@@ -11,7 +11,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.parking import selectors
+from loopin.parking import payment, selectors
 from loopin.parking.schemas import (
     EventLotOut,
     GateScanIn,
@@ -19,6 +19,7 @@ from loopin.parking.schemas import (
     LotIn,
     LotOut,
     LotUpdateIn,
+    PayIn,
     QuoteIn,
     QuoteOut,
     ReservationOut,
@@ -98,8 +99,24 @@ async def my_reservation(reservation_id: uuid.UUID, caller: CurrentUser) -> dict
 )
 async def cancel_reservation(reservation_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """Give the space back: an unpaid hold at once, a confirmed reservation before its window starts."""
-    reservation = await run_sync(reservations.parking_reservation_cancel, user=caller, reservation_id=reservation_id)
-    return ok(selectors.reservation_data(reservation), "Reservation cancelled")
+    data = await run_sync(payment.parking_cancel, user=caller, reservation_id=reservation_id)
+    return ok(data, "Reservation cancelled")
+
+
+@me.post("/reservations/{reservation_id}/pay", responses=error_responses(*ANY_ERROR))
+async def pay_reservation(reservation_id: uuid.UUID, body: PayIn, caller: CurrentUser) -> dict[str, Any]:
+    """Pay a held reservation by card (answers the checkout to complete) or with LoopPay credits (confirmed)."""
+    data = await run_sync(
+        payment.parking_reservation_pay, user=caller, reservation_id=reservation_id, method=body.method
+    )
+    return ok(data, "Payment started" if data["payment"] else "Paid")
+
+
+@me.post("/charges/{charge_id}/pay", responses=error_responses(*ANY_ERROR))
+async def pay_overstay(charge_id: uuid.UUID, body: PayIn, caller: CurrentUser) -> dict[str, Any]:
+    """Pay an overstay charge by card (answers the checkout) or with LoopPay credits."""
+    data = await run_sync(payment.parking_overstay_pay, user=caller, charge_id=charge_id, method=body.method)
+    return ok(data, "Payment started" if data["payment"] else "Paid")
 
 
 @venues.get("/{venue_id}/parking-lots", response_model=Envelope[list[LotOut]], responses=error_responses(404, 422))

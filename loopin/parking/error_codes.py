@@ -22,4 +22,11 @@ class ParkingErrorCode(ErrorCode):
         403,
         "Only the venue's owner or managers (or staff allowed to) can manage its lots.",
     )
+    RESERVATION_NOT_PENDING = (
+        "RESERVATION_NOT_PENDING",
+        409,
+        "The reservation is not waiting for payment (paid, lapsed or over).",
+    )
+    OVERSTAY_NOT_FOUND = "OVERSTAY_NOT_FOUND", 404, "No overstay charge of yours has this id."
+    OVERSTAY_NOT_DUE = "OVERSTAY_NOT_DUE", 409, "This overstay charge is already paid or waived."
     GATE_NONCE_REUSED = "GATE_NONCE_REUSED", 409, "This gate scan nonce was already used for a different scan."

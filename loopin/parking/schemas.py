@@ -187,3 +187,9 @@ class GateScanOut(BaseModel):
     scanned_at: str
     reservation: GateReservationOut | None
     overstay: GateOverstayOut | None = Field(description="On an exit past the window: the amount now due")
+
+
+class PayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["card", "credits"] = Field(default="card", description="card: a checkout; credits: LoopPay")
