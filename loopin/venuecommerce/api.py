@@ -293,7 +293,7 @@ async def order_create(event_id: uuid.UUID, body: OrderIn, caller: CurrentUser) 
     return ok(VenueOrderOut.from_model(order), "Order placed" if order.status == "placed" else "Pay to place it")
 
 
-@events.get("/{event_id}/orders", response_model=ListEnvelope[VenueOrderOut], responses=error_responses(401, 422))
+@events.get("/{event_id}/orders", response_model=ListEnvelope[VenueOrderOut], responses=error_responses(401, 404, 422))
 async def orders_mine(event_id: uuid.UUID, caller: CurrentUser, page: PageParams) -> dict[str, Any]:
     """Your orders at this event, newest first."""
     rows, total = await run_sync(
