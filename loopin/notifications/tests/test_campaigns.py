@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from loopin.accounts.models import Interest
-from loopin.events.services import attendance_confirm
 from loopin.notifications.campaigns import (
     campaign_audience,
     campaign_cancel,
@@ -20,6 +19,7 @@ from loopin.notifications.campaigns import (
 )
 from loopin.notifications.models import Campaign, Device, Notification, NotificationTemplate
 from loopin.notifications.push import log_outbox
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import NewUserFactory, PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import Ticket
 

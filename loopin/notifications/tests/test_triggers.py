@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 
 from loopin.events.models import Event, JoinMode
-from loopin.events.services import attendance_cancel, attendance_confirm
 from loopin.notifications.models import Notification
 from loopin.notifications.push import log_outbox
 from loopin.notifications.services import device_register
 from loopin.notifications.templates import display_time
 from loopin.notifications.tests.conftest import types_by_user
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets import signals as ticket_signals
