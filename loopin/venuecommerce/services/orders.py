@@ -60,7 +60,7 @@ class DeliverTo:
 
 
 def _event_for_ordering(user: User, event_id: uuid.UUID) -> tuple[Event, Ticket, uuid.UUID]:
-    event = Event.objects.select_related("venue").filter(id=event_id, deleted_at__isnull=True).first()
+    event = Event.objects.alive().select_related("venue").filter(id=event_id).first()
     ticket = (
         Ticket.objects.filter(event_id=event_id, user=user, status=TicketStatus.VALID).first()
         if event is not None
