@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from loopin.accounts.models import AuthSession, Interest, OtpCode, PhoneLead, ProfilePicture, User
 from loopin.accounts.services import lead_verify_manually, sessions_revoke_all, user_suspend, user_unsuspend
@@ -295,7 +296,6 @@ class AuthSessionAdmin(KeptRecordAdmin):
 
     @admin.action(description="Revoke", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[AuthSession]) -> None:
-        from django.utils import timezone
 
         live = list(queryset.filter(revoked_at__isnull=True).select_related("user"))
         n = AuthSession.objects.filter(id__in=[s.id for s in live], revoked_at__isnull=True).update(

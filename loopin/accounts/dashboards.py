@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from loopin.accounts.models import PhoneLead, User
 from loopin.staff.dashboards import BarChart, Block, Panel, Period, Series, Stats, daily_counts, percent, register_panel
 
 
 def signup_funnel(period: Period) -> list[Block]:
     """Leads by the day they first asked for a code; of them, how many verified and completed a profile."""
-    from loopin.accounts.models import PhoneLead
 
     leads = PhoneLead.objects.all()
     per_day = daily_counts(leads, "first_requested_at", period)
@@ -33,7 +33,6 @@ def signup_funnel(period: Period) -> list[Block]:
 
 def accounts_now(period: Period) -> list[Block]:
     """Counts right now, and sign-ups and deletions in the period."""
-    from loopin.accounts.models import User
 
     users = User.objects.alive().filter(is_staff=False)
     return [

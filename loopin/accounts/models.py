@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from loopin.core.ids import number_field
 from loopin.core.models import Picture
+from loopin.core.phone import mask_phone
 
 
 class Gender(models.TextChoices):
@@ -149,7 +150,6 @@ class PhoneLead(models.Model):
         permissions = [("verify_lead", "Can verify a lead by hand")]
 
     def __str__(self) -> str:
-        from loopin.core.phone import mask_phone
 
         return mask_phone(self.phone_number)
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.rest import Client
+
 from loopin.core.settings import get_settings
 
 
@@ -58,7 +61,6 @@ class TwilioSmsBackend:
     name = "twilio"
 
     def __init__(self, *, http_client: Any = None) -> None:
-        from twilio.rest import Client
 
         s = get_settings()
         self.from_number = s.TWILIO_FROM_NUMBER
@@ -68,7 +70,6 @@ class TwilioSmsBackend:
         self.client = Client(s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, http_client=http_client)
 
     def send(self, *, to: str, body: str) -> str:
-        from twilio.base.exceptions import TwilioException, TwilioRestException
 
         kwargs: dict[str, Any] = {"to": to, "body": body}
         if self.messaging_service_sid:

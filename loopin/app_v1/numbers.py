@@ -8,9 +8,12 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from loopin.accounts.error_codes import AccountErrorCode
+from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.models import Event, Invitation, JoinRequest
 from loopin.payments.error_codes import PaymentErrorCode
+from loopin.payments.models import Order
 
 # The largest integer a JavaScript client reads exactly (Number.MAX_SAFE_INTEGER): no number is ever larger,
 # and a larger one is refused by the schema (422) instead of reaching the database.
@@ -30,32 +33,27 @@ def _pk(model: Any, number: int | str, message: str, code: str) -> Any:
 
 
 def event_uuid(number: int | str) -> uuid.UUID:
-    from loopin.events.models import Event
 
     return _pk(Event, number, "Event not found.", EventErrorCode.EVENT_NOT_FOUND)
 
 
 def user_uuid(number: int | str) -> uuid.UUID:
-    from loopin.accounts.models import User
 
     return _pk(User, number, "User not found.", AccountErrorCode.USER_NOT_FOUND)
 
 
 def request_uuid(number: int | str) -> uuid.UUID:
-    from loopin.events.models import JoinRequest
 
     return _pk(JoinRequest, number, "Request not found.", EventErrorCode.REQUEST_NOT_FOUND)
 
 
 def invitation_uuid(number: int | str) -> uuid.UUID:
-    from loopin.events.models import Invitation
 
     return _pk(Invitation, number, "Invitation not found.", EventErrorCode.INVITATION_NOT_FOUND)
 
 
 def order_uuid(order_id: str) -> uuid.UUID:
     """C28's path holds the order's UUID (the `order_id` C27 gave); its integer number is read too."""
-    from loopin.payments.models import Order
 
     try:
         return uuid.UUID(order_id)
@@ -70,6 +68,5 @@ def numbers_of(model: Any, pks: list[Any]) -> dict[Any, int]:
 
 def numbers_of_users(user_numbers: list[int]) -> dict[int, uuid.UUID]:
     """{number: uuid} of the active users among these numbers (unknown ones are left out)."""
-    from loopin.accounts.models import User
 
     return dict(User.objects.filter(number__in=set(user_numbers), is_active=True).values_list("number", "id"))

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.app_v1 import numbers
+from loopin.core.errors import NotFound
 from loopin.core.images import image_public_url
+from loopin.core.links import absolute_url
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
@@ -30,6 +32,7 @@ from loopin.events.rsvp import confirmation_open
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.share_paths import share_path
 from loopin.payments.models import Order, PayoutRequest
+from loopin.tickets import signing
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 
@@ -159,7 +162,6 @@ def event_detail(*, user: User, event_id: int) -> dict[str, Any]:
 
 def share_url(*, user: User, event_id: int) -> dict[str, Any]:
     """C10: the event's share link (the app rewrites our host to its invite host)."""
-    from loopin.core.links import absolute_url
 
     path = share_path(event_for(user, numbers.event_uuid(event_id)))
     return {"canonical_url": absolute_url(path), "canonical_path": path}
@@ -192,7 +194,6 @@ def request_out(req: JoinRequest, *, can_confirm: bool) -> dict[str, Any]:
 
 def my_request(*, user: User, event_id: int) -> dict[str, Any]:
     """C11: the caller's latest request for an event they may see."""
-    from loopin.core.errors import NotFound
 
     event = event_for(user, numbers.event_uuid(event_id))
     req = JoinRequest.objects.select_related("event").filter(event=event, user=user).order_by("-created_at").first()
@@ -322,14 +323,12 @@ def invite_candidates(*, user: User, event_id: int, search: str | None, offset: 
 
 
 def _secret(ticket: Ticket, key: Any = None) -> str:
-    from loopin.tickets import signing
 
     return signing.ticket_token(ticket, key=key)
 
 
 def _keys(tickets: list[Ticket]) -> dict[Any, Any]:
     """The signing keys of the tickets' events in one query, for a list's secrets."""
-    from loopin.tickets import signing
 
     return signing.active_keys({t.event_id for t in tickets if t.status == TicketStatus.VALID})
 
@@ -366,7 +365,6 @@ def ticket_by_id(*, ticket_id: uuid.UUID) -> dict[str, Any]:
 
 def my_ticket(*, user: User, event_id: int) -> dict[str, Any]:
     """C16: the caller's valid ticket for the event."""
-    from loopin.core.errors import NotFound
 
     event = event_for(user, numbers.event_uuid(event_id))
     ticket = _tickets().filter(event=event, user=user, status=TicketStatus.VALID).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from django.db import connection
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -41,7 +42,6 @@ def _check_redis() -> str:
     settings = get_settings()
     if not settings.uses_redis:
         return "not_configured"
-    import redis
 
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)

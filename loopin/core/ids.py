@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connections, migrations, models
 from django.db.migrations.operations.base import Operation
 
 # Crockford-style alphabet without look-alikes (no 0/O, 1/I/L, U).
@@ -41,7 +41,6 @@ def _checked(sequence: str) -> str:
 
 def number_next(sequence: str, *, using: str = "default") -> int:
     """The next value of a number sequence (created by `NumberSequence` in a migration)."""
-    from django.db import connections
 
     name = _checked(sequence)
     connection = connections[using]
@@ -136,7 +135,6 @@ class NumberSequence(Operation):
 
 def numbered_field_operations(app_label: str, model_name: str, *, order_by: str) -> list[Operation]:
     """The three steps that give a model its `number`: nullable column, sequence + backfill, unique default."""
-    from django.db import migrations
 
     sequence = f"{app_label}_{model_name}_number"
     return [

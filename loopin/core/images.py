@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from loopin.core.errors import ValidationFailed
@@ -165,8 +166,6 @@ def _plain_mode(image: Image.Image) -> Image.Image:
 def image_public_url(url: str, stored_name: str) -> str:
     """An external picture URL as it is; a stored file as an absolute URL to wherever storage serves it."""
     if stored_name:
-        from django.core.files.storage import default_storage
-
         served = default_storage.url(stored_name)
         return absolute_url(served)
     return url

@@ -19,6 +19,11 @@ import time
 from functools import lru_cache
 from typing import Any
 
+from celery import signals
+from django.db.backends.signals import connection_created
+from starlette.responses import JSONResponse, Response
+
+from loopin.core.envelope import error_body
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.settings import get_settings
 
@@ -67,13 +72,11 @@ def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 def install_query_counter() -> None:
-    from django.db.backends.signals import connection_created
 
     connection_created.connect(_on_connection_created, dispatch_uid="loopin.metrics.count_queries")
 
 
 def install_task_signals() -> None:
-    from celery import signals
 
     def _outcome(outcome: str):
         def receiver(sender: Any = None, **kwargs: Any) -> None:
@@ -152,9 +155,6 @@ def render() -> tuple[bytes, str]:
 
 
 async def metrics_endpoint(request: Any) -> Any:
-    from starlette.responses import JSONResponse, Response
-
-    from loopin.core.envelope import error_body
 
     ip = getattr(request.state, "client_ip", None) or (request.client.host if request.client else None)
     if not metrics_allowed(authorization=request.headers.get("authorization"), ip=ip):

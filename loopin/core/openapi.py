@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from loopin.core.auth import is_optional_auth
+from loopin.core.envelope import ErrorEnvelope
 from loopin.core.error_docs import api_routes
 from loopin.core.throttle import limited_path
 
@@ -17,7 +18,6 @@ def add_global_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """429 from the global caps (core.throttle), 503 when the database is down, 413 for oversized bodies, and
     401/403 on every operation that reads a bearer token, including those where signing in is optional:
     a token that is sent but invalid or expired is refused there too (never silently ignored)."""
-    from loopin.core.envelope import ErrorEnvelope
 
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ErrorEnvelope", ErrorEnvelope.model_json_schema(ref_template="#/components/schemas/{model}"))

@@ -7,6 +7,9 @@ from typing import Annotated, Any, TypeVar
 import structlog
 from fastapi import Depends, Query
 
+from loopin.core.envelope import ok_page
+from loopin.core.sync import run_sync
+
 R = TypeVar("R")
 log = structlog.get_logger("loopin.lists")
 
@@ -32,8 +35,6 @@ PageParams = Annotated[Page, Depends(_page)]
 
 async def run_page(selector: Any, page: Page, message: str, /, **kwargs: Any) -> dict[str, Any]:
     """Call a paginating selector (returning items and the total) on the request's thread; wrap it as a page."""
-    from loopin.core.envelope import ok_page
-    from loopin.core.sync import run_sync
 
     items, total = await run_sync(selector, offset=page.offset, limit=page.limit, **kwargs)
     return ok_page(items, total=total, offset=page.offset, limit=page.limit, message=message)

@@ -13,6 +13,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from loopin.core import throttle
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import RateLimited, ServiceUnavailable
 from loopin.core.settings import get_settings
@@ -72,7 +73,6 @@ def hit(scope: str, identity: str, item: RateLimitItem, *, fail_closed: bool = T
 
 def reset_all() -> None:
     """Forget every counter (tests, and the admin's 'unblock' for an emergency)."""
-    from loopin.core import throttle
 
     storage().reset()  # Redis: every key under `<prefix>:limits`, the global caps' included
     throttle.reset()

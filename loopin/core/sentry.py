@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sentry_sdk
+
 from loopin.core.settings import get_settings
 
 FILTERED = "[Filtered]"
@@ -74,7 +76,6 @@ def sentry_init() -> bool:
     options = sentry_options()
     if options is None or _initialised:
         return _initialised
-    import sentry_sdk
 
     sentry_sdk.init(**options)
     _initialised = True

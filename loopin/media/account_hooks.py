@@ -6,10 +6,10 @@ from typing import Any
 
 from loopin.media.models import Media
 from loopin.media.selectors import media_data
+from loopin.media.services import media_erase
 
 
 def erase_media(user: Any) -> None:
-    from loopin.media.services import media_erase
 
     media_erase(media_ids=list(Media.objects.filter(owner=user).values_list("id", flat=True)))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from loopin.notifications.models import Delivery, Device, Notification, Preference
+from loopin.notifications.selectors import preferences_of
+from loopin.notifications.services import notify
 
 
 def erase_notifications(user: Any) -> None:
@@ -16,7 +18,6 @@ def erase_notifications(user: Any) -> None:
 
 
 def export_notifications(user: Any) -> dict[str, Any]:
-    from loopin.notifications.selectors import preferences_of
 
     def iso(value: Any) -> str | None:
         return value.isoformat() if value is not None else None
@@ -54,7 +55,6 @@ def export_notifications(user: Any) -> dict[str, Any]:
 
 def welcome_promoted(user: Any) -> None:
     """A user just left the waitlist (inside the promotion's transaction): welcome them, once."""
-    from loopin.notifications.services import notify
 
     notify(
         user_id=user.id,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from loopin.notifications.models import Delivery, Device, Notification
 from loopin.staff.dashboards import BarChart, Block, Panel, Period, Series, Stats, daily_counts, percent, register_panel
 
 
 def pushes(period: Period) -> list[Block]:
     """Notifications made per day, and their pushes sent, failed and refused for a dead token."""
-    from loopin.notifications.models import Delivery, Device, Notification
 
     made = daily_counts(Notification.objects.all(), "created_at", period)
     deliveries = Delivery.objects.all()

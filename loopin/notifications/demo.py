@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from loopin.notifications.account_hooks import welcome_promoted
 from loopin.notifications.defaults import DEFAULT_TEMPLATES
+from loopin.notifications.models import Campaign
+from loopin.notifications.templates import template_current
 
 
 def demo_notifications(hosts: list) -> dict[str, int]:
-    from loopin.notifications.account_hooks import welcome_promoted
-    from loopin.notifications.models import Campaign
-    from loopin.notifications.templates import template_current
 
     for key, *_ in DEFAULT_TEMPLATES:
         template_current(key)  # restores any default a fresh database lacks

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+import firebase_admin
+import requests
+from firebase_admin import credentials, exceptions, messaging
+
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
 
@@ -75,7 +79,6 @@ class OneSignalPushBackend:
     name = "onesignal"
 
     def __init__(self, *, session: Any = None, app_id: str | None = None, api_key: str | None = None) -> None:
-        import requests
 
         s = get_settings()
         self.app_id = app_id or s.ONESIGNAL_APP_ID
@@ -86,7 +89,6 @@ class OneSignalPushBackend:
         self.session = session or requests.Session()
 
     def send(self, *, token: str, message: PushMessage) -> str:
-        import requests
 
         payload: dict[str, Any] = {
             "app_id": self.app_id,
@@ -148,8 +150,6 @@ class FcmPushBackend:
     name = "fcm"
 
     def __init__(self, *, app: Any = None) -> None:
-        import firebase_admin
-        from firebase_admin import credentials
 
         if app is None:
             s = get_settings()
@@ -167,13 +167,11 @@ class FcmPushBackend:
 
     def mount_adapter(self, adapter: Any) -> None:
         """Route the SDK's FCM requests through `adapter` (a requests transport adapter)."""
-        from firebase_admin import messaging
 
         service = messaging._get_messaging_service(self.app)
         service._client.session.mount("https://fcm.googleapis.com", adapter)
 
     def send(self, *, token: str, message: PushMessage) -> str:
-        from firebase_admin import exceptions, messaging
 
         # firebase-admin 7 targets a Firebase installation id (`fid`); `token=` is deprecated there.
         msg = messaging.Message(

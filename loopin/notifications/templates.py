@@ -17,6 +17,7 @@ from django.db.models import Max
 
 from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
+from loopin.notifications.defaults import DEFAULT_TEMPLATES
 from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import NotificationTemplate
 
@@ -54,7 +55,6 @@ def template_current(key: str) -> NotificationTemplate | None:
 
 def _restore_default(key: str) -> NotificationTemplate:
     """A key with no version at all (e.g. a freshly flushed database) gets its default version 1 back."""
-    from loopin.notifications.defaults import DEFAULT_TEMPLATES
 
     for default_key, category, screen, title, body in DEFAULT_TEMPLATES:
         if default_key == key:

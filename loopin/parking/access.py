@@ -1,38 +1,28 @@
-"""Who may do what at a venue's lots, through venue commerce's role table (`loopin.venuecommerce.access`).
+"""Who may do what at a venue's lots: venue commerce's one role check (`loopin.venuecommerce.access`).
 
-Managing lots and their prices: the venue's owner or its managers; Loopin staff with the model permission
-(`parking.change_parkinglot`). Scanning at the gate: the owner, managers and parking staff (the `parking`
-action); Loopin staff with `parking.operate_gate`. Never `is_staff` alone.
+Managing lots and their prices is the `parking_lots` action (the venue's owner, its managers; Loopin staff with
+`parking.change_parkinglot`); scanning at the gate is the `parking` action (the owner, managers and parking staff;
+Loopin staff with `parking.operate_gate`). Staff use is audited there; never `is_staff` alone. Parking keeps its
+own refusal codes, which its clients already know.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from loopin.core.errors import PermissionDenied
 from loopin.events.models import Venue
 from loopin.parking.error_codes import ParkingErrorCode
-from loopin.venuecommerce.access import venue_may, venue_role
-from loopin.venuecommerce.models import StaffRole
+from loopin.venuecommerce.access import ensure_venue_may
 
-LOT_MANAGERS = {"owner", StaffRole.MANAGER}
-
-
-def can_manage_lots(user: Any, venue: Venue) -> bool:
-    return venue_role(user, venue) in LOT_MANAGERS or bool(user.has_perm("parking.change_parkinglot"))
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
-def can_operate_gate(user: Any, venue: Venue) -> bool:
-    return venue_may(user, venue, "parking") or bool(user.has_perm("parking.operate_gate"))
+def ensure_can_manage_lots(user: User, venue: Venue) -> None:
+    ensure_venue_may(user, venue, "parking_lots", code=ParkingErrorCode.NOT_VENUE_MANAGER,
+                     message="Only the venue's owner or managers can manage its parking lots.")  # fmt: skip
 
 
-def ensure_can_manage_lots(user: Any, venue: Venue) -> None:
-    if not can_manage_lots(user, venue):
-        raise PermissionDenied("Only the venue's owner or managers can manage its parking lots.",
-                               code=ParkingErrorCode.NOT_VENUE_MANAGER)  # fmt: skip
-
-
-def ensure_can_operate_gate(user: Any, venue: Venue) -> None:
-    if not can_operate_gate(user, venue):
-        raise PermissionDenied("Only the venue's parking staff can scan passes here.",
-                               code=ParkingErrorCode.NOT_PARKING_STAFF)  # fmt: skip
+def ensure_can_operate_gate(user: User, venue: Venue) -> None:
+    ensure_venue_may(user, venue, "parking", code=ParkingErrorCode.NOT_PARKING_STAFF,
+                     message="Only the venue's parking staff can scan passes here.")  # fmt: skip

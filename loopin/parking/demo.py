@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from loopin.events.demo import STARTING_SOON
-from loopin.events.models import Event, Venue
+from loopin.events.models import Event
 from loopin.parking.models import BandKind, ParkingLot, ParkingPriceBand
+from loopin.venuecommerce.demo import demo_venue
 
 LOT_NAME = "Rooftop basement parking"
 BANDS = [
@@ -22,20 +23,7 @@ def demo_parking(hosts: list) -> dict[str, int]:
     event = Event.objects.select_related("venue").filter(title=STARTING_SOON).first()
     if event is None:
         return {"parking_lots": 0}
-    venue = event.venue
-    if venue is None:
-        # The event about to start had a place but no venue: give it one, owned by its host (who then runs the gate).
-        venue, _ = Venue.objects.get_or_create(
-            name="Koramangala Rooftop",
-            city="Bengaluru",
-            defaults={
-                "address": "80 Feet Road, Koramangala",
-                "latitude": Decimal("12.935200"),
-                "longitude": Decimal("77.624500"),
-                "created_by": event.host,
-            },
-        )
-        Event.objects.filter(id=event.id).update(venue=venue)
+    venue = demo_venue(event)
     lot, created = ParkingLot.objects.get_or_create(
         venue=venue,
         name=LOT_NAME,

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import F
 
 from loopin.posts.models import Comment, Post, PostLike
+from loopin.posts.services import post_remove
 
 
 def erase_posts(user: Any) -> None:
     """Posts (with their media), comments and likes of the person go; counters of others' posts follow."""
-    from loopin.posts.services import post_remove
 
     for post in Post.objects.alive().filter(author=user):
         post_remove(post=post)

@@ -20,6 +20,10 @@ from django.core.cache.backends.redis import RedisCache
 from django.dispatch import receiver
 
 from loopin.core.logging import get_logger
+from loopin.events import signals as event_signals
+from loopin.people import signals as people_signals
+from loopin.people.models import Follow, FriendRequest
+from loopin.tickets.models import Ticket
 
 log = get_logger("loopin.posts.timelines")
 
@@ -106,8 +110,6 @@ def timeline_drop(*user_ids: uuid.UUID | str) -> None:
 
 def connect_signals() -> None:
     """Connect the receivers below (weak=False: they are local functions, a weak reference would die at once)."""
-    from loopin.events import signals as event_signals
-    from loopin.people import signals as people_signals
 
     @receiver(people_signals.user_blocked, dispatch_uid="posts.user_blocked", weak=False)
     def _blocked(sender: Any = None, *, blocker_id: uuid.UUID, blocked_id: uuid.UUID, **kwargs: Any) -> None:
@@ -119,7 +121,6 @@ def connect_signals() -> None:
 
     @receiver(people_signals.friend_request_accepted, dispatch_uid="posts.friend_request_accepted", weak=False)
     def _befriended(sender: Any = None, *, request_id: uuid.UUID, **kwargs: Any) -> None:
-        from loopin.people.models import FriendRequest
 
         pair = FriendRequest.objects.filter(id=request_id).values_list("from_user_id", "to_user_id").first()
         if pair:
@@ -128,7 +129,6 @@ def connect_signals() -> None:
     @receiver(event_signals.ticket_issued, dispatch_uid="posts.ticket_issued", weak=False)
     @receiver(event_signals.ticket_cancelled, dispatch_uid="posts.ticket_cancelled", weak=False)
     def _ticket(sender: Any = None, *, ticket_id: uuid.UUID, **kwargs: Any) -> None:
-        from loopin.tickets.models import Ticket
 
         if _client() is None:
             return  # embedded: no timelines to drop
@@ -138,7 +138,6 @@ def connect_signals() -> None:
 
     @receiver(people_signals.user_followed, dispatch_uid="posts.user_followed", weak=False)
     def _followed(sender: Any = None, *, follow_id: uuid.UUID, **kwargs: Any) -> None:
-        from loopin.people.models import Follow
 
         follower = Follow.objects.filter(id=follow_id).values_list("follower_id", flat=True).first()
         if follower:

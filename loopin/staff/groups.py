@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.management import create_permissions
+
 OPERATIONS, SUPPORT, FINANCE, READ_ONLY = "Operations", "Support", "Finance", "Read-only"
 
 _SUPPORT = [
@@ -98,7 +100,6 @@ def events_groups_sync(apps: Any) -> None:
 
 def ensure_permissions(apps: Any) -> None:
     """Permissions are normally created after `migrate` finishes; data migrations need them now."""
-    from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         original = getattr(app_config, "models_module", None)

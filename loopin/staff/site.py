@@ -41,6 +41,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import ServiceUnavailable
 from loopin.core.phone import mask_phone
 from loopin.core.settings import get_settings
+from loopin.staff.dashboards import dashboard_render
 from loopin.staff.signin import login_failed, login_lock_message, login_succeeded, request_ip
 from loopin.staff.totp import (
     EnrolmentLinkRefused,
@@ -299,7 +300,6 @@ class LoopinAdminSite(admin.AdminSite):
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         """Every registered panel this staff member may see (see loopin.staff.dashboards)."""
-        from loopin.staff.dashboards import dashboard_render
 
         try:
             days = int(request.GET.get("days", "30"))

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import Client
 from starlette.testclient import TestClient
 
+from loopin.accounts.models import Interest, User
+from loopin.accounts.services import interests_ensure_defaults, session_start
+from loopin.accounts.sms import get_sms_backend, use_sms_backend
+from loopin.config.asgi import app
+from loopin.core import ratelimit
 from loopin.core.settings import Settings, get_settings
+from loopin.staff.groups import events_groups_sync, groups_sync
+from loopin.testing.factories import UserWithProfileFactory
 
 
 @pytest.fixture(autouse=True)
 def _clean_state() -> Iterator[None]:
-    from loopin.accounts.sms import get_sms_backend, use_sms_backend
-    from loopin.core import ratelimit
 
     ratelimit.reset_all()
     _clear_cache()
@@ -30,8 +41,6 @@ def _clean_state() -> Iterator[None]:
 def _clear_cache() -> None:
     """Forget this run's cache keys only: on Redis, `cache.clear()` is FLUSHDB and would also wipe the
     keys of every other run (and service) sharing that database."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
 
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
@@ -61,8 +70,6 @@ def app_settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 @pytest.fixture
 def api(transactional_db: None) -> Iterator[TestClient]:
     """The whole ASGI app over HTTP. Requests run on their own threads, hence the transactional DB."""
-    from loopin.accounts.services import interests_ensure_defaults
-    from loopin.config.asgi import app
 
     interests_ensure_defaults()
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -70,7 +77,6 @@ def api(transactional_db: None) -> Iterator[TestClient]:
 
 
 def sent_codes(phone: str) -> list[str]:
-    from loopin.accounts.sms import get_sms_backend
 
     backend = get_sms_backend()
     found = (re.search(r"code is (\d+)", m.body) for m in backend.outbox if m.to == phone)
@@ -107,7 +113,6 @@ PROFILE = {
 
 
 def interest_ids(n: int = 3) -> list[int]:
-    from loopin.accounts.models import Interest
 
     return list(Interest.objects.filter(is_active=True).order_by("position").values_list("id", flat=True)[:n])
 
@@ -131,15 +136,12 @@ def signed_in_user(client: TestClient, phone: str, *, complete: bool = True, **p
 
 def token_for(user: Any) -> dict[str, str]:
     """Headers of a fresh session for a user made by a factory (skips the OTP round trip)."""
-    from loopin.accounts.services import session_start
 
     return auth(session_start(user=user).access_token)
 
 
 @pytest.fixture
 def interests(transactional_db: None) -> list[Any]:
-    from loopin.accounts.models import Interest
-    from loopin.accounts.services import interests_ensure_defaults
 
     interests_ensure_defaults()
     return list(Interest.objects.order_by("position"))
@@ -159,9 +161,6 @@ def run_task(task: Any, *args: Any, **kwargs: Any) -> Any:
 
 def superuser_client() -> tuple[Any, Any]:
     """A Django test client signed in to the admin as a new superuser, and that superuser."""
-    from django.test import Client
-
-    from loopin.accounts.models import User
 
     staff = User.objects.create_superuser(phone_number="+919999999999", password="a-long-admin-password")
     client = Client()
@@ -177,13 +176,6 @@ def admin_action(client: Any, changelist: str, action: str, ids: Any) -> Any:
 def staff_in(group: str, **fields: Any) -> Any:
     """A staff member in one of the staff groups (staff/groups.py), the groups' permissions applied as the
     migrations apply them (a transactional test starts from an emptied database)."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from loopin.staff.groups import events_groups_sync, groups_sync
-    from loopin.testing.factories import UserWithProfileFactory
 
     groups_sync(apps)
     events_groups_sync(apps)

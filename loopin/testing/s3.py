@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 import requests
 
@@ -52,7 +53,6 @@ def s3_server() -> Iterator[str]:
 @pytest.fixture
 def s3_storage(s3_server: str, settings: Any, app_settings: Any) -> Iterator[Any]:
     """Default storage switched to django-storages' S3 backend on a fresh bucket of the local server."""
-    import boto3
 
     bucket = f"loopin-test-{uuid.uuid4().hex[:12]}"
     client = boto3.client(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import math
 import tempfile
 from fractions import Fraction
@@ -57,7 +58,6 @@ def make_video(
 
 
 def _fill(frame: av.AudioFrame, values: list[float], fmt_name: str) -> None:
-    import array
 
     if fmt_name.startswith("flt"):
         data = array.array("f", values)

@@ -13,13 +13,14 @@ from typing import Literal
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
+from loopin.core.error_codes import ErrorCode
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Venue
 from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
 from loopin.venuecommerce.models import StaffRole, VenueStaff
 
-VenueAction = Literal["view_staff", "staff", "menu", "stock", "orders", "parking", "door"]
+VenueAction = Literal["view_staff", "staff", "menu", "stock", "orders", "parking_lots", "parking", "door"]
 R = StaffRole
 
 # What each role may do at its venue (the owner may do everything).
@@ -29,7 +30,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "menu": frozenset({R.MANAGER}),  # items, variants, prices and GST, counters, availability per event
     "stock": frozenset({R.MANAGER, R.CONCESSIONS}),  # stock counts, a variant on/off, a counter open/closed
     "orders": frozenset({R.MANAGER, R.CONCESSIONS}),  # the counters' queues, moving and cancelling orders
-    "parking": frozenset({R.MANAGER, R.PARKING}),
+    "parking_lots": frozenset({R.MANAGER}),  # parking lots and their pricing rules (loopin.parking)
+    "parking": frozenset({R.MANAGER, R.PARKING}),  # scanning parking passes at the venue's gates (loopin.parking)
     "door": frozenset({R.MANAGER, R.DOOR}),
 }
 # What a Loopin staff member needs to do each thing at any venue through the API (the admin checks the same).
@@ -40,7 +42,8 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "menu": ("venuecommerce.change_menuitem", "venuecommerce.change_menuvariant", "venuecommerce.change_counter"),
     "stock": ("venuecommerce.change_menuvariant",),
     "orders": ("venuecommerce.view_venueorder", "venuecommerce.change_venueorder"),
-    "parking": (),
+    "parking_lots": ("parking.change_parkinglot",),
+    "parking": ("parking.operate_gate",),
     "door": (),
 }
 
@@ -71,16 +74,21 @@ def venue_may(user: User | None, venue: Venue, action: VenueAction) -> bool:
     return role_may(venue_role(user, venue), action) or staff_may(user, action)
 
 
-def ensure_venue_may(user: User, venue: Venue, action: VenueAction) -> None:
-    """Refuse unless the caller's role allows `action`, or their permissions do (then audited as staff access)."""
+def ensure_venue_may(
+    user: User,
+    venue: Venue,
+    action: VenueAction,
+    *,
+    code: ErrorCode = VenueCommerceErrorCode.VENUE_ROLE_REQUIRED,
+    message: str = "Only the venue's owner or its staff in the right role can do this.",
+) -> None:
+    """Refuse unless the caller's role allows `action`, or their permissions do (then audited as staff access).
+
+    `code` / `message`: what the refusal says (a domain keeps the code its clients already know)."""
     if role_may(venue_role(user, venue), action):
         return
     if not staff_may(user, action):
-        raise PermissionDenied(
-            "Only the venue's owner or its staff in the right role can do this.",
-            code=VenueCommerceErrorCode.VENUE_ROLE_REQUIRED,
-            details={"roles": sorted(["owner", *ROLE_ACTIONS[action]])},
-        )
+        raise PermissionDenied(message, code=code, details={"roles": sorted(["owner", *ROLE_ACTIONS[action]])})
     audit_record(
         action="staff.venue_access",
         actor=user,

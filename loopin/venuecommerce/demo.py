@@ -13,6 +13,7 @@ from loopin.events.demo import STARTING_SOON
 from loopin.events.models import Event, Venue
 from loopin.venuecommerce.models import Counter, MenuItem, MenuVariant, StaffRole, VenueStaff
 
+DEMO_VENUE = "Koramangala Rooftop"
 COUNTER = "Rooftop bar"
 MENU: list[tuple[str, str, str, list[tuple[str, str, int | None]]]] = [
     # name, kind, GST %, [(variant, price before GST, stock or None)]
@@ -23,25 +24,31 @@ MENU: list[tuple[str, str, str, list[tuple[str, str, int | None]]]] = [
 ]
 
 
+def demo_venue(event: Event) -> Venue:
+    """The demo event's venue; an event with a place but no venue gets "Koramangala Rooftop", owned by its host
+    (who then runs the venue: its counter, its parking lot, its gate). The one owner of the demo venue."""
+    if event.venue is not None:
+        return event.venue
+    venue, _ = Venue.objects.get_or_create(
+        name=DEMO_VENUE,
+        city="Bengaluru",
+        defaults={
+            "address": "80 Feet Road, Koramangala",
+            "latitude": Decimal("12.935200"),
+            "longitude": Decimal("77.624500"),
+            "created_by": event.host,
+        },
+    )
+    Event.objects.filter(id=event.id).update(venue=venue)
+    event.venue = venue
+    return venue
+
+
 def demo_venue_commerce(hosts: list[Any]) -> dict[str, int]:
     event = Event.objects.select_related("venue").filter(title=STARTING_SOON).first()
     if event is None:
         return {"menu_items": 0}
-    venue = event.venue
-    if venue is None:
-        # The event about to start had a place but no venue: give it one, owned by its host (the parking demo
-        # does the same, by the same name, whichever runs first).
-        venue, _ = Venue.objects.get_or_create(
-            name="Koramangala Rooftop",
-            city="Bengaluru",
-            defaults={
-                "address": "80 Feet Road, Koramangala",
-                "latitude": Decimal("12.935200"),
-                "longitude": Decimal("77.624500"),
-                "created_by": event.host,
-            },
-        )
-        Event.objects.filter(id=event.id).update(venue=venue)
+    venue = demo_venue(event)
     Counter.objects.get_or_create(venue=venue, name=COUNTER, defaults={"location_hint": "By the stairs"})
     for position, (name, kind, gst, variants) in enumerate(MENU):
         item, created = MenuItem.objects.get_or_create(

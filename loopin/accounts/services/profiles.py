@@ -8,6 +8,7 @@ from datetime import date
 
 import structlog
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,7 +64,6 @@ def _active_interests(ids: list[int]) -> list[Interest]:
 
 def _store_uploads(user: User, uploads: list[UploadedImage]) -> list[str]:
     """Write uploaded pictures to storage before the transaction; the caller deletes them on failure."""
-    from django.core.files.storage import default_storage
 
     cleaned = [image_clean(u.content, field=f"profile_pictures[{i}]") for i, u in enumerate(uploads)]
     names: list[str] = []
@@ -94,7 +94,6 @@ def _replace_pictures(user: User, urls: list[str], stored: list[str]) -> None:
 
 
 def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
 
     for name in names:
         try:

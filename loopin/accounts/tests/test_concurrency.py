@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from loopin.accounts.models import AuthSession, User
-from loopin.accounts.services import otp_request, otp_verify
+from loopin.accounts.models import AuthSession, OtpCode, PhoneLead, User
+from loopin.accounts.services import otp_request, otp_verify, session_refresh, session_start
 from loopin.testing.concurrency import outcomes as race
 from loopin.testing.concurrency import run_at_once
+from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import last_code
 
 PHONE = "+916205829376"
@@ -24,7 +25,6 @@ def test_concurrent_verifications_of_one_code_succeed_exactly_once(transactional
 
 
 def test_concurrent_signups_for_one_new_number_make_one_lead(transactional_db):
-    from loopin.accounts.models import OtpCode, PhoneLead
 
     results = race([lambda: otp_request(phone_number=PHONE, purpose="signup")] * 4)
     assert results == Counter({"RATE_LIMITED": 3, "ok": 1})  # the cooldown holds under a race too
@@ -33,8 +33,6 @@ def test_concurrent_signups_for_one_new_number_make_one_lead(transactional_db):
 
 
 def test_concurrent_refreshes_of_one_token_all_get_the_same_new_pair(transactional_db):
-    from loopin.accounts.services import session_refresh, session_start
-    from loopin.testing.factories import UserWithProfileFactory
 
     start = session_start(user=UserWithProfileFactory())
     results = run_at_once([lambda: session_refresh(refresh_token=start.refresh_token)] * 6)

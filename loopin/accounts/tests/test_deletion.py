@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from PIL import Image
 
 from loopin.accounts.models import AuthSession, OtpCode, PhoneLead, ProfilePicture, RefreshToken, User
+from loopin.accounts.sms import get_sms_backend
 from loopin.audit.models import AuditEntry
 from loopin.core import hooks
 from loopin.testing.fixtures import auth, interest_ids, last_code, sent_codes, sign_up, signed_in_user
@@ -85,7 +86,6 @@ def test_delete_otp_sends_a_deletion_code_to_the_callers_phone(api, person):
     code = OtpCode.objects.filter(consumed_at__isnull=True, voided_at__isnull=True).get()
     assert code.purpose == "delete_account"
     assert code.lead.phone_number == PHONE
-    from loopin.accounts.sms import get_sms_backend
 
     assert get_sms_backend().outbox[-1].body.startswith("Your Loopin account deletion code is ")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -40,7 +40,6 @@ def _years_ago(years: int, days: int = 0) -> str:
         d = today.replace(year=today.year - years)
     except ValueError:  # 29 February
         d = today.replace(year=today.year - years, day=28)
-    from datetime import timedelta
 
     return (d + timedelta(days=days)).isoformat()
 

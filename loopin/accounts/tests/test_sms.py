@@ -10,6 +10,7 @@ import pytest
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
+from loopin.accounts import tasks
 from loopin.accounts.models import OtpCode, PhoneLead, SendStatus
 from loopin.accounts.sms import TwilioSmsBackend, use_sms_backend
 
@@ -121,7 +122,6 @@ def test_a_rejected_number_is_not_retried(api, twilio, app_settings):
 
 
 def test_the_broker_never_sees_the_code_in_clear(api, twilio, app_settings):
-    from loopin.accounts import tasks
 
     app_settings.SMS_SEND_SYNC = False
     fake = twilio([201])

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+
+from loopin.core.error_codes import error_code_lookup
+from loopin.core.error_docs import catalogue_markdown
+from loopin.core.settings import get_settings
 
 
 def test_health(api):
@@ -12,7 +17,6 @@ def test_health(api):
 
 
 def test_ready_checks_the_database_and_redis(api):
-    from loopin.core.settings import get_settings
 
     r = api.get("/api/health/ready")
     assert r.status_code == 200
@@ -112,7 +116,6 @@ def test_the_docs_pages_load_their_scripts_from_this_server(api, page, assets):
 
 
 def test_each_operation_documents_the_codes_its_services_raise_with_an_example_each(api):
-    from loopin.core.error_codes import error_code_lookup
 
     spec = api.get("/api/v2/openapi.json").json()  # the designed API's document
     buy = spec["paths"]["/api/v2/payments/orders"]["post"]
@@ -142,9 +145,6 @@ def test_each_operation_documents_the_codes_its_services_raise_with_an_example_e
 
 
 def test_the_error_catalogue_in_docs_is_current():
-    from pathlib import Path
-
-    from loopin.core.error_docs import catalogue_markdown
 
     current = (Path(__file__).resolve().parents[3] / "docs" / "ERRORS.md").read_text()
     assert current == catalogue_markdown(), "regenerate: python -m loopin.core.error_docs > docs/ERRORS.md"

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from starlette.testclient import TestClient
+
+from loopin.config.asgi import create_app
+from loopin.core.logging import configure_logging, get_logger
+from loopin.core.throttle import limited_path
+from loopin.testing.fixtures import auth, sign_up, signed_in_user
 
 
 def _is_envelope(body, code):
@@ -60,7 +66,6 @@ def test_streamed_body_over_the_limit_is_413_even_without_content_length(api):
 
 
 def test_uploads_may_be_larger_than_json_bodies(api):
-    from loopin.testing.fixtures import auth, sign_up
 
     headers = auth(sign_up(api, "+916205829376"))
     big = b"\xff\xd8" + b"\0" * (2 * 1024 * 1024)
@@ -83,7 +88,6 @@ def test_request_id_is_echoed_or_made(api):
 
 @pytest.fixture
 def failing_client(transactional_db):
-    from loopin.config.asgi import create_app
 
     app = create_app()
 
@@ -106,7 +110,6 @@ def test_unexpected_errors_are_500_with_the_request_id_and_no_trace(failing_clie
 
 
 def test_one_log_line_per_request_without_phone_numbers(api, caplog):
-    import logging
 
     caplog.set_level(logging.INFO)
     api.post("/api/v2/auth/signup", json={"phone_number": "+916205829376"}, headers={"X-Request-ID": "log-1"})
@@ -120,9 +123,6 @@ def test_one_log_line_per_request_without_phone_numbers(api, caplog):
 
 
 def test_log_lines_render_as_json(caplog):
-    import logging
-
-    from loopin.core.logging import configure_logging, get_logger
 
     configure_logging()
     formatter = logging.getLogger().handlers[0].formatter
@@ -142,7 +142,6 @@ def test_a_body_that_is_not_utf8_is_422(api):
 
 @pytest.mark.parametrize("document", ["/api/openapi.json", "/api/v2/openapi.json"])
 def test_every_api_operation_documents_the_global_errors(api, document):
-    from loopin.core.throttle import limited_path
 
     schema = api.get(document).json()
     for path, item in schema["paths"].items():
@@ -154,7 +153,6 @@ def test_every_api_operation_documents_the_global_errors(api, document):
 
 
 def test_too_many_files_is_422_not_400(api):
-    from loopin.testing.fixtures import signed_in_user
 
     user = signed_in_user(api, "+916205829376")
     files = [("profile_pictures", (f"p{i}.jpg", b"x", "image/jpeg")) for i in range(7)]

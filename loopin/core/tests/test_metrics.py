@@ -7,6 +7,8 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from loopin.audit.tasks import purge_expired
+from loopin.config.asgi import app
 from loopin.core import metrics
 from loopin.testing.fixtures import signed_in_user
 
@@ -71,7 +73,6 @@ def test_db_queries_per_request_are_counted(api, metrics_token):
 
 
 def test_task_outcomes_are_counted(api, metrics_token):
-    from loopin.audit.tasks import purge_expired
 
     name = "loopin_celery_tasks_total"
     start = _sample(_scrape(api, metrics_token), name, task="audit.purge_expired", outcome="success")
@@ -82,7 +83,6 @@ def test_task_outcomes_are_counted(api, metrics_token):
 
 def test_metrics_refuse_a_stranger(api, app_settings):
     app_settings.METRICS_TOKEN = "m" * 40
-    from loopin.config.asgi import app
 
     with TestClient(app, raise_server_exceptions=False, client=("203.0.113.9", 5000)) as stranger:
         r = stranger.get("/metrics")
@@ -95,7 +95,6 @@ def test_metrics_refuse_a_stranger(api, app_settings):
 def test_metrics_open_to_allowed_networks_without_a_token(api, app_settings):
     app_settings.METRICS_ALLOWED_NETWORKS = ["198.51.100.0/24"]
     metrics._allowed.cache_clear()
-    from loopin.config.asgi import app
 
     try:
         with TestClient(app, raise_server_exceptions=False, client=("198.51.100.20", 5000)) as ops:

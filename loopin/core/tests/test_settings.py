@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
+
 import pytest
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from pydantic import ValidationError
@@ -126,7 +130,6 @@ def test_rate_limit_settings_must_parse():
 
 
 def test_the_env_example_loads_as_a_dot_env(tmp_path, monkeypatch):
-    from pathlib import Path
 
     example = Path(__file__).resolve().parents[3] / ".env.example"
     (tmp_path / ".env").write_text(example.read_text())
@@ -165,7 +168,6 @@ def test_production_refuses_weak_or_public_secrets_and_test_doubles(env, message
 
 
 def test_production_refuses_every_value_written_in_the_env_example():
-    from pathlib import Path
 
     example = Path(__file__).resolve().parents[3] / ".env.example"
     assert f"SECRET_KEY={EXAMPLE_SECRET}" in example.read_text()
@@ -174,9 +176,6 @@ def test_production_refuses_every_value_written_in_the_env_example():
 
 
 def test_production_accepts_real_random_secrets_and_the_sandbox_when_asked_for():
-    import secrets
-
-    from cryptography.fernet import Fernet
 
     s = _production(
         SECRET_KEY=secrets.token_urlsafe(48),

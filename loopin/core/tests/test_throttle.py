@@ -8,6 +8,7 @@ import socket
 import pytest
 from starlette.testclient import TestClient
 
+from loopin.config.asgi import app
 from loopin.core import net, ratelimit
 from loopin.core.rates import parse_rate
 from loopin.core.throttle import Limiter, RedisCounter
@@ -25,7 +26,6 @@ def caps(app_settings):
 
 
 def _client_from(ip: str) -> TestClient:
-    from loopin.config.asgi import app
 
     return TestClient(app, raise_server_exceptions=False, client=(ip, 40000))
 

@@ -14,42 +14,18 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
-from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.core.settings import get_settings
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import CoHost, Event, EventStatus
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.signals import send_after_commit
-from loopin.people.selectors import is_blocked_between
+from loopin.people.services.lookup import person_to_ask
 
 OPEN_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED)
-
-
-def _person(*, host: User, phone_number: str | None, handle: str | None) -> User:
-    """The person named by a phone number or a handle; 404 alike for no account and a block either way."""
-    users = User.objects.alive().filter(is_active=True)
-    if phone_number:
-        # The same budget as people search by number: adding co-hosts must not be a way to test numbers.
-        ratelimit.hit("people.phone_search", str(host.pk), ratelimit.rate(get_settings().PHONE_SEARCH_RATE))
-        try:
-            number = normalize_phone(phone_number)
-        except InvalidPhoneNumber as exc:
-            raise ValidationFailed.one("phone_number", "invalid_phone", str(exc)) from None
-        person = users.filter(phone_number=number).first()
-    else:
-        person = users.filter(person__handle__iexact=(handle or "").strip().lstrip("@")).first()
-    if person is None or (person.id != host.id and is_blocked_between(host, person)):
-        raise NotFound(
-            "No Loopin user has this number or handle; they need to sign up first.",
-            code=AccountErrorCode.USER_NOT_FOUND,
-        )
-    return person
 
 
 def co_host_add(
@@ -67,7 +43,7 @@ def co_host_add(
     ensure_can_manage(host, event, "co_hosts")
     if event.status not in OPEN_STATUSES:
         raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
-    person = _person(host=host, phone_number=phone_number, handle=handle)
+    person = person_to_ask(asker=host, phone_number=phone_number, handle=handle)
     if person.id == event.host_id:
         raise BusinessRuleError("The host runs the event already.", code=EventErrorCode.CO_HOST_IS_HOST)
     with transaction.atomic():

@@ -8,9 +8,11 @@ from datetime import timedelta
 import av
 import pytest
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from loopin.core import hooks
 from loopin.media.models import Media, MediaStatus
 from loopin.media.tasks import delete_orphans
 from loopin.testing.factories import UserWithProfileFactory
@@ -187,9 +189,6 @@ def test_orphans_older_than_a_day_are_deleted_with_their_files(api, owner):
 
 
 def test_account_erasure_deletes_every_upload_and_export_lists_them(api, owner):
-    from django.db import transaction
-
-    from loopin.core import hooks
 
     _upload(api, owner, _photo((64, 64)))
     names = Media.objects.get().file_names()

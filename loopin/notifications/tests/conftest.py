@@ -7,10 +7,14 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import firebase_admin
+import google.oauth2.credentials
 import pytest
 import requests
+from firebase_admin import credentials
 
-from loopin.notifications.push import log_outbox, use_push_backend
+from loopin.notifications.models import Notification
+from loopin.notifications.push import FcmPushBackend, OneSignalPushBackend, log_outbox, use_push_backend
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +61,6 @@ class FakeHttp(requests.adapters.BaseAdapter):
 
 def onesignal_over(fake: FakeHttp) -> Any:
     """The real OneSignal backend whose HTTP session goes to `fake`."""
-    from loopin.notifications.push import OneSignalPushBackend
 
     session = requests.Session()
     session.mount("https://", fake)
@@ -69,11 +72,6 @@ def onesignal_over(fake: FakeHttp) -> Any:
 @pytest.fixture
 def fcm_over() -> Iterator[Any]:
     """Make the real FCM backend (firebase-admin) send through a FakeHttp; a static test token signs requests."""
-    import firebase_admin
-    import google.oauth2.credentials
-    from firebase_admin import credentials
-
-    from loopin.notifications.push import FcmPushBackend
 
     class StaticToken(credentials.Base):
         def get_credential(self) -> Any:
@@ -95,13 +93,11 @@ def fcm_over() -> Iterator[Any]:
 
 
 def notifications_of(user: Any) -> list[tuple[str, str]]:
-    from loopin.notifications.models import Notification
 
     return list(Notification.objects.filter(user=user).order_by("created_at").values_list("type", "title"))
 
 
 def types_by_user() -> dict[Any, list[str]]:
-    from loopin.notifications.models import Notification
 
     result: dict[Any, list[str]] = {}
     for user_id, type_ in Notification.objects.order_by("created_at").values_list("user_id", "type"):

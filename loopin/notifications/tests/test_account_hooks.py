@@ -8,13 +8,14 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from loopin.accounts.models import User
 from loopin.accounts.waitlist import waitlist_promote
 from loopin.core.hooks import erasure_steps
 from loopin.notifications.models import Delivery, Device, Notification, Preference
 from loopin.notifications.push import log_outbox
 from loopin.notifications.services import device_register, notify
 from loopin.testing.factories import UserWithProfileFactory
-from loopin.testing.fixtures import token_for
+from loopin.testing.fixtures import last_code, signed_in_user, token_for
 
 
 @pytest.fixture
@@ -50,7 +51,6 @@ def test_export_lists_notifications_devices_and_preferences(api, person):
 
 
 def test_leaving_the_waitlist_sends_one_welcome(person):
-    from loopin.accounts.models import User
 
     User.objects.filter(id=person.id).update(promote_at=timezone.now() - timedelta(minutes=1))
     device_register(user=person, provider="fcm", token="t-phone", platform="android")
@@ -62,7 +62,6 @@ def test_leaving_the_waitlist_sends_one_welcome(person):
 
 
 def test_a_waitlisted_person_can_register_a_device_for_the_welcome(api, app_settings):
-    from loopin.testing.fixtures import signed_in_user
 
     app_settings.WAITLIST_ENABLED = True
     caller = signed_in_user(api, "+919812345678")
@@ -72,7 +71,6 @@ def test_a_waitlisted_person_can_register_a_device_for_the_welcome(api, app_sett
 
 
 def test_deleting_the_account_over_http_erases_devices_and_notifications(api, app_settings):
-    from loopin.testing.fixtures import last_code, signed_in_user
 
     app_settings.OTP_RESEND_COOLDOWN_SECONDS = 0  # the deletion code follows the sign-up code at once
 

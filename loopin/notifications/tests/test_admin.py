@@ -8,10 +8,12 @@ import pytest
 from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
+from loopin.notifications.dashboards import pushes
 from loopin.notifications.models import Campaign, Device, Notification, NotificationTemplate
 from loopin.notifications.push import log_outbox
 from loopin.notifications.services import notify
 from loopin.notifications.templates import template_current
+from loopin.staff.dashboards import Period
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import admin_action, superuser_client
 
@@ -111,8 +113,6 @@ def test_admin_lists_open(staff):
 
 
 def test_the_dashboard_panel_counts_pushes_by_outcome(staff):
-    from loopin.notifications.dashboards import pushes
-    from loopin.staff.dashboards import Period
 
     client, _ = staff
     person = UserWithProfileFactory()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from loopin.accounts.models import Interest
-from loopin.events.services import attendance_confirm
+from loopin.accounts.services import interests_ensure_defaults
 from loopin.notifications.campaigns import (
     campaign_audience,
     campaign_cancel,
@@ -18,16 +18,16 @@ from loopin.notifications.campaigns import (
     campaign_start,
     campaigns_start_due,
 )
-from loopin.notifications.models import Campaign, Device, Notification, NotificationTemplate
+from loopin.notifications.models import Campaign, Device, Notification, NotificationTemplate, Preference
 from loopin.notifications.push import log_outbox
+from loopin.notifications.templates import template_current
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import NewUserFactory, PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import Ticket
 
 
 @pytest.fixture
 def template(transactional_db):
-    from loopin.accounts.services import interests_ensure_defaults
-    from loopin.notifications.templates import template_current
 
     interests_ensure_defaults()
     return template_current("campaign.weekend")
@@ -135,7 +135,6 @@ def test_a_repeated_batch_notifies_nobody_twice(template, app_settings):
 
 
 def test_people_who_switched_announcements_off_get_no_push_but_see_it_in_app(template):
-    from loopin.notifications.models import Preference
 
     a = UserWithProfileFactory()
     Device.objects.create(user=a, provider="fcm", token="t-1", platform="ios")

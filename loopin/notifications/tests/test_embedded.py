@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from loopin.config.celery import app
 from loopin.core.settings import Settings
+from loopin.events.models import JoinMode
+from loopin.notifications.models import Delivery
+from loopin.notifications.push import log_outbox
+from loopin.notifications.services import device_register
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
+from loopin.testing.fixtures import token_for
 
 
 def test_without_redis_jobs_are_eager_and_with_redis_they_are_not():
@@ -11,7 +18,6 @@ def test_without_redis_jobs_are_eager_and_with_redis_they_are_not():
 
 
 def test_the_beat_schedule_runs_reminders_and_campaigns():
-    from loopin.config.celery import app
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert {"notifications.send_reminders", "notifications.send_due_campaigns"} <= tasks
@@ -21,13 +27,6 @@ def test_the_beat_schedule_runs_reminders_and_campaigns():
 
 def test_a_trigger_runs_end_to_end_in_process(api, app_settings):
     """A join request over HTTP: the signal, the trigger job and the push all run with no worker and no broker."""
-    from loopin.config.celery import app
-    from loopin.events.models import JoinMode
-    from loopin.notifications.models import Delivery
-    from loopin.notifications.push import log_outbox
-    from loopin.notifications.services import device_register
-    from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
-    from loopin.testing.fixtures import token_for
 
     assert app.conf.task_always_eager is True
     host = UserWithProfileFactory()

@@ -13,6 +13,7 @@ from loopin.events.models import Event
 from loopin.notifications.models import Notification
 from loopin.notifications.tests.conftest import types_by_user
 from loopin.payments.models import Order
+from loopin.payments.payouts import bank_account_create, payout_decide, payout_request_create
 from loopin.payments.tests.helpers import buy, sandbox_webhook
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
@@ -69,7 +70,6 @@ def test_a_cancelled_paid_event_tells_the_buyer_and_then_the_refund(api, host, p
 
 
 def test_a_payout_decision_tells_the_host(api, host, paid_event, buyer):
-    from loopin.payments.payouts import bank_account_create, payout_decide, payout_request_create
 
     sandbox_webhook(api, _order(api, buyer, paid_event))
     Event.objects.filter(id=paid_event.id).update(

@@ -5,15 +5,21 @@ OneSignal and FCM are the real backends over a fake HTTP transport (nothing leav
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
+from loopin.notifications import tasks
 from loopin.notifications.models import Delivery, Device, Notification
 from loopin.notifications.push import log_outbox
-from loopin.notifications.services import device_register, notify, push_deliver
+from loopin.notifications.services import device_register, notify, push_deliver, push_sweep
+from loopin.notifications.tasks import sweep_pushes
 from loopin.notifications.tests.conftest import FakeHttp, onesignal_over
 from loopin.testing.factories import UserWithProfileFactory
-from loopin.testing.fixtures import run_task
+from loopin.testing.fixtures import run_task, token_for
 
 OK = (200, {"id": "os-msg-1", "external_id": None})
 UNAVAILABLE = (503, {"errors": ["Service unavailable"]})
@@ -50,7 +56,6 @@ def test_delivering_again_pushes_nothing_twice(person):
 
 
 def test_push_off_for_a_category_keeps_the_in_app_notification(api, person):
-    from loopin.testing.fixtures import token_for
 
     device_register(user=person, provider="fcm", token="token-phone-1", platform="android")
     r = api.put("/api/v2/notifications/preferences", json={"push": {"account": False}}, headers=token_for(person))
@@ -206,11 +211,6 @@ def test_reregistering_a_token_moves_it_to_the_new_person_and_reactivates_it(per
 
 
 def test_the_sweeper_finishes_a_delivery_whose_worker_died_mid_send(person):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from loopin.notifications.tasks import sweep_pushes
 
     device_register(user=person, provider="fcm", token="token-phone-1", platform="android")
     n = Notification.objects.create(user=person, type="account.welcome", category="account", title="Hi", body="x")
@@ -244,13 +244,6 @@ def test_a_stray_job_past_the_cap_tries_once_at_most_and_records_the_failure(per
 
 
 def test_a_push_that_could_not_be_queued_is_sent_by_the_sweeper(person, monkeypatch):
-    from datetime import timedelta
-
-    from django.utils import timezone
-    from kombu.exceptions import OperationalError
-
-    from loopin.notifications import tasks
-    from loopin.notifications.services import push_sweep
 
     device_register(user=person, provider="fcm", token="token-phone-1", platform="android")
 

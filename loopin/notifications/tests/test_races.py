@@ -12,11 +12,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from loopin.events.models import Event
-from loopin.events.services import attendance_confirm
-from loopin.notifications.models import Delivery, Device, Notification
+from loopin.notifications.campaigns import campaign_start
+from loopin.notifications.models import Campaign, Delivery, Device, Notification
 from loopin.notifications.push import log_outbox
 from loopin.notifications.reminders import reminders_send_due
 from loopin.notifications.services import device_register, push_deliver
+from loopin.notifications.templates import template_current
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.concurrency import run_at_once
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 
@@ -59,9 +61,6 @@ def test_the_same_token_registered_at_once_is_one_device(interests):
 
 
 def test_send_now_pressed_twice_at_once_sends_the_campaign_once(interests):
-    from loopin.notifications.campaigns import campaign_start
-    from loopin.notifications.models import Campaign
-    from loopin.notifications.templates import template_current
 
     people = [UserWithProfileFactory() for _ in range(6)]
     campaign = Campaign.objects.create(name="Weekend", template=template_current("campaign.weekend"))

@@ -8,13 +8,14 @@ import pytest
 from django.utils import timezone
 
 from loopin.events.models import Event, EventStatus
-from loopin.events.services import attendance_cancel, attendance_confirm
 from loopin.notifications.models import Notification
 from loopin.notifications.reminders import reminders_send_due
 from loopin.notifications.tasks import send_reminders
+from loopin.notifications.templates import display_time
 from loopin.notifications.tests.conftest import types_by_user
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
-from loopin.testing.fixtures import run_task
+from loopin.testing.fixtures import run_task, token_for
 
 
 @pytest.fixture
@@ -92,7 +93,6 @@ def test_a_moved_event_gets_its_reminders_again_for_the_new_time(host):
 
 
 def test_a_reminder_deleted_from_the_centre_is_not_sent_again(api, host):
-    from loopin.testing.fixtures import token_for
 
     a = UserWithProfileFactory()
     event_in(host, 10, a)
@@ -103,7 +103,6 @@ def test_a_reminder_deleted_from_the_centre_is_not_sent_again(api, host):
 
 
 def test_the_reminder_names_the_place_and_time(host):
-    from loopin.notifications.templates import display_time
 
     a = UserWithProfileFactory()
     event = event_in(host, 10, a, location_text="Blue Frog")

@@ -8,6 +8,7 @@ from loopin.notifications.defaults import DEFAULT_TEMPLATES
 from loopin.notifications.models import Notification, NotificationTemplate
 from loopin.notifications.services import notify
 from loopin.notifications.templates import render_text, template_current, template_save_version
+from loopin.notifications.triggers import TRIGGERS
 from loopin.testing.factories import UserWithProfileFactory
 
 
@@ -19,7 +20,6 @@ def test_placeholders_are_filled_and_unknown_ones_left_empty():
 
 
 def test_every_notification_kind_has_a_default_template(db):
-    from loopin.notifications.triggers import TRIGGERS
 
     defaults = {key for key, *_ in DEFAULT_TEMPLATES}
     made_by_triggers = {

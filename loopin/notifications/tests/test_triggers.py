@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from loopin.events.models import Event, JoinMode
-from loopin.events.services import attendance_cancel, attendance_confirm
-from loopin.notifications.models import Notification
+from loopin.notifications import tasks
+from loopin.notifications.models import Notification, TriggerJob
 from loopin.notifications.push import log_outbox
 from loopin.notifications.services import device_register
 from loopin.notifications.templates import display_time
 from loopin.notifications.tests.conftest import types_by_user
-from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
+from loopin.notifications.triggers import (
+    order_notice,
+    payout_notice,
+    refund_notice,
+    trigger_job_run,
+    trigger_jobs_sweep,
+    trigger_run,
+)
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
+from loopin.payments import signals as payment_signals
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets import signals as ticket_signals
+from loopin.tickets.door import checkin_open_due
 
 
 @pytest.fixture
@@ -119,7 +132,6 @@ def test_a_moved_event_tells_every_attendee_but_not_the_host_nor_who_left(api, h
 
 
 def test_a_move_to_a_venue_names_the_venue_once(api, host, open_event):
-    from loopin.testing.factories import VenueFactory
 
     going(open_event, a := UserWithProfileFactory())
     venue = VenueFactory(city="Bengaluru")
@@ -171,7 +183,6 @@ def test_cancelling_tells_those_whose_tickets_it_voided_and_not_who_had_left(api
 
 
 def test_checkin_opening_tells_ticket_holders_once(api, host, open_event):
-    from loopin.tickets.door import checkin_open_due
 
     a, b = UserWithProfileFactory(), UserWithProfileFactory()
     going(open_event, a, b)
@@ -199,8 +210,6 @@ def test_each_notification_is_pushed_to_its_persons_active_devices(api, open_eve
 
 
 def test_a_trigger_job_run_twice_notifies_nobody_twice(api, open_event):
-    from loopin.notifications.models import TriggerJob
-    from loopin.notifications.triggers import trigger_job_run, trigger_run
 
     a = UserWithProfileFactory()
     going(open_event, a)
@@ -223,7 +232,6 @@ def test_deleted_people_are_not_notified(api, open_event):
 
 
 def test_payment_signals_for_objects_that_no_longer_exist_make_nothing(api):
-    from loopin.payments import signals as payment_signals
 
     payment_signals.payment_succeeded.send(sender=None, order_id="00000000-0000-0000-0000-000000000001")
     payment_signals.payment_failed.send(sender=None, order_id="00000000-0000-0000-0000-000000000001")
@@ -235,9 +243,6 @@ def test_payment_signals_for_objects_that_no_longer_exist_make_nothing(api):
 
 
 def test_order_notice_names_the_buyer_the_event_and_the_amount(db):
-    from decimal import Decimal
-
-    from loopin.notifications.triggers import order_notice, payout_notice, refund_notice
 
     event = SimpleNamespace(
         title="Jazz Night",
@@ -257,16 +262,12 @@ def test_order_notice_names_the_buyer_the_event_and_the_amount(db):
 
 
 def test_a_trigger_the_broker_could_not_take_is_run_by_the_sweeper_once(api, host, open_event, monkeypatch):
-    from loopin.notifications import tasks
-    from loopin.notifications.models import TriggerJob
-    from loopin.notifications.triggers import trigger_jobs_sweep
 
     a = UserWithProfileFactory()
     going(open_event, a)
     TriggerJob.objects.all().delete()
 
     def broker_down(*args, **kwargs):
-        from kombu.exceptions import OperationalError
 
         raise OperationalError("broker unreachable")
 
@@ -286,8 +287,6 @@ def test_a_trigger_the_broker_could_not_take_is_run_by_the_sweeper_once(api, hos
 
 
 def test_a_failing_trigger_keeps_its_error_and_is_not_marked_done(api):
-    from loopin.notifications.models import TriggerJob
-    from loopin.notifications.triggers import trigger_job_run
 
     job = TriggerJob.objects.create(name="checkin.opened", payload={"event_id": "00000000-0000-0000-0000-00000000000a"})
     with pytest.raises(Event.DoesNotExist):
@@ -301,8 +300,6 @@ def test_a_failing_trigger_keeps_its_error_and_is_not_marked_done(api):
 
 
 def test_the_sweeper_drops_jobs_done_over_a_month_ago(api):
-    from loopin.notifications.models import TriggerJob
-    from loopin.notifications.triggers import trigger_jobs_sweep
 
     old = TriggerJob.objects.create(name="checkin.opened", done_at=timezone.now() - timedelta(days=31))
     recent = TriggerJob.objects.create(name="checkin.opened", done_at=timezone.now() - timedelta(days=29))

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
 
+from loopin.audit.models import AuditEntry
 from loopin.parking.models import BandKind, ParkingPriceBand
 from loopin.parking.tests.conftest import band, event_at, guest, make_lot
 from loopin.testing.factories import UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
+from loopin.venuecommerce.models import VenueStaff
 
 
 @pytest.fixture
@@ -143,3 +147,19 @@ def test_the_owner_adds_and_changes_a_lot_and_others_may_not(setup):
     assert (r.status_code, r.json()["error_code"]) == (422, "VALIDATION_ERROR")
     names = [row["name"] for row in api.get(f"/api/v2/venues/{venue.id}/parking-lots").json()["data"]]
     assert names == ["Basement", "North lot"]
+
+
+@pytest.mark.parametrize(("role", "status"), [("manager", 200), ("parking", 403), ("concessions", 403)])
+def test_lots_are_managed_by_the_venues_managers_through_the_venue_role_table(setup, role, status):
+    person = UserWithProfileFactory()
+    VenueStaff.objects.create(venue=setup["venue"], user=person, role=role, accepted_at=timezone.now())
+    r = setup["api"].patch(f"/api/v2/parking-lots/{setup['lot'].id}", json={"spaces": 6}, headers=token_for(person))
+    assert r.status_code == status, r.text
+
+
+def test_staff_with_the_lot_permission_manage_any_lot(setup):
+    person = UserWithProfileFactory(is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="change_parkinglot"))
+    r = setup["api"].patch(f"/api/v2/parking-lots/{setup['lot'].id}", json={"spaces": 6}, headers=token_for(person))
+    assert (r.status_code, r.json()["data"]["spaces"]) == (200, 6)
+    assert AuditEntry.objects.get(action="staff.venue_access", actor=person).data["action"] == "parking_lots"

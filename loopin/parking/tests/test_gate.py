@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from loopin.audit.models import AuditEntry
 from loopin.parking.models import OverstayCharge, ParkingReservation, ReservationStatus
 from loopin.parking.passes import pass_token
 from loopin.parking.services.reservations import parking_quote, parking_reserve, reservation_confirm
@@ -99,10 +100,18 @@ def test_someone_asked_but_not_yet_accepted_does_not_scan(gate):
     assert _scan(gate, _pass(gate), by=attendant).json()["error_code"] == "NOT_PARKING_STAFF"
 
 
-def test_staff_with_the_gate_permission_scan_at_any_lot(gate):
-    attendant = UserWithProfileFactory()
+def test_staff_with_the_gate_permission_scan_at_any_lot_audited(gate):
+    attendant = UserWithProfileFactory(is_staff=True)
     attendant.user_permissions.add(Permission.objects.get(codename="operate_gate"))
     assert _scan(gate, _pass(gate), by=attendant).json()["data"]["status"] == "ok"
+    access = AuditEntry.objects.get(action="staff.venue_access", actor=attendant)
+    assert (access.data["action"], access.data["permissions"]) == ("parking", ["parking.operate_gate"])
+
+
+def test_the_gate_permission_without_staff_status_does_not_scan(gate):
+    attendant = UserWithProfileFactory()
+    attendant.user_permissions.add(Permission.objects.get(codename="operate_gate"))
+    assert _scan(gate, _pass(gate), by=attendant).json()["error_code"] == "NOT_PARKING_STAFF"
 
 
 def test_a_ticket_qr_or_a_forged_pass_is_not_a_parking_pass(gate):

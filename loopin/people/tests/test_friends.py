@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
@@ -68,7 +70,6 @@ def test_asking_twice_or_asking_a_friend_is_a_conflict(ana, ben):
 
 
 def test_asking_yourself_or_nobody_is_refused(ana):
-    import uuid
 
     with pytest.raises(BusinessRuleError) as me:
         friend_request_send(user=ana, to_user_id=ana.id)

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -17,6 +18,7 @@ from loopin.people.models import Follow, FollowStatus
 from loopin.people.services.blocks import block_create, mute_create
 from loopin.people.services.friends import friend_request_accept, friend_request_send, friendship_end
 from loopin.posts.models import Post
+from loopin.posts.selectors import feed_home
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 from loopin.testing.videos import make_video
@@ -155,8 +157,6 @@ def test_new_posts_reach_a_built_timeline_and_unfollow_block_mute_unfriend_remov
 
 
 def test_a_feed_page_costs_the_same_queries_for_1_or_20_posts(api, people):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     me, friend = people[0], people[1]
     _befriend(me, friend)
@@ -164,7 +164,6 @@ def test_a_feed_page_costs_the_same_queries_for_1_or_20_posts(api, people):
     _post(api, friend, "p", media_ids=[photo], tagged_user_ids=[str(me.id)])
 
     def count(limit):
-        from loopin.posts.selectors import feed_home
 
         with CaptureQueriesContext(connection) as ctx:
             items, _ = feed_home(viewer=me, before=None, limit=limit)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from loopin.accounts.models import AuthSession, User
+from loopin.accounts.models import AuthSession, PhoneLead, User
 from loopin.accounts.services import otp_request
 from loopin.audit.models import AuditEntry
+from loopin.events.models import EventStatus
+from loopin.staff.groups import events_groups_sync, groups_sync
+from loopin.testing.factories import PublishedEventFactory
 from loopin.testing.fixtures import admin_action, signed_in_user, superuser_client
 
 PHONE = "+916205829376"
@@ -31,9 +35,6 @@ def member(api, app_settings):
 
 
 def _staff_in(group: str) -> Client:
-    from django.apps import apps
-
-    from loopin.staff.groups import events_groups_sync, groups_sync
 
     groups_sync(apps)  # a transactional test starts from an emptied database
     events_groups_sync(apps)
@@ -125,7 +126,6 @@ def test_revoke_one_session(admin_client, member):
 def test_verify_a_lead_by_hand(admin_client):
     client, staff = admin_client
     otp_request(phone_number=PHONE, purpose="signup")
-    from loopin.accounts.models import PhoneLead
 
     lead = PhoneLead.objects.get()
     r = _run(client, "/admin/accounts/phonelead/", "verify_by_hand", lead.id)
@@ -189,8 +189,6 @@ def test_read_only_staff_see_everything_and_change_nothing(member):
 
 
 def test_operations_may_cancel_an_event_read_only_and_support_may_not(db):
-    from loopin.events.models import EventStatus
-    from loopin.testing.factories import PublishedEventFactory
 
     event = PublishedEventFactory(title="Rooftop jazz")
     events = "/admin/events/event/"

@@ -178,7 +178,7 @@ def menu_availability_set(
     """Sell an item at one event or not, whatever its `is_active`; None goes back to `is_active`."""
     with transaction.atomic():
         item = _item(user, venue_id, item_id, "menu")
-        if not Event.objects.filter(id=event_id, venue_id=item.venue_id, deleted_at__isnull=True).exists():
+        if not Event.objects.alive().filter(id=event_id, venue_id=item.venue_id).exists():
             raise NotFound("This venue has no such event.", code=VenueCommerceErrorCode.EVENT_NOT_AT_VENUE)
         if is_available is None:
             EventAvailability.objects.filter(item=item, event_id=event_id).delete()

@@ -13,41 +13,16 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
-from loopin.core.phone import InvalidPhoneNumber, normalize_phone
-from loopin.core.settings import get_settings
 from loopin.events.models import Venue
-from loopin.people.selectors import is_blocked_between
+from loopin.people.services.lookup import person_to_ask
 from loopin.venuecommerce import notify
 from loopin.venuecommerce.access import staff_may, venue_for, venue_role
 from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
 from loopin.venuecommerce.models import StaffRole, VenueStaff
 from loopin.venuecommerce.selectors import staff_rows
-
-
-def _person(*, actor: User, phone_number: str | None, handle: str | None) -> User:
-    """The person named by a phone number or a handle; 404 alike for no account and a block either way."""
-    users = User.objects.filter(is_active=True, deleted_at__isnull=True)
-    if phone_number:
-        # The people-search budget: asking staff must not be a way to test which numbers have accounts.
-        ratelimit.hit("people.phone_search", str(actor.pk), ratelimit.rate(get_settings().PHONE_SEARCH_RATE))
-        try:
-            number = normalize_phone(phone_number)
-        except InvalidPhoneNumber as exc:
-            raise ValidationFailed.one("phone_number", "invalid_phone", str(exc)) from None
-        person = users.filter(phone_number=number).first()
-    else:
-        person = users.filter(person__handle__iexact=(handle or "").strip().lstrip("@")).first()
-    if person is None or (person.id != actor.id and is_blocked_between(actor, person)):
-        raise NotFound(
-            "No Loopin user has this number or handle; they need to sign up first.",
-            code=AccountErrorCode.USER_NOT_FOUND,
-        )
-    return person
 
 
 def _ensure_may_handle_role(actor: User, venue: Venue, role: str) -> None:
@@ -71,7 +46,7 @@ def venue_staff_add(
     with transaction.atomic():
         venue = venue_for(actor, venue_id, "staff", lock=True)
         _ensure_may_handle_role(actor, venue, role)
-        person = _person(actor=actor, phone_number=phone_number, handle=handle)
+        person = person_to_ask(asker=actor, phone_number=phone_number, handle=handle)
         if person.id == venue.created_by_id:
             raise BusinessRuleError(
                 "The owner runs the venue already.", code=VenueCommerceErrorCode.VENUE_STAFF_IS_OWNER

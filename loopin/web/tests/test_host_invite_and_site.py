@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from loopin.core.links import public_base_url
 from loopin.events.models import EventStatus, InviteLink, Visibility
 from loopin.events.selectors import share_path
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
@@ -145,7 +146,6 @@ def test_links_follow_the_origin_the_server_was_reached_on_unless_configured(api
 
 
 def test_without_a_request_links_use_the_served_port(app_settings):
-    from loopin.core.links import public_base_url
 
     app_settings.PORT = 8102
     assert public_base_url() == "http://localhost:8102"
