@@ -54,6 +54,7 @@ from loopin.looppay.api import routers as looppay_routers  # noqa: E402
 from loopin.marketplace.api import routers as marketplace_routers  # noqa: E402
 from loopin.media.api import router as media_router  # noqa: E402
 from loopin.notifications.api import router as notifications_router  # noqa: E402
+from loopin.organisations.api import routers as organisation_routers  # noqa: E402
 from loopin.parking.api import routers as parking_routers  # noqa: E402
 from loopin.participation.api import routers as participation_routers  # noqa: E402
 from loopin.payments.api import routers as payment_routers  # noqa: E402
@@ -101,6 +102,7 @@ def _routers() -> list[Any]:
         *venue_commerce_routers,
         *parking_routers,
         *marketplace_routers,
+        *organisation_routers,
     ]
 
 

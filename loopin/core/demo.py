@@ -94,6 +94,7 @@ def _domain_loaders() -> list:
     from loopin.looppay.demo import demo_looppay
     from loopin.marketplace.demo import demo_marketplace
     from loopin.notifications.demo import demo_notifications
+    from loopin.organisations.demo import demo_organisations
     from loopin.parking.demo import demo_parking
     from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_event
     from loopin.people.demo import demo_people
@@ -115,4 +116,5 @@ def _domain_loaders() -> list:
         demo_venue_commerce,
         demo_parking,
         demo_marketplace,
+        demo_organisations,
     ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import get_args
 
 import pytest
 
 from loopin.audit.models import AuditEntry
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from loopin.organisations.models import Membership, Organisation
-from loopin.organisations.permissions import ROLE_ACTIONS, actions_of
+from loopin.organisations.permissions import ROLE_ACTIONS, OrgRole, actions_of
+from loopin.organisations.schemas import Role
 from loopin.organisations.selectors import organisation_allows
 from loopin.organisations.services import (
     invitation_respond,
@@ -224,3 +226,7 @@ def test_a_second_organisation_is_isolated_from_the_first(org):
     assert not organisation_allows(other.owner, org.organisation, "view")
     with pytest.raises(NotFound):
         member_remove(user=other.owner, organisation_id=org.organisation.id, user_id=org.agent.id)
+
+
+def test_the_api_s_role_values_are_the_model_s():
+    assert get_args(Role) == tuple(OrgRole.values)

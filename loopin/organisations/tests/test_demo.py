@@ -1,0 +1,17 @@
+"""The demo has an organisation with three members in three roles; loading twice adds nothing."""
+
+from __future__ import annotations
+
+from loopin.core.demo import demo_load
+from loopin.organisations.demo import HANDLE
+from loopin.organisations.models import Membership, Organisation
+
+
+def test_the_demo_organisation_has_an_owner_a_manager_and_a_door_member(transactional_db):
+    demo_load()
+    demo_load()  # twice: nothing is added the second time
+    organisation = Organisation.objects.get(handle=HANDLE)
+    members = Membership.objects.active().filter(organisation=organisation).order_by("user__phone_number")
+    assert [(m.user.phone_number, m.role) for m in members] == [
+        ("+919800000001", "owner"), ("+919800000003", "manager"), ("+919800000004", "door"),
+    ]  # fmt: skip
