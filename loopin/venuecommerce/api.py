@@ -11,9 +11,9 @@ docs/COMMERCE.md says how it works.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Header, Query
 
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok, ok_page
@@ -62,6 +62,15 @@ from loopin.venuecommerce.services.transitions import order_cancel, order_transi
 
 venues = APIRouter(prefix="/api/v2/venues", tags=["venue commerce"])
 events = APIRouter(prefix="/api/v2/events", tags=["orders to your seat"])
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=64,
+        description="The client's key for this order (e.g. a UUID made at the first tap): a retry makes no second",
+    ),
+]
 ANY = error_responses(400, 401, 403, 404, 409, 422)
 
 
@@ -274,9 +283,12 @@ async def staff_remove(venue_id: uuid.UUID, user_id: uuid.UUID, caller: CurrentU
 
 
 @events.post("/{event_id}/orders", response_model=Envelope[VenueOrderOut], status_code=201, responses=ANY)
-async def order_create(event_id: uuid.UUID, body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
+async def order_create(
+    event_id: uuid.UUID, body: OrderIn, caller: CurrentUser, idempotency_key: IdempotencyKey = None
+) -> dict[str, Any]:
     """Order from the venue's menu during the event (ticket holders): pickup at a counter or delivery to your
-    seat, section or table; by card (pay at `checkout`) or credits."""
+    seat, section or table; by card (pay at `checkout`) or credits. Send an `Idempotency-Key`: a retry with it
+    returns the first order (409 ORDER_KEY_REUSED if it asks for something else)."""
     where = body.deliver_to or DeliverTo()
     order = await run_sync(
         order_place,
@@ -289,6 +301,7 @@ async def order_create(event_id: uuid.UUID, body: OrderIn, caller: CurrentUser) 
         tip=body.tip,
         payment_method=body.payment_method,
         note=body.note,
+        idempotency_key=idempotency_key or "",
     )
     return ok(VenueOrderOut.from_model(order), "Order placed" if order.status == "placed" else "Pay to place it")
 

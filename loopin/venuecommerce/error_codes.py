@@ -55,3 +55,8 @@ class VenueCommerceErrorCode(ErrorCode):
         409,
         "The venue accepted the order already: only its staff can cancel it now.",
     )
+    ORDER_KEY_REUSED = (
+        "ORDER_KEY_REUSED",
+        409,
+        "This Idempotency-Key was already used for a different order (send a new key for a new order).",
+    )

@@ -194,6 +194,10 @@ class VenueOrder(models.Model):
     refund_reference = models.CharField(max_length=128, blank=True)
 
     stock_held = models.BooleanField(default=True, help_text="Counted stock is taken by this order.")
+    idempotency_key = models.CharField(
+        max_length=64, blank=True, default="", help_text="The guest's Idempotency-Key: a double tap makes one order."
+    )
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", help_text="What that key asked.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     placed_at = models.DateTimeField(null=True, blank=True, help_text="Paid: in the counter's queue.")
@@ -211,6 +215,11 @@ class VenueOrder(models.Model):
             models.CheckConstraint(condition=Q(tip__gte=0), name="venue_order_tip_not_negative"),
             models.CheckConstraint(
                 condition=Q(amount_refunded__lte=models.F("total")), name="venue_order_refund_le_total"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="venue_order_one_per_key",
             ),
         ]
 

@@ -10,12 +10,14 @@ taken) when any line is short. Cancelling gives counted stock back exactly once 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -122,13 +124,87 @@ def order_place(
     tip: Decimal = Decimal("0"),
     payment_method: str = PaymentMethod.CARD,
     note: str = "",
+    idempotency_key: str = "",
 ) -> VenueOrder:
     """Order from the venue's menu to pick up at `counter_id` or have delivered to `deliver_to`.
 
     Paid by credits (placed at once) or by card (awaiting payment until the provider confirms); an order
-    with nothing to pay is placed at once. Counted stock is taken now and given back if it is cancelled."""
+    with nothing to pay is placed at once. Counted stock is taken now and given back if it is cancelled.
+    With an `idempotency_key`, a retry of the same order returns the first one (one order, one payment)."""
     wanted = _merged(lines)
     deliver_to = deliver_to or DeliverTo()
+    fingerprint = _fingerprint(event_id, counter_id, wanted, fulfilment, deliver_to, tip, payment_method, note)
+    if idempotency_key:
+        first = _order_for_key(user, idempotency_key, fingerprint)
+        if first is not None:
+            return first
+    try:
+        return _order_place(
+            user=user,
+            event_id=event_id,
+            counter_id=counter_id,
+            wanted=wanted,
+            fulfilment=fulfilment,
+            deliver_to=deliver_to,
+            tip=tip,
+            payment_method=payment_method,
+            note=note,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+        )
+    except IntegrityError:
+        # A racer with the same key committed first (its insert held ours on the unique index); ours rolled back.
+        first = _order_for_key(user, idempotency_key, fingerprint) if idempotency_key else None
+        if first is None:
+            raise
+        return first
+
+
+def _fingerprint(
+    event_id: uuid.UUID,
+    counter_id: uuid.UUID,
+    wanted: dict[uuid.UUID, int],
+    fulfilment: str,
+    deliver_to: DeliverTo,
+    tip: Decimal,
+    payment_method: str,
+    note: str,
+) -> str:
+    asked = {
+        "event": str(event_id),
+        "counter": str(counter_id),
+        "lines": sorted((str(v), q) for v, q in wanted.items()),
+        "fulfilment": fulfilment,
+        "deliver_to": [deliver_to.section, deliver_to.row, deliver_to.seat, deliver_to.table],
+        "tip": str(Decimal(tip).quantize(Decimal("0.01"))),
+        "payment_method": payment_method,
+        "note": note,
+    }
+    return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()
+
+
+def _order_for_key(user: User, key: str, fingerprint: str) -> VenueOrder | None:
+    """The order this key made, when it asked the same; 409 ORDER_KEY_REUSED when it asked something else."""
+    first = order_rows().filter(user=user, idempotency_key=key).first()
+    if first is not None and first.request_fingerprint != fingerprint:
+        raise Conflict(code=VenueCommerceErrorCode.ORDER_KEY_REUSED, details={"order_id": str(first.id)})
+    return first
+
+
+def _order_place(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    counter_id: uuid.UUID,
+    wanted: dict[uuid.UUID, int],
+    fulfilment: str,
+    deliver_to: DeliverTo,
+    tip: Decimal,
+    payment_method: str,
+    note: str,
+    idempotency_key: str,
+    fingerprint: str,
+) -> VenueOrder:
     if fulfilment == Fulfilment.DELIVERY and not (deliver_to.section or deliver_to.seat or deliver_to.table):
         raise ValidationFailed.one("deliver_to", "missing", "Say where to bring it: a section, seat or table.")
     if not Decimal("0") <= tip <= MAX_TIP:
@@ -189,6 +265,8 @@ def order_place(
             tip=totals.tip,
             total=totals.total,
             payment_method=payment_method,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint if idempotency_key else "",
         )
         for vid in sorted(wanted):  # one fixed order of row locks: racing orders queue, never deadlock
             v, line = variants[vid], priced[vid]
