@@ -25,6 +25,8 @@ from loopin.core.sync import run_sync
 from loopin.events import services
 from loopin.events.models import JoinMode, Visibility
 from loopin.events.services import EventInput, VenueInput
+from loopin.participation import attendance, join_requests
+from loopin.participation import invitations as invitation_writes
 from loopin.tickets.door.scans import ScanIn, checkin_scan, checkin_user
 
 router = APIRouter(prefix="/api/events", tags=["app: events"])
@@ -256,7 +258,7 @@ async def users_search(
 
 def _respond(*, user: Any, invite_id: int, body: RespondIn) -> dict[str, Any]:
     response = "going" if body.response == "going" else "not_going"
-    invitation = services.invitation_respond(
+    invitation = invitation_writes.invitation_respond(
         user=user, invitation_id=numbers.invitation_uuid(invite_id), response=response, seats=body.seats
     )
     event = invitation.event
@@ -321,7 +323,7 @@ async def my_request(event_id: EventId, caller: CurrentUser) -> dict[str, Any]:
 
 def _request(*, user: Any, event_id: int, body: RequestIn) -> dict[str, Any]:
     event_uuid = numbers.event_uuid(event_id)
-    services.join_request_create(user=user, event_id=event_uuid, message=body.message, seats=body.seats_requested)
+    join_requests.join_request_create(user=user, event_id=event_uuid, message=body.message, seats=body.seats_requested)
     return reads.my_request(user=user, event_id=event_id)
 
 
@@ -338,7 +340,7 @@ async def requests(event_id: EventId, caller: CurrentUser, offset: Offset = 0, l
 
 
 def _accept(*, user: Any, event_id: int, request_id: int, note: str) -> dict[str, Any]:
-    req = services.join_request_accept(
+    req = join_requests.join_request_accept(
         host=user, event_id=numbers.event_uuid(event_id), request_id=numbers.request_uuid(request_id), note=note
     )
     return {"success": True, "message": "Request accepted", "id": req.number, "status": req.status,
@@ -352,7 +354,7 @@ async def request_accept(event_id: EventId, request_id: EventId, body: AcceptIn,
 
 
 def _confirm(*, user: Any, event_id: int, seats: int) -> dict[str, Any]:
-    ticket = services.attendance_confirm(user=user, event_id=numbers.event_uuid(event_id), seats=seats)
+    ticket = attendance.attendance_confirm(user=user, event_id=numbers.event_uuid(event_id), seats=seats)
     return reads.ticket_by_id(ticket_id=ticket.id)
 
 
@@ -373,7 +375,7 @@ def _invite(*, user: Any, event_id: int, body: InviteIn) -> dict[str, Any]:
     errors = [{"user_id": n, "error": "User not found."} for n in body.user_ids if n not in known]
     created = []
     if known:
-        created = services.invitations_create(
+        created = invitation_writes.invitations_create(
             host=user,
             event_id=numbers.event_uuid(event_id),
             user_ids=list(known.values()),

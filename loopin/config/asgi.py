@@ -55,6 +55,7 @@ from loopin.marketplace.api import routers as marketplace_routers  # noqa: E402
 from loopin.media.api import router as media_router  # noqa: E402
 from loopin.notifications.api import router as notifications_router  # noqa: E402
 from loopin.parking.api import routers as parking_routers  # noqa: E402
+from loopin.participation.api import routers as participation_routers  # noqa: E402
 from loopin.payments.api import routers as payment_routers  # noqa: E402
 from loopin.people.api import routers as people_routers  # noqa: E402
 from loopin.posts.api import routers as post_routers  # noqa: E402
@@ -82,6 +83,7 @@ def _routers() -> list[Any]:
         auth_router,
         me_router,
         *event_routers,
+        *participation_routers,
         *ticket_routers,
         *wallet_routers,
         *payment_routers,

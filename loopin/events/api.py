@@ -1,4 +1,7 @@
-"""Events HTTP API: venues, events and their lifecycle, discovery, requests, invitations, attendance.
+"""Events HTTP API: venues, events and their lifecycle, discovery, the reads of requests, invitations and tickets.
+
+Taking part (join requests, invitations, share links, attendance, the guest list, the waitlist) is in
+loopin.participation.api.
 
 Static paths are declared before `/{event_id}` so they are never read as an event id.
 """
@@ -6,14 +9,13 @@ Static paths are declared before `/{event_id}` so they are never read as an even
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import File, Path, Query, Request, UploadFile
+from fastapi import File, Path, Query, UploadFile
 from pydantic import Field
 
-from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser, request_ip
+from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, links, ok
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
@@ -24,47 +26,31 @@ from loopin.core.time import QueryTime
 from loopin.events import selectors, services
 from loopin.events.cohosts_api import router as co_hosts
 from loopin.events.error_codes import EventErrorCode
-from loopin.events.guest_list_api import router as guest_list
 from loopin.events.messages_api import router as guest_messages
-from loopin.events.questions import AnswerGiven
 from loopin.events.questions_api import router as questions
 from loopin.events.schemas import (
-    AcceptLinkIn,
-    AttendanceIn,
-    BulkActionIn,
-    BulkResultOut,
     EventCardOut,
     EventCreateIn,
     EventDetailOut,
     EventStatusName,
     EventUpdateIn,
-    HostDecisionIn,
     HostLeadIn,
     HostLeadOut,
     InvitationOut,
-    InvitationsIn,
     InvitationStatusName,
-    InviteLinkIn,
-    InviteLinkOut,
-    JoinRequestIn,
     JoinRequestOut,
-    PhoneInvitationIn,
-    PhoneInvitationOut,
     PostponeIn,
     RepublishIn,
     RequestStatusName,
     ResolveOut,
-    RespondIn,
     TicketOut,
     TicketStatusName,
     TransitionIn,
     VenueIn,
     VenueOut,
-    answers_given,
 )
-from loopin.events.services import EventInput, VenueInput, phone_invitations
+from loopin.events.services import EventInput, VenueInput
 from loopin.events.tiers_api import router as tiers
-from loopin.events.waitlist_api import router as waitlist
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -72,7 +58,6 @@ if TYPE_CHECKING:
 events = APIRouter(prefix="/api/v2/events", tags=["events"])
 venues = APIRouter(prefix="/api/v2/venues", tags=["venues"])
 hosts = APIRouter(prefix="/api/v2/hosts", tags=["hosts"])
-invitations = APIRouter(prefix="/api/v2/invitations", tags=["invitations"])
 me = APIRouter(prefix="/api/v2/me", tags=["me"])
 
 ANY_ERROR = (400, 401, 403, 404, 409, 422)
@@ -150,104 +135,6 @@ def event_add_cover_images_and_read(
     """Add cover images, then read the event back as the caller sees it."""
     event = services.event_add_cover_images(actor=user, event_id=event_id, uploads=uploads)
     return selectors.event_detail(user=user, event_id=event.id)
-
-
-def join_request_create_and_read(
-    *,
-    user: User,
-    event_id: uuid.UUID,
-    message: str,
-    seats: int,
-    tier_id: uuid.UUID | None,
-    unlock_code: str | None,
-    answers: list[AnswerGiven],
-) -> dict[str, Any]:
-    """Ask to join, then read the request back."""
-    req = services.join_request_create(
-        user=user,
-        event_id=event_id,
-        message=message,
-        seats=seats,
-        tier_id=tier_id,
-        unlock_code=unlock_code,
-        answers=answers,
-    )
-    return selectors.request_out(req)
-
-
-def join_request_accept_and_read(
-    *, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str
-) -> dict[str, Any]:
-    """Accept a join request, then read it back."""
-    return selectors.request_out(
-        services.join_request_accept(host=host, event_id=event_id, request_id=request_id, note=note)
-    )
-
-
-def join_request_decline_and_read(
-    *, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str
-) -> dict[str, Any]:
-    """Decline a join request, then read it back."""
-    return selectors.request_out(
-        services.join_request_decline(host=host, event_id=event_id, request_id=request_id, note=note)
-    )
-
-
-def join_request_cancel_and_read(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
-    """Withdraw the caller's request, then read it back."""
-    return selectors.request_out(services.join_request_cancel(user=user, event_id=event_id))
-
-
-def invitations_create_and_read(
-    *, host: User, event_id: uuid.UUID, user_ids: list[uuid.UUID], message: str, expires_at: datetime | None
-) -> list[dict[str, Any]]:
-    """Invite people, then read back the invitations made."""
-    created = services.invitations_create(
-        host=host, event_id=event_id, user_ids=user_ids, message=message, expires_at=expires_at
-    )
-    return [selectors.invitation_out(i) for i in created]
-
-
-def invite_link_create_and_read(
-    *, host: User, event_id: uuid.UUID, expires_at: datetime | None, max_uses: int | None
-) -> dict[str, Any]:
-    """Make a share link, then read it back."""
-    return selectors.invite_link_out(
-        services.invite_link_create(host=host, event_id=event_id, expires_at=expires_at, max_uses=max_uses)
-    )
-
-
-def invitation_respond_and_read(*, user: User, invitation_id: uuid.UUID, response: str, seats: int) -> dict[str, Any]:
-    """Answer an invitation, then read it back."""
-    return selectors.invitation_out(
-        services.invitation_respond(user=user, invitation_id=invitation_id, response=response, seats=seats)
-    )
-
-
-def invite_link_redeem_and_read(*, user: User, token: str, seats: int) -> dict[str, Any]:
-    """Redeem a share link, then read the invitation back."""
-    return selectors.invitation_out(services.invite_link_redeem(user=user, token=token, seats=seats))
-
-
-def attendance_confirm_and_read(
-    *,
-    user: User,
-    event_id: uuid.UUID,
-    seats: int,
-    tier_id: uuid.UUID | None,
-    unlock_code: str | None,
-    answers: list[AnswerGiven],
-) -> dict[str, Any]:
-    """Take seats at a free event, then read the ticket back."""
-    ticket = services.attendance_confirm(
-        user=user, event_id=event_id, seats=seats, tier_id=tier_id, unlock_code=unlock_code, answers=answers
-    )
-    return selectors.ticket_out(ticket)
-
-
-def attendance_cancel_and_read(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
-    """Give up a free ticket, then read it back."""
-    return selectors.ticket_out(services.attendance_cancel(user=user, event_id=event_id))
 
 
 # ---------------------------------------------------------------- venues
@@ -475,244 +362,7 @@ async def event_remove_image(event_id: uuid.UUID, image_id: uuid.UUID, caller: C
     return ok(None, "Image removed")
 
 
-# ---------------------------------------------------------------- join requests
-
-
-@events.post(
-    "/{event_id}/requests",
-    response_model=Envelope[JoinRequestOut],
-    status_code=201,
-    responses=error_responses(*ANY_ERROR),
-)
-async def request_create(event_id: uuid.UUID, body: JoinRequestIn, caller: CurrentUser) -> dict[str, Any]:
-    """Ask to join an approval event."""
-    req = await run_sync(
-        join_request_create_and_read,
-        user=caller,
-        event_id=event_id,
-        message=body.message,
-        seats=body.seats_requested,
-        tier_id=body.tier_id,
-        unlock_code=body.unlock_code,
-        answers=answers_given(body.answers),
-    )
-    return ok(req, "Request sent")
-
-
-@events.get(
-    "/{event_id}/requests", response_model=ListEnvelope[JoinRequestOut], responses=error_responses(401, 403, 404, 422)
-)
-async def request_list(
-    event_id: uuid.UUID,
-    page: PageParams,
-    caller: CurrentUser,
-    status: RequestStatusName | None = None,
-) -> dict[str, Any]:
-    """The host's list of join requests, with each requester's public profile."""
-    return await run_page(selectors.event_requests, page, "Requests", user=caller, event_id=event_id, status=status)
-
-
-@events.post(
-    "/{event_id}/requests/bulk-action",
-    response_model=Envelope[list[BulkResultOut]],
-    responses=error_responses(*ANY_ERROR),
-)
-async def request_bulk(event_id: uuid.UUID, body: BulkActionIn, caller: CurrentUser) -> dict[str, Any]:
-    """Accept or decline up to 100 requests, with a result for each."""
-    results = await run_sync(
-        services.join_request_bulk,
-        host=caller,
-        event_id=event_id,
-        request_ids=body.request_ids,
-        action=body.action,
-        note=body.host_message,
-    )
-    done = sum(1 for r in results if r.ok)
-    past = {"accept": "accepted", "decline": "declined"}[body.action]
-    return ok([asdict(r) for r in results], f"{done} of {len(results)} requests {past}")
-
-
-@events.put(
-    "/{event_id}/requests/{request_id}/accept",
-    response_model=Envelope[JoinRequestOut],
-    responses=error_responses(*ANY_ERROR),
-)
-async def request_accept(
-    event_id: uuid.UUID, request_id: uuid.UUID, body: HostDecisionIn, caller: CurrentUser
-) -> dict[str, Any]:
-    """Accept a request: a free event gives the guest a ticket; a paid one lets them buy."""
-    result = await run_sync(
-        join_request_accept_and_read,
-        host=caller,
-        event_id=event_id,
-        request_id=request_id,
-        note=body.host_message,
-    )
-    return ok(result, "Request accepted")
-
-
-@events.put(
-    "/{event_id}/requests/{request_id}/decline",
-    response_model=Envelope[JoinRequestOut],
-    responses=error_responses(*ANY_ERROR),
-)
-async def request_decline(
-    event_id: uuid.UUID, request_id: uuid.UUID, body: HostDecisionIn, caller: CurrentUser
-) -> dict[str, Any]:
-    """Decline a request, with an optional note."""
-    result = await run_sync(
-        join_request_decline_and_read,
-        host=caller,
-        event_id=event_id,
-        request_id=request_id,
-        note=body.host_message,
-    )
-    return ok(result, "Request declined")
-
-
-@events.get("/{event_id}/my-request", response_model=Envelope[JoinRequestOut], responses=error_responses(401, 404, 422))
-async def my_request(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """The caller's latest request for this event."""
-    return ok(await run_sync(selectors.my_request, user=caller, event_id=event_id), "Your request")
-
-
-@events.delete("/{event_id}/my-request", response_model=Envelope[JoinRequestOut], responses=error_responses(*ANY_ERROR))
-async def my_request_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """Withdraw the caller's request (an accepted one on a free event gives its seats back)."""
-    return ok(await run_sync(join_request_cancel_and_read, user=caller, event_id=event_id), "Request cancelled")
-
-
-# ---------------------------------------------------------------- invitations
-
-
-@events.post(
-    "/{event_id}/invitations",
-    response_model=Envelope[list[InvitationOut]],
-    status_code=201,
-    responses=error_responses(*ANY_ERROR),
-)
-async def invitations_create(event_id: uuid.UUID, body: InvitationsIn, caller: CurrentUser) -> dict[str, Any]:
-    """Invite people directly (1-50); those already invited or going are skipped."""
-    result = await run_sync(
-        invitations_create_and_read,
-        host=caller,
-        event_id=event_id,
-        user_ids=body.user_ids,
-        message=body.message,
-        expires_at=body.expires_at,
-    )
-    return ok(result, f"{len(result)} invitations sent")
-
-
-@events.post(
-    "/{event_id}/invitations/by-phone",
-    response_model=Envelope[PhoneInvitationOut],
-    status_code=201,
-    responses=error_responses(*ANY_ERROR, 429),
-)
-async def invitation_by_phone(
-    event_id: uuid.UUID, body: PhoneInvitationIn, caller: CurrentUser, request: Request
-) -> dict[str, Any]:
-    """Invite a phone number: an account gets the invitation; a number without one gets an SMS with the invite
-    link, and the invitation waits for its sign-up (SMS budgets per host, per IP and per number, like codes)."""
-    masked = await run_sync(
-        phone_invitations.invitation_by_phone,
-        host=caller,
-        event_id=event_id,
-        phone_number=body.phone_number,
-        message=body.message,
-        ip=request_ip(request),
-    )
-    return ok({"phone_number": masked, "status": "invited"}, "Invitation sent")
-
-
-@events.get(
-    "/{event_id}/invitations", response_model=ListEnvelope[InvitationOut], responses=error_responses(401, 403, 404, 422)
-)
-async def invitations_list(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
-    """The host's list of invitations."""
-    return await run_page(selectors.event_invitations, page, "Invitations", user=caller, event_id=event_id)
-
-
-@events.post(
-    "/{event_id}/invite-links",
-    response_model=Envelope[InviteLinkOut],
-    status_code=201,
-    responses=error_responses(*ANY_ERROR),
-)
-async def invite_link_create(event_id: uuid.UUID, body: InviteLinkIn, caller: CurrentUser) -> dict[str, Any]:
-    """Make a share link that invites whoever opens it (optional expiry and use limit)."""
-    link = await run_sync(
-        invite_link_create_and_read, host=caller, event_id=event_id, expires_at=body.expires_at, max_uses=body.max_uses
-    )
-    return ok(link, "Invite link created")
-
-
-@events.get(
-    "/{event_id}/invite-links",
-    response_model=Envelope[list[InviteLinkOut]],
-    responses=error_responses(401, 403, 404, 422),
-)
-async def invite_link_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """The event's share links."""
-    return ok(await run_sync(selectors.event_invite_links, user=caller, event_id=event_id), "Invite links")
-
-
-@events.delete(
-    "/{event_id}/invite-links/{link_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR)
-)
-async def invite_link_revoke(event_id: uuid.UUID, link_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """Switch a share link off."""
-    await run_sync(services.invite_link_revoke, host=caller, event_id=event_id, link_id=link_id)
-    return ok(None, "Invite link revoked")
-
-
-@invitations.put(
-    "/{invitation_id}/respond", response_model=Envelope[InvitationOut], responses=error_responses(*ANY_ERROR)
-)
-async def invitation_respond(invitation_id: uuid.UUID, body: RespondIn, caller: CurrentUser) -> dict[str, Any]:
-    """Answer an invitation: going or not going."""
-    invitation = await run_sync(
-        invitation_respond_and_read, user=caller, invitation_id=invitation_id, response=body.response, seats=body.seats
-    )
-    return ok(invitation, "Response saved")
-
-
-@invitations.post("/accept-link", response_model=Envelope[InvitationOut], responses=error_responses(*ANY_ERROR))
-async def invitation_accept_link(body: AcceptLinkIn, caller: CurrentUser) -> dict[str, Any]:
-    """Redeem a share link: you are invited and going."""
-    return ok(
-        await run_sync(invite_link_redeem_and_read, user=caller, token=body.token, seats=body.seats), "You are in"
-    )
-
-
-# ---------------------------------------------------------------- attendance
-
-
-@events.post(
-    "/{event_id}/confirm-attendance",
-    response_model=Envelope[TicketOut],
-    status_code=201,
-    responses=error_responses(*ANY_ERROR),
-)
-async def attendance_confirm(event_id: uuid.UUID, body: AttendanceIn, caller: CurrentUser) -> dict[str, Any]:
-    """Take seats at a free event and get a ticket."""
-    ticket = await run_sync(
-        attendance_confirm_and_read,
-        user=caller,
-        event_id=event_id,
-        seats=body.seats,
-        tier_id=body.tier_id,
-        unlock_code=body.unlock_code,
-        answers=answers_given(body.answers),
-    )
-    return ok(ticket, "You are going")
-
-
-@events.delete("/{event_id}/attendance", response_model=Envelope[TicketOut], responses=error_responses(*ANY_ERROR))
-async def attendance_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """Give up a free ticket; the seats are freed at once."""
-    return ok(await run_sync(attendance_cancel_and_read, user=caller, event_id=event_id), "Attendance cancelled")
+# ---------------------------------------------------------------- tickets (reads; taking part is participation.api)
 
 
 @events.get("/{event_id}/my-ticket", response_model=Envelope[TicketOut], responses=error_responses(401, 404, 422))
@@ -771,4 +421,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, questions, guest_list, waitlist, co_hosts, guest_messages, invitations, me]
+routers = [venues, hosts, events, tiers, questions, co_hosts, guest_messages, me]

@@ -105,7 +105,8 @@ def demo_states(hosts: list) -> dict[str, int]:
     from loopin.core.demo import demo_guests
     from loopin.core.ids import short_code
     from loopin.events.models import CoHost, Event, EventStatus, JoinMode, JoinRequest
-    from loopin.events.services import attendance_confirm, join_request_create
+    from loopin.participation.attendance import attendance_confirm
+    from loopin.participation.join_requests import join_request_create
 
     guests = demo_guests()
     soon = Event.objects.filter(title=STARTING_SOON).first()

@@ -3,7 +3,6 @@
 from loopin.core.error_codes import CoreErrorCode, ErrorCode
 from loopin.core.errors import BusinessRuleError, LoopinError
 from loopin.events.error_codes import EventErrorCode
-from loopin.participation.errors import CapacityExceeded  # moved; re-exported for old imports
 
 
 class InvalidTransition(BusinessRuleError):
@@ -22,4 +21,4 @@ class GuestImportTooLarge(LoopinError):
     error_code: ErrorCode = EventErrorCode.GUEST_IMPORT_TOO_LARGE
 
 
-__all__ = ["CapacityExceeded", "GuestImportTooLarge", "InvalidTransition"]
+__all__ = ["GuestImportTooLarge", "InvalidTransition"]

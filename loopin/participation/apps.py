@@ -7,7 +7,8 @@ class ParticipationConfig(AppConfig):
     verbose_name = "Participation"
 
     def ready(self) -> None:
-        from loopin.participation import cancellation, waitlist
+        from loopin.participation import cancellation, receivers, waitlist
 
         cancellation.connect_signals()
         waitlist.connect_signals()
+        receivers.connect_signals()

@@ -8,7 +8,7 @@ import pytest
 from loopin.accounts.services import session_start
 from loopin.chat.models import Conversation
 from loopin.chat.services.groups import event_chat_open
-from loopin.events.services import attendance_confirm
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.live import ThreadServer
 

@@ -12,9 +12,9 @@ from loopin.chat.models import Message
 from loopin.chat.selectors import conversations_list
 from loopin.chat.services.conversations import direct_open
 from loopin.chat.services.groups import event_chat_open
-from loopin.events.services import attendance_confirm
 from loopin.notifications.models import Device
 from loopin.notifications.push import log_outbox
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 

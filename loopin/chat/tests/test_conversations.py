@@ -14,7 +14,8 @@ from loopin.chat.models import Conversation, Member, MemberState, Message, Reque
 from loopin.chat.services import conversations, groups, messages
 from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied, ValidationFailed
 from loopin.events.models import EventStatus
-from loopin.events.services import attendance_cancel, attendance_confirm, event_transition
+from loopin.events.services import event_transition
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.people.models import Audience, PrivacySettings
 from loopin.people.services.blocks import block_create
 from loopin.people.services.friends import friend_request_accept, friend_request_send

@@ -12,8 +12,8 @@ from django.db import connections
 from loopin.accounts.services import session_logout, user_suspend
 from loopin.accounts.tokens import access_token_decode
 from loopin.chat.models import Message
-from loopin.events.services import attendance_confirm
 from loopin.notifications.services import notify
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.live import Client
 

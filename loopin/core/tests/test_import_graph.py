@@ -13,17 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Package pairs that still import each other, to be taken apart; a new pair fails the test.
-# events <-> tickets, events <-> participation: Ticket has a foreign key to Event, so tickets and participation read
-# events' models (the direction to keep). What still points back from events (`_graph()` lists them):
-# - participation: the join-request, invitation, invite-link and attendance services (events/services/*, to move
-#   into participation together with their endpoints in events/api.py and the waitlist_api router), the
-#   re-exports in events/services/__init__.py and events/errors.py, and phone_invitations.
-#   (Capacity raises and cancellations already reach participation by signals; the expiry tasks live there.)
-# - tickets: reads of Ticket in events' selectors (access, feed, people, social, guest_messages), rsvp, the
-#   guest list, guest messages, questions and account_hooks: participation's reads, to move with the services.
+# events <-> tickets: Ticket has a foreign key to Event, so tickets and participation read events' models (the
+# direction to keep; events never imports participation). What still points back from events to tickets
+# (`_graph()` lists them): reads of Ticket in events' selectors (access, feed, people, social, guest_messages) and
+# schemas, rsvp, guest messages, questions and account_hooks: participation's reads, to move there.
 KNOWN_PACKAGE_CYCLES = {
     frozenset({"events", "tickets"}),
-    frozenset({"events", "participation"}),
 }
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from loopin.core import hooks
 from loopin.events.models import JoinMode, JoinRequest
-from loopin.events.services import attendance_confirm
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 
 

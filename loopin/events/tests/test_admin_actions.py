@@ -23,7 +23,7 @@ def test_cancel_events_from_the_admin(staff, interests):
     client, user = staff
     event = PublishedEventFactory()
     guest = UserWithProfileFactory()
-    from loopin.events.services import attendance_confirm
+    from loopin.participation.attendance import attendance_confirm
 
     attendance_confirm(user=guest, event_id=event.id)
     assert _act(client, "event", "cancel_events", [event.id]).status_code == 200

@@ -22,8 +22,9 @@ from loopin.events.selectors.access import (
     guest_phones_visible,
     is_visible,
 )
-from loopin.events.services import event_delete, event_transition, join_request_accept
+from loopin.events.services import event_delete, event_transition
 from loopin.events.services.cohosts import co_host_add, co_host_remove, co_host_respond, co_host_update
+from loopin.participation.join_requests import join_request_accept
 from loopin.payments.payouts import payout_request_create
 from loopin.people.models import PersonProfile
 from loopin.staff.groups import OPERATIONS, READ_ONLY

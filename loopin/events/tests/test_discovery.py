@@ -190,7 +190,7 @@ def test_a_page_costs_a_fixed_number_of_queries(interests, signed_in):
 
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_a_cached_page_costs_one_query_and_keeps_live_counters(interests, signed_in):
-    from loopin.events.services import seats_take
+    from loopin.participation.seats import seats_take
 
     user = UserWithProfileFactory() if signed_in else None
     event = PublishedEventFactory(capacity=10, interests=interests[:1])

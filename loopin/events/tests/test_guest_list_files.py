@@ -17,14 +17,15 @@ from loopin.audit.models import AuditEntry
 from loopin.core.errors import LoopinError
 from loopin.events.models import Invitation, InvitationStatus, PhoneInvitation
 from loopin.events.questions import AnswerGiven
-from loopin.events.services import attendance_confirm, invitations_create
-from loopin.events.services.guest_list import (
+from loopin.events.services.questions import QuestionInput, question_create
+from loopin.participation.attendance import attendance_confirm
+from loopin.participation.guest_list import (
     MAX_IMPORT_ROWS,
     guest_import_confirm,
     guest_import_preview,
     guest_list_export,
 )
-from loopin.events.services.questions import QuestionInput, question_create
+from loopin.participation.invitations import invitations_create
 from loopin.people.models import PersonProfile
 from loopin.people.services.blocks import block_create
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory

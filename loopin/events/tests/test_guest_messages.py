@@ -6,10 +6,10 @@ import pytest
 
 from loopin.audit.models import AuditEntry
 from loopin.events.models import GuestMessage, TicketTier
-from loopin.events.services import attendance_cancel, attendance_confirm
 from loopin.events.services.cohosts import co_host_add, co_host_respond
 from loopin.events.tiers import default_tier
 from loopin.notifications.models import Notification
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 
 from loopin.events.models import Event, JoinMode, JoinRequest
-from loopin.events.services import attendance_confirm, join_request_accept
+from loopin.participation.attendance import attendance_confirm
+from loopin.participation.join_requests import join_request_accept
 from loopin.testing.concurrency import outcomes as race
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import Ticket

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from loopin.core.errors import LoopinError
 from loopin.events.models import JoinMode, TicketTier, TierVisibility
-from loopin.events.services import attendance_confirm, join_request_accept, join_request_create
 from loopin.events.services.tiers import TierInput, tier_create, tier_delete, tier_update
 from loopin.events.tiers import default_tier, tiers_for
+from loopin.participation.attendance import attendance_confirm
+from loopin.participation.join_requests import join_request_accept, join_request_create
 from loopin.payments.services import order_cancel_pending, order_create
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from loopin.core.errors import LoopinError
 from loopin.events.models import TicketTier, WaitlistEntry
-from loopin.events.services import attendance_cancel, attendance_confirm, event_update
+from loopin.events.services import event_update
 from loopin.events.services.event_fields import EventInput
 from loopin.events.services.tiers import TierInput, tier_update
 from loopin.events.tiers import default_tier
 from loopin.notifications.models import Notification
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.participation.waitlist import (
     waitlist_join,
     waitlist_leave,

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from loopin.accounts.models import Interest
 from loopin.accounts.services import interests_ensure_defaults
-from loopin.events.services import attendance_confirm
 from loopin.notifications.campaigns import (
     campaign_audience,
     campaign_cancel,
@@ -22,6 +21,7 @@ from loopin.notifications.campaigns import (
 from loopin.notifications.models import Campaign, Device, Notification, NotificationTemplate, Preference
 from loopin.notifications.push import log_outbox
 from loopin.notifications.templates import template_current
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import NewUserFactory, PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import Ticket
 

@@ -12,13 +12,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from loopin.events.models import Event
-from loopin.events.services import attendance_confirm
 from loopin.notifications.campaigns import campaign_start
 from loopin.notifications.models import Campaign, Delivery, Device, Notification
 from loopin.notifications.push import log_outbox
 from loopin.notifications.reminders import reminders_send_due
 from loopin.notifications.services import device_register, push_deliver
 from loopin.notifications.templates import template_current
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.concurrency import run_at_once
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 

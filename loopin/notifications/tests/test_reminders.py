@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from loopin.events.models import Event, EventStatus
-from loopin.events.services import attendance_cancel, attendance_confirm
 from loopin.notifications.models import Notification
 from loopin.notifications.reminders import reminders_send_due
 from loopin.notifications.tasks import send_reminders
 from loopin.notifications.templates import display_time
 from loopin.notifications.tests.conftest import types_by_user
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import run_task, token_for
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from loopin.events.models import Event, JoinMode
-from loopin.events.services import attendance_cancel, attendance_confirm
 from loopin.notifications import tasks
 from loopin.notifications.models import Notification, TriggerJob
 from loopin.notifications.push import log_outbox
@@ -26,6 +25,7 @@ from loopin.notifications.triggers import (
     trigger_jobs_sweep,
     trigger_run,
 )
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.payments import signals as payment_signals
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for

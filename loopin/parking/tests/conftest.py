@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from loopin.events.services import attendance_confirm
 from loopin.parking.models import BandKind, ParkingLot, ParkingPriceBand
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 
 

@@ -22,11 +22,11 @@ from loopin.events.models import (
     TicketTier,
     TierVisibility,
 )
-from loopin.events.services.attendance import attendance_confirm
-from loopin.events.services.invitations import invitation_respond
-from loopin.events.services.invite_links import invite_link_redeem
-from loopin.events.services.join_requests import join_request_create
 from loopin.events.tiers import default_tier
+from loopin.participation.attendance import attendance_confirm
+from loopin.participation.invitations import invitation_respond
+from loopin.participation.invite_links import invite_link_redeem
+from loopin.participation.join_requests import join_request_create
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_take
 from loopin.participation.tickets import ticket_issue

@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from loopin.events.models import Event
-from loopin.events.services import attendance_cancel, attendance_confirm, event_transition
+from loopin.events.services import event_transition
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets import calendar

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from loopin.events.services import attendance_cancel, attendance_confirm
+from loopin.participation.attendance import attendance_cancel, attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets import signing

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from loopin.events.services import attendance_confirm
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.venuecommerce.models import Counter, MenuItem, MenuVariant, StaffRole, VenueStaff
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
-from loopin.events.services import attendance_confirm
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
 from loopin.wallet.push import ApnsPassPush, use_pass_push_backend

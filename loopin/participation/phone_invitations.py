@@ -43,8 +43,8 @@ from loopin.events.models import (
     PhoneInvitationStatus,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.invitations import invitations_create
 from loopin.events.signals import send_after_commit
+from loopin.participation.invitations import invitations_create
 from loopin.people.selectors import is_blocked_between
 from loopin.tickets.models import Ticket, TicketStatus
 

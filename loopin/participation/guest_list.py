@@ -37,7 +37,7 @@ from loopin.events.errors import GuestImportTooLarge
 from loopin.events.models import Event, Invitation, InvitationStatus, PhoneInvitation, PhoneInvitationStatus
 from loopin.events.questions import answer_sheet
 from loopin.events.selectors.access import ensure_can_manage, event_for, guest_phones_visible
-from loopin.events.services.phone_invitations import invitation_by_phone
+from loopin.participation.phone_invitations import invitation_by_phone
 from loopin.people.models import Block, PersonProfile
 from loopin.people.selectors import exclude_blocked
 from loopin.tickets.models import Ticket, TicketStatus

@@ -20,8 +20,8 @@ from loopin.events.models import (
     InviteLink,
 )
 from loopin.events.selectors.access import ensure_can_manage, event_for
-from loopin.events.services.invitations import invitation_go
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.invitations import invitation_go
 from loopin.participation.rules import ensure_not_host, ensure_profile_complete
 
 

@@ -16,7 +16,7 @@ from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.events.schemas import DisplayTime
-from loopin.events.services.guest_list import (
+from loopin.participation.guest_list import (
     MAX_IMPORT_BYTES,
     XLSX_MEDIA,
     GuestFile,
