@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "loopin.venuecommerce",
     "loopin.parking",
     "loopin.marketplace",
+    "loopin.organisations",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "loopin.staff",

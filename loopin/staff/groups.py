@@ -127,3 +127,60 @@ def grant_view_all(apps: Any, group_name: str, app_label: str) -> None:
     ensure_permissions(apps)
     codenames = Permission.objects.filter(content_type__app_label=app_label, codename__startswith="view_")
     grant(apps, group_name, [f"{app_label}.{p.codename}" for p in codenames])
+
+
+_COMMERCE_LOOKUP = [
+    "venuecommerce.view_venuestaff",
+    "venuecommerce.view_venueorder",
+    "venuecommerce.view_venueorderline",
+    "parking.view_parkinglot",
+    "parking.view_parkingreservation",
+    "parking.view_gatescan",
+    "parking.view_overstaycharge",
+    "marketplace.view_listing",
+    "marketplace.view_marketplaceorder",
+    "marketplace.view_rating",
+]
+COMMERCE_GRANTS: dict[str, list[str]] = {
+    # Operations runs venues, lots and the marketplace for their owners: venue staff, menus, counters, orders
+    # (the admin's cancel-and-refund), lots and their gates, listings.
+    OPERATIONS: [
+        *_COMMERCE_LOOKUP,
+        "venuecommerce.add_venuestaff",
+        "venuecommerce.delete_venuestaff",
+        "venuecommerce.view_counter",
+        "venuecommerce.change_counter",
+        "venuecommerce.view_menuitem",
+        "venuecommerce.change_menuitem",
+        "venuecommerce.view_menuvariant",
+        "venuecommerce.change_menuvariant",
+        "venuecommerce.change_venueorder",
+        "parking.change_parkinglot",
+        "parking.view_parkingpriceband",
+        "parking.operate_gate",
+        "marketplace.view_listingphoto",
+        "marketplace.change_listing",
+    ],
+    # Support looks orders, reservations and sales up for the people who ask.
+    SUPPORT: _COMMERCE_LOOKUP,
+    # Finance owns the money: overstay waivers and the marketplace's fee.
+    FINANCE: [
+        "venuecommerce.view_venueorder",
+        "parking.view_parkingreservation",
+        "parking.view_overstaycharge",
+        "parking.waive_overstaycharge",
+        "marketplace.view_marketplaceorder",
+        "marketplace.view_marketplacefee",
+        "marketplace.change_marketplacefee",
+    ],
+}
+COMMERCE_READ_ONLY_APPS = ["venuecommerce", "parking", "marketplace"]
+
+
+def commerce_groups_sync(apps: Any) -> None:
+    """The groups' permissions on venue commerce, parking and the marketplace (migration staff/0004; idempotent).
+    LoopPay's are its own migration (looppay/0003)."""
+    for name, perms in COMMERCE_GRANTS.items():
+        grant(apps, name, perms)
+    for app_label in COMMERCE_READ_ONLY_APPS:
+        grant_view_all(apps, READ_ONLY, app_label)

@@ -3,6 +3,7 @@ pages that must stay read-only refuse edits."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from html import unescape
 
@@ -15,7 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loopin.accounts.models import User
 from loopin.audit.models import AuditEntry
-from loopin.staff.groups import FINANCE, OPERATIONS, READ_ONLY, SUPPORT, groups_sync
+from loopin.staff.groups import (
+    COMMERCE_GRANTS,
+    FINANCE,
+    OPERATIONS,
+    READ_ONLY,
+    SUPPORT,
+    commerce_groups_sync,
+    groups_sync,
+)
 from loopin.testing.fixtures import signed_in_user
 
 
@@ -98,12 +107,33 @@ def test_the_staff_groups_exist_with_their_permissions(db):
     assert {("accounts", "verify_lead"), ("accounts", "promote_user")} <= perms[SUPPORT]
     assert all(codename.startswith("view_") for _, codename in perms[READ_ONLY])
     assert ("audit", "view_auditentry") in perms[READ_ONLY]
-    # Finance changes money (payments' own grants) and hosts' tax profiles for GST invoices (invoices' grant),
-    # and nothing of accounts or the audit log.
+    # Finance changes money (payments' own grants), hosts' tax profiles for GST invoices (invoices' grant) and
+    # the marketplace's fee, and nothing of accounts or the audit log.
     assert {
         (app, codename)
         for app, codename in perms[FINANCE]
         if app != "payments" and codename.startswith(("delete_", "change_"))
-    } == {("invoices", "change_taxprofile")}
+    } == {("invoices", "change_taxprofile"), ("marketplace", "change_marketplacefee")}
     groups_sync(apps)  # idempotent
     assert Group.objects.filter(name=OPERATIONS).count() == 1
+
+
+def _group_perms(name):
+    return {f"{app}.{code}" for app, code in Permission.objects.filter(group__name=name)
+            .values_list("content_type__app_label", "codename")}  # fmt: skip
+
+
+def test_commerce_permissions_go_to_the_groups_that_run_them(db):
+    groups_sync(apps)
+    commerce_groups_sync(apps)
+    importlib.import_module("loopin.looppay.migrations.0003_staff_permissions").forwards(apps, None)
+    operations, support, finance, read_only = (_group_perms(g) for g in (OPERATIONS, SUPPORT, FINANCE, READ_ONLY))
+    assert all(set(perms) <= _group_perms(group) for group, perms in COMMERCE_GRANTS.items())
+    # The powers the API's staff checks need (venuecommerce.access.STAFF_PERMISSIONS) are Operations'.
+    assert {"venuecommerce.change_venueorder", "parking.operate_gate", "parking.change_parkinglot"} <= operations
+    assert {"parking.waive_overstaycharge", "marketplace.change_marketplacefee"} <= finance - operations
+    assert {"looppay.grant_promotional_credit", "looppay.add_adjustment"} <= finance
+    assert not {p for p in support if p.split(".")[0] in {"venuecommerce", "parking", "marketplace"}
+                and not p.split(".")[1].startswith("view_")}  # fmt: skip
+    assert {"venuecommerce.view_menuitem", "parking.view_parkingquote", "marketplace.view_marketplacefee"} <= read_only
+    assert not {p for p in read_only if not p.split(".")[1].startswith("view_")}

@@ -1,0 +1,52 @@
+"""An organisation with an owner and one accepted member in each other role, and people outside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from loopin.organisations.models import Membership, Organisation
+from loopin.organisations.services import organisation_create
+from loopin.testing.factories import UserWithProfileFactory
+
+# A GSTIN whose check character is right (27: Maharashtra).
+GSTIN = "27AAPFU0939F1ZV"
+
+
+@dataclass
+class Org:
+    organisation: Organisation
+    owner: Any
+    admin: Any
+    manager: Any
+    agent: Any
+    door: Any
+
+    def member(self, role: str) -> Any:
+        return getattr(self, role)
+
+
+def add_member(organisation: Organisation, role: str, *, accepted: bool = True) -> Any:
+    user = UserWithProfileFactory()
+    Membership.objects.create(
+        organisation=organisation, user=user, role=role, accepted_at=timezone.now() if accepted else None
+    )
+    return user
+
+
+def make_org(handle: str = "brewhouse") -> Org:
+    owner = UserWithProfileFactory()
+    organisation = organisation_create(user=owner, name="The Brewhouse", handle=handle, city="Bengaluru")
+    return Org(
+        organisation=organisation,
+        owner=owner,
+        **{role: add_member(organisation, role) for role in ("admin", "manager", "agent", "door")},
+    )
+
+
+@pytest.fixture
+def org(transactional_db: None) -> Org:
+    return make_org()
