@@ -28,9 +28,9 @@ from loopin.events.models import (
     RequestStatus,
     Visibility,
 )
-from loopin.events.rsvp import confirmation_open
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.share_paths import share_path
+from loopin.participation.rsvp import confirmation_open
 from loopin.payments.models import Order, PayoutRequest
 from loopin.tickets import signing
 from loopin.tickets.error_codes import TicketErrorCode

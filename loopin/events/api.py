@@ -26,7 +26,6 @@ from loopin.core.time import QueryTime
 from loopin.events import selectors, services
 from loopin.events.cohosts_api import router as co_hosts
 from loopin.events.error_codes import EventErrorCode
-from loopin.events.messages_api import router as guest_messages
 from loopin.events.questions_api import router as questions
 from loopin.events.schemas import (
     EventCardOut,
@@ -421,4 +420,4 @@ async def my_tickets(
     return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
 
 
-routers = [venues, hosts, events, tiers, questions, co_hosts, guest_messages, me]
+routers = [venues, hosts, events, tiers, questions, co_hosts, me]

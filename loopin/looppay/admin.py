@@ -3,7 +3,7 @@ reason, each posted as one entry and audited; reconciliation runs to look at. Ev
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,6 +13,10 @@ from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
 from loopin.core.errors import LoopinError
 from loopin.looppay.adjustments import PERMISSIONS, adjustment_post
 from loopin.looppay.models import Account, Adjustment, CreditKind, JournalEntry, Line, ReconciliationRun
+from loopin.looppay.reconciliation import ACKNOWLEDGE_PERMISSION, reconciliation_acknowledge
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 class LineInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -109,8 +113,48 @@ class AdjustmentAdmin(KeptRecordAdmin):
         obj._state.adding = False
 
 
+class AcknowledgeForm(forms.ModelForm):  # type: ignore[type-arg]
+    acknowledgement = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was found and what was done. Saving closes this run's staff alert.",
+    )
+
+    class Meta:
+        model = ReconciliationRun
+        fields = ("acknowledgement",)
+
+
 @admin.register(ReconciliationRun)
-class ReconciliationRunAdmin(ReadOnlyAdmin):
-    list_display = ("ran_at", "ok", "accounts_checked", "entries_checked")
-    list_filter = ("ok",)
-    readonly_fields = [f.name for f in ReconciliationRun._meta.fields]
+class ReconciliationRunAdmin(KeptRecordAdmin):
+    """Runs to look at; a failed, unacknowledged run can be acknowledged (by permission) with a note."""
+
+    list_display = ("ran_at", "ok", "accounts_checked", "entries_checked", "acknowledged_at")
+    list_filter = ("ok", ("acknowledged_at", admin.EmptyFieldListFilter))
+    form = AcknowledgeForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = [f.name for f in ReconciliationRun._meta.fields]
+        if self._may_acknowledge(request, obj):
+            fields.remove("acknowledgement")
+        return fields
+
+    @staticmethod
+    def _may_acknowledge(request: HttpRequest, obj: ReconciliationRun | None) -> bool:
+        return (
+            obj is not None
+            and not obj.ok
+            and obj.acknowledged_at is None
+            and request.user.has_perm(ACKNOWLEDGE_PERMISSION)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_acknowledge(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ReconciliationRun, form: Any, change: bool) -> None:
+        """Through the service (never a bare save): once, audited."""
+        try:
+            staff = cast("User", request.user)  # the admin site lets signed-in staff only this far
+            reconciliation_acknowledge(staff=staff, run_id=obj.pk, note=form.cleaned_data["acknowledgement"])
+        except LoopinError as exc:
+            messages.error(request, f"Not acknowledged: {exc.message} ({exc.code})")

@@ -7,6 +7,7 @@ class LoopPayConfig(AppConfig):
     verbose_name = "LoopPay credits"
 
     def ready(self) -> None:
+        from loopin.looppay.alerts import register_looppay_alerts
         from loopin.looppay.tickets import PREFIX, ticket_refund_to_credits
         from loopin.looppay.topups import TOPUP_PURPOSE
         from loopin.payments.charge_purposes import register_charge_purpose
@@ -14,3 +15,4 @@ class LoopPayConfig(AppConfig):
 
         register_charge_purpose(TOPUP_PURPOSE)
         register_refund_route(PREFIX, ticket_refund_to_credits)
+        register_looppay_alerts()

@@ -177,9 +177,16 @@ class ReconciliationRun(models.Model):
     accounts_checked = models.PositiveIntegerField(default=0)
     entries_checked = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
+    # A failed run is an open staff alert until someone holding the permission acknowledges it with a note.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledgement = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-ran_at"]
+        permissions = [("acknowledge_reconciliationrun", "Can acknowledge a failed reconciliation run")]
 
     def __str__(self) -> str:
         return f"reconciliation {self.ran_at:%Y-%m-%d %H:%M} ({'ok' if self.ok else 'PROBLEMS'})"

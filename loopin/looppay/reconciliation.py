@@ -3,25 +3,36 @@
 Checks: every account's cached balance equals the sum of its lines; every entry's lines sum to zero, and so
 does the whole ledger; no held account is below zero; every paid top-up charge has exactly one top-up entry of
 its amount, and every top-up entry belongs to a paid top-up charge. Each run is stored (`ReconciliationRun`,
-admin: LoopPay > Reconciliation runs); a run with problems logs `looppay_reconciliation_failed` at error level
-(Sentry alerts on it) and shows on the staff dashboard until a clean run follows.
+admin: LoopPay > Reconciliation runs). A run with problems logs `looppay_reconciliation_failed` at error level
+(Sentry alerts on it) and is an open staff alert (the admin's index and dashboard, for staff who may view runs;
+loopin/looppay/alerts.py) until someone holding `looppay.acknowledge_reconciliationrun` acknowledges it with a
+note (`reconciliation_acknowledge`, audited). A later clean run does not close it: money that went out of step
+and came back is still something a person must look at.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from loopin.audit.services import audit_record
+from loopin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from loopin.core.logging import get_logger
 from loopin.looppay.ledger import CENT
 from loopin.looppay.models import HELD_KINDS, Account, EntryReason, JournalEntry, Line, ReconciliationRun
 from loopin.looppay.topups import TOPUP
 from loopin.payments.charge_models import CHARGE_SETTLED, Charge
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 log = get_logger("loopin.looppay")
+ACKNOWLEDGE_PERMISSION = "looppay.acknowledge_reconciliationrun"
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -86,4 +97,32 @@ def ledger_reconcile() -> ReconciliationRun:
     )
     if problems:
         log.error("looppay_reconciliation_failed", run_id=run.id, problems=len(problems), first=problems[0]["check"])
+    return run
+
+
+def reconciliation_acknowledge(*, staff: User, run_id: int, note: str) -> ReconciliationRun:
+    """Close a failed run's alert with what was found and done; once (a second acknowledgement keeps the first)."""
+    if not staff.has_perm(ACKNOWLEDGE_PERMISSION):
+        raise PermissionDenied("You may not acknowledge reconciliation runs.")
+    note = note.strip()
+    if not note:
+        raise ValidationFailed.one("acknowledgement", "REQUIRED", "Say what was found and what was done.")
+    with transaction.atomic():
+        run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:
+            raise NotFound("No such reconciliation run.")
+        if run.ok:
+            raise Conflict("A clean run has nothing to acknowledge.")
+        if run.acknowledged_at is not None:
+            return run
+        run.acknowledged_at = timezone.now()
+        run.acknowledged_by = staff
+        run.acknowledgement = note[:500]
+        run.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement"])
+        audit_record(
+            action="looppay.reconciliation_acknowledged",
+            actor=staff,
+            obj=run,
+            data={"problems": len(run.problems), "note": note[:255]},
+        )
     return run

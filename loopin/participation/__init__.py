@@ -9,5 +9,9 @@
   its person in the event's counters (`seats_held=True` when a paid order's hold already took the seats).
 - `loopin.participation.seats.seats_take(...)` / `seats_release(...)`: the conditional counters (holds only).
 
+The ways in and their endpoints live here too: `join_requests`, `invitations`, `invite_links`, `phone_invitations`,
+`attendance`, `guest_list`, `guest_messages`, `rsvp` (services), `api` / `guest_list_api` / `waitlist_api` /
+`messages_api` (routers, `api.routers`).
+
 Import from the sub-modules (this package imports nothing, so the models it reads never import it back).
 """

@@ -1,8 +1,8 @@
 """Taking part over HTTP: join requests, invitations (direct, by phone, share links) and attendance.
 
 Moved from loopin.events.api (issue 20) with their paths, operation ids, tags and documented errors unchanged; the
-guest list and the waitlist have their own routers beside this one. Mounted after the events routers, so an event's
-static paths are matched first.
+guest list, the waitlist and guest messages have their own routers beside this one. Mounted after the events
+routers, so an event's static paths are matched first.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from loopin.events.schemas import (
 from loopin.participation import attendance, invite_links, join_requests, phone_invitations
 from loopin.participation import invitations as invites
 from loopin.participation.guest_list_api import router as guest_list
+from loopin.participation.messages_api import router as guest_messages
 from loopin.participation.waitlist_api import router as waitlist
 
 if TYPE_CHECKING:
@@ -397,4 +398,4 @@ async def attendance_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[st
     return ok(await run_sync(attendance_cancel_and_read, user=caller, event_id=event_id), "Attendance cancelled")
 
 
-routers = [events, guest_list, waitlist, invitations]
+routers = [events, guest_list, waitlist, guest_messages, invitations]

@@ -19,10 +19,10 @@ from loopin.events.models import (
     Invitation,
     InvitationStatus,
 )
-from loopin.events.rsvp import rsvp_deadline
 from loopin.events.selectors.access import ensure_can_manage, event_for
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.rsvp import rsvp_deadline
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete
 from loopin.participation.tickets import admit, ticket_cancel
 from loopin.people.selectors import exclude_blocked

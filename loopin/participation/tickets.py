@@ -13,10 +13,10 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict
 from loopin.core.ids import short_code
 from loopin.events.models import CheckoutAnswer, Event, Invitation, JoinRequest, TicketTier
-from loopin.events.rsvp import rsvp_deadline
 from loopin.events.signals import send_after_commit, ticket_cancelled, ticket_issued
 from loopin.events.tiers import default_tier
 from loopin.participation.error_codes import ParticipationErrorCode
+from loopin.participation.rsvp import rsvp_deadline
 from loopin.participation.seats import seats_release, seats_take
 from loopin.tickets.models import Ticket, TicketStatus
 

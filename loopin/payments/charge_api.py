@@ -65,7 +65,7 @@ async def sandbox_charge_checkout(charge_id: uuid.UUID, token: str = "") -> HTML
     """The sandbox provider's checkout page of a charge, through the buyer's signed link (`checkout_url`)."""
     context = await run_sync(sandbox_charge_context, charge_id=charge_id, token=token)
     return HTMLResponse(
-        render_to_string("payments/sandbox_charge.html", context),
+        render_to_string("payments/sandbox_checkout.html", context),
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
 

@@ -41,6 +41,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import ServiceUnavailable
 from loopin.core.phone import mask_phone
 from loopin.core.settings import get_settings
+from loopin.staff.alerts import alerts_for
 from loopin.staff.dashboards import dashboard_render
 from loopin.staff.signin import login_failed, login_lock_message, login_succeeded, request_ip
 from loopin.staff.totp import (
@@ -204,6 +205,9 @@ class LoopinAdminSite(admin.AdminSite):
         context["totp_required"] = self.totp_required()
         return context
 
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        return super().index(request, {**(extra_context or {}), "staff_alerts": alerts_for(request.user)})
+
     def get_urls(self) -> list[URLPattern]:
         return [
             path("totp/", never_cache(self.totp_enrol_view), name="staff_totp"),
@@ -310,6 +314,7 @@ class LoopinAdminSite(admin.AdminSite):
             **self.each_context(request),
             "title": "Dashboard",
             "panels": dashboard_render(user=request.user, days=days),
+            "staff_alerts": alerts_for(request.user),
             "days": days,
             "day_choices": DASHBOARD_DAYS,
         }

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Package pairs that still import each other, to be taken apart; a new pair fails the test.
 # events <-> tickets: Ticket has a foreign key to Event, so tickets and participation read events' models (the
 # direction to keep; events never imports participation). What still points back from events to tickets
-# (`_graph()` lists them): reads of Ticket in events' selectors (access, feed, people, social, guest_messages) and
-# schemas, rsvp, guest messages, questions and account_hooks: participation's reads, to move there.
+# (`_graph()` lists them): reads of Ticket in events' selectors (access, feed, people, social), schemas,
+# services/questions and account_hooks: participation's reads, to move there.
 KNOWN_PACKAGE_CYCLES = {
     frozenset({"events", "tickets"}),
 }

@@ -39,6 +39,7 @@ from loopin.payments.providers.base import (
     REFUND_PROCESSED,
     Notification,
 )
+from loopin.payments.services.provider_sweep import provider_status_sweep, stale_unpaid
 from loopin.payments.tasks import submit_charge_refund
 
 
@@ -316,39 +317,12 @@ def charge_refunds_resubmit(*, older_than_minutes: int = 10) -> int:
 
 def charges_reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dict[str, int]:
     """Ask the provider about charges left unpaid, so a lost webhook loses nothing."""
-    minutes = older_than_minutes if older_than_minutes is not None else get_settings().PAYMENT_RECONCILE_AFTER_MINUTES
-    now = timezone.now()
-    candidates = (
-        Charge.objects.filter(
-            status__in=[ChargeStatus.PENDING, ChargeStatus.FAILED, ChargeStatus.CANCELLED],
-            created_at__lte=now - timedelta(minutes=minutes),
-            created_at__gte=now - timedelta(days=1),
-        )
-        .exclude(provider_order_id="")
-        .exclude(provider="sandbox")
-        .order_by("created_at")[:limit]
+    unpaid = [ChargeStatus.PENDING, ChargeStatus.FAILED, ChargeStatus.CANCELLED]
+    return provider_status_sweep(
+        stale_unpaid(Charge.objects.all(), statuses=unpaid, older_than_minutes=older_than_minutes, limit=limit),
+        confirm=lambda charge_id, **paid: charge_confirm(charge_id=charge_id, **paid),
+        fail=lambda charge_id, reason: charge_fail(charge_id=charge_id, reason=reason),
     )
-    counts = {"asked": 0, "paid": 0, "failed": 0, "errors": 0}
-    for charge in candidates:
-        counts["asked"] += 1
-        try:
-            state = get_provider(charge.provider).fetch_status(charge)
-        except (ProviderUnavailable, BusinessRuleError):
-            counts["errors"] += 1
-            continue
-        if state.state == "paid":
-            charge_confirm(
-                charge_id=charge.id,
-                payment_id=state.payment_id,
-                provider=charge.provider,
-                amount_minor=state.amount_minor,
-                currency=state.currency,
-                via="reconcile",
-            )
-            counts["paid"] += 1
-        elif state.state == "failed" and charge_fail(charge_id=charge.id, reason=state.reason):
-            counts["failed"] += 1
-    return counts
 
 
 # ---------------------------------------------------------------- webhooks

@@ -6,10 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from loopin.core.errors import BusinessRuleError
-from loopin.core.settings import get_settings
 from loopin.events.models import EventStatus
-from loopin.payments.errors import ProviderUnavailable
 from loopin.payments.models import (
     Order,
     OrderStatus,
@@ -17,8 +14,8 @@ from loopin.payments.models import (
     Refund,
     RefundStatus,
 )
-from loopin.payments.providers import get_provider
 from loopin.payments.services.confirmation import payment_confirm, payment_fail
+from loopin.payments.services.provider_sweep import provider_status_sweep, stale_unpaid
 from loopin.payments.services.refunds import event_orders_refund
 from loopin.payments.services.webhooks import payment_event_process
 
@@ -62,36 +59,9 @@ def cancelled_events_sweep() -> int:
 
 def orders_reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dict[str, int]:
     """Ask the provider about orders left unpaid, so a lost webhook loses nothing."""
-    minutes = older_than_minutes if older_than_minutes is not None else get_settings().PAYMENT_RECONCILE_AFTER_MINUTES
-    now = timezone.now()
-    candidates = (
-        Order.objects.filter(
-            status__in=[OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED, OrderStatus.CANCELLED],
-            created_at__lte=now - timedelta(minutes=minutes),
-            created_at__gte=now - timedelta(days=1),
-        )
-        .exclude(provider_order_id="")
-        .exclude(provider="sandbox")
-        .order_by("created_at")[:limit]
+    unpaid = [OrderStatus.PENDING, OrderStatus.EXPIRED, OrderStatus.FAILED, OrderStatus.CANCELLED]
+    return provider_status_sweep(
+        stale_unpaid(Order.objects.all(), statuses=unpaid, older_than_minutes=older_than_minutes, limit=limit),
+        confirm=lambda order_id, **paid: payment_confirm(order_id=order_id, **paid),
+        fail=lambda order_id, reason: payment_fail(order_id=order_id, reason=reason),
     )
-    counts = {"asked": 0, "paid": 0, "failed": 0, "errors": 0}
-    for order in candidates:
-        counts["asked"] += 1
-        try:
-            state = get_provider(order.provider).fetch_status(order)
-        except (ProviderUnavailable, BusinessRuleError):
-            counts["errors"] += 1
-            continue
-        if state.state == "paid":
-            payment_confirm(
-                order_id=order.id,
-                payment_id=state.payment_id,
-                provider=order.provider,
-                amount_minor=state.amount_minor,
-                currency=state.currency,
-                via="reconcile",
-            )
-            counts["paid"] += 1
-        elif state.state == "failed" and payment_fail(order_id=order.id, reason=state.reason):
-            counts["failed"] += 1
-    return counts

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from loopin.accounts.models import User
 from loopin.core.time import display_zone
 from loopin.events.models import Event, JoinRequest, RequestStatus, RsvpPolicy
 from loopin.tickets.models import Ticket, TicketStatus
@@ -30,7 +31,7 @@ def rsvp_deadline(*, event: Event, policy: str, start: datetime | None = None) -
     return min(deadline, event.start_at)
 
 
-def live_accepted_request(*, event: Event, user: object) -> JoinRequest | None:
+def live_accepted_request(*, event: Event, user: User) -> JoinRequest | None:
     """The guest's accepted request whose confirmation deadline has not passed (None otherwise)."""
     req = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()
     if req is None or (req.confirm_by is not None and req.confirm_by <= timezone.now()):
@@ -38,7 +39,7 @@ def live_accepted_request(*, event: Event, user: object) -> JoinRequest | None:
     return req
 
 
-def confirmation_open(*, user: object, event: Event, request: JoinRequest | None = None) -> bool:
+def confirmation_open(*, user: User, event: Event, request: JoinRequest | None = None) -> bool:
     """May this guest still confirm ("Going!")? An accepted request, no valid ticket yet, deadline not passed."""
     req = request
     if req is None:

@@ -16,8 +16,8 @@ from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.events.models import GuestMessage
-from loopin.events.selectors.guest_messages import guest_message_out, guest_messages_list
-from loopin.events.services.guest_messages import MAX_BODY, guest_message_send
+from loopin.participation.guest_message_selectors import guest_message_out, guest_messages_list
+from loopin.participation.guest_messages import MAX_BODY, guest_message_send
 
 router = APIRouter(prefix="/api/v2/events", tags=["guest messages"])
 

@@ -25,7 +25,7 @@ def guest_message_out(message: GuestMessage, *, manager: bool) -> dict[str, Any]
     }
 
 
-def guest_messages_list(*, user: Any, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
+def guest_messages_list(*, user: Any, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Every message to the hosts; to a guest with a valid ticket, the ones for all guests and for their tiers."""
     event = event_for(user, event_id)
     rows = GuestMessage.objects.filter(event=event).select_related("tier", "sender")
