@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from loopin.accounts.services.otp_send import otp_dispatch
 from loopin.accounts.sms import SmsSendError
+from loopin.accounts.waitlist import waitlist_promote_due
 from loopin.core.errors import ServiceUnavailable
 from loopin.core.settings import get_settings
 
@@ -12,8 +14,6 @@ from loopin.core.settings import get_settings
 @shared_task(bind=True, name="accounts.send_otp_sms", max_retries=None, ignore_result=True)
 def send_otp_sms(self, code_id: str, sealed: str) -> str:
     """Send one code; provider failures retry with exponential backoff, and the last one is recorded."""
-    from loopin.accounts.services import otp_dispatch
-
     max_retries = get_settings().SMS_MAX_RETRIES
     final = self.request.retries >= max_retries
     try:
@@ -27,6 +27,4 @@ def send_otp_sms(self, code_id: str, sealed: str) -> str:
 @shared_task(name="accounts.promote_waitlisted", ignore_result=True)
 def promote_waitlisted() -> int:
     """Let in every waitlisted user whose time has come (beat runs this every minute; idempotent)."""
-    from loopin.accounts.waitlist import waitlist_promote_due
-
     return waitlist_promote_due()

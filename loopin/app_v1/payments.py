@@ -17,7 +17,7 @@ from loopin.notifications import services as notification_services
 from loopin.payments import payouts as payout_services
 from loopin.payments import services as payment_services
 from loopin.payments.models import Order, OrderStatus
-from loopin.payments.selectors import order_for_viewer
+from loopin.payments.services.staff_reads import order_for_viewer_and_audit
 
 payments = APIRouter(prefix="/api/payments", tags=["app: payments"])
 payouts = APIRouter(prefix="/api/payouts", tags=["app: payouts"])
@@ -80,7 +80,7 @@ async def order_create(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
 
 
 def _get(*, user: Any, order_id: str) -> dict[str, Any]:
-    order = order_for_viewer(user=user, order_id=numbers.order_uuid(order_id))  # who may read it
+    order = order_for_viewer_and_audit(user=user, order_id=numbers.order_uuid(order_id))  # who may read it
     if order.status == OrderStatus.PENDING:  # a due hold expires now, as in the designed API
         payment_services.order_release(order_id=order.id, reason="hold expired", due_only=True)
     return _order_body(order)

@@ -11,7 +11,7 @@ from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.invoices import selectors, services
+from loopin.invoices import selectors, services, staff_reads
 from loopin.invoices.schemas import TaxDocumentOut, TaxProfileIn, TaxProfileOut
 
 order_invoices = APIRouter(prefix="/api/v2/payments", tags=["invoices"])
@@ -28,7 +28,7 @@ PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 async def order_documents(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """An order's GST invoices and credit notes (buyer: all; host: the ticket's; staff with permission)."""
-    return ok(await run_sync(selectors.order_documents, user=caller, order_id=order_id), "Invoices")
+    return ok(await run_sync(staff_reads.order_documents_and_audit, user=caller, order_id=order_id), "Invoices")
 
 
 @invoices.get("/tax-profile", response_model=Envelope[TaxProfileOut], responses=error_responses(401))
@@ -47,7 +47,7 @@ async def put_tax_profile(body: TaxProfileIn, caller: CurrentUser) -> dict[str, 
 @invoices.get("/{document_id}.pdf", response_model=None, responses=PDF_RESPONSES)
 async def document_pdf(document_id: uuid.UUID, caller: CurrentUser) -> Response:
     """An invoice or credit note as PDF (who may see it: as for the order's invoices)."""
-    filename, content = await run_sync(selectors.document_pdf_for, user=caller, document_id=document_id)
+    filename, content = await run_sync(staff_reads.document_pdf_and_audit, user=caller, document_id=document_id)
     headers = {"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, no-store"}
     return Response(content, media_type="application/pdf", headers=headers)
 

@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from loopin.accounts.models import User
-from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound
 from loopin.invoices.error_codes import InvoiceErrorCode
 from loopin.invoices.models import DocType, SupplyKind, TaxDocument, TaxProfile
@@ -61,32 +60,31 @@ def _visible(user: User, doc: TaxDocument, order: Order) -> bool:
     return doc.kind == SupplyKind.TICKET and user.id == order.event.host_id
 
 
-def order_documents(*, user: User, order_id: uuid.UUID) -> list[dict[str, Any]]:
-    """An order's invoices and credit notes: all of them to the buyer and to staff, the ticket's to the host."""
+def order_documents(*, user: User, order_id: uuid.UUID) -> tuple[list[dict[str, Any]], Order | None]:
+    """An order's invoices and credit notes: all of them to the buyer and to staff, the ticket's to the host;
+    with the order when `user` reads it as staff (a read the caller records in the audit log), else None."""
     order = Order.objects.select_related("event").filter(id=order_id).first()
     if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     docs = list(TaxDocument.objects.filter(order=order).select_related("original").order_by("issued_at", "number"))
     if user.id in (order.user_id, order.event.host_id):
-        return [document_data(d) for d in docs if _visible(user, d, order)]
+        return [document_data(d) for d in docs if _visible(user, d, order)], None
     if not (_staff_may(user, DocType.INVOICE) and _staff_may(user, DocType.CREDIT_NOTE)):
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
-    audit_record(action="staff.invoices_read", actor=user, obj=order, data={"permission": "invoices.view_invoice"})
-    return [document_data(d) for d in docs]
+    return [document_data(d) for d in docs], order
 
 
-def document_pdf_for(*, user: User, document_id: uuid.UUID) -> tuple[str, bytes]:
-    """One document as a PDF (file name, bytes) for whoever may see it; anyone else: 404."""
+def document_pdf_for(*, user: User, document_id: uuid.UUID) -> tuple[str, bytes, TaxDocument | None]:
+    """One document as a PDF (file name, bytes) for whoever may see it, with the document when `user` reads it
+    as staff (a read the caller records in the audit log), else None; anyone else: 404."""
     doc = TaxDocument.objects.select_related("order__event", "original").filter(id=document_id).first()
     if doc is None:
         raise NotFound("Invoice not found.", code=InvoiceErrorCode.INVOICE_NOT_FOUND)
     if not _visible(user, doc, doc.order):
         if not _staff_may(user, doc.doc_type):
             raise NotFound("Invoice not found.", code=InvoiceErrorCode.INVOICE_NOT_FOUND)
-        audit_record(
-            action="staff.invoice_read", actor=user, obj=doc, data={"permission": STAFF_PERMISSION[doc.doc_type]}
-        )
-    return f"{doc.number.replace('/', '-')}.pdf", document_pdf(doc)
+        return f"{doc.number.replace('/', '-')}.pdf", document_pdf(doc), doc
+    return f"{doc.number.replace('/', '-')}.pdf", document_pdf(doc), None
 
 
 def tax_profile_data(profile: TaxProfile | None) -> dict[str, Any]:

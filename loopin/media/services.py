@@ -8,19 +8,21 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import structlog
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from loopin.core.errors import Conflict, NotFound, ValidationFailed
 from loopin.core.settings import get_settings
-from loopin.media import images, storage, video
+from loopin.media import images, storage, tasks, video
 from loopin.media.error_codes import MediaErrorCode
 from loopin.media.models import Media, MediaKind, MediaStatus
+from loopin.media.worker import _finish_video, _store_image, _write
+from loopin.media.worker import media_erase as media_erase  # other domains call it from here
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -117,7 +119,6 @@ def media_upload_confirm(*, owner: User, media_id: uuid.UUID) -> Media:
         raise NotFound("No such upload.", code=MediaErrorCode.MEDIA_NOT_FOUND)
     if media.status != MediaStatus.AWAITING_UPLOAD:
         return media  # confirmed already: the same answer again
-    from django.core.files.storage import default_storage
 
     if not default_storage.exists(media.source_name):
         raise Conflict(
@@ -172,9 +173,7 @@ def _ingest_video(media: Media, path: str, folder: str) -> Media:
             media.source_name = storage.file_save_path(f"{storage.media_prefix(media)}/source", path)
         media.status = MediaStatus.PROCESSING
         media = _write(media)
-        from loopin.media.tasks import process_video
-
-        transaction.on_commit(lambda: process_video.delay(str(media.id)))
+        transaction.on_commit(lambda: tasks.process_video.delay(str(media.id)))
         return media
     if probe.needs_transcode and probe.duration_ms > s.MEDIA_INLINE_TRANSCODE_MAX_SECONDS * 1000:
         raise ValidationFailed.one(
@@ -186,86 +185,6 @@ def _ingest_video(media: Media, path: str, folder: str) -> Media:
     _finish_video(media, path, folder, probe)
     media.source_name = ""
     return _write(media)
-
-
-def _finish_video(media: Media, path: str, folder: str, probe: video.Probe) -> None:
-    """Make the clean MP4 and the poster sizes from a local file; sets the media's fields (not saved)."""
-    target = os.path.join(folder, "video.mp4")
-    if probe.needs_transcode:
-        width, height = video.video_transcode(path, target, probe)
-    else:
-        video.video_remux(path, target)
-        width, height = probe.width, probe.height
-    poster = images.image_render_pixels(video.video_poster(target, probe.rotation))
-    if probe.rotation in (90, 270) and not probe.needs_transcode:
-        width, height = height, width
-    names = _store_image(media, poster)
-    try:
-        names["video"] = {
-            "name": storage.file_save_path(f"{storage.media_prefix(media)}/video.mp4", target),
-            "width": width,
-            "height": height,
-            "bytes": os.path.getsize(target),
-        }
-    except Exception:
-        storage.files_delete([v["name"] for v in names.values()])
-        raise
-    media.variants = names
-    media.width, media.height, media.blurhash = width, height, poster.blurhash
-    media.status = MediaStatus.READY
-
-
-def _store_image(media: Media, rendered: images.RenderedImage) -> dict[str, Any]:
-    names: dict[str, Any] = {}
-    try:
-        for r in rendered.renditions:
-            name = storage.file_save(f"{storage.media_prefix(media)}/{r.size}.{images.EXTENSION}", r.content)
-            names[str(r.size)] = {"name": name, "width": r.width, "height": r.height}
-    except Exception:
-        storage.files_delete([v["name"] for v in names.values()])
-        raise
-    return names
-
-
-def _write(media: Media) -> Media:
-    try:
-        media.save()
-    except Exception:
-        storage.files_delete([v["name"] for v in media.variants.values() if isinstance(v, dict)])
-        raise
-    return media
-
-
-def media_process_video(*, media_id: uuid.UUID | str) -> str:
-    """The worker's half of a video that needed transcoding (idempotent: anything not processing is skipped)."""
-    media = Media.objects.filter(id=media_id, status=MediaStatus.PROCESSING).first()
-    if media is None:
-        return "skipped"
-    source = media.source_name
-    with storage.scratch_dir() as folder:
-        path = os.path.join(folder, "upload")
-        storage.fetch_to(source, path, limit=get_settings().MEDIA_VIDEO_MAX_BYTES)
-        try:
-            probe = video.video_probe(path)
-            _finish_video(media, path, folder, probe)
-        except ValidationFailed as exc:
-            Media.objects.filter(id=media.id).update(status=MediaStatus.FAILED, error=exc.message[:300])
-            return "failed"
-    media.source_name = ""
-    updated = Media.objects.filter(id=media.id, status=MediaStatus.PROCESSING).update(
-        status=MediaStatus.READY,
-        variants=media.variants,
-        width=media.width,
-        height=media.height,
-        blurhash=media.blurhash,
-        source_name="",
-        updated_at=timezone.now(),
-    )
-    if not updated:  # deleted meanwhile: its new files go too
-        storage.files_delete([v["name"] for v in media.variants.values()])
-        return "gone"
-    storage.files_delete([source])
-    return "ready"
 
 
 # ---------------------------------------------------------------- for other domains
@@ -299,15 +218,6 @@ def media_claim(
     return [found[i] for i in ids]
 
 
-def media_erase(*, media_ids: Iterable[uuid.UUID]) -> int:
-    """Delete uploads and (after commit) their files; for soft-deleted posts, expired stories, takedowns."""
-    rows = list(Media.objects.filter(id__in=list(media_ids)))
-    names = [n for m in rows for n in m.file_names()]
-    Media.objects.filter(id__in=[m.id for m in rows]).delete()
-    transaction.on_commit(lambda: storage.files_delete(names))
-    return len(rows)
-
-
 def media_delete(*, owner: User, media_id: uuid.UUID) -> None:
     """The owner drops an upload nothing uses yet."""
     with transaction.atomic():
@@ -317,16 +227,3 @@ def media_delete(*, owner: User, media_id: uuid.UUID) -> None:
         if media.attached_at is not None:
             raise Conflict("This upload is in use; delete the post or story instead.", code=MediaErrorCode.MEDIA_IN_USE)
         media_erase(media_ids=[media.id])
-
-
-def media_delete_orphans() -> int:
-    """Uploads never attached within MEDIA_ORPHAN_HOURS, and their files (beat: hourly)."""
-    cutoff = timezone.now() - timedelta(hours=get_settings().MEDIA_ORPHAN_HOURS)
-    ids = list(
-        Media.objects.filter(attached_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)[:1000]
-    )
-    with transaction.atomic():
-        count = media_erase(media_ids=ids)
-    if count:
-        log.info("media_orphans_deleted", count=count)
-    return count

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from loopin.accounts.models import User
@@ -54,7 +54,9 @@ def lot_data(lot: ParkingLot) -> dict[str, Any]:
     }
 
 
-def _lots(venue_id: uuid.UUID | None) -> Any:
+def _lots(venue_id: uuid.UUID | None) -> QuerySet[ParkingLot]:
+    if venue_id is None:  # an event with no venue has no lots
+        return ParkingLot.objects.none()
     bands = Prefetch("bands", queryset=ParkingPriceBand.objects.order_by("kind", "threshold"))
     return ParkingLot.objects.filter(venue_id=venue_id, is_active=True).prefetch_related(bands).order_by("name")
 

@@ -32,6 +32,7 @@ from loopin.payments.schemas import (
     PayoutOut,
     VerifyIn,
 )
+from loopin.payments.services.staff_reads import order_for_viewer_and_audit
 from loopin.payments.settlement_api import router as settlement_routes
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def order_create_and_read(
 def order_get_and_read(*, user: User, order_id: uuid.UUID) -> OrderOut:
     """One order for whoever may read it; a pending order whose hold is due expires first (seats go back)
     rather than waiting for the sweep, so the reader sees its real state."""
-    order = selectors.order_for_viewer(user=user, order_id=order_id)
+    order = order_for_viewer_and_audit(user=user, order_id=order_id)
     if order.status == OrderStatus.PENDING and services.order_release(
         order_id=order.id, reason="hold expired", due_only=True
     ):

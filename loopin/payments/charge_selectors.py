@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
 from loopin.payments.charge_models import Charge, ChargeStatus
@@ -31,7 +32,7 @@ def charge_data(charge: Charge) -> dict[str, Any]:
     }
 
 
-def charge_detail(*, user: Any, charge_id: uuid.UUID) -> dict[str, Any]:
+def charge_detail(*, user: User, charge_id: uuid.UUID) -> dict[str, Any]:
     """One of the caller's charges."""
     charge = Charge.objects.filter(id=charge_id, user=user).first()
     if charge is None:

@@ -7,10 +7,10 @@ from loopin.accounts.services.otp import (
     R,
     lead_verify_manually,
     otp_consume,
-    otp_dispatch,
     otp_request,
     otp_verify,
 )
+from loopin.accounts.services.otp_send import otp_dispatch
 from loopin.accounts.services.profiles import (
     MAX_PICTURES,
     ProfileChanges,

@@ -1,7 +1,8 @@
-"""One-time codes by SMS: request (with send limits), dispatch, verify/consume, and verified phone leads."""
+"""One-time codes by SMS: request (with send limits), verify/consume, and verified phone leads."""
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import structlog
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from loopin.accounts import tasks
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import (
     SIGN_IN_PURPOSES,
@@ -22,10 +24,10 @@ from loopin.accounts.models import (
     SendStatus,
     User,
 )
-from loopin.accounts.otp import otp_generate, otp_hash, otp_matches, otp_seal, otp_unseal
+from loopin.accounts.otp import otp_generate, otp_hash, otp_matches, otp_seal
 from loopin.accounts.services.otp_budget import guess_budget_charge, guess_budget_check
+from loopin.accounts.services.otp_send import otp_dispatch
 from loopin.accounts.services.sessions import SignIn, _suspended, session_start
-from loopin.accounts.sms import SmsSendError, get_sms_backend
 from loopin.audit.services import audit_record
 from loopin.core import ratelimit
 from loopin.core.errors import (
@@ -33,7 +35,6 @@ from loopin.core.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
-    ServiceUnavailable,
 )
 from loopin.core.settings import get_settings
 
@@ -156,63 +157,18 @@ def otp_request(*, phone_number: str, purpose: str, ip: str | None = None) -> Ot
         audit_record(action="otp.sent", obj=lead, ip=ip, data={"purpose": purpose})
         sealed = otp_seal(code)
         if not s.sms_send_sync:
-            from loopin.accounts.tasks import send_otp_sms
-
-            transaction.on_commit(lambda: send_otp_sms.delay(str(otp.id), sealed), robust=True)
+            transaction.on_commit(lambda: tasks.send_otp_sms.delay(str(otp.id), sealed), robust=True)
     if s.sms_send_sync:
         otp_dispatch(code_id=otp.id, sealed=sealed, final_attempt=True)
     return OtpRequestResult(code_id=otp.id, user_exists=user_exists)
 
 
 def _valid_ip(ip: str | None) -> str | None:
-    import ipaddress
 
     try:
         return str(ipaddress.ip_address(ip)) if ip else None
     except ValueError:
         return None
-
-
-def otp_dispatch(*, code_id: uuid.UUID | str, sealed: str, final_attempt: bool) -> str:
-    """Send one code by SMS. Returns 'sent', 'skipped' (already sent, used or void) or raises.
-
-    A failure on the final attempt marks the code failed and void: it never reached the user, so it
-    does not count against their cooldown or hourly limits. Earlier failures raise for a retry.
-    """
-    otp = OtpCode.objects.select_related("lead").filter(id=code_id).first()
-    if otp is None or otp.send_status == SendStatus.SENT or otp.consumed_at or otp.voided_at:
-        return "skipped"
-    code = otp_unseal(sealed)
-    if code is None:
-        return "skipped"  # the code expired before a worker got to it
-    minutes = get_settings().OTP_TTL_SECONDS // 60
-    if otp.purpose == OtpPurpose.DELETE_ACCOUNT:
-        body = f"Your Loopin account deletion code is {code}. It expires in {minutes} minutes. Never share it."
-    else:
-        body = f"Your Loopin code is {code}. It expires in {minutes} minutes. Never share it."
-    try:
-        message_id = get_sms_backend().send(to=otp.lead.phone_number, body=body)
-    except SmsSendError as exc:
-        if final_attempt or exc.permanent:
-            now = timezone.now()
-            OtpCode.objects.filter(id=otp.id).update(
-                send_status=SendStatus.FAILED, send_error=str(exc)[:255], voided_at=now
-            )
-            PhoneLead.objects.filter(id=otp.lead_id).update(
-                last_send_status=SendStatus.FAILED, last_send_error=str(exc)[:255]
-            )
-            audit_record(action="otp.send_failed", obj=otp.lead, data={"error": str(exc)[:255]})
-            log.warning("sms_send_failed", code_id=str(otp.id), error=str(exc))
-            raise ServiceUnavailable(
-                "We could not send the SMS right now. Please try again in a moment.",
-                code=AccountErrorCode.SMS_UNAVAILABLE,
-                details={"dependency": "sms"},
-                retry_after=30,
-            ) from None
-        raise
-    OtpCode.objects.filter(id=otp.id).update(send_status=SendStatus.SENT, provider_message_id=message_id[:64])
-    PhoneLead.objects.filter(id=otp.lead_id).update(last_send_status=SendStatus.SENT, last_send_error="")
-    return "sent"
 
 
 def otp_verify(

@@ -72,7 +72,8 @@ def _replay(lot: ParkingLot, scan: GateScanIn) -> dict[str, Any] | None:
         return None
     if stored.fingerprint != _fingerprint(scan):
         raise Conflict(code=ParkingErrorCode.GATE_NONCE_REUSED, details={"nonce": scan.nonce})
-    return stored.response
+    response: dict[str, Any] = stored.response
+    return response
 
 
 def parking_gate_scan(*, actor: User, lot_id: uuid.UUID, scan: GateScanIn) -> dict[str, Any]:
@@ -93,6 +94,8 @@ def parking_gate_scan(*, actor: User, lot_id: uuid.UUID, scan: GateScanIn) -> di
             replay = _replay(lot, scan)
             if replay is not None:
                 return replay
+            result: str
+            reason: str
             if reservation is None:
                 result, reason = GateResult.INVALID, check.reason or "unknown_reservation"
             elif reservation.lot_id != lot.id:

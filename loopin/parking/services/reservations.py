@@ -56,7 +56,11 @@ def ensure_guest(user: User, event: Event) -> None:
 
 
 def lot_at(event: Event, lot_id: uuid.UUID) -> ParkingLot:
-    lot = ParkingLot.objects.filter(id=lot_id, venue_id=event.venue_id, is_active=True).first()
+    lot = (
+        ParkingLot.objects.filter(id=lot_id, venue_id=event.venue_id, is_active=True).first()
+        if event.venue_id is not None  # an event with no venue has no lots
+        else None
+    )
     if lot is None:
         raise NotFound(code=ParkingErrorCode.LOT_NOT_FOUND)
     return lot
@@ -173,7 +177,7 @@ def holds_expire(
     now = now or timezone.now()
     due = ParkingReservation.objects.filter(status=ReservationStatus.PENDING, hold_expires_at__lte=now)
     if lot_id is not None:
-        due = due.filter(lot_id=lot_id, event_id=event_id)
+        due = due.filter(lot_id=lot_id, event_id=event_id) if event_id is not None else due.none()
     expired = 0
     for reservation_id, lot, event in due.values_list("id", "lot_id", "event_id")[:1000]:
         with transaction.atomic():

@@ -11,6 +11,7 @@ The rules that keep money and seats right:
 
 One module per sub-domain; this package re-exports the public names for old imports."""
 
+from loopin.payments.selectors import refund_cutoff
 from loopin.payments.services.confirmation import order_verify, payment_confirm, payment_fail
 from loopin.payments.services.orders import holds_expire_due, order_cancel_pending, order_create, order_release
 from loopin.payments.services.reconciliation import (
@@ -26,7 +27,6 @@ from loopin.payments.services.refunds import (
     order_cancel,
     refund_apply_state,
     refund_create,
-    refund_cutoff,
     refund_submit,
 )
 from loopin.payments.services.webhooks import payment_event_process, provider_return, webhook_receive

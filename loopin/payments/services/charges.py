@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, LoopinError, NotFound
 from loopin.core.settings import get_settings
@@ -44,7 +45,7 @@ from loopin.payments.tasks import submit_charge_refund
 
 def charge_create(
     *,
-    user: Any,
+    user: User,
     purpose: str,
     reference: Any,
     amount: Decimal,
@@ -161,7 +162,7 @@ def charge_fail(*, charge_id: uuid.UUID, reason: str = "", status: str = ChargeS
     return True
 
 
-def charge_cancel(*, user: Any, charge_id: uuid.UUID) -> Charge:
+def charge_cancel(*, user: User, charge_id: uuid.UUID) -> Charge:
     """The buyer gives up a pending charge."""
     charge = Charge.objects.filter(id=charge_id, user=user).first()
     if charge is None:
@@ -171,7 +172,7 @@ def charge_cancel(*, user: Any, charge_id: uuid.UUID) -> Charge:
     return charge
 
 
-def charge_verify(*, user: Any, charge_id: uuid.UUID, payload: dict[str, Any]) -> Charge:
+def charge_verify(*, user: User, charge_id: uuid.UUID, payload: dict[str, Any]) -> Charge:
     """Client-side confirmation after checkout, checked with the provider (as for orders)."""
     charge = Charge.objects.filter(id=charge_id, user=user).first()
     if charge is None:
@@ -206,7 +207,7 @@ def _recompute(charge: Charge) -> None:
         charge.status = ChargeStatus.PARTIALLY_REFUNDED
 
 
-def _refund_open(charge: Charge, *, amount: Decimal, reason: str, key: str, actor: Any = None) -> ChargeRefund:
+def _refund_open(charge: Charge, *, amount: Decimal, reason: str, key: str, actor: User | None = None) -> ChargeRefund:
     """Record a refund on a locked, paid charge; sent to the provider after commit (once per key)."""
     existing = ChargeRefund.objects.filter(idempotency_key=key).first()
     if existing is not None:
@@ -244,7 +245,7 @@ def charge_refund(
     charge_id: uuid.UUID,
     amount: Decimal | None = None,
     reason: str,
-    actor: Any = None,
+    actor: User | None = None,
     idempotency_key: str | None = None,
 ) -> ChargeRefund:
     """Refund a paid charge fully (amount None) or partly to the card; a repeated key returns the first refund."""

@@ -176,7 +176,7 @@ def promo_delete(*, actor: User, event_id: uuid.UUID, promo_id: uuid.UUID) -> No
     with transaction.atomic():
         event = _managed_event(actor, event_id)
         promo = _locked(event, promo_id)
-        if promo.orders.exists():  # type: ignore[attr-defined]
+        if promo.orders.exists():
             raise Conflict("Orders used this code: switch it off instead.", code=PaymentErrorCode.PROMO_CODE_USED)
         audit_record(action="promo.deleted", actor=actor, obj=promo, data={"event_id": str(event.id)})
         promo.delete()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -50,7 +49,7 @@ def _recompute_status(order: Order) -> None:
         order.status = OrderStatus.PARTIALLY_REFUNDED
 
 
-def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor: Any = None) -> Refund:
+def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor: User | None = None) -> Refund:
     """Record a refund on a locked, settled order and send it to the provider after commit (once per key)."""
     from loopin.payments.tasks import submit_refund
 
@@ -74,7 +73,7 @@ def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor:
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     order.amount_refunded += amount
-    if ORDER_RANK[order.status] < ORDER_RANK[OrderStatus.PAID]:
+    if ORDER_RANK[OrderStatus(order.status)] < ORDER_RANK[OrderStatus.PAID]:
         order.status = OrderStatus.PAID
     _recompute_status(order)
     order.save(update_fields=["amount_refunded", "status", "updated_at"])
@@ -95,7 +94,7 @@ def refund_create(
     order_id: uuid.UUID,
     amount: Decimal | None = None,
     reason: str,
-    actor: Any = None,
+    actor: User | None = None,
     idempotency_key: str | None = None,
 ) -> Refund:
     """Refund a paid order fully (amount None) or partly; a repeated key returns the first refund."""
@@ -179,7 +178,11 @@ def order_cancel(*, user: User, order_id: uuid.UUID) -> Order:
         )
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("user").get(id=order.id)
-        ticket = Ticket.objects.select_for_update().filter(id=order.ticket_id, status=TicketStatus.VALID).first()
+        ticket = (
+            Ticket.objects.select_for_update().filter(id=order.ticket_id, status=TicketStatus.VALID).first()
+            if order.ticket_id is not None
+            else None
+        )
         if ticket is None:
             raise BusinessRuleError("This ticket is no longer valid.", code=PaymentErrorCode.ORDER_NOT_CANCELLABLE)
         ticket_cancel(ticket=ticket, reason="attendee_cancelled", actor=user, status=TicketStatus.REFUNDED)
