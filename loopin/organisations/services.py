@@ -10,20 +10,16 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core import ratelimit
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
-from loopin.core.phone import InvalidPhoneNumber, normalize_phone
-from loopin.core.settings import get_settings
 from loopin.organisations.error_codes import OrganisationErrorCode
 from loopin.organisations.models import Membership, Organisation
 from loopin.organisations.permissions import OrgRole
 from loopin.organisations.selectors import organisation_for
 from loopin.organisations.validation import gstin_problem
 from loopin.people.handles import handle_problem, handle_taken
-from loopin.people.selectors import is_blocked_between
+from loopin.people.services.lookup import person_to_ask
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -114,27 +110,6 @@ def organisation_delete(*, user: User, organisation_id: uuid.UUID) -> None:
         _audit("organisation.deleted", actor=user, organisation=organisation)
 
 
-def _person(*, actor: User, phone_number: str | None, handle: str | None) -> User:
-    """The person named by a phone number or a handle; 404 alike for no account and a block either way."""
-    users = User.objects.alive().filter(is_active=True)
-    if phone_number:
-        # The same budget as people search by number: inviting must not be a way to test numbers.
-        ratelimit.hit("people.phone_search", str(actor.pk), ratelimit.rate(get_settings().PHONE_SEARCH_RATE))
-        try:
-            number = normalize_phone(phone_number)
-        except InvalidPhoneNumber as exc:
-            raise ValidationFailed.one("phone_number", "invalid_phone", str(exc)) from None
-        person = users.filter(phone_number=number).first()
-    else:
-        person = users.filter(person__handle__iexact=(handle or "").strip().lstrip("@")).first()
-    if person is None or (person.id != actor.id and is_blocked_between(actor, person)):
-        raise NotFound(
-            "No Loopin user has this number or handle; they need to sign up first.",
-            code=AccountErrorCode.USER_NOT_FOUND,
-        )
-    return person
-
-
 def member_invite(
     *, user: User, organisation_id: uuid.UUID, role: str, phone_number: str | None = None, handle: str | None = None
 ) -> Membership:
@@ -147,7 +122,7 @@ def member_invite(
             code=OrganisationErrorCode.ORGANISATION_OWNER_BY_TRANSFER,
         )
     organisation = organisation_for(user, organisation_id, "members")
-    person = _person(actor=user, phone_number=phone_number, handle=handle)
+    person = person_to_ask(asker=user, phone_number=phone_number, handle=handle)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(organisation=organisation, user=person, role=role, invited_by=user)
