@@ -32,8 +32,11 @@ run: demo
 serve: migrate
 	$(BIN)/python -m loopin.config.serve --host 0.0.0.0 --port $(PORT) --workers $(WORKERS) --graceful-timeout 30
 
+## test: the suite on one pytest worker per core (TEST_WORKERS=1 for one process); each worker has its own
+## database, files and Redis keys (loopin/config/test_settings.py)
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## faults: Redis stopped, database unreachable, SIGTERM, against real server processes
 ## (needs PostgreSQL at FAULTS_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and redis-server)

@@ -8,11 +8,16 @@ os.environ.setdefault("CELERY_ALWAYS_EAGER", "true")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
 if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest -n: each worker its own files (SQLite test database, media) and Redis keys.
+    os.environ["DATA_DIR"] = os.path.join(os.environ["DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"])
     os.environ["REDIS_KEY_PREFIX"] = (
         os.environ.get("REDIS_KEY_PREFIX", "loopin") + "-" + os.environ["PYTEST_XDIST_WORKER"]
     )
 
 from loopin.config.django_settings import *  # noqa: F403
+
+# loopin.testing brings the suite's fast `flush` (loopin/testing/management/commands/flush.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "loopin.testing"]  # noqa: F405
 
 # Staff passwords in tests need no work factor (the admin tests sign in many times).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
