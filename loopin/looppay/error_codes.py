@@ -16,6 +16,11 @@ class LoopPayErrorCode(ErrorCode):
         "This idempotency key was already used for a different posting.",
     )
     LEDGER_UNBALANCED = "LEDGER_UNBALANCED", 400, "A journal entry's lines must sum to zero, on two accounts or more."
+    TOPUP_CREDITS_SPENT = (
+        "TOPUP_CREDITS_SPENT",
+        409,
+        "The top-up's credits were spent: only the unspent balance can be refunded (in `details`).",
+    )
     SPEND_NOT_FOUND = "SPEND_NOT_FOUND", 404, "No credit spend with this key."
     NOTHING_TO_REFUND = "NOTHING_TO_REFUND", 400, "This spend has been refunded in full already."
     BALANCE_CAP_EXCEEDED = (
