@@ -40,3 +40,9 @@ class LoopPayErrorCode(ErrorCode):
         400,
         "Credits go to another active person, never to yourself.",
     )
+    CREDITS_ALREADY_APPLIED = (
+        "CREDITS_ALREADY_APPLIED",
+        409,
+        "Credits were already applied to this order (amount in `details`): pay the rest by card, or cancel it.",
+    )
+    CREDITS_EXCEED_TOTAL = "CREDITS_EXCEED_TOTAL", 400, "More credits than the order's total (in `details`)."
