@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0010_checkout_questions'),
-        ('payments', '0011_charges'),
+        ('payments', '0012_payout_source'),
         ('tickets', '0007_calendar_feed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
