@@ -21,3 +21,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "loopin.testing"]  # noqa: F405
 
 # Staff passwords in tests need no work factor (the admin tests sign in many times).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The race tests put hundreds of threads on one SQLite file; on a loaded machine (two pytest workers and more)
+# a writer may wait longer than production's 20 s busy timeout for its turn.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["timeout"] = 120  # noqa: F405
