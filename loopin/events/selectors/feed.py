@@ -18,6 +18,7 @@ from loopin.core.images import image_public_url
 from loopin.core.pagination import render_each
 from loopin.events import feed_cache
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.holders import going_annotation
 from loopin.events.models import (
     ACTIVE_REQUEST,
     CoHost,
@@ -32,7 +33,6 @@ from loopin.events.models import (
 from loopin.events.selectors.access import can_manage, event_for, event_role
 from loopin.events.selectors.share_paths import share_path
 from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability, tiers_for
-from loopin.tickets.models import Ticket, TicketStatus
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -118,7 +118,7 @@ def _card_queryset(user: User | None) -> QuerySet[Event]:
 def _my_annotations(user: User) -> dict[str, Any]:
     """The caller's relation to each event (ticket, request, invitation), as subqueries."""
     return {
-        "my_ticket": Exists(Ticket.objects.filter(event_id=OuterRef("id"), user_id=user.id, status=TicketStatus.VALID)),
+        "my_ticket": going_annotation(user.id),
         "my_request": Subquery(
             JoinRequest.objects.filter(event_id=OuterRef("id"), user_id=user.id, status__in=ACTIVE_REQUEST).values(
                 "status"
