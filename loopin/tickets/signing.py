@@ -29,6 +29,8 @@ from django.db import IntegrityError, transaction
 
 from loopin.core.crypto import derived_fernet
 from loopin.core.settings import get_settings
+from loopin.tickets.door.settings import opens_at
+from loopin.tickets.models import CheckinKey
 
 PREFIX = "LP1."
 VERSION = 1
@@ -144,8 +146,6 @@ def signature_ok(*, public_key: str, payload: bytes, signature: bytes) -> bool:
 
 def active_key(event_id: uuid.UUID):
     """The event's signing key, made on first use (two first uses at once: one wins, both get it)."""
-    from loopin.tickets.models import CheckinKey
-
     key = CheckinKey.objects.filter(event_id=event_id, is_active=True).first()
     if key is not None:
         return key
@@ -164,8 +164,6 @@ def active_key(event_id: uuid.UUID):
 
 def active_keys(event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
     """The signing key of each event in one query (those without one get it made, as `active_key` does)."""
-    from loopin.tickets.models import CheckinKey
-
     wanted = set(event_ids)
     keys = {k.event_id: k for k in CheckinKey.objects.filter(event_id__in=wanted, is_active=True)}
     for event_id in wanted - keys.keys():
@@ -178,8 +176,6 @@ def ticket_token(ticket, *, key=None) -> str:
 
     A list passes each ticket's `key` from one `active_keys` call instead of a query per ticket.
     """
-    from loopin.tickets.door.settings import opens_at
-
     event = ticket.event
     if key is None:
         key = active_key(event.id)
