@@ -70,7 +70,7 @@ def request_out(req: JoinRequest, people: dict[uuid.UUID, dict[str, Any]] | None
 
 def event_requests(
     *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """The host's list of requests, each with the requester's public profile."""
     managed_event(user, event_id, "view_requests")
     qs = JoinRequest.objects.filter(event_id=event_id)
@@ -103,7 +103,7 @@ def event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, d
     return {e.id: card(e) for e in _card_queryset(user).filter(id__in=event_ids)}
 
 
-def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     qs = JoinRequest.objects.filter(user=user, event__in=Event.objects.alive())
     if status:
         qs = qs.filter(status=status)
@@ -113,7 +113,11 @@ def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> t
     return [{**request_out(r), "event": events.get(r.event_id)} for r in page], total
 
 
-def invitation_out(inv: Invitation, people: dict | None = None, events: dict | None = None) -> dict[str, Any]:
+def invitation_out(
+    inv: Invitation,
+    people: dict[uuid.UUID, dict[str, Any]] | None = None,
+    events: dict[uuid.UUID, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     status = inv.status
     if status == InvitationStatus.PENDING and inv.is_expired:
         status = "expired"
@@ -131,7 +135,7 @@ def invitation_out(inv: Invitation, people: dict | None = None, events: dict | N
     }
 
 
-def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
+def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     managed_event(user, event_id, "view_invitations")
     qs = Invitation.objects.filter(event_id=event_id)
     total = qs.count()
@@ -140,7 +144,7 @@ def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: in
     return [invitation_out(i, people) for i in page], total
 
 
-def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     qs = Invitation.objects.filter(invitee=user, event__in=Event.objects.alive())
     if status:
         qs = qs.filter(status=status)
