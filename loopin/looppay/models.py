@@ -66,6 +66,7 @@ class Account(models.Model):
 
 class EntryReason(models.TextChoices):
     TOPUP = "topup", "Top-up"
+    TOPUP_REFUND = "topup_refund", "A top-up's card payment refunded: its credits taken back"
     SPEND = "spend", "Spend"
     SPEND_REFUND = "spend_refund", "Refund of a spend"
     PROMO_GRANT = "promo_grant", "Promotional credit granted"

@@ -7,6 +7,7 @@ class PaymentErrorCode(ErrorCode):
     SOLD_OUT = "SOLD_OUT", 409, "The event is sold out."
     ORDER_NOT_FOUND = "ORDER_NOT_FOUND", 404, "You have no order with this id."
     ORDER_NOT_CANCELLABLE = "ORDER_NOT_CANCELLABLE", 400, "The order is not in a state that can be cancelled."
+    ORDER_NOT_PAYABLE = "ORDER_NOT_PAYABLE", 400, "Only a pending order whose seats are still held can be paid."
     ORDER_NOT_PAID = "ORDER_NOT_PAID", 400, "Only a paid order can be refunded."
     REFUND_TOO_LARGE = "REFUND_TOO_LARGE", 400, "The refund is more than what is left to refund on the order."
     REFUND_WINDOW_CLOSED = "REFUND_WINDOW_CLOSED", 400, "Refunds closed before the event; your ticket stays valid."
