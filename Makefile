@@ -36,7 +36,7 @@ serve: migrate
 ## database, files and Redis keys (loopin/config/test_settings.py)
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## faults: Redis stopped, database unreachable, SIGTERM, against real server processes
 ## (needs PostgreSQL at FAULTS_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and redis-server)

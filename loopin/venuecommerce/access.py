@@ -16,7 +16,7 @@ from loopin.audit.services import audit_record
 from loopin.core.error_codes import ErrorCode
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
-from loopin.events.models import Venue
+from loopin.events.models import Event, Venue
 from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
 from loopin.venuecommerce.models import StaffRole, VenueStaff
 
@@ -32,7 +32,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "orders": frozenset({R.MANAGER, R.CONCESSIONS}),  # the counters' queues, moving and cancelling orders
     "parking_lots": frozenset({R.MANAGER}),  # parking lots and their pricing rules (loopin.parking)
     "parking": frozenset({R.MANAGER, R.PARKING}),  # scanning parking passes at the venue's gates (loopin.parking)
-    "door": frozenset({R.MANAGER, R.DOOR}),
+    "door": frozenset({R.MANAGER, R.DOOR}),  # checking tickets in at the venue's events (loopin.tickets door)
 }
 # What a Loopin staff member needs to do each thing at any venue through the API (the admin checks the same).
 # An empty tuple: no staff power through the API for it.
@@ -44,7 +44,7 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "orders": ("venuecommerce.view_venueorder", "venuecommerce.change_venueorder"),
     "parking_lots": ("parking.change_parkinglot",),
     "parking": ("parking.operate_gate",),
-    "door": (),
+    "door": ("venuecommerce.work_venue_door",),
 }
 
 
@@ -95,6 +95,22 @@ def ensure_venue_may(
         obj=venue,
         data={"action": action, "permissions": list(STAFF_PERMISSIONS[action])},
     )
+
+
+def venue_door_may(user: User, event: Event) -> bool:
+    """The tickets door's grant (registered in ready()): the owner, managers and door staff of the event's venue
+    may scan and check in its guests, as may Loopin staff holding `work_venue_door` (audited)."""
+    if event.venue_id is None or user is None or user.pk is None:
+        return False
+    venue = Venue.objects.filter(id=event.venue_id).first()
+    if venue is None:
+        return False
+    if role_may(venue_role(user, venue), "door"):
+        return True
+    if not staff_may(user, "door"):
+        return False
+    audit_record(action="staff.venue_access", actor=user, obj=venue, data={"action": "door", "event": str(event.id)})
+    return True
 
 
 def venue_get(venue_id: uuid.UUID, *, lock: bool = False) -> Venue:

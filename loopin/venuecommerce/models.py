@@ -42,6 +42,7 @@ class VenueStaff(models.Model):
         verbose_name_plural = "venue staff"
         ordering = ["venue", "created_at"]
         constraints = [models.UniqueConstraint(fields=["venue", "user"], name="one_role_per_person_per_venue")]
+        permissions = [("work_venue_door", "Can check tickets in at any venue's events (door)")]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

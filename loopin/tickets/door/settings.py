@@ -15,6 +15,7 @@ from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event
 from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage
+from loopin.tickets.door.grants import door_granted
 from loopin.tickets.errors import NotDoorStaff
 from loopin.tickets.models import (
     DoorStaff,
@@ -25,8 +26,9 @@ from loopin.tickets.models import (
 
 
 def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = None) -> Event:
-    """The event if `user` may work its door: the host, an accepted co-host or its door staff; with `manage`,
-    only whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else."""
+    """The event if `user` may work its door: the host, an accepted co-host, its door staff, or whoever a
+    registered door grant lets in (the venue's door staff, `loopin.tickets.door.grants`); with `manage`, only
+    whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else."""
     staff = DoorStaff.objects.filter(event_id=OuterRef("id"), user_id=user.id)
     event = (
         Event.objects.select_related("door").annotate(is_door_staff=Exists(staff)).alive().filter(id=event_id).first()
@@ -36,8 +38,13 @@ def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = 
     if manage is not None:
         ensure_can_manage(user, event, manage)
         return event
-    if user.id != event.host_id and not event.is_door_staff and not co_host_may(user, event, "door"):
-        raise NotDoorStaff()  # staff powers manage the door (audited) but do not scan
+    if (
+        user.id != event.host_id
+        and not event.is_door_staff
+        and not co_host_may(user, event, "door")
+        and not door_granted(user, event)
+    ):
+        raise NotDoorStaff()  # Loopin staff manage the door (audited); they scan only with a grant's permission
     return event
 
 

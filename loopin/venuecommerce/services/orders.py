@@ -137,7 +137,7 @@ def order_place(
     if idempotency_key:
         first = _order_for_key(user, idempotency_key, fingerprint)
         if first is not None:
-            return first
+            return _with_checkout(first)
     try:
         return _order_place(
             user=user,
@@ -157,7 +157,7 @@ def order_place(
         first = _order_for_key(user, idempotency_key, fingerprint) if idempotency_key else None
         if first is None:
             raise
-        return first
+        return _with_checkout(first)
 
 
 def _fingerprint(
@@ -293,11 +293,20 @@ def _order_place(
             order_mark_paid(order=order, reference="")
         elif payment_method == PaymentMethod.CREDITS:
             order_mark_paid(order=order, reference=payment.credits_charge(order))
-    if order.status == OrderState.AWAITING_PAYMENT:
-        try:  # outside the transaction: no row is locked over the network
-            reference, checkout = payment.card_checkout(order)
-        except LoopinError:
-            order_payment_failed(order_id=order.id, reason="the card payment could not start")
-            raise
-        VenueOrder.objects.filter(id=order.id).update(payment_reference=reference, checkout=checkout)
+    return _with_checkout(order_rows().get(id=order.id))
+
+
+def _with_checkout(order: VenueOrder) -> VenueOrder:
+    """A card order awaiting payment with its checkout, opened if it is not stored yet (outside any transaction:
+    no row is locked over the network). A retry that arrives while the first request is still opening it gets
+    the same one: the order has one pending charge (`charge_create` answers it again, and its checkout is kept
+    once by the provider order id), so both store and answer the same checkout."""
+    if order.status != OrderState.AWAITING_PAYMENT or order.checkout:
+        return order
+    try:
+        reference, checkout = payment.card_checkout(order)
+    except LoopinError:
+        order_payment_failed(order_id=order.id, reason="the card payment could not start")
+        raise
+    VenueOrder.objects.filter(id=order.id).update(payment_reference=reference, checkout=checkout)
     return order_rows().get(id=order.id)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from loopin.looppay.models import JournalEntry
 from loopin.looppay.promotions import promo_grant
 from loopin.looppay.selectors import credit_balance
+from loopin.payments.charge_models import Charge
 from loopin.testing.concurrency import outcomes as race
 from loopin.testing.concurrency import run_at_once
 from loopin.testing.fixtures import token_for
@@ -80,3 +81,32 @@ def test_eight_taps_at_once_with_one_key_make_one_order_paid_once(world):
     assert MenuVariant.objects.get(id=world.tee.id).stock == 2
     assert credit_balance(world.guest) == Decimal("1105.12")
     assert JournalEntry.objects.filter(purpose="concessions").count() == 1
+
+
+def _post_card(api, world, key):
+    body = {"counter_id": str(world.counter.id), "lines": [{"variant_id": str(world.chai.id), "quantity": 2}]}
+    return api.post(
+        f"/api/v2/events/{world.event.id}/orders", json=body, headers=token_for(world.guest) | {"Idempotency-Key": key}
+    )
+
+
+def test_a_card_order_retried_while_its_checkout_is_being_opened_gets_the_same_checkout(api, world):
+    first = _post_card(api, world, KEY).json()["data"]
+    assert (first["status"], first["total"]) == ("awaiting_payment", "84.00")
+    # The first request committed its order and is still opening the card checkout when the retry arrives.
+    VenueOrder.objects.filter(id=first["id"]).update(checkout={}, payment_reference="")
+
+    again = _post_card(api, world, KEY)
+
+    assert again.status_code == 201
+    assert again.json()["data"]["checkout"] == first["checkout"]
+    assert first["checkout"]["charge_id"] == str(Charge.objects.get(reference=first["id"]).id)
+    assert VenueOrder.objects.get(id=first["id"]).payment_reference == first["checkout"]["charge_id"]
+    assert (VenueOrder.objects.count(), Charge.objects.count()) == (1, 1)
+
+
+def test_a_card_order_retried_after_its_checkout_opened_answers_it_unchanged(api, world):
+    first = _post_card(api, world, KEY).json()["data"]
+    again = _post_card(api, world, KEY).json()["data"]
+    assert again == first
+    assert Charge.objects.count() == 1
