@@ -49,6 +49,7 @@ from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.settings import get_settings  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
 from loopin.events.api import routers as event_routers  # noqa: E402
+from loopin.events.api import routers_after_ticket_reads as event_routers_after_ticket_reads  # noqa: E402
 from loopin.invoices.api import routers as invoice_routers  # noqa: E402
 from loopin.looppay.api import routers as looppay_routers  # noqa: E402
 from loopin.marketplace.api import routers as marketplace_routers  # noqa: E402
@@ -57,6 +58,7 @@ from loopin.notifications.api import router as notifications_router  # noqa: E40
 from loopin.organisations.api import routers as organisation_routers  # noqa: E402
 from loopin.parking.api import routers as parking_routers  # noqa: E402
 from loopin.participation.api import routers as participation_routers  # noqa: E402
+from loopin.participation.ticket_api import events as ticket_reads_router  # noqa: E402
 from loopin.payments.api import routers as payment_routers  # noqa: E402
 from loopin.people.api import routers as people_routers  # noqa: E402
 from loopin.posts.api import routers as post_routers  # noqa: E402
@@ -84,6 +86,8 @@ def _routers() -> list[Any]:
         auth_router,
         me_router,
         *event_routers,
+        ticket_reads_router,  # where the events router's ticket reads were (same OpenAPI order)
+        *event_routers_after_ticket_reads,
         *participation_routers,
         *ticket_routers,
         *wallet_routers,

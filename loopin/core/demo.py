@@ -90,12 +90,13 @@ def demo_load() -> dict[str, int]:
 
 
 def _domain_loaders() -> list:
-    from loopin.events.demo import demo_events, demo_states
+    from loopin.events.demo import demo_events
     from loopin.looppay.demo import demo_looppay
     from loopin.marketplace.demo import demo_marketplace
     from loopin.notifications.demo import demo_notifications
     from loopin.organisations.demo import demo_organisations
     from loopin.parking.demo import demo_parking
+    from loopin.participation.demo import demo_states
     from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_event
     from loopin.people.demo import demo_people
     from loopin.posts.demo import demo_posts

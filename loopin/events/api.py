@@ -1,7 +1,7 @@
-"""Events HTTP API: venues, events and their lifecycle, discovery, the reads of requests, invitations and tickets.
+"""Events HTTP API: venues, events and their lifecycle, discovery, the reads of requests and invitations.
 
-Taking part (join requests, invitations, share links, attendance, the guest list, the waitlist) is in
-loopin.participation.api.
+Taking part (join requests, invitations, share links, attendance, the guest list, the waitlist) and the ticket
+reads are in loopin.participation.api and loopin.participation.ticket_api.
 
 Static paths are declared before `/{event_id}` so they are never read as an event id.
 """
@@ -42,8 +42,6 @@ from loopin.events.schemas import (
     RepublishIn,
     RequestStatusName,
     ResolveOut,
-    TicketOut,
-    TicketStatusName,
     TransitionIn,
     VenueIn,
     VenueOut,
@@ -361,23 +359,6 @@ async def event_remove_image(event_id: uuid.UUID, image_id: uuid.UUID, caller: C
     return ok(None, "Image removed")
 
 
-# ---------------------------------------------------------------- tickets (reads; taking part is participation.api)
-
-
-@events.get("/{event_id}/my-ticket", response_model=Envelope[TicketOut], responses=error_responses(401, 404, 422))
-async def my_ticket(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """The caller's ticket for this event."""
-    return ok(await run_sync(selectors.my_ticket, user=caller, event_id=event_id), "Your ticket")
-
-
-@events.get(
-    "/{event_id}/attendees", response_model=ListEnvelope[TicketOut], responses=error_responses(401, 403, 404, 422)
-)
-async def attendees(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
-    """The host's guest list."""
-    return await run_page(selectors.event_attendees, page, "Attendees", user=caller, event_id=event_id)
-
-
 # ---------------------------------------------------------------- the caller's own
 
 
@@ -409,15 +390,8 @@ async def my_invitations(
     return await run_page(selectors.my_invitations, page, "Your invitations", user=caller, status=status)
 
 
-@me.get("/tickets", response_model=ListEnvelope[TicketOut], responses=error_responses(401, 422))
-async def my_tickets(
-    page: PageParams,
-    caller: UngatedUser,
-    status: TicketStatusName | None = None,
-    upcoming: bool | None = None,
-) -> dict[str, Any]:
-    """The caller's tickets."""
-    return await run_page(selectors.my_tickets, page, "Your tickets", user=caller, status=status, upcoming=upcoming)
-
-
-routers = [venues, hosts, events, tiers, questions, co_hosts, me]
+# The ticket reads (`my-ticket`, `attendees`, `/me/tickets`) are loopin.participation.ticket_api's; config/asgi.py
+# mounts its events router between these two lists, where the endpoints were, so the OpenAPI document keeps its
+# order.
+routers = [venues, hosts, events]
+routers_after_ticket_reads = [tiers, questions, co_hosts, me]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from loopin.events.models import Event, EventStatus, HostLead
 from loopin.staff.dashboards import BarChart, Block, Panel, Period, Series, Stats, Table, daily_counts, register_panel
 
 
 def events_per_day(period: Period) -> list[Block]:
     """Events created (drafts included) and published per day, and what is live right now."""
-    from loopin.events.models import Event, EventStatus
-
     events = Event.objects.alive()
     created = daily_counts(events, "created_at", period)
     published = daily_counts(events.filter(published_at__isnull=False), "published_at", period)
@@ -31,8 +30,6 @@ def events_per_day(period: Period) -> list[Block]:
 
 def host_leads(period: Period) -> list[Block]:
     """People who asked to become hosts: new in the period, and how far each state has got."""
-    from loopin.events.models import HostLead
-
     leads = HostLead.objects.all()
     per_day = daily_counts(leads, "created_at", period)
     by_state = dict(leads.values_list("state").annotate(n=Count("pk")).order_by())

@@ -8,6 +8,10 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from loopin.accounts.models import Interest
+from loopin.core.ids import short_code
+from loopin.events.models import Event, EventImage, EventStatus, Venue
+
 VENUES = [
     ("The Courtyard", "14 Lower Parel", "Mumbai", "19.0000", "72.8300", "outdoor", 300),
     ("Blue Tokai Roastery", "Indiranagar 12th Main", "Bengaluru", "12.9719", "77.6412", "indoor", 60),
@@ -41,10 +45,6 @@ EVENTS = [
 
 
 def demo_events(hosts: list) -> dict[str, int]:
-    from loopin.accounts.models import Interest
-    from loopin.core.ids import short_code
-    from loopin.events.models import Event, EventImage, EventStatus, Venue
-
     if Event.objects.filter(host__in=hosts).exists():
         return {"venues": Venue.objects.count(), "events": Event.objects.filter(host__in=hosts).count()}
     venues = []
@@ -95,58 +95,5 @@ def demo_events(hosts: list) -> dict[str, int]:
     return {"venues": len(venues), "events": len(EVENTS)}
 
 
+# The event about to start (its guests, requests and co-host: loopin.participation.demo.demo_states).
 STARTING_SOON = "Terrace board games (starts in 30 minutes)"
-
-
-def demo_states(hosts: list) -> dict[str, int]:
-    """The states a newcomer wants to try at once: an event about to start whose guests hold tickets (the
-    door opens CHECKIN_OPENS_MINUTES before), and pending requests on the approval-only events."""
-    from loopin.accounts.models import Interest
-    from loopin.core.demo import demo_guests
-    from loopin.core.ids import short_code
-    from loopin.events.models import CoHost, Event, EventStatus, JoinMode, JoinRequest
-    from loopin.participation.attendance import attendance_confirm
-    from loopin.participation.join_requests import join_request_create
-
-    guests = demo_guests()
-    soon = Event.objects.filter(title=STARTING_SOON).first()
-    if soon is None:
-        start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=30)
-        soon = Event.objects.create(
-            host=hosts[0],
-            title=STARTING_SOON,
-            slug=slugify(STARTING_SOON),
-            canonical_id=short_code(8).lower(),
-            description="Catan, Codenames and chai. Your demo guests already hold tickets: try the door.",
-            location_text="Rooftop, 80 Feet Road, Koramangala",
-            city="Bengaluru",
-            latitude=12.9352,
-            longitude=77.6245,
-            start_at=start,
-            end_at=start + timedelta(hours=3),
-            capacity=30,
-            allowed_genders=["all"],
-            join_mode=JoinMode.OPEN,
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
-        )
-        soon.interests.set(Interest.objects.filter(slug__in=["entertainment"]))
-        for guest in guests[:3]:
-            attendance_confirm(user=guest, event_id=soon.id)
-    elif soon.start_at < timezone.now() + timedelta(minutes=5):  # a later `make run`: about to start again
-        start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=30)
-        Event.objects.filter(id=soon.id).update(start_at=start, end_at=start + timedelta(hours=3))
-    for event in Event.objects.filter(host__in=hosts, join_mode=JoinMode.APPROVAL, status=EventStatus.PUBLISHED):
-        if event.is_paid or event.has_started or JoinRequest.objects.filter(event=event).exists():
-            continue
-        for guest in guests[:2]:
-            join_request_create(user=guest, event_id=event.id, message="Could I join? First time here.")
-    # The second demo host co-hosts the event about to start (accepted): sign in as them to run its door and list.
-    CoHost.objects.get_or_create(
-        event=soon, user=hosts[1], defaults={"added_by": hosts[0], "accepted_at": timezone.now()}
-    )
-    return {
-        "guests": len(guests),
-        "pending_requests": JoinRequest.objects.filter(event__host__in=hosts, status="pending").count(),
-        "co_hosts": CoHost.objects.filter(event__host__in=hosts).count(),
-    }

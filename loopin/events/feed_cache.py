@@ -21,8 +21,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.logging import get_logger
+from loopin.events.models import Event, EventImage, Venue
 
 log = get_logger("loopin.events.feed_cache")
 
@@ -97,11 +100,6 @@ def _on_user_saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> Non
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from loopin.accounts.models import Interest, ProfilePicture, User
-    from loopin.events.models import Event, EventImage, Venue
-
     for model in (Event, EventImage, Venue, ProfilePicture, Interest):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"feed_cache.save.{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"feed_cache.delete.{model.__name__}")

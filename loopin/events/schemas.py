@@ -28,7 +28,6 @@ from loopin.events.models import (
 )
 from loopin.events.questions import AnswerGiven
 from loopin.events.tiers import TierState
-from loopin.tickets.models import TicketSource, TicketStatus
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[
@@ -48,8 +47,6 @@ GenderName = choices_literal(AllowedGender)
 VenueTypeName = choices_literal(VenueType)
 RequestStatusName = choices_literal(RequestStatus)
 InvitationStatusName = choices_literal(InvitationStatus)
-TicketStatusName = choices_literal(TicketStatus)
-TicketSourceName = choices_literal(TicketSource)
 
 
 def _title(value: str) -> str:
@@ -507,24 +504,6 @@ class InviteLinkOut(BaseModel):
     uses: int
     is_active: bool
     created_at: DisplayTime
-
-
-class TicketOut(BaseModel):
-    id: uuid.UUID
-    event_id: uuid.UUID
-    code: str = Field(description="Short human code for manual entry at the door")
-    seats: int
-    status: TicketStatusName
-    source: TicketSourceName
-    issued_at: DisplayTime
-    cancelled_at: DisplayTime | None
-    calendar_url: str | None = Field(
-        description="The ticket as an .ics file (GET with the holder's token); none on the host's guest list"
-    )
-    event: EventCardOut | None = None
-    attendee: PublicProfileOut | None = None
-    answers: list[AnswerOut] | None = Field(default=None, description="The attendee's answers (to the host)")
-    answers_missing: bool | None = Field(default=None, description="A required question is unanswered (host)")
 
 
 class HostLeadOut(BaseModel):

@@ -37,13 +37,14 @@ from loopin.events.schemas import (
     PhoneInvitationOut,
     RequestStatusName,
     RespondIn,
-    TicketOut,
     answers_given,
 )
-from loopin.participation import attendance, invite_links, join_requests, phone_invitations
+from loopin.participation import attendance, invite_links, join_requests, phone_invitations, ticket_reads
 from loopin.participation import invitations as invites
 from loopin.participation.guest_list_api import router as guest_list
 from loopin.participation.messages_api import router as guest_messages
+from loopin.participation.schemas import TicketOut
+from loopin.participation.ticket_api import me as my_tickets
 from loopin.participation.waitlist_api import router as waitlist
 
 if TYPE_CHECKING:
@@ -150,12 +151,12 @@ def attendance_confirm_and_read(
     ticket = attendance.attendance_confirm(
         user=user, event_id=event_id, seats=seats, tier_id=tier_id, unlock_code=unlock_code, answers=answers
     )
-    return selectors.ticket_out(ticket)
+    return ticket_reads.ticket_out(ticket)
 
 
 def attendance_cancel_and_read(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     """Give up a free ticket, then read it back."""
-    return selectors.ticket_out(attendance.attendance_cancel(user=user, event_id=event_id))
+    return ticket_reads.ticket_out(attendance.attendance_cancel(user=user, event_id=event_id))
 
 
 # ---------------------------------------------------------------- join requests
@@ -398,4 +399,5 @@ async def attendance_cancel(event_id: uuid.UUID, caller: CurrentUser) -> dict[st
     return ok(await run_sync(attendance_cancel_and_read, user=caller, event_id=event_id), "Attendance cancelled")
 
 
-routers = [events, guest_list, waitlist, guest_messages, invitations]
+# `my_tickets` (/me/tickets, loopin.participation.ticket_api) first: it followed the events `me` router.
+routers = [my_tickets, events, guest_list, waitlist, guest_messages, invitations]

@@ -141,7 +141,8 @@ def _calendar(tickets: list[Ticket], *, name: str | None = None) -> bytes:
     domain = _uid_domain()
     for ticket in tickets:
         cal.add_component(_vevent(ticket, domain))
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
 def _file(body: bytes, filename: str) -> CalendarFile:

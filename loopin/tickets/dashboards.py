@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from loopin.events.models import Event
 from loopin.staff.dashboards import Block, Panel, Period, Stats, Table, percent, register_panel
 
 MAX_ROWS = 30
@@ -12,8 +13,6 @@ MAX_ROWS = 30
 
 def checkin_rates(period: Period) -> list[Block]:
     """Per event that started in the period: valid tickets, checked in, no-shows, and the rate."""
-    from loopin.events.models import Event
-
     events = list(
         Event.objects.filter(start_at__gte=period.start, start_at__lt=min(period.end, timezone.now()))
         .alive()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from loopin.tickets.door.schedule import checkin_reschedule
+
 
 def on_event_rescheduled(
     sender: Any, event_id: Any, changes: dict | None = None, new: str | None = None, **kwargs: Any
@@ -13,6 +15,4 @@ def on_event_rescheduled(
         return
     if changes is None and new != "postponed":
         return
-    from loopin.tickets.door.schedule import checkin_reschedule
-
     checkin_reschedule(event_id=event_id)

@@ -1,4 +1,4 @@
-"""Request and response shapes of the door (check-in) API."""
+"""Request and response shapes of the door (check-in) API, and the ticket enums every ticket shape uses."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from loopin.core.choices import choices_literal
 from loopin.events.schemas import DisplayTime, InTime
+from loopin.tickets.models import TicketSource, TicketStatus
+
+TicketStatusName = choices_literal(TicketStatus)
+TicketSourceName = choices_literal(TicketSource)
 
 ScanStatus = Literal[
     "ok",

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import Fernet, InvalidToken
@@ -29,6 +28,8 @@ from django.db import IntegrityError, transaction
 
 from loopin.core.crypto import derived_fernet
 from loopin.core.settings import get_settings
+from loopin.tickets.door.settings import opens_at
+from loopin.tickets.models import CheckinKey, Ticket
 
 PREFIX = "LP1."
 VERSION = 1
@@ -142,10 +143,8 @@ def signature_ok(*, public_key: str, payload: bytes, signature: bytes) -> bool:
     return True
 
 
-def active_key(event_id: uuid.UUID):
+def active_key(event_id: uuid.UUID) -> CheckinKey:
     """The event's signing key, made on first use (two first uses at once: one wins, both get it)."""
-    from loopin.tickets.models import CheckinKey
-
     key = CheckinKey.objects.filter(event_id=event_id, is_active=True).first()
     if key is not None:
         return key
@@ -162,10 +161,8 @@ def active_key(event_id: uuid.UUID):
         return CheckinKey.objects.get(event_id=event_id, is_active=True)
 
 
-def active_keys(event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
+def active_keys(event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, CheckinKey]:
     """The signing key of each event in one query (those without one get it made, as `active_key` does)."""
-    from loopin.tickets.models import CheckinKey
-
     wanted = set(event_ids)
     keys = {k.event_id: k for k in CheckinKey.objects.filter(event_id__in=wanted, is_active=True)}
     for event_id in wanted - keys.keys():
@@ -173,13 +170,11 @@ def active_keys(event_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
     return keys
 
 
-def ticket_token(ticket, *, key=None) -> str:
+def ticket_token(ticket: Ticket, *, key: CheckinKey | None = None) -> str:
     """The signed QR payload of a ticket, valid from check-in opening until 12 h after the end.
 
     A list passes each ticket's `key` from one `active_keys` call instead of a query per ticket.
     """
-    from loopin.tickets.door.settings import opens_at
-
     event = ticket.event
     if key is None:
         key = active_key(event.id)

@@ -12,7 +12,6 @@ from loopin.events.selectors.feed import (
     my_hosted_events,
 )
 from loopin.events.selectors.people import (
-    event_attendees,
     event_invitations,
     event_invite_links,
     event_requests,
@@ -21,11 +20,8 @@ from loopin.events.selectors.people import (
     my_invitations,
     my_request,
     my_requests,
-    my_ticket,
-    my_tickets,
     public_profile,
     request_out,
-    ticket_out,
 )
 from loopin.events.selectors.share_paths import share_path, share_path_parse
 from loopin.events.selectors.venues import venue_get, venue_out, venues_search
@@ -36,7 +32,6 @@ __all__ = [
     "can_manage",
     "card",
     "ensure_can_manage",
-    "event_attendees",
     "event_by_canonical",
     "event_detail",
     "event_feed",
@@ -51,13 +46,10 @@ __all__ = [
     "my_invitations",
     "my_request",
     "my_requests",
-    "my_ticket",
-    "my_tickets",
     "public_profile",
     "request_out",
     "share_path",
     "share_path_parse",
-    "ticket_out",
     "venue_get",
     "venue_out",
     "venues_search",

@@ -14,6 +14,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.holders import holds_any_ticket
 from loopin.events.models import (
     CoHost,
     Event,
@@ -21,7 +22,6 @@ from loopin.events.models import (
     Invitation,
     Visibility,
 )
-from loopin.tickets.models import Ticket
 
 EventAction = Literal[
     "view",
@@ -152,10 +152,7 @@ def is_visible(user: User | None, event: Event) -> bool:
         return True
     if event.status == EventStatus.DRAFT:
         return False
-    return (
-        Invitation.objects.filter(event=event, invitee=user).exists()
-        or Ticket.objects.filter(event=event, user=user).exists()
-    )
+    return Invitation.objects.filter(event=event, invitee=user).exists() or holds_any_ticket(user.id, event.id)
 
 
 def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> Event:

@@ -18,6 +18,7 @@ from loopin.core.images import image_public_url
 from loopin.core.pagination import render_each
 from loopin.events import feed_cache
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.holders import going_annotation
 from loopin.events.models import (
     ACTIVE_REQUEST,
     CoHost,
@@ -32,7 +33,6 @@ from loopin.events.models import (
 from loopin.events.selectors.access import can_manage, event_for, event_role
 from loopin.events.selectors.share_paths import share_path
 from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability, tiers_for
-from loopin.tickets.models import Ticket, TicketStatus
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -118,7 +118,7 @@ def _card_queryset(user: User | None) -> QuerySet[Event]:
 def _my_annotations(user: User) -> dict[str, Any]:
     """The caller's relation to each event (ticket, request, invitation), as subqueries."""
     return {
-        "my_ticket": Exists(Ticket.objects.filter(event_id=OuterRef("id"), user_id=user.id, status=TicketStatus.VALID)),
+        "my_ticket": going_annotation(user.id),
         "my_request": Subquery(
             JoinRequest.objects.filter(event_id=OuterRef("id"), user_id=user.id, status__in=ACTIVE_REQUEST).values(
                 "status"
@@ -161,6 +161,7 @@ def _my_status(event: Any) -> str | None:
 
 def card(event: Event) -> dict[str, Any]:
     """The feed card: what a list item shows."""
+    row: Any = event  # with `_card_queryset`'s annotations (host_pic_*, cover_*, distance_km)
     return {
         "id": event.id,
         "canonical_id": event.canonical_id,
@@ -173,15 +174,17 @@ def card(event: Event) -> dict[str, Any]:
         "host": {
             "id": event.host.id,
             "name": event.host.name or None,
-            "picture": image_public_url(event.host_pic_url or "", event.host_pic_file or "") or None,
+            "picture": image_public_url(row.host_pic_url or "", row.host_pic_file or "") or None,
         },
         "venue": (
-            {"id": event.venue.id, "name": event.venue.name, "city": event.venue.city} if event.venue_id else None
+            {"id": event.venue.id, "name": event.venue.name, "city": event.venue.city}
+            if event.venue is not None
+            else None
         ),
         "location_text": event.location_text or None,
         "city": event.city or None,
         "interests": [{"id": i.id, "name": i.name, "slug": i.slug} for i in event.interests.all()],
-        "cover_image": image_public_url(event.cover_url or "", event.cover_file or "") or None,
+        "cover_image": image_public_url(row.cover_url or "", row.cover_file or "") or None,
         "is_paid": event.is_paid,
         "price": f"{event.ticket_price:.2f}" if event.is_paid else None,
         "currency": event.currency,
@@ -190,7 +193,7 @@ def card(event: Event) -> dict[str, Any]:
         "availability": card_availability(event),
         "going_count": event.going_count,
         "my_status": _my_status(event),
-        "distance_km": round(event.distance_km, 2) if getattr(event, "distance_km", None) is not None else None,
+        "distance_km": round(row.distance_km, 2) if getattr(event, "distance_km", None) is not None else None,
         "share_path": share_path(event),
     }
 
@@ -242,7 +245,7 @@ def _feed_queryset(filters: FeedFilters, now: datetime) -> tuple[QuerySet[Event]
     return qs, order
 
 
-def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[dict], int]:
+def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Published public events, upcoming by default, filtered and paginated.
 
     The page's static card data comes from the feed cache (see `feed_cache`); seat counters and the
@@ -264,7 +267,7 @@ def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: i
     return _with_live_fields(page["cards"], user), page["total"]
 
 
-def _with_live_fields(cards: list[dict], user: User | None) -> list[dict]:
+def _with_live_fields(cards: list[dict[str, Any]], user: User | None) -> list[dict[str, Any]]:
     """Seat counters (and the caller's status) as they are now, for cards that may come from the cache."""
     if not cards:
         return []
@@ -340,7 +343,7 @@ def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any
 
 def my_hosted_events(
     *, user: User, status: str | None, offset: int, limit: int, role: str = "host"
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """The events the caller hosts, co-hosts (accepted) or either (`role`)."""
     co_hosted = Q(id__in=CoHost.objects.filter(user_id=user.id, accepted_at__isnull=False).values("event_id"))
     where = {"host": Q(host_id=user.id), "co_host": co_hosted, "any": Q(host_id=user.id) | co_hosted}[role]

@@ -1,4 +1,5 @@
-"""Reads of the people around an event: join requests, invitations, invite links and tickets."""
+"""Reads of the people around an event: join requests, invitations and invite links. (Tickets: participation's
+`ticket_reads`.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import uuid
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.errors import NotFound
@@ -22,14 +22,11 @@ from loopin.events.models import (
 from loopin.events.questions import answer_sheet
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.feed import _card_queryset, card
-from loopin.people.selectors import exclude_blocked
-from loopin.tickets.error_codes import TicketErrorCode
-from loopin.tickets.models import Ticket, TicketStatus
 
 # ---------------------------------------------------------------- people
 
 
-def _public_users(user_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+def public_users(user_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
     users = User.objects.filter(id__in=user_ids).prefetch_related(
         Prefetch("pictures", queryset=ProfilePicture.objects.order_by("position")),
         Prefetch("interests", queryset=Interest.objects.order_by("position")),
@@ -51,7 +48,7 @@ def public_profile(user: User) -> dict[str, Any]:
     }
 
 
-def _managed_event(user: User, event_id: uuid.UUID, action: EventAction) -> Event:
+def managed_event(user: User, event_id: uuid.UUID, action: EventAction) -> Event:
     event = event_for(user, event_id)
     ensure_can_manage(user, event, action)
     return event
@@ -73,15 +70,15 @@ def request_out(req: JoinRequest, people: dict[uuid.UUID, dict[str, Any]] | None
 
 def event_requests(
     *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """The host's list of requests, each with the requester's public profile."""
-    _managed_event(user, event_id, "view_requests")
+    managed_event(user, event_id, "view_requests")
     qs = JoinRequest.objects.filter(event_id=event_id)
     if status:
         qs = qs.filter(status=status)
     total = qs.count()
     page = list(qs.order_by("created_at", "id")[offset : offset + limit])
-    people = _public_users([r.user_id for r in page])
+    people = public_users([r.user_id for r in page])
     sheet = answer_sheet(event_id, [r.user_id for r in page])
     return [
         {
@@ -102,21 +99,25 @@ def my_request(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     return request_out(req)
 
 
-def _event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, dict[str, Any]]:
+def event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, dict[str, Any]]:
     return {e.id: card(e) for e in _card_queryset(user).filter(id__in=event_ids)}
 
 
-def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     qs = JoinRequest.objects.filter(user=user, event__in=Event.objects.alive())
     if status:
         qs = qs.filter(status=status)
     total = qs.count()
     page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
-    events = _event_summaries([r.event_id for r in page], user)
+    events = event_summaries([r.event_id for r in page], user)
     return [{**request_out(r), "event": events.get(r.event_id)} for r in page], total
 
 
-def invitation_out(inv: Invitation, people: dict | None = None, events: dict | None = None) -> dict[str, Any]:
+def invitation_out(
+    inv: Invitation,
+    people: dict[uuid.UUID, dict[str, Any]] | None = None,
+    events: dict[uuid.UUID, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     status = inv.status
     if status == InvitationStatus.PENDING and inv.is_expired:
         status = "expired"
@@ -134,27 +135,27 @@ def invitation_out(inv: Invitation, people: dict | None = None, events: dict | N
     }
 
 
-def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
-    _managed_event(user, event_id, "view_invitations")
+def event_invitations(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    managed_event(user, event_id, "view_invitations")
     qs = Invitation.objects.filter(event_id=event_id)
     total = qs.count()
     page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
-    people = _public_users([i.invitee_id for i in page])
+    people = public_users([i.invitee_id for i in page])
     return [invitation_out(i, people) for i in page], total
 
 
-def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+def my_invitations(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     qs = Invitation.objects.filter(invitee=user, event__in=Event.objects.alive())
     if status:
         qs = qs.filter(status=status)
     total = qs.count()
     page = list(qs.order_by("-created_at", "id")[offset : offset + limit])
-    events = _event_summaries([i.event_id for i in page], user)
+    events = event_summaries([i.event_id for i in page], user)
     return [invitation_out(i, events=events) for i in page], total
 
 
 def event_invite_links(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
-    _managed_event(user, event_id, "view_invitations")
+    managed_event(user, event_id, "view_invitations")
     return [invite_link_out(link) for link in InviteLink.objects.filter(event_id=event_id).order_by("-created_at")]
 
 
@@ -169,63 +170,3 @@ def invite_link_out(link: InviteLink) -> dict[str, Any]:
         "created_at": link.created_at,
         "url": absolute_url(f"/invite/{link.token}"),
     }
-
-
-def ticket_out(ticket: Ticket, event: dict | None = None, person: dict | None = None) -> dict[str, Any]:
-    """A ticket as its holder sees it; the host's guest list (`person` given) carries no calendar link."""
-    return {
-        "id": ticket.id,
-        "event_id": ticket.event_id,
-        "code": ticket.code,
-        "seats": ticket.seats,
-        "status": ticket.status,
-        "source": ticket.source,
-        "issued_at": ticket.issued_at,
-        "cancelled_at": ticket.cancelled_at,
-        "calendar_url": None if person else absolute_url(f"/api/v2/tickets/{ticket.id}/calendar.ics"),
-        "event": event,
-        "attendee": person,
-    }
-
-
-def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict], int]:
-    """The host's guest list: valid tickets with each attendee's public profile (nobody blocked either way)."""
-    _managed_event(user, event_id, "view_attendees")
-    qs = exclude_blocked(Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID), user, field="user_id")
-    total = qs.count()
-    page = list(qs.order_by("issued_at", "id")[offset : offset + limit])
-    people = _public_users([t.user_id for t in page])
-    sheet = answer_sheet(event_id, [t.user_id for t in page])
-    return [
-        {
-            **ticket_out(t, person=people.get(t.user_id)),
-            "answers": sheet.answers(t.user_id),
-            "answers_missing": sheet.missing(t.user_id, t.tier_id),
-        }
-        for t in page
-    ], total
-
-
-def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
-
-    event_for(user, event_id)
-    ticket = Ticket.objects.filter(event_id=event_id, user=user).order_by("-issued_at").first()
-    if ticket is None:
-        raise NotFound("You have no ticket for this event.", code=TicketErrorCode.TICKET_NOT_FOUND)
-    return ticket_out(ticket)
-
-
-def my_tickets(
-    *, user: User, status: str | None, upcoming: bool | None, offset: int, limit: int
-) -> tuple[list[dict], int]:
-    qs = Ticket.objects.filter(user=user, event__in=Event.objects.alive())
-    if status:
-        qs = qs.filter(status=status)
-    if upcoming is True:
-        qs = qs.filter(event__end_at__gte=timezone.now())
-    elif upcoming is False:
-        qs = qs.filter(event__end_at__lt=timezone.now())
-    total = qs.count()
-    page = list(qs.order_by("-issued_at", "id")[offset : offset + limit])
-    events = _event_summaries([t.event_id for t in page], user)
-    return [ticket_out(t, event=events.get(t.event_id)) for t in page], total

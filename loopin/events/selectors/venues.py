@@ -32,7 +32,7 @@ def venue_out(venue: Venue) -> dict[str, Any]:
     }
 
 
-def venues_search(*, q: str | None, city: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+def venues_search(*, q: str | None, city: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     qs = Venue.objects.all()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))

@@ -46,6 +46,8 @@ def _new_canonical_id() -> str:
 def event_create(*, host: User, data: EventInput) -> Event:
     """Create an event as a draft, or published straight away with `publish`."""
     ensure_can_host(host)
+    if data.title is None:  # the schema requires it; a service caller may not
+        raise ValidationFailed.one("title", "TITLE_REQUIRED", "Give the event a title.")
     if data.venue_id is None and not data.location_text:
         raise ValidationFailed.one("venue_id", "LOCATION_REQUIRED", "Give a venue_id or a location_text.")
     if data.start_at is not None and data.start_at <= timezone.now():

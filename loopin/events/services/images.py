@@ -23,10 +23,15 @@ MAX_COVER_IMAGES = 3
 
 
 def _set_cover_urls(event: Event, urls: list[str]) -> None:
-    old_files = [i.image.name for i in event.images.all() if i.image]
+    old_files = [i.image.name for i in event.images.all() if i.image.name]
     event.images.all().delete()
     EventImage.objects.bulk_create([EventImage(event=event, position=i, url=u) for i, u in enumerate(urls)])
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in old_files])
+
+    def delete_old_files() -> None:
+        for name in old_files:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_old_files)
 
 
 def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tuple[str, bytes]]) -> Event:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict, NotFound, ValidationFailed
 from loopin.events.error_codes import EventErrorCode
+from loopin.events.holders import valid_ticket
 from loopin.events.models import (
     CheckoutAnswer,
     CheckoutQuestion,
@@ -28,7 +30,9 @@ from loopin.events.models import (
 )
 from loopin.events.questions import AnswerGiven, CheckedAnswer, answers_check
 from loopin.events.selectors.access import event_for, event_for_edit
-from loopin.tickets.models import Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    from loopin.tickets.models import Ticket
 
 MAX_QUESTIONS = 30
 MAX_CHOICES = 50
@@ -191,7 +195,7 @@ def answers_give(*, user: User, event_id: uuid.UUID, answers: list[AnswerGiven])
     no questions. Checked against the tier of their ticket or open request."""
     with transaction.atomic():
         event = event_for(user, event_id)
-        ticket = Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).first()
+        ticket = valid_ticket(user.id, event.id)
         request = (
             JoinRequest.objects.filter(
                 event=event, user=user, status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED]

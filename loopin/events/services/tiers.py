@@ -137,7 +137,7 @@ def tier_update(*, actor: User, event_id: uuid.UUID, tier_id: uuid.UUID, data: T
     with transaction.atomic():
         event = _managed_event(actor, event_id)
         tier = _locked_tier(event, tier_id)
-        before = {"capacity": tier.capacity, "price": tier.price}
+        before_capacity, before_price = tier.capacity, tier.price
         if tier.seats_taken and any(
             name in data.given and getattr(data, name) != getattr(tier, name) for name in MONEY_FIELDS
         ):
@@ -147,14 +147,14 @@ def tier_update(*, actor: User, event_id: uuid.UUID, tier_id: uuid.UUID, data: T
         _apply(tier, data)
         _validate(tier, event)
         tier.save()
-        if tier.is_default and tier.price != before["price"]:
+        if tier.is_default and tier.price != before_price:
             # The event's price is its default tier's (what the app's dialect shows).
             Event.objects.filter(id=event.id).update(ticket_price=tier.price)
         audit_record(
             action="tier.updated", actor=actor, obj=tier, data={"event_id": str(event.id), "fields": sorted(data.given)}
         )
         feed_invalidate()
-        if before["capacity"] and (tier.capacity == 0 or tier.capacity > before["capacity"]):
+        if before_capacity and (tier.capacity == 0 or tier.capacity > before_capacity):
             signals.seats_released.send(sender=None, event_id=event.id, tier_id=tier.id)  # to the waitlist first
     return tier
 
@@ -166,12 +166,7 @@ def tier_delete(*, actor: User, event_id: uuid.UUID, tier_id: uuid.UUID) -> None
         tier = _locked_tier(event, tier_id)
         if tier.is_default:
             raise Conflict("The default tier stays: hide it or end its sales.", code=EventErrorCode.DEFAULT_TIER_KEPT)
-        used = (
-            tier.seats_taken > 0
-            or tier.tickets.exists()
-            or tier.orders.exists()  # type: ignore[attr-defined]
-            or tier.join_requests.exists()
-        )
+        used = tier.seats_taken > 0 or tier.tickets.exists() or tier.orders.exists() or tier.join_requests.exists()
         if used:
             raise Conflict(
                 "Seats of this tier were sold or asked for: hide it or end its sales instead.",

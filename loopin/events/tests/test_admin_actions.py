@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from loopin.audit.models import AuditEntry
-from loopin.events.models import EventStatus, HostLead, Venue
+from loopin.events.models import EventStatus, HostLead, TicketTier, Venue
+from loopin.participation.attendance import attendance_confirm
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import admin_action, superuser_client
 
@@ -23,7 +24,6 @@ def test_cancel_events_from_the_admin(staff, interests):
     client, user = staff
     event = PublishedEventFactory()
     guest = UserWithProfileFactory()
-    from loopin.participation.attendance import attendance_confirm
 
     attendance_confirm(user=guest, event_id=event.id)
     assert _act(client, "event", "cancel_events", [event.id]).status_code == 200
@@ -50,8 +50,6 @@ def test_mark_host_leads(staff):
 
 
 def test_the_event_page_lists_its_tiers_inline(staff, interests):
-    from loopin.events.models import TicketTier
-
     client, _ = staff
     event = PublishedEventFactory()
     TicketTier.objects.create(event=event, name="Balcony", capacity=20, sort_order=1)

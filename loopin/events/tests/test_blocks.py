@@ -6,10 +6,10 @@ import pytest
 
 from loopin.core.errors import BusinessRuleError, PermissionDenied, ValidationFailed
 from loopin.events.models import Invitation, InvitationStatus, JoinMode, JoinRequest, RequestStatus
-from loopin.events.selectors import event_attendees
 from loopin.participation.attendance import attendance_confirm
 from loopin.participation.invitations import invitation_respond, invitations_create
 from loopin.participation.join_requests import join_request_create
+from loopin.participation.ticket_reads import event_attendees
 from loopin.people.services.blocks import block_create
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 

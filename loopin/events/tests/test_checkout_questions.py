@@ -11,10 +11,11 @@ import pytest
 from loopin.core.errors import LoopinError
 from loopin.events.models import CheckoutAnswer, CheckoutQuestion, JoinMode, TicketTier
 from loopin.events.questions import AnswerGiven
-from loopin.events.selectors.people import event_attendees, event_requests
+from loopin.events.selectors.people import event_requests
 from loopin.events.services.questions import QuestionInput, question_create, question_retire, question_update
 from loopin.participation.attendance import attendance_confirm
 from loopin.participation.join_requests import join_request_accept, join_request_create
+from loopin.participation.ticket_reads import event_attendees
 from loopin.payments.money import to_minor
 from loopin.payments.services import order_create
 from loopin.payments.services.confirmation import payment_confirm

@@ -13,6 +13,7 @@ from django.utils import timezone
 from loopin.accounts.models import Interest
 from loopin.events.models import EventStatus, Invitation, JoinMode, JoinRequest, Visibility
 from loopin.events.selectors import FeedFilters, event_feed
+from loopin.participation.seats import seats_take
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
 
@@ -190,8 +191,6 @@ def test_a_page_costs_a_fixed_number_of_queries(interests, signed_in):
 
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_a_cached_page_costs_one_query_and_keeps_live_counters(interests, signed_in):
-    from loopin.participation.seats import seats_take
-
     user = UserWithProfileFactory() if signed_in else None
     event = PublishedEventFactory(capacity=10, interests=interests[:1])
     event_feed(user=user, filters=FeedFilters(), offset=0, limit=20)  # fills the cache

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from loopin.audit.models import AuditEntry
 from loopin.events.models import Event, EventStatus, HostLead
@@ -251,10 +253,6 @@ def test_cancelling_voids_free_tickets_and_frees_seats(api, host):
 
 
 def test_cover_image_uploads(api, host):
-    import io
-
-    from PIL import Image
-
     buf = io.BytesIO()
     Image.new("RGB", (32, 32)).save(buf, format="PNG")
     png = buf.getvalue()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from loopin.events.models import Invitation, JoinMode, JoinRequest, Visibility
+from loopin.events.models import Invitation, InviteLink, JoinMode, JoinRequest, Visibility
 from loopin.staff.groups import SUPPORT
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import staff_in, token_for
@@ -133,7 +133,6 @@ def test_revoked_and_expired_links(api, host):
         json={"expires_at": (timezone.now() + timedelta(days=1)).isoformat()},
         headers=token_for(host),
     ).json()["data"]
-    from loopin.events.models import InviteLink
 
     InviteLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     guest = UserWithProfileFactory()

@@ -6,10 +6,13 @@ cancels them (as in the admin) but does not delete, decide requests or invite.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
-from loopin.events.models import InviteLink, JoinMode, JoinRequest
+from loopin.events.models import Event, EventStatus, InviteLink, JoinMode, JoinRequest, Visibility
 from loopin.staff.groups import FINANCE, OPERATIONS, READ_ONLY, SUPPORT
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import staff_in, token_for
@@ -124,10 +127,6 @@ def test_each_caller_gets_the_right_answer(api, world, case):
 
 
 def test_waitlisted_users_reach_their_own_things_but_not_events(api):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     user = UserWithProfileFactory(promote_at=timezone.now() + timedelta(hours=1))
     headers = token_for(user)
     for path in ("/api/v2/me/tickets", "/api/v2/me/events", "/api/v2/me/requests", "/api/v2/me/invitations"):
@@ -160,8 +159,6 @@ def test_a_staff_read_of_an_attendee_list_is_audited(api):
 
 @pytest.mark.parametrize("group", [READ_ONLY, SUPPORT])
 def test_read_only_and_support_cannot_cancel_or_delete_and_nothing_changes(api, group):
-    from loopin.events.models import Event, EventStatus
-
     event = PublishedEventFactory()
     headers = token_for(staff_in(group))
     assert api.post(f"/api/v2/events/{event.id}/cancel", json={}, headers=headers).status_code == 403
@@ -173,8 +170,6 @@ def test_read_only_and_support_cannot_cancel_or_delete_and_nothing_changes(api, 
 
 
 def test_staff_without_view_permission_do_not_see_drafts(api):
-    from loopin.events.models import EventStatus
-
     draft = PublishedEventFactory(status=EventStatus.DRAFT, published_at=None)
     assert api.get(f"/api/v2/events/{draft.id}", headers=token_for(UserWithProfileFactory())).status_code == 404
     assert api.get(f"/api/v2/events/{draft.id}", headers=token_for(staff_in(READ_ONLY))).status_code == 200
@@ -184,8 +179,6 @@ def test_staff_without_view_permission_do_not_see_drafts(api):
 
 @pytest.mark.parametrize("kind", ["draft", "private"])
 def test_drafts_and_private_events_are_read_by_viewing_staff_never_written_and_hidden_from_others(api, kind):
-    from loopin.events.models import Event, EventStatus, Visibility
-
     host = UserWithProfileFactory()
     if kind == "draft":
         event = PublishedEventFactory(host=host, status=EventStatus.DRAFT, published_at=None)

@@ -129,7 +129,8 @@ def _replay(event: Event, scan: ScanIn) -> dict[str, Any] | None:
         return None
     if stored.fingerprint != scan.fingerprint:
         raise NonceReused(details={"nonce": scan.nonce})
-    return stored.response
+    response: dict[str, Any] = stored.response
+    return response
 
 
 def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str, Any]:
@@ -192,7 +193,7 @@ def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str
                     "offline": offline,
                 },
             )
-            if result == ScanResult.OK and reason != "out_of_order":
+            if result == ScanResult.OK and reason != "out_of_order" and ticket is not None:
                 send_after_commit(ticket_checked_in, ticket_id=ticket.id, direction=scan.direction)
     except IntegrityError:
         # The same nonce, committed by a concurrent request between our check and our insert.
@@ -291,7 +292,11 @@ def _response(
     *,
     at: datetime,
 ) -> dict[str, Any]:
-    message = EXIT_MESSAGE if (result == ScanResult.OK and scan.direction == ScanDirection.EXIT) else MESSAGES[result]
+    message = (
+        EXIT_MESSAGE
+        if (result == ScanResult.OK and scan.direction == ScanDirection.EXIT)
+        else MESSAGES[ScanResult(result)]
+    )
     out: dict[str, Any] = {
         "status": str(result),
         "reason": reason or None,

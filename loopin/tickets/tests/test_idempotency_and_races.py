@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from datetime import timedelta
+
+from django.utils import timezone
 
 from loopin.testing.concurrency import run_at_once
 from loopin.testing.factories import UserWithProfileFactory
-from loopin.tickets.door import ScanIn, checkin_scan
+from loopin.tickets.door import ScanIn, checkin_batch, checkin_scan
 from loopin.tickets.models import DoorStaff, Scan, Ticket
 from loopin.tickets.tests.conftest import guest_with_ticket, open_event
 
@@ -93,12 +96,6 @@ def test_the_same_nonce_sent_twice_at_once_is_recorded_once(interests):
 
 
 def test_two_offline_scanners_syncing_at_once_report_one_duplicate(interests):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from loopin.tickets.door import checkin_batch
-
     event, ticket, scanners = _two_scanners(interests)
     at = timezone.now() - timedelta(minutes=5)
     results = run_at_once(

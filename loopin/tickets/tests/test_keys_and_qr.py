@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
+from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from loopin.participation.tickets import ticket_cancel
 from loopin.testing.fixtures import token_for
 from loopin.tickets import signing
-from loopin.tickets.models import CheckinKey
+from loopin.tickets.models import CheckinKey, Ticket, TicketStatus
 from loopin.tickets.tests.conftest import guest_with_ticket, open_event
 
 
@@ -83,9 +86,6 @@ def test_retiring_the_old_key_invalidates_its_codes(door):
 
 
 def test_revocation_list_has_cancelled_and_refunded_tickets_since_a_time(door):
-    from loopin.participation.tickets import ticket_cancel
-    from loopin.tickets.models import Ticket, TicketStatus
-
     url = f"/api/v2/events/{door.event.id}/check-in/revoked"
     assert door.api.get(url, headers=door.host_headers).json()["data"]["tickets"] == []
     door.api.delete(f"/api/v2/events/{door.event.id}/attendance", headers=door.guest_headers)
@@ -114,8 +114,6 @@ def test_a_code_with_more_seats_written_in_is_invalid(door):
 
 
 def test_a_code_signed_with_another_events_key_for_this_event_is_invalid(door):
-    from dataclasses import replace
-
     other = open_event(host=door.host)
     other_key = signing.active_key(other.id)
     claims, _, _ = signing.token_parse(door.qr())
@@ -127,9 +125,6 @@ def test_a_code_signed_with_another_events_key_for_this_event_is_invalid(door):
 
 
 def test_an_expired_code_is_invalid(door):
-    from dataclasses import replace
-    from datetime import timedelta
-
     key = signing.active_key(door.event.id)
     claims, _, _ = signing.token_parse(door.qr())
     old = replace(claims, valid_until=claims.valid_from - timedelta(minutes=1))

@@ -9,9 +9,12 @@ from django.utils import timezone
 from loopin.audit.models import AuditEntry
 from loopin.events.models import Event
 from loopin.participation.tickets import ticket_cancel, ticket_issue
+from loopin.payments.models import Order
+from loopin.payments.tests.helpers import buy, sandbox_webhook
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets.models import Scan, Ticket, TicketSource, TicketStatus
+from loopin.tickets.signals import ticket_checked_in
 from loopin.tickets.tests.conftest import guest_with_ticket, open_event
 
 
@@ -102,9 +105,6 @@ def test_ticket_of_a_paid_event_not_from_a_purchase_is_unpaid(door):
 
 
 def test_a_ticket_bought_through_payments_is_ok(door):
-    from loopin.payments.models import Order
-    from loopin.payments.tests.helpers import buy, sandbox_webhook
-
     paid = open_event(host=door.host, is_paid=True, ticket_price="499.00")
     buyer_headers = token_for(UserWithProfileFactory())
     r = buy(door.api, buyer_headers, paid)
@@ -168,8 +168,6 @@ def test_every_scan_is_audited_with_device_and_result(door):
 
 
 def test_checked_in_signal_is_sent_after_commit(door):
-    from loopin.tickets.signals import ticket_checked_in
-
     received = []
 
     def listener(sender, **kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from datetime import timedelta
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone
@@ -130,8 +131,6 @@ def test_openapi_lists_the_door_endpoints(door):
 
 
 def test_support_and_read_only_may_view_tickets_and_scans(db):
-    from django.apps import apps
-
     groups = importlib.import_module("loopin.tickets.migrations.0003_staff_groups")
     groups.forwards(apps, None)  # tests that flush the database drop migration data; apply it again
     support = {p.codename for p in Permission.objects.filter(group=Group.objects.get(name=SUPPORT))}

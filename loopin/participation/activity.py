@@ -1,4 +1,4 @@
-"""What events add to people's profiles, search and suggestions (registered in EventsConfig.ready as
+"""What events add to people's profiles, search and suggestions (registered in ParticipationConfig.ready as
 people's activity source; see loopin.people.activity). Attended: a valid ticket for an event that began."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _attended() -> QuerySet[Ticket]:
     )
 
 
-def _count(qs: QuerySet, field: str) -> Any:
+def _count(qs: QuerySet[Any, Any], field: str) -> Coalesce:
     counted = qs.order_by().values(field).annotate(n=Count("pk", distinct=True)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
@@ -59,7 +59,7 @@ class EventsActivity:
         mine = _attended().filter(user_id=viewer_id).values("event_id")
         return _count(_attended().filter(user_id=OuterRef("pk"), event_id__in=mine), "user_id")
 
-    def co_attendee_ids(self, viewer_id: uuid.UUID) -> QuerySet:
+    def co_attendee_ids(self, viewer_id: uuid.UUID) -> QuerySet[Ticket, Any]:
         mine = _attended().filter(user_id=viewer_id).values("event_id")
         return _attended().filter(event_id__in=mine).values("user_id")
 

@@ -1,4 +1,6 @@
-"""The events domain's part in account deletion and data export (see loopin.core.hooks)."""
+"""The events domain's part in account deletion and data export (see loopin.core.hooks): hosting with guests,
+requests, invitations and tickets. Registered by ParticipationConfig.ready under the events names (moved from
+loopin.events, which no longer imports tickets or participation)."""
 
 from __future__ import annotations
 
@@ -6,13 +8,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from loopin.events.models import EventStatus, Invitation, InvitationStatus, JoinRequest, RequestStatus
+from loopin.events.models import Event, EventStatus, Invitation, InvitationStatus, JoinRequest, RequestStatus
+from loopin.participation.tickets import ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
 def hosts_upcoming_events_with_guests(user: Any) -> str | None:
-    from loopin.events.models import Event
-
     count = (
         Event.objects.alive()
         .filter(
@@ -30,8 +31,6 @@ def hosts_upcoming_events_with_guests(user: Any) -> str | None:
 
 def erase_event_participation(user: Any) -> None:
     """Withdraw pending requests and invitations and give up future free tickets (paid ones: payments)."""
-    from loopin.participation.tickets import ticket_cancel
-
     now = timezone.now()
     JoinRequest.objects.filter(user=user, status=RequestStatus.PENDING).update(
         status=RequestStatus.CANCELLED, decided_at=now

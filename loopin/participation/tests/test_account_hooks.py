@@ -1,4 +1,4 @@
-"""The events domain's part in account deletion and export, through the core hooks."""
+"""The events domain's part in account deletion and export (loopin.participation.account_hooks), through the hooks."""
 
 from __future__ import annotations
 
