@@ -21,6 +21,7 @@ class PaymentErrorCode(ErrorCode):
     BANK_ACCOUNT_NOT_FOUND = "BANK_ACCOUNT_NOT_FOUND", 404, "No payout bank account with this id."
     BANK_ACCOUNT_IN_USE = "BANK_ACCOUNT_IN_USE", 409, "The bank account is used by a payout and cannot be removed."
     PAYOUT_NOT_FOUND = "PAYOUT_NOT_FOUND", 404, "No payout with this id."
+    PAYOUT_SOURCE_UNKNOWN = "PAYOUT_SOURCE_UNKNOWN", 404, "Nothing pays out under this name."
     PAYOUT_EXISTS = "PAYOUT_EXISTS", 409, "A payout for this event already exists."
     EVENT_NOT_ENDED = "EVENT_NOT_ENDED", 400, "A payout can be made only after the event has ended."
     NOTHING_TO_PAY = "NOTHING_TO_PAY", 400, "The event earned nothing to pay out."

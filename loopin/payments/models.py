@@ -303,10 +303,20 @@ class PayoutStatus(models.TextChoices):
 
 ACTIVE_PAYOUT = [PayoutStatus.REQUESTED, PayoutStatus.APPROVED, PayoutStatus.PROCESSING]
 
+# What a payout pays: one event's host earnings, or a registered source's balance (see payout_sources).
+EVENT_PAYOUT = "event"
+
 
 class PayoutRequest(models.Model):
+    """A request to pay a balance to the recipient's bank account: an event's earnings (`source=event`,
+    `event` set) or another source's balance (`source` a registered payout source such as `marketplace`,
+    no event), decided by finance staff the same way."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="payout_requests")
+    source = models.CharField(max_length=16, default=EVENT_PAYOUT, db_index=True)
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="payout_requests"
+    )
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_requests")
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payouts")
     status = models.CharField(max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED)
@@ -332,7 +342,17 @@ class PayoutRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "host"], condition=Q(status__in=ACTIVE_PAYOUT), name="one_active_payout_per_event_host"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "host"],
+                condition=Q(status__in=ACTIVE_PAYOUT, event__isnull=True),
+                name="one_active_payout_per_source_host",
+            ),
+            models.CheckConstraint(
+                condition=Q(source=EVENT_PAYOUT, event__isnull=False)
+                | (~Q(source=EVENT_PAYOUT) & Q(event__isnull=True)),
+                name="payout_event_iff_event_source",
+            ),
         ]
         permissions = [("decide_payout", "Can approve, process, complete or reject payouts")]
 

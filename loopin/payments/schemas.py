@@ -248,7 +248,8 @@ class PayoutIn(BaseModel):
 
 class PayoutOut(BaseModel):
     id: uuid.UUID
-    event_id: uuid.UUID
+    source: str = Field(description="What is paid out: `event` (one event's earnings) or `marketplace` (sales)")
+    event_id: uuid.UUID | None
     status: PayoutStatusName
     currency: str
     amount: str
@@ -267,6 +268,7 @@ class PayoutOut(BaseModel):
     def from_model(cls, payout: PayoutRequest) -> PayoutOut:
         return cls(
             id=payout.id,
+            source=payout.source,
             event_id=payout.event_id,
             status=payout.status,
             currency=payout.currency,
