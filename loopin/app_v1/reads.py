@@ -28,7 +28,7 @@ from loopin.events.models import (
     RequestStatus,
     Visibility,
 )
-from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
+from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for, holds_host_power, hosted_by
 from loopin.events.selectors.share_paths import share_path
 from loopin.participation.rsvp import confirmation_open
 from loopin.payments.models import Order, PayoutRequest
@@ -91,9 +91,19 @@ def _events() -> QuerySet[Event]:
     return with_picture(qs, "host_id")
 
 
+def _own_picture(user: User) -> str | None:
+    row = ProfilePicture.objects.filter(user_id=user.id).order_by("position", "created_at").first()
+    return (row.public_url or None) if row is not None else None
+
+
 def event_out(event: Event, viewer: User | None) -> dict[str, Any]:
-    """The app's Event object (core/models/event.dart)."""
-    is_host = viewer is not None and viewer.id == event.host_id
+    """The app's Event object (core/models/event.dart). The app finds its own events by `host.user_id`: an
+    organisation's event shows its members the acting member (the viewer) as host, and everyone else the member
+    who created it."""
+    acting = event.organisation_id is not None and viewer is not None and holds_host_power(viewer, event, "view")
+    host = viewer if acting and viewer is not None else event.host
+    is_host = acting or (viewer is not None and event.organisation_id is None and viewer.id == event.host_id)
+    money_shown = is_host and holds_host_power(viewer, event, "money")
     venue = event.venue if event.venue_id else None
     venue_name = venue.name if venue else (event.location_text or None)
     return {
@@ -102,12 +112,12 @@ def event_out(event: Event, viewer: User | None) -> dict[str, Any]:
         "title": event.title,
         "description": event.description,
         "host": {
-            "id": event.host.number,
-            "user_id": event.host.number,
-            "name": event.host.name or None,
+            "id": host.number,
+            "user_id": host.number,
+            "name": host.name or None,
             # The app's fallback host match compares this with the token's phone: only the host sees it.
-            "username": event.host.phone_number if is_host else None,
-            "profile_image": picture_of(event),
+            "username": host.phone_number if is_host else None,
+            "profile_image": _own_picture(host) if acting else picture_of(event),
         },
         "location": {
             "venue_name": venue_name,
@@ -133,7 +143,9 @@ def event_out(event: Event, viewer: User | None) -> dict[str, Any]:
         "status": event.status,
         "rsvp_expiry_policy": event.rsvp_expiry_policy,
         "event_interests": [{"id": i.id, "name": i.name, "description": None} for i in event.interests.all()],
-        "payout_status": (PAYOUT_STATUS.get(event.payout, event.payout) if event.payout else None) if is_host else None,
+        "payout_status": (PAYOUT_STATUS.get(event.payout, event.payout) if event.payout else None)
+        if money_shown
+        else None,
         "share_path": share_path(event),
     }
 
@@ -142,7 +154,7 @@ def home_events(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, 
     """C6: the caller's own events, the events they are invited to or hold a ticket or request for, and
     public events still to come; newest first (the app asks for the first page only)."""
     now = timezone.now()
-    mine = Q(host_id=user.id)
+    mine = hosted_by(user)
     linked = (
         Exists(Invitation.objects.filter(event_id=OuterRef("id"), invitee_id=user.id))
         | Exists(Ticket.objects.filter(event_id=OuterRef("id"), user_id=user.id))

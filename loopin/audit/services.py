@@ -26,7 +26,11 @@ def audit_record(
     ip: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit entry. Never pass phone numbers or codes in `data`."""
+    """Append one audit entry. Never pass phone numbers or codes in `data`. An object belonging to an organisation
+    (an organisation's event) has its `organisation_id` recorded in `data`."""
+    organisation_id = getattr(obj, "organisation_id", None)
+    if organisation_id is not None:
+        data = {"organisation_id": str(organisation_id), **(data or {})}
     if ip is not None:
         try:
             ipaddress.ip_address(ip)

@@ -90,7 +90,7 @@ def demo_load() -> dict[str, int]:
 
 
 def _domain_loaders() -> list:
-    from loopin.events.demo import demo_events
+    from loopin.events.demo import demo_events, demo_organisation_events
     from loopin.looppay.demo import demo_looppay
     from loopin.marketplace.demo import demo_marketplace
     from loopin.notifications.demo import demo_notifications
@@ -118,4 +118,5 @@ def _domain_loaders() -> list:
         demo_parking,
         demo_marketplace,
         demo_organisations,
+        demo_organisation_events,
     ]

@@ -10,7 +10,9 @@ from django.utils.text import slugify
 
 from loopin.accounts.models import Interest
 from loopin.core.ids import short_code
-from loopin.events.models import Event, EventImage, EventStatus, Venue
+from loopin.events.models import Event, EventImage, EventStatus, JoinMode, Venue
+from loopin.organisations.demo import HANDLE
+from loopin.organisations.models import Organisation
 
 VENUES = [
     ("The Courtyard", "14 Lower Parel", "Mumbai", "19.0000", "72.8300", "outdoor", 300),
@@ -97,3 +99,45 @@ def demo_events(hosts: list) -> dict[str, int]:
 
 # The event about to start (its guests, requests and co-host: loopin.participation.demo.demo_states).
 STARTING_SOON = "Terrace board games (starts in 30 minutes)"
+
+
+ORGANISATION_EVENTS = ("Quiz night at the Social Club", "Rooftop gig: The Koramangala Social")
+
+
+def demo_organisation_events(hosts: list) -> dict[str, int]:
+    """The demo organisation (organisations/demo.py) runs two events, created by its manager Kabir: a quiz night
+    next week and a rooftop gig the week after. Idempotent."""
+
+    organisation = Organisation.objects.alive().filter(handle=HANDLE).first()
+    if organisation is None or len(hosts) < 3:
+        return {"organisation_events": 0}
+    start_of_day = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for days, title, mode in [
+        (7, ORGANISATION_EVENTS[0], JoinMode.OPEN),
+        (14, ORGANISATION_EVENTS[1], JoinMode.APPROVAL),
+    ]:
+        if Event.objects.filter(organisation=organisation, title=title).exists():
+            continue
+        start = start_of_day + timedelta(days=days, hours=(14 - start_of_day.hour) % 24)  # 19:30 IST
+        event = Event.objects.create(
+            host=hosts[2],  # Kabir, the organisation's manager
+            organisation=organisation,
+            title=title,
+            slug=slugify(title),
+            canonical_id=short_code(8).lower(),
+            description=f"{title}, run by {organisation.name}.",
+            location_text="Rooftop, 80 Feet Road, Koramangala",
+            city="Bengaluru",
+            latitude=12.9352,
+            longitude=77.6245,
+            start_at=start,
+            end_at=start + timedelta(hours=3),
+            capacity=60,
+            allowed_genders=["all"],
+            join_mode=mode,
+            status=EventStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        event.interests.set(Interest.objects.filter(slug__in=["entertainment"]))
+        EventImage.objects.create(event=event, position=0, url=f"https://picsum.photos/seed/{event.slug}/800/450")
+    return {"organisation_events": Event.objects.alive().filter(organisation=organisation).count()}

@@ -83,6 +83,11 @@ class Event(models.Model):
     canonical_id = models.CharField(max_length=12, unique=True, editable=False)
     slug = models.SlugField(max_length=220)
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_events")
+    # An organisation's event: its members run it by role (`selectors.access.holds_host_power`) and `host` is only
+    # the member who created it (shown as its person). None: a personal event, run by `host`.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=10000)
 

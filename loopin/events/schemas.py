@@ -145,6 +145,10 @@ class EventCreateIn(_EventFields):
     visibility: VisibilityName = "public"
     rsvp_expiry_policy: RsvpPolicyName = Field(default="7d", description=RSVP_DOC)
     publish: bool = Field(default=False, description="Publish at once instead of saving a draft")
+    organisation_id: uuid.UUID | None = Field(
+        default=None,
+        description="Host the event as this organisation (your role there must allow `events`); null: personally",
+    )
 
     @model_validator(mode="after")
     def _needs_an_end(self) -> EventCreateIn:
@@ -346,6 +350,14 @@ class HostOut(BaseModel):
     picture: str | None
 
 
+class OrganisationBriefOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    handle: str
+    is_verified: bool = Field(description="Verified by Loopin staff")
+    logo: str | None
+
+
 class VenueBriefOut(BaseModel):
     id: uuid.UUID
     name: str
@@ -393,7 +405,12 @@ class EventCardOut(BaseModel):
     status: EventStatusName
     join_mode: JoinModeName
     visibility: VisibilityName
-    host: HostOut
+    host: HostOut = Field(description="The person; of an organisation's event, the member who created it")
+    organisation: OrganisationBriefOut | None = Field(
+        default=None,
+        description="The organisation whose event it is (its public page: /organisations/{id}); "
+        "null for a personal event",
+    )
     venue: VenueBriefOut | None
     location_text: str | None
     city: str | None
@@ -426,8 +443,9 @@ class EventDetailOut(EventCardOut):
     images: list[ImageOut]
     tiers: list[TierOut] = Field(description="Public tiers (every tier to the host); hidden ones via /tiers")
     is_host: bool
-    my_role: Literal["host", "co_host"] | None = Field(
-        description="host, or co_host once accepted (their powers: docs/TICKETING.md); null for everyone else"
+    my_role: Literal["host", "co_host", "member"] | None = Field(
+        description="host, co_host once accepted (their powers: docs/TICKETING.md), or member of the organisation "
+        "whose event it is (their role's powers: docs/ORGANISATIONS.md); null for everyone else"
     )
     published_at: DisplayTime | None
     created_at: DisplayTime

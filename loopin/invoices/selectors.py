@@ -8,6 +8,7 @@ from typing import Any
 
 from loopin.accounts.models import User
 from loopin.core.errors import NotFound
+from loopin.events.selectors.access import holds_host_power
 from loopin.invoices.error_codes import InvoiceErrorCode
 from loopin.invoices.models import DocType, SupplyKind, TaxDocument, TaxProfile
 from loopin.invoices.pdf import document_pdf
@@ -57,7 +58,7 @@ def _staff_may(user: User, doc_type: str) -> bool:
 def _visible(user: User, doc: TaxDocument, order: Order) -> bool:
     if user.id == order.user_id:
         return True
-    return doc.kind == SupplyKind.TICKET and user.id == order.event.host_id
+    return doc.kind == SupplyKind.TICKET and holds_host_power(user, order.event, "money")
 
 
 def order_documents(*, user: User, order_id: uuid.UUID) -> tuple[list[dict[str, Any]], Order | None]:
@@ -67,7 +68,7 @@ def order_documents(*, user: User, order_id: uuid.UUID) -> tuple[list[dict[str, 
     if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     docs = list(TaxDocument.objects.filter(order=order).select_related("original").order_by("issued_at", "number"))
-    if user.id in (order.user_id, order.event.host_id):
+    if user.id == order.user_id or holds_host_power(user, order.event, "money"):
         return [document_data(d) for d in docs if _visible(user, d, order)], None
     if not (_staff_may(user, DocType.INVOICE) and _staff_may(user, DocType.CREDIT_NOTE)):
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)

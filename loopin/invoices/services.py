@@ -72,6 +72,9 @@ def tax_carve(*, amount: Decimal, rate: Decimal, split: str, currency: str) -> T
     return TaxParts(amount - igst, zero, zero, igst)
 
 
+TICKET_GST_RATE: Decimal = TaxProfile._meta.get_field("gst_rate").get_default()
+
+
 def _profile(user_id: uuid.UUID) -> TaxProfile | None:
     return TaxProfile.objects.filter(user_id=user_id).first()
 
@@ -115,6 +118,17 @@ def _supplier(order: Order, kind: str) -> dict[str, object]:
             "supplier_state_code": settings.GST_PLATFORM_STATE_CODE,
             "supplier_address": settings.GST_PLATFORM_ADDRESS,
         }
+    organisation = order.event.organisation if order.event.organisation_id is not None else None
+    if organisation is not None:  # an organisation's event: the organisation supplies the ticket
+        gstin = organisation.gstin
+        return {
+            "supplier_key": f"gstin:{gstin}" if gstin else f"organisation:{organisation.id}",
+            "supplier_user": None,
+            "supplier_name": organisation.legal_name or organisation.name,
+            "supplier_gstin": gstin,
+            "supplier_state_code": gstin[:2],
+            "supplier_address": "",
+        }
     host = order.event.host
     profile = _profile(host.id)
     gstin = profile.gstin if profile else ""
@@ -138,9 +152,10 @@ def _invoice_new(order: Order, kind: str, amount: Decimal, buyer_profile: TaxPro
         split = _split(str(supplier["supplier_state_code"]), place)
         description = f"Booking fee: {order.event.title}"
     else:
-        profile = _profile(order.event.host_id)
+        # An organisation's event: the organisation's GSTIN at the default rate and prefix (no tax profile yet).
+        profile = _profile(order.event.host_id) if order.event.organisation_id is None else None
         registered = bool(supplier["supplier_gstin"])
-        rate = profile.gst_rate if profile is not None and registered else Decimal("0")
+        rate = (profile.gst_rate if profile is not None else TICKET_GST_RATE) if registered else Decimal("0")
         sac = settings.GST_TICKET_SAC
         prefix = profile.invoice_prefix if profile else "INV"
         split = _split(str(supplier["supplier_state_code"]), place) if registered else TaxSplit.NONE

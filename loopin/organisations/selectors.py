@@ -48,6 +48,13 @@ def organisation_for(user: User, organisation_id: uuid.UUID, action: OrgAction) 
     return organisation
 
 
+def organisation_owner(organisation_id: uuid.UUID) -> User | None:
+    """The organisation's owner now (one at any time)."""
+    row = Membership.objects.active().filter(organisation_id=organisation_id, role="owner").select_related("user")
+    membership = row.first()
+    return membership.user if membership is not None else None
+
+
 def organisation_public(*, organisation_id: uuid.UUID) -> Organisation:
     """The public page of a live organisation (anyone)."""
     organisation = Organisation.objects.alive().filter(id=organisation_id).first()

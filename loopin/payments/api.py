@@ -17,10 +17,12 @@ from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.events.questions import AnswerGiven
 from loopin.events.schemas import answers_given
+from loopin.payments import organisation_earnings as earnings
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
 from loopin.payments.charge_api import routers as charge_routes
 from loopin.payments.models import OrderStatus
+from loopin.payments.organisation_earnings import EventEarningsOut
 from loopin.payments.pages import payu_return_page, sandbox_checkout_page
 from loopin.payments.promo_api import router as promo_codes
 from loopin.payments.schemas import (
@@ -291,6 +293,22 @@ async def request_payout(body: PayoutIn, caller: CurrentUser) -> dict[str, Any]:
 async def list_payouts(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     """The caller's payout requests and their status."""
     return await run_page(selectors.my_payouts, page, "Your payouts", user=caller)
+
+
+@payouts.get(
+    "/organisations/{organisation_id}/earnings",
+    response_model=ListEnvelope[EventEarningsOut],
+    responses=error_responses(401, 403, 404, 422),
+)
+async def organisation_earnings(organisation_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
+    """An organisation's events with their earnings, refunds, payouts and balance (owner and admin)."""
+    return await run_page(
+        earnings.organisation_earnings,
+        page,
+        "The organisation's earnings",
+        user=caller,
+        organisation_id=organisation_id,
+    )
 
 
 routers = [payments, provider_callbacks, payouts, promo_codes, settlement_routes, *charge_routes]

@@ -20,6 +20,7 @@ from loopin.core.errors import BusinessRuleError, Conflict, NotFound, Permission
 from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
+from loopin.events.selectors.access import holds_host_power
 from loopin.events.signals import send_after_commit
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
@@ -169,7 +170,10 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
     with transaction.atomic():
         event = Event.objects.select_for_update().alive().filter(id=event_id).first()
         shares = event is not None and Settlement.objects.filter(order__event=event, recipient=host).exists()
-        if event is None or (event.host_id != host.id and not shares):
+        # The owner's share is paid to `event.host`: on an organisation's event only while their role there
+        # allows payouts (organisation bank accounts are the next step, docs/ORGANISATIONS.md).
+        owner = event is not None and event.host_id == host.id and holds_host_power(host, event, "payouts")
+        if event is None or (not owner and not shares):
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
         ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()  # completed early counts
         if event.status == EventStatus.CANCELLED or not ended:

@@ -10,7 +10,7 @@ from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
 from loopin.events.models import Event
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import ensure_can_manage, event_for, holds_host_power
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     BankAccount,
@@ -67,8 +67,14 @@ def order_data(order: Order, *, viewer: User) -> OrderOut:
 def _documents(order: Order, viewer: User) -> list[Any]:
     """The order's GST documents (written by loopin.invoices; read through the relation it adds, so payments
     imports nothing of it): all to the buyer and staff, only the host's own (the ticket's) to the host."""
-    host_only = viewer.id != order.user_id and viewer.id == order.event.host_id
+    host_only = viewer.id != order.user_id and reads_as_host(viewer, order)
     return [d for d in order.tax_documents.all() if not host_only or d.kind == "ticket"]
+
+
+def reads_as_host(user: User, order: Order) -> bool:
+    """Whether `user` reads an order as its event's host: a money view (`holds_host_power(..., "money")`: the
+    person of a personal event, an organisation's members whose role allows `money`)."""
+    return holds_host_power(user, order.event, "money")
 
 
 def order_for_viewer(*, user: User, order_id: uuid.UUID) -> Order:
@@ -77,8 +83,10 @@ def order_for_viewer(*, user: User, order_id: uuid.UUID) -> Order:
     order = Order.objects.select_related("event", "tier").filter(id=order_id).first()
     if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
-    if user.id not in (order.user_id, order.event.host_id) and not (
-        user.is_staff and user.has_perm("payments.view_order")
+    if (
+        user.id != order.user_id
+        and not reads_as_host(user, order)
+        and not (user.is_staff and user.has_perm("payments.view_order"))
     ):
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
     return order

@@ -147,7 +147,11 @@ def event_json_ld(page: EventPage, *, url: str, image: str, host_url: str) -> di
         "eventAttendanceMode": attendance,
         "location": place,
         "image": [image, *(i["url"] for i in event.get("images", []) if i.get("url"))],
-        "organizer": {"@type": "Person", "name": event["host"]["name"] or "A Loopin host", "url": host_url},
+        "organizer": (
+            {"@type": "Organization", "name": event["organisation"]["name"]}
+            if event.get("organisation")
+            else {"@type": "Person", "name": event["host"]["name"] or "A Loopin host", "url": host_url}
+        ),
         "offers": {
             "@type": "Offer",
             "url": url,

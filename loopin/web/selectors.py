@@ -18,6 +18,7 @@ from loopin.core.errors import NotFound
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventImage, EventStatus, InviteLink, Visibility
 from loopin.events.selectors import FeedFilters, event_detail, event_feed, share_path
+from loopin.organisations.selectors import organisation_owner
 
 SITEMAP_LIMIT = 50_000  # the sitemap protocol's maximum per file
 HOST_PAGE_EVENTS = 24
@@ -91,12 +92,16 @@ def _detail(event: Event) -> dict[str, Any]:
     A private event is read as its host may (only an invite link's landing asks for one), then stripped of
     everything that is about the reader.
     """
-    detail = event_detail(user=event.host if event.visibility == Visibility.PRIVATE else None, event_id=event.id)
+    reader = None
+    if event.visibility == Visibility.PRIVATE:  # an organisation's event: its owner (the creator may have left)
+        reader = event.host if event.organisation_id is None else organisation_owner(event.organisation_id)
+    detail = event_detail(user=reader, event_id=event.id)
     venue = event.venue
     detail.update(
         {
             "is_host": False,
             "my_status": None,
+            "my_role": None,
             "latitude": event.latitude,
             "longitude": event.longitude,
             "country_code": event.country_code,

@@ -1,14 +1,20 @@
 """Who may see and manage an event, and the one way to load an event as a given caller.
 
 Three kinds of people manage an event: its host (everything), its accepted co-hosts (what `CO_HOST_ACTIONS`
-lists) and staff (what their Django permissions cover, `STAFF_PERMISSIONS`). Every check goes through
-`can_manage` / `ensure_can_manage`; money (payouts, the order figures) is the host's alone and never asks here.
+lists) and staff (what their Django permissions cover, `STAFF_PERMISSIONS`). The host of a personal event is its
+person; the host of an organisation's event is whichever member's role allows the power now (`holds_host_power`,
+the organisation's table through `organisation_allows`, read fresh on every call: a removal acts at once; the
+event's `host`, the member who created it, holds nothing by that alone). Every check goes through
+`holds_host_power` and, for what co-hosts and staff may share, `can_manage` / `ensure_can_manage`; money (payouts,
+the order figures, settlement) is the host's alone: `holds_host_power(user, event, "money" | "payouts")`.
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Literal
+
+from django.db.models import Q
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
@@ -22,6 +28,9 @@ from loopin.events.models import (
     Invitation,
     Visibility,
 )
+from loopin.organisations.models import Organisation
+from loopin.organisations.permissions import OrgAction
+from loopin.organisations.selectors import organisation_allows
 
 EventAction = Literal[
     "view",
@@ -75,6 +84,46 @@ CO_HOST_ACTIONS: dict[str, bool] = {
 }
 
 
+# The host powers beyond what co-hosts and staff share: the guests' phone numbers and money.
+HostPower = EventAction | Literal["guest_phones", "money", "payouts"]
+
+# What an organisation's member needs, in the organisation's table (organisations/permissions.py), for each power
+# on the organisation's events.
+ORGANISATION_ACTIONS: dict[str, OrgAction] = {
+    "view": "view",  # drafts and private events: every member
+    "view_requests": "requests",
+    "view_invitations": "requests",
+    "view_attendees": "requests",  # the guest list (phone numbers only with guest_phones)
+    "change": "events",
+    "cancel": "events",
+    "delete": "events",
+    "decide": "requests",
+    "invite": "requests",
+    "door": "door",  # door staff, door rules, scanning
+    "message": "requests",
+    "co_hosts": "events",
+    "guest_phones": "guest_phones",
+    "money": "money",  # sales, orders, settlement
+    "payouts": "payouts",
+}
+
+
+def holds_host_power(user: User | None, event: Event, power: HostPower = "change") -> bool:
+    """The one host check: a personal event's person holds every power; on an organisation's event a member holds
+    what their role allows now (nobody else, not even the member who created it once they are gone)."""
+    if user is None or user.pk is None:
+        return False
+    if event.organisation_id is None:
+        return user.id == event.host_id
+    return organisation_allows(user, event.organisation, ORGANISATION_ACTIONS[power])
+
+
+def hosted_by(user: User) -> Q:
+    """The events `user` holds host powers on now, as a filter: their personal events and every event of an
+    organisation they are a member of (`Organisation.objects.for_member`)."""
+    return Q(host_id=user.id, organisation__isnull=True) | Q(organisation__in=Organisation.objects.for_member(user))
+
+
 def staff_may(user: User | None, action: EventAction) -> bool:
     """Whether a staff member's permissions cover `action` on any host's event."""
     return bool(user is not None and user.is_staff and user.has_perms(STAFF_PERMISSIONS[action]))
@@ -96,13 +145,13 @@ def can_manage(user: User | None, event: Event, action: EventAction = "change") 
     permissions cover."""
     if user is None:
         return False
-    return user.id == event.host_id or co_host_may(user, event, action) or staff_may(user, action)
+    return holds_host_power(user, event, action) or co_host_may(user, event, action) or staff_may(user, action)
 
 
 def ensure_can_manage(user: User, event: Event, action: EventAction = "change") -> None:
     """Refuse unless the caller is the host, a co-host allowed `action` or staff allowed it; a staff member's use
     of the power is audited (with the staff member as actor) in the caller's transaction."""
-    if user.id == event.host_id or co_host_may(user, event, action):
+    if holds_host_power(user, event, action) or co_host_may(user, event, action):
         return
     if not staff_may(user, action):
         raise PermissionDenied("Only the host can do this.", code=EventErrorCode.NOT_EVENT_HOST)
@@ -116,12 +165,12 @@ def ensure_can_manage(user: User, event: Event, action: EventAction = "change") 
 
 
 def guest_phones_visible(user: User | None, event: Event) -> bool:
-    """Whether the caller may see the guests' phone numbers (guest list, export): the host; staff who may see
-    users (`accounts.view_user`) and the guest list; a co-host only when the host allowed it
-    (`CoHost.can_see_phone_numbers`)."""
+    """Whether the caller may see the guests' phone numbers (guest list, export): the host (an organisation's
+    members whose role allows `guest_phones`); staff who may see users (`accounts.view_user`) and the guest list;
+    a co-host only when the host allowed it (`CoHost.can_see_phone_numbers`)."""
     if user is None:
         return False
-    if user.id == event.host_id:
+    if holds_host_power(user, event, "guest_phones"):
         return True
     if staff_may(user, "view_attendees") and user.has_perm("accounts.view_user"):
         return True
@@ -129,11 +178,14 @@ def guest_phones_visible(user: User | None, event: Event) -> bool:
     return co_host is not None and co_host.can_see_phone_numbers
 
 
-def event_role(user: User | None, event: Event) -> Literal["host", "co_host"] | None:
-    """The caller's part in running the event (staff powers are not a role)."""
+def event_role(user: User | None, event: Event) -> Literal["host", "co_host", "member"] | None:
+    """The caller's part in running the event (staff powers are not a role): `member` of the organisation whose
+    event it is, with their role's powers."""
     if user is None:
         return None
-    if user.id == event.host_id:
+    if event.organisation_id is not None and holds_host_power(user, event, "view"):
+        return "member"
+    if holds_host_power(user, event, "view"):
         return "host"
     return "co_host" if co_host_of(user, event) is not None else None
 
@@ -142,13 +194,14 @@ def is_visible(user: User | None, event: Event) -> bool:
     """Drafts: the host and co-hosts only. Private events: they, invitees and ticket holders. Deleted: nobody."""
     if event.deleted_at is not None:
         return False
-    if user is not None and (user.id == event.host_id or staff_may(user, "view")):
+    personal_host = user is not None and event.organisation_id is None and user.id == event.host_id
+    if personal_host or staff_may(user, "view"):
         return True
     if event.status != EventStatus.DRAFT and event.visibility == Visibility.PUBLIC:
-        return True  # before the co-host lookup: the feed's public events cost no query more
+        return True  # before the co-host and membership lookups: the feed's public events cost no query more
     if user is None:
         return False
-    if co_host_may(user, event, "view"):
+    if co_host_may(user, event, "view") or holds_host_power(user, event, "view"):
         return True
     if event.status == EventStatus.DRAFT:
         return False
@@ -156,7 +209,7 @@ def is_visible(user: User | None, event: Event) -> bool:
 
 
 def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> Event:
-    qs = Event.objects.select_related("venue", "host")
+    qs = Event.objects.select_related("venue", "host", "organisation")
     if lock:
         qs = Event.objects.select_for_update()
     event = qs.alive().filter(id=event_id).first()

@@ -30,7 +30,7 @@ from loopin.events.models import (
     JoinRequest,
     Visibility,
 )
-from loopin.events.selectors.access import can_manage, event_for, event_role
+from loopin.events.selectors.access import can_manage, event_for, event_role, hosted_by
 from loopin.events.selectors.share_paths import share_path
 from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability, tiers_for
 
@@ -69,9 +69,16 @@ def _first_cover(field: str) -> Subquery:
 def _card_queryset(user: User | None) -> QuerySet[Event]:
     qs = (
         Event.objects.alive()
-        .select_related("host", "venue")
+        .select_related("host", "venue", "organisation")
         .only(
             "id",
+            "organisation_id",
+            "organisation__id",
+            "organisation__name",
+            "organisation__handle",
+            "organisation__is_verified",
+            "organisation__logo_url",
+            "organisation__deleted_at",
             "canonical_id",
             "slug",
             "title",
@@ -159,6 +166,20 @@ def _my_status(event: Any) -> str | None:
     return None
 
 
+def organisation_brief(event: Event) -> dict[str, Any] | None:
+    """The organisation whose event it is (None: a personal event, or its organisation was deleted)."""
+    org = event.organisation if event.organisation_id is not None else None
+    if org is None or org.deleted_at is not None:
+        return None
+    return {
+        "id": org.id,
+        "name": org.name,
+        "handle": org.handle,
+        "is_verified": org.is_verified,
+        "logo": org.logo_url or None,
+    }
+
+
 def card(event: Event) -> dict[str, Any]:
     """The feed card: what a list item shows."""
     row: Any = event  # with `_card_queryset`'s annotations (host_pic_*, cover_*, distance_km)
@@ -176,6 +197,7 @@ def card(event: Event) -> dict[str, Any]:
             "name": event.host.name or None,
             "picture": image_public_url(row.host_pic_url or "", row.host_pic_file or "") or None,
         },
+        "organisation": organisation_brief(event),
         "venue": (
             {"id": event.venue.id, "name": event.venue.name, "city": event.venue.city}
             if event.venue is not None
@@ -346,7 +368,8 @@ def my_hosted_events(
 ) -> tuple[list[dict[str, Any]], int]:
     """The events the caller hosts, co-hosts (accepted) or either (`role`)."""
     co_hosted = Q(id__in=CoHost.objects.filter(user_id=user.id, accepted_at__isnull=False).values("event_id"))
-    where = {"host": Q(host_id=user.id), "co_host": co_hosted, "any": Q(host_id=user.id) | co_hosted}[role]
+    hosted = hosted_by(user)  # an organisation's events for its members
+    where = {"host": hosted, "co_host": co_hosted, "any": hosted | co_hosted}[role]
     qs = _card_queryset(user).filter(where)
     if status:
         qs = qs.filter(status=status)

@@ -31,6 +31,7 @@ from loopin.events.services.images import _set_cover_urls
 from loopin.events.services.lifecycle import _transition
 from loopin.events.services.rules import ensure_can_host
 from loopin.events.signals import send_after_commit
+from loopin.organisations.selectors import organisation_for
 
 
 def _remember_slug(event: Event) -> None:
@@ -44,16 +45,19 @@ def _new_canonical_id() -> str:
 
 
 def event_create(*, host: User, data: EventInput) -> Event:
-    """Create an event as a draft, or published straight away with `publish`."""
+    """Create an event as a draft, or published straight away with `publish`; with `organisation_id`, as that
+    organisation (the caller's role there must allow `events`; 404 to anyone not a member now)."""
     ensure_can_host(host)
     if data.title is None:  # the schema requires it; a service caller may not
         raise ValidationFailed.one("title", "TITLE_REQUIRED", "Give the event a title.")
+    organisation = organisation_for(host, data.organisation_id, "events") if data.organisation_id is not None else None
     if data.venue_id is None and not data.location_text:
         raise ValidationFailed.one("venue_id", "LOCATION_REQUIRED", "Give a venue_id or a location_text.")
     if data.start_at is not None and data.start_at <= timezone.now():
         raise ValidationFailed.one("start_at", "START_IN_PAST", "The event must start in the future.")
     event = Event(
         host=host,
+        organisation=organisation,
         title=data.title,
         description=data.description or "",
         capacity=data.capacity or 0,

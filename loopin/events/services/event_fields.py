@@ -45,6 +45,7 @@ class EventInput:
     visibility: str | None = None
     rsvp_expiry_policy: str | None = None
     publish: bool = False
+    organisation_id: uuid.UUID | None = None  # on creation only
     given: set[str] = field(default_factory=set)
 
 

@@ -16,6 +16,8 @@ from loopin.invoices.gstin import gstin_check_char, gstin_problem
 from loopin.invoices.models import DocType, TaxDocument, TaxProfile
 from loopin.invoices.services import INDIA, credit_notes_issue, financial_year, invoices_issue, tax_carve
 from loopin.invoices.tests.helpers import confirm, paid_order
+from loopin.organisations.models import Organisation
+from loopin.organisations.services import organisation_create
 from loopin.payments.models import Order, Refund
 from loopin.payments.services import order_create, refund_create
 from loopin.testing.concurrency import outcomes as race
@@ -181,3 +183,34 @@ def test_the_same_order_issued_by_many_workers_at_once_gets_one_invoice_set(even
         f"INV/{_year()}/000002",
         f"LP/{_year()}/000002",
     ]
+
+
+def test_an_organisations_event_is_invoiced_by_the_organisation_with_its_gstin_and_legal_name(event):
+    owner = UserWithProfileFactory()
+    organisation = organisation_create(user=owner, name="The Brewhouse", handle="brewhouse", city="Bengaluru")
+    Organisation.objects.filter(id=organisation.id).update(gstin=HOST_GSTIN, legal_name="Brewhouse Hospitality LLP")
+    TaxProfile.objects.create(user=event.host, gstin="27AAPFU0939F1ZV", legal_name="Not the seller")
+    event.organisation = organisation
+    event.save(update_fields=["organisation"])
+    ticket = _docs(paid_order(event, UserWithProfileFactory(), seats=2))["ticket"]
+    assert (ticket.number, ticket.supplier_name, ticket.supplier_gstin, ticket.supplier_key) == (
+        f"INV/{_year()}/000001",
+        "Brewhouse Hospitality LLP",
+        HOST_GSTIN,
+        f"gstin:{HOST_GSTIN}",
+    )
+    assert _parts(ticket) == ("cgst_sgst", "845.76", "76.12", "76.12", "0.00", "998.00")
+
+
+def test_an_unregistered_organisation_issues_a_bill_of_supply_under_its_own_name(event):
+    organisation = organisation_create(user=UserWithProfileFactory(), name="Night Owls", handle="nightowls", city="")
+    event.organisation = organisation
+    event.save(update_fields=["organisation"])
+    ticket = _docs(paid_order(event, UserWithProfileFactory()))["ticket"]
+    assert (ticket.title, ticket.supplier_name, ticket.supplier_gstin, ticket.supplier_key, ticket.tax_split) == (
+        "Bill of supply",
+        "Night Owls",
+        "",
+        f"organisation:{organisation.id}",
+        "none",
+    )

@@ -7,12 +7,12 @@ import uuid
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.payments.models import Order
-from loopin.payments.selectors import order_for_viewer
+from loopin.payments.selectors import order_for_viewer, reads_as_host
 
 
 def order_for_viewer_and_audit(*, user: User, order_id: uuid.UUID) -> Order:
     """The order for whoever may read it (`selectors.order_for_viewer`); a staff read is recorded in the audit log."""
     order = order_for_viewer(user=user, order_id=order_id)
-    if user.id not in (order.user_id, order.event.host_id):
+    if user.id != order.user_id and not reads_as_host(user, order):
         audit_record(action="staff.order_read", actor=user, obj=order, data={"permission": "payments.view_order"})
     return order

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 
@@ -13,7 +13,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, PermissionDenied, ValidationFailed
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import CoHost, Event
-from loopin.events.selectors.access import event_for
+from loopin.events.selectors.access import event_for, holds_host_power
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     EventSettlement,
@@ -59,9 +59,9 @@ def split_recipients_check(event: Event, user_ids: list[uuid.UUID]) -> list[uuid
     return [uid for uid in user_ids if uid != event.host_id and uid not in accepted]
 
 
-def _owned_event(user: User, event_id: uuid.UUID) -> Event:
+def _owned_event(user: User, event_id: uuid.UUID, power: Literal["money", "payouts"]) -> Event:
     event = event_for(user, event_id)
-    if event.host_id != user.id:
+    if not holds_host_power(user, event, power):
         raise PermissionDenied("Only the event's owner decides how it is settled.", code=EventErrorCode.NOT_EVENT_HOST)
     return event
 
@@ -71,7 +71,7 @@ def event_settlement_set(
 ) -> EventSettlement:
     """The owner chooses manual or automatic settlement and (optionally) the split with co-hosts, in basis
     points adding up to 10000. No split: the owner takes it all. Orders already paid keep their snapshot."""
-    event = _owned_event(user, event_id)
+    event = _owned_event(user, event_id, "payouts")
     splits = splits or []
     ids = [s.user_id for s in splits]
     if len(set(ids)) != len(ids):
@@ -110,7 +110,7 @@ def event_settlement_set(
 
 
 def event_settlement_data(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
-    event = _owned_event(user, event_id)
+    event = _owned_event(user, event_id, "money")
     config = EventSettlement.objects.filter(event=event).prefetch_related("splits").first()
     splits = list(config.splits.all()) if config else []
     return {

@@ -14,7 +14,7 @@ from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event
-from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage
+from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage, holds_host_power
 from loopin.tickets.door.grants import door_granted
 from loopin.tickets.errors import NotDoorStaff
 from loopin.tickets.models import (
@@ -39,8 +39,8 @@ def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = 
         ensure_can_manage(user, event, manage)
         return event
     if (
-        user.id != event.host_id
-        and not event.is_door_staff
+        not event.is_door_staff
+        and not holds_host_power(user, event, "door")
         and not co_host_may(user, event, "door")
         and not door_granted(user, event)
     ):
