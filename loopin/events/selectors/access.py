@@ -113,9 +113,10 @@ def holds_host_power(user: User | None, event: Event, power: HostPower = "change
     what their role allows now (nobody else, not even the member who created it once they are gone)."""
     if user is None or user.pk is None:
         return False
-    if event.organisation_id is None:
+    organisation = event.organisation if event.organisation_id is not None else None
+    if organisation is None:
         return user.id == event.host_id
-    return organisation_allows(user, event.organisation, ORGANISATION_ACTIONS[power])
+    return organisation_allows(user, organisation, ORGANISATION_ACTIONS[power])
 
 
 def hosted_by(user: User) -> Q:
