@@ -101,8 +101,8 @@ STARTING_SOON = "Terrace board games (starts in 30 minutes)"
 def demo_states(hosts: list) -> dict[str, int]:
     """The states a newcomer wants to try at once: an event about to start whose guests hold tickets (the
     door opens CHECKIN_OPENS_MINUTES before), and pending requests on the approval-only events."""
+    from loopin.accounts.demo import demo_guests
     from loopin.accounts.models import Interest
-    from loopin.core.demo import demo_guests
     from loopin.core.ids import short_code
     from loopin.events.models import CoHost, Event, EventStatus, JoinMode, JoinRequest
     from loopin.participation.attendance import attendance_confirm
