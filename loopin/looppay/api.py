@@ -10,7 +10,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.looppay.schemas import BalanceOut, HistoryItemOut, TopupIn, TransferIn, TransferOut
+from loopin.looppay.schemas import BalanceOut, HistoryItemOut, PayOrderIn, TopupIn, TransferIn, TransferOut
 from loopin.looppay.selectors import balance_data, history
 from loopin.looppay.services import order_pay_with_credits_and_read, topup_start_and_read, transfer_send_and_read
 from loopin.payments.schemas import ChargeOut, OrderOut
@@ -59,11 +59,14 @@ async def get_history(page: PageParams, caller: CurrentUser) -> dict[str, Any]:
 
 
 @looppay.post(
-    "/orders/{order_id}/pay", response_model=Envelope[OrderOut], responses=error_responses(400, 401, 404, 409, 422)
+    "/orders/{order_id}/pay", response_model=Envelope[OrderOut], responses=error_responses(400, 401, 404, 409, 422, 503)
 )
-async def pay_order(order_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
-    """Pay one of the caller's pending ticket orders in full with credits (promotional first); the ticket is issued."""
-    return ok(await run_sync(order_pay_with_credits_and_read, user=caller, order_id=order_id), "Paid with credits")
+async def pay_order(order_id: uuid.UUID, caller: CurrentUser, body: PayOrderIn | None = None) -> dict[str, Any]:
+    """Pay one of the caller's pending ticket orders with credits (promotional first): in full, and the ticket is
+    issued; or `credits` of it, and the rest (`amount_due`) by card through the order's renewed `checkout`."""
+    credits = body.credits if body is not None else None
+    data = await run_sync(order_pay_with_credits_and_read, user=caller, order_id=order_id, credits=credits)
+    return ok(data, "Paid with credits" if data.status == "paid" else "Credits applied: pay the rest by card")
 
 
 routers = [looppay]

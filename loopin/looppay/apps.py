@@ -11,8 +11,9 @@ class LoopPayConfig(AppConfig):
         from loopin.looppay.tickets import PREFIX, ticket_refund_to_credits
         from loopin.looppay.topups import TOPUP_PURPOSE
         from loopin.payments.charge_purposes import register_charge_purpose
-        from loopin.payments.refund_routes import register_refund_route
+        from loopin.payments.refund_routes import register_credits_route, register_refund_route
 
         register_charge_purpose(TOPUP_PURPOSE)
         register_refund_route(PREFIX, ticket_refund_to_credits)
+        register_credits_route(ticket_refund_to_credits)
         register_looppay_alerts()

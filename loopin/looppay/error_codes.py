@@ -16,6 +16,11 @@ class LoopPayErrorCode(ErrorCode):
         "This idempotency key was already used for a different posting.",
     )
     LEDGER_UNBALANCED = "LEDGER_UNBALANCED", 400, "A journal entry's lines must sum to zero, on two accounts or more."
+    TOPUP_CREDITS_SPENT = (
+        "TOPUP_CREDITS_SPENT",
+        409,
+        "The top-up's credits were spent: only the unspent balance can be refunded (in `details`).",
+    )
     SPEND_NOT_FOUND = "SPEND_NOT_FOUND", 404, "No credit spend with this key."
     NOTHING_TO_REFUND = "NOTHING_TO_REFUND", 400, "This spend has been refunded in full already."
     BALANCE_CAP_EXCEEDED = (
@@ -35,3 +40,9 @@ class LoopPayErrorCode(ErrorCode):
         400,
         "Credits go to another active person, never to yourself.",
     )
+    CREDITS_ALREADY_APPLIED = (
+        "CREDITS_ALREADY_APPLIED",
+        409,
+        "Credits were already applied to this order (amount in `details`): pay the rest by card, or cancel it.",
+    )
+    CREDITS_EXCEED_TOTAL = "CREDITS_EXCEED_TOTAL", 400, "More credits than the order's total (in `details`)."

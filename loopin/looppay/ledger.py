@@ -81,6 +81,11 @@ def host_pending(user: Any) -> Account:
     return _account(f"host:{user.pk}", AccountKind.HOST_PENDING, owner_id=user.pk)
 
 
+def payouts_clearing() -> Account:
+    """Where pending earnings go when a payout to a bank account is completed."""
+    return _account("payouts:bank", AccountKind.PAYOUT_CLEARING, label="Paid out to bank accounts")
+
+
 def accounts_lock(ids: Iterable[Any]) -> dict[Any, Account]:
     """Lock accounts (SELECT ... FOR UPDATE) in id order, the one order every posting takes; by id."""
     wanted = sorted(set(ids), key=str)

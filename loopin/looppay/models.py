@@ -28,7 +28,8 @@ class AccountKind(models.TextChoices):
     PLATFORM_FLOAT = "platform_float", "Platform float (staff adjustments draw on it)"
     PROMO_FUNDING = "promo_funding", "Promotional budget (grants draw on it; expiries return to it)"
     SALES = "sales", "Credits redeemed for a purpose (tickets, concessions, parking, marketplace)"
-    HOST_PENDING = "host_pending", "A host's pending earnings"
+    HOST_PENDING = "host_pending", "A host's or seller's pending earnings (may go negative: a debt on a reversal)"
+    PAYOUT_CLEARING = "payout_clearing", "Earnings paid out to bank accounts"
 
 
 # Kinds that hold a person's credits: never below zero.
@@ -65,12 +66,16 @@ class Account(models.Model):
 
 class EntryReason(models.TextChoices):
     TOPUP = "topup", "Top-up"
+    TOPUP_REFUND = "topup_refund", "A top-up's card payment refunded: its credits taken back"
     SPEND = "spend", "Spend"
     SPEND_REFUND = "spend_refund", "Refund of a spend"
     PROMO_GRANT = "promo_grant", "Promotional credit granted"
     PROMO_EXPIRY = "promo_expiry", "Promotional credit expired"
     TRANSFER = "transfer", "Transfer between people"
     ADJUSTMENT = "adjustment", "Manual adjustment by staff"
+    SALE_EARNING = "sale_earning", "A seller's share of a completed sale"
+    EARNING_REVERSAL = "earning_reversal", "A refunded sale's earning taken back"
+    PAYOUT = "payout", "Earnings paid out to a bank account"
 
 
 class AppendOnly(Exception):

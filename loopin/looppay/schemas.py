@@ -21,6 +21,21 @@ class BalanceOut(BaseModel):
     next_promo_expiry: datetime | None
 
 
+class PayOrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credits: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=Decimal("100000"),
+        max_digits=8,
+        decimal_places=2,
+        description="Credits to pay with (rupees): omitted or the total pays in full and issues the ticket; less "
+        "pays that part, and the order's `checkout` is renewed for the rest (`amount_due`), paid by card as usual",
+        examples=["200.00"],
+    )
+
+
 class TopupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

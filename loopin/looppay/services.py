@@ -30,6 +30,6 @@ def transfer_send_and_read(
     return transfer_data(entry, user=user)
 
 
-def order_pay_with_credits_and_read(*, user: Any, order_id: uuid.UUID) -> OrderOut:
-    """Pay a pending ticket order with credits, then read it as its buyer sees it."""
-    return order_data(order_pay_with_credits(user=user, order_id=order_id), viewer=user)
+def order_pay_with_credits_and_read(*, user: Any, order_id: uuid.UUID, credits: Any = None) -> OrderOut:
+    """Pay a pending ticket order with credits (in full, or `credits` of it), then read it as its buyer sees it."""
+    return order_data(order_pay_with_credits(user=user, order_id=order_id, credits=credits), viewer=user)

@@ -1,6 +1,6 @@
 """The marketplace over HTTP: browse and search, a listing, selling (list, change, mark sold, remove), buying
-(hold while paying, cancel, confirm the handover), ratings. Reports go through `POST /api/v2/reports`
-(`target_type: listing`)."""
+(hold while paying, cancel, confirm the handover), ratings, sellers' earnings and their payouts, refunds
+(staff). Reports go through `POST /api/v2/reports` (`target_type: listing`)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from loopin.marketplace import payment, selectors
 from loopin.marketplace.schemas import (
     CategoryName,
     ConditionName,
+    EarningsOut,
     ListingIn,
     ListingOut,
     ListingUpdateIn,
@@ -26,8 +27,12 @@ from loopin.marketplace.schemas import (
     PayIn,
     RatingIn,
     RatingOut,
+    RefundIn,
+    SellerPayoutIn,
 )
-from loopin.marketplace.services import listings, orders, ratings
+from loopin.marketplace.services import listings, orders, ratings, refunds
+from loopin.payments.payouts import payout_request_create_for_source
+from loopin.payments.schemas import PayoutOut
 
 market = APIRouter(prefix="/api/v2/marketplace", tags=["marketplace"])
 me = APIRouter(prefix="/api/v2/me/marketplace", tags=["marketplace"])
@@ -174,6 +179,32 @@ async def rate(order_id: uuid.UUID, body: RatingIn, caller: CurrentUser) -> dict
 async def person_ratings(person_id: uuid.UUID, caller: CurrentUser, page: PageParams) -> dict[str, Any]:
     """The marketplace ratings a person received, newest first."""
     return await run_page(selectors.seller_ratings, page, "Ratings", user=caller, person_id=person_id)
+
+
+@me.get("/earnings", response_model=Envelope[EarningsOut], responses=error_responses(401))
+async def earnings(caller: CurrentUser) -> dict[str, Any]:
+    """Your earnings from completed sales: what is payable now and any payout in progress."""
+    return ok(await run_sync(selectors.seller_earnings, user=caller), "Your earnings")
+
+
+def seller_payout_request_and_read(*, user: Any, bank_account_id: uuid.UUID) -> PayoutOut:
+    """Ask for a payout of the sales earnings, then read it back."""
+    payout = payout_request_create_for_source(user=user, source="marketplace", bank_account_id=bank_account_id)
+    return PayoutOut.from_model(payout)
+
+
+@me.post("/payouts", response_model=Envelope[PayoutOut], status_code=201, responses=error_responses(*ANY_ERROR))
+async def seller_payout(body: SellerPayoutIn, caller: CurrentUser) -> dict[str, Any]:
+    """Ask for your sales earnings to your bank account (one request at a time; finance staff pay it)."""
+    payout = await run_sync(seller_payout_request_and_read, user=caller, bank_account_id=body.bank_account_id)
+    return ok(payout, "Payout requested")
+
+
+@market.post("/orders/{order_id}/refund", response_model=Envelope[OrderOut], responses=error_responses(*ANY_ERROR))
+async def order_refund(order_id: uuid.UUID, body: RefundIn, caller: CurrentUser) -> dict[str, Any]:
+    """Finance staff: refund a paid or completed sale in full (a completed sale's earning is taken back)."""
+    order = await run_sync(refunds.marketplace_order_refund, staff=caller, order_id=order_id, reason=body.reason)
+    return ok(selectors.order_data(order), "Sale refunded")
 
 
 routers = [market, me]

@@ -11,6 +11,11 @@ class MarketplaceErrorCode(ErrorCode):
     MARKET_ORDER_NOT_FOUND = "MARKET_ORDER_NOT_FOUND", 404, "No marketplace order of yours has this id."
     MARKET_ORDER_NOT_PENDING = "MARKET_ORDER_NOT_PENDING", 409, "The order is not waiting for payment any more."
     MARKET_ORDER_NOT_PAID = "MARKET_ORDER_NOT_PAID", 409, "Only a paid order can be marked as handed over."
+    MARKET_ORDER_NOT_REFUNDABLE = (
+        "MARKET_ORDER_NOT_REFUNDABLE",
+        409,
+        "Only a paid or completed sale can be refunded.",
+    )
     RATING_NOT_ALLOWED = "RATING_NOT_ALLOWED", 409, "Rate after the sale is completed, once per side."
     LISTING_PRICE_LOCKED = (
         "LISTING_PRICE_LOCKED",

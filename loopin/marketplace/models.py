@@ -137,6 +137,8 @@ class MarketplaceOrder(models.Model):
     payment_reference = models.CharField(max_length=128, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    refund_reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -148,6 +150,7 @@ class MarketplaceOrder(models.Model):
             ),
             models.CheckConstraint(condition=Q(total__gt=0), name="marketplace_order_total_positive"),
         ]
+        permissions = [("refund_marketplaceorder", "Can refund a marketplace sale")]
 
     def __str__(self) -> str:
         return f"order {str(self.id)[:8]} ({self.status})"

@@ -106,3 +106,26 @@ class PayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     method: Literal["card", "credits"] = Field(default="card", description="card: a checkout; credits: LoopPay")
+
+
+class EarningsOut(BaseModel):
+    """A seller's earnings from completed sales (amounts as decimal strings)."""
+
+    currency: str
+    gross_earnings: str = Field(description="Sellers' shares of completed sales (price; the fee is the platform's)")
+    refunds_total: str = Field(description="Shares of completed sales refunded afterwards")
+    previously_paid: str = Field(description="Paid out to your bank account")
+    amount: str = Field(description="Payable now (negative: refunds after a payout, paid off by later sales)")
+    payout_in_progress: str | None = Field(description="The amount of your payout request being processed")
+
+
+class SellerPayoutIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bank_account_id: uuid.UUID
+
+
+class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=255)

@@ -12,9 +12,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.marketplace.access import listing_for, visible_listings
+from loopin.marketplace.earnings import MARKETPLACE, seller_payout_figures
 from loopin.marketplace.error_codes import MarketplaceErrorCode
 from loopin.marketplace.models import Listing, ListingPhoto, ListingStatus, MarketplaceOrder, Rating
 from loopin.media.selectors import media_data
+from loopin.payments.models import ACTIVE_PAYOUT, PayoutRequest
 from loopin.people import selectors as people
 
 PHOTOS = Prefetch("photos", queryset=ListingPhoto.objects.select_related("media").order_by("position"))
@@ -149,3 +151,18 @@ def seller_ratings(*, user: User, person_id: uuid.UUID, offset: int, limit: int)
         return [], 0
     rows = people.exclude_blocked(Rating.objects.filter(ratee_id=person_id), user, field="rater_id")
     return [rating_data(r) for r in rows.order_by("-created_at")[offset : offset + limit]], rows.count()
+
+
+def seller_earnings(*, user: User) -> dict[str, Any]:
+    """The caller's earnings from sales: what is payable now and any payout in progress."""
+    figures = seller_payout_figures(user)
+    active = (
+        PayoutRequest.objects.filter(source=MARKETPLACE, host=user, status__in=ACTIVE_PAYOUT)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    return {
+        "currency": figures["currency"],
+        **{k: str(figures[k]) for k in ("gross_earnings", "refunds_total", "previously_paid", "amount")},
+        "payout_in_progress": str(active) if active is not None else None,
+    }

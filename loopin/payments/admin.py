@@ -231,6 +231,7 @@ class PayoutDecisionForm(forms.ModelForm):
 
 _PAYOUT_FIELDS = (
     "id",
+    "source",
     "event",
     "host",
     "status",
@@ -252,8 +253,8 @@ _PAYOUT_FIELDS = (
 @admin.register(PayoutRequest)
 class PayoutRequestAdmin(KeptRecordAdmin):
     form = PayoutDecisionForm
-    list_display = ("id", "event", "host", "amount", "currency", "status", "created_at", "completed_at")
-    list_filter = ("status",)
+    list_display = ("id", "source", "event", "host", "amount", "currency", "status", "created_at", "completed_at")
+    list_filter = ("status", "source")
     search_fields = ("id", "event__title", "host__phone_number", "transaction_ref")
     list_select_related = ("event", "host")
     readonly_fields = _PAYOUT_FIELDS

@@ -28,7 +28,7 @@ CHARGE_SETTLED = [ChargeStatus.PAID, ChargeStatus.PARTIALLY_REFUNDED, ChargeStat
 
 
 class Charge(models.Model):
-    """One card payment for a purpose + reference; `total` is what the provider is asked for."""
+    """One card payment for a purpose + reference; `amount_due` is what the provider is asked for."""
 
     # The sandbox provider's checkout page for charges (orders have their own).
     sandbox_page = "/api/payments/sandbox/charges/"
@@ -70,6 +70,11 @@ class Charge(models.Model):
     @property
     def total(self) -> Decimal:
         """What the provider collects (the providers read `total`, as on an order)."""
+        return self.amount
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the provider collects (the providers read `amount_due`, as on an order)."""
         return self.amount
 
     @property

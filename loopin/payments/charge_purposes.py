@@ -15,6 +15,12 @@ many confirmations arrive (webhook, client verify, reconciliation). If it raises
 reservation expired, ...) nothing it wrote stays, the charge stays paid and is refunded in full automatically,
 with the error recorded in `fulfilment`. Any other exception rolls the confirmation back: the stored webhook is
 applied again by the reconcile sweep. `on_failed` runs once when a pending charge fails or is cancelled.
+
+`on_refund(charge, refund)` runs in the transaction that records a refund (ours, or one made at the provider and
+learnt from its webhook: `refund.reason == PROVIDER_INITIATED`), the charge row locked, once per refund: the
+purpose takes back what the refund pays for. Raising a LoopinError refuses a refund we were asked to make (nothing
+is recorded, nothing goes to the provider); a refund the provider already made cannot be refused.
+`on_refund_failed(charge, refund)` runs once when the provider says a refund failed: give back what was taken.
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ class ChargePurpose:
     name: str
     on_paid: Callable[[Any], str | None]
     on_failed: Callable[[Any], None] | None = None
+    on_refund: Callable[[Any, Any], None] | None = None
+    on_refund_failed: Callable[[Any, Any], None] | None = None
+
+
+# The reason of a refund made at the provider (its dashboard, a dispute) that we learnt of from a webhook.
+PROVIDER_INITIATED = "provider_initiated"
 
 
 _PURPOSES: dict[str, ChargePurpose] = {}

@@ -113,6 +113,15 @@ class Order(models.Model):
     host_earning = models.DecimalField(max_digits=12, decimal_places=2)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    credits_applied = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="LoopPay credits paying part of the total; the provider is asked only for the rest (amount_due).",
+    )
+    credits_released = models.BooleanField(
+        default=False, help_text="The order ended unpaid: the credits applied to it were given back."
+    )
 
     # The hold: while `seats_held`, the order's seats count in event.seats_taken without a ticket.
     seats_held = models.BooleanField(default=True)
@@ -120,6 +129,12 @@ class Order(models.Model):
 
     provider_order_id = models.CharField(max_length=128, blank=True, db_index=True)
     provider_payment_id = models.CharField(max_length=128, blank=True)
+    replaced_provider_order_id = models.CharField(
+        max_length=128,
+        blank=True,
+        db_index=True,
+        help_text="The checkout for the full total, replaced when credits were applied (a payment on it: review).",
+    )
     checkout = models.JSONField(default=dict, blank=True, help_text="What the client needs to pay.")
     failure_reason = models.CharField(max_length=255, blank=True)
     review_reason = models.CharField(
@@ -143,6 +158,10 @@ class Order(models.Model):
                 fields=["event", "user"], condition=Q(status="pending"), name="one_open_order_per_user_event"
             ),
             models.CheckConstraint(condition=Q(amount_refunded__lte=models.F("total")), name="order_refund_le_total"),
+            models.CheckConstraint(
+                condition=Q(credits_applied__gte=0, credits_applied__lte=models.F("total")),
+                name="order_credits_within_total",
+            ),
         ]
         permissions = [("refund_order", "Can refund an order")]
 
@@ -152,6 +171,11 @@ class Order(models.Model):
     @property
     def refundable(self) -> Decimal:
         return self.total - self.amount_refunded if self.status in SETTLED else Decimal("0")
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the provider collects: the total less the LoopPay credits applied (every provider reads this)."""
+        return self.total - self.credits_applied
 
 
 class PromoKind(models.TextChoices):
@@ -245,6 +269,9 @@ class Refund(models.Model):
         max_digits=12, decimal_places=2, help_text="The part taken back from the host's earning."
     )
     reason = models.CharField(max_length=64)
+    to_credits = models.BooleanField(
+        default=False, help_text="The credit part of a refund of an order paid partly with credits: back as credits."
+    )
     status = models.CharField(max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING, db_index=True)
     idempotency_key = models.CharField(max_length=128, unique=True)
     provider_refund_id = models.CharField(max_length=128, blank=True, db_index=True)
@@ -303,10 +330,20 @@ class PayoutStatus(models.TextChoices):
 
 ACTIVE_PAYOUT = [PayoutStatus.REQUESTED, PayoutStatus.APPROVED, PayoutStatus.PROCESSING]
 
+# What a payout pays: one event's host earnings, or a registered source's balance (see payout_sources).
+EVENT_PAYOUT = "event"
+
 
 class PayoutRequest(models.Model):
+    """A request to pay a balance to the recipient's bank account: an event's earnings (`source=event`,
+    `event` set) or another source's balance (`source` a registered payout source such as `marketplace`,
+    no event), decided by finance staff the same way."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="payout_requests")
+    source = models.CharField(max_length=16, default=EVENT_PAYOUT, db_index=True)
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="payout_requests"
+    )
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_requests")
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payouts")
     status = models.CharField(max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED)
@@ -332,7 +369,17 @@ class PayoutRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "host"], condition=Q(status__in=ACTIVE_PAYOUT), name="one_active_payout_per_event_host"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "host"],
+                condition=Q(status__in=ACTIVE_PAYOUT, event__isnull=True),
+                name="one_active_payout_per_source_host",
+            ),
+            models.CheckConstraint(
+                condition=Q(source=EVENT_PAYOUT, event__isnull=False)
+                | (~Q(source=EVENT_PAYOUT) & Q(event__isnull=True)),
+                name="payout_event_iff_event_source",
+            ),
         ]
         permissions = [("decide_payout", "Can approve, process, complete or reject payouts")]
 

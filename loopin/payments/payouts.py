@@ -25,6 +25,7 @@ from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     ACTIVE_PAYOUT,
+    EVENT_PAYOUT,
     SETTLED,
     BankAccount,
     Order,
@@ -38,6 +39,7 @@ from loopin.payments.models import (
     SettlementReversal,
 )
 from loopin.payments.money import quantize
+from loopin.payments.payout_sources import payout_source
 
 IFSC_RE = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
 ACCOUNT_RE = re.compile(r"^\d{8,30}$")
@@ -204,6 +206,35 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
     return payout
 
 
+def payout_request_create_for_source(*, user: User, source: str, bank_account_id: uuid.UUID) -> PayoutRequest:
+    """Ask for a registered source's balance (the marketplace's seller earnings, …); one active request per
+    source and recipient, the source's figures snapshotted as an event payout's are."""
+    handler = payout_source(source)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(id=user.id).first()  # one request at a time per person
+        account = _own_account(user, bank_account_id)
+        if PayoutRequest.objects.filter(source=source, host=user, status__in=ACTIVE_PAYOUT).exists():
+            raise Conflict("A payout of these earnings is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS)
+        figures = handler.figures(user)
+        if figures["amount"] <= 0:
+            raise BusinessRuleError("There is nothing to pay out.", code=PaymentErrorCode.NOTHING_TO_PAY)
+        payout = PayoutRequest.objects.create(
+            source=source,
+            host=user,
+            bank_account=account,
+            currency=figures.get("currency", "INR"),
+            account_masked=account.masked,
+            amount=figures["amount"],
+            gross_earnings=figures["gross_earnings"],
+            refunds_total=figures["refunds_total"],
+            previously_paid=figures["previously_paid"],
+        )
+        audit_record(
+            action="payout.requested", actor=user, obj=payout, data={"amount": str(payout.amount), "source": source}
+        )
+    return payout
+
+
 # Staff decisions: which status each step starts from.
 PAYOUT_STEPS = {
     PayoutStatus.APPROVED: [PayoutStatus.REQUESTED],
@@ -235,6 +266,8 @@ def payout_decide(
         if target == PayoutStatus.COMPLETED:
             payout.transaction_ref = transaction_ref.strip()
             payout.completed_at = timezone.now()
+            if payout.source != EVENT_PAYOUT:
+                payout_source(payout.source).on_completed(payout)  # the balance is debited with the completion
         if target == PayoutStatus.REJECTED:
             payout.rejection_reason = reason.strip()
         payout.save()

@@ -5,6 +5,10 @@ must return credits, not ask the provider. The package that took the payment reg
 (in its AppConfig.ready), and `refund_submit` uses it instead of the provider:
 
     register_refund_route("looppay:", ticket_refund_to_credits)   # (order, *, amount_minor, idempotency_key)
+
+An order paid partly with credits (`order.credits_applied`) and the rest by card has one route for its credit part,
+registered the same way: `register_credits_route(ticket_refund_to_credits)`. Refunds of the credit part
+(`Refund.to_credits`) and the credits given back when such an order ends unpaid (`order_release`) go through it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,20 @@ from loopin.payments.providers.base import RefundState
 
 RefundRoute = Callable[..., RefundState]
 _ROUTES: dict[str, RefundRoute] = {}
+_CREDITS: dict[str, RefundRoute] = {}
 
 
 def register_refund_route(prefix: str, route: RefundRoute) -> None:
     _ROUTES[prefix] = route
+
+
+def register_credits_route(route: RefundRoute) -> None:
+    _CREDITS["credits"] = route
+
+
+def credits_route() -> RefundRoute:
+    """The route returning the credit part of an order paid partly with credits (registered by the wallet)."""
+    return _CREDITS["credits"]
 
 
 def refund_route_for(order: Any) -> RefundRoute | None:

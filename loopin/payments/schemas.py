@@ -75,6 +75,7 @@ class RefundOut(BaseModel):
     id: uuid.UUID
     amount: str
     reason: str
+    to_credits: bool = Field(description="Returned as LoopPay credits (the credit part of the order), not to the card")
     status: str
     created_at: datetime
     processed_at: datetime | None
@@ -85,6 +86,7 @@ class RefundOut(BaseModel):
             id=refund.id,
             amount=money_text(refund.amount),
             reason=refund.reason,
+            to_credits=refund.to_credits,
             status=refund.status,
             created_at=refund.created_at,
             processed_at=refund.processed_at,
@@ -143,6 +145,8 @@ class OrderOut(BaseModel):
     unit_total: str = Field(description="What the buyer pays per seat: base × (1 + fee), rounded")
     fee_amount: str
     total: str
+    credits_applied: str = Field(description="LoopPay credits paying part (or all) of the total")
+    amount_due: str = Field(description="What the card pays: the total less the credits applied")
     amount_refunded: str
     refund_state: Literal["none", "refunded_in_full", "refunded_except_fee", "partially_refunded"] = Field(
         description="What came back: refunded_except_fee is an attendee cancellation where the platform "
@@ -193,6 +197,8 @@ class OrderOut(BaseModel):
             unit_total=money_text(order.unit_total),
             fee_amount=money_text(order.fee_amount),
             total=money_text(order.total),
+            credits_applied=money_text(order.credits_applied),
+            amount_due=money_text(order.amount_due),
             amount_refunded=money_text(order.amount_refunded),
             refund_state=refund_state,
             fee_kept=fee_kept,
@@ -248,7 +254,8 @@ class PayoutIn(BaseModel):
 
 class PayoutOut(BaseModel):
     id: uuid.UUID
-    event_id: uuid.UUID
+    source: str = Field(description="What is paid out: `event` (one event's earnings) or `marketplace` (sales)")
+    event_id: uuid.UUID | None
     status: PayoutStatusName
     currency: str
     amount: str
@@ -267,6 +274,7 @@ class PayoutOut(BaseModel):
     def from_model(cls, payout: PayoutRequest) -> PayoutOut:
         return cls(
             id=payout.id,
+            source=payout.source,
             event_id=payout.event_id,
             status=payout.status,
             currency=payout.currency,

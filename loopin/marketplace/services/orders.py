@@ -5,7 +5,8 @@ of PAYMENT_HOLD_MINUTES), so of any number of buyers at once exactly one gets it
 not for sale. The order keeps a snapshot of the price and the platform fee (`MarketplaceFee`, on top of the
 price; the seller earns the price). A lapsed hold expires and the listing is for sale again. Payment
 confirmation marks the order paid and the listing sold (exactly once); the buyer then confirms the handover,
-which completes the sale and opens ratings.
+which completes the sale, credits the seller's share to their earnings (once, `loopin.marketplace.earnings`)
+and opens ratings.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound
 from loopin.core.settings import get_settings
 from loopin.marketplace.access import listing_for
+from loopin.marketplace.earnings import sale_earning_post
 from loopin.marketplace.error_codes import MarketplaceErrorCode
 from loopin.marketplace.models import Listing, ListingStatus, MarketplaceFee, MarketplaceOrder, OrderStatus
 from loopin.payments.money import price as price_of
@@ -148,7 +150,8 @@ def order_paid(*, order_id: uuid.UUID, payment_reference: str) -> MarketplaceOrd
 
 
 def marketplace_order_complete(*, buyer: User, order_id: uuid.UUID) -> MarketplaceOrder:
-    """The buyer confirms they got the item: the sale is completed and both sides may rate each other."""
+    """The buyer confirms they got the item: the sale is completed, the seller earns their share, and both sides
+    may rate each other. A repeated (or concurrent) confirmation waits for the order's lock and changes nothing."""
     with transaction.atomic():
         order = my_order_locked(buyer, order_id)
         if order.buyer_id != buyer.id:
@@ -160,5 +163,8 @@ def marketplace_order_complete(*, buyer: User, order_id: uuid.UUID) -> Marketpla
         order.status = OrderStatus.COMPLETED
         order.completed_at = timezone.now()
         order.save(update_fields=["status", "completed_at", "updated_at"])
-        audit_record(action="marketplace.order_completed", actor=buyer, obj=order)
+        entry = sale_earning_post(order)
+        audit_record(
+            action="marketplace.order_completed", actor=buyer, obj=order, data={"earning_entry": str(entry.id)}
+        )
     return order

@@ -79,7 +79,7 @@ class PayUProvider:
         fields = {
             "key": self.key,
             "txnid": txnid,
-            "amount": f"{order.total:.2f}",
+            "amount": f"{order.amount_due:.2f}",
             "productinfo": getattr(order, "product_info", "") or f"Loopin ticket {order.event_id}",
             "firstname": "".join(c for c in (order.user.name or "Guest").split(" ")[0] if c not in '"<>&')[:60]
             or "Guest",

@@ -64,7 +64,7 @@ class RazorpayProvider:
 
     def create_checkout(self, order: Any) -> Checkout:
         data = {
-            "amount": to_minor(order.total, order.currency),
+            "amount": to_minor(order.amount_due, order.currency),
             "currency": order.currency,
             "receipt": order.id.hex[:40],
             "notes": {"order_id": str(order.id)},

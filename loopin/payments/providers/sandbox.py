@@ -54,7 +54,7 @@ def sandbox_event(order: Any, kind: str, *, payment_id: str | None = None) -> tu
             "data": {
                 "order_id": order.provider_order_id,
                 "payment_id": payment_id,
-                "amount": to_minor(order.total, order.currency),
+                "amount": to_minor(order.amount_due, order.currency),
                 "currency": order.currency,
             },
         },
@@ -124,7 +124,7 @@ class SandboxProvider:
         return PaymentState(
             state="paid",
             payment_id=payment_id,
-            amount_minor=to_minor(order.total, order.currency),
+            amount_minor=to_minor(order.amount_due, order.currency),
             currency=order.currency,
         )
 

@@ -31,6 +31,12 @@ TOLERANCE_SECONDS = 300
 REFUND_TYPES = {"refund.created", "refund.updated", "charge.refund.updated"}
 
 
+def _intent_key(order: Any) -> str:
+    if getattr(order, "credits_applied", 0):
+        return f"order-{order.id}-due-{to_minor(order.amount_due, order.currency)}"
+    return f"order-{order.id}"
+
+
 class StripeProvider:
     name = "stripe"
 
@@ -57,12 +63,13 @@ class StripeProvider:
         intent = self._call(
             self._client().v1.payment_intents.create,
             params={
-                "amount": to_minor(order.total, order.currency),
+                "amount": to_minor(order.amount_due, order.currency),
                 "currency": order.currency.lower(),
                 "metadata": {"order_id": str(order.id)},
                 "automatic_payment_methods": {"enabled": True},
             },
-            options={"idempotency_key": f"order-{order.id}"},
+            # A new amount due (credits applied after the first checkout) is a new intent, not a replay.
+            options={"idempotency_key": _intent_key(order)},
         )
         return Checkout(
             provider_order_id=intent["id"],

@@ -26,11 +26,11 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, LoopinError, NotFound
 from loopin.core.settings import get_settings
 from loopin.payments.charge_models import CHARGE_SETTLED, Charge, ChargeRefund, ChargeStatus
-from loopin.payments.charge_purposes import charge_purpose
+from loopin.payments.charge_purposes import PROVIDER_INITIATED, charge_purpose
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import ProviderUnavailable
 from loopin.payments.models import PaymentEvent, RefundStatus
-from loopin.payments.money import quantize, to_minor
+from loopin.payments.money import from_minor, quantize, to_minor
 from loopin.payments.providers import get_provider
 from loopin.payments.providers.base import (
     PAYMENT_FAILED,
@@ -229,6 +229,9 @@ def _refund_open(charge: Charge, *, amount: Decimal, reason: str, key: str, acto
     charge.amount_refunded += amount
     _recompute(charge)
     charge.save(update_fields=["amount_refunded", "status", "updated_at"])
+    handler = charge_purpose(charge.purpose).on_refund
+    if handler is not None:
+        handler(charge, refund)  # takes back what the refund pays for; may refuse (raises: all rolls back)
     audit_record(
         action="charge_refund.created",
         actor=actor,
@@ -297,8 +300,34 @@ def charge_refund_apply_state(*, refund_id: uuid.UUID, state: str, provider_refu
             charge.amount_refunded -= refund.amount
             _recompute(charge)
             charge.save(update_fields=["amount_refunded", "status", "updated_at"])
+            handler = charge_purpose(charge.purpose).on_refund_failed
+            if handler is not None:
+                handler(charge, refund)
         audit_record(action=f"charge_refund.{state}", obj=refund, data={"charge_id": str(refund.charge_id)})
     return state
+
+
+def charge_refund_record_external(*, charge_id: uuid.UUID, provider_refund_id: str, amount_minor: Any) -> str:
+    """A refund made at the provider (not by us), learnt from its webhook: recorded once (by the provider's refund
+    id), processed, and the purpose's `on_refund` told, so it takes back what the refund paid for."""
+    if not provider_refund_id or not isinstance(amount_minor, int) or isinstance(amount_minor, bool):
+        return "ignored: unknown refund"
+    key = f"provider-refund:{provider_refund_id}"[:128]
+    with transaction.atomic():
+        charge = Charge.objects.select_for_update().select_related("user").get(id=charge_id)
+        if ChargeRefund.objects.filter(idempotency_key=key).exists():
+            return "refund processed"
+        if charge.status not in CHARGE_SETTLED:
+            return "ignored: charge not paid"
+        amount = min(from_minor(amount_minor, charge.currency), charge.amount - charge.amount_refunded)
+        if amount <= 0:
+            return "ignored: nothing left to refund"
+        refund = _refund_open(charge, amount=amount, reason=PROVIDER_INITIATED, key=key)
+        # Already done at the provider: never sent (the submit task finds it processed).
+        ChargeRefund.objects.filter(id=refund.id).update(
+            status=RefundStatus.PROCESSED, provider_refund_id=provider_refund_id[:128], processed_at=timezone.now()
+        )
+    return "refund processed (made at the provider)"
 
 
 def charge_refunds_resubmit(*, older_than_minutes: int = 10) -> int:
@@ -370,6 +399,10 @@ def charge_event_apply(payment_event: PaymentEvent) -> str:
         if data["refund_id"]:
             match |= Q(provider_refund_id=data["refund_id"])
         refund = ChargeRefund.objects.filter(match, charge_id=charge_id).first()
+        if refund is None and payment_event.kind == REFUND_PROCESSED:
+            return charge_refund_record_external(
+                charge_id=charge_id, provider_refund_id=data["refund_id"], amount_minor=data.get("amount")
+            )
         if refund is None:
             return "ignored: unknown refund"
         state = RefundStatus.PROCESSED if payment_event.kind == REFUND_PROCESSED else RefundStatus.FAILED

@@ -33,7 +33,7 @@ from loopin.tickets.models import TicketSource
 
 def _payment_mismatch(order: Order, *, provider: str, amount_minor: Any, currency: str) -> tuple[str, str] | None:
     """(what, reason) when a "paid" message does not match the order exactly; None when it does."""
-    expected = to_minor(order.total, order.currency)
+    expected = to_minor(order.amount_due, order.currency)  # the total less any credits applied
     if provider != order.provider:
         return "provider", f"paid through {provider}, but the order is with {order.provider}"
     if amount_minor is None:
@@ -77,7 +77,7 @@ def payment_confirm(
                 data={
                     "expected": {
                         "provider": order.provider,
-                        "amount": to_minor(order.total, order.currency),
+                        "amount": to_minor(order.amount_due, order.currency),
                         "currency": order.currency,
                     },
                     "got": {"provider": provider, "amount": str(amount_minor)[:32], "currency": currency[:8]},
@@ -91,7 +91,12 @@ def payment_confirm(
         event = Event.objects.get(id=order.event_id)
         had_hold = order.seats_held
         ticket = None
-        if event.status == EventStatus.PUBLISHED or (had_hold and event.status == EventStatus.POSTPONED):
+        # An order whose credit part already went back (it expired or failed first) is not fulfilled by its card
+        # part alone: no ticket, and the card part is refunded below.
+        may_issue = not order.credits_released
+        if may_issue and (
+            event.status == EventStatus.PUBLISHED or (had_hold and event.status == EventStatus.POSTPONED)
+        ):
             try:
                 with transaction.atomic():
                     ticket = ticket_issue(
@@ -122,7 +127,15 @@ def payment_confirm(
             data={"via": via, "late": not had_hold, "ticket_id": str(ticket.id) if ticket else None},
         )
         if ticket is None:
-            _refund_open(order, amount=order.total, reason="no_seat_for_late_payment", key=f"auto:{order.id}")
+            if order.credits_released:
+                # The credits came back when the order ended unpaid; what is left to refund is the card part.
+                order.amount_refunded += order.credits_applied
+            _refund_open(
+                order,
+                amount=order.total - order.amount_refunded,
+                reason="no_seat_for_late_payment",
+                key=f"auto:{order.id}",
+            )
         else:
             settlement_plan(order)
             send_after_commit(signals.payment_succeeded, order_id=order.id)

@@ -31,8 +31,9 @@ from loopin.payments.models import (
     Order,
     OrderStatus,
 )
-from loopin.payments.money import price
+from loopin.payments.money import price, to_minor
 from loopin.payments.providers import get_provider
+from loopin.payments.refund_routes import credits_route
 from loopin.payments.services.promos import discount_per_seat, promo_release, promo_use
 
 
@@ -166,6 +167,30 @@ def _attach_checkout(order: Order, prov: Any) -> Order:
     return order
 
 
+def order_checkout_renew(*, order_id: uuid.UUID) -> Order:
+    """Ask the order's provider for a checkout of the amount now due (credits were applied after the first).
+
+    Outside any transaction. The checkout for the full total is kept as `replaced_provider_order_id`: a payment
+    on it still finds the order, and its amount (the full total) does not match, so staff review it."""
+    order = Order.objects.get(id=order_id)
+    if order.status != OrderStatus.PENDING or order.checkout.get("amount_due") == str(order.amount_due):
+        return order
+    try:
+        checkout = get_provider(order.provider).create_checkout(order)
+    except ProviderUnavailable:
+        order_release(order_id=order.id, status=OrderStatus.FAILED, reason="provider unavailable")
+        raise
+    replaced = order.provider_order_id if order.provider_order_id != checkout.provider_order_id else ""
+    Order.objects.filter(id=order.id, status=OrderStatus.PENDING).update(
+        provider_order_id=checkout.provider_order_id,
+        replaced_provider_order_id=replaced or order.replaced_provider_order_id,
+        checkout={**checkout.data, "amount_due": str(order.amount_due)},
+        updated_at=timezone.now(),
+    )
+    order.refresh_from_db()
+    return order
+
+
 def order_release(
     *, order_id: uuid.UUID, status: str = OrderStatus.EXPIRED, reason: str = "", due_only: bool = False
 ) -> bool:
@@ -186,6 +211,16 @@ def order_release(
             return False
         promo_release(order_id=order_id)  # before the seats: a code's row is locked before the event's
         order = Order.objects.select_related("user").get(id=order_id)
+        if order.credits_applied > 0 and not order.credits_released:
+            # Paid partly with credits, the card part never came: the credits go back (once: the UPDATE above
+            # changes one pending order once, and the ledger posts once per key).
+            credits_route()(
+                order,
+                amount_minor=to_minor(order.credits_applied, order.currency),
+                idempotency_key=f"release:{order.id}",
+            )
+            order.credits_released = True
+            order.save(update_fields=["credits_released", "updated_at"])
         seats_release(event_id=order.event_id, seats=order.seats, tier_id=order.tier_id)
         audit_record(action=f"order.{status}", actor=None, obj=order, subject=order.user, data={"reason": reason})
         if status == OrderStatus.FAILED:

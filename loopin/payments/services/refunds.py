@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -28,7 +29,7 @@ from loopin.payments.models import (
 )
 from loopin.payments.money import quantize, to_minor
 from loopin.payments.providers import get_provider
-from loopin.payments.refund_routes import refund_route_for
+from loopin.payments.refund_routes import credits_route, refund_route_for
 from loopin.payments.selectors import refund_cutoff
 from loopin.payments.services.orders import order_cancel_pending, order_release
 from loopin.payments.settlement.reversals import reversals_plan
@@ -49,8 +50,25 @@ def _recompute_status(order: Order) -> None:
         order.status = OrderStatus.PARTIALLY_REFUNDED
 
 
+def refund_split(order: Order, amount: Decimal) -> tuple[Decimal, Decimal]:
+    """(card part, credit part) of refunding `amount` of an order paid partly with credits: card first.
+
+    The card part is what the card paid and has not had back (pending and processed refunds count; failed ones
+    do not); the rest of `amount` goes back as credits. An order paid without credits (or wholly with them,
+    through its refund route) is all "card part" here."""
+    if order.credits_applied <= 0:
+        return amount, Decimal("0")
+    card_back = order.refunds.exclude(status=RefundStatus.FAILED).filter(to_credits=False).aggregate(s=Sum("amount"))
+    card_left = max(order.amount_due - (card_back["s"] or Decimal("0")), Decimal("0"))
+    card = min(amount, card_left)
+    return card, amount - card
+
+
 def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor: User | None = None) -> Refund:
-    """Record a refund on a locked, settled order and send it to the provider after commit (once per key)."""
+    """Record a refund on a locked, settled order and send it to the provider after commit (once per key).
+
+    An order paid partly with credits gets up to two refunds, split by `refund_split` (card first): the card part
+    under `key` through the provider, the credit part under `key:credits` back as credits. The first is returned."""
     from loopin.payments.tasks import submit_refund
 
     existing = Refund.objects.filter(idempotency_key=key).first()
@@ -63,30 +81,44 @@ def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor:
             code=PaymentErrorCode.REFUND_TOO_LARGE,
             details={"refundable": str(order.total - order.amount_refunded)},
         )
-    host_amount = min(amount, max(order.host_earning - _host_refunded(order), Decimal("0")))
-    refund = Refund.objects.create(
-        order=order,
-        amount=amount,
-        host_amount=host_amount,
-        reason=reason[:64],
-        idempotency_key=key,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
+    host_left = min(amount, max(order.host_earning - _host_refunded(order), Decimal("0")))
+    card, credit = refund_split(order, amount)
+    parts = [(part, to_credits) for part, to_credits in ((card, False), (credit, True)) if part > 0]
+    refunds = []
+    for index, (part, to_credits) in enumerate(parts):
+        host_amount = min(part, host_left)  # the host's share is taken from the card part first
+        host_left -= host_amount
+        refund = Refund.objects.create(
+            order=order,
+            amount=part,
+            host_amount=host_amount,
+            reason=reason[:64],
+            to_credits=to_credits,
+            idempotency_key=key if index == 0 else f"{key}:credits",
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        refunds.append(refund)
     order.amount_refunded += amount
     if ORDER_RANK[OrderStatus(order.status)] < ORDER_RANK[OrderStatus.PAID]:
         order.status = OrderStatus.PAID
     _recompute_status(order)
     order.save(update_fields=["amount_refunded", "status", "updated_at"])
-    reversals_plan(order, refund)
-    audit_record(
-        action="refund.created",
-        actor=actor,
-        obj=refund,
-        subject=order.user,
-        data={"order_id": str(order.id), "amount": str(amount), "reason": reason},
-    )
-    transaction.on_commit(lambda: submit_refund.delay(str(refund.id)))
-    return refund
+    for refund in refunds:
+        reversals_plan(order, refund)
+        audit_record(
+            action="refund.created",
+            actor=actor,
+            obj=refund,
+            subject=order.user,
+            data={
+                "order_id": str(order.id),
+                "amount": str(refund.amount),
+                "reason": reason,
+                "to_credits": refund.to_credits,
+            },
+        )
+        transaction.on_commit(partial(submit_refund.delay, str(refund.id)))
+    return refunds[0]
 
 
 def refund_create(
@@ -123,7 +155,8 @@ def refund_submit(*, refund_id: uuid.UUID | str) -> str:
     if refund.status != RefundStatus.PENDING or refund.provider_refund_id:
         return refund.status
     order = refund.order
-    route = refund_route_for(order)  # paid with LoopPay credits: the credits go back, not to a card
+    # Paid with LoopPay credits (wholly, or this refund is the credit part): the credits go back, not to a card.
+    route = credits_route() if refund.to_credits else refund_route_for(order)
     result = (route or get_provider(order.provider).refund)(
         order, amount_minor=to_minor(refund.amount, order.currency), idempotency_key=refund.idempotency_key
     )

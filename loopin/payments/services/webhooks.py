@@ -45,6 +45,8 @@ def _refund_match(key: str, provider_refund_id: str) -> Q | None:
 def _order_for_notification(provider: str, note: Notification) -> Order | None:
     if note.provider_order_id:
         order = Order.objects.filter(provider=provider, provider_order_id=note.provider_order_id).first()
+        if order is None:  # paid on a checkout replaced when credits were applied: found, then reviewed
+            order = Order.objects.filter(provider=provider, replaced_provider_order_id=note.provider_order_id).first()
         if order is not None:
             return order
     match = _refund_match(note.refund_key, note.refund_id)

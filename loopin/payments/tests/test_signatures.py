@@ -23,6 +23,7 @@ ORDER = SimpleNamespace(
     id=uuid.uuid4(),
     provider_order_id="order_ABC123",
     total=Decimal("548.90"),
+    amount_due=Decimal("548.90"),  # what the providers read: the total less any credits applied
     currency="INR",
     user_id=uuid.uuid4(),
     checkout={"razorpay_order_id": "order_ABC123", "amount": 54890, "currency": "INR"},
