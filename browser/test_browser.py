@@ -13,7 +13,7 @@ from PIL import Image
 
 from browser.conftest import shot
 from loopin.accounts.models import User
-from loopin.core.demo import demo_load
+from loopin.config.demo import demo_load
 from loopin.events.demo import STARTING_SOON
 from loopin.events.models import Event, InviteLink, Visibility
 from loopin.events.selectors import share_path

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from loopin.core.errors import NotAuthenticated
+from loopin.core.hooks import access_token_decode, caller_load
 from loopin.core.sync import Resolvable
 
 if TYPE_CHECKING:
@@ -30,20 +31,12 @@ class Caller(Resolvable):
         self.gated = gated
 
     def resolve(self) -> User | None:
-        from loopin.accounts.selectors import session_user
-        from loopin.accounts.waitlist import waitlist_gate
-
         if self.claims is None:
             return None
-        user = session_user(user_id=self.claims.user_id, session_id=self.claims.session_id)
-        if self.gated:
-            waitlist_gate(user)
-        return user
+        return caller_load(self.claims, gated=self.gated)
 
 
 def _claims(credentials: HTTPAuthorizationCredentials | None) -> AccessClaims | None:
-    from loopin.accounts.tokens import access_token_decode
-
     if credentials is None or credentials.scheme.lower() != "bearer":
         return None
     return access_token_decode(credentials.credentials)

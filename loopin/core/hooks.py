@@ -20,6 +20,10 @@ All functions take the `User`; names are "<domain>.<what>" and registering a nam
 - A sessions-ended listener is called after commit with `user_id`, `session_id` (None: every session of
   the person) and `reason` when sign-in sessions end (logout, revocation, suspension, deletion); realtime
   disconnects the sockets opened with them.
+- The authenticator (accounts registers it; `core.auth` and `core.throttle` use it) reads a bearer token:
+  `decode(token)` returns its claims (`user_id`, `session_id`) or raises `NotAuthenticated`; `load(claims, gated)`
+  returns the signed-in User in one query, refusing ended sessions and suspended users, and with `gated` the
+  waitlisted ones.
 """
 
 from __future__ import annotations
@@ -29,18 +33,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
+    from loopin.accounts.tokens import AccessClaims
 
 DeletionBlocker = Callable[["User"], str | None]
 ErasureStep = Callable[["User"], None]
 ExportSection = Callable[["User"], Any]  # JSON-serialisable data
 WaitlistPromoted = Callable[["User"], None]
 SessionsEnded = Callable[..., None]
+TokenDecoder = Callable[[str], "AccessClaims"]
+CallerLoader = Callable[["AccessClaims", bool], "User"]
 
 _blockers: dict[str, DeletionBlocker] = {}
 _erasure_steps: dict[str, tuple[int, ErasureStep]] = {}
 _export_sections: dict[str, ExportSection] = {}
 _waitlist_promoted: dict[str, WaitlistPromoted] = {}
 _sessions_ended: dict[str, SessionsEnded] = {}
+_token_decoder: list[TokenDecoder] = []  # one each: registering again replaces it
+_caller_loader: list[CallerLoader] = []
 
 
 def register_deletion_blocker(name: str, fn: DeletionBlocker) -> None:
@@ -83,3 +92,18 @@ def export_sections() -> dict[str, ExportSection]:
 
 def waitlist_promoted_listeners() -> dict[str, WaitlistPromoted]:
     return dict(_waitlist_promoted)
+
+
+def register_authenticator(*, decode: TokenDecoder, load: CallerLoader) -> None:
+    _token_decoder[:] = [decode]
+    _caller_loader[:] = [load]
+
+
+def access_token_decode(token: str) -> AccessClaims:
+    """The claims in a bearer token (raises `NotAuthenticated`), by the registered authenticator."""
+    return _token_decoder[0](token)
+
+
+def caller_load(claims: AccessClaims, *, gated: bool) -> User:
+    """The signed-in user behind a token's claims, by the registered authenticator."""
+    return _caller_loader[0](claims, gated)

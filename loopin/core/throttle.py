@@ -26,10 +26,13 @@ import weakref
 from functools import lru_cache
 from typing import Any
 
+import redis.asyncio as aioredis
 import structlog
 
 from loopin.core.envelope import error_body
 from loopin.core.error_codes import CoreErrorCode
+from loopin.core.errors import NotAuthenticated
+from loopin.core.hooks import access_token_decode
 from loopin.core.middleware import send_json
 from loopin.core.rates import Rate, parse_rate
 from loopin.core.settings import get_settings
@@ -83,8 +86,6 @@ class RedisCounter:
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
     def _client(self) -> Any:
-        import redis.asyncio as aioredis
-
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
@@ -149,9 +150,6 @@ def _bearer_user(scope: dict) -> str | None:
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() != "bearer" or not token:
                 return None
-            from loopin.accounts.tokens import access_token_decode
-            from loopin.core.errors import NotAuthenticated
-
             try:
                 return str(access_token_decode(token.strip()).user_id)
             except NotAuthenticated:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from loopin.core.demo import demo_guests
+from loopin.accounts.demo import demo_guests
 from loopin.looppay.ledger import platform_float, post, user_account
 from loopin.looppay.models import EntryReason
 from loopin.looppay.promotions import promo_grant

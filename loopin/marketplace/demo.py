@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from loopin.core.demo import demo_guests
+from loopin.accounts.demo import demo_guests
 from loopin.marketplace.models import Listing, MarketplaceFee
 from loopin.marketplace.services.listings import ListingIn, listing_create
 from loopin.media.services import media_upload

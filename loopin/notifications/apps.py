@@ -8,10 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.core import hooks
-        from loopin.notifications import account_hooks, people_triggers, triggers  # noqa: F401  (connect receivers)
+        from loopin.notifications import account_hooks, people_triggers, receivers, triggers  # noqa: F401  (connect receivers)
         from loopin.notifications.dashboards import register_notification_panels
 
         hooks.register_erasure_step("notifications.personal", account_hooks.erase_notifications)
         hooks.register_export_section("notifications", account_hooks.export_notifications)
         hooks.register_waitlist_promoted("notifications.welcome", account_hooks.welcome_promoted)
         register_notification_panels()
+        receivers.connect()

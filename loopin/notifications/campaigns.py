@@ -23,6 +23,7 @@ from loopin.core.settings import get_settings
 from loopin.notifications.error_codes import NotificationErrorCode
 from loopin.notifications.models import Campaign, Device, Notification
 from loopin.notifications.services import notify
+from loopin.notifications.signals import campaign_batch_due
 from loopin.tickets.models import Ticket
 
 log = get_logger("loopin.notifications.campaigns")
@@ -103,9 +104,7 @@ def campaigns_start_due() -> int:
 
 
 def _queue_batch(campaign_id: uuid.UUID, after: str | None = None) -> None:
-    from loopin.notifications.tasks import campaign_batch
-
-    campaign_batch.delay(str(campaign_id), after)
+    campaign_batch_due.send(sender=Campaign, campaign_id=campaign_id, after=after)
 
 
 def campaign_send_batch(*, campaign_id: uuid.UUID, after: str | None = None) -> int:

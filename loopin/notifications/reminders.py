@@ -12,6 +12,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from loopin.core.logging import get_logger
+from loopin.events.models import Event, EventStatus
+from loopin.notifications.models import Notification
+from loopin.notifications.services import notify
+from loopin.notifications.triggers import _event_context, attendee_user_ids
 
 log = get_logger("loopin.notifications.reminders")
 
@@ -21,11 +25,6 @@ WINDOWS = {"24h": (timedelta(hours=24), timedelta(hours=2)), "2h": (timedelta(ho
 
 def reminders_send_due(*, now: datetime | None = None) -> int:
     """Send every due reminder (as of `now`, default the present); returns how many notifications were made."""
-    from loopin.events.models import Event, EventStatus
-    from loopin.notifications.models import Notification
-    from loopin.notifications.services import notify
-    from loopin.notifications.triggers import _event_context, attendee_user_ids
-
     now = now or timezone.now()
     made = 0
     for kind, (within, later_than) in WINDOWS.items():

@@ -28,6 +28,7 @@ from loopin.notifications.models import (
 from loopin.notifications.push import PushError, PushMessage, get_push_backend
 from loopin.notifications.schemas import NotificationOut
 from loopin.notifications.selectors import notification_out, preferences_of
+from loopin.notifications.signals import push_requested
 from loopin.notifications.templates import render, template_current
 from loopin.realtime import emit, user_room
 
@@ -133,9 +134,7 @@ def notify_aggregated(
 
 
 def _queue_push(notification_id: uuid.UUID) -> None:
-    from loopin.notifications.tasks import push_notification
-
-    push_notification.delay(str(notification_id))
+    push_requested.send(sender=Notification, notification_id=notification_id)
 
 
 # --- pushing ---

@@ -33,7 +33,7 @@ from loopin.events.models import (
 )
 from loopin.notifications.models import TriggerJob
 from loopin.notifications.services import notify
-from loopin.notifications.tasks import run_trigger
+from loopin.notifications.signals import trigger_job_created
 from loopin.notifications.templates import display_time, template_current
 from loopin.payments import signals as payment_signals
 from loopin.payments.models import Order, PayoutRequest, Refund
@@ -64,7 +64,6 @@ MAX_TRIGGER_ATTEMPTS = 5
 
 def trigger_job_run(*, job_id: Any) -> int:
     """Run a stored trigger job once it is due; a finished job is not run again."""
-
     job = TriggerJob.objects.filter(id=job_id, done_at__isnull=True).first()
     if job is None:
         return 0
@@ -80,7 +79,6 @@ def trigger_job_run(*, job_id: Any) -> int:
 
 def trigger_jobs_sweep(*, limit: int = 200) -> int:
     """Queue again the trigger jobs not done 10 minutes on (the broker was down, a worker died); drop old done ones."""
-
     now = timezone.now()
     stuck = TriggerJob.objects.filter(
         done_at__isnull=True,
@@ -97,15 +95,10 @@ def trigger_jobs_sweep(*, limit: int = 200) -> int:
 
 
 def _dispatch(job_id: Any) -> None:
-
-    try:
-        run_trigger.delay(str(job_id))
-    except Exception as exc:  # the broker is down: the job row stays, the sweeper queues it later
-        log.error("trigger_queue_failed", job_id=str(job_id), error=repr(exc))
+    trigger_job_created.send(sender=TriggerJob, job_id=job_id)
 
 
 def _queue(name: str, **kwargs: Any) -> None:
-
     payload = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in kwargs.items()}
     job = TriggerJob.objects.create(name=name, payload=payload)
     _dispatch(job.id)

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
+from loopin.accounts.demo import demo_guests
 from loopin.accounts.models import Interest, User
-from loopin.core.demo import demo_guests
 from loopin.core.ids import short_code
 from loopin.events.demo import STARTING_SOON
 from loopin.events.models import CoHost, Event, EventStatus, JoinMode, JoinRequest

@@ -55,8 +55,8 @@ def demo_ended_sales(hosts: list) -> dict[str, int]:
     The tickets are bought through the real order and confirmation services while the event is ahead,
     then the event is moved into the past and completed (demo data only).
     """
+    from loopin.accounts.demo import demo_guests
     from loopin.accounts.models import Interest
-    from loopin.core.demo import demo_guests
     from loopin.core.ids import short_code
     from loopin.events.models import Event, EventStatus, JoinMode
     from loopin.payments.models import BankAccount
@@ -117,8 +117,8 @@ def demo_tiered_event(hosts: list) -> dict[str, int]:
     """A paid event with three tiers: an early bird sold out (with a waitlist), the regular tier, and a hidden
     VIP tier behind the unlock code VIPNIGHT; the promo code LOOPIN10 takes 10 % off. Sold through the real
     order, confirmation and waitlist services."""
+    from loopin.accounts.demo import demo_guests
     from loopin.accounts.models import Interest
-    from loopin.core.demo import demo_guests
     from loopin.core.ids import short_code
     from loopin.events.models import Event, EventStatus, JoinMode, TicketTier, TierVisibility
     from loopin.events.tiers import default_tier

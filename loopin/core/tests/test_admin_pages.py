@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from loopin.core.demo import demo_load
+from loopin.config.demo import demo_load
 from loopin.testing.fixtures import superuser_client
 
 

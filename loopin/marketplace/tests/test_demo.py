@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loopin.core.demo import DEMO_GUESTS, demo_load
+from loopin.accounts.demo import DEMO_GUESTS
+from loopin.config.demo import demo_load
 from loopin.marketplace.models import Listing
 from loopin.marketplace.selectors import marketplace_browse
 from loopin.testing.factories import UserWithProfileFactory

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loopin.core.demo import demo_load
+from loopin.config.demo import demo_load
 from loopin.events.demo import ORGANISATION_EVENTS
 from loopin.events.models import Event
 from loopin.organisations.demo import HANDLE

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from loopin.accounts.demo import DEMO_GUESTS
 from loopin.accounts.models import User
-from loopin.core.demo import DEMO_GUESTS, demo_load
+from loopin.config.demo import demo_load
 from loopin.events.demo import STARTING_SOON
 from loopin.events.models import Event
 from loopin.parking.demo import LOT_NAME

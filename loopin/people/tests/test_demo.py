@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loopin.accounts.models import User
-from loopin.core.demo import demo_load
+from loopin.config.demo import demo_load
 from loopin.people.discovery import people_suggestions
 from loopin.people.models import Friendship
 from loopin.people.profiles import public_profile

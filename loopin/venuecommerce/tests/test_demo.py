@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loopin.core.demo import DEMO_HOSTS, demo_load
+from loopin.accounts.demo import DEMO_HOSTS
+from loopin.config.demo import demo_load
 from loopin.events.demo import STARTING_SOON
 from loopin.events.models import Event
 from loopin.venuecommerce.models import MenuItem, VenueStaff

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from loopin.core.demo import demo_load, demo_page_lines, demo_sign_in_lines
+from loopin.accounts.demo import demo_sign_in_lines
+from loopin.config.demo import demo_load, demo_page_lines
 from loopin.core.settings import get_settings
 
 

@@ -1,12 +1,13 @@
-"""Demo data for `make run`: every domain adds its part here, and every part is idempotent."""
+"""The demo people for `make run` (hosts and guests, idempotent); every domain's demo signs them up here."""
 
 from __future__ import annotations
 
 import random
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
+
+from loopin.accounts.models import Interest, ProfilePicture, User
 
 DEMO_HOSTS = [
     ("+919800000001", "Aarav Mehta", "male", date(1990, 4, 12)),
@@ -24,8 +25,6 @@ DEMO_GUESTS = [
 
 
 def demo_users(people: list | None = None, *, hosts: bool = True) -> list:
-    from loopin.accounts.models import Interest, ProfilePicture, User
-
     interests = list(Interest.objects.filter(is_active=True))
     rng = random.Random(42)  # noqa: S311 - demo data, not security
     users = []
@@ -64,59 +63,3 @@ def demo_sign_in_lines() -> list[str]:
     lines += [f"  host   {phone}  {name}" for phone, name, *_ in DEMO_HOSTS]
     lines += [f"  guest  {phone}  {name}" for phone, name, *_ in DEMO_GUESTS]
     return lines
-
-
-def demo_page_lines() -> list[str]:
-    """Share pages to open in a browser (the link a guest gets on WhatsApp)."""
-    from loopin.core.links import absolute_url
-    from loopin.events.demo import STARTING_SOON
-    from loopin.events.models import Event
-    from loopin.events.selectors import share_path
-
-    events = Event.objects.alive().filter(title__in=[STARTING_SOON, "Indie music night"])
-    return [f"Share page: {absolute_url(share_path(e))}  ({e.title})" for e in events.order_by("start_at")]
-
-
-def demo_load() -> dict[str, int]:
-    from loopin.accounts.services import interests_ensure_defaults
-
-    with transaction.atomic():
-        interests_ensure_defaults()
-        hosts = demo_users()
-        summary = {"hosts": len(hosts)}
-        for loader in _domain_loaders():
-            summary.update(loader(hosts))
-    return summary
-
-
-def _domain_loaders() -> list:
-    from loopin.events.demo import demo_events, demo_organisation_events
-    from loopin.looppay.demo import demo_looppay
-    from loopin.marketplace.demo import demo_marketplace
-    from loopin.notifications.demo import demo_notifications
-    from loopin.organisations.demo import demo_organisations
-    from loopin.parking.demo import demo_parking
-    from loopin.participation.demo import demo_states
-    from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_event
-    from loopin.people.demo import demo_people
-    from loopin.posts.demo import demo_posts
-    from loopin.stories.demo import demo_stories
-    from loopin.venuecommerce.demo import demo_venue_commerce
-
-    return [
-        demo_people,
-        demo_events,
-        demo_states,
-        demo_payments,
-        demo_ended_sales,
-        demo_tiered_event,
-        demo_notifications,
-        demo_posts,
-        demo_stories,
-        demo_looppay,
-        demo_venue_commerce,
-        demo_parking,
-        demo_marketplace,
-        demo_organisations,
-        demo_organisation_events,
-    ]

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from loopin.core.demo import DEMO_GUESTS, DEMO_HOSTS, demo_load
+from loopin.accounts.demo import DEMO_GUESTS, DEMO_HOSTS
+from loopin.config.demo import demo_load
 from loopin.events.demo import STARTING_SOON
 from loopin.events.models import CoHost, Event, JoinMode, JoinRequest
 from loopin.events.tiers import tiers_for
