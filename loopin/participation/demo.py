@@ -48,7 +48,9 @@ def demo_states(hosts: list[User]) -> dict[str, int]:
     elif soon.start_at < timezone.now() + timedelta(minutes=5):  # a later `make run`: about to start again
         start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=30)
         Event.objects.filter(id=soon.id).update(start_at=start, end_at=start + timedelta(hours=3))
-    for event in Event.objects.filter(host__in=hosts, join_mode=JoinMode.APPROVAL, status=EventStatus.PUBLISHED):
+    for event in Event.objects.filter(
+        host__in=hosts, organisation__isnull=True, join_mode=JoinMode.APPROVAL, status=EventStatus.PUBLISHED
+    ):
         if event.is_paid or event.has_started or JoinRequest.objects.filter(event=event).exists():
             continue
         for guest in guests[:2]:
