@@ -438,8 +438,18 @@ class SettlementAdmin(ReadOnlyAdmin):
     """Each paid order's shares: transferred by the provider or counted in a payout balance. Failed transfers
     are retried by the sweep; finance staff retry now, or move a share to the recipient's payout balance."""
 
-    list_display = ("order", "recipient", "method", "amount", "amount_reversed", "status", "attempts", "created_at")
-    list_filter = ("status", "method", "provider")
+    list_display = (
+        "order",
+        "recipient",
+        "method",
+        "funding",
+        "amount",
+        "amount_reversed",
+        "status",
+        "attempts",
+        "created_at",
+    )
+    list_filter = ("status", "method", "funding", "provider")
     search_fields = ("order__id", "provider_transfer_id", "recipient__phone_number")
     list_select_related = ("order", "recipient")
     readonly_fields = [f.name for f in Settlement._meta.fields]

@@ -473,6 +473,11 @@ class SettlementMethod(models.TextChoices):
     PAYOUT = "payout", "Manual payout request"
 
 
+class SettlementFunding(models.TextChoices):
+    CARD = "card", "Paid by the card (the provider payment)"
+    CREDITS = "credits", "Paid with LoopPay credits (settled by payout)"
+
+
 class SettlementStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Being sent to the provider"
@@ -482,13 +487,21 @@ class SettlementStatus(models.TextChoices):
 
 
 class Settlement(models.Model):
-    """One recipient's share of one paid order's host earning, snapshotted when the order was paid."""
+    """One recipient's share of one paid order's host earning, snapshotted when the order was paid: the part the
+    card paid (`funding=card`, transferred or paid out) and the part paid with LoopPay credits (`funding=credits`,
+    always paid out), at most one row of each per recipient."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="settlements")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="settlements")
     is_owner = models.BooleanField(default=False, help_text="The event's owner (takes the remainder paise).")
     method = models.CharField(max_length=16, choices=SettlementMethod.choices)
+    funding = models.CharField(
+        max_length=8,
+        choices=SettlementFunding.choices,
+        default=SettlementFunding.CARD,
+        help_text="Which part of the order pays this share: its card payment or the LoopPay credits applied to it.",
+    )
     provider = models.CharField(max_length=16, choices=Provider.choices)
     account = models.ForeignKey(
         SettlementAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="settlements"
@@ -508,7 +521,12 @@ class Settlement(models.Model):
     class Meta:
         ordering = ["-created_at", "-is_owner"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "recipient"], name="settlement_once_per_order_recipient"),
+            models.UniqueConstraint(
+                fields=["order", "recipient", "funding"], name="settlement_once_per_order_recipient_funding"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding="card") | Q(method="payout"), name="settlement_credits_paid_out"
+            ),
             models.CheckConstraint(
                 condition=Q(amount_reversed__lte=models.F("amount")), name="settlement_reversed_le_amount"
             ),

@@ -24,6 +24,7 @@ from loopin.payments.models import (
     Settlement,
     SettlementAccount,
     SettlementAccountStatus,
+    SettlementFunding,
     SettlementMethod,
     SettlementMode,
     SettlementStatus,
@@ -41,6 +42,7 @@ PayoutStatusName = choices_literal(PayoutStatus)
 SettlementAccountStatusName = choices_literal(SettlementAccountStatus)
 SettlementModeName = choices_literal(SettlementMode)
 SettlementMethodName = choices_literal(SettlementMethod)
+SettlementFundingName = choices_literal(SettlementFunding)
 SettlementStatusName = choices_literal(SettlementStatus)
 
 
@@ -422,6 +424,7 @@ class SettlementOut(BaseModel):
     order_id: uuid.UUID
     event_id: uuid.UUID
     method: SettlementMethodName
+    funding: SettlementFundingName
     status: SettlementStatusName
     provider: ProviderName
     currency: str
@@ -439,6 +442,7 @@ class SettlementOut(BaseModel):
             order_id=settlement.order_id,
             event_id=settlement.order.event_id,
             method=settlement.method,
+            funding=settlement.funding,
             status=settlement.status,
             provider=settlement.provider,
             currency=settlement.currency,

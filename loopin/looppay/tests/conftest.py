@@ -9,6 +9,12 @@ import pytest
 
 from loopin.looppay.ledger import platform_float, post, user_account
 from loopin.looppay.models import EntryReason
+from loopin.payments.tests.conftest import (  # noqa: F401 (payments' fixtures, used here too)
+    fake_http,
+    paid_event,
+    razorpay_keys,
+    stripe_keys,
+)
 from loopin.testing.factories import UserWithProfileFactory
 
 

@@ -1,4 +1,5 @@
-"""On refund: take back the same proportion from every share (cumulative, so the parts add up exactly)."""
+"""On refund: take back the same proportion from every share (cumulative, so the parts add up exactly), from the
+card rows what the card payment can no longer carry and from the credits rows the rest."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from loopin.payments.models import (
     RefundStatus,
     ReversalStatus,
     Settlement,
+    SettlementFunding,
     SettlementMethod,
     SettlementReversal,
     SettlementStatus,
@@ -35,18 +37,39 @@ def _taken_back(settlement: Settlement) -> int:
     return to_minor(total or Decimal("0"), settlement.currency)
 
 
+def _split_back(total: int, shares: list[Settlement]) -> list[int]:
+    return split_minor(total, [to_minor(s.amount, s.currency) for s in shares]) if shares else []
+
+
 def reversals_plan(order: Order, refund: Refund) -> list[SettlementReversal]:
     """A refund's host part, taken back from the order's shares in proportion (called in the refund's
-    transaction, order locked); transfers are reversed at the provider after commit."""
+    transaction, order locked); transfers are reversed at the provider after commit.
+
+    Cumulative over the order's refunds that did not fail: the card rows keep what the card payment can still
+    carry (the card money not refunded, less the platform's fee not refunded, at most the host earning not
+    refunded) and give back the rest; the credits rows give back the remainder of the host amount refunded."""
     shares = sorted(order.settlements.all(), key=lambda s: (not s.is_owner, s.created_at, s.id))
     if not shares:
         return []
-    refunded = order.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("host_amount"))["s"]
-    targets = split_minor(
-        to_minor(refunded or Decimal("0"), order.currency), [to_minor(s.amount, s.currency) for s in shares]
-    )
+    live = order.refunds.exclude(status=RefundStatus.FAILED)
+    sums = live.aggregate(amount=Sum("amount"), host=Sum("host_amount"))
+    card_refunded = live.filter(to_credits=False).aggregate(s=Sum("amount"))["s"]
+
+    def minor(value: Decimal | None) -> int:
+        return to_minor(value or Decimal("0"), order.currency)
+
+    host_back = minor(sums["host"])
+    fee_left = minor(order.fee_amount) - (minor(sums["amount"]) - host_back)
+    card_left = minor(order.amount_due) - minor(card_refunded)
+    card = [s for s in shares if s.funding == SettlementFunding.CARD]
+    credits = [s for s in shares if s.funding == SettlementFunding.CREDITS]
+    card_total = sum(to_minor(s.amount, s.currency) for s in card)
+    card_keeps = max(0, min(card_total, minor(order.host_earning) - host_back, card_left - fee_left))
+    card_back = card_total - card_keeps
+    credits_back = min(sum(to_minor(s.amount, s.currency) for s in credits), max(0, host_back - card_back))
+    targets = _split_back(card_back, card) + _split_back(credits_back, credits)
     rows = []
-    for s, target in zip(shares, targets, strict=True):
+    for s, target in zip(card + credits, targets, strict=True):
         delta = min(target, to_minor(s.amount, s.currency)) - _taken_back(s)
         if delta <= 0:
             continue

@@ -36,6 +36,22 @@ def split_minor(total: int, weights: list[int]) -> list[int]:
     return [total - sum(parts), *parts]
 
 
+def split_within(total: int, caps: list[int]) -> list[int]:
+    """`total` minor units (at most `sum(caps)`) in proportion to `caps`, none above its cap: rounded down, the
+    rest paisa by paisa to the first with room (the owner first). 29900 within [16638, 16631, 16631] ->
+    9970, 9965, 9965."""
+    whole = sum(caps)
+    if total >= whole:
+        return list(caps)
+    parts = [total * cap // whole for cap in caps]
+    rest = total - sum(parts)
+    for i, cap in enumerate(caps):
+        take = min(rest, cap - parts[i])
+        parts[i] += take
+        rest -= take
+    return parts
+
+
 # the event's split
 
 

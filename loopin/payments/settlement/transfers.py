@@ -2,9 +2,13 @@
 reversals on refund (Razorpay Route; Stripe Connect with separate charges and transfers).
 
 The rules that keep the money right:
-- A paid order snapshots the event's split into one `Settlement` row per recipient (in the confirming
-  transaction; unique per order and recipient), amounts in minor units with the remainder to the owner,
+- A paid order snapshots the event's split into `Settlement` rows per recipient (in the confirming
+  transaction; unique per order, recipient and funding), amounts in minor units with the remainder to the owner,
   so the shares always add up to the order's host earning exactly.
+- A transfer never takes more from a provider payment than it captured less the platform's fee: the fee is kept
+  out of the card money first, and the part of the earning paid with LoopPay credits (`funding=credits`) is paid
+  out, never transferred (`card_host_minor`). A refund takes back from the card rows what the card payment can no
+  longer carry and the rest from the credits rows (`reversals`).
 - A share is either transferred by the provider (`method=transfer`: auto mode and an active account for the
   order's provider) or counted in the recipient's payout balance (`method=payout`), never both.
 - A transfer is posted by a task after commit, by whoever claims the row (a conditional UPDATE), with our key
@@ -37,6 +41,7 @@ from loopin.payments.models import (
     Settlement,
     SettlementAccount,
     SettlementAccountStatus,
+    SettlementFunding,
     SettlementMethod,
     SettlementMode,
     SettlementStatus,
@@ -45,17 +50,30 @@ from loopin.payments.money import from_minor, to_minor
 from loopin.payments.providers import get_settling_provider
 from loopin.payments.settlement.failures import provider_error
 from loopin.payments.settlement.reversals import reversal_submit
-from loopin.payments.settlement.splits import FULL, accepted_co_hosts, split_minor
+from loopin.payments.settlement.splits import FULL, accepted_co_hosts, split_minor, split_within
 from loopin.payments.tasks import settle_order
 
 # at payment
+
+
+def card_host_minor(order: Order) -> int:
+    """The part of the order's host earning its card payment carries, in minor units: what the provider captured
+    (`amount_due`) less the platform's fee, never more than the earning. The platform keeps its fee out of the card
+    money first; the rest of the earning (the credits part) is paid by payout. Full card: the whole earning; part
+    credits 200.00 of 548.90 (fee 49.90): 299.00; wholly credits (nothing captured): 0."""
+    card = to_minor(order.amount_due, order.currency)
+    fee = to_minor(order.fee_amount, order.currency)
+    return max(0, min(to_minor(order.host_earning, order.currency), card - fee))
 
 
 def settlement_plan(order: Order) -> list[Settlement]:
     """Snapshot the event's split for a just-paid order (called in the confirming transaction, order locked).
 
     Nothing when the event has no settlement configuration: the owner's payout balance counts the order, as
-    before. Transfers are posted after commit."""
+    before. Each recipient's share is split into what the card payment carries (`funding=card`: transferred when
+    the recipient has an account, else paid out) and what was paid with credits (`funding=credits`: paid out), so
+    no transfer takes more from a provider payment than it captured less the platform's fee. Transfers are posted
+    after commit."""
     config = EventSettlement.objects.filter(event_id=order.event_id).prefetch_related("splits").first()
     if config is None or Settlement.objects.filter(order=order).exists():
         return []
@@ -68,6 +86,7 @@ def settlement_plan(order: Order) -> list[Settlement]:
     recipients = [owner_id] + [uid for uid in shares if uid != owner_id]
     weights = [shares.get(uid, 0) for uid in recipients]
     parts = split_minor(to_minor(order.host_earning, order.currency), weights)
+    card_parts = split_within(card_host_minor(order), parts)
     auto = config.mode == SettlementMode.AUTO and order.provider in SETTLING_PROVIDERS
     accounts = (
         {
@@ -80,24 +99,28 @@ def settlement_plan(order: Order) -> list[Settlement]:
         else {}
     )
     rows = []
-    for uid, bps, minor in zip(recipients, weights, parts, strict=True):
-        if minor <= 0:
-            continue
-        account = accounts.get(uid)
-        rows.append(
-            Settlement(
-                order=order,
-                recipient_id=uid,
-                is_owner=uid == owner_id,
-                method=SettlementMethod.TRANSFER if account else SettlementMethod.PAYOUT,
-                provider=order.provider,
-                account=account,
-                currency=order.currency,
-                share_bps=bps,
-                amount=from_minor(minor, order.currency),
-                status=SettlementStatus.PENDING if account else SettlementStatus.MANUAL,
+    for uid, bps, minor, card in zip(recipients, weights, parts, card_parts, strict=True):
+        for funding, part, account in (
+            (SettlementFunding.CARD, card, accounts.get(uid)),
+            (SettlementFunding.CREDITS, minor - card, None),  # paid with credits: no provider payment to move
+        ):
+            if part <= 0:
+                continue
+            rows.append(
+                Settlement(
+                    order=order,
+                    recipient_id=uid,
+                    is_owner=uid == owner_id,
+                    method=SettlementMethod.TRANSFER if account else SettlementMethod.PAYOUT,
+                    funding=funding,
+                    provider=order.provider,
+                    account=account,
+                    currency=order.currency,
+                    share_bps=bps,
+                    amount=from_minor(part, order.currency),
+                    status=SettlementStatus.PENDING if account else SettlementStatus.MANUAL,
+                )
             )
-        )
     Settlement.objects.bulk_create(rows)
     if any(r.method == SettlementMethod.TRANSFER for r in rows):
         order_id = str(order.id)

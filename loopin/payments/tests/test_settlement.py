@@ -34,6 +34,7 @@ from loopin.payments.settlement import (
     settlements_retry,
     split_minor,
 )
+from loopin.payments.settlement.splits import split_within
 from loopin.payments.tasks import settle_order
 from loopin.payments.tests.helpers import buy, finance_staff, razorpay_signature
 from loopin.testing.concurrency import run_at_once
@@ -114,6 +115,9 @@ def test_a_split_adds_up_exactly_with_the_remainder_to_the_owner():
     assert split_minor(10001, [5000, 5000]) == [5001, 5000]
     assert split_minor(49900, [3334, 3333, 3333]) == [16638, 16631, 16631]
     assert split_minor(7, [0, 10000]) == [0, 7]
+    assert split_within(29900, [16638, 16631, 16631]) == [9970, 9965, 9965]  # the card part of 499.00 three ways
+    assert split_within(2, [1, 1, 1]) == [1, 1, 0]  # never above a share
+    assert split_within(500, [300, 200]) == [300, 200]
 
 
 def test_split_shares_must_add_up_to_10000_and_name_real_people(paid_event):
