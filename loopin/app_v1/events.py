@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
-from loopin.app_v1 import numbers, reads
+from loopin.app_v1 import numbers, reads, staff_reads
 from loopin.app_v1.schemas import AppEventCreated, AppEventEnvelope, AppEventList, AppItem, AppObject, AppTicket
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import error_responses, links, ok
@@ -252,7 +252,12 @@ async def users_search(
 ) -> dict[str, Any]:
     """C20: people the host may invite to the event, not yet invited first."""
     return await run_sync(
-        reads.invite_candidates, user=caller, event_id=event_id, search=search, offset=offset, limit=limit
+        staff_reads.invite_candidates_and_audit,
+        user=caller,
+        event_id=event_id,
+        search=search,
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -336,7 +341,9 @@ async def request_create(event_id: EventId, body: RequestIn, caller: CurrentUser
 @router.get("/{event_id}/requests", response_model=AppObject, responses=error_responses(401, 403, 404, 422))
 async def requests(event_id: EventId, caller: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
     """C13: the host's requests, `requests[]` at the top level."""
-    return await run_sync(reads.event_requests, user=caller, event_id=event_id, offset=offset, limit=limit)
+    return await run_sync(
+        staff_reads.event_requests_and_audit, user=caller, event_id=event_id, offset=offset, limit=limit
+    )
 
 
 def _accept(*, user: Any, event_id: int, request_id: int, note: str) -> dict[str, Any]:
@@ -409,13 +416,15 @@ async def invite(event_id: EventId, body: InviteIn, caller: CurrentUser) -> dict
 @router.get("/{event_id}/invitations", response_model=AppObject, responses=error_responses(401, 403, 404, 422))
 async def invitations(event_id: EventId, caller: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
     """C22: the host's invitations, `invitations[]` at the top level."""
-    return await run_sync(reads.event_invitations, user=caller, event_id=event_id, offset=offset, limit=limit)
+    return await run_sync(
+        staff_reads.event_invitations_and_audit, user=caller, event_id=event_id, offset=offset, limit=limit
+    )
 
 
 @router.get("/{event_id}/attendees", response_model=AppObject, responses=error_responses(401, 403, 404, 422))
 async def attendees(event_id: EventId, caller: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
     """C23: the host's guest list, `attendees[]` with each ticket secret."""
-    return await run_sync(reads.attendees, user=caller, event_id=event_id, offset=offset, limit=limit)
+    return await run_sync(staff_reads.attendees_and_audit, user=caller, event_id=event_id, offset=offset, limit=limit)
 
 
 def _scan_answer(result: dict[str, Any]) -> dict[str, Any]:
@@ -448,7 +457,7 @@ def _as_status(answer: dict[str, Any]) -> Any:
 @router.get("/{event_id}/check-ins", response_model=AppObject, responses=error_responses(401, 403, 404, 422))
 async def check_ins(event_id: EventId, caller: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
     """C25: who has been admitted, `checked_in[]` at the top level."""
-    return await run_sync(reads.check_ins, user=caller, event_id=event_id, offset=offset, limit=limit)
+    return await run_sync(staff_reads.check_ins_and_audit, user=caller, event_id=event_id, offset=offset, limit=limit)
 
 
 def _check_in_user(*, user: Any, event_id: int, user_id: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from loopin.core.sync import run_sync
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import CoHost, Event
 from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.services.access import staff_read_audit
 from loopin.events.services.cohosts import (
     co_host_add,
     co_host_leave,
@@ -90,10 +91,13 @@ def _one(event_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, Any]:
     return _out(_rows().get(event_id=event_id, user_id=user_id))
 
 
-def _list(*, user: Any, event_id: uuid.UUID) -> list[dict[str, Any]]:
+def _list_and_audit(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The co-hosts for whoever manages the event; a staff read is audited."""
     event = event_for(user, event_id)
     ensure_can_manage(user, event, "view")
-    return [_out(row) for row in _rows().filter(event=event)]
+    rows = [_out(row) for row in _rows().filter(event=event)]
+    staff_read_audit(user=user, event_id=event.id, action="view")
+    return rows
 
 
 def _add(*, user: Any, event_id: uuid.UUID, body: CoHostIn) -> dict[str, Any]:
@@ -127,7 +131,7 @@ def _accept(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
 @router.get("/{event_id}/co-hosts", response_model=Envelope[list[CoHostOut]], responses=error_responses(401, 403, 404))
 async def co_hosts_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """The event's co-hosts and the people asked to be one (host and co-hosts)."""
-    return ok(await run_sync(_list, user=caller, event_id=event_id), "Co-hosts")
+    return ok(await run_sync(_list_and_audit, user=caller, event_id=event_id), "Co-hosts")
 
 
 @router.post(

@@ -39,7 +39,7 @@ from loopin.events.schemas import (
     RespondIn,
     answers_given,
 )
-from loopin.participation import attendance, invite_links, join_requests, phone_invitations, ticket_reads
+from loopin.participation import attendance, invite_links, join_requests, phone_invitations, staff_reads, ticket_reads
 from loopin.participation import invitations as invites
 from loopin.participation.guest_list_api import router as guest_list
 from loopin.participation.messages_api import router as guest_messages
@@ -193,7 +193,9 @@ async def request_list(
     status: RequestStatusName | None = None,
 ) -> dict[str, Any]:
     """The host's list of join requests, with each requester's public profile."""
-    return await run_page(selectors.event_requests, page, "Requests", user=caller, event_id=event_id, status=status)
+    return await run_page(
+        staff_reads.event_requests_and_audit, page, "Requests", user=caller, event_id=event_id, status=status
+    )
 
 
 @events.post(
@@ -315,7 +317,7 @@ async def invitation_by_phone(
 )
 async def invitations_list(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     """The host's list of invitations."""
-    return await run_page(selectors.event_invitations, page, "Invitations", user=caller, event_id=event_id)
+    return await run_page(staff_reads.event_invitations_and_audit, page, "Invitations", user=caller, event_id=event_id)
 
 
 @events.post(
@@ -339,7 +341,7 @@ async def invite_link_create(event_id: uuid.UUID, body: InviteLinkIn, caller: Cu
 )
 async def invite_link_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """The event's share links."""
-    return ok(await run_sync(selectors.event_invite_links, user=caller, event_id=event_id), "Invite links")
+    return ok(await run_sync(staff_reads.event_invite_links_and_audit, user=caller, event_id=event_id), "Invite links")
 
 
 @events.delete(

@@ -36,7 +36,8 @@ from loopin.events.error_codes import EventErrorCode
 from loopin.events.errors import GuestImportTooLarge
 from loopin.events.models import Event, Invitation, InvitationStatus, PhoneInvitation, PhoneInvitationStatus
 from loopin.events.questions import answer_sheet
-from loopin.events.selectors.access import ensure_can_manage, event_for, guest_phones_visible
+from loopin.events.selectors.access import event_for, guest_phones_visible
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.participation.phone_invitations import invitation_by_phone
 from loopin.people.models import Block, PersonProfile
 from loopin.people.selectors import exclude_blocked
@@ -132,7 +133,7 @@ def guest_list_export(*, user: User, event_id: uuid.UUID, file_format: str) -> G
     """The guest list as CSV or XLSX (host, co-hosts, staff allowed to view attendees); audited."""
     with transaction.atomic():
         event = event_for(user, event_id)
-        ensure_can_manage(user, event, "view_attendees")
+        ensure_can_manage_and_audit(user, event, "view_attendees")
         phones = guest_phones_visible(user, event)
         header, rows = _guest_rows(event, phones=phones)
         content = _xlsx(header, rows) if file_format == "xlsx" else _csv(header, rows)
@@ -270,7 +271,7 @@ def _key(event_id: uuid.UUID, token: str) -> str:
 
 def _importing_event(host: User, event_id: uuid.UUID) -> Event:
     event = event_for(host, event_id)
-    ensure_can_manage(host, event, "invite")
+    ensure_can_manage_and_audit(host, event, "invite")
     return event
 
 

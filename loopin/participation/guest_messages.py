@@ -21,7 +21,8 @@ from loopin.core.settings import get_settings
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import GuestMessage, TicketTier
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.signals import send_after_commit
 from loopin.tickets.models import Ticket, TicketStatus
 
@@ -46,7 +47,7 @@ def guest_message_send(
     if len(text) > MAX_BODY:
         raise ValidationFailed.one("body", "too_long", f"At most {MAX_BODY} characters.")
     event = event_for(sender, event_id)
-    ensure_can_manage(sender, event, "message")
+    ensure_can_manage_and_audit(sender, event, "message")
     tier = None
     if tier_id is not None:
         tier = TicketTier.objects.filter(id=tier_id, event_id=event.id).first()

@@ -19,7 +19,8 @@ from loopin.events.models import (
     Invitation,
     InvitationStatus,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.rsvp import rsvp_deadline
@@ -45,7 +46,7 @@ def invitations_create(
         raise ValidationFailed.one("expires_at", "IN_THE_PAST", "The expiry must be in the future.")
     with transaction.atomic():
         event = event_for(host, event_id, lock=True)
-        ensure_can_manage(host, event, "invite")
+        ensure_can_manage_and_audit(host, event, "invite")
         if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
             raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
         # Someone blocked either way with the host is answered like an unknown person.

@@ -19,7 +19,8 @@ from loopin.events.models import (
     InvitationStatus,
     InviteLink,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.invitations import invitation_go
 from loopin.participation.rules import ensure_not_host, ensure_profile_complete
@@ -32,7 +33,7 @@ def invite_link_create(
         raise ValidationFailed.one("expires_at", "IN_THE_PAST", "The expiry must be in the future.")
     with transaction.atomic():
         event = event_for(host, event_id)
-        ensure_can_manage(host, event, "invite")
+        ensure_can_manage_and_audit(host, event, "invite")
         link = InviteLink.objects.create(
             event=event, token=url_token(18), created_by=host, expires_at=expires_at, max_uses=max_uses
         )
@@ -45,7 +46,7 @@ def invite_link_revoke(*, host: User, event_id: uuid.UUID, link_id: uuid.UUID) -
         link = InviteLink.objects.select_related("event").filter(id=link_id, event_id=event_id).first()
         if link is None:
             raise NotFound("Invite link not found.", code=EventErrorCode.INVITE_LINK_NOT_FOUND)
-        ensure_can_manage(host, link.event, "invite")
+        ensure_can_manage_and_audit(host, link.event, "invite")
         InviteLink.objects.filter(id=link.id).update(is_active=False)
         audit_record(action="invite_link.revoked", actor=host, obj=link)
 

@@ -20,7 +20,8 @@ from loopin.events.models import (
     RequestStatus,
 )
 from loopin.events.questions import AnswerGiven, answers_check
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.services.questions import answers_save
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
@@ -69,7 +70,7 @@ def _locked_request(host: User, event_id: uuid.UUID, request_id: uuid.UUID) -> J
     )
     if req is None:
         raise NotFound("Request not found.", code=EventErrorCode.REQUEST_NOT_FOUND)
-    ensure_can_manage(host, req.event, "decide")
+    ensure_can_manage_and_audit(host, req.event, "decide")
     return req
 
 
@@ -132,7 +133,7 @@ def join_request_bulk(
     """Accept or decline up to 100 requests; each succeeds or fails on its own (one transaction each)."""
 
     event = event_for(host, event_id)
-    ensure_can_manage(host, event, "decide")
+    ensure_can_manage_and_audit(host, event, "decide")
     decide = join_request_accept if action == "accept" else join_request_decline
     results = []
     for request_id in request_ids:

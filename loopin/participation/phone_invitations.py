@@ -42,7 +42,8 @@ from loopin.events.models import (
     PhoneInvitation,
     PhoneInvitationStatus,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.signals import send_after_commit
 from loopin.participation.invitations import invitations_create
 from loopin.people.selectors import is_blocked_between
@@ -69,7 +70,7 @@ def invitation_by_phone(
     if phone == host.phone_number:
         raise ValidationFailed.one("phone_number", "OWN_EVENT", "You cannot invite yourself.")
     event = event_for(host, event_id)
-    ensure_can_manage(host, event, "invite")
+    ensure_can_manage_and_audit(host, event, "invite")
     if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED):
         raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
     person = User.objects.alive().filter(phone_number=phone, is_active=True).first()

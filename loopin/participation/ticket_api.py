@@ -15,7 +15,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.participation import ticket_reads
+from loopin.participation import staff_reads, ticket_reads
 from loopin.participation.schemas import TicketOut
 from loopin.tickets.schemas import TicketStatusName
 
@@ -34,7 +34,7 @@ async def my_ticket(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
 )
 async def attendees(event_id: uuid.UUID, page: PageParams, caller: CurrentUser) -> dict[str, Any]:
     """The host's guest list."""
-    return await run_page(ticket_reads.event_attendees, page, "Attendees", user=caller, event_id=event_id)
+    return await run_page(staff_reads.event_attendees_and_audit, page, "Attendees", user=caller, event_id=event_id)
 
 
 @me.get("/tickets", response_model=ListEnvelope[TicketOut], responses=error_responses(401, 422))

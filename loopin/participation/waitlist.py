@@ -30,7 +30,8 @@ from loopin.events.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.signals import send_after_commit
 from loopin.events.tiers import TierState, tier_state
 from loopin.participation.error_codes import ParticipationErrorCode
@@ -209,7 +210,7 @@ def waitlist_line(*, host: User, event_id: uuid.UUID) -> list[tuple[WaitlistEntr
     """The host's view of the line, first first, after lapsed offers have passed on: each active entry with its
     place among those waiting (None for an entry holding an offer)."""
     event = event_for(host, event_id)
-    ensure_can_manage(host, event, "view_attendees")  # the host, co-hosts, staff who may see the guest list
+    ensure_can_manage_and_audit(host, event, "view_attendees")  # the host, co-hosts, staff who may see the guest list
     waitlist_offers_expire_due(event_id=event.id)
     rows = WaitlistEntry.objects.select_related("tier", "user").filter(event_id=event.id, status__in=ACTIVE_WAITLIST)
     line: list[tuple[WaitlistEntry, int | None]] = []

@@ -11,8 +11,9 @@ from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.payments.schemas import PromoCodeIn, PromoCodeOut, PromoCodeUpdateIn
-from loopin.payments.selectors import event_promo_codes, promo_view
+from loopin.payments.selectors import promo_view
 from loopin.payments.services.promos import PromoInput, promo_create, promo_delete, promo_update
+from loopin.payments.services.staff_reads import event_promo_codes_and_audit
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -43,7 +44,7 @@ def promo_update_and_read(*, user: User, event_id: uuid.UUID, promo_id: uuid.UUI
 )
 async def promo_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """The event's promo codes with their uses (host)."""
-    return ok(await run_sync(event_promo_codes, user=caller, event_id=event_id), "Promo codes")
+    return ok(await run_sync(event_promo_codes_and_audit, user=caller, event_id=event_id), "Promo codes")
 
 
 @router.post(

@@ -21,7 +21,7 @@ from loopin.core.pagination import PageParams, run_page
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.core.time import ApiTime
-from loopin.tickets import door, selectors
+from loopin.tickets import door, selectors, staff_reads
 from loopin.tickets.holder_api import routers as holder_routers
 from loopin.tickets.models import ScanResult
 from loopin.tickets.schemas import (
@@ -188,7 +188,7 @@ async def stats(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
 @checkin.get("/{event_id}/staff", response_model=Envelope[list[StaffOut]], responses=DOOR_ERRORS)
 async def staff_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """The event's door staff (host only)."""
-    return ok(await run_sync(selectors.door_staff_list, user=caller, event_id=event_id), "Door staff")
+    return ok(await run_sync(staff_reads.door_staff_list_and_audit, user=caller, event_id=event_id), "Door staff")
 
 
 @checkin.post("/{event_id}/staff", response_model=Envelope[StaffOut], status_code=201, responses=DOOR_ERRORS)

@@ -17,8 +17,7 @@ from typing import Literal
 from django.db.models import Q
 
 from loopin.accounts.models import User
-from loopin.audit.services import audit_record
-from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied
+from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.holders import holds_any_ticket
 from loopin.events.models import (
@@ -149,20 +148,35 @@ def can_manage(user: User | None, event: Event, action: EventAction = "change") 
     return holds_host_power(user, event, action) or co_host_may(user, event, action) or staff_may(user, action)
 
 
-def ensure_can_manage(user: User, event: Event, action: EventAction = "change") -> None:
-    """Refuse unless the caller is the host, a co-host allowed `action` or staff allowed it; a staff member's use
-    of the power is audited (with the staff member as actor) in the caller's transaction."""
-    if holds_host_power(user, event, action) or co_host_may(user, event, action):
-        return
+ManageAccess = Literal["host", "co_host", "staff"]
+
+
+def manage_access(user: User, event: Event, action: EventAction = "change") -> ManageAccess:
+    """How the caller may do `action` to the event: as its host, as a co-host allowed it, or on a staff
+    permission; 403 NOT_EVENT_HOST for anyone else. Reads only: a staff use is recorded by the caller's service
+    (`events.services.access`)."""
+    if holds_host_power(user, event, action):
+        return "host"
+    if co_host_may(user, event, action):
+        return "co_host"
     if not staff_may(user, action):
         raise PermissionDenied("Only the host can do this.", code=EventErrorCode.NOT_EVENT_HOST)
-    audit_record(
-        action="staff.event_access",
-        actor=user,
-        obj=event,
-        subject=event.host,
-        data={"action": action, "permissions": list(STAFF_PERMISSIONS[action])},
-    )
+    return "staff"
+
+
+def ensure_can_manage(user: User, event: Event, action: EventAction = "change") -> None:
+    """Refuse unless the caller is the host, a co-host allowed `action` or staff allowed it. Writes nothing: the
+    services that act (and the reads that record a staff look) audit a staff use through
+    `events.services.access.ensure_can_manage_and_audit` / `staff_read_audit`."""
+    manage_access(user, event, action)
+
+
+def acts_on_staff_power(user: User, event: Event, action: EventAction) -> bool:
+    """Whether the caller would do `action` on a staff permission alone (neither host nor co-host): what is
+    audited. No query for a caller who is not staff."""
+    if not staff_may(user, action):
+        return False
+    return not holds_host_power(user, event, action) and not co_host_may(user, event, action)
 
 
 def guest_phones_visible(user: User | None, event: Event) -> bool:
@@ -216,14 +230,4 @@ def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> 
     event = qs.alive().filter(id=event_id).first()
     if event is None or not is_visible(user, event):
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
-    return event
-
-
-def event_for_edit(actor: User, event_id: uuid.UUID, *, lock: bool = True) -> Event:
-    """The event as `actor` may change it (details, tiers, questions, codes): managed by them, and neither
-    completed nor cancelled (400 EVENT_CLOSED)."""
-    event = event_for(actor, event_id, lock=lock)
-    ensure_can_manage(actor, event)
-    if event.status in (EventStatus.COMPLETED, EventStatus.CANCELLED):
-        raise BusinessRuleError(f"A {event.status} event cannot be edited.", code=EventErrorCode.EVENT_CLOSED)
     return event

@@ -21,7 +21,8 @@ from loopin.core.settings import get_settings
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import CoHost, Event, EventStatus
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.signals import send_after_commit
 from loopin.people.services.lookup import person_to_ask
 
@@ -40,7 +41,7 @@ def co_host_add(
     if not phone_number and not handle:
         raise ValidationFailed.one("phone_number", "missing", "Give a phone number or a handle.")
     event = event_for(host, event_id)
-    ensure_can_manage(host, event, "co_hosts")
+    ensure_can_manage_and_audit(host, event, "co_hosts")
     if event.status not in OPEN_STATUSES:
         raise BusinessRuleError(f"This event is {event.status}.", code=EventErrorCode.EVENT_CLOSED)
     person = person_to_ask(asker=host, phone_number=phone_number, handle=handle)
@@ -72,7 +73,7 @@ def co_host_update(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID, can_s
     """Let a co-host see guests' phone numbers, or not (host only)."""
     with transaction.atomic():
         event = event_for(host, event_id)
-        ensure_can_manage(host, event, "co_hosts")
+        ensure_can_manage_and_audit(host, event, "co_hosts")
         co_host = CoHost.objects.select_for_update().filter(event=event, user_id=user_id).first()
         if co_host is None:
             raise NotFound("This person is not a co-host of this event.", code=EventErrorCode.CO_HOST_NOT_FOUND)
@@ -122,7 +123,7 @@ def co_host_remove(*, actor: User, event_id: uuid.UUID, user_id: uuid.UUID) -> N
         leaving = user_id == actor.id
         if not leaving:
             event = event_for(actor, event_id)
-            ensure_can_manage(actor, event, "co_hosts")
+            ensure_can_manage_and_audit(actor, event, "co_hosts")
         co_host = CoHost.objects.select_for_update().select_related("user").filter(event=event, user_id=user_id).first()
         if co_host is None:
             raise NotFound("This person is not a co-host of this event.", code=EventErrorCode.CO_HOST_NOT_FOUND)

@@ -24,8 +24,9 @@ from loopin.events.models import (
     RsvpPolicy,
     Visibility,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for, event_for_edit
+from loopin.events.selectors.access import event_for
 from loopin.events.selectors.share_paths import _city_slug
+from loopin.events.services.access import ensure_can_manage_and_audit, event_for_edit
 from loopin.events.services.event_fields import EventInput, _apply_location, _apply_pricing, _apply_times, _interests
 from loopin.events.services.images import _set_cover_urls
 from loopin.events.services.lifecycle import _transition
@@ -158,7 +159,7 @@ def event_delete(*, actor: User, event_id: uuid.UUID) -> None:
     """Soft delete. An event with guests must be cancelled first (which tells them)."""
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event, "delete")
+        ensure_can_manage_and_audit(actor, event, "delete")
         if event.status in (EventStatus.PUBLISHED, EventStatus.POSTPONED) and event.going_count > 0:
             raise Conflict("Cancel the event first: people are going.", code=EventErrorCode.EVENT_HAS_GUESTS)
         Event.objects.filter(id=event.id).update(deleted_at=timezone.now())

@@ -17,7 +17,8 @@ from loopin.events.models import (
     Event,
     EventImage,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 
 MAX_COVER_IMAGES = 3
 
@@ -39,7 +40,7 @@ def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tu
     cleaned = [image_clean(content, field=f"images[{i}]") for i, (_, content) in enumerate(uploads)]
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event)
+        ensure_can_manage_and_audit(actor, event)
         existing = event.images.count()
         if existing + len(uploads) > MAX_COVER_IMAGES:
             raise ValidationFailed.one(
@@ -63,7 +64,7 @@ def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tu
 def event_remove_cover_image(*, actor: User, event_id: uuid.UUID, image_id: uuid.UUID) -> None:
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event)
+        ensure_can_manage_and_audit(actor, event)
         image = EventImage.objects.filter(id=image_id, event=event).first()
         if image is None:
             raise NotFound("No such cover image.", code=EventErrorCode.IMAGE_NOT_FOUND)

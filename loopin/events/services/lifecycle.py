@@ -18,7 +18,8 @@ from loopin.events.models import (
     Event,
     EventStatus,
 )
-from loopin.events.selectors.access import ensure_can_manage, event_for
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.services.event_fields import EventInput, _apply_times
 from loopin.events.signals import send_after_commit
 
@@ -73,7 +74,7 @@ def event_transition(
     """Publish, postpone, cancel or complete an event (host or staff)."""
     with transaction.atomic():
         event = event_for(actor, event_id, lock=True)
-        ensure_can_manage(actor, event, "cancel" if target == EventStatus.CANCELLED else "change")
+        ensure_can_manage_and_audit(actor, event, "cancel" if target == EventStatus.CANCELLED else "change")
         if new_start_at is not None:
             _reschedule(event, actor=actor, start_at=new_start_at, end_at=new_end_at)
         _transition(event, target, actor=actor, reason=reason)

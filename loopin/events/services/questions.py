@@ -29,7 +29,8 @@ from loopin.events.models import (
     TicketTier,
 )
 from loopin.events.questions import AnswerGiven, CheckedAnswer, answers_check
-from loopin.events.selectors.access import event_for, event_for_edit
+from loopin.events.selectors.access import event_for
+from loopin.events.services.access import event_for_edit
 
 if TYPE_CHECKING:
     from loopin.tickets.models import Ticket

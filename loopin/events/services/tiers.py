@@ -20,7 +20,7 @@ from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.feed_cache import feed_invalidate
 from loopin.events.models import Event, TicketTier, TierVisibility
-from loopin.events.selectors.access import event_for_edit
+from loopin.events.services.access import event_for_edit
 
 TIER_FIELDS = (
     "name",

@@ -20,7 +20,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
 from loopin.events.models import Event, TicketTier
-from loopin.events.selectors.access import event_for_edit
+from loopin.events.services.access import event_for_edit
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import Order, PromoCode, PromoKind
 from loopin.payments.money import quantize

@@ -14,7 +14,14 @@ from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event
-from loopin.events.selectors.access import EventAction, co_host_may, ensure_can_manage, holds_host_power
+from loopin.events.selectors.access import (
+    EventAction,
+    acts_on_staff_power,
+    co_host_may,
+    ensure_can_manage,
+    holds_host_power,
+)
+from loopin.events.services.access import staff_access_record
 from loopin.tickets.door.grants import door_granted
 from loopin.tickets.errors import NotDoorStaff
 from loopin.tickets.models import (
@@ -48,6 +55,15 @@ def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = 
     return event
 
 
+def door_event_to_manage(user: User, event_id: uuid.UUID, manage: EventAction) -> Event:
+    """`door_event(..., manage=manage)` for a service that changes the door: a staff member's use of the power is
+    audited (in the caller's transaction)."""
+    event = door_event(user, event_id, manage=manage)
+    if acts_on_staff_power(user, event, manage):
+        staff_access_record(user=user, event=event, action=manage)
+    return event
+
+
 def door_settings(event: Event) -> EventDoorSettings:
     """The event's door settings, or the defaults (unsaved) when the host never changed them."""
     try:
@@ -65,7 +81,7 @@ def door_settings_update(
 ) -> EventDoorSettings:
     """Change an event's door rules (host and co-hosts)."""
     with transaction.atomic():
-        event = door_event(actor, event_id, manage="door")
+        event = door_event_to_manage(actor, event_id, "door")
         current = door_settings(event)
         settings, _ = EventDoorSettings.objects.select_for_update().get_or_create(
             event=event,

@@ -15,7 +15,7 @@ from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.events.models import Event
 from loopin.events.signals import send_after_commit
 from loopin.tickets import signing
-from loopin.tickets.door.settings import door_event
+from loopin.tickets.door.settings import door_event_to_manage
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import (
     CheckinKey,
@@ -29,7 +29,7 @@ from loopin.tickets.signals import door_staff_changed
 def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None, phone: str | None) -> DoorStaff:
     """Let a person scan this event's tickets, found by user id or phone number (host and co-hosts; idempotent)."""
     with transaction.atomic():
-        event = door_event(host, event_id, manage="door")
+        event = door_event_to_manage(host, event_id, "door")
         person = _find_person(user_id=user_id, phone=phone)
         if person.id == event.host_id:
             raise BusinessRuleError("The host can already scan tickets.", code=TicketErrorCode.ALREADY_HOST)
@@ -62,7 +62,7 @@ def door_staff_remove(
 ) -> None:
     """Take a person (by user id or phone number) off this event's door staff (host and co-hosts)."""
     with transaction.atomic():
-        event = door_event(host, event_id, manage="door")
+        event = door_event_to_manage(host, event_id, "door")
         if user_id is None:
             user_id = _find_person(user_id=None, phone=phone).id
         deleted, _ = DoorStaff.objects.filter(event=event, user_id=user_id).delete()
@@ -78,7 +78,7 @@ def door_staff_remove(
 def checkin_key_rotate(*, host: User, event_id: uuid.UUID, retire_previous: bool = False) -> CheckinKey:
     """A new signing key; the previous one keeps verifying until retired (`retire_previous` retires now)."""
     with transaction.atomic():
-        event = door_event(host, event_id, manage="change")
+        event = door_event_to_manage(host, event_id, "change")
         Event.objects.select_for_update().filter(id=event.id).first()  # one rotation at a time per event
         now = timezone.now()
         CheckinKey.objects.filter(event=event, is_active=True).update(is_active=False)
