@@ -5,6 +5,7 @@ loads rows in a fixed number of queries and renames fields."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from loopin.events.models import (
     RequestStatus,
     Visibility,
 )
-from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for, holds_host_power, hosted_by
+from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for, host_power_events, hosted_by
 from loopin.events.selectors.share_paths import share_path
 from loopin.participation.rsvp import confirmation_open
 from loopin.payments.models import Order, PayoutRequest
@@ -78,7 +79,7 @@ def _events() -> QuerySet[Event]:
     payout = PayoutRequest.objects.filter(event_id=OuterRef("id")).order_by("-created_at").values("status")[:1]
     qs = (
         Event.objects.alive()
-        .select_related("host", "venue")
+        .select_related("host", "venue", "organisation")
         .annotate(
             requests_total=Coalesce(Subquery(requests, output_field=IntegerField()), Value(0)),
             payout=Subquery(payout),
@@ -96,14 +97,34 @@ def _own_picture(user: User) -> str | None:
     return (row.public_url or None) if row is not None else None
 
 
-def event_out(event: Event, viewer: User | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ViewerPowers:
+    """What the viewer holds on a page of events, read once for the page (no query per event): the organisations'
+    events they run (`view`), those whose money they see, and their own picture (shown as the acting host)."""
+
+    viewer: User | None
+    acting: frozenset[uuid.UUID]
+    money: frozenset[uuid.UUID]
+    picture: str | None
+
+
+def viewer_powers(viewer: User | None, events: list[Event]) -> ViewerPowers:
+    organisations = [e for e in events if e.organisation_id is not None]
+    acting = frozenset(host_power_events(viewer, organisations, "view"))
+    money = frozenset(host_power_events(viewer, events, "money"))
+    picture = _own_picture(viewer) if acting and viewer is not None else None
+    return ViewerPowers(viewer=viewer, acting=acting, money=money, picture=picture)
+
+
+def event_out(event: Event, powers: ViewerPowers) -> dict[str, Any]:
     """The app's Event object (core/models/event.dart). The app finds its own events by `host.user_id`: an
     organisation's event shows its members the acting member (the viewer) as host, and everyone else the member
     who created it."""
-    acting = event.organisation_id is not None and viewer is not None and holds_host_power(viewer, event, "view")
+    viewer = powers.viewer
+    acting = event.id in powers.acting and viewer is not None
     host = viewer if acting and viewer is not None else event.host
     is_host = acting or (viewer is not None and event.organisation_id is None and viewer.id == event.host_id)
-    money_shown = is_host and holds_host_power(viewer, event, "money")
+    money_shown = is_host and event.id in powers.money
     venue = event.venue if event.venue_id else None
     venue_name = venue.name if venue else (event.location_text or None)
     return {
@@ -117,7 +138,7 @@ def event_out(event: Event, viewer: User | None) -> dict[str, Any]:
             "name": host.name or None,
             # The app's fallback host match compares this with the token's phone: only the host sees it.
             "username": host.phone_number if is_host else None,
-            "profile_image": _own_picture(host) if acting else picture_of(event),
+            "profile_image": powers.picture if acting else picture_of(event),
         },
         "location": {
             "venue_name": venue_name,
@@ -163,13 +184,15 @@ def home_events(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, 
     public = Q(visibility=Visibility.PUBLIC, end_at__gte=now, status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED])
     qs = _events().filter(mine | (~Q(status=EventStatus.DRAFT) & (public | Q(linked))))
     total = qs.count()
-    return [event_out(e, user) for e in qs.order_by("-created_at", "-number")[offset : offset + limit]], total
+    page = list(qs.order_by("-created_at", "-number")[offset : offset + limit])
+    powers = viewer_powers(user, page)
+    return [event_out(e, powers) for e in page], total
 
 
 def event_detail(*, user: User, event_id: int) -> dict[str, Any]:
     """C7: one event the caller may see (the events domain decides)."""
-    event = event_for(user, numbers.event_uuid(event_id))
-    return event_out(_events().get(id=event.id), user)
+    event = _events().get(id=event_for(user, numbers.event_uuid(event_id)).id)
+    return event_out(event, viewer_powers(user, [event]))
 
 
 def share_url(*, user: User, event_id: int) -> dict[str, Any]:

@@ -12,9 +12,8 @@ from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.core.links import absolute_url
 from loopin.events.models import Event
-from loopin.events.questions import answer_sheet
 from loopin.events.selectors.access import event_for
-from loopin.events.selectors.people import event_summaries, managed_event, public_users
+from loopin.events.selectors.people import event_summaries, guests_with_answers, managed_event
 from loopin.people.selectors import exclude_blocked
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
@@ -40,21 +39,17 @@ def ticket_out(
 
 
 def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-    """The host's guest list: valid tickets with each attendee's public profile (nobody blocked either way)."""
+    """The host's guest list: valid tickets with each attendee's public profile and answers (nobody blocked
+    either way)."""
     managed_event(user, event_id, "view_attendees")
     qs = exclude_blocked(Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID), user, field="user_id")
-    total = qs.count()
-    page = list(qs.order_by("issued_at", "id")[offset : offset + limit])
-    people = public_users([t.user_id for t in page])
-    sheet = answer_sheet(event_id, [t.user_id for t in page])
-    return [
-        {
-            **ticket_out(t, person=people.get(t.user_id)),
-            "answers": sheet.answers(t.user_id),
-            "answers_missing": sheet.missing(t.user_id, t.tier_id),
-        }
-        for t in page
-    ], total
+    return guests_with_answers(
+        event_id=event_id, rows=qs.order_by("issued_at", "id"), offset=offset, limit=limit, render=_attendee_row
+    )
+
+
+def _attendee_row(ticket: Ticket, person: dict[str, Any] | None) -> dict[str, Any]:
+    return ticket_out(ticket, person=person)
 
 
 def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:

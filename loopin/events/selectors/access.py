@@ -12,6 +12,7 @@ the order figures, settlement) is the host's alone: `holds_host_power(user, even
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Literal
 
 from django.db.models import Q
@@ -116,6 +117,24 @@ def holds_host_power(user: User | None, event: Event, power: HostPower = "change
     if organisation is None:
         return user.id == event.host_id
     return organisation_allows(user, organisation, ORGANISATION_ACTIONS[power])
+
+
+def host_power_events(user: User | None, events: Iterable[Event], power: HostPower = "change") -> set[uuid.UUID]:
+    """`holds_host_power` for a list: the ids of `events` on which `user` holds `power` now, with one query for all
+    the organisations' events among them (none when there are none)."""
+    if user is None or user.pk is None:
+        return set()
+    rows = list(events)
+    held = {e.id for e in rows if e.organisation_id is None and e.host_id == user.id}
+    organisation_ids = {e.organisation_id for e in rows if e.organisation_id is not None}
+    if organisation_ids:
+        allowed = set(
+            Organisation.objects.for_member(user, ORGANISATION_ACTIONS[power])
+            .filter(id__in=organisation_ids)
+            .values_list("id", flat=True)
+        )
+        held |= {e.id for e in rows if e.organisation_id in allowed}
+    return held
 
 
 def hosted_by(user: User) -> Q:

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.errors import NotFound
@@ -22,6 +23,9 @@ from loopin.events.models import (
 from loopin.events.questions import answer_sheet
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.feed import _card_queryset, card
+
+if TYPE_CHECKING:
+    from loopin.tickets.models import Ticket
 
 # ---------------------------------------------------------------- people
 
@@ -68,26 +72,50 @@ def request_out(req: JoinRequest, people: dict[uuid.UUID, dict[str, Any]] | None
     }
 
 
-def event_requests(
-    *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
+# A row of a guests page: a join request or a ticket (whose holder answered the event's questions).
+Row = TypeVar("Row", JoinRequest, "Ticket")
+
+
+def guests_with_answers(
+    *,
+    event_id: uuid.UUID,
+    rows: QuerySet[Row],
+    offset: int,
+    limit: int,
+    render: Callable[[Row, dict[str, Any] | None], dict[str, Any]],
 ) -> tuple[list[dict[str, Any]], int]:
-    """The host's list of requests, each with the requester's public profile."""
-    managed_event(user, event_id, "view_requests")
-    qs = JoinRequest.objects.filter(event_id=event_id)
-    if status:
-        qs = qs.filter(status=status)
-    total = qs.count()
-    page = list(qs.order_by("created_at", "id")[offset : offset + limit])
+    """One page of guests (requests or tickets, `rows` in their order) with their answers, and the total: each row
+    rendered with its person's public profile, then `answers` and `answers_missing` for its tier. The caller checks
+    who may read it."""
+    total = rows.count()
+    page = list(rows[offset : offset + limit])
     people = public_users([r.user_id for r in page])
     sheet = answer_sheet(event_id, [r.user_id for r in page])
     return [
         {
-            **request_out(r, people),
+            **render(r, people.get(r.user_id)),
             "answers": sheet.answers(r.user_id),
             "answers_missing": sheet.missing(r.user_id, r.tier_id),
         }
         for r in page
     ], total
+
+
+def event_requests(
+    *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The host's list of requests, each with the requester's public profile and answers."""
+    managed_event(user, event_id, "view_requests")
+    qs = JoinRequest.objects.filter(event_id=event_id)
+    if status:
+        qs = qs.filter(status=status)
+    return guests_with_answers(
+        event_id=event_id, rows=qs.order_by("created_at", "id"), offset=offset, limit=limit, render=_request_row
+    )
+
+
+def _request_row(req: JoinRequest, person: dict[str, Any] | None) -> dict[str, Any]:
+    return {**request_out(req), "requester": person}
 
 
 def my_request(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
