@@ -10,6 +10,7 @@ from loopin.albums.error_codes import AlbumErrorCode
 from loopin.albums.models import AlbumPhoto, AlbumSettings
 from loopin.core.errors import NotFound
 from loopin.events.models import Event
+from loopin.events.selectors.access import holds_host_power
 from loopin.media.selectors import media_data
 from loopin.people import selectors as people
 from loopin.tickets.models import Ticket
@@ -28,9 +29,10 @@ def _attendee(user: User, event: Event) -> bool:
 
 
 def album_event(*, viewer: User, event_id: uuid.UUID) -> Event:
-    """The event whose album the viewer may see (host, attendees, or anyone when the host made it public)."""
+    """The event whose album the viewer may see (host, attendees, or anyone when the host made it public); an
+    organisation's event's album is its members' too."""
     event = album_event_alive(event_id)
-    if event.host_id == viewer.id:
+    if holds_host_power(viewer, event, "view"):
         return event
     if people.is_blocked_between(viewer, event.host_id):
         raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
@@ -44,7 +46,7 @@ def album_photos(*, viewer: User, event_id: uuid.UUID, offset: int, limit: int) 
     event = album_event(viewer=viewer, event_id=event_id)
     photos = AlbumPhoto.objects.filter(event=event).exclude(author_id__in=people.blocked_ids(viewer))
     page = photos.select_related("author", "media").order_by("-created_at")[offset : offset + limit]
-    is_host = event.host_id == viewer.id
+    is_host = holds_host_power(viewer, event, "message")
     items = [
         {
             "id": p.id,

@@ -13,6 +13,7 @@ from loopin.albums.models import AlbumPhoto, AlbumSettings
 from loopin.albums.selectors import album_event_alive
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.models import Event
+from loopin.events.selectors.access import holds_host_power
 from loopin.media.models import MediaKind
 from loopin.media.services import media_claim, media_erase
 from loopin.people.moderation import ensure_can_post
@@ -26,10 +27,11 @@ def _checked_in(user: User, event: Event) -> bool:
 
 
 def album_add(*, author: User, event_id: uuid.UUID, media_ids: list[uuid.UUID]) -> list[AlbumPhoto]:
-    """The host, or an attendee who was checked in, adds pictures (during or after the event)."""
+    """The host (an organisation's members whose role allows `message`), or an attendee who was checked in, adds
+    pictures (during or after the event)."""
     ensure_can_post(author)
     event = album_event_alive(event_id)
-    if event.host_id != author.id and not _checked_in(author, event):
+    if not holds_host_power(author, event, "message") and not _checked_in(author, event):
         raise PermissionDenied(
             "Only the host and attendees who were checked in can add photos.", code=AlbumErrorCode.NOT_CHECKED_IN
         )
@@ -39,20 +41,21 @@ def album_add(*, author: User, event_id: uuid.UUID, media_ids: list[uuid.UUID]) 
 
 
 def album_set_public(*, host: User, event_id: uuid.UUID, is_public: bool) -> AlbumSettings:
+    """The host (an organisation's members whose role allows `change`) opens the album to everyone or closes it."""
     event = album_event_alive(event_id)
-    if event.host_id != host.id:
+    if not holds_host_power(host, event, "change"):
         raise PermissionDenied("Only the host can change the album.", code=AlbumErrorCode.NOT_PHOTO_OWNER)
     settings, _ = AlbumSettings.objects.update_or_create(event=event, defaults={"is_public": is_public})
     return settings
 
 
 def album_remove(*, actor: User, event_id: uuid.UUID, photo_id: uuid.UUID) -> None:
-    """The host removes any photo; an author removes their own."""
+    """The host (an organisation's members whose role allows `message`) removes any photo; an author their own."""
     with transaction.atomic():
         photo = AlbumPhoto.objects.select_related("event").filter(id=photo_id, event_id=event_id).first()
         if photo is None:
             raise NotFound("No such photo.", code=AlbumErrorCode.PHOTO_NOT_FOUND)
-        if actor.id not in (photo.author_id, photo.event.host_id):
+        if actor.id != photo.author_id and not holds_host_power(actor, photo.event, "message"):
             raise PermissionDenied("Only the host or the author can remove it.", code=AlbumErrorCode.NOT_PHOTO_OWNER)
         album_photo_remove(photo=photo)
 

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from loopin.chat.error_codes import ChatErrorCode
-from loopin.chat.models import Conversation, ConversationKind, Member, MemberState, Message, Reaction
+from loopin.chat.models import Conversation, ConversationKind, Member, MemberRole, MemberState, Message, Reaction
 from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
+from loopin.events.selectors.access import holds_host_power
 from loopin.media.selectors import media_data
 
 if TYPE_CHECKING:
@@ -75,13 +76,24 @@ def message_payload(*, message_id: uuid.UUID) -> dict[str, Any]:
 
 def member_of(*, user_id: uuid.UUID, conversation_id: uuid.UUID, active: bool = True) -> Member:
     """The caller's membership (with its conversation), or 404: nobody learns a chat exists by probing."""
-    qs = Member.objects.select_related("conversation").filter(user_id=user_id, conversation_id=conversation_id)
+    qs = Member.objects.select_related("conversation__event__organisation", "user").filter(
+        user_id=user_id, conversation_id=conversation_id
+    )
     if active:
         qs = qs.filter(state=MemberState.ACTIVE)
     member = qs.first()
-    if member is None:
+    if member is None or not hosts_still(member):
         raise NotFound("No such conversation.", code=ChatErrorCode.CONVERSATION_NOT_FOUND)
     return member
+
+
+def hosts_still(member: Member) -> bool:
+    """A host of an organisation's event chat is one while their role allows `message` (read fresh: a member
+    removed from the organisation, or moved to a smaller role, is out of the chat at once)."""
+    event = member.conversation.event
+    if member.role != MemberRole.HOST or event is None or event.organisation_id is None:
+        return True
+    return holds_host_power(member.user, event, "message")
 
 
 def member_readable(*, user_id: uuid.UUID, conversation_id: uuid.UUID) -> Member:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.organisations.error_codes import OrganisationErrorCode
 from loopin.organisations.models import Membership, Organisation
-from loopin.organisations.permissions import OrgAction, role_may
+from loopin.organisations.permissions import ROLE_ACTIONS, OrgAction, role_may
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -32,6 +32,15 @@ def member_role(user: User | None, organisation_id: uuid.UUID) -> str | None:
 def organisation_allows(user: User | None, organisation: Organisation, action: OrgAction) -> bool:
     """The one rule: whether `user`'s role in `organisation` allows `action` (every organisation service asks it)."""
     return role_may(member_role(user, organisation.id), action)
+
+
+def member_ids_allowed(organisation_id: uuid.UUID, action: OrgAction) -> list[uuid.UUID]:
+    """The people whose role in the (live) organisation allows `action` now."""
+    return list(
+        Membership.objects.active()
+        .filter(organisation_id=organisation_id, role__in=ROLE_ACTIONS[action], organisation__deleted_at__isnull=True)
+        .values_list("user_id", flat=True)
+    )
 
 
 def organisation_for(user: User, organisation_id: uuid.UUID, action: OrgAction) -> Organisation:

@@ -19,7 +19,7 @@ from loopin.events.models import (
     Invitation,
     InvitationStatus,
 )
-from loopin.events.selectors.access import event_for
+from loopin.events.selectors.access import event_for, host_power_holders
 from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.events.signals import send_after_commit
 from loopin.participation.error_codes import ParticipationErrorCode
@@ -55,7 +55,7 @@ def invitations_create(
         missing = [str(i) for i in user_ids if i not in users]
         if missing:
             raise ValidationFailed.one("user_ids", "UNKNOWN_USER", f"Unknown users: {', '.join(missing)}.")
-        if event.host_id in users:
+        if host_power_holders(event, "decide") & users.keys():
             raise ValidationFailed.one("user_ids", "OWN_EVENT", "You cannot invite yourself.")
         if expiry_policy and expires_at is None:
             expires_at = rsvp_deadline(event=event, policy=expiry_policy)

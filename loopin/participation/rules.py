@@ -29,6 +29,7 @@ from loopin.events.models import (
     TicketTier,
     TierVisibility,
 )
+from loopin.events.selectors.access import holds_host_power
 from loopin.events.tiers import TierState, default_tier, tier_state, tiers_unlocked
 from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.people.selectors import is_blocked_between
@@ -68,7 +69,9 @@ def ensure_profile_complete(user: User) -> None:
 
 
 def ensure_not_host(user: User, event: Event) -> None:
-    if event.host_id == user.id:
+    """Who lets guests in is not a guest: a personal event's host; on an organisation's event, a member whose role
+    decides requests now (a door-role member, or a former member, may come as a guest)."""
+    if holds_host_power(user, event, "decide"):
         raise BusinessRuleError("You are the host of this event.", code=ParticipationErrorCode.OWN_EVENT)
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.models import Event
+from loopin.events.selectors.access import holds_host_power, hosted_by
 from loopin.people.selectors import blocked_ids, friend_ids_subquery
 from loopin.rooms.error_codes import RoomErrorCode
 from loopin.rooms.models import ON_STAGE, PRESENT, Role, Room, RoomBan, RoomMember, RoomState
@@ -26,8 +27,9 @@ def host_ids(room: Room) -> list[uuid.UUID]:
 
 
 def may_attend_event(user: User, event: Event) -> bool:
-    """An event's room is for its host and the people holding a valid ticket."""
-    if event.host_id == user.id:
+    """An event's room is for its host (an organisation's members whose role lets them talk to guests:
+    `message`) and the people holding a valid ticket."""
+    if holds_host_power(user, event, "message"):
         return True
     return Ticket.objects.filter(event=event, user_id=user.id, status=TicketStatus.VALID).exists()
 
@@ -88,7 +90,7 @@ def rooms_live(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, A
     banned = RoomBan.objects.filter(room=OuterRef("pk"), user_id=user.id)
     qs = (
         Room.objects.filter(state=RoomState.LIVE)
-        .filter(Q(event__isnull=True) | Q(event__host_id=user.id) | Exists(ticket))
+        .filter(Q(event__isnull=True) | hosted_by(user, "message", prefix="event__") | Exists(ticket))
         .exclude(Exists(hosted_by_blocked))
         .exclude(Exists(banned))
         .exclude(created_by_id__in=blocked)

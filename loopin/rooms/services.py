@@ -21,6 +21,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, EventStatus
+from loopin.events.selectors.access import holds_host_power
 from loopin.rooms import realtime, tasks
 from loopin.rooms.error_codes import RoomErrorCode
 from loopin.rooms.media import MediaToken, access_token
@@ -77,7 +78,7 @@ def room_create(
         event = Event.objects.alive().filter(id=event_id).first()
         if event is None or event.status == EventStatus.CANCELLED:
             raise NotFound("No such event.", code=RoomErrorCode.ROOM_NOT_FOUND)
-        if event.host_id != user.id:
+        if not holds_host_power(user, event, "message"):
             raise PermissionDenied("Only the event's host can open its room.", code=RoomErrorCode.EVENT_ROOM_HOST_ONLY)
     if starts_at is not None and starts_at <= now:
         raise BusinessRuleError("Schedule the room in the future.", code=RoomErrorCode.ROOM_BAD_SCHEDULE)

@@ -18,6 +18,7 @@ from loopin.chat.models import Conversation, ConversationKind, Member, MemberSta
 from loopin.chat.selectors import conversation_detail, member_of, member_readable
 from loopin.chat.services.messages import announce_member
 from loopin.core.errors import BusinessRuleError, NotFound, PermissionDenied
+from loopin.events.selectors.access import holds_host_power
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -115,7 +116,7 @@ def conversation_leave(*, user: User, conversation_id: uuid.UUID) -> None:
     """Leave an event chat (the host cannot), or hide a 1:1 until the next message in it."""
     member = member_of(user_id=user.id, conversation_id=conversation_id)
     conv = member.conversation
-    if conv.kind == ConversationKind.EVENT and conv.event is not None and conv.event.host_id == user.id:
+    if conv.kind == ConversationKind.EVENT and conv.event is not None and holds_host_power(user, conv.event, "message"):
         raise BusinessRuleError(
             "The host cannot leave the event's chat; close it instead.", code=ChatErrorCode.HOST_CANNOT_LEAVE
         )

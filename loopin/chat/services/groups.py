@@ -17,6 +17,7 @@ from loopin.chat.selectors import conversation_detail, member_of
 from loopin.chat.services.messages import announce_member
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.models import Event
+from loopin.events.selectors.access import host_power_holders
 from loopin.tickets.models import DoorStaff, Ticket, TicketStatus
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
             conv = Conversation.objects.create(kind=ConversationKind.EVENT, event=event)
     except IntegrityError:
         return Conversation.objects.get(event_id=event_id)
-    roles: dict[uuid.UUID, str] = {event.host_id: MemberRole.HOST}
+    # The host: a personal event's person; an organisation's members whose role lets them talk to guests.
+    roles: dict[uuid.UUID, str] = dict.fromkeys(host_power_holders(event, "message"), MemberRole.HOST)
     for user_id in DoorStaff.objects.filter(event_id=event_id).values_list("user_id", flat=True):
         roles.setdefault(user_id, MemberRole.STAFF)
     for user_id in Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID).values_list(
@@ -73,7 +75,7 @@ def event_chat_join(*, event_id: uuid.UUID, user_id: uuid.UUID, role: str = Memb
 def event_chat_remove(*, event_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
     """A ticket cancelled or refunded, or a block: out of the chat (the host never is). True if removed."""
     conv = Conversation.objects.filter(event_id=event_id).select_related("event").first()
-    if conv is None or conv.event is None or conv.event.host_id == user_id:
+    if conv is None or conv.event is None or user_id in host_power_holders(conv.event, "message"):
         return False
     if (
         reason == "ticket"

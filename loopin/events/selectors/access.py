@@ -30,7 +30,7 @@ from loopin.events.models import (
 )
 from loopin.organisations.models import Organisation
 from loopin.organisations.permissions import OrgAction
-from loopin.organisations.selectors import organisation_allows
+from loopin.organisations.selectors import member_ids_allowed, organisation_allows
 
 EventAction = Literal[
     "view",
@@ -137,10 +137,22 @@ def host_power_events(user: User | None, events: Iterable[Event], power: HostPow
     return held
 
 
-def hosted_by(user: User) -> Q:
-    """The events `user` holds host powers on now, as a filter: their personal events and every event of an
-    organisation they are a member of (`Organisation.objects.for_member`)."""
-    return Q(host_id=user.id, organisation__isnull=True) | Q(organisation__in=Organisation.objects.for_member(user))
+def hosted_by(user: User, power: HostPower = "view", *, prefix: str = "") -> Q:
+    """The events `user` holds `power` on now, as a filter: their personal events and every event of an
+    organisation whose role allows it (`Organisation.objects.for_member`). `prefix` ("event__") filters a model
+    that points at the event."""
+    organisations = Organisation.objects.for_member(user, ORGANISATION_ACTIONS[power])
+    return Q(**{f"{prefix}host_id": user.id, f"{prefix}organisation__isnull": True}) | Q(
+        **{f"{prefix}organisation__in": organisations}
+    )
+
+
+def host_power_holders(event: Event, power: HostPower) -> set[uuid.UUID]:
+    """Everyone who holds `power` on the event now (the same rule as `holds_host_power`, for many people at once):
+    a personal event's person; the members of the organisation whose role allows it."""
+    if event.organisation_id is None:
+        return {event.host_id}
+    return set(member_ids_allowed(event.organisation_id, ORGANISATION_ACTIONS[power]))
 
 
 def staff_may(user: User | None, action: EventAction) -> bool:
