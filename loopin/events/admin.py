@@ -1,9 +1,14 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.http import HttpRequest
 
+from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.admin import ReadOnlyAdmin
 from loopin.core.errors import LoopinError
@@ -26,8 +31,13 @@ from loopin.events.models import (
 from loopin.events.services import event_transition, share_path
 
 
+def _staff(request: HttpRequest) -> User:
+    """The signed-in staff member (the admin lets nobody else in)."""
+    return cast(User, request.user)
+
+
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "city", "country_code", "venue_type", "capacity", "is_verified", "created_by")
     list_filter = ("is_verified", "venue_type", "country_code", "city")
     search_fields = ("name", "address", "city")
@@ -39,17 +49,17 @@ class VenueAdmin(admin.ModelAdmin):
     def verify(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
         for venue in queryset.filter(is_verified=False):
             Venue.objects.filter(id=venue.id).update(is_verified=True)
-            audit_record(action="venue.verified", actor=request.user, obj=venue)
+            audit_record(action="venue.verified", actor=_staff(request), obj=venue)
         self.message_user(request, "Venues verified.", messages.SUCCESS)
 
 
-class EventImageInline(admin.TabularInline):
+class EventImageInline(admin.TabularInline):  # type: ignore[type-arg]
     model = EventImage
     extra = 0
     fields = ("position", "url", "image")
 
 
-class TicketTierFormSet(BaseInlineFormSet):
+class TicketTierFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
         super().clean()
         for form in self.deleted_forms:
@@ -62,7 +72,7 @@ class TicketTierFormSet(BaseInlineFormSet):
                 raise ValidationError(f"{tier.name} has sales or requests: hide it or end its sales instead.")
 
 
-class CheckoutQuestionInline(admin.TabularInline):
+class CheckoutQuestionInline(admin.TabularInline):  # type: ignore[type-arg]
     """Questions asked at checkout. Not deleted here (answers hang on them): set "retired at" to stop asking."""
 
     model = CheckoutQuestion
@@ -71,7 +81,7 @@ class CheckoutQuestionInline(admin.TabularInline):
     fields = ("label", "hint", "kind", "choices", "required", "sort_order", "retired_at")  # tiers: in the API
 
 
-class CheckoutAnswerInline(admin.TabularInline):
+class CheckoutAnswerInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CheckoutAnswer
     extra = 0
     can_delete = False
@@ -90,7 +100,7 @@ class CheckoutAnswerAdmin(ReadOnlyAdmin):
     raw_id_fields = ("question", "event", "user", "join_request", "ticket")
 
 
-class TicketTierInline(admin.TabularInline):
+class TicketTierInline(admin.TabularInline):  # type: ignore[type-arg]
     model = TicketTier
     formset = TicketTierFormSet
     extra = 0
@@ -114,7 +124,7 @@ class TicketTierInline(admin.TabularInline):
     readonly_fields = ("seats_taken", "is_default")
 
 
-class CoHostInline(admin.TabularInline):
+class CoHostInline(admin.TabularInline):  # type: ignore[type-arg]
     """Co-hosts are added by the host (and accept in the app); staff see them, change whether one sees guests'
     phone numbers and remove one (both audited)."""
 
@@ -127,7 +137,7 @@ class CoHostInline(admin.TabularInline):
         return False
 
 
-class GuestMessageInline(admin.TabularInline):
+class GuestMessageInline(admin.TabularInline):  # type: ignore[type-arg]
     model = GuestMessage
     extra = 0
     fields = ("created_at", "sender", "tier", "body", "recipients_count")
@@ -142,7 +152,7 @@ class GuestMessageInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
         "title",
         "host",
@@ -182,16 +192,18 @@ class EventAdmin(admin.ModelAdmin):
     )
     actions = ["cancel_events"]
 
-    def save_formset(self, request: HttpRequest, form: object, formset: BaseModelFormSet, change: bool) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: object, formset: BaseModelFormSet[Any, Any], change: bool
+    ) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is not CoHost:
             return
         for co_host in formset.deleted_objects:
-            audit_record(action="co_host.removed", actor=request.user, obj=co_host.event, subject=co_host.user)
+            audit_record(action="co_host.removed", actor=_staff(request), obj=co_host.event, subject=co_host.user)
         for co_host, _fields in formset.changed_objects:
             audit_record(
                 action="co_host.changed",
-                actor=request.user,
+                actor=_staff(request),
                 obj=co_host.event,
                 subject=co_host.user,
                 data={"can_see_phone_numbers": co_host.can_see_phone_numbers},
@@ -207,7 +219,7 @@ class EventAdmin(admin.ModelAdmin):
         for event in queryset:
             try:
                 event_transition(
-                    actor=request.user, event_id=event.id, target="cancelled", reason="Cancelled by Loopin staff"
+                    actor=_staff(request), event_id=event.id, target="cancelled", reason="Cancelled by Loopin staff"
                 )
                 done += 1
             except LoopinError as exc:
@@ -218,7 +230,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(HostLead)
-class HostLeadAdmin(admin.ModelAdmin):
+class HostLeadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("first_name", "last_name", "phone_number", "state", "created_at", "user")
     list_filter = ("state", "created_at")
     search_fields = ("first_name", "last_name", "phone_number")
@@ -240,7 +252,7 @@ class HostLeadAdmin(admin.ModelAdmin):
     def _mark(self, request: HttpRequest, queryset: QuerySet[HostLead], state: str) -> None:
         for lead in queryset.exclude(state=state):
             HostLead.objects.filter(id=lead.id).update(state=state)
-            audit_record(action=f"host_lead.{state}", actor=request.user, obj=lead)
+            audit_record(action=f"host_lead.{state}", actor=_staff(request), obj=lead)
         self.message_user(request, f"Marked {state}.", messages.SUCCESS)
 
     @admin.action(description="Mark contacted", permissions=["change"])
@@ -253,7 +265,7 @@ class HostLeadAdmin(admin.ModelAdmin):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("event", "user", "status", "seats_requested", "created_at", "decided_at")
     list_filter = ("status",)
     search_fields = ("event__title", "user__name", "user__phone_number")
@@ -278,7 +290,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("event", "invitee", "status", "expires_at", "created_at", "responded_at")
     list_filter = ("status",)
     search_fields = ("event__title", "invitee__name", "invitee__phone_number")
@@ -290,7 +302,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(InviteLink)
-class InviteLinkAdmin(admin.ModelAdmin):
+class InviteLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("event", "uses", "max_uses", "expires_at", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("event__title",)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from loopin.accounts.models import Interest
+from loopin.accounts.models import Interest, User
 from loopin.core.ids import short_code
 from loopin.events.models import Event, EventImage, EventStatus, JoinMode, Venue
 from loopin.organisations.demo import HANDLE
@@ -46,7 +46,7 @@ EVENTS = [
 ]
 
 
-def demo_events(hosts: list) -> dict[str, int]:
+def demo_events(hosts: list[User]) -> dict[str, int]:
     if Event.objects.filter(host__in=hosts).exists():
         return {"venues": Venue.objects.count(), "events": Event.objects.filter(host__in=hosts).count()}
     venues = []
@@ -79,8 +79,8 @@ def demo_events(hosts: list) -> dict[str, int]:
             venue=venue,
             city=venue.city,
             country_code="IN",
-            latitude=float(venue.latitude),
-            longitude=float(venue.longitude),
+            latitude=float(venue.latitude) if venue.latitude is not None else None,
+            longitude=float(venue.longitude) if venue.longitude is not None else None,
             start_at=start,
             end_at=start + timedelta(hours=hours),
             capacity=capacity,
@@ -104,7 +104,7 @@ STARTING_SOON = "Terrace board games (starts in 30 minutes)"
 ORGANISATION_EVENTS = ("Quiz night at the Social Club", "Rooftop gig: The Koramangala Social")
 
 
-def demo_organisation_events(hosts: list) -> dict[str, int]:
+def demo_organisation_events(hosts: list[User]) -> dict[str, int]:
     """The demo organisation (organisations/demo.py) runs two events, created by its manager Kabir: a quiz night
     next week and a rooftop gig the week after. Idempotent."""
 

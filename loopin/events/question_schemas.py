@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,7 +11,10 @@ from loopin.core.choices import choices_literal
 from loopin.events.models import CheckoutQuestion, QuestionKind
 from loopin.events.schemas import AnswerIn
 
-QuestionKindName = choices_literal(QuestionKind)
+if TYPE_CHECKING:  # mypy reads the values as plain strings; pydantic and OpenAPI see the Literal
+    QuestionKindName = str
+else:
+    QuestionKindName = choices_literal(QuestionKind)
 Choice = Annotated[str, Field(min_length=1, max_length=200)]
 
 

@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -35,18 +35,30 @@ InTime = Annotated[
     Field(examples=["2026-12-20T19:00:00+05:30"], description="ISO 8601; without an offset it is read in Asia/Kolkata"),
 ]
 
-EventStatusName = choices_literal(EventStatus)
-JoinModeName = choices_literal(JoinMode)
-RsvpPolicyName = choices_literal(RsvpPolicy)
+if TYPE_CHECKING:  # mypy reads the values as plain strings; pydantic and OpenAPI see the Literal
+    EventStatusName = str
+    JoinModeName = str
+    RsvpPolicyName = str
+else:
+    EventStatusName = choices_literal(EventStatus)
+    JoinModeName = choices_literal(JoinMode)
+    RsvpPolicyName = choices_literal(RsvpPolicy)
 RSVP_DOC = (
     "How long a guest whose request was accepted may confirm (their seat is held until then): 48h or 7d after "
     "the acceptance, until 00:00 on the event day, or until the start"
 )
-VisibilityName = choices_literal(Visibility)
-GenderName = choices_literal(AllowedGender)
-VenueTypeName = choices_literal(VenueType)
-RequestStatusName = choices_literal(RequestStatus)
-InvitationStatusName = choices_literal(InvitationStatus)
+if TYPE_CHECKING:  # mypy reads the values as plain strings; pydantic and OpenAPI see the Literal
+    VisibilityName = str
+    GenderName = str
+    VenueTypeName = str
+    RequestStatusName = str
+    InvitationStatusName = str
+else:
+    VisibilityName = choices_literal(Visibility)
+    GenderName = choices_literal(AllowedGender)
+    VenueTypeName = choices_literal(VenueType)
+    RequestStatusName = choices_literal(RequestStatus)
+    InvitationStatusName = choices_literal(InvitationStatus)
 
 
 def _title(value: str) -> str:
@@ -364,8 +376,12 @@ class VenueBriefOut(BaseModel):
     city: str
 
 
-TierVisibilityName = choices_literal(TierVisibility)
-TierStateName = choices_literal(TierState)
+if TYPE_CHECKING:  # mypy reads the values as plain strings; pydantic and OpenAPI see the Literal
+    TierVisibilityName = str
+    TierStateName = str
+else:
+    TierVisibilityName = choices_literal(TierVisibility)
+    TierStateName = choices_literal(TierState)
 CardAvailability = Literal["on_sale", "sold_out", "tiers_sold_out", "not_yet_on_sale", "sales_ended", "hidden"]
 AVAILABILITY_DOC = (
     "sold_out: the event has no seat left; tiers_sold_out: every public tier on sale is full while the event "

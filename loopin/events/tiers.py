@@ -87,7 +87,9 @@ def tier_out(
     }
 
 
-def tiers_for(event: Event, *, manager: bool = False, unlocked_ids: set[uuid.UUID] | None = None) -> list[dict]:
+def tiers_for(
+    event: Event, *, manager: bool = False, unlocked_ids: set[uuid.UUID] | None = None
+) -> list[dict[str, Any]]:
     """The event's tiers in their order: every one to its host; public and unlocked ones to everyone else.
     A read: the default tier exists from the event's first save (events.receivers), so nothing is made here."""
     now = timezone.now()

@@ -67,7 +67,9 @@ async def tiers_create(event_id: uuid.UUID, body: TierIn, caller: CurrentUser) -
 
 
 @router.patch("/{event_id}/tiers/{tier_id}", response_model=Envelope[TierOut], responses=error_responses(*ANY_ERROR))
-async def tiers_update(event_id: uuid.UUID, tier_id: uuid.UUID, body: TierUpdateIn, caller: CurrentUser) -> dict:
+async def tiers_update(
+    event_id: uuid.UUID, tier_id: uuid.UUID, body: TierUpdateIn, caller: CurrentUser
+) -> dict[str, Any]:
     """Change a tier (host); the price only while none of its seats are taken (400 PRICE_LOCKED)."""
     data = await run_sync(tier_update_and_read, user=caller, event_id=event_id, tier_id=tier_id, data=_input(body))
     return ok(data, "Tier updated")

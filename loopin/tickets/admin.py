@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib import admin
@@ -56,7 +58,7 @@ class ScanAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DoorStaff)
-class DoorStaffAdmin(admin.ModelAdmin):
+class DoorStaffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("event", "user", "added_by", "created_at")
     search_fields = ("event__title", "user__name", "user__phone_number")
     list_select_related = ("event", "user", "added_by")
@@ -64,7 +66,7 @@ class DoorStaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventDoorSettings)
-class EventDoorSettingsAdmin(admin.ModelAdmin):
+class EventDoorSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("event", "reentry_allowed", "opens_minutes_before", "opened_at", "no_shows_marked_at")
     list_select_related = ("event",)
     raw_id_fields = ("event",)

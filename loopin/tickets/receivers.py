@@ -8,7 +8,7 @@ from loopin.tickets.door.schedule import checkin_reschedule
 
 
 def on_event_rescheduled(
-    sender: Any, event_id: Any, changes: dict | None = None, new: str | None = None, **kwargs: Any
+    sender: Any, event_id: Any, changes: dict[str, Any] | None = None, new: str | None = None, **kwargs: Any
 ) -> None:
     """A moved event announces its check-in again when the new window opens."""
     if changes is not None and "start_at" not in changes:
