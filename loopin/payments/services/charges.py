@@ -40,6 +40,7 @@ from loopin.payments.providers.base import (
     Notification,
 )
 from loopin.payments.services.provider_sweep import provider_status_sweep, stale_unpaid
+from loopin.payments.services.refund_core import RefundKind, refund_open, refunded_status
 from loopin.payments.tasks import submit_charge_refund
 
 
@@ -198,48 +199,25 @@ def charge_verify(*, user: User, charge_id: uuid.UUID, payload: dict[str, Any]) 
 # ---------------------------------------------------------------- refunds
 
 
-def _recompute(charge: Charge) -> None:
-    if charge.amount_refunded <= 0:
-        charge.status = ChargeStatus.PAID
-    elif charge.amount_refunded >= charge.amount:
-        charge.status = ChargeStatus.REFUNDED
-    else:
-        charge.status = ChargeStatus.PARTIALLY_REFUNDED
+def _charge_refund_taken_back(charge: Charge, refund: ChargeRefund) -> None:
+    handler = charge_purpose(charge.purpose).on_refund
+    if handler is not None:
+        handler(charge, refund)  # takes back what the refund pays for; may refuse (raises: all rolls back)
+
+
+CHARGE_REFUNDS = RefundKind(
+    model=ChargeRefund,
+    parent="charge",
+    paid_total=lambda charge: charge.amount,
+    action="charge_refund.created",
+    submit=lambda refund_id: submit_charge_refund.delay(refund_id),
+    after=_charge_refund_taken_back,
+)
 
 
 def _refund_open(charge: Charge, *, amount: Decimal, reason: str, key: str, actor: User | None = None) -> ChargeRefund:
     """Record a refund on a locked, paid charge; sent to the provider after commit (once per key)."""
-    existing = ChargeRefund.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    amount = quantize(amount, charge.currency)
-    if amount <= 0 or amount > charge.amount - charge.amount_refunded:
-        raise BusinessRuleError(
-            "The refund is more than what is left to refund.",
-            code=PaymentErrorCode.REFUND_TOO_LARGE,
-            details={"refundable": str(charge.amount - charge.amount_refunded)},
-        )
-    refund = ChargeRefund.objects.create(
-        charge=charge,
-        amount=amount,
-        reason=reason[:64],
-        idempotency_key=key,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    charge.amount_refunded += amount
-    _recompute(charge)
-    charge.save(update_fields=["amount_refunded", "status", "updated_at"])
-    handler = charge_purpose(charge.purpose).on_refund
-    if handler is not None:
-        handler(charge, refund)  # takes back what the refund pays for; may refuse (raises: all rolls back)
-    audit_record(
-        action="charge_refund.created",
-        actor=actor,
-        obj=refund,
-        subject=charge.user,
-        data={"charge_id": str(charge.id), "amount": str(amount), "reason": reason},
-    )
-    transaction.on_commit(lambda: submit_charge_refund.delay(str(refund.id)))
+    refund: ChargeRefund = refund_open(CHARGE_REFUNDS, charge, amount=amount, reason=reason, key=key, actor=actor)
     return refund
 
 
@@ -298,7 +276,7 @@ def charge_refund_apply_state(*, refund_id: uuid.UUID, state: str, provider_refu
         if state == RefundStatus.FAILED:
             charge = Charge.objects.select_for_update().get(id=refund.charge_id)
             charge.amount_refunded -= refund.amount
-            _recompute(charge)
+            charge.status = refunded_status(charge.amount_refunded, charge.amount)
             charge.save(update_fields=["amount_refunded", "status", "updated_at"])
             handler = charge_purpose(charge.purpose).on_refund_failed
             if handler is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -20,34 +19,26 @@ from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import RefundWindowClosed
 from loopin.payments.models import (
-    ORDER_RANK,
     SETTLED,
     Order,
     OrderStatus,
     Refund,
     RefundStatus,
 )
-from loopin.payments.money import quantize, to_minor
+from loopin.payments.money import to_minor
 from loopin.payments.providers import get_provider
 from loopin.payments.refund_routes import credits_route, refund_route_for
 from loopin.payments.selectors import refund_cutoff
 from loopin.payments.services.orders import order_cancel_pending, order_release
+from loopin.payments.services.refund_core import RefundKind, RefundPart, refund_open, refunded_status
 from loopin.payments.settlement.reversals import reversals_plan
+from loopin.payments.tasks import submit_refund
 from loopin.tickets.models import Ticket, TicketStatus
 
 
 def _host_refunded(order: Order) -> Decimal:
     total = order.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("host_amount"))["s"]
     return total or Decimal("0")
-
-
-def _recompute_status(order: Order) -> None:
-    if order.amount_refunded <= 0:
-        order.status = OrderStatus.PAID
-    elif order.amount_refunded >= order.total:
-        order.status = OrderStatus.REFUNDED
-    else:
-        order.status = OrderStatus.PARTIALLY_REFUNDED
 
 
 def refund_split(order: Order, amount: Decimal) -> tuple[Decimal, Decimal]:
@@ -64,61 +55,42 @@ def refund_split(order: Order, amount: Decimal) -> tuple[Decimal, Decimal]:
     return card, amount - card
 
 
+def _order_refund_parts(order: Order, amount: Decimal, key: str) -> list[RefundPart]:
+    """An order paid partly with credits gets up to two refunds, split by `refund_split` (card first): the card part
+    under `key` through the provider, the credit part under `key:credits` back as credits. The host's share is taken
+    from the card part first."""
+    host_left = min(amount, max(order.host_earning - _host_refunded(order), Decimal("0")))
+    card, credit = refund_split(order, amount)
+    parts: list[RefundPart] = []
+    for part, to_credits in ((card, False), (credit, True)):
+        if part <= 0:
+            continue
+        host_amount = min(part, host_left)
+        host_left -= host_amount
+        part_key = key if not parts else f"{key}:credits"
+        parts.append((part, part_key, {"host_amount": host_amount, "to_credits": to_credits}))
+    return parts
+
+
+ORDER_REFUNDS = RefundKind(
+    model=Refund,
+    parent="order",
+    paid_total=lambda order: order.total,
+    action="refund.created",
+    submit=lambda refund_id: submit_refund.delay(refund_id),
+    parts=_order_refund_parts,
+    after=reversals_plan,
+    audited_fields=("to_credits",),
+)
+
+
 def _refund_open(order: Order, *, amount: Decimal, reason: str, key: str, actor: User | None = None) -> Refund:
     """Record a refund on a locked, settled order and send it to the provider after commit (once per key).
 
-    An order paid partly with credits gets up to two refunds, split by `refund_split` (card first): the card part
-    under `key` through the provider, the credit part under `key:credits` back as credits. The first is returned."""
-    from loopin.payments.tasks import submit_refund
-
-    existing = Refund.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    amount = quantize(amount, order.currency)
-    if amount <= 0 or amount > order.total - order.amount_refunded:
-        raise BusinessRuleError(
-            "The refund is more than what is left to refund.",
-            code=PaymentErrorCode.REFUND_TOO_LARGE,
-            details={"refundable": str(order.total - order.amount_refunded)},
-        )
-    host_left = min(amount, max(order.host_earning - _host_refunded(order), Decimal("0")))
-    card, credit = refund_split(order, amount)
-    parts = [(part, to_credits) for part, to_credits in ((card, False), (credit, True)) if part > 0]
-    refunds = []
-    for index, (part, to_credits) in enumerate(parts):
-        host_amount = min(part, host_left)  # the host's share is taken from the card part first
-        host_left -= host_amount
-        refund = Refund.objects.create(
-            order=order,
-            amount=part,
-            host_amount=host_amount,
-            reason=reason[:64],
-            to_credits=to_credits,
-            idempotency_key=key if index == 0 else f"{key}:credits",
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        refunds.append(refund)
-    order.amount_refunded += amount
-    if ORDER_RANK[OrderStatus(order.status)] < ORDER_RANK[OrderStatus.PAID]:
-        order.status = OrderStatus.PAID
-    _recompute_status(order)
-    order.save(update_fields=["amount_refunded", "status", "updated_at"])
-    for refund in refunds:
-        reversals_plan(order, refund)
-        audit_record(
-            action="refund.created",
-            actor=actor,
-            obj=refund,
-            subject=order.user,
-            data={
-                "order_id": str(order.id),
-                "amount": str(refund.amount),
-                "reason": reason,
-                "to_credits": refund.to_credits,
-            },
-        )
-        transaction.on_commit(partial(submit_refund.delay, str(refund.id)))
-    return refunds[0]
+    The card part and the credit part of an order paid partly with credits are two refunds
+    (`_order_refund_parts`); the first is returned."""
+    refund: Refund = refund_open(ORDER_REFUNDS, order, amount=amount, reason=reason, key=key, actor=actor)
+    return refund
 
 
 def refund_create(
@@ -180,7 +152,7 @@ def refund_apply_state(*, refund_id: uuid.UUID, state: str, provider_refund_id: 
         if state == RefundStatus.FAILED:
             order = Order.objects.select_for_update().get(id=refund.order_id)
             order.amount_refunded -= refund.amount
-            _recompute_status(order)
+            order.status = refunded_status(order.amount_refunded, order.total)
             order.save(update_fields=["amount_refunded", "status", "updated_at"])
         audit_record(action=f"refund.{state}", obj=refund, data={"order_id": str(refund.order_id)})
         if state == RefundStatus.PROCESSED:
