@@ -46,6 +46,7 @@ from typing import Any
 
 import psycopg
 
+from bench.targets import targets_table
 from loopin.testing.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -242,21 +243,68 @@ def external_script(
     return json.loads(lines[-1])
 
 
-SCRIPTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("rush", "rush.py", ()),
-    # Tiers of 5 and 20 under the event's 20: the first tier fills (TIER_SOLD_OUT), then the event (SOLD_OUT);
-    # every counter must hold.
-    ("rush_tiers", "rush.py", ("--tier-seats", "5,20")),
-    ("checkin", "checkin_bench.py", ()),
-)
-
-
-def run_scripts(
-    scripts: tuple[tuple[str, str, tuple[str, ...]], ...], port: int, env: dict[str, str], results: dict[str, Any]
+def rush_scenarios(
+    port: int, base_port: int, env: dict[str, str], work: Path, results: dict[str, Any], args: Any
 ) -> None:
-    for key, script, extra in scripts:
-        log(f"{key}: scripts/{script} {' '.join(extra)}".rstrip())
-        results[key] = external_script(script, f"http://127.0.0.1:{port}", env, extra)
+    """scripts/rush.py against the app and against the bare hold endpoint, per `--rush-sizes`; then the sold-out
+    answers of the largest rush's full event, replayed by its SOLD_OUT buyers (closed loop) against each."""
+    out: dict[str, Any] = {}
+    results["rush"] = out
+    sizes = [tuple(int(n) for n in size.split("/")) for size in args.rush_sizes.split(",") if size.strip()]
+    for buyers, seats in sizes:
+        key = f"{buyers}/{seats}"
+        common = ("--buyers", str(buyers), "--seats", str(seats), "--concurrency", str(min(buyers, 256)))
+        runs: dict[str, Any] = {}
+        out[key] = runs
+        for who, at in (("app", port), ("baseline", base_port)):
+            tokens = work / f"sold-out-{who}-{buyers}.txt"
+            # The app's rush pays for its holds and checks the tickets (up to 100 seats); the bare endpoint only holds.
+            extra = ("--tokens-out", str(tokens)) + (("--holds-only",) if who == "baseline" or seats > 100 else ())
+            log(f"rush {key} ({who}): scripts/rush.py {' '.join(common + extra)}")
+            found = external_script("rush.py", f"http://127.0.0.1:{at}", env, common + extra)
+            runs[who] = (found or {}).get("metrics") or found
+        if (buyers, seats) == max(sizes):
+            for who, at in (("app", port), ("baseline", base_port)):
+                tokens = work / f"sold-out-{who}-{buyers}.txt"
+                event_id = (runs.get(who) or {}).get("event_id")
+                if not event_id or not tokens.exists() or not tokens.read_text().strip():
+                    continue
+                log(f"sold-out answers ({who}): the full event, {args.duration:.0f} s closed loop")
+                body = json.dumps({"event_id": event_id, "seats": 1, "provider": "sandbox"})
+                runs[f"sold_out_{who}"] = median_of(
+                    [
+                        load(
+                            at,
+                            mode="closed",
+                            duration=args.duration,
+                            warmup=1,
+                            connections=32,
+                            path="/api/v2/payments/orders",
+                            method="POST",
+                            body=body,
+                            headers_file=tokens,
+                        )
+                        for _ in range(args.runs)
+                    ]
+                )
+    log("rush 200/20 in tiers of 5 and 20 (app)")
+    # The first tier fills (TIER_SOLD_OUT), then the event (SOLD_OUT); every counter must hold.
+    found = external_script("rush.py", f"http://127.0.0.1:{port}", env, ("--tier-seats", "5,20"))
+    results["rush_tiers"] = (found or {}).get("metrics") or found
+
+
+def checkin_scenarios(port: int, base_port: int, env: dict[str, str], results: dict[str, Any], args: Any) -> None:
+    """scripts/checkin_bench.py against the app and against the bare scan endpoint, per `--scanners`."""
+    out: dict[str, Any] = {}
+    results["checkin"] = out
+    for scanners in (int(n) for n in args.scanners.split(",") if n.strip()):
+        runs: dict[str, Any] = {}
+        out[str(scanners)] = runs
+        for who, at in (("app", port), ("baseline", base_port)):
+            log(f"check-in ({who}): {scanners} scanners, {args.tickets} tickets scanned twice each")
+            extra = ("--scanners", str(scanners), "--tickets", str(args.tickets))
+            found = external_script("checkin_bench.py", f"http://127.0.0.1:{at}", env, extra)
+            runs[who] = (found or {}).get("metrics") or found
 
 
 def make_tokens(env: dict[str, str], count: int, path: Path) -> None:
@@ -377,15 +425,17 @@ def table(results: dict[str, Any]) -> str:
     rows = [("scenario", "rps", "p50 ms", "p99 ms", "note")]
     feed = results.get("feed", {})
     base = feed.get("baseline")
-    for name in ("anonymous", "signed_in", "home_feed", "baseline", "home_baseline"):
+    names = ("anonymous", "signed_in", "signed_in_v1", "home_feed", "baseline", "baseline_signed_in", "home_baseline")
+    for name in names:
         if name not in feed:
             continue
-        against = feed.get("home_baseline") if name == "home_feed" else base
+        signed = feed.get("baseline_signed_in")
+        against = {"home_feed": feed.get("home_baseline"), "signed_in": signed, "signed_in_v1": signed}.get(name, base)
         for load_name in ("saturation", "half_load"):
             r = feed[name][load_name]
             note = ""
-            if load_name == "saturation" and against and name not in ("baseline", "home_baseline"):
-                which = "home baseline" if name == "home_feed" else "baseline"
+            if load_name == "saturation" and against and not name.endswith("baseline") and "baseline_" not in name:
+                which = {"home_feed": "home baseline", "anonymous": "baseline"}.get(name, "signed-in baseline")
                 note = f"{r['rps'] / against['saturation']['rps']:.2f}x {which} rps"
             if load_name == "half_load":
                 note = f"open loop at {r['rate']:.0f} rps"
@@ -400,19 +450,24 @@ def table(results: dict[str, Any]) -> str:
     if otp:
         for step in ("signup", "verify_otp"):
             rows.append((f"otp {step}", "", otp[step]["p50_ms"], otp[step]["p99_ms"], f"n={otp[step]['n']}"))
-    for name in ("rush", "rush_tiers", "checkin") if "rush" in results else ():
-        value = results.get(name)
-        rows.append(
-            (
-                name,
-                "",
-                "",
-                "",
-                json.dumps(value["metrics"])
-                if value and "metrics" in value
-                else (value or {}).get("error", "not available"),
-            )
-        )
+    for size, runs in (results.get("rush") or {}).items():
+        for who in ("app", "baseline"):
+            rows.append((f"rush {size} {who}", "", "", "", json.dumps(runs.get(who))))
+        for who in ("app", "baseline"):
+            r = runs.get(f"sold_out_{who}")
+            if r:
+                note = f"sold-out answers, 32 connections ({r['errors']} errors/non-2xx: SOLD_OUT is a 409)"
+                rows.append((f"sold out {who}", r["rps"], r["p50_ms"], r["p99_ms"], note))
+    if results.get("rush_tiers"):
+        rows.append(("rush tiers 5,20 app", "", "", "", json.dumps(results["rush_tiers"])))
+    for scanners, runs in (results.get("checkin") or {}).items():
+        for who in ("app", "baseline"):
+            r = runs.get(who) or {}
+            if "scans_per_s" in r:
+                note = f"{r['scans']} scans, {r['scans_per_s']} scans/s, double entries {r['double_entries']}"
+                rows.append((f"check-in {scanners} {who}", r["scans_per_s"], r["p50_ms"], r["p99_ms"], note))
+            else:
+                rows.append((f"check-in {scanners} {who}", "", "", "", json.dumps(r)))
     if "realtime" in results:
         rows.extend(realtime_rows(results["realtime"]))
     upload = results.get("upload")
@@ -436,6 +491,9 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+SCENARIOS = ("feed", "home", "rush", "checkin", "otp", "upload", "ready", "realtime")
+
+
 class _Done(Exception):
     """--realtime-only: the section ran; skip the rest."""
 
@@ -451,10 +509,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--realtime-idle", type=int, default=None, help="idle Socket.IO connections to hold (2,000; 1,000 --quick)"
     )
-    parser.add_argument("--realtime-only", action="store_true", help="only the realtime section")
-    parser.add_argument("--home-only", action="store_true", help="only the home feed, its baseline and the upload")
-    parser.add_argument("--rush-only", action="store_true", help="only the ticket rushes (one price; two tiers)")
+    parser.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help=f"comma-separated scenarios to run, of {','.join(SCENARIOS)} (default: all)",
+    )
+    parser.add_argument("--realtime-only", action="store_true", help="= --only realtime")
+    parser.add_argument("--home-only", action="store_true", help="= --only home,upload")
+    parser.add_argument("--rush-only", action="store_true", help="= --only rush")
+    parser.add_argument(
+        "--rush-sizes", default="200/20,2000/500", help="buyers/seats of each rush (app and bare baseline)"
+    )
+    parser.add_argument("--scanners", default="8,32", help="concurrent scanners of each check-in run")
+    parser.add_argument("--tickets", type=int, default=0, help="tickets per check-in run (2,000; 400 --quick)")
     args = parser.parse_args(argv)
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    if args.realtime_only:
+        only = {"realtime"}
+    elif args.home_only:
+        only = {"home", "upload"}
+    elif args.rush_only:
+        only = {"rush"}
+    if unknown := only - set(SCENARIOS):
+        parser.error(f"unknown scenarios {sorted(unknown)}; choose from {','.join(SCENARIOS)}")
+    if not args.tickets:
+        args.tickets = 400 if args.quick else 2000
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets (inherited by children)
     # SIGTERM (a background job ignores SIGINT) unwinds through the `finally` below: servers stopped,
@@ -508,16 +587,21 @@ def main(argv: list[str] | None = None) -> None:
         }
         log("migrating and seeding")
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-        if args.realtime_only:
+        if only == {"realtime"}:
             # The chat seed (bench/realtime.py) is all the section needs.
             results["data"] = "realtime chat seed only (1,000-member event chat)"
             log("realtime: Socket.IO chat, a bare python-socketio server and a bare websockets server")
             results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
             raise _Done
-        seeded = subprocess.run([PY, "-m", "bench.seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-        results["data"] = json.loads(seeded.stdout.strip().splitlines()[-1])
         tokens = work / "tokens.txt"
-        make_tokens(env, 200, tokens)
+        if only & {"feed", "home"}:
+            seeded = subprocess.run(
+                [PY, "-m", "bench.seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            )
+            results["data"] = json.loads(seeded.stdout.strip().splitlines()[-1])
+            make_tokens(env, 200, tokens)
+        else:
+            results["data"] = "no seed (no feed scenario selected)"
 
         port = free_port()
         app = Proc(
@@ -543,25 +627,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         procs.append(worker)
         wait_http(port)
-        if args.rush_only:
-            run_scripts(SCRIPTS[:2], port, env, results)
-            raise _Done
         base_port = free_port()
         baseline = Proc(
             [
-                PY,
-                "-m",
-                "uvicorn",
-                "bench.baseline:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(base_port),
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
+                *(PY, "-m", "uvicorn", "bench.baseline:app", "--host", "127.0.0.1", "--port", str(base_port)),
+                *("--workers", str(args.workers), "--log-level", "warning", "--no-access-log"),
             ],
             {**env, "BASELINE_DSN": db_url(name)},
             work / "baseline.log",
@@ -571,55 +641,60 @@ def main(argv: list[str] | None = None) -> None:
 
         feed: dict[str, Any] = {}
         results["feed"] = feed
-        if not args.home_only:
+        sc = (args.runs, args.duration)
+        if "feed" in only:
             log("feed, anonymous")
-            feed["anonymous"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/events")
-            log("feed, signed in (200 users' tokens, rotating)")
-            feed["signed_in"] = feed_scenario(
-                port, args.runs, args.duration, path="/api/v2/events", headers_file=tokens
-            )
-        log("home feed, signed in (200 users' tokens, rotating; ~30 friends, ~20 follows, ~6 tickets each)")
-        feed["home_feed"] = feed_scenario(port, args.runs, args.duration, path="/api/v2/feed", headers_file=tokens)
-        results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
-        log("home feed, baseline (the same tokens)")
-        feed["home_baseline"] = feed_scenario(
-            base_port, args.runs, args.duration, path="/api/v2/feed", headers_file=tokens
-        )
-        if args.home_only:
-            log("upload pipeline: a 12 MP photo (bench/media.py)")
-            results["upload"] = upload_scenario(env, runs=max(3, args.runs))
-            raise _Done
-        log("feed, baseline")
-        feed["baseline"] = feed_scenario(base_port, args.runs, args.duration, path="/api/v2/events")
+            feed["anonymous"] = feed_scenario(port, *sc, path="/api/v2/events")
+            log("feed, signed in (200 users' tokens, rotating; /api/v2/events, then the app dialect's /api/events)")
+            feed["signed_in"] = feed_scenario(port, *sc, path="/api/v2/events", headers_file=tokens)
+            # The app dialect's feed is signed in only; 20 a page like the others (its default is 100).
+            feed["signed_in_v1"] = feed_scenario(port, *sc, path="/api/events?limit=20", headers_file=tokens)
+            results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
+            log("feed, baselines (anonymous; signed in with the same tokens)")
+            feed["baseline"] = feed_scenario(base_port, *sc, path="/api/v2/events")
+            feed["baseline_signed_in"] = feed_scenario(base_port, *sc, path="/api/v2/events", headers_file=tokens)
+        if "home" in only:
+            log("home feed, signed in (200 users' tokens, rotating; ~30 friends, ~20 follows, ~6 tickets each)")
+            feed["home_feed"] = feed_scenario(port, *sc, path="/api/v2/feed", headers_file=tokens)
+            results.setdefault("footprint", {"worker_rss_mib": rss_of_children(app.p.pid)})
+            log("home feed, baseline (the same tokens)")
+            feed["home_baseline"] = feed_scenario(base_port, *sc, path="/api/v2/feed", headers_file=tokens)
+        if "rush" in only:
+            rush_scenarios(port, base_port, env, work, results, args)
+        if "checkin" in only:
+            checkin_scenarios(port, base_port, env, results, args)
         baseline.stop()
         procs.remove(baseline)
-
-        log("otp")
-        results["otp"] = asyncio.run(otp_scenario(port, worker.logfile, phones=40 * args.runs, concurrency=8))
-        run_scripts(SCRIPTS, port, env, results)
-
+        if "otp" in only:
+            log("otp")
+            results["otp"] = asyncio.run(otp_scenario(port, worker.logfile, phones=40 * args.runs, concurrency=8))
+        if "footprint" not in results and "ready" in only:
+            results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
         app.stop()
         procs.remove(app)
-        log("upload pipeline: a 12 MP photo (bench/media.py)")
-        results["upload"] = upload_scenario(env, runs=max(3, args.runs))
-        log("import-to-ready")
-        ready = []
-        for _ in range(3):
-            p2 = free_port()
-            started = time.monotonic()
-            proc = Proc(
-                [PY, "-m", "loopin.config.serve", "--host", "127.0.0.1", "--port", str(p2), "--workers", "1"],
-                env,
-                work / "ready.log",
-            )
-            try:
-                wait_http(p2)
-                ready.append(time.monotonic() - started)
-            finally:
-                proc.stop()
-        results["footprint"]["import_to_ready_s"] = round(statistics.median(ready), 2)
-        log("realtime: Socket.IO chat, a bare python-socketio server and a bare websockets server")
-        results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
+        if "upload" in only:
+            log("upload pipeline: a 12 MP photo (bench/media.py)")
+            results["upload"] = upload_scenario(env, runs=max(3, args.runs))
+        if "ready" in only:
+            log("import-to-ready")
+            ready = []
+            for _ in range(3):
+                p2 = free_port()
+                started = time.monotonic()
+                proc = Proc(
+                    [PY, "-m", "loopin.config.serve", "--host", "127.0.0.1", "--port", str(p2), "--workers", "1"],
+                    env,
+                    work / "ready.log",
+                )
+                try:
+                    wait_http(p2)
+                    ready.append(time.monotonic() - started)
+                finally:
+                    proc.stop()
+            results["footprint"]["import_to_ready_s"] = round(statistics.median(ready), 2)
+        if "realtime" in only:
+            log("realtime: Socket.IO chat, a bare python-socketio server and a bare websockets server")
+            results["realtime"] = realtime_scenario(env, work, idle=args.realtime_idle, seconds=args.duration)
     except _Done:
         pass
     finally:
@@ -644,6 +719,8 @@ def main(argv: list[str] | None = None) -> None:
         f" workers={args.workers}"
     )
     print(table(results))
+    print()
+    print(targets_table(results))
     print(f"(full results: {out})")
 
 

@@ -12,6 +12,9 @@ prepare its data: a host, a paid event with `--seats` seats, `--buyers` buyers w
    and, with `--tier-seats`, on every tier's (one tier per capacity given, buyers spread round-robin over
    them, all under the event's `--seats`).
 Human output first; the last line is JSON: {"scenario": "rush", "metrics": {...}}.
+`--holds-only` stops after step 1 and checks the event's counter (for bench/baseline.py's bare hold endpoint, which
+takes no payments); `--tokens-out FILE` writes the SOLD_OUT buyers' `Authorization:` header lines there (the bench's
+sold-out scenario replays them against the full event).
 The server must process webhooks: embedded mode (no REDIS_URL) does it in the request; with Redis run a worker.
 """
 
@@ -158,6 +161,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=0, help="threads (default: one per buyer)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for tickets after paying")
+    parser.add_argument("--holds-only", action="store_true", help="only the holds (no payments, no tickets)")
+    parser.add_argument("--tokens-out", default="", help="write the SOLD_OUT buyers' header lines to this file")
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
 
@@ -200,6 +205,34 @@ def main() -> int:
         flush=True,
     )
 
+    if args.tokens_out:
+        sold_out = [
+            f"Authorization: {h['Authorization']}"
+            for h, ((_status, data), _at) in zip(buyer_headers, results, strict=True)
+            if data.get("error_code") == "SOLD_OUT"
+        ]
+        Path(args.tokens_out).write_text("\n".join(sold_out))
+    if args.holds_only:
+        taken = Event.objects.filter(id=event.id).values_list("seats_taken", flat=True).get()
+        oversold = max(0, taken - args.seats) + max(0, holds - args.seats)
+        print(f"rush: {holds} holds for {args.seats} seats; seats_taken={taken}; oversold={oversold}", flush=True)
+        metrics = {
+            "buyers": args.buyers,
+            "seats": args.seats,
+            "event_id": str(event.id),
+            "holds": holds,
+            "holds_per_s": round(holds / last_hold_s, 1) if last_hold_s else None,
+            "orders_per_s": round(args.buyers / order_seconds, 1) if order_seconds else None,
+            "order_burst_s": round(order_seconds, 3),
+            "last_hold_s": round(last_hold_s, 3),
+            "p99_answer_s": round(p99_answer_s, 3),
+            "sold_out": outcomes.get("SOLD_OUT", 0),
+            "errors": sum(v for k, v in outcomes.items() if k not in ("held", "SOLD_OUT")),
+            "oversold": oversold,
+        }
+        print(json.dumps({"scenario": "rush", "metrics": metrics}))
+        return 0 if oversold == 0 else 1
+
     orders = list(Order.objects.filter(id__in=held_ids))
     deliveries = [sandbox_event(o, "payment.succeeded") for o in orders]
     pay_calls = [
@@ -237,6 +270,7 @@ def main() -> int:
     metrics = {
         "buyers": args.buyers,
         "seats": args.seats,
+        "event_id": str(event.id),
         "tiers": per_tier,
         "holds": holds,
         "holds_per_s": round(holds / last_hold_s, 1) if last_hold_s else None,  # until the seats were gone
