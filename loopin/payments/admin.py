@@ -195,13 +195,14 @@ class RefundAdmin(ReadOnlyAdmin):
 
 @admin.register(BankAccount)
 class BankAccountAdmin(ReadOnlyAdmin):
-    list_display = ("user", "holder_name", "bank_name", "ifsc", "masked", "is_primary", "removed_at")
-    search_fields = ("user__phone_number", "holder_name", "ifsc", "last4")
-    list_select_related = ("user",)
+    list_display = ("user", "organisation", "holder_name", "bank_name", "ifsc", "masked", "is_primary", "removed_at")
+    search_fields = ("user__phone_number", "organisation__handle", "holder_name", "ifsc", "last4")
+    list_select_related = ("user", "organisation")
     exclude = ("account_number_encrypted",)
     readonly_fields = (
         "id",
         "user",
+        "organisation",
         "holder_name",
         "bank_name",
         "ifsc",
@@ -233,6 +234,7 @@ _PAYOUT_FIELDS = (
     "id",
     "source",
     "event",
+    "organisation",
     "host",
     "status",
     "currency",
@@ -253,10 +255,12 @@ _PAYOUT_FIELDS = (
 @admin.register(PayoutRequest)
 class PayoutRequestAdmin(KeptRecordAdmin):
     form = PayoutDecisionForm
-    list_display = ("id", "source", "event", "host", "amount", "currency", "status", "created_at", "completed_at")
+    list_display = (
+        "id", "source", "event", "organisation", "host", "amount", "currency", "status", "created_at", "completed_at"
+    )  # fmt: skip
     list_filter = ("status", "source")
-    search_fields = ("id", "event__title", "host__phone_number", "transaction_ref")
-    list_select_related = ("event", "host")
+    search_fields = ("id", "event__title", "organisation__handle", "host__phone_number", "transaction_ref")
+    list_select_related = ("event", "organisation", "host")
     readonly_fields = _PAYOUT_FIELDS
     fields = (*_PAYOUT_FIELDS, "decision", "transaction_ref", "rejection_reason")
     actions = ["approve", "mark_processing"]

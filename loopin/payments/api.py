@@ -18,6 +18,7 @@ from loopin.core.sync import run_sync
 from loopin.events.questions import AnswerGiven
 from loopin.events.schemas import answers_given
 from loopin.payments import organisation_earnings as earnings
+from loopin.payments import organisation_payouts as org_payouts
 from loopin.payments import payouts as payout_services
 from loopin.payments import selectors, services
 from loopin.payments.charge_api import routers as charge_routes
@@ -308,6 +309,146 @@ async def organisation_earnings(organisation_id: uuid.UUID, page: PageParams, ca
         "The organisation's earnings",
         user=caller,
         organisation_id=organisation_id,
+    )
+
+
+# ---------------------------------------------------------------- an organisation's accounts and payouts
+# The shapes of the personal endpoints above, under the organisation (`money` for accounts, `payouts` to ask).
+
+ORG = "/organisations/{organisation_id}"
+
+
+@payouts.get(
+    f"{ORG}/bank-accounts",
+    response_model=Envelope[list[BankAccountOut]],
+    responses=error_responses(401, 403, 404),
+)
+async def list_organisation_bank_accounts(organisation_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """The organisation's payout accounts, numbers masked (owner and admin)."""
+    data = await run_sync(earnings.organisation_bank_accounts, user=caller, organisation_id=organisation_id)
+    return ok(data, "The organisation's bank accounts")
+
+
+def organisation_bank_account_create_and_read(
+    *, user: User, organisation_id: uuid.UUID, body: BankAccountIn
+) -> BankAccountOut:
+    """Add an account of the organisation, then read it back (number masked)."""
+    account = org_payouts.organisation_bank_account_create(
+        user=user,
+        organisation_id=organisation_id,
+        holder_name=body.holder_name,
+        bank_name=body.bank_name,
+        ifsc=body.ifsc,
+        account_number=body.account_number,
+        make_primary=body.is_primary,
+    )
+    return BankAccountOut.from_model(account)
+
+
+@payouts.post(
+    f"{ORG}/bank-accounts",
+    response_model=Envelope[BankAccountOut],
+    status_code=201,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def add_organisation_bank_account(
+    organisation_id: uuid.UUID, body: BankAccountIn, caller: CurrentUser
+) -> dict[str, Any]:
+    """Add a bank account of the organisation (IFSC and 8-30 digit number checked; stored encrypted)."""
+    data = await run_sync(
+        organisation_bank_account_create_and_read, user=caller, organisation_id=organisation_id, body=body
+    )
+    return ok(data, "Bank account added")
+
+
+def organisation_bank_account_make_primary_and_read(
+    *, user: User, organisation_id: uuid.UUID, account_id: uuid.UUID
+) -> BankAccountOut:
+    """Make an account of the organisation its primary one, then read it back."""
+    account = org_payouts.organisation_bank_account_make_primary(
+        user=user, organisation_id=organisation_id, account_id=account_id
+    )
+    return BankAccountOut.from_model(account)
+
+
+@payouts.post(
+    f"{ORG}/bank-accounts/{{account_id}}/primary",
+    response_model=Envelope[BankAccountOut],
+    responses=error_responses(401, 403, 404),
+)
+async def make_organisation_primary(
+    organisation_id: uuid.UUID, account_id: uuid.UUID, caller: CurrentUser
+) -> dict[str, Any]:
+    """Make this account the organisation's primary one."""
+    data = await run_sync(
+        organisation_bank_account_make_primary_and_read,
+        user=caller,
+        organisation_id=organisation_id,
+        account_id=account_id,
+    )
+    return ok(data, "Primary account set")
+
+
+@payouts.delete(
+    f"{ORG}/bank-accounts/{{account_id}}",
+    response_model=Envelope[None],
+    responses=error_responses(401, 403, 404, 409),
+)
+async def remove_organisation_bank_account(
+    organisation_id: uuid.UUID, account_id: uuid.UUID, caller: CurrentUser
+) -> dict[str, Any]:
+    """Remove an account of the organisation (refused while a payout in progress uses it)."""
+    await run_sync(
+        org_payouts.organisation_bank_account_remove,
+        user=caller,
+        organisation_id=organisation_id,
+        account_id=account_id,
+    )
+    return ok(None, "Bank account removed")
+
+
+def organisation_payout_create_and_read(
+    *, user: User, organisation_id: uuid.UUID, event_id: uuid.UUID, bank_account_id: uuid.UUID
+) -> PayoutOut:
+    """Ask for an organisation's event's payout, then read the request back."""
+    payout = org_payouts.organisation_payout_request_create(
+        user=user, organisation_id=organisation_id, event_id=event_id, bank_account_id=bank_account_id
+    )
+    return PayoutOut.from_model(payout)
+
+
+@payouts.post(
+    f"{ORG}/requests",
+    response_model=Envelope[PayoutOut],
+    status_code=201,
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+async def request_organisation_payout(
+    organisation_id: uuid.UUID, body: PayoutIn, caller: CurrentUser
+) -> dict[str, Any]:
+    """After one of its events ends: its earnings minus refunds and earlier payouts, to an account of the
+    organisation (owner and admin; one active request per event)."""
+    data = await run_sync(
+        organisation_payout_create_and_read,
+        user=caller,
+        organisation_id=organisation_id,
+        event_id=body.event_id,
+        bank_account_id=body.bank_account_id,
+    )
+    return ok(data, "Payout requested")
+
+
+@payouts.get(
+    f"{ORG}/requests",
+    response_model=ListEnvelope[PayoutOut],
+    responses=error_responses(401, 403, 404, 422),
+)
+async def list_organisation_payouts(
+    organisation_id: uuid.UUID, page: PageParams, caller: CurrentUser
+) -> dict[str, Any]:
+    """The organisation's payout requests and their status (owner and admin)."""
+    return await run_page(
+        earnings.organisation_payouts, page, "The organisation's payouts", user=caller, organisation_id=organisation_id
     )
 
 

@@ -26,6 +26,11 @@ class PaymentErrorCode(ErrorCode):
     PAYOUT_EXISTS = "PAYOUT_EXISTS", 409, "A payout for this event already exists."
     EVENT_NOT_ENDED = "EVENT_NOT_ENDED", 400, "A payout can be made only after the event has ended."
     NOTHING_TO_PAY = "NOTHING_TO_PAY", 400, "The event earned nothing to pay out."
+    PAID_TO_ORGANISATION = (
+        "PAID_TO_ORGANISATION",
+        400,
+        "The event belongs to an organisation: its earnings are paid to the organisation's bank account.",
+    )
     PROMO_CODE_INVALID = "PROMO_CODE_INVALID", 400, "The promo code is unknown for this event, or switched off."
     PROMO_CODE_EXPIRED = "PROMO_CODE_EXPIRED", 400, "The promo code is outside its validity window (in `details`)."
     PROMO_NOT_FOR_TIER = (

@@ -290,11 +290,17 @@ class Refund(models.Model):
 
 
 class BankAccount(models.Model):
-    """A host's payout account; the number is stored encrypted (Fernet) and shown masked."""
+    """A payout account of a person (`user`) or of an organisation (`organisation`, exactly one of the two); the
+    number is stored encrypted (Fernet) and shown masked."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = number_field("payments", "bankaccount")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bank_accounts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_accounts"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="bank_accounts"
+    )
     holder_name = models.CharField(max_length=120)
     bank_name = models.CharField(max_length=120)
     ifsc = models.CharField(max_length=11)
@@ -309,7 +315,17 @@ class BankAccount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user"], condition=Q(is_primary=True, removed_at__isnull=True), name="one_primary_bank_account"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_primary=True, removed_at__isnull=True),
+                name="one_primary_organisation_bank_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, organisation__isnull=True)
+                | Q(user__isnull=True, organisation__isnull=False),
+                name="bank_account_of_a_person_or_an_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -337,7 +353,10 @@ EVENT_PAYOUT = "event"
 class PayoutRequest(models.Model):
     """A request to pay a balance to the recipient's bank account: an event's earnings (`source=event`,
     `event` set) or another source's balance (`source` a registered payout source such as `marketplace`,
-    no event), decided by finance staff the same way."""
+    no event), decided by finance staff the same way.
+
+    An organisation's payout (`organisation` set) pays its event's owner share to the organisation's account;
+    `host` is then the member who asked for it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.CharField(max_length=16, default=EVENT_PAYOUT, db_index=True)
@@ -345,6 +364,9 @@ class PayoutRequest(models.Model):
         "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="payout_requests"
     )
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_requests")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="payout_requests"
+    )
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payouts")
     status = models.CharField(max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.REQUESTED)
     currency = models.CharField(max_length=3, default="INR")
@@ -374,6 +396,15 @@ class PayoutRequest(models.Model):
                 fields=["source", "host"],
                 condition=Q(status__in=ACTIVE_PAYOUT, event__isnull=True),
                 name="one_active_payout_per_source_host",
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(status__in=ACTIVE_PAYOUT, organisation__isnull=False),
+                name="one_active_organisation_payout_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(source=EVENT_PAYOUT),
+                name="organisation_payout_of_an_event",
             ),
             models.CheckConstraint(
                 condition=Q(source=EVENT_PAYOUT, event__isnull=False)

@@ -1,5 +1,5 @@
-"""An organisation's earnings: each of its events' figures (what `payout_figures` computes for the owner's share),
-for members whose role allows `money` (owner, admin)."""
+"""An organisation's money, read: each of its events' figures (what `payout_figures` computes for the owner's
+share), its bank accounts and its payout requests, for members whose role allows `money` (owner, admin)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 from loopin.accounts.models import User
 from loopin.events.models import Event
 from loopin.organisations.selectors import organisation_for
+from loopin.payments.models import BankAccount, PayoutRequest
 from loopin.payments.payouts import payout_figures
-from loopin.payments.schemas import money_text
+from loopin.payments.schemas import BankAccountOut, PayoutOut, money_text
 
 
 class EventEarningsOut(BaseModel):
@@ -55,3 +56,19 @@ def organisation_earnings(
             )
         )
     return rows, events.count()
+
+
+def organisation_bank_accounts(*, user: User, organisation_id: uuid.UUID) -> list[BankAccountOut]:
+    """The organisation's payout accounts, primary first (numbers masked)."""
+    organisation = organisation_for(user, organisation_id, "money")
+    accounts = BankAccount.objects.filter(organisation=organisation, removed_at__isnull=True)
+    return [BankAccountOut.from_model(a) for a in accounts]
+
+
+def organisation_payouts(
+    *, user: User, organisation_id: uuid.UUID, offset: int, limit: int
+) -> tuple[list[PayoutOut], int]:
+    """The organisation's payout requests, newest first, whichever member asked."""
+    organisation = organisation_for(user, organisation_id, "money")
+    rows = PayoutRequest.objects.filter(organisation=organisation).order_by("-created_at", "id")
+    return [PayoutOut.from_model(p) for p in rows[offset : offset + limit]], rows.count()

@@ -9,7 +9,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from loopin.accounts.models import User
@@ -68,29 +68,33 @@ def bank_account_create(
     *, user: User, holder_name: str, bank_name: str, ifsc: str, account_number: str, make_primary: bool = False
 ) -> BankAccount:
     """Add a payout account; the first one (or one asked to be) becomes primary."""
-    ifsc = ifsc.strip().upper()
-    number = re.sub(r"[\s-]", "", account_number)
-    if not IFSC_RE.match(ifsc):
-        raise ValidationFailed.one("ifsc", "INVALID_IFSC", "An IFSC is 4 letters, a 0, then 6 letters or digits.")
-    if not ACCOUNT_RE.match(number):
-        raise ValidationFailed.one("account_number", "INVALID_ACCOUNT_NUMBER", "An account number is 8 to 30 digits.")
+    fields = bank_account_fields(holder_name=holder_name, bank_name=bank_name, ifsc=ifsc, account_number=account_number)
     with transaction.atomic():
         User.objects.select_for_update().filter(id=user.id).first()  # one primary, even under races
         accounts = BankAccount.objects.filter(user=user, removed_at__isnull=True)
         primary = make_primary or not accounts.exists()
         if primary:
             accounts.filter(is_primary=True).update(is_primary=False)
-        account = BankAccount.objects.create(
-            user=user,
-            holder_name=holder_name.strip(),
-            bank_name=bank_name.strip(),
-            ifsc=ifsc,
-            account_number_encrypted=account_number_encrypt(number),
-            last4=number[-4:],
-            is_primary=primary,
-        )
+        account = BankAccount.objects.create(user=user, is_primary=primary, **fields)
         audit_record(action="bank_account.added", actor=user, obj=account, data={"last4": account.last4})
     return account
+
+
+def bank_account_fields(*, holder_name: str, bank_name: str, ifsc: str, account_number: str) -> dict[str, str]:
+    """A new account's stored fields (IFSC and number checked, the number encrypted), whoever owns it."""
+    ifsc = ifsc.strip().upper()
+    number = re.sub(r"[\s-]", "", account_number)
+    if not IFSC_RE.match(ifsc):
+        raise ValidationFailed.one("ifsc", "INVALID_IFSC", "An IFSC is 4 letters, a 0, then 6 letters or digits.")
+    if not ACCOUNT_RE.match(number):
+        raise ValidationFailed.one("account_number", "INVALID_ACCOUNT_NUMBER", "An account number is 8 to 30 digits.")
+    return {
+        "holder_name": holder_name.strip(),
+        "bank_name": bank_name.strip(),
+        "ifsc": ifsc,
+        "account_number_encrypted": account_number_encrypt(number),
+        "last4": number[-4:],
+    }
 
 
 def _own_account(user: User, account_id: uuid.UUID) -> BankAccount:
@@ -133,8 +137,9 @@ def payout_figures(event: Event, host: User | None = None) -> dict[str, Any]:
     Orders paid without a settlement snapshot count wholly for the owner. Orders with one count each
     recipient's manual share (`method=payout`); shares transferred by the provider are never payable here."""
     host_id = event.host_id if host is None else host.id
+    owner = host_id == event.host_id
     gross = refunds = Decimal("0")
-    if host_id == event.host_id:
+    if owner:
         plain = Order.objects.filter(event=event, status__in=SETTLED, settlements__isnull=True)
         gross = plain.aggregate(s=Sum("host_earning"))["s"] or Decimal("0")
         refunds = Refund.objects.filter(order__event=event, order__settlements__isnull=True).exclude(
@@ -147,9 +152,9 @@ def payout_figures(event: Event, host: User | None = None) -> dict[str, Any]:
     refunds += SettlementReversal.objects.filter(settlement__in=shares, status=ReversalStatus.RECORDED).exclude(
         refund__status=RefundStatus.FAILED
     ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
-    paid_out = PayoutRequest.objects.filter(event=event, host_id=host_id, status=PayoutStatus.COMPLETED).aggregate(
-        s=Sum("amount")
-    )["s"] or Decimal("0")
+    paid_out = payouts_of_share(event, host_id).filter(status=PayoutStatus.COMPLETED).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal("0")
     valid = Order.objects.filter(event=event, status__in=SETTLED, ticket__status="valid").aggregate(
         n=Count("id"), seats=Sum("seats")
     )
@@ -164,15 +169,30 @@ def payout_figures(event: Event, host: User | None = None) -> dict[str, Any]:
     }
 
 
+def payouts_of_share(event: Event, host_id: uuid.UUID) -> QuerySet[PayoutRequest]:
+    """The event's payouts of one recipient's share. The owner's share of an organisation's event is paid to the
+    organisation (whichever member asked), and counts what its creator was paid before organisations had accounts."""
+    payouts = PayoutRequest.objects.filter(event=event)
+    if host_id == event.host_id and event.organisation_id is not None:
+        return payouts.filter(Q(organisation_id=event.organisation_id) | Q(host_id=host_id, organisation__isnull=True))
+    return payouts.filter(host_id=host_id, organisation__isnull=True)
+
+
 def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: uuid.UUID) -> PayoutRequest:
     """After the event ends the host (or a co-host with a share) asks for their earnings; one active request
     per event and recipient."""
     with transaction.atomic():
         event = Event.objects.select_for_update().alive().filter(id=event_id).first()
+        owner = event is not None and event.host_id == host.id
         shares = event is not None and Settlement.objects.filter(order__event=event, recipient=host).exists()
-        # The owner's share is paid to `event.host`: on an organisation's event only while their role there
-        # allows payouts (organisation bank accounts are the next step, docs/ORGANISATIONS.md).
-        owner = event is not None and event.host_id == host.id and holds_host_power(host, event, "payouts")
+        if event is not None and owner and event.organisation_id is not None:
+            # The owner's share of an organisation's event is the organisation's (organisation_payouts.py).
+            if holds_host_power(host, event, "payouts"):
+                raise BusinessRuleError(
+                    "This event's earnings are paid to its organisation: ask through the organisation.",
+                    code=PaymentErrorCode.PAID_TO_ORGANISATION,
+                )
+            owner = shares = False
         if event is None or (not owner and not shares):
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
         ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()  # completed early counts

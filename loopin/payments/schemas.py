@@ -258,6 +258,7 @@ class PayoutOut(BaseModel):
     id: uuid.UUID
     source: str = Field(description="What is paid out: `event` (one event's earnings) or `marketplace` (sales)")
     event_id: uuid.UUID | None
+    organisation_id: uuid.UUID | None = Field(description="Set when the payout is an organisation's")
     status: PayoutStatusName
     currency: str
     amount: str
@@ -278,6 +279,7 @@ class PayoutOut(BaseModel):
             id=payout.id,
             source=payout.source,
             event_id=payout.event_id,
+            organisation_id=payout.organisation_id,
             status=payout.status,
             currency=payout.currency,
             amount=money_text(payout.amount),

@@ -108,7 +108,7 @@ def bank_accounts(*, user: User) -> list[BankAccountOut]:
 
 
 def my_payouts(*, user: User, offset: int, limit: int) -> tuple[list[PayoutOut], int]:
-    qs = PayoutRequest.objects.filter(host=user)
+    qs = PayoutRequest.objects.filter(host=user, organisation__isnull=True)  # an organisation's: under it
     return [PayoutOut.from_model(p) for p in qs[offset : offset + limit]], qs.count()
 
 
