@@ -35,6 +35,7 @@ PUBLIC_PATHS = [
     "/e/{canonical_id:str}/",
     "/e/{canonical_id:str}/preview.jpg",
     "/hosts/{host_id:str}",
+    "/organisations/{organisation_id:str}",
     "/invite/{token:str}",
     "/invite/{token:str}/",
     "/sitemap.xml",

@@ -18,7 +18,7 @@ from loopin.core.errors import NotFound
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventImage, EventStatus, InviteLink, Visibility
 from loopin.events.selectors import FeedFilters, event_detail, event_feed, share_path
-from loopin.organisations.selectors import organisation_owner
+from loopin.organisations.selectors import organisation_owner, organisation_public
 
 SITEMAP_LIMIT = 50_000  # the sitemap protocol's maximum per file
 HOST_PAGE_EVENTS = 24
@@ -149,6 +149,29 @@ def host_page(*, host_id: uuid.UUID) -> HostPage:
     }
     events, total = event_feed(user=None, filters=FeedFilters(host_id=host.id), offset=0, limit=HOST_PAGE_EVENTS)
     return HostPage(host=profile, events=events, total=total)
+
+
+def organisation_page(*, organisation_id: uuid.UUID) -> HostPage:
+    """An organisation's public face: name, logo, description, city, whether Loopin verified it, and its upcoming
+    public events (never its GSTIN, legal name or members)."""
+    organisation = organisation_public(organisation_id=organisation_id)
+    profile = {
+        "id": organisation.id,
+        "name": organisation.name,
+        "handle": organisation.handle,
+        "description": organisation.description or None,
+        "city": organisation.city or None,
+        "logo": organisation.logo_url or None,
+        "is_verified": organisation.is_verified,
+        "path": organisation_path(organisation.id),
+    }
+    filters = FeedFilters(organisation_id=organisation.id)
+    events, total = event_feed(user=None, filters=filters, offset=0, limit=HOST_PAGE_EVENTS)
+    return HostPage(host=profile, events=events, total=total)
+
+
+def organisation_path(organisation_id: uuid.UUID) -> str:
+    return f"/organisations/{organisation_id}"
 
 
 def invite_page(*, token: str) -> InvitePage:

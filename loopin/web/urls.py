@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^e/(?P<canonical_id>[A-Za-z0-9]{1,12})/preview\.jpg$", views.event_preview, name="event-preview"),
     re_path(r"^e/(?P<canonical_id>[A-Za-z0-9]{1,12})/?$", views.event_short, name="event-short"),
     path("hosts/<uuid:host_id>", views.host, name="host"),
+    path("organisations/<uuid:organisation_id>", views.organisation, name="organisation"),
     re_path(r"^invite/(?P<token>[A-Za-z0-9_-]{1,64})/?$", views.invite, name="invite"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),

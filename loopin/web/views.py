@@ -1,7 +1,7 @@
 """Public pages: thin Django views, each one selector call and one template.
 
 Routed from the one ASGI app (see `loopin.web.routes`): share paths `/<cc>/<city>/events/<slug>--<id>`,
-`/e/<id>`, `/hosts/<id>`, `/invite/<token>`, `/sitemap.xml`, `/robots.txt`, `/.well-known/...`.
+`/e/<id>`, `/hosts/<id>`, `/organisations/<id>`, `/invite/<token>`, `/sitemap.xml`, `/robots.txt`, `/.well-known/...`.
 """
 
 from __future__ import annotations
@@ -108,6 +108,27 @@ def host(request: HttpRequest, host_id: uuid.UUID) -> HttpResponse:
     ]
     context = {"host": page.host, "cards": cards, "total": page.total, "canonical_url": absolute_url(page.host["path"])}
     return _cacheable(render(request, "web/host.html", context))
+
+
+@require_safe
+@conditional
+def organisation(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """An organisation's page: who it is and its upcoming public events."""
+    try:
+        page = selectors.organisation_page(organisation_id=organisation_id)
+    except NotFound:
+        return _not_found(request, "organisation")
+    cards = [
+        {**c, "when": present.when(c["start_at"], c["end_at"]), "price_text": present.money(c["price"], c["currency"])}
+        for c in page.events
+    ]
+    context = {
+        "organisation": page.host,
+        "cards": cards,
+        "total": page.total,
+        "canonical_url": absolute_url(page.host["path"]),
+    }
+    return _cacheable(render(request, "web/organisation.html", context))
 
 
 @require_safe

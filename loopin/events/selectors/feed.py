@@ -45,6 +45,7 @@ class FeedFilters:
     date_to: datetime | None = None
     price: str | None = None  # "free" | "paid"
     host_id: uuid.UUID | None = None
+    organisation_id: uuid.UUID | None = None
     venue_id: uuid.UUID | None = None
     q: str | None = None
     lat: float | None = None
@@ -242,6 +243,8 @@ def _feed_queryset(filters: FeedFilters, now: datetime) -> tuple[QuerySet[Event]
         qs = qs.filter(is_paid=True)
     if filters.host_id:
         qs = qs.filter(host_id=filters.host_id)
+    if filters.organisation_id:
+        qs = qs.filter(organisation_id=filters.organisation_id)
     if filters.venue_id:
         qs = qs.filter(venue_id=filters.venue_id)
     if filters.q:

@@ -38,7 +38,10 @@ def test_the_web_page_names_the_organisation_as_organizer(api):
     event = org_event(org, org.manager)
     r = api.get(share_path(event))
     assert r.status_code == 200
-    assert 'Hosted by <strong id="organisation">The Brewhouse</strong>' in r.text
+    assert (
+        f'Hosted by <a href="/organisations/{org.organisation.id}"><strong id="organisation">The Brewhouse</strong></a>'
+        in r.text
+    )
     assert "✓ Verified" in r.text and "@brewhouse" in r.text
     [ld] = preview_tags(r.text).json_ld
     assert ld["organizer"] == {"@type": "Organization", "name": "The Brewhouse"}
