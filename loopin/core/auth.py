@@ -3,11 +3,14 @@
 Every authenticated call refuses a suspended user (403 ACCOUNT_SUSPENDED). `CurrentUser` / `OptionalUser`
 are also gated by the onboarding waitlist (403 WAITLISTED, details `promote_at`); `UngatedUser` is not:
 it is for the auth, profile and `/api/v2/me` endpoints a waitlisted user must still reach.
+
+A token is decoded once per request: `token_claims` keeps the claims in the request's ASGI state, where the
+rate-limit middleware (which decodes first) leaves them for the dependencies below.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -36,30 +39,49 @@ class Caller(Resolvable):
         return caller_load(self.claims, gated=self.gated)
 
 
-def _claims(credentials: HTTPAuthorizationCredentials | None) -> AccessClaims | None:
+_STATE_KEY = "loopin.access_claims"
+
+
+def token_claims(state: dict[str, Any], token: str) -> AccessClaims:
+    """The claims of `token` (raises `NotAuthenticated`), decoded at most once per request: `state` is the
+    request's ASGI state (`scope["state"]`), where the result is kept with the token it came from."""
+    found = state.get(_STATE_KEY)
+    if found is not None and found[0] == token:
+        claims: AccessClaims = found[1]
+        return claims
+    claims = access_token_decode(token)
+    state[_STATE_KEY] = (token, claims)
+    return claims
+
+
+def _claims(request: Request, credentials: HTTPAuthorizationCredentials | None) -> AccessClaims | None:
     if credentials is None or credentials.scheme.lower() != "bearer":
         return None
-    return access_token_decode(credentials.credentials)
+    return token_claims(request.scope.setdefault("state", {}), credentials.credentials)
 
 
-async def _required(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
-    claims = _claims(credentials)
+async def _required(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    claims = _claims(request, credentials)
     if claims is None:
         raise NotAuthenticated()
     return Caller(claims)
 
 
 async def _required_ungated(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Caller:
-    claims = _claims(credentials)
+    claims = _claims(request, credentials)
     if claims is None:
         raise NotAuthenticated()
     return Caller(claims, gated=False)
 
 
-async def _optional(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
-    return Caller(_claims(credentials))
+async def _optional(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    return Caller(_claims(request, credentials))
 
 
 def is_optional_auth(dependency: object) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from loopin.config.asgi import app
-from loopin.core import net, ratelimit
+from loopin.core import hooks, net, ratelimit
 from loopin.core.rates import parse_rate
 from loopin.core.throttle import Limiter, RedisCounter
 from loopin.testing.fixtures import signed_in_user
@@ -138,3 +138,38 @@ def test_rates_parse(spec, limit, window):
 def test_bad_rates_are_refused(spec):
     with pytest.raises(ValueError):
         parse_rate(spec)
+
+
+@pytest.fixture
+def decodes():
+    """Every access-token decode, counted around the registered authenticator (restored afterwards)."""
+    decode, load = hooks._token_decoder[0], hooks._caller_loader[0]
+    seen: list[str] = []
+
+    def counting(token: str):
+        seen.append(token)
+        return decode(token)
+
+    hooks.register_authenticator(decode=counting, load=load)
+    yield seen
+    hooks.register_authenticator(decode=decode, load=load)
+
+
+def test_a_signed_in_request_decodes_its_token_once(api, app_settings, decodes):
+    user = signed_in_user(api, "+916205829377")
+    app_settings.RATE_LIMIT_ENABLED = True
+    decodes.clear()
+    r = api.get("/api/v2/auth/profile", headers=user["headers"])
+    assert r.status_code == 200
+    assert decodes == [user["token"]]  # the rate limit decoded it; the auth dependency reused the claims
+    app_settings.RATE_LIMIT_ENABLED = False
+    decodes.clear()
+    assert api.get("/api/v2/auth/profile", headers=user["headers"]).status_code == 200
+    assert decodes == [user["token"]]  # without the rate limit the dependency decodes it itself
+
+
+def test_a_bad_token_is_still_refused_after_the_rate_limit_looked_at_it(api, app_settings, decodes):
+    app_settings.RATE_LIMIT_ENABLED = True
+    r = api.get("/api/v2/auth/profile", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401
+    assert r.json()["error_code"] == "INVALID_TOKEN"
