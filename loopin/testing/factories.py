@@ -19,7 +19,8 @@ class UserWithProfileFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
-    phone_number = factory.Sequence(lambda n: f"+9198{n:08d}")
+    # +91985000…: clear of the demo people (+91980000…) and the numbers tests write out
+    phone_number = factory.Sequence(lambda n: f"+9198{50_000_000 + n:08d}")
     name = factory.Sequence(lambda n: f"Person {chr(65 + n % 26)}{chr(65 + (n // 26) % 26)}")
     birth_date = date(1994, 5, 17)
     gender = "female"
