@@ -17,17 +17,19 @@ from loopin.core.schema_extra import not_nullable
 from loopin.core.time import ApiTime, to_display
 from loopin.events.models import (
     AllowedGender,
+    Event,
     EventStatus,
     InvitationStatus,
     JoinMode,
     RequestStatus,
     RsvpPolicy,
+    TicketTier,
     TierVisibility,
     VenueType,
     Visibility,
 )
 from loopin.events.questions import AnswerGiven
-from loopin.events.tiers import TierState
+from loopin.events.tiers import TierState, tier_state
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[
@@ -410,6 +412,40 @@ class TierOut(BaseModel):
     sort_order: int
     is_default: bool = Field(description="The event's own price (what the app's dialect shows)")
     state: TierStateName
+
+    @classmethod
+    def from_model(
+        cls,
+        tier: TicketTier,
+        event: Event,
+        *,
+        now: datetime | None = None,
+        unlocked: bool = False,
+        manager: bool = False,
+    ) -> TierOut:
+        """A tier as buyers (and hosts) see it; `seats_left` is the fewer of the tier's and the event's."""
+        lefts = [n for n in (tier.seats_left, event.seats_left) if n is not None]
+        return cls(
+            id=tier.id,
+            name=tier.name,
+            description=tier.description or None,
+            price=f"{tier.price:.2f}",
+            pay_what_you_want=tier.pay_what_you_want,
+            suggested_price=f"{tier.suggested_price:.2f}" if tier.suggested_price is not None else None,
+            currency=event.currency,
+            capacity=tier.capacity,
+            seats_left=min(lefts) if lefts else None,
+            sales_start_at=tier.sales_start_at,
+            sales_end_at=tier.sales_end_at,
+            min_per_order=tier.min_per_order,
+            max_per_order=tier.max_seats(event),
+            visibility=tier.visibility,
+            unlock_code=(tier.unlock_code or None) if manager else None,
+            requires_approval=tier.requires_approval,
+            sort_order=tier.sort_order,
+            is_default=tier.is_default,
+            state=tier_state(tier, event, now=now, unlocked=unlocked),
+        )
 
 
 class EventCardOut(BaseModel):

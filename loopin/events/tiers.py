@@ -59,50 +59,6 @@ def tier_state(tier: TicketTier, event: Event, *, now: datetime | None = None, u
     return TierState.ON_SALE
 
 
-def tier_out(
-    tier: TicketTier, event: Event, *, now: datetime | None = None, unlocked: bool = False, manager: bool = False
-) -> dict[str, Any]:
-    """A tier as buyers (and hosts) see it; `seats_left` is the fewer of the tier's and the event's."""
-    lefts = [n for n in (tier.seats_left, event.seats_left) if n is not None]
-    return {
-        "id": tier.id,
-        "name": tier.name,
-        "description": tier.description or None,
-        "price": f"{tier.price:.2f}",
-        "pay_what_you_want": tier.pay_what_you_want,
-        "suggested_price": f"{tier.suggested_price:.2f}" if tier.suggested_price is not None else None,
-        "currency": event.currency,
-        "capacity": tier.capacity,
-        "seats_left": min(lefts) if lefts else None,
-        "sales_start_at": tier.sales_start_at,
-        "sales_end_at": tier.sales_end_at,
-        "min_per_order": tier.min_per_order,
-        "max_per_order": tier.max_seats(event),
-        "visibility": tier.visibility,
-        "unlock_code": (tier.unlock_code or None) if manager else None,
-        "requires_approval": tier.requires_approval,
-        "sort_order": tier.sort_order,
-        "is_default": tier.is_default,
-        "state": tier_state(tier, event, now=now, unlocked=unlocked),
-    }
-
-
-def tiers_for(
-    event: Event, *, manager: bool = False, unlocked_ids: set[uuid.UUID] | None = None
-) -> list[dict[str, Any]]:
-    """The event's tiers in their order: every one to its host; public and unlocked ones to everyone else.
-    A read: the default tier exists from the event's first save (events.receivers), so nothing is made here."""
-    now = timezone.now()
-    unlocked_ids = unlocked_ids or set()
-    out = []
-    for tier in TicketTier.objects.filter(event_id=event.id):
-        unlocked = manager or tier.id in unlocked_ids
-        if tier.visibility == TierVisibility.HIDDEN and not unlocked:
-            continue
-        out.append(tier_out(tier, event, now=now, unlocked=unlocked, manager=manager))
-    return out
-
-
 def availability_annotations(now: datetime | None = None) -> dict[str, Any]:
     """Subqueries (for an Event queryset) from which `card_availability` reads the feed card's state."""
     now = now or timezone.now()

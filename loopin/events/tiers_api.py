@@ -13,9 +13,10 @@ from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.events.selectors.access import can_manage, event_for
+from loopin.events.selectors.tiers import tiers_for
 from loopin.events.services.tiers import TierInput, tier_create, tier_delete, tier_update
 from loopin.events.tier_schemas import TierIn, TierOut, TierUpdateIn
-from loopin.events.tiers import tier_out, tiers_for, tiers_unlocked
+from loopin.events.tiers import tiers_unlocked
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -29,22 +30,22 @@ def _input(body: TierIn | TierUpdateIn) -> TierInput:
     return TierInput(**given, given=set(given))
 
 
-def _list(*, user: Any, event_id: uuid.UUID, unlock_code: str | None) -> list[dict[str, Any]]:
+def _list(*, user: User | None, event_id: uuid.UUID, unlock_code: str | None) -> list[TierOut]:
     event = event_for(user, event_id)
     manager = user is not None and can_manage(user, event)
     return tiers_for(event, manager=manager, unlocked_ids=set(tiers_unlocked(event.id, unlock_code)))
 
 
-def tier_create_and_read(*, user: User, event_id: uuid.UUID, data: TierInput) -> dict[str, Any]:
+def tier_create_and_read(*, user: User, event_id: uuid.UUID, data: TierInput) -> TierOut:
     """Add a tier, then read it back as its host sees it."""
     tier = tier_create(actor=user, event_id=event_id, data=data)
-    return tier_out(tier, event_for(user, event_id), unlocked=True, manager=True)
+    return TierOut.from_model(tier, event_for(user, event_id), unlocked=True, manager=True)
 
 
-def tier_update_and_read(*, user: User, event_id: uuid.UUID, tier_id: uuid.UUID, data: TierInput) -> dict[str, Any]:
+def tier_update_and_read(*, user: User, event_id: uuid.UUID, tier_id: uuid.UUID, data: TierInput) -> TierOut:
     """Change a tier, then read it back as its host sees it."""
     tier = tier_update(actor=user, event_id=event_id, tier_id=tier_id, data=data)
-    return tier_out(tier, event_for(user, event_id), unlocked=True, manager=True)
+    return TierOut.from_model(tier, event_for(user, event_id), unlocked=True, manager=True)
 
 
 @router.get("/{event_id}/tiers", response_model=Envelope[list[TierOut]], responses=error_responses(404, 422))

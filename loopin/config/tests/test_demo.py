@@ -14,7 +14,7 @@ from loopin.accounts.demo import DEMO_GUESTS, DEMO_HOSTS
 from loopin.config.demo import demo_load
 from loopin.events.demo import STARTING_SOON
 from loopin.events.models import CoHost, Event, JoinMode, JoinRequest
-from loopin.events.tiers import tiers_for
+from loopin.events.selectors.tiers import tiers_for
 from loopin.payments.demo import ENDED_TITLE, TIERED_TITLE
 from loopin.payments.models import BankAccount, Order
 from loopin.payments.payouts import payout_request_create
@@ -54,7 +54,7 @@ def test_a_paid_event_has_three_tiers_a_sold_out_early_bird_with_a_waitlist_and_
         ("Regular", Decimal("499.00"), "public", 0),
         ("VIP", Decimal("1499.00"), "hidden", 0),
     ]
-    assert [t["state"] for t in tiers_for(event)] == ["sold_out", "on_sale"]
+    assert [t.state for t in tiers_for(event)] == ["sold_out", "on_sale"]
     assert event.tiers.get(name="VIP").unlock_code == "VIPNIGHT"
     assert list(event.waitlist.values_list("tier__name", "status")) == [("Early bird", "waiting")]
     assert event.promo_codes.get().code == "LOOPIN10"

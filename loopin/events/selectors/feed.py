@@ -32,7 +32,8 @@ from loopin.events.models import (
 )
 from loopin.events.selectors.access import can_manage, event_for, event_role, hosted_by
 from loopin.events.selectors.share_paths import share_path
-from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability, tiers_for
+from loopin.events.selectors.tiers import tiers_for
+from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability
 
 EARTH_RADIUS_KM = 6371.0
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from loopin.core.errors import LoopinError
 from loopin.events.models import JoinMode, TicketTier, TierVisibility
+from loopin.events.selectors.tiers import tiers_for
 from loopin.events.services.tiers import TierInput, tier_create, tier_delete, tier_update
-from loopin.events.tiers import default_tier, tiers_for
+from loopin.events.tiers import default_tier
 from loopin.participation.attendance import attendance_confirm
 from loopin.participation.join_requests import join_request_accept, join_request_create
 from loopin.payments.services import order_cancel_pending, order_create
@@ -97,7 +98,7 @@ def test_sales_windows_refuse_before_and_after(interests):
     person = UserWithProfileFactory()
     assert _code(lambda: attendance_confirm(user=person, event_id=event.id, tier_id=early.id)) == "TIER_SALES_ENDED"
     assert _code(lambda: attendance_confirm(user=person, event_id=event.id, tier_id=later.id)) == "TIER_NOT_ON_SALE"
-    states = {t["name"]: t["state"] for t in tiers_for(event)}
+    states = {t.name: t.state for t in tiers_for(event)}
     assert states == {"General admission": "on_sale", "Early": "sales_ended", "Later": "not_yet_on_sale"}
 
 
@@ -120,8 +121,8 @@ def test_a_hidden_tier_needs_its_unlock_code_in_any_case(interests):
     assert _code(lambda: attendance_confirm(user=person, event_id=event.id, tier_id=vip.id, unlock_code="nope")) == (
         "TIER_NOT_FOUND"
     )
-    assert [t["name"] for t in tiers_for(event)] == ["General admission"]
-    assert [t["name"] for t in tiers_for(event, unlocked_ids={vip.id})] == ["General admission", "VIP"]
+    assert [t.name for t in tiers_for(event)] == ["General admission"]
+    assert [t.name for t in tiers_for(event, unlocked_ids={vip.id})] == ["General admission", "VIP"]
     ticket = attendance_confirm(user=person, event_id=event.id, tier_id=vip.id, unlock_code=" BackStage ")
     assert ticket.tier_id == vip.id
 
