@@ -184,3 +184,15 @@ def commerce_groups_sync(apps: Any) -> None:
         grant(apps, name, perms)
     for app_label in COMMERCE_READ_ONLY_APPS:
         grant_view_all(apps, READ_ONLY, app_label)
+
+
+# Operations works doors as it works parking gates: a Loopin staff member checks guests in at any venue's event
+# through the tickets door (venuecommerce.access.STAFF_PERMISSIONS["door"]). Its own migration (staff/0005):
+# the permission came after staff/0004.
+VENUE_DOOR_GRANTS: dict[str, list[str]] = {OPERATIONS: ["venuecommerce.work_venue_door"]}
+
+
+def venue_door_groups_sync(apps: Any) -> None:
+    """The groups that work venue doors (migration staff/0005; idempotent)."""
+    for name, perms in VENUE_DOOR_GRANTS.items():
+        grant(apps, name, perms)

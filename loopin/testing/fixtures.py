@@ -21,7 +21,7 @@ from loopin.accounts.sms import get_sms_backend, use_sms_backend
 from loopin.config.asgi import app
 from loopin.core import ratelimit
 from loopin.core.settings import Settings, get_settings
-from loopin.staff.groups import commerce_groups_sync, events_groups_sync, groups_sync
+from loopin.staff.groups import commerce_groups_sync, events_groups_sync, groups_sync, venue_door_groups_sync
 from loopin.testing.factories import UserWithProfileFactory
 
 
@@ -180,6 +180,7 @@ def staff_in(group: str, **fields: Any) -> Any:
     groups_sync(apps)
     events_groups_sync(apps)
     commerce_groups_sync(apps)
+    venue_door_groups_sync(apps)
     importlib.import_module("loopin.payments.migrations.0002_finance_permissions").forwards(apps, None)
     staff = UserWithProfileFactory(is_staff=True, **fields)
     staff.groups.add(Group.objects.get(name=group))

@@ -24,6 +24,7 @@ from loopin.staff.groups import (
     SUPPORT,
     commerce_groups_sync,
     groups_sync,
+    venue_door_groups_sync,
 )
 from loopin.testing.fixtures import signed_in_user
 
@@ -126,11 +127,14 @@ def _group_perms(name):
 def test_commerce_permissions_go_to_the_groups_that_run_them(db):
     groups_sync(apps)
     commerce_groups_sync(apps)
+    venue_door_groups_sync(apps)
     importlib.import_module("loopin.looppay.migrations.0003_staff_permissions").forwards(apps, None)
     operations, support, finance, read_only = (_group_perms(g) for g in (OPERATIONS, SUPPORT, FINANCE, READ_ONLY))
     assert all(set(perms) <= _group_perms(group) for group, perms in COMMERCE_GRANTS.items())
     # The powers the API's staff checks need (venuecommerce.access.STAFF_PERMISSIONS) are Operations'.
     assert {"venuecommerce.change_venueorder", "parking.operate_gate", "parking.change_parkinglot"} <= operations
+    assert {p for g in (support, finance, read_only) for p in g} & {"venuecommerce.work_venue_door"} == set()
+    assert "venuecommerce.work_venue_door" in operations
     assert {"parking.waive_overstaycharge", "marketplace.change_marketplacefee"} <= finance - operations
     assert {"looppay.grant_promotional_credit", "looppay.add_adjustment"} <= finance
     assert not {p for p in support if p.split(".")[0] in {"venuecommerce", "parking", "marketplace"}
