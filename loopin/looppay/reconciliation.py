@@ -2,12 +2,17 @@
 
 Checks: every account's cached balance equals the sum of its lines; every entry's lines sum to zero, and so
 does the whole ledger; no held account is below zero; every paid top-up charge has exactly one top-up entry of
-its amount, and every top-up entry belongs to a paid top-up charge. Each run is stored (`ReconciliationRun`,
-admin: LoopPay > Reconciliation runs). A run with problems logs `looppay_reconciliation_failed` at error level
-(Sentry alerts on it) and is an open staff alert (the admin's index and dashboard, for staff who may view runs;
-loopin/looppay/alerts.py) until someone holding `looppay.acknowledge_reconciliationrun` acknowledges it with a
-note (`reconciliation_acknowledge`, audited). A later clean run does not close it: money that went out of step
-and came back is still something a person must look at.
+its amount, and every top-up entry belongs to a paid top-up charge; every refund of a top-up charge has exactly
+its clawback entry (`topup-refund:<refund id>` taking back the refund's amount; none for a top-up never credited;
+a failed refund's clawback given back in full; a refund made at the provider after credits were spent takes back
+at most its amount, the charge flagged for staff), and every clawback entry has its refund.
+
+Each run is stored (`ReconciliationRun`, admin: LoopPay > Reconciliation runs). A run with problems logs
+`looppay_reconciliation_failed` at error level (Sentry alerts on it) and is an open staff alert (the admin's
+index and dashboard, for staff who may view runs; loopin/looppay/alerts.py) until someone holding
+`looppay.acknowledge_reconciliationrun` acknowledges it with a note (`reconciliation_acknowledge`, audited).
+A later clean run does not close it: money that went out of step and came back is still something a person
+must look at.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from loopin.core.logging import get_logger
 from loopin.looppay.ledger import CENT
 from loopin.looppay.models import HELD_KINDS, Account, EntryReason, JournalEntry, Line, ReconciliationRun
 from loopin.looppay.topups import TOPUP
-from loopin.payments.charge_models import CHARGE_SETTLED, Charge
+from loopin.payments.charge_models import CHARGE_SETTLED, Charge, ChargeRefund
+from loopin.payments.charge_purposes import PROVIDER_INITIATED
+from loopin.payments.models import RefundStatus
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -88,10 +95,66 @@ def _topup_problems() -> list[dict[str, Any]]:
     return problems
 
 
+def _credited(entry: JournalEntry) -> Decimal:
+    return sum((line.amount for line in entry.lines.all() if line.amount > 0), Decimal("0"))
+
+
+def _clawback_expected(refund: ChargeRefund, taken: Decimal | None, back: Decimal | None, credited: bool) -> bool:
+    """Whether a top-up refund's clawback entries (`taken`, and `back` when a failed refund gave them back) are
+    exactly what the refund calls for (loopin/looppay/topups.py)."""
+    if not credited:
+        return taken is None and back is None  # a top-up never credited has nothing to take back
+    if refund.status == RefundStatus.FAILED:
+        return back == taken  # none at all, or taken back and then given back in full
+    if back is not None:
+        return False
+    if refund.reason == PROVIDER_INITIATED and refund.charge.review_reason:
+        return (taken or Decimal("0")) <= refund.amount  # the spent part could not be taken back: flagged already
+    return taken == refund.amount
+
+
+def _topup_refund_problems() -> list[dict[str, Any]]:
+    """Every refund of a top-up charge has exactly its clawback entry, and every clawback entry its refund."""
+    entries = {
+        e.idempotency_key: e
+        for e in JournalEntry.objects.filter(reason=EntryReason.TOPUP_REFUND).prefetch_related("lines")
+    }
+    credited = set(JournalEntry.objects.filter(reason=EntryReason.TOPUP).values_list("reference", flat=True))
+    problems: list[dict[str, Any]] = []
+    refunds = ChargeRefund.objects.filter(charge__purpose=TOPUP).select_related("charge").order_by("created_at", "id")
+    for refund in refunds:
+        key = f"topup-refund:{refund.id}"
+        found = [entries.pop(k, None) for k in (key, f"{key}:failed")]
+        taken, back = (_credited(e) if e is not None else None for e in found)
+        wrong_charge = any(e is not None and e.reference != str(refund.charge_id) for e in found)
+        if wrong_charge or not _clawback_expected(refund, taken, back, str(refund.charge_id) in credited):
+            problems.append(
+                {
+                    "check": "topup_refund",
+                    "charge": str(refund.charge_id),
+                    "refund": str(refund.id),
+                    "status": refund.status,
+                    "refunded": _m(refund.amount),
+                    "taken_back": _m(taken) if taken is not None else None,
+                    "given_back": _m(back) if back is not None else None,
+                }
+            )
+    for key, entry in entries.items():
+        problems.append(
+            {
+                "check": "topup_refund_without_refund",
+                "entry": key,
+                "charge": entry.reference,
+                "amount": _m(_credited(entry)),
+            }
+        )
+    return problems
+
+
 def ledger_reconcile() -> ReconciliationRun:
     """Check the whole ledger once (beat: nightly); store the run and alert on any problem."""
     accounts, problems = _account_problems()
-    problems += _entry_problems() + _topup_problems()
+    problems += _entry_problems() + _topup_problems() + _topup_refund_problems()
     run = ReconciliationRun.objects.create(
         ok=not problems, accounts_checked=accounts, entries_checked=JournalEntry.objects.count(), problems=problems
     )

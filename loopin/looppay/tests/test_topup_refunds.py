@@ -13,6 +13,7 @@ import pytest
 from loopin.core.errors import LoopinError
 from loopin.looppay.ledger import provider_account
 from loopin.looppay.models import JournalEntry
+from loopin.looppay.reconciliation import ledger_reconcile
 from loopin.looppay.selectors import credit_balance
 from loopin.looppay.spending import spend
 from loopin.looppay.topups import topup_start
@@ -134,6 +135,7 @@ def test_a_refund_the_provider_fails_gives_the_credits_back_once(api, person, ra
         "paid",
         "failed",
     )
+    assert (ledger_reconcile().problems, ledger_reconcile().ok) == ([], True)  # taken back and given back: in step
 
 
 def test_a_refund_made_at_the_provider_takes_back_what_is_unspent_once_and_flags_the_rest(api, person):
