@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.errors import BusinessRuleError, Conflict, NotFound
+from loopin.core.errors import Conflict, NotFound
 from loopin.events.error_codes import EventErrorCode
-from loopin.events.models import Event, EventStatus
+from loopin.events.models import Event
 from loopin.organisations.models import Organisation
 from loopin.organisations.selectors import organisation_for
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import ACTIVE_PAYOUT, BankAccount, PayoutRequest
-from loopin.payments.payouts import bank_account_fields, payout_figures, payouts_of_share
+from loopin.payments.payouts import bank_account_fields, ensure_payouts_open, payout_open, payouts_of_share
 
 
 def _lock(organisation: Organisation) -> None:
@@ -102,37 +102,9 @@ def organisation_payout_request_create(
         event = Event.objects.select_for_update().alive().filter(id=event_id, organisation=organisation).first()
         if event is None:
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
-        ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()
-        if event.status == EventStatus.CANCELLED or not ended:
-            raise BusinessRuleError(
-                "Payouts open once the event has ended (or you mark it completed).",
-                code=PaymentErrorCode.EVENT_NOT_ENDED,
-            )
+        ensure_payouts_open(event)
         account = _account(organisation, bank_account_id)
-        if payouts_of_share(event, event.host_id).filter(status__in=ACTIVE_PAYOUT).exists():
-            raise Conflict("A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS)
-        figures = payout_figures(event)
-        if figures["amount"] <= 0:
-            raise BusinessRuleError("There is nothing to pay out for this event.", code=PaymentErrorCode.NOTHING_TO_PAY)
-        try:
-            with transaction.atomic():
-                payout = PayoutRequest.objects.create(
-                    event=event,
-                    host=user,
-                    organisation=organisation,
-                    bank_account=account,
-                    currency=event.currency,
-                    account_masked=account.masked,
-                    **figures,
-                )
-        except IntegrityError:
-            raise Conflict(
-                "A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS
-            ) from None
-        audit_record(
-            action="payout.requested",
-            actor=user,
-            obj=payout,
-            data={"amount": str(payout.amount), "event_id": str(event.id)},
+        active = payouts_of_share(event, event.host_id)
+        return payout_open(
+            event, requester=user, account=account, active=active, share_of=None, organisation=organisation
         )
-    return payout

@@ -22,6 +22,7 @@ from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
 from loopin.events.selectors.access import holds_host_power
 from loopin.events.signals import send_after_commit
+from loopin.organisations.models import Organisation
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
@@ -195,38 +196,58 @@ def payout_request_create(*, host: User, event_id: uuid.UUID, bank_account_id: u
             owner = shares = False
         if event is None or (not owner and not shares):
             raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
-        ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()  # completed early counts
-        if event.status == EventStatus.CANCELLED or not ended:
-            raise BusinessRuleError(
-                "Payouts open once the event has ended (or you mark it completed).",
-                code=PaymentErrorCode.EVENT_NOT_ENDED,
-            )
+        ensure_payouts_open(event)
         account = _own_account(host, bank_account_id)
-        if PayoutRequest.objects.filter(event=event, host=host, status__in=ACTIVE_PAYOUT).exists():
-            raise Conflict("A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS)
-        figures = payout_figures(event, host)
-        if figures["amount"] <= 0:
-            raise BusinessRuleError("There is nothing to pay out for this event.", code=PaymentErrorCode.NOTHING_TO_PAY)
-        try:
-            with transaction.atomic():
-                payout = PayoutRequest.objects.create(
-                    event=event,
-                    host=host,
-                    bank_account=account,
-                    currency=event.currency,
-                    account_masked=account.masked,
-                    **figures,
-                )
-        except IntegrityError:
-            raise Conflict(
-                "A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS
-            ) from None
-        audit_record(
-            action="payout.requested",
-            actor=host,
-            obj=payout,
-            data={"amount": str(payout.amount), "event_id": str(event.id)},
+        active = PayoutRequest.objects.filter(event=event, host=host)
+        return payout_open(event, requester=host, account=account, active=active, share_of=host)
+
+
+def ensure_payouts_open(event: Event) -> None:
+    """Payouts open once the event has ended (completed early counts), never for a cancelled one."""
+    ended = event.status == EventStatus.COMPLETED or event.end_at <= timezone.now()
+    if event.status == EventStatus.CANCELLED or not ended:
+        raise BusinessRuleError(
+            "Payouts open once the event has ended (or you mark it completed).",
+            code=PaymentErrorCode.EVENT_NOT_ENDED,
         )
+
+
+def payout_open(
+    event: Event,
+    *,
+    requester: User,
+    account: BankAccount,
+    active: QuerySet[PayoutRequest],
+    share_of: User | None,
+    organisation: Organisation | None = None,
+) -> PayoutRequest:
+    """Open one payout request for a share of a locked event (`share_of`: a recipient's share, None: the owner's):
+    none of `active` may be in progress (also a database constraint), the figures are snapshotted now, audited.
+    The caller holds the event's row lock and has checked who may ask."""
+    if active.filter(status__in=ACTIVE_PAYOUT).exists():
+        raise Conflict("A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS)
+    figures = payout_figures(event, share_of)
+    if figures["amount"] <= 0:
+        raise BusinessRuleError("There is nothing to pay out for this event.", code=PaymentErrorCode.NOTHING_TO_PAY)
+    try:
+        with transaction.atomic():
+            payout = PayoutRequest.objects.create(
+                event=event,
+                host=requester,
+                organisation=organisation,
+                bank_account=account,
+                currency=event.currency,
+                account_masked=account.masked,
+                **figures,
+            )
+    except IntegrityError:
+        raise Conflict("A payout for this event is already in progress.", code=PaymentErrorCode.PAYOUT_EXISTS) from None
+    audit_record(
+        action="payout.requested",
+        actor=requester,
+        obj=payout,
+        data={"amount": str(payout.amount), "event_id": str(event.id)},
+    )
     return payout
 
 
