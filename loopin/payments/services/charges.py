@@ -41,7 +41,7 @@ from loopin.payments.providers.base import (
 )
 from loopin.payments.services.provider_sweep import provider_status_sweep, stale_unpaid
 from loopin.payments.services.refund_core import RefundKind, refund_open, refunded_status
-from loopin.payments.tasks import submit_charge_refund
+from loopin.payments.signals import charge_refund_due
 
 
 def charge_create(
@@ -210,7 +210,7 @@ CHARGE_REFUNDS = RefundKind(
     parent="charge",
     paid_total=lambda charge: charge.amount,
     action="charge_refund.created",
-    submit=lambda refund_id: submit_charge_refund.delay(refund_id),
+    submit=lambda refund_id: charge_refund_due.send(sender=ChargeRefund, refund_id=refund_id),
     after=_charge_refund_taken_back,
 )
 
@@ -318,7 +318,7 @@ def charge_refunds_resubmit(*, older_than_minutes: int = 10) -> int:
         ).values_list("id", flat=True)[:200]
     )
     for refund_id in stale:
-        submit_charge_refund.delay(str(refund_id))
+        charge_refund_due.send(sender=ChargeRefund, refund_id=refund_id)
     return len(stale)
 
 

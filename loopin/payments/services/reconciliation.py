@@ -18,6 +18,7 @@ from loopin.payments.services.confirmation import payment_confirm, payment_fail
 from loopin.payments.services.provider_sweep import provider_status_sweep, stale_unpaid
 from loopin.payments.services.refunds import event_orders_refund
 from loopin.payments.services.webhooks import payment_event_process
+from loopin.payments.signals import refund_due
 
 
 def payment_events_retry(*, older_than_minutes: int = 2, limit: int = 500) -> int:
@@ -33,15 +34,13 @@ def payment_events_retry(*, older_than_minutes: int = 2, limit: int = 500) -> in
 
 def refunds_resubmit(*, older_than_minutes: int = 10) -> int:
     """Refunds never handed to the provider (a lost task) are sent again, with their idempotency key."""
-    from loopin.payments.tasks import submit_refund
-
     stale = Refund.objects.filter(
         status=RefundStatus.PENDING,
         provider_refund_id="",
         created_at__lte=timezone.now() - timedelta(minutes=older_than_minutes),
     ).values_list("id", flat=True)[:200]
     for refund_id in stale:
-        submit_refund.delay(str(refund_id))
+        refund_due.send(sender=Refund, refund_id=refund_id)
     return len(stale)
 
 

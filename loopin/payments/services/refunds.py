@@ -32,7 +32,6 @@ from loopin.payments.selectors import refund_cutoff
 from loopin.payments.services.orders import order_cancel_pending, order_release
 from loopin.payments.services.refund_core import RefundKind, RefundPart, refund_open, refunded_status
 from loopin.payments.settlement.reversals import reversals_plan
-from loopin.payments.tasks import submit_refund
 from loopin.tickets.models import Ticket, TicketStatus
 
 
@@ -77,7 +76,7 @@ ORDER_REFUNDS = RefundKind(
     parent="order",
     paid_total=lambda order: order.total,
     action="refund.created",
-    submit=lambda refund_id: submit_refund.delay(refund_id),
+    submit=lambda refund_id: signals.refund_due.send(sender=Refund, refund_id=refund_id),
     parts=_order_refund_parts,
     after=reversals_plan,
     audited_fields=("to_credits",),

@@ -7,8 +7,6 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
 
 from loopin.core.errors import BusinessRuleError
 from loopin.core.logging import get_logger
@@ -30,6 +28,7 @@ from loopin.payments.providers.base import (
 from loopin.payments.services.charges import charge_event_apply, charge_for_notification
 from loopin.payments.services.confirmation import payment_confirm, payment_fail
 from loopin.payments.services.refunds import refund_apply_state
+from loopin.payments.signals import payment_event_stored
 
 log = get_logger("loopin.payments")
 
@@ -97,18 +96,9 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
         created = False
     if payment_event.processed_at is None:
         event_id = payment_event.id
-        transaction.on_commit(lambda: _queue_event_processing(event_id))
+        # Queued by payments.receivers; with the broker away it stays stored for the sweeper (never a 500).
+        transaction.on_commit(lambda: payment_event_stored.send(sender=PaymentEvent, payment_event_id=event_id))
     return payment_event, created
-
-
-def _queue_event_processing(payment_event_id: uuid.UUID) -> None:
-    """Queue one stored webhook; with the broker away it stays stored for the sweeper (never a 500)."""
-    from loopin.payments.tasks import process_payment_event
-
-    try:
-        process_payment_event.delay(str(payment_event_id))
-    except (KombuError, RedisError, OSError) as exc:
-        log.warning("payment_event_queue_failed", payment_event_id=str(payment_event_id), error=type(exc).__name__)
 
 
 def payment_event_process(*, payment_event_id: uuid.UUID | str) -> str:

@@ -27,7 +27,7 @@ from loopin.payments.money import from_minor, to_minor
 from loopin.payments.providers import get_settling_provider
 from loopin.payments.settlement.failures import provider_error
 from loopin.payments.settlement.splits import split_minor
-from loopin.payments.tasks import reverse_settlement
+from loopin.payments.signals import reversal_due
 
 # on refund
 
@@ -88,7 +88,9 @@ def reversals_plan(order: Order, refund: Refund) -> list[SettlementReversal]:
             )
     pending = [str(r.id) for r in rows if r.status == ReversalStatus.PENDING]
     if pending:
-        transaction.on_commit(lambda: [reverse_settlement.delay(rid) for rid in pending])
+        transaction.on_commit(
+            lambda: [reversal_due.send(sender=SettlementReversal, reversal_id=rid) for rid in pending]
+        )
     return rows
 
 

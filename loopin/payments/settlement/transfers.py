@@ -51,7 +51,7 @@ from loopin.payments.providers import get_settling_provider
 from loopin.payments.settlement.failures import provider_error
 from loopin.payments.settlement.reversals import reversal_submit
 from loopin.payments.settlement.splits import FULL, accepted_co_hosts, split_minor, split_within
-from loopin.payments.tasks import settle_order
+from loopin.payments.signals import settlement_due
 
 # at payment
 
@@ -124,7 +124,7 @@ def settlement_plan(order: Order) -> list[Settlement]:
     Settlement.objects.bulk_create(rows)
     if any(r.method == SettlementMethod.TRANSFER for r in rows):
         order_id = str(order.id)
-        transaction.on_commit(lambda: settle_order.delay(order_id))
+        transaction.on_commit(lambda: settlement_due.send(sender=Settlement, order_id=order_id))
     return rows
 
 
