@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from loopin.participation.tickets import ticket_cancel
 from loopin.payments.models import (
     BankAccount,
     Order,
@@ -17,16 +18,14 @@ from loopin.payments.models import (
     SettlementAccount,
     SettlementAccountStatus,
 )
+from loopin.payments.services import _attendee_refund_amount, _refund_open, order_release, refund_cutoff
+from loopin.tickets.models import Ticket, TicketStatus
 
 
 def erase_payments(user: Any) -> None:
     """Release open holds; cancel future paid tickets (refunded while the refund window is open, per the
     attendee policy); empty bank accounts; disable settlement accounts. Orders, refunds, payouts and
     settlements stay, pointing at the tombstone."""
-    from loopin.participation.tickets import ticket_cancel
-    from loopin.payments.services import _attendee_refund_amount, _refund_open, order_release, refund_cutoff
-    from loopin.tickets.models import Ticket, TicketStatus
-
     now = timezone.now()
     for order_id in Order.objects.filter(user=user, status=OrderStatus.PENDING).values_list("id", flat=True):
         order_release(order_id=order_id, reason="account deleted")

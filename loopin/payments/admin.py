@@ -30,7 +30,7 @@ from loopin.payments.models import (
     SettlementReversal,
     SettlementSplit,
 )
-from loopin.payments.payouts import payout_decide
+from loopin.payments.payouts import account_number_decrypt, payout_decide
 from loopin.payments.services import refund_create
 from loopin.payments.settlement.accounts import (
     settlement_account_disable,
@@ -267,8 +267,6 @@ class PayoutRequestAdmin(KeptRecordAdmin):
 
     @admin.display(description="Bank account (decrypted)")
     def bank_details(self, obj: PayoutRequest) -> str:
-        from loopin.payments.payouts import account_number_decrypt
-
         account = obj.bank_account
         if not account.account_number_encrypted:
             return f"{account.holder_name} (removed)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from loopin.payments.models import SETTLED, Order, Refund, RefundStatus
 from loopin.staff.dashboards import (
     BarChart,
     Block,
@@ -19,8 +20,6 @@ from loopin.staff.dashboards import (
 
 
 def sales_panel(period: Period) -> list[Block]:
-    from loopin.payments.models import SETTLED, Order, Refund, RefundStatus
-
     paid = Order.objects.filter(status__in=SETTLED)
     sold = daily_counts(paid, "paid_at", period)
     revenue = daily_sums(paid, "paid_at", "total", period)

@@ -7,15 +7,21 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from loopin.accounts.demo import demo_guests
+from loopin.accounts.models import Interest
+from loopin.core.ids import short_code
+from loopin.events.models import Event, EventStatus, JoinMode, TicketTier, TierVisibility, Visibility
+from loopin.events.tiers import default_tier
+from loopin.participation.waitlist import waitlist_join
+from loopin.payments.models import BankAccount, FeeConfig, PromoCode, PromoKind
+from loopin.payments.money import to_minor
+from loopin.payments.payouts import bank_account_create
+from loopin.payments.services import order_create, payment_confirm
+
 DEMO_TITLE = "Rooftop jazz evening (paid demo)"
 
 
 def demo_payments(hosts: list) -> dict[str, int]:
-    from loopin.accounts.models import Interest
-    from loopin.core.ids import short_code
-    from loopin.events.models import Event, EventStatus, JoinMode, Visibility
-    from loopin.payments.models import FeeConfig
-
     FeeConfig.current()
     if not Event.objects.filter(title=DEMO_TITLE).exists() and hosts:
         start = (timezone.now() + timedelta(days=7)).replace(hour=14, minute=30, second=0, microsecond=0)
@@ -55,15 +61,6 @@ def demo_ended_sales(hosts: list) -> dict[str, int]:
     The tickets are bought through the real order and confirmation services while the event is ahead,
     then the event is moved into the past and completed (demo data only).
     """
-    from loopin.accounts.demo import demo_guests
-    from loopin.accounts.models import Interest
-    from loopin.core.ids import short_code
-    from loopin.events.models import Event, EventStatus, JoinMode
-    from loopin.payments.models import BankAccount
-    from loopin.payments.money import to_minor
-    from loopin.payments.payouts import bank_account_create
-    from loopin.payments.services import order_create, payment_confirm
-
     host = hosts[1]
     if not BankAccount.objects.filter(user=host, removed_at__isnull=True).exists():
         bank_account_create(
@@ -117,16 +114,6 @@ def demo_tiered_event(hosts: list) -> dict[str, int]:
     """A paid event with three tiers: an early bird sold out (with a waitlist), the regular tier, and a hidden
     VIP tier behind the unlock code VIPNIGHT; the promo code LOOPIN10 takes 10 % off. Sold through the real
     order, confirmation and waitlist services."""
-    from loopin.accounts.demo import demo_guests
-    from loopin.accounts.models import Interest
-    from loopin.core.ids import short_code
-    from loopin.events.models import Event, EventStatus, JoinMode, TicketTier, TierVisibility
-    from loopin.events.tiers import default_tier
-    from loopin.participation.waitlist import waitlist_join
-    from loopin.payments.models import PromoCode, PromoKind
-    from loopin.payments.money import to_minor
-    from loopin.payments.services import order_create, payment_confirm
-
     if not Event.objects.filter(title=TIERED_TITLE).exists() and hosts:
         start = (timezone.now() + timedelta(days=10)).replace(hour=14, minute=0, second=0, microsecond=0)
         event = Event.objects.create(

@@ -39,6 +39,13 @@ def refund_cutoff(event: Event) -> Any:
     return event.start_at - timedelta(hours=get_settings().REFUND_CUTOFF_HOURS)
 
 
+def ticket_order_paid(ticket_id: uuid.UUID) -> bool:
+    """Whether a purchased ticket's order is paid (the door asks through `tickets.door.purchases`)."""
+    return Order.objects.filter(
+        ticket_id=ticket_id, status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]
+    ).exists()
+
+
 def refund_state(order: Order) -> tuple[str, str | None]:
     """How much of an order came back, in words a buyer understands, and the fee kept if that is the gap."""
     if order.amount_refunded <= 0:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import importlib
+import time
 from typing import Any
 
+from django.apps import apps
+from django.contrib.auth.models import Group
 from starlette.testclient import TestClient
 
 from loopin.payments.models import Order
+from loopin.payments.providers.base import hmac_sha256_hex
 from loopin.payments.providers.sandbox import sandbox_event
+from loopin.staff.groups import groups_sync
+from loopin.testing.factories import UserWithProfileFactory
 
 
 def buy(api: TestClient, headers: dict[str, str], event: Any, *, seats: int = 1, provider: str | None = None) -> Any:
@@ -24,31 +33,17 @@ def sandbox_webhook(api: TestClient, order: Order, kind: str = "payment.succeede
 
 def stripe_signature(body: bytes, secret: str, timestamp: int | None = None) -> str:
     """A Stripe-Signature header the way Stripe computes it: t=<ts>,v1=HMAC-SHA256(secret, "<ts>.<body>")."""
-    import hashlib
-    import hmac
-    import time
-
     ts = int(time.time()) if timestamp is None else timestamp
     digest = hmac.new(secret.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={ts},v1={digest}"
 
 
 def razorpay_signature(body: bytes | str, secret: str) -> str:
-    from loopin.payments.providers.base import hmac_sha256_hex
-
     return hmac_sha256_hex(secret, body)
 
 
 def finance_staff(**fields: Any) -> Any:
     """A staff member in the Finance group, its permissions applied as the migrations do."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from loopin.staff.groups import groups_sync
-    from loopin.testing.factories import UserWithProfileFactory
-
     groups_sync(apps)  # a transactional test starts from an emptied database
     for migration in ("0002_finance_permissions", "0009_settlement_permissions"):
         importlib.import_module(f"loopin.payments.migrations.{migration}").forwards(apps, None)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from loopin.core import hooks
 from loopin.events.models import Event
-from loopin.payments.models import BankAccount, Order
+from loopin.payments.models import BankAccount, Order, PaymentEvent
 from loopin.payments.payouts import bank_account_create
 from loopin.payments.tests.helpers import buy, sandbox_webhook
 from loopin.testing.fixtures import last_code
@@ -94,8 +94,6 @@ def test_the_export_endpoint_has_a_payments_section(api, paid_event, buyer_heade
 
 
 def test_erasure_drops_what_providers_echoed_about_the_person(api, paid_event, buyer, buyer_headers):
-    from loopin.payments.models import PaymentEvent
-
     order = _paid(api, buyer_headers, paid_event)
     with transaction.atomic():
         hooks.erasure_steps()["payments.orders"](buyer)

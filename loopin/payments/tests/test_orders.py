@@ -7,11 +7,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from loopin.events.models import Event, InvitationStatus, JoinMode, JoinRequest, RequestStatus
+from loopin.audit.models import AuditEntry
+from loopin.events.models import Event, Invitation, InvitationStatus, JoinMode, JoinRequest, RequestStatus
 from loopin.payments.models import FeeConfig, Order
+from loopin.payments.tasks import expire_holds
 from loopin.payments.tests.helpers import buy
+from loopin.staff.groups import READ_ONLY, SUPPORT
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
-from loopin.testing.fixtures import token_for
+from loopin.testing.fixtures import staff_in, token_for
 
 
 def test_an_order_holds_the_seats_and_snapshots_the_price(api, paid_event, buyer_headers):
@@ -92,8 +95,6 @@ def test_an_approval_event_needs_an_accepted_request(api, interests, buyer, buye
 
 
 def test_an_invite_only_event_needs_an_accepted_invitation(api, interests, buyer, buyer_headers):
-    from loopin.events.models import Invitation
-
     event = PublishedEventFactory(is_paid=True, ticket_price=Decimal("100.00"), join_mode=JoinMode.INVITE_ONLY)
     assert buy(api, buyer_headers, event).json()["error_code"] == "INVITE_ONLY"
     Invitation.objects.create(event=event, invitee=buyer, invited_by=event.host, status=InvitationStatus.GOING)
@@ -133,8 +134,6 @@ def test_reading_an_order_past_its_hold_expires_it(api, paid_event, buyer_header
 
 
 def test_the_periodic_task_expires_due_holds_only(api, paid_event, buyer_headers, interests):
-    from loopin.payments.tasks import expire_holds
-
     due = buy(api, buyer_headers, paid_event).json()["data"]["id"]
     fresh = buy(api, token_for(UserWithProfileFactory()), paid_event).json()["data"]["id"]
     Order.objects.filter(id=due).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
@@ -177,10 +176,6 @@ def test_my_orders_lists_the_callers_orders_only(api, paid_event, buyer_headers,
 
 
 def test_staff_read_an_order_only_with_view_order_and_the_read_is_audited(api, paid_event, buyer_headers):
-    from loopin.audit.models import AuditEntry
-    from loopin.staff.groups import READ_ONLY, SUPPORT
-    from loopin.testing.fixtures import staff_in
-
     order_id = buy(api, buyer_headers, paid_event).json()["data"]["id"]
     bare = UserWithProfileFactory(is_staff=True)  # is_staff alone is no power
     assert api.get(f"/api/v2/payments/orders/{order_id}", headers=token_for(bare)).status_code == 404

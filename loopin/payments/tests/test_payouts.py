@@ -13,6 +13,7 @@ from loopin.events.models import Event
 from loopin.payments.models import BankAccount, Order, PayoutRequest
 from loopin.payments.payouts import account_number_decrypt, payout_decide
 from loopin.payments.services import refund_create
+from loopin.payments.signals import payout_status_changed
 from loopin.payments.tests.helpers import buy, finance_staff, sandbox_webhook
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import token_for
@@ -203,8 +204,6 @@ def test_staff_without_the_finance_permission_cannot_decide(api, paid_event, hos
 
 
 def test_payout_status_changes_are_signalled(api, paid_event, host_headers):
-    from loopin.payments.signals import payout_status_changed
-
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
     body = {"event_id": str(paid_event.id), "bank_account_id": account}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlencode
@@ -227,8 +228,6 @@ def test_stripe_succeeded_webhook_pays_the_order(api, paid_event, buyer_headers,
 
 
 def test_stripe_stale_webhook_is_refused_over_http(api, paid_event, buyer_headers, stripe_keys, fake_http):
-    import time
-
     _stripe_order(api, buyer_headers, paid_event, fake_http)
     body = json.dumps({"id": "evt_s2", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_1"}}}).encode()
     header = stripe_signature(body, "whsec_test_123", timestamp=int(time.time()) - 600)

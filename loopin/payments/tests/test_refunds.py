@@ -12,7 +12,7 @@ from loopin.core.errors import BusinessRuleError
 from loopin.events.models import Event
 from loopin.events.services import event_transition
 from loopin.payments.models import Order, Refund
-from loopin.payments.services import refund_create
+from loopin.payments.services import cancelled_events_sweep, refund_create
 from loopin.payments.tests.helpers import buy, sandbox_webhook
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import token_for
@@ -132,8 +132,6 @@ def test_a_retried_refund_with_the_same_key_pays_once(api, paid_event, buyer_hea
 
 
 def test_the_sweep_refunds_a_cancelled_event_whose_signal_was_lost(api, paid_event, buyer_headers):
-    from loopin.payments.services import cancelled_events_sweep
-
     order = _paid_order(api, buyer_headers, paid_event)
     Event.objects.filter(id=paid_event.id).update(status="cancelled")  # cancelled without the payments receiver
     assert cancelled_events_sweep() == 1

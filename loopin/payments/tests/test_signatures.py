@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -201,7 +202,6 @@ def _payu_fields(status: str = "success") -> dict[str, str]:
 
 def test_payu_request_hash_matches_the_documented_sequence():
     fields = {"key": "k", "txnid": "t", "amount": "1.00", "productinfo": "p", "firstname": "f", "email": "e"}
-    import hashlib
 
     expected = hashlib.sha512(b"k|t|1.00|p|f|e|||||||||||salt").hexdigest()
     assert request_hash(fields, "salt") == expected
@@ -209,7 +209,6 @@ def test_payu_request_hash_matches_the_documented_sequence():
 
 def test_payu_reverse_hash_matches_the_documented_sequence():
     fields = {"key": "k", "txnid": "t", "amount": "1.00", "productinfo": "p", "firstname": "f", "email": "e"}
-    import hashlib
 
     expected = hashlib.sha512(b"salt|success|||||||||||e|f|p|1.00|t|k").hexdigest()
     assert reverse_hash({**fields, "status": "success"}, "salt") == expected

@@ -12,8 +12,12 @@ import pytest
 from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
+from loopin.config.celery import app
 from loopin.payments.models import Order, PaymentEvent
-from loopin.payments.providers.sandbox import sandbox_client_signature, sandbox_event
+from loopin.payments.providers.base import hmac_sha256_hex
+from loopin.payments.providers.sandbox import sandbox_client_signature, sandbox_event, sandbox_secret
+from loopin.payments.signals import payment_succeeded
+from loopin.payments.tasks import reconcile_orders
 from loopin.payments.tests.helpers import buy, sandbox_webhook
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
@@ -157,8 +161,6 @@ def test_a_payment_of_the_wrong_amount_is_not_fulfilled(api, paid_event, buyer_h
     body, headers = sandbox_event(order, "payment.succeeded")
     payload = json.loads(body)
     payload["data"]["amount"] = 100
-    from loopin.payments.providers.base import hmac_sha256_hex
-    from loopin.payments.providers.sandbox import sandbox_secret
 
     forged_amount = json.dumps(payload).encode()
     headers = {**headers, "X-Sandbox-Signature": hmac_sha256_hex(sandbox_secret(), forged_amount)}
@@ -220,8 +222,6 @@ def test_the_checkout_pages_pay_button_sends_a_valid_webhook(api, paid_event, bu
 
 
 def test_payment_signals_fire_after_commit(api, paid_event, buyer_headers):
-    from loopin.payments.signals import payment_succeeded
-
     seen = []
 
     def receiver(sender, order_id, **kwargs):
@@ -238,8 +238,6 @@ def test_payment_signals_fire_after_commit(api, paid_event, buyer_headers):
 
 
 def test_a_stored_webhook_whose_task_was_lost_is_applied_by_reconciliation(api, paid_event, buyer_headers):
-    from loopin.payments.tasks import reconcile_orders
-
     order = _order(api, buyer_headers, paid_event)
     # Stored by the webhook endpoint, but its task never ran (a broker dropped the message).
     PaymentEvent.objects.create(
@@ -265,8 +263,6 @@ def test_a_stored_webhook_whose_task_was_lost_is_applied_by_reconciliation(api, 
 @pytest.fixture
 def broker_down() -> Iterator[None]:
     """Celery publishes to a Redis nobody listens on (a real connection refused), as in an outage."""
-    from loopin.config.celery import app
-
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "broker_transport")}
     pools = app._pool, app.amqp._producer_pool
     app.conf.update(task_always_eager=False, broker_url=f"redis://127.0.0.1:{free_port()}/0", broker_transport=None)

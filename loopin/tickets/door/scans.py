@@ -28,6 +28,7 @@ from loopin.events.models import Event
 from loopin.events.signals import send_after_commit
 from loopin.tickets import signing
 from loopin.tickets.door.pictures import annotated_picture, with_pictures
+from loopin.tickets.door.purchases import purchase_paid
 from loopin.tickets.door.settings import door_event, door_settings, opens_at
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.errors import NonceReused
@@ -275,11 +276,7 @@ def _scan_verdict(
 
 def _order_paid(ticket: Ticket) -> bool:
     """A purchased ticket counts only while its order is paid (a refund cancels the ticket as `refunded`)."""
-    from loopin.payments.models import Order, OrderStatus
-
-    return Order.objects.filter(
-        ticket_id=ticket.id, status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]
-    ).exists()
+    return purchase_paid(ticket.id)
 
 
 def _response(
