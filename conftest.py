@@ -1,3 +1,4 @@
-"""Shared fixtures live in loopin.testing.fixtures; test settings in loopin.config.test_settings."""
+"""Shared fixtures live in loopin.testing.fixtures (the payment providers' stand-in: loopin.testing.providers);
+test settings in loopin.config.test_settings."""
 
-pytest_plugins = ["loopin.testing.fixtures"]
+pytest_plugins = ["loopin.testing.fixtures", "loopin.testing.providers"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -46,6 +48,40 @@ EVENTS = [
 ]
 
 
+def demo_event(
+    *,
+    host: User,
+    title: str,
+    description: str,
+    start: datetime,
+    hours: int,
+    interests: Iterable[str],
+    slug: str | None = None,
+    cover: bool = False,
+    **fields: Any,
+) -> Event:
+    """One published demo event (every demo module builds its events here): `hours` long from `start`, open to
+    all genders, with these interests (slugs) and, with `cover`, a picsum cover image. `fields` are the event's
+    other columns (venue, city, capacity, price, join mode, ...)."""
+    event = Event.objects.create(
+        host=host,
+        title=title,
+        slug=slug or slugify(title),
+        canonical_id=short_code(8).lower(),
+        description=description,
+        start_at=start,
+        end_at=start + timedelta(hours=hours),
+        allowed_genders=["all"],
+        status=EventStatus.PUBLISHED,
+        published_at=timezone.now(),
+        **fields,
+    )
+    event.interests.set(Interest.objects.filter(slug__in=list(interests)))
+    if cover:
+        EventImage.objects.create(event=event, position=0, url=f"https://picsum.photos/seed/{event.slug}/800/450")
+    return event
+
+
 def demo_events(hosts: list[User]) -> dict[str, int]:
     if Event.objects.filter(host__in=hosts).exists():
         return {"venues": Venue.objects.count(), "events": Event.objects.filter(host__in=hosts).count()}
@@ -65,35 +101,29 @@ def demo_events(hosts: list[User]) -> dict[str, int]:
             },
         )
         venues.append(venue)
-    interests = {i.slug: i for i in Interest.objects.all()}
     start_of_day = timezone.now().replace(minute=0, second=0, microsecond=0)
     for title, v, h, slugs, days, hours, capacity, price, mode, plus_one in EVENTS:
         venue = venues[v]
         start = start_of_day + timedelta(days=days, hours=(13 - start_of_day.hour) % 24)  # 18:30 IST
-        event = Event.objects.create(
+        demo_event(
             host=hosts[h],
             title=title,
-            slug=slugify(title),
-            canonical_id=short_code(8).lower(),
             description=f"{title} at {venue.name}. Come as you are.",
+            start=start,
+            hours=hours,
+            interests=slugs,
+            cover=True,
             venue=venue,
             city=venue.city,
             country_code="IN",
             latitude=float(venue.latitude) if venue.latitude is not None else None,
             longitude=float(venue.longitude) if venue.longitude is not None else None,
-            start_at=start,
-            end_at=start + timedelta(hours=hours),
             capacity=capacity,
             is_paid=price is not None,
             ticket_price=Decimal(price or "0.00"),
             allow_plus_one=plus_one,
-            allowed_genders=["all"],
             join_mode=mode,
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
         )
-        event.interests.set([interests[s] for s in slugs if s in interests])
-        EventImage.objects.create(event=event, position=0, url=f"https://picsum.photos/seed/{event.slug}/800/450")
     return {"venues": len(venues), "events": len(EVENTS)}
 
 
@@ -119,25 +149,20 @@ def demo_organisation_events(hosts: list[User]) -> dict[str, int]:
         if Event.objects.filter(organisation=organisation, title=title).exists():
             continue
         start = start_of_day + timedelta(days=days, hours=(14 - start_of_day.hour) % 24)  # 19:30 IST
-        event = Event.objects.create(
+        demo_event(
             host=hosts[2],  # Kabir, the organisation's manager
-            organisation=organisation,
             title=title,
-            slug=slugify(title),
-            canonical_id=short_code(8).lower(),
             description=f"{title}, run by {organisation.name}.",
+            start=start,
+            hours=3,
+            interests=["entertainment"],
+            cover=True,
+            organisation=organisation,
             location_text="Rooftop, 80 Feet Road, Koramangala",
             city="Bengaluru",
             latitude=12.9352,
             longitude=77.6245,
-            start_at=start,
-            end_at=start + timedelta(hours=3),
             capacity=60,
-            allowed_genders=["all"],
             join_mode=mode,
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
         )
-        event.interests.set(Interest.objects.filter(slug__in=["entertainment"]))
-        EventImage.objects.create(event=event, position=0, url=f"https://picsum.photos/seed/{event.slug}/800/450")
     return {"organisation_events": Event.objects.alive().filter(organisation=organisation).count()}

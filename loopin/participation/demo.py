@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.text import slugify
 
 from loopin.accounts.demo import demo_guests
-from loopin.accounts.models import Interest, User
-from loopin.core.ids import short_code
-from loopin.events.demo import STARTING_SOON
+from loopin.accounts.models import User
+from loopin.events.demo import STARTING_SOON, demo_event
 from loopin.events.models import CoHost, Event, EventStatus, JoinMode, JoinRequest
 from loopin.participation.attendance import attendance_confirm
 from loopin.participation.join_requests import join_request_create
@@ -24,25 +22,20 @@ def demo_states(hosts: list[User]) -> dict[str, int]:
     soon = Event.objects.filter(title=STARTING_SOON).first()
     if soon is None:
         start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=30)
-        soon = Event.objects.create(
+        soon = demo_event(
             host=hosts[0],
             title=STARTING_SOON,
-            slug=slugify(STARTING_SOON),
-            canonical_id=short_code(8).lower(),
             description="Catan, Codenames and chai. Your demo guests already hold tickets: try the door.",
+            start=start,
+            hours=3,
+            interests=["entertainment"],
             location_text="Rooftop, 80 Feet Road, Koramangala",
             city="Bengaluru",
             latitude=12.9352,
             longitude=77.6245,
-            start_at=start,
-            end_at=start + timedelta(hours=3),
             capacity=30,
-            allowed_genders=["all"],
             join_mode=JoinMode.OPEN,
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
         )
-        soon.interests.set(Interest.objects.filter(slug__in=["entertainment"]))
         for guest in guests[:3]:
             attendance_confirm(user=guest, event_id=soon.id)
     elif soon.start_at < timezone.now() + timedelta(minutes=5):  # a later `make run`: about to start again

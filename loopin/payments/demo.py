@@ -8,8 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from loopin.accounts.demo import demo_guests
-from loopin.accounts.models import Interest
-from loopin.core.ids import short_code
+from loopin.events.demo import demo_event
 from loopin.events.models import Event, EventStatus, JoinMode, TicketTier, TierVisibility, Visibility
 from loopin.events.tiers import default_tier
 from loopin.participation.waitlist import waitlist_join
@@ -25,30 +24,25 @@ def demo_payments(hosts: list) -> dict[str, int]:
     FeeConfig.current()
     if not Event.objects.filter(title=DEMO_TITLE).exists() and hosts:
         start = (timezone.now() + timedelta(days=7)).replace(hour=14, minute=30, second=0, microsecond=0)
-        event = Event.objects.create(
+        demo_event(
             host=hosts[0],
             title=DEMO_TITLE,
-            slug="rooftop-jazz-evening-paid-demo",
-            canonical_id=short_code(8).lower(),
             description="Live jazz on a rooftop. Buy a ticket through the sandbox checkout: no real money moves.",
+            start=start,
+            hours=3,
+            interests=["music-and-concerts", "entertainment"],
             location_text="Terrace, 5 Church Street",
             city="Bengaluru",
             latitude=12.9752,
             longitude=77.6050,
-            start_at=start,
-            end_at=start + timedelta(hours=3),
             capacity=50,
             is_paid=True,
             ticket_price=Decimal("499.00"),
             currency="INR",
             allow_plus_one=True,
-            allowed_genders=["all"],
             join_mode=JoinMode.OPEN,
             visibility=Visibility.PUBLIC,
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
         )
-        event.interests.set(Interest.objects.filter(slug__in=["music-and-concerts", "entertainment"]))
     return {"paid_events": Event.objects.filter(is_paid=True, status=EventStatus.PUBLISHED).count()}
 
 
@@ -68,28 +62,23 @@ def demo_ended_sales(hosts: list) -> dict[str, int]:
         )
     if not Event.objects.filter(title=ENDED_TITLE).exists():
         start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
-        event = Event.objects.create(
+        event = demo_event(
             host=host,
             title=ENDED_TITLE,
-            slug="sunset-acoustic-session-ended-paid",
-            canonical_id=short_code(8).lower(),
             description="It happened yesterday: the host can ask for a payout of the ticket sales.",
+            start=start,
+            hours=2,
+            interests=["music-and-concerts"],
             location_text="Carter Road promenade",
             city="Mumbai",
             latitude=19.0660,
             longitude=72.8225,
-            start_at=start,
-            end_at=start + timedelta(hours=2),
             capacity=60,
             is_paid=True,
             ticket_price=Decimal("349.00"),
             currency="INR",
-            allowed_genders=["all"],
             join_mode=JoinMode.OPEN,
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
         )
-        event.interests.set(Interest.objects.filter(slug__in=["music-and-concerts"]))
         for n, guest in enumerate(demo_guests()):
             order = order_create(user=guest, event_id=event.id, seats=1, provider="sandbox")
             payment_confirm(
@@ -116,29 +105,25 @@ def demo_tiered_event(hosts: list) -> dict[str, int]:
     order, confirmation and waitlist services."""
     if not Event.objects.filter(title=TIERED_TITLE).exists() and hosts:
         start = (timezone.now() + timedelta(days=10)).replace(hour=14, minute=0, second=0, microsecond=0)
-        event = Event.objects.create(
+        event = demo_event(
             host=hosts[0],
             title=TIERED_TITLE,
             slug="loopin-live-three-tiers",
-            canonical_id=short_code(8).lower(),
             description="Early birds are gone (join the waitlist), regular tickets are on sale, and VIPs know the "
             "code. Try LOOPIN10 at checkout.",
+            start=start,
+            hours=4,
+            interests=["music-and-concerts", "entertainment"],
             location_text="Phoenix Arena, Whitefield",
             city="Bengaluru",
             latitude=12.9975,
             longitude=77.6963,
-            start_at=start,
-            end_at=start + timedelta(hours=4),
             capacity=40,
             is_paid=True,
             ticket_price=Decimal("499.00"),
             currency="INR",
-            allowed_genders=["all"],
             join_mode=JoinMode.OPEN,
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
         )
-        event.interests.set(Interest.objects.filter(slug__in=["music-and-concerts", "entertainment"]))
         TicketTier.objects.filter(id=default_tier(event).id).update(name="Regular", sort_order=1)
         early = TicketTier.objects.create(
             event=event, name="Early bird", price=Decimal("299.00"), capacity=2, sort_order=0

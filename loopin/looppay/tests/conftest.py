@@ -9,12 +9,7 @@ import pytest
 
 from loopin.looppay.ledger import platform_float, post, user_account
 from loopin.looppay.models import EntryReason
-from loopin.payments.tests.conftest import (  # noqa: F401 (payments' fixtures, used here too)
-    fake_http,
-    paid_event,
-    razorpay_keys,
-    stripe_keys,
-)
+from loopin.payments.tests.conftest import paid_event  # noqa: F401 (payments' fixture, used here too)
 from loopin.testing.factories import UserWithProfileFactory
 
 

@@ -4,11 +4,9 @@ ticket issued once, the credits back once when the card part never comes, and re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from loopin.events.models import Event
@@ -18,13 +16,11 @@ from loopin.looppay.models import EntryReason, JournalEntry
 from loopin.looppay.selectors import credit_balance
 from loopin.looppay.tests.conftest import give_credit
 from loopin.payments.models import Order, Refund
-from loopin.payments.providers import use_http_session
 from loopin.payments.providers.payu import request_hash
 from loopin.payments.providers.sandbox import sandbox_client_signature, sandbox_event
 from loopin.payments.services import holds_expire_due, refund_create
 from loopin.payments.tests.fakes import FakeProviderHttp
 from loopin.payments.tests.helpers import razorpay_signature, sandbox_webhook
-from loopin.testing.factories import PublishedEventFactory
 from loopin.testing.fixtures import token_for
 from loopin.tickets.models import Ticket
 
@@ -32,36 +28,6 @@ RZP = "api.razorpay.com"
 STRIPE = "api.stripe.com"
 # 499.00 a seat + 10 % fee = 548.90; 200.00 of it in credits leaves 348.90 for the card.
 TOTAL, CREDITS, DUE = Decimal("548.90"), Decimal("200.00"), Decimal("348.90")
-
-
-@pytest.fixture
-def fake_http() -> Iterator[FakeProviderHttp]:
-    fake = FakeProviderHttp()
-    use_http_session(fake.session())
-    yield fake
-    use_http_session(None)
-
-
-@pytest.fixture
-def razorpay_keys(app_settings):
-    app_settings.RAZORPAY_KEY_ID, app_settings.RAZORPAY_KEY_SECRET = "rzp_test_key", "rzp_test_secret"
-    app_settings.RAZORPAY_WEBHOOK_SECRET = "rzp_webhook_secret"
-
-
-@pytest.fixture
-def stripe_keys(app_settings):
-    app_settings.STRIPE_SECRET_KEY, app_settings.STRIPE_PUBLISHABLE_KEY = "sk_test_123", "pk_test_123"
-    app_settings.STRIPE_WEBHOOK_SECRET = "whsec_test_123"
-
-
-@pytest.fixture
-def payu_keys(app_settings):
-    app_settings.PAYU_MERCHANT_KEY, app_settings.PAYU_MERCHANT_SALT = "payukey", "payusalt"
-
-
-@pytest.fixture
-def paid_event(interests):
-    return PublishedEventFactory(is_paid=True, ticket_price=Decimal("499.00"), capacity=10)
 
 
 def _open_order(api, headers, event, provider: str | None = None) -> Order:

@@ -4,9 +4,7 @@ is refused beyond the unspent credits; one made at the provider takes back what 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -19,30 +17,12 @@ from loopin.looppay.spending import spend
 from loopin.looppay.topups import topup_start
 from loopin.payments.charge_models import Charge, ChargeRefund
 from loopin.payments.money import to_minor
-from loopin.payments.providers import use_http_session
 from loopin.payments.providers.base import hmac_sha256_hex
 from loopin.payments.providers.sandbox import sandbox_secret
 from loopin.payments.services.charges import charge_confirm, charge_refund
-from loopin.payments.tests.fakes import FakeProviderHttp
 from loopin.payments.tests.helpers import razorpay_signature
 
 RZP = "api.razorpay.com"
-
-
-@pytest.fixture
-def fake_http() -> Iterator[FakeProviderHttp]:
-    fake = FakeProviderHttp()
-    use_http_session(fake.session())
-    yield fake
-    use_http_session(None)
-
-
-@pytest.fixture
-def razorpay_keys(app_settings: Any) -> Any:
-    app_settings.RAZORPAY_KEY_ID = "rzp_test_key"
-    app_settings.RAZORPAY_KEY_SECRET = "rzp_test_secret"
-    app_settings.RAZORPAY_WEBHOOK_SECRET = "rzp_webhook_secret"
-    return app_settings
 
 
 def rzp_webhook(api, event_type: str, entity: dict, *, event_id: str, kind: str = "payment"):
