@@ -30,7 +30,7 @@ from loopin.events.models import (
     Visibility,
 )
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for, host_power_events, hosted_by
-from loopin.events.selectors.share_paths import share_path
+from loopin.events.share_paths import share_path
 from loopin.participation.rsvp import confirmation_open
 from loopin.payments.models import Order, PayoutRequest
 from loopin.tickets import signing

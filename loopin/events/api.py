@@ -46,6 +46,7 @@ from loopin.events.schemas import (
     VenueIn,
     VenueOut,
 )
+from loopin.events.selectors import EventView
 from loopin.events.services import EventInput, VenueInput
 from loopin.events.tiers_api import router as tiers
 
@@ -98,13 +99,13 @@ def host_lead_create_and_read(
     return {"id": lead.id, "state": lead.state, "created_at": lead.created_at}
 
 
-def event_create_and_read(*, user: User, data: EventInput) -> dict[str, Any]:
+def event_create_and_read(*, user: User, data: EventInput) -> EventView:
     """Create an event, then read it back as its host sees it."""
     event = services.event_create(host=user, data=data)
     return selectors.event_detail(user=user, event_id=event.id)
 
 
-def event_update_and_read(*, user: User, event_id: uuid.UUID, data: EventInput) -> dict[str, Any]:
+def event_update_and_read(*, user: User, event_id: uuid.UUID, data: EventInput) -> EventView:
     """Edit an event, then read it back as the caller sees it."""
     event = services.event_update(actor=user, event_id=event_id, data=data)
     return selectors.event_detail(user=user, event_id=event.id)
@@ -118,7 +119,7 @@ def event_transition_and_read(
     reason: str,
     new_start_at: datetime | None = None,
     new_end_at: datetime | None = None,
-) -> dict[str, Any]:
+) -> EventView:
     """Move an event through its lifecycle, then read it back as the caller sees it."""
     event = services.event_transition(
         actor=user, event_id=event_id, target=target, reason=reason, new_start_at=new_start_at, new_end_at=new_end_at
@@ -126,9 +127,7 @@ def event_transition_and_read(
     return selectors.event_detail(user=user, event_id=event.id)
 
 
-def event_add_cover_images_and_read(
-    *, user: User, event_id: uuid.UUID, uploads: list[tuple[str, bytes]]
-) -> dict[str, Any]:
+def event_add_cover_images_and_read(*, user: User, event_id: uuid.UUID, uploads: list[tuple[str, bytes]]) -> EventView:
     """Add cover images, then read the event back as the caller sees it."""
     event = services.event_add_cover_images(actor=user, event_id=event_id, uploads=uploads)
     return selectors.event_detail(user=user, event_id=event.id)
@@ -239,7 +238,8 @@ async def event_feed(
 async def event_create(body: EventCreateIn, caller: CurrentUser) -> dict[str, Any]:
     """Create an event (a draft, or published at once with `publish: true`)."""
     data = _event_input(body)
-    return ok(await run_sync(event_create_and_read, user=caller, data=data), "Event created")
+    view = await run_sync(event_create_and_read, user=caller, data=data)
+    return ok(EventDetailOut.from_view(view), "Event created")
 
 
 @events.get("/canonical/{canonical_id}", response_model=Envelope[EventDetailOut], responses=error_responses(404))
@@ -247,7 +247,8 @@ async def event_by_canonical_id(
     canonical_id: Annotated[str, Path(max_length=12)], caller: OptionalUser
 ) -> dict[str, Any]:
     """Resolve an event by its short canonical id (the end of its share path)."""
-    return ok(await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id), "Event")
+    view = await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id)
+    return ok(EventDetailOut.from_view(view), "Event")
 
 
 @events.get("/resolve", response_model=Envelope[ResolveOut], responses=error_responses(404, 422))
@@ -258,9 +259,11 @@ async def event_resolve(
     canonical_id = selectors.share_path_parse(path)
     if canonical_id is None:
         raise NotFound("That is not an event link.", code=EventErrorCode.EVENT_NOT_FOUND)
-    detail = await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id)
-    current = detail["share_path"]
-    return ok({"event": detail, "share_path": current, "redirect": path.rstrip("/") != current}, "Event")
+    detail = EventDetailOut.from_view(
+        await run_sync(selectors.event_by_canonical, user=caller, canonical_id=canonical_id)
+    )
+    current = detail.share_path
+    return ok(ResolveOut(event=detail, share_path=current, redirect=path.rstrip("/") != current), "Event")
 
 
 # ---------------------------------------------------------------- one event
@@ -269,15 +272,16 @@ async def event_resolve(
 @events.get("/{event_id}", response_model=Envelope[EventDetailOut], responses=error_responses(404, 422))
 async def event_get(event_id: uuid.UUID, caller: OptionalUser) -> dict[str, Any]:
     """One event, for whoever may see it (drafts: the host; private: the host and guests)."""
-    return ok(await run_sync(selectors.event_detail, user=caller, event_id=event_id), "Event")
+    view = await run_sync(selectors.event_detail, user=caller, event_id=event_id)
+    return ok(EventDetailOut.from_view(view), "Event")
 
 
 @events.patch("/{event_id}", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_update(event_id: uuid.UUID, body: EventUpdateIn, caller: CurrentUser) -> dict[str, Any]:
     """Edit an event (host or staff); time and place changes of a published event are recorded."""
     data = _event_input(body)
-    result = await run_sync(event_update_and_read, user=caller, event_id=event_id, data=data)
-    return ok(result, "Event updated")
+    view = await run_sync(event_update_and_read, user=caller, event_id=event_id, data=data)
+    return ok(EventDetailOut.from_view(view), "Event updated")
 
 
 @events.delete("/{event_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR))
@@ -290,7 +294,7 @@ async def event_delete(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, An
 @events.post("/{event_id}/publish", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_publish(event_id: uuid.UUID, body: RepublishIn, caller: CurrentUser) -> dict[str, Any]:
     """Publish a draft, or a postponed event again (with its new time)."""
-    result = await run_sync(
+    view = await run_sync(
         event_transition_and_read,
         user=caller,
         event_id=event_id,
@@ -299,13 +303,13 @@ async def event_publish(event_id: uuid.UUID, body: RepublishIn, caller: CurrentU
         new_start_at=body.new_start_at,
         new_end_at=body.new_end_at,
     )
-    return ok(result, "Event published")
+    return ok(EventDetailOut.from_view(view), "Event published")
 
 
 @events.post("/{event_id}/postpone", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_postpone(event_id: uuid.UUID, body: PostponeIn, caller: CurrentUser) -> dict[str, Any]:
     """Postpone a published event (optionally to a new time); guests keep their tickets."""
-    result = await run_sync(
+    view = await run_sync(
         event_transition_and_read,
         user=caller,
         event_id=event_id,
@@ -314,25 +318,25 @@ async def event_postpone(event_id: uuid.UUID, body: PostponeIn, caller: CurrentU
         new_start_at=body.new_start_at,
         new_end_at=body.new_end_at,
     )
-    return ok(result, "Event postponed")
+    return ok(EventDetailOut.from_view(view), "Event postponed")
 
 
 @events.post("/{event_id}/cancel", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_cancel(event_id: uuid.UUID, body: TransitionIn, caller: CurrentUser) -> dict[str, Any]:
     """Cancel an event: free tickets are voided, pending requests and invitations closed."""
-    result = await run_sync(
+    view = await run_sync(
         event_transition_and_read, user=caller, event_id=event_id, target="cancelled", reason=body.reason
     )
-    return ok(result, "Event cancelled")
+    return ok(EventDetailOut.from_view(view), "Event cancelled")
 
 
 @events.post("/{event_id}/complete", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
 async def event_complete(event_id: uuid.UUID, body: TransitionIn, caller: CurrentUser) -> dict[str, Any]:
     """Mark a started event as completed."""
-    result = await run_sync(
+    view = await run_sync(
         event_transition_and_read, user=caller, event_id=event_id, target="completed", reason=body.reason
     )
-    return ok(result, "Event completed")
+    return ok(EventDetailOut.from_view(view), "Event completed")
 
 
 @events.post(
@@ -348,8 +352,8 @@ async def event_add_images(
 ) -> dict[str, Any]:
     """Upload cover images (at most 3 per event)."""
     uploads = [(f.filename or "cover", await f.read(MAX_IMAGE_BYTES + 1)) for f in images]
-    result = await run_sync(event_add_cover_images_and_read, user=caller, event_id=event_id, uploads=uploads)
-    return ok(result, "Images added")
+    view = await run_sync(event_add_cover_images_and_read, user=caller, event_id=event_id, uploads=uploads)
+    return ok(EventDetailOut.from_view(view), "Images added")
 
 
 @events.delete("/{event_id}/images/{image_id}", response_model=Envelope[None], responses=error_responses(*ANY_ERROR))

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from loopin.accounts.schemas import InterestOut, PhoneNumber
 from loopin.core.choices import choices_literal
+from loopin.core.images import image_public_url
 from loopin.core.schema_extra import not_nullable
 from loopin.core.time import ApiTime, to_display
 from loopin.events.models import (
     AllowedGender,
     Event,
+    EventImage,
     EventStatus,
     InvitationStatus,
     JoinMode,
@@ -29,7 +32,11 @@ from loopin.events.models import (
     Visibility,
 )
 from loopin.events.questions import AnswerGiven
-from loopin.events.tiers import TierState, tier_state
+from loopin.events.share_paths import share_path
+from loopin.events.tiers import TierState, card_availability, tier_state
+
+if TYPE_CHECKING:
+    from loopin.events.selectors.feed import EventView
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[
@@ -371,6 +378,14 @@ class OrganisationBriefOut(BaseModel):
     is_verified: bool = Field(description="Verified by Loopin staff")
     logo: str | None
 
+    @classmethod
+    def from_event(cls, event: Event) -> OrganisationBriefOut | None:
+        """The organisation whose event it is (None: a personal event, or its organisation was deleted)."""
+        org = event.organisation if event.organisation_id is not None else None
+        if org is None or org.deleted_at is not None:
+            return None
+        return cls(id=org.id, name=org.name, handle=org.handle, is_verified=org.is_verified, logo=org.logo_url or None)
+
 
 class VenueBriefOut(BaseModel):
     id: uuid.UUID
@@ -479,10 +494,78 @@ class EventCardOut(BaseModel):
     distance_km: float | None
     share_path: str
 
+    @classmethod
+    def from_model(cls, event: Event) -> EventCardOut:
+        """A list item: `event` read by the feed's card queryset (its annotations: the host's first picture, the
+        first cover, the caller's relation when signed in, `distance_km` when asked from a point)."""
+        return cls(**_card_fields(event))
+
+
+def my_status(relation: Mapping[str, Any]) -> str | None:
+    """The caller's status from the feed's `my_ticket` / `my_request` / `my_invitation` annotations."""
+    if relation.get("my_ticket", False):
+        return "going"
+    request_status = relation.get("my_request")
+    if request_status == "accepted":
+        return "accepted"
+    if request_status == "pending":
+        return "requested"
+    if relation.get("my_invitation") == "pending":
+        return "invited"
+    if relation.get("my_invitation") == "going":
+        return "accepted"  # invited and said yes, but has no ticket yet (a paid event)
+    return None
+
+
+def _card_fields(event: Event) -> dict[str, Any]:
+    """The card's fields of an event from the feed's card queryset (EventCardOut and EventDetailOut)."""
+    row: Any = event  # with the card queryset's annotations
+    relation = {name: getattr(row, name, None) for name in ("my_ticket", "my_request", "my_invitation")}
+    distance = getattr(row, "distance_km", None)
+    return {
+        "id": event.id,
+        "canonical_id": event.canonical_id,
+        "title": event.title,
+        "start_at": event.start_at,
+        "end_at": event.end_at,
+        "status": event.status,
+        "join_mode": event.join_mode,
+        "visibility": event.visibility,
+        "host": HostOut(
+            id=event.host.id,
+            name=event.host.name or None,
+            picture=image_public_url(row.host_pic_url or "", row.host_pic_file or "") or None,
+        ),
+        "organisation": OrganisationBriefOut.from_event(event),
+        "venue": (
+            VenueBriefOut(id=event.venue.id, name=event.venue.name, city=event.venue.city)
+            if event.venue is not None
+            else None
+        ),
+        "location_text": event.location_text or None,
+        "city": event.city or None,
+        "interests": [InterestOut(id=i.id, name=i.name, slug=i.slug) for i in event.interests.all()],
+        "cover_image": image_public_url(row.cover_url or "", row.cover_file or "") or None,
+        "is_paid": event.is_paid,
+        "price": f"{event.ticket_price:.2f}" if event.is_paid else None,
+        "currency": event.currency,
+        "capacity": event.capacity,
+        "seats_left": event.seats_left,
+        "availability": card_availability(event),
+        "going_count": event.going_count,
+        "my_status": my_status(relation),
+        "distance_km": round(distance, 2) if distance is not None else None,
+        "share_path": share_path(event),
+    }
+
 
 class ImageOut(BaseModel):
     id: uuid.UUID
     url: str
+
+    @classmethod
+    def from_model(cls, image: EventImage) -> ImageOut:
+        return cls(id=image.id, url=image.public_url)
 
 
 class EventDetailOut(EventCardOut):
@@ -502,6 +585,27 @@ class EventDetailOut(EventCardOut):
     published_at: DisplayTime | None
     created_at: DisplayTime
     updated_at: DisplayTime
+
+    @classmethod
+    def from_view(cls, view: EventView) -> EventDetailOut:
+        """The event screen: the card's fields of `view.event`, then everything else it shows."""
+        event = view.event
+        return cls(
+            **_card_fields(event),
+            description=event.description,
+            allow_plus_one=event.allow_plus_one,
+            rsvp_expiry_policy=event.rsvp_expiry_policy,
+            max_seats_per_guest=2 if event.allow_plus_one else 1,
+            allowed_genders=event.allowed_genders or ["all"],
+            status_reason=event.status_reason or None,
+            images=[ImageOut.from_model(i) for i in view.images],
+            tiers=view.tiers,
+            is_host=view.is_host,
+            my_role=view.my_role,
+            published_at=event.published_at,
+            created_at=event.created_at,
+            updated_at=event.updated_at,
+        )
 
 
 class VenueOut(BaseModel):

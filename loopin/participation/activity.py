@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.events.models import Event, EventStatus, Visibility
-from loopin.events.selectors.feed import _card_queryset, card
+from loopin.events.schemas import EventCardOut
+from loopin.events.selectors.feed import _card_queryset
 from loopin.tickets.models import Ticket, TicketStatus
 
 SHOWN = [EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED]
@@ -27,6 +28,12 @@ def _attended() -> QuerySet[Ticket]:
 def _count(qs: QuerySet[Any, Any], field: str) -> Coalesce:
     counted = qs.order_by().values(field).annotate(n=Count("pk", distinct=True)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _card(event: Event) -> dict[str, Any]:
+    """An event card for people's profile (whose schema takes plain dicts): the card's fields as they are, its times
+    datetimes (serialized in UTC there, as they always were)."""
+    return dict(EventCardOut.from_model(event))
 
 
 class EventsActivity:
@@ -46,14 +53,14 @@ class EventsActivity:
         qs = _card_queryset(viewer).filter(
             host_id=user_id, status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC, start_at__gt=timezone.now()
         )
-        return [card(e) for e in qs.order_by("start_at", "id")[:limit]]
+        return [_card(e) for e in qs.order_by("start_at", "id")[:limit]]
 
     def upcoming_attending(self, user_id: uuid.UUID, viewer: Any, limit: int) -> list[dict[str, Any]]:
         going = Ticket.objects.filter(user_id=user_id, status=TicketStatus.VALID).values("event_id")
         qs = _card_queryset(viewer).filter(
             id__in=going, status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC, start_at__gt=timezone.now()
         )
-        return [card(e) for e in qs.order_by("start_at", "id")[:limit]]
+        return [_card(e) for e in qs.order_by("start_at", "id")[:limit]]
 
     def shared_count(self, viewer_id: uuid.UUID) -> Expression:
         mine = _attended().filter(user_id=viewer_id).values("event_id")

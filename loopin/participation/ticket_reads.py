@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.core.links import absolute_url
 from loopin.events.models import Event
+from loopin.events.schemas import EventCardOut
 from loopin.events.selectors.access import event_for
 from loopin.events.selectors.people import event_summaries, guests_with_answers, managed_event
 from loopin.people.selectors import exclude_blocked
@@ -20,7 +21,7 @@ from loopin.tickets.models import Ticket, TicketStatus
 
 
 def ticket_out(
-    ticket: Ticket, event: dict[str, Any] | None = None, person: dict[str, Any] | None = None
+    ticket: Ticket, event: EventCardOut | None = None, person: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """A ticket as its holder sees it; the host's guest list (`person` given) carries no calendar link."""
     return {

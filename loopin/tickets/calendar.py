@@ -29,7 +29,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound
 from loopin.core.links import absolute_url, public_base_url
 from loopin.events.models import Event, EventStatus
-from loopin.events.selectors.share_paths import share_path
+from loopin.events.share_paths import share_path
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import CalendarFeed, Ticket, TicketStatus
 

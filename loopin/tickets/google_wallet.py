@@ -24,7 +24,7 @@ from loopin.core.errors import NotFound, ServiceUnavailable
 from loopin.core.links import absolute_url, public_base_url
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, EventStatus
-from loopin.events.selectors.share_paths import share_path
+from loopin.events.share_paths import share_path
 from loopin.tickets import signing
 from loopin.tickets.door.settings import opens_at
 from loopin.tickets.error_codes import TicketErrorCode

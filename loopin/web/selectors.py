@@ -17,6 +17,7 @@ from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventImage, EventStatus, InviteLink, Visibility
+from loopin.events.schemas import EventCardOut, EventDetailOut
 from loopin.events.selectors import FeedFilters, event_detail, event_feed, share_path
 from loopin.organisations.selectors import organisation_owner, organisation_public
 
@@ -47,7 +48,7 @@ class EventPage:
 @dataclass(frozen=True)
 class HostPage:
     host: dict[str, Any]
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[EventCardOut] = field(default_factory=list)
     total: int = 0
 
 
@@ -86,6 +87,9 @@ def _page_for(event: Event, *, reveal_private: bool = False) -> EventPage:
     )
 
 
+_TIMES = ("start_at", "end_at", "published_at", "created_at", "updated_at")
+
+
 def _detail(event: Event) -> dict[str, Any]:
     """The API's event detail as an anonymous reader sees it.
 
@@ -95,7 +99,9 @@ def _detail(event: Event) -> dict[str, Any]:
     reader = None
     if event.visibility == Visibility.PRIVATE:  # an organisation's event: its owner (the creator may have left)
         reader = event.host if event.organisation_id is None else organisation_owner(event.organisation_id)
-    detail = event_detail(user=reader, event_id=event.id)
+    shown = EventDetailOut.from_view(event_detail(user=reader, event_id=event.id))
+    # The page reads the API's fields as Python data; its times stay datetimes (printed in the display zone).
+    detail = {**shown.model_dump(), **{name: getattr(shown, name) for name in _TIMES}}
     venue = event.venue
     detail.update(
         {

@@ -103,7 +103,7 @@ def host(request: HttpRequest, host_id: uuid.UUID) -> HttpResponse:
     except NotFound:
         return _not_found(request, "host")
     cards = [
-        {**c, "when": present.when(c["start_at"], c["end_at"]), "price_text": present.money(c["price"], c["currency"])}
+        {**dict(c), "when": present.when(c.start_at, c.end_at), "price_text": present.money(c.price, c.currency)}
         for c in page.events
     ]
     context = {"host": page.host, "cards": cards, "total": page.total, "canonical_url": absolute_url(page.host["path"])}
@@ -119,7 +119,7 @@ def organisation(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRespon
     except NotFound:
         return _not_found(request, "organisation")
     cards = [
-        {**c, "when": present.when(c["start_at"], c["end_at"]), "price_text": present.money(c["price"], c["currency"])}
+        {**dict(c), "when": present.when(c.start_at, c.end_at), "price_text": present.money(c.price, c.currency)}
         for c in page.events
     ]
     context = {

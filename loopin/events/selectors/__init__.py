@@ -4,8 +4,8 @@ public names so that `from loopin.events.selectors import X` keeps working."""
 from loopin.events.selectors.access import can_manage, ensure_can_manage, event_for, is_visible
 from loopin.events.selectors.feed import (
     EARTH_RADIUS_KM,
+    EventView,
     FeedFilters,
-    card,
     event_by_canonical,
     event_detail,
     event_feed,
@@ -23,14 +23,14 @@ from loopin.events.selectors.people import (
     public_profile,
     request_out,
 )
-from loopin.events.selectors.share_paths import share_path, share_path_parse
 from loopin.events.selectors.venues import venue_get, venue_out, venues_search
+from loopin.events.share_paths import share_path, share_path_parse
 
 __all__ = [
     "EARTH_RADIUS_KM",
     "FeedFilters",
+    "EventView",
     "can_manage",
-    "card",
     "ensure_can_manage",
     "event_by_canonical",
     "event_detail",

@@ -1,12 +1,15 @@
-"""Reads for the feed, event cards and event detail. A page costs a fixed number of queries."""
+"""Reads for the feed, event cards and event detail. A page costs a fixed number of queries.
+
+The shapes are `schemas.EventCardOut.from_model` (a card, what the feed caches) and `schemas.EventDetailOut.from_view`
+(of an `EventView`, what `event_detail` returns)."""
 
 from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, Exists, F, FloatField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
@@ -14,7 +17,6 @@ from django.utils import timezone
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.errors import NotFound
-from loopin.core.images import image_public_url
 from loopin.core.pagination import render_each
 from loopin.events import feed_cache
 from loopin.events.error_codes import EventErrorCode
@@ -30,8 +32,8 @@ from loopin.events.models import (
     JoinRequest,
     Visibility,
 )
+from loopin.events.schemas import EventCardOut, TierOut, my_status
 from loopin.events.selectors.access import can_manage, event_for, event_role, hosted_by
-from loopin.events.selectors.share_paths import share_path
 from loopin.events.selectors.tiers import tiers_for
 from loopin.events.tiers import AVAILABILITY_FIELDS, availability_annotations, card_availability
 
@@ -152,76 +154,6 @@ def _distance_km(lat: float, lng: float) -> Any:
     return Value(EARTH_RADIUS_KM) * ACos(Least(Greatest(cosine, Value(-1.0)), Value(1.0)))
 
 
-def _my_status(event: Any) -> str | None:
-    get = event.get if isinstance(event, dict) else lambda name, default=None: getattr(event, name, default)
-    if get("my_ticket", False):
-        return "going"
-    request_status = get("my_request", None)
-    if request_status == "accepted":
-        return "accepted"
-    if request_status == "pending":
-        return "requested"
-    if get("my_invitation", None) == "pending":
-        return "invited"
-    if get("my_invitation", None) == "going":
-        return "accepted"  # invited and said yes, but has no ticket yet (a paid event)
-    return None
-
-
-def organisation_brief(event: Event) -> dict[str, Any] | None:
-    """The organisation whose event it is (None: a personal event, or its organisation was deleted)."""
-    org = event.organisation if event.organisation_id is not None else None
-    if org is None or org.deleted_at is not None:
-        return None
-    return {
-        "id": org.id,
-        "name": org.name,
-        "handle": org.handle,
-        "is_verified": org.is_verified,
-        "logo": org.logo_url or None,
-    }
-
-
-def card(event: Event) -> dict[str, Any]:
-    """The feed card: what a list item shows."""
-    row: Any = event  # with `_card_queryset`'s annotations (host_pic_*, cover_*, distance_km)
-    return {
-        "id": event.id,
-        "canonical_id": event.canonical_id,
-        "title": event.title,
-        "start_at": event.start_at,
-        "end_at": event.end_at,
-        "status": event.status,
-        "join_mode": event.join_mode,
-        "visibility": event.visibility,
-        "host": {
-            "id": event.host.id,
-            "name": event.host.name or None,
-            "picture": image_public_url(row.host_pic_url or "", row.host_pic_file or "") or None,
-        },
-        "organisation": organisation_brief(event),
-        "venue": (
-            {"id": event.venue.id, "name": event.venue.name, "city": event.venue.city}
-            if event.venue is not None
-            else None
-        ),
-        "location_text": event.location_text or None,
-        "city": event.city or None,
-        "interests": [{"id": i.id, "name": i.name, "slug": i.slug} for i in event.interests.all()],
-        "cover_image": image_public_url(row.cover_url or "", row.cover_file or "") or None,
-        "is_paid": event.is_paid,
-        "price": f"{event.ticket_price:.2f}" if event.is_paid else None,
-        "currency": event.currency,
-        "capacity": event.capacity,
-        "seats_left": event.seats_left,
-        "availability": card_availability(event),
-        "going_count": event.going_count,
-        "my_status": _my_status(event),
-        "distance_km": round(row.distance_km, 2) if getattr(event, "distance_km", None) is not None else None,
-        "share_path": share_path(event),
-    }
-
-
 def _feed_queryset(filters: FeedFilters, now: datetime) -> tuple[QuerySet[Event], list[str]]:
     qs = _card_queryset(None).filter(status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC)
     if filters.upcoming:
@@ -271,11 +203,12 @@ def _feed_queryset(filters: FeedFilters, now: datetime) -> tuple[QuerySet[Event]
     return qs, order
 
 
-def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[EventCardOut], int]:
     """Published public events, upcoming by default, filtered and paginated.
 
-    The page's static card data comes from the feed cache (see `feed_cache`); seat counters and the
-    caller's `my_status` are read live: one query on a cache hit, three on a miss (plus the caller's session).
+    The page's cards (`EventCardOut`, their static fields) come from the feed cache (see `feed_cache`); seat
+    counters and the caller's `my_status` are read live: one query on a cache hit, three on a miss (plus the
+    caller's session).
     """
     now = timezone.now()
     key, page = feed_cache.get_page((filters, offset, limit))
@@ -283,7 +216,7 @@ def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: i
         qs, order = _feed_queryset(filters, now)
         stats = qs.aggregate(total=Count("id"), first_start=Min("start_at"))
         events = list(qs.order_by(*order)[offset : offset + limit])
-        page = {"cards": render_each(events, card, what="event"), "total": stats["total"]}
+        page = {"cards": render_each(events, EventCardOut.from_model, what="event"), "total": stats["total"]}
         ttl = float(feed_cache.FEED_CACHE_SECONDS)
         if filters.upcoming and stats["first_start"] is not None:
             ttl = min(ttl, (stats["first_start"] - now).total_seconds())  # before the first one starts
@@ -293,11 +226,11 @@ def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: i
     return _with_live_fields(page["cards"], user), page["total"]
 
 
-def _with_live_fields(cards: list[dict[str, Any]], user: User | None) -> list[dict[str, Any]]:
+def _with_live_fields(cards: list[EventCardOut], user: User | None) -> list[EventCardOut]:
     """Seat counters (and the caller's status) as they are now, for cards that may come from the cache."""
     if not cards:
         return []
-    qs = Event.objects.filter(id__in=[c["id"] for c in cards]).annotate(**availability_annotations())
+    qs = Event.objects.filter(id__in=[c.id for c in cards]).annotate(**availability_annotations())
     fields = ["id", "capacity", "seats_taken", "going_count", *AVAILABILITY_FIELDS]
     if user is not None:
         qs = qs.annotate(**_my_annotations(user))
@@ -305,62 +238,66 @@ def _with_live_fields(cards: list[dict[str, Any]], user: User | None) -> list[di
     live = {row["id"]: row for row in qs.values(*fields)}
     out = []
     for c in cards:
-        row = live.get(c["id"])
+        row = live.get(c.id)
         if row is None:  # removed since the page was cached
             continue
         capacity, taken = row["capacity"], row["seats_taken"]
-        out.append(
-            {
-                **c,
-                "capacity": capacity,
-                "seats_left": None if capacity == 0 else max(capacity - taken, 0),
-                "availability": card_availability(row),
-                "going_count": row["going_count"],
-                "my_status": _my_status(row) if user is not None else None,
-            }
-        )
+        now = {
+            "capacity": capacity,
+            "seats_left": None if capacity == 0 else max(capacity - taken, 0),
+            "availability": card_availability(row),
+            "going_count": row["going_count"],
+            "my_status": my_status(row) if user is not None else None,
+        }
+        out.append(c.model_copy(update=now))  # a copy: the cached card stays as cached
     return out
 
 
-def event_detail(*, user: User | None, event_id: uuid.UUID) -> dict[str, Any]:
+# The columns the event screen shows beyond the card (the card queryset leaves them out).
+DETAIL_FIELDS = (
+    "description",
+    "allow_plus_one",
+    "allowed_genders",
+    "status_reason",
+    "rsvp_expiry_policy",
+    "published_at",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass
+class EventView:
+    """What the event screen shows (`schemas.EventDetailOut.from_view`): the event read by the card queryset
+    with its detail columns loaded, its images, the tiers the reader may see and the reader's relation."""
+
+    event: Event
+    images: list[EventImage] = field(default_factory=list)
+    tiers: list[TierOut] = field(default_factory=list)
+    is_host: bool = False
+    my_role: Literal["host", "co_host", "member"] | None = None
+
+
+def event_detail(*, user: User | None, event_id: uuid.UUID) -> EventView:
     """Everything the event screen shows, for whoever may see it."""
     event_for(user, event_id)  # visibility: drafts to the host, private events to guests, 404 otherwise
     event = _card_queryset(user).get(id=event_id)
-    data = card(event)
-    full = Event.objects.only(
-        "description",
-        "allow_plus_one",
-        "allowed_genders",
-        "status_reason",
-        "rsvp_expiry_policy",
-        "published_at",
-        "created_at",
-        "updated_at",
-    ).get(id=event_id)
-    images = EventImage.objects.filter(event_id=event_id).order_by("position", "created_at")
-    event.allow_plus_one = full.allow_plus_one  # the tiers' default seats per order
-    data.update(
-        {
-            "description": full.description,
-            "allow_plus_one": full.allow_plus_one,
-            "rsvp_expiry_policy": full.rsvp_expiry_policy,
-            "max_seats_per_guest": 2 if full.allow_plus_one else 1,
-            "allowed_genders": full.allowed_genders or ["all"],
-            "status_reason": full.status_reason or None,
-            "images": [{"id": i.id, "url": i.public_url} for i in images],
-            "tiers": tiers_for(event, manager=can_manage(user, event)),
-            "is_host": can_manage(user, event),
-            "my_role": event_role(user, event),
-            "published_at": full.published_at,
-            "created_at": full.created_at,
-            "updated_at": full.updated_at,
-        }
+    full = Event.objects.only(*DETAIL_FIELDS).get(id=event_id)
+    for name in DETAIL_FIELDS:  # the card queryset defers them (the feed never reads them)
+        setattr(event, name, getattr(full, name))
+    images = list(EventImage.objects.filter(event_id=event_id).order_by("position", "created_at"))
+    manager = can_manage(user, event)
+    return EventView(
+        event=event,
+        images=images,
+        tiers=tiers_for(event, manager=manager),
+        is_host=manager,
+        my_role=event_role(user, event),
     )
-    return data
 
 
-def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any]:
-
+def event_by_canonical(*, user: User | None, canonical_id: str) -> EventView:
+    """The event screen by the event's short canonical id (the end of its share path)."""
     event_id = Event.objects.alive().filter(canonical_id=canonical_id.lower()).values_list("id", flat=True).first()
     if event_id is None:
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
@@ -369,7 +306,7 @@ def event_by_canonical(*, user: User | None, canonical_id: str) -> dict[str, Any
 
 def my_hosted_events(
     *, user: User, status: str | None, offset: int, limit: int, role: str = "host"
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[EventCardOut], int]:
     """The events the caller hosts, co-hosts (accepted) or either (`role`)."""
     co_hosted = Q(id__in=CoHost.objects.filter(user_id=user.id, accepted_at__isnull=False).values("event_id"))
     hosted = hosted_by(user)  # an organisation's events for its members
@@ -378,4 +315,5 @@ def my_hosted_events(
     if status:
         qs = qs.filter(status=status)
     total = qs.count()
-    return render_each(qs.order_by("-start_at", "id")[offset : offset + limit], card, what="event"), total
+    page = qs.order_by("-start_at", "id")[offset : offset + limit]
+    return render_each(page, EventCardOut.from_model, what="event"), total

@@ -21,8 +21,9 @@ from loopin.events.models import (
     JoinRequest,
 )
 from loopin.events.questions import answer_sheet
+from loopin.events.schemas import EventCardOut
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
-from loopin.events.selectors.feed import _card_queryset, card
+from loopin.events.selectors.feed import _card_queryset
 
 if TYPE_CHECKING:
     from loopin.tickets.models import Ticket
@@ -127,8 +128,8 @@ def my_request(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     return request_out(req)
 
 
-def event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, dict[str, Any]]:
-    return {e.id: card(e) for e in _card_queryset(user).filter(id__in=event_ids)}
+def event_summaries(event_ids: list[uuid.UUID], user: User) -> dict[uuid.UUID, EventCardOut]:
+    return {e.id: EventCardOut.from_model(e) for e in _card_queryset(user).filter(id__in=event_ids)}
 
 
 def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
@@ -144,7 +145,7 @@ def my_requests(*, user: User, status: str | None, offset: int, limit: int) -> t
 def invitation_out(
     inv: Invitation,
     people: dict[uuid.UUID, dict[str, Any]] | None = None,
-    events: dict[uuid.UUID, dict[str, Any]] | None = None,
+    events: dict[uuid.UUID, EventCardOut] | None = None,
 ) -> dict[str, Any]:
     status = inv.status
     if status == InvitationStatus.PENDING and inv.is_expired:

@@ -6,7 +6,6 @@ loopin.participation: import it from there (events never imports participation).
 
 # Read helpers moved to loopin.events.selectors; re-exported here so old imports keep working.
 from loopin.events.selectors.access import can_manage, ensure_can_manage, event_for, is_visible
-from loopin.events.selectors.share_paths import share_path, share_path_parse
 from loopin.events.services.crud import TRACKED_CHANGES, event_create, event_delete, event_update
 from loopin.events.services.event_fields import EventInput
 from loopin.events.services.host_leads import host_lead_create
@@ -14,6 +13,7 @@ from loopin.events.services.images import MAX_COVER_IMAGES, event_add_cover_imag
 from loopin.events.services.lifecycle import TRANSITIONS, event_transition
 from loopin.events.services.rules import ensure_can_host
 from loopin.events.services.venues import VenueInput, venue_create
+from loopin.events.share_paths import share_path, share_path_parse
 
 __all__ = [
     "can_manage",

@@ -25,12 +25,12 @@ from loopin.events.models import (
     Visibility,
 )
 from loopin.events.selectors.access import event_for
-from loopin.events.selectors.share_paths import _city_slug
 from loopin.events.services.access import ensure_can_manage_and_audit, event_for_edit
 from loopin.events.services.event_fields import EventInput, _apply_location, _apply_pricing, _apply_times, _interests
 from loopin.events.services.images import _set_cover_urls
 from loopin.events.services.lifecycle import _transition
 from loopin.events.services.rules import ensure_can_host
+from loopin.events.share_paths import _city_slug
 from loopin.events.signals import send_after_commit
 from loopin.organisations.selectors import organisation_for
 
