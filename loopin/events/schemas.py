@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from loopin.accounts.schemas import InterestOut, PhoneNumber
 from loopin.core.choices import choices_literal
 from loopin.core.images import image_public_url
+from loopin.core.links import absolute_url
 from loopin.core.schema_extra import not_nullable
 from loopin.core.time import ApiTime, to_display
 from loopin.events.models import (
@@ -22,8 +23,11 @@ from loopin.events.models import (
     Event,
     EventImage,
     EventStatus,
+    Invitation,
     InvitationStatus,
+    InviteLink,
     JoinMode,
+    JoinRequest,
     RequestStatus,
     RsvpPolicy,
     TicketTier,
@@ -36,7 +40,9 @@ from loopin.events.share_paths import share_path
 from loopin.events.tiers import TierState, card_availability, tier_state
 
 if TYPE_CHECKING:
+    from loopin.accounts.models import User
     from loopin.events.selectors.feed import EventView
+    from loopin.events.selectors.people import Guest
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[
@@ -632,6 +638,26 @@ class PublicProfileOut(BaseModel):
     bio: str | None
     interests: list[InterestOut]
 
+    @classmethod
+    def from_model(cls, user: User) -> PublicProfileOut:
+        """What anyone around an event sees of a person; `user` with its pictures and interests prefetched in order
+        (`selectors.people.public_users`)."""
+        pictures = [p.public_url for p in user.pictures.all()]
+        return cls(
+            id=user.id,
+            name=user.name or None,
+            age=user.age,
+            gender=user.gender or None,
+            picture=pictures[0] if pictures else None,
+            pictures=pictures,
+            bio=user.bio or None,
+            interests=[InterestOut(id=i.id, name=i.name, slug=i.slug) for i in user.interests.all()],
+        )
+
+
+def _profile(user: User | None) -> PublicProfileOut | None:
+    return PublicProfileOut.from_model(user) if user is not None else None
+
 
 class JoinRequestOut(BaseModel):
     id: uuid.UUID
@@ -646,6 +672,38 @@ class JoinRequestOut(BaseModel):
     event: EventCardOut | None = None
     answers: list[AnswerOut] | None = Field(default=None, description="The requester's answers (to the host)")
     answers_missing: bool | None = Field(default=None, description="A required question is unanswered (host)")
+
+    @classmethod
+    def from_model(
+        cls,
+        req: JoinRequest,
+        *,
+        requester: User | None = None,
+        event: EventCardOut | None = None,
+        answers: list[dict[str, Any]] | None = None,
+        answers_missing: bool | None = None,
+    ) -> JoinRequestOut:
+        return cls(
+            id=req.id,
+            event_id=req.event_id,
+            status=req.status,
+            message=req.message,
+            seats_requested=req.seats_requested,
+            host_message=req.host_message or None,
+            created_at=req.created_at,
+            decided_at=req.decided_at,
+            requester=_profile(requester),
+            event=event,
+            answers=[AnswerOut(**a) for a in answers] if answers is not None else None,
+            answers_missing=answers_missing,
+        )
+
+    @classmethod
+    def from_guest(cls, guest: Guest[JoinRequest]) -> JoinRequestOut:
+        """A row of the host's list: the request, the requester's profile and answers."""
+        return cls.from_model(
+            guest.row, requester=guest.person, answers=guest.answers, answers_missing=guest.answers_missing
+        )
 
 
 class BulkResultOut(BaseModel):
@@ -668,6 +726,25 @@ class InvitationOut(BaseModel):
     invitee: PublicProfileOut | None = None
     event: EventCardOut | None = None
 
+    @classmethod
+    def from_model(
+        cls, inv: Invitation, *, invitee: User | None = None, event: EventCardOut | None = None
+    ) -> InvitationOut:
+        """An invitation; a pending one past its expiry reads `expired`."""
+        expired = inv.status == InvitationStatus.PENDING and inv.is_expired
+        return cls(
+            id=inv.id,
+            event_id=inv.event_id,
+            status="expired" if expired else inv.status,  # type: ignore[arg-type]  # the model's choices
+            message=inv.message or None,
+            expires_at=inv.expires_at,
+            responded_at=inv.responded_at,
+            created_at=inv.created_at,
+            via_link=inv.link_id is not None,
+            invitee=_profile(invitee),
+            event=event,
+        )
+
 
 class InviteLinkOut(BaseModel):
     id: uuid.UUID
@@ -678,6 +755,19 @@ class InviteLinkOut(BaseModel):
     uses: int
     is_active: bool
     created_at: DisplayTime
+
+    @classmethod
+    def from_model(cls, link: InviteLink) -> InviteLinkOut:
+        return cls(
+            id=link.id,
+            token=link.token,
+            url=absolute_url(f"/invite/{link.token}"),
+            expires_at=link.expires_at,
+            max_uses=link.max_uses,
+            uses=link.uses,
+            is_active=link.is_active,
+            created_at=link.created_at,
+        )
 
 
 class HostLeadOut(BaseModel):

@@ -70,7 +70,7 @@ def join_request_create_and_read(
     tier_id: uuid.UUID | None,
     unlock_code: str | None,
     answers: list[AnswerGiven],
-) -> dict[str, Any]:
+) -> JoinRequestOut:
     """Ask to join, then read the request back."""
     req = join_requests.join_request_create(
         user=user,
@@ -81,61 +81,61 @@ def join_request_create_and_read(
         unlock_code=unlock_code,
         answers=answers,
     )
-    return selectors.request_out(req)
+    return JoinRequestOut.from_model(req)
 
 
 def join_request_accept_and_read(
     *, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str
-) -> dict[str, Any]:
+) -> JoinRequestOut:
     """Accept a join request, then read it back."""
-    return selectors.request_out(
+    return JoinRequestOut.from_model(
         join_requests.join_request_accept(host=host, event_id=event_id, request_id=request_id, note=note)
     )
 
 
 def join_request_decline_and_read(
     *, host: User, event_id: uuid.UUID, request_id: uuid.UUID, note: str
-) -> dict[str, Any]:
+) -> JoinRequestOut:
     """Decline a join request, then read it back."""
-    return selectors.request_out(
+    return JoinRequestOut.from_model(
         join_requests.join_request_decline(host=host, event_id=event_id, request_id=request_id, note=note)
     )
 
 
-def join_request_cancel_and_read(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
+def join_request_cancel_and_read(*, user: User, event_id: uuid.UUID) -> JoinRequestOut:
     """Withdraw the caller's request, then read it back."""
-    return selectors.request_out(join_requests.join_request_cancel(user=user, event_id=event_id))
+    return JoinRequestOut.from_model(join_requests.join_request_cancel(user=user, event_id=event_id))
 
 
 def invitations_create_and_read(
     *, host: User, event_id: uuid.UUID, user_ids: list[uuid.UUID], message: str, expires_at: datetime | None
-) -> list[dict[str, Any]]:
+) -> list[InvitationOut]:
     """Invite people, then read back the invitations made."""
     created = invites.invitations_create(
         host=host, event_id=event_id, user_ids=user_ids, message=message, expires_at=expires_at
     )
-    return [selectors.invitation_out(i) for i in created]
+    return [InvitationOut.from_model(i) for i in created]
 
 
 def invite_link_create_and_read(
     *, host: User, event_id: uuid.UUID, expires_at: datetime | None, max_uses: int | None
-) -> dict[str, Any]:
+) -> InviteLinkOut:
     """Make a share link, then read it back."""
-    return selectors.invite_link_out(
+    return InviteLinkOut.from_model(
         invite_links.invite_link_create(host=host, event_id=event_id, expires_at=expires_at, max_uses=max_uses)
     )
 
 
-def invitation_respond_and_read(*, user: User, invitation_id: uuid.UUID, response: str, seats: int) -> dict[str, Any]:
+def invitation_respond_and_read(*, user: User, invitation_id: uuid.UUID, response: str, seats: int) -> InvitationOut:
     """Answer an invitation, then read it back."""
-    return selectors.invitation_out(
+    return InvitationOut.from_model(
         invites.invitation_respond(user=user, invitation_id=invitation_id, response=response, seats=seats)
     )
 
 
-def invite_link_redeem_and_read(*, user: User, token: str, seats: int) -> dict[str, Any]:
+def invite_link_redeem_and_read(*, user: User, token: str, seats: int) -> InvitationOut:
     """Redeem a share link, then read the invitation back."""
-    return selectors.invitation_out(invite_links.invite_link_redeem(user=user, token=token, seats=seats))
+    return InvitationOut.from_model(invite_links.invite_link_redeem(user=user, token=token, seats=seats))
 
 
 def attendance_confirm_and_read(
@@ -259,7 +259,8 @@ async def request_decline(
 @events.get("/{event_id}/my-request", response_model=Envelope[JoinRequestOut], responses=error_responses(401, 404, 422))
 async def my_request(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """The caller's latest request for this event."""
-    return ok(await run_sync(selectors.my_request, user=caller, event_id=event_id), "Your request")
+    req = await run_sync(selectors.my_request, user=caller, event_id=event_id)
+    return ok(JoinRequestOut.from_model(req), "Your request")
 
 
 @events.delete("/{event_id}/my-request", response_model=Envelope[JoinRequestOut], responses=error_responses(*ANY_ERROR))
@@ -341,7 +342,8 @@ async def invite_link_create(event_id: uuid.UUID, body: InviteLinkIn, caller: Cu
 )
 async def invite_link_list(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """The event's share links."""
-    return ok(await run_sync(staff_reads.event_invite_links_and_audit, user=caller, event_id=event_id), "Invite links")
+    links = await run_sync(staff_reads.event_invite_links_and_audit, user=caller, event_id=event_id)
+    return ok([InviteLinkOut.from_model(link) for link in links], "Invite links")
 
 
 @events.delete(

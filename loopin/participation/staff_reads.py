@@ -8,6 +8,8 @@ import uuid
 from typing import Any
 
 from loopin.accounts.models import User
+from loopin.events.models import InviteLink
+from loopin.events.schemas import InvitationOut, JoinRequestOut
 from loopin.events.selectors import people
 from loopin.events.services.access import staff_read_audit
 from loopin.participation import ticket_reads
@@ -15,7 +17,7 @@ from loopin.participation import ticket_reads
 
 def event_requests_and_audit(
     *, user: User, event_id: uuid.UUID, status: str | None, offset: int, limit: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[JoinRequestOut], int]:
     """`events.selectors.event_requests`; a staff read is audited."""
     page = people.event_requests(user=user, event_id=event_id, status=status, offset=offset, limit=limit)
     staff_read_audit(user=user, event_id=event_id, action="view_requests")
@@ -24,14 +26,14 @@ def event_requests_and_audit(
 
 def event_invitations_and_audit(
     *, user: User, event_id: uuid.UUID, offset: int, limit: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[InvitationOut], int]:
     """`events.selectors.event_invitations`; a staff read is audited."""
     page = people.event_invitations(user=user, event_id=event_id, offset=offset, limit=limit)
     staff_read_audit(user=user, event_id=event_id, action="view_invitations")
     return page
 
 
-def event_invite_links_and_audit(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
+def event_invite_links_and_audit(*, user: User, event_id: uuid.UUID) -> list[InviteLink]:
     """`events.selectors.event_invite_links`; a staff read is audited."""
     links = people.event_invite_links(user=user, event_id=event_id)
     staff_read_audit(user=user, event_id=event_id, action="view_invitations")

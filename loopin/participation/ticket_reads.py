@@ -12,16 +12,16 @@ from loopin.accounts.models import User
 from loopin.core.errors import NotFound
 from loopin.core.links import absolute_url
 from loopin.events.models import Event
-from loopin.events.schemas import EventCardOut
+from loopin.events.schemas import EventCardOut, PublicProfileOut
 from loopin.events.selectors.access import event_for
-from loopin.events.selectors.people import event_summaries, guests_with_answers, managed_event
+from loopin.events.selectors.people import Guest, event_summaries, guests_with_answers, managed_event
 from loopin.people.selectors import exclude_blocked
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 
 
 def ticket_out(
-    ticket: Ticket, event: EventCardOut | None = None, person: dict[str, Any] | None = None
+    ticket: Ticket, event: EventCardOut | None = None, person: PublicProfileOut | None = None
 ) -> dict[str, Any]:
     """A ticket as its holder sees it; the host's guest list (`person` given) carries no calendar link."""
     return {
@@ -44,13 +44,18 @@ def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int)
     either way)."""
     managed_event(user, event_id, "view_attendees")
     qs = exclude_blocked(Ticket.objects.filter(event_id=event_id, status=TicketStatus.VALID), user, field="user_id")
-    return guests_with_answers(
-        event_id=event_id, rows=qs.order_by("issued_at", "id"), offset=offset, limit=limit, render=_attendee_row
-    )
+    rows = qs.order_by("issued_at", "id")
+    guests, total = guests_with_answers(event_id=event_id, rows=rows, offset=offset, limit=limit)
+    return [_attendee_row(g) for g in guests], total
 
 
-def _attendee_row(ticket: Ticket, person: dict[str, Any] | None) -> dict[str, Any]:
-    return ticket_out(ticket, person=person)
+def _attendee_row(guest: Guest[Ticket]) -> dict[str, Any]:
+    person = PublicProfileOut.from_model(guest.person) if guest.person is not None else None
+    return {
+        **ticket_out(guest.row, person=person),
+        "answers": guest.answers,
+        "answers_missing": guest.answers_missing,
+    }
 
 
 def my_ticket(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:

@@ -112,7 +112,7 @@ def test_request_answers_carry_over_to_the_ticket_and_show_to_the_host(interests
     guest = UserWithProfileFactory()
     req = join_request_create(user=guest, event_id=event.id, answers=[AnswerGiven(why.id, "I love jazz")])
     rows, total = event_requests(user=event.host, event_id=event.id, status=None, offset=0, limit=10)
-    assert (total, rows[0]["answers"], rows[0]["answers_missing"]) == (
+    assert (total, [a.model_dump() for a in rows[0].answers], rows[0].answers_missing) == (
         1,
         [{"question_id": why.id, "label": "Why join?", "answer": "I love jazz"}],
         False,
