@@ -1,9 +1,9 @@
 """The discovery feed's page cache: what is cached, and when it is thrown away.
 
-A page (filters, offset, limit) caches the cards' *static* parts and the total. Never cached: the seat
-counters (capacity, seats_left, going_count) and the caller's `my_status`, which are read live for the
-page's ids on every request (one primary-key query), so a ticket rush never makes the feed wrong and
-never empties the cache.
+A page (filters, offset, limit) caches its cards (`schemas.EventCardOut`, as built) and the total; only the
+cards' *static* fields are served from it. Never cached: the seat counters (capacity, seats_left, going_count)
+and the caller's `my_status`, which are read live for the page's ids on every request (one primary-key query)
+and put on a copy of each card, so a ticket rush never makes the feed wrong and never empties the cache.
 
 Invalidation: one version number in the cache; every page is stored with the version it was built
 under and read together with the current one (one round trip), so bumping it drops every page at
