@@ -198,7 +198,7 @@ def test_a_cached_page_costs_one_query_and_keeps_live_counters(interests, signed
     with CaptureQueriesContext(connection) as ctx:
         items, total = event_feed(user=user, filters=FeedFilters(), offset=0, limit=20)
     assert len(ctx.captured_queries) == 1
-    assert (total, items[0]["seats_left"], items[0]["going_count"]) == (1, 7, 3)
+    assert (total, items[0].seats_left, items[0].going_count) == (1, 7, 3)
 
 
 def test_an_out_of_range_interest_id_is_422(api):
