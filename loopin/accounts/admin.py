@@ -7,10 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loopin.accounts.models import AuthSession, Interest, OtpCode, PhoneLead, ProfilePicture, User
-from loopin.accounts.services import lead_verify_manually, sessions_revoke_all, user_suspend, user_unsuspend
+from loopin.accounts.services import (
+    lead_verify_manually,
+    sessions_ended,
+    sessions_revoke_all,
+    user_suspend,
+    user_unsuspend,
+)
 from loopin.accounts.waitlist import waitlist_promote
 from loopin.audit.services import audit_record
 from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
+from loopin.core.sessioncache import session_cache_forget
 from loopin.core.settings import get_settings
 from loopin.staff.totp import EnrolmentLinkRefused, totp_link_issue
 
@@ -169,12 +176,14 @@ class UserAdmin(BaseUserAdmin):
     def mark_host(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset.filter(is_host=False):
             User.objects.filter(id=user.id).update(is_host=True)
+            session_cache_forget(user_id=user.id)
             audit_record(action="user.host_granted", actor=request.user, obj=user, subject=user)
 
     @admin.action(description="Remove host mark", permissions=["change"])
     def unmark_host(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset.filter(is_host=True):
             User.objects.filter(id=user.id).update(is_host=False)
+            session_cache_forget(user_id=user.id)
             audit_record(action="user.host_revoked", actor=request.user, obj=user, subject=user)
 
 
@@ -302,5 +311,6 @@ class AuthSessionAdmin(KeptRecordAdmin):
             revoked_at=timezone.now(), revoke_reason="staff"
         )
         for session in live:
+            sessions_ended(user_id=session.user_id, session_id=session.id, reason="staff")
             audit_record(action="auth.session_revoked", actor=request.user, obj=session, subject=session.user)
         self.message_user(request, f"Revoked {n} sessions.", messages.SUCCESS)

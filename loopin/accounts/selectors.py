@@ -43,4 +43,5 @@ def session_user(*, user_id: uuid.UUID, session_id: uuid.UUID) -> User:
     if not user.is_active:
         raise NotAuthenticated("This account is disabled.", code=AccountErrorCode.ACCOUNT_DISABLED)
     user._auth_session_id = session.id  # type: ignore[attr-defined]
+    user._auth_session_expires_at = session.expires_at  # type: ignore[attr-defined]
     return user

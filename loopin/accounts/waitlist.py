@@ -23,6 +23,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import PermissionDenied
 from loopin.core.hooks import waitlist_promoted_listeners
+from loopin.core.sessioncache import session_cache_forget
 from loopin.core.settings import get_settings
 
 
@@ -58,6 +59,7 @@ def waitlist_promote(*, user_id: uuid.UUID, via: str, by: Any = None) -> bool:
         )
         if not promoted:
             return False
+        session_cache_forget(user_id=user_id)  # a cached caller still says waitlisted
         user = User.objects.get(id=user_id)
         audit_record(action="waitlist.promoted", actor=by, obj=user, subject=user, data={"via": via})
         waitlist_welcome(user)

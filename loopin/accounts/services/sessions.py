@@ -25,6 +25,7 @@ from loopin.core.errors import (
     NotAuthenticated,
     PermissionDenied,
 )
+from loopin.core.sessioncache import session_cache_forget
 from loopin.core.settings import get_settings
 
 
@@ -65,7 +66,9 @@ def session_start(*, user: User, ip: str | None = None, user_agent: str = "", ap
 
 
 def sessions_ended(*, user_id: uuid.UUID, session_id: uuid.UUID | None, reason: str) -> None:
-    """After commit, tell the listeners (realtime disconnects sockets) that sessions ended."""
+    """Forget the sessions in every process's session cache (now and after commit); after commit, tell the
+    listeners (realtime disconnects sockets) that sessions ended."""
+    session_cache_forget(user_id=user_id, session_id=session_id)
 
     def announce() -> None:
         for fn in hooks.sessions_ended_listeners().values():
