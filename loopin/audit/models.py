@@ -36,6 +36,12 @@ class AuditEntry(models.Model):
         related_name="+",
         help_text="The person this entry is about, if any.",
     )
+    organisation_id = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The organisation this action belongs to (also in `data` for older readers).",
+    )
     ip = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
 

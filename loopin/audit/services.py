@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,17 @@ if TYPE_CHECKING:
 
 # The transaction-local flag the PostgreSQL trigger (migration 0002) checks before letting a DELETE through.
 RETENTION_FLAG = "loopin.audit_retention"
+# Named, not imported: organisations records through this module, so audit cannot depend on it.
+ORGANISATION_MODEL = "organisations.organisation"
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID) or value is None:
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def audit_record(
@@ -26,11 +38,15 @@ def audit_record(
     ip: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit entry. Never pass phone numbers or codes in `data`. An object belonging to an organisation
-    (an organisation's event) has its `organisation_id` recorded in `data`."""
+    """Append one audit entry. Never pass phone numbers or codes in `data`. The organisation of an organisation
+    action (the object's own `organisation_id`, an organisation itself, or `data["organisation_id"]`) goes in the
+    `organisation_id` column and, for older readers, in `data`."""
     organisation_id = getattr(obj, "organisation_id", None)
+    if organisation_id is None and obj is not None and obj._meta.label_lower == ORGANISATION_MODEL:
+        organisation_id = obj.pk
     if organisation_id is not None:
         data = {"organisation_id": str(organisation_id), **(data or {})}
+    column = _uuid_or_none((data or {}).get("organisation_id"))
     if ip is not None:
         try:
             ipaddress.ip_address(ip)
@@ -42,6 +58,7 @@ def audit_record(
         subject=subject if getattr(subject, "pk", None) else None,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
+        organisation_id=column,
         ip=ip,
         data=data or {},
     )

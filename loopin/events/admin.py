@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.admin import ReadOnlyAdmin
+from loopin.core.admin import AuditedAdmin, AuditedTabularInline, ReadOnlyAdmin
 from loopin.core.errors import LoopinError
 from loopin.core.phone import mask_phone
 from loopin.events.models import (
@@ -37,7 +37,7 @@ def _staff(request: HttpRequest) -> User:
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class VenueAdmin(AuditedAdmin):
     list_display = ("name", "city", "country_code", "venue_type", "capacity", "is_verified", "created_by")
     list_filter = ("is_verified", "venue_type", "country_code", "city")
     search_fields = ("name", "address", "city")
@@ -72,7 +72,7 @@ class TicketTierFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
                 raise ValidationError(f"{tier.name} has sales or requests: hide it or end its sales instead.")
 
 
-class CheckoutQuestionInline(admin.TabularInline):  # type: ignore[type-arg]
+class CheckoutQuestionInline(AuditedTabularInline):
     """Questions asked at checkout. Not deleted here (answers hang on them): set "retired at" to stop asking."""
 
     model = CheckoutQuestion
@@ -100,7 +100,7 @@ class CheckoutAnswerAdmin(ReadOnlyAdmin):
     raw_id_fields = ("question", "event", "user", "join_request", "ticket")
 
 
-class TicketTierInline(admin.TabularInline):  # type: ignore[type-arg]
+class TicketTierInline(AuditedTabularInline):
     model = TicketTier
     formset = TicketTierFormSet
     extra = 0
@@ -152,7 +152,7 @@ class GuestMessageInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EventAdmin(AuditedAdmin):
     list_display = (
         "title",
         "host",

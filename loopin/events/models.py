@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loopin.core.ids import number_field
-from loopin.core.models import Picture, SoftDeletedQuerySet
+from loopin.core.models import AuditedModel, DeletedByModel, Picture, SoftDeletedQuerySet
 
 
 class VenueType(models.TextChoices):
@@ -19,7 +19,7 @@ class VenueType(models.TextChoices):
     HYBRID = "hybrid", "Hybrid"
 
 
-class Venue(models.Model):
+class Venue(AuditedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     address = models.CharField(max_length=500, blank=True)
@@ -77,7 +77,7 @@ class RsvpPolicy(models.TextChoices):
     EVENT_START = "event_start", "Until the event starts"
 
 
-class Event(models.Model):
+class Event(AuditedModel, DeletedByModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = number_field("events", "event")
     canonical_id = models.CharField(max_length=12, unique=True, editable=False)
@@ -371,7 +371,7 @@ class TierVisibility(models.TextChoices):
     HIDDEN = "hidden", "Hidden until unlocked by a code"
 
 
-class TicketTier(models.Model):
+class TicketTier(AuditedModel):
     """A kind of ticket at an event, with its own price, capacity and sales window.
 
     Every event has one default tier (its `ticket_price`, unlimited within the event's capacity); hosts add
@@ -534,7 +534,7 @@ class QuestionKind(models.TextChoices):
     MULTI_CHOICE = "multi_choice", "Several choices"
 
 
-class CheckoutQuestion(models.Model):
+class CheckoutQuestion(AuditedModel, DeletedByModel):
     """A question the host asks whoever requests, confirms or buys (for some tiers or all). Retired, not deleted:
     a removed question keeps its answers but is no longer asked or shown. Written by events.services.questions."""
 

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from loopin.core.admin import AuditedAdmin
 from loopin.core.errors import LoopinError
 from loopin.organisations.models import Membership, Organisation
 from loopin.organisations.services import organisation_verify, ownership_transfer_by_staff
@@ -25,7 +26,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "handle", "city", "is_verified", "created_by", "created_at", "deleted_at")
     list_filter = ("is_verified", "city")
     search_fields = ("name", "handle", "legal_name", "gstin")

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from loopin.core.models import SoftDeletedQuerySet
+from loopin.core.models import AuditedModel, DeletedByModel, SoftDeletedQuerySet
 from loopin.organisations.permissions import ROLE_ACTIONS, OrgAction, OrgRole
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class OrganisationQuerySet(SoftDeletedQuerySet["Organisation"]):
         )
 
 
-class Organisation(models.Model):
+class Organisation(AuditedModel, DeletedByModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=100)
     handle = models.CharField(max_length=30, help_text="Unique, case-insensitive; the public page's address.")

@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, ValidationFailed
 from loopin.core.ids import short_code
+from loopin.core.models import stamp
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.feed_cache import feed_invalidate
@@ -70,6 +71,7 @@ def event_create(*, host: User, data: EventInput) -> Event:
         location_text=data.location_text or "",
         country_code=(data.country_code or "IN").upper(),
     )
+    stamp(event, host, "create")
     _apply_location(event, data)
     if not event.city and event.venue_id is None and not data.location_text:
         raise ValidationFailed.one("city", "MISSING", "Give the city of a free-text location.")
@@ -136,6 +138,7 @@ def event_update(*, actor: User, event_id: uuid.UUID, data: EventInput) -> Event
                 setattr(event, name, value)
         if data.title is not None and data.title != old_slug_title:
             event.slug = slugify(event.title)[:200] or "event"
+        stamp(event, actor, "update")
         event.save()
         if raised:
             signals.seats_released.send(sender=None, event_id=event.id, tier_id=None)  # to the waitlist first
@@ -162,6 +165,7 @@ def event_delete(*, actor: User, event_id: uuid.UUID) -> None:
         ensure_can_manage_and_audit(actor, event, "delete")
         if event.status in (EventStatus.PUBLISHED, EventStatus.POSTPONED) and event.going_count > 0:
             raise Conflict("Cancel the event first: people are going.", code=EventErrorCode.EVENT_HAS_GUESTS)
-        Event.objects.filter(id=event.id).update(deleted_at=timezone.now())
+        by = {name: actor for name in stamp(event, actor, "delete")}
+        Event.objects.filter(id=event.id).update(deleted_at=timezone.now(), **by)
         feed_invalidate()
         audit_record(action="event.deleted", actor=actor, obj=event)

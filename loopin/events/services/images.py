@@ -12,6 +12,7 @@ from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.images import image_clean
+from loopin.core.models import stamp
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
@@ -57,6 +58,7 @@ def event_add_cover_images(*, actor: User, event_id: uuid.UUID, uploads: list[tu
             for name in stored:
                 default_storage.delete(name)
             raise
+        event.save(update_fields=["updated_at", *stamp(event, actor, "update")])
         audit_record(action="event.images_added", actor=actor, obj=event, data={"count": len(uploads)})
     return event
 
@@ -72,4 +74,5 @@ def event_remove_cover_image(*, actor: User, event_id: uuid.UUID, image_id: uuid
         image.delete()
         if name:
             transaction.on_commit(lambda: default_storage.delete(name))
+        event.save(update_fields=["updated_at", *stamp(event, actor, "update")])
         audit_record(action="event.image_removed", actor=actor, obj=event)

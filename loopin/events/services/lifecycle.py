@@ -11,6 +11,7 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, ValidationFailed
+from loopin.core.models import stamp
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.errors import InvalidTransition
@@ -53,7 +54,17 @@ def _transition(event: Event, target: str, *, actor: User, reason: str) -> None:
         event.cancelled_at = now
     if target == EventStatus.COMPLETED:
         event.completed_at = now
-    event.save(update_fields=["status", "status_reason", "published_at", "cancelled_at", "completed_at", "updated_at"])
+    event.save(
+        update_fields=[
+            "status",
+            "status_reason",
+            "published_at",
+            "cancelled_at",
+            "completed_at",
+            "updated_at",
+            *stamp(event, actor, "update"),
+        ]
+    )
     if target == EventStatus.CANCELLED:  # participation ends the guests' tickets, requests and invitations
         signals.event_cancelling.send(sender=None, event_id=event.id, actor=actor)
     audit_record(action=f"event.{target}", actor=actor, obj=event, data={"from": old, "reason": reason})
@@ -86,5 +97,5 @@ def _reschedule(event: Event, *, actor: User, start_at: datetime, end_at: dateti
     _apply_times(event, EventInput(start_at=start_at, end_at=end_at))
     if event.start_at <= timezone.now():
         raise ValidationFailed.one("start_at", "START_IN_PAST", "The event must start in the future.")
-    event.save(update_fields=["start_at", "end_at", "updated_at"])
+    event.save(update_fields=["start_at", "end_at", "updated_at", *stamp(event, actor, "update")])
     return {k: [v.isoformat(), getattr(event, k).isoformat()] for k, v in before.items() if getattr(event, k) != v}

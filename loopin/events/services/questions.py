@@ -17,6 +17,7 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict, NotFound, ValidationFailed
+from loopin.core.models import stamp
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.holders import valid_ticket
 from loopin.events.models import (
@@ -103,6 +104,8 @@ def question_create(*, actor: User, event_id: uuid.UUID, data: QuestionInput) ->
             choices=_clean_choices(kind, data.choices or []),
             required=bool(data.required),
             sort_order=data.sort_order or 0,
+            created_by=actor,
+            updated_by=actor,
         )
         if data.tier_ids:
             question.tiers.set(_tiers(event, data.tier_ids))
@@ -149,6 +152,7 @@ def question_update(
             question.required = data.required
         if "sort_order" in data.given and data.sort_order is not None:
             question.sort_order = data.sort_order
+        stamp(question, actor, "update")
         question.save()
         if "tier_ids" in data.given:
             question.tiers.set(_tiers(event, data.tier_ids or []))
@@ -162,7 +166,7 @@ def question_retire(*, actor: User, event_id: uuid.UUID, question_id: uuid.UUID)
         event = _managed_event(actor, event_id)
         question = _locked_question(event, question_id)
         question.retired_at = timezone.now()
-        question.save(update_fields=["retired_at", "updated_at"])
+        question.save(update_fields=["retired_at", "updated_at", *stamp(question, actor, "delete")])
         audit_record(action="question.retired", actor=actor, obj=question, data={"event_id": str(event.id)})
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from loopin.core.models import stamp
 from loopin.events import signals
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.feed_cache import feed_invalidate
@@ -126,6 +127,7 @@ def tier_create(*, actor: User, event_id: uuid.UUID, data: TierInput) -> TicketT
         tier = TicketTier(event=event)
         _apply(tier, data)
         _validate(tier, event)
+        stamp(tier, actor, "create")
         tier.save()
         audit_record(action="tier.created", actor=actor, obj=tier, data={"event_id": str(event.id)})
         feed_invalidate()
@@ -146,6 +148,7 @@ def tier_update(*, actor: User, event_id: uuid.UUID, tier_id: uuid.UUID, data: T
             )
         _apply(tier, data)
         _validate(tier, event)
+        stamp(tier, actor, "update")
         tier.save()
         if tier.is_default and tier.price != before_price:
             # The event's price is its default tier's (what the app's dialect shows).

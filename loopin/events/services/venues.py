@@ -33,6 +33,7 @@ def venue_create(*, user: User, data: VenueInput) -> Venue:
     with transaction.atomic():
         venue = Venue.objects.create(
             created_by=user,
+            updated_by=user,
             name=data.name,
             city=data.city,
             address=data.address,
