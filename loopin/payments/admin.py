@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from loopin.core.admin import KeptRecordAdmin, ReadOnlyAdmin
+from loopin.core.admin import AuditedAdmin, KeptRecordAdmin, ReadOnlyAdmin
 from loopin.core.errors import LoopinError
 from loopin.payments.charge_models import Charge, ChargeRefund
 from loopin.payments.models import (
@@ -308,7 +308,7 @@ class PayoutRequestAdmin(KeptRecordAdmin):
 
 
 @admin.register(PromoCode)
-class PromoCodeAdmin(admin.ModelAdmin):
+class PromoCodeAdmin(AuditedAdmin):
     """Promo codes of paid events; `uses` moves only with orders (taken when one opens, given back unpaid)."""
 
     list_display = ("code", "event", "kind", "amount", "uses", "max_uses", "max_uses_per_person", "is_active")
@@ -332,6 +332,7 @@ class PromoCodeAdmin(admin.ModelAdmin):
         "valid_until",
         "is_active",
         "created_by",
+        "updated_by",
         "created_at",
     )
 

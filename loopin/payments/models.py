@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from loopin.core.ids import number_field
+from loopin.core.models import AuditedModel
 from loopin.payments.charge_models import Charge, ChargeRefund, ChargeStatus  # noqa: F401 - the app's models
 
 
@@ -183,7 +184,7 @@ class PromoKind(models.TextChoices):
     FIXED = "fixed", "Fixed amount off each seat"
 
 
-class PromoCode(models.Model):
+class PromoCode(AuditedModel):
     """A discount code of one event: a percentage or a fixed amount off each seat, for some tiers or all.
 
     `uses` counts the orders holding a use (pending or paid); it moves only by conditional UPDATEs in

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from loopin.core.admin import KeptRecordAdmin
+from loopin.core.admin import AuditedAdmin, AuditedTabularInline, KeptRecordAdmin
 from loopin.core.errors import LoopinError
 from loopin.venuecommerce.models import (
     Counter,
@@ -40,7 +40,7 @@ class CounterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     raw_id_fields = ("venue",)
 
 
-class MenuVariantInline(admin.TabularInline):  # type: ignore[type-arg]
+class MenuVariantInline(AuditedTabularInline):
     model = MenuVariant
     extra = 0
     fields = ("name", "price", "stock", "is_active", "position")
@@ -53,7 +53,7 @@ class EventAvailabilityInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MenuItemAdmin(AuditedAdmin):
     list_display = ("name", "venue", "kind", "gst_rate", "is_active", "position")
     list_filter = ("kind", "is_active", "gst_rate")
     search_fields = ("name", "venue__name")
@@ -63,7 +63,7 @@ class MenuItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(MenuVariant)
-class MenuVariantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MenuVariantAdmin(AuditedAdmin):
     list_display = ("__str__", "price", "stock", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "item__name", "item__venue__name")

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from loopin.core.models import AuditedModel
 from loopin.venuecommerce.states import OrderState
 
 
@@ -72,7 +73,7 @@ class ItemKind(models.TextChoices):
     MERCHANDISE = "merchandise", "Merchandise"
 
 
-class MenuItem(models.Model):
+class MenuItem(AuditedModel):
     """Something the venue sells; what it costs is on its variants (sizes, flavours, shirt sizes)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -102,7 +103,7 @@ class MenuItem(models.Model):
         return self.name
 
 
-class MenuVariant(models.Model):
+class MenuVariant(AuditedModel):
     """One way to buy an item, with its price before GST and its stock (empty: not counted).
 
     `stock` moves only by conditional UPDATEs (`stock >= quantity`) in `services.orders`, so it never goes

@@ -19,6 +19,7 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from loopin.core.models import stamp
 from loopin.events.models import Event, TicketTier
 from loopin.events.services.access import event_for_edit
 from loopin.payments.error_codes import PaymentErrorCode
@@ -146,7 +147,7 @@ def promo_create(*, actor: User, event_id: uuid.UUID, data: PromoInput) -> Promo
     """Add a promo code to a paid event (the code is unique in the event, in any letter case)."""
     with transaction.atomic():
         event = _managed_event(actor, event_id)
-        promo = PromoCode(event=event, created_by=actor)
+        promo = PromoCode(event=event, created_by=actor, updated_by=actor)
         tiers = _apply(promo, event, data)
         _save(promo, tiers)
         audit_record(action="promo.created", actor=actor, obj=promo, data={"event_id": str(event.id)})
@@ -166,6 +167,7 @@ def promo_update(*, actor: User, event_id: uuid.UUID, promo_id: uuid.UUID, data:
         event = _managed_event(actor, event_id)
         promo = _locked(event, promo_id)
         tiers = _apply(promo, event, data)
+        stamp(promo, actor, "update")
         _save(promo, tiers)
         audit_record(action="promo.updated", actor=actor, obj=promo, data={"fields": sorted(data.given)})
     return promo

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict, NotFound, ValidationFailed
+from loopin.core.models import stamp
 from loopin.events.models import Event
 from loopin.venuecommerce.access import VenueAction, venue_for
 from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
@@ -59,10 +60,25 @@ def menu_item_create(
         try:
             with transaction.atomic():
                 item = MenuItem.objects.create(
-                    venue=venue, name=name, kind=kind, gst_rate=gst_rate, description=description, position=position
+                    venue=venue,
+                    name=name,
+                    kind=kind,
+                    gst_rate=gst_rate,
+                    description=description,
+                    position=position,
+                    created_by=user,
+                    updated_by=user,
                 )
                 for i, v in enumerate(variants):
-                    MenuVariant.objects.create(item=item, name=v.name, price=v.price, stock=v.stock, position=i)
+                    MenuVariant.objects.create(
+                        item=item,
+                        name=v.name,
+                        price=v.price,
+                        stock=v.stock,
+                        position=i,
+                        created_by=user,
+                        updated_by=user,
+                    )
         except IntegrityError:
             raise Conflict(
                 "The menu already has an item of this name (or two variants share a name).",
@@ -106,6 +122,7 @@ def menu_item_update(
         item = _item(user, venue_id, item_id, "menu")
         for k, v in changes.items():
             setattr(item, k, v)
+        stamp(item, user, "update")
         try:
             with transaction.atomic():
                 item.save()
@@ -129,6 +146,8 @@ def menu_variant_add(*, user: User, venue_id: uuid.UUID, item_id: uuid.UUID, var
                     price=variant.price,
                     stock=variant.stock,
                     position=item.variants.count(),
+                    created_by=user,
+                    updated_by=user,
                 )
         except IntegrityError:
             raise Conflict(
@@ -161,6 +180,7 @@ def menu_variant_update(
         }
         for k, v in changes.items():
             setattr(row, k, v)
+        stamp(row, user, "update")
         try:
             with transaction.atomic():
                 row.save()
