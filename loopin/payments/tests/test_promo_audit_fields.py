@@ -37,7 +37,9 @@ def world(interests):
         ),
     )
     promo = promo_create(
-        actor=org.manager, event_id=event.id, data=PromoInput(code="early", kind="percent", amount=Decimal("10"))
+        actor=org.manager,
+        event_id=event.id,
+        data=PromoInput(code="early", kind="percent", amount=Decimal("10"), given={"code", "kind", "amount"}),
     )
     promo_update(
         actor=org.admin, event_id=event.id, promo_id=promo.id, data=PromoInput(max_uses=50, given={"max_uses"})
