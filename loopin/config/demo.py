@@ -20,7 +20,7 @@ from loopin.payments.demo import demo_ended_sales, demo_payments, demo_tiered_ev
 from loopin.people.demo import demo_people
 from loopin.posts.demo import demo_posts
 from loopin.stories.demo import demo_stories
-from loopin.venuecommerce.demo import demo_venue_commerce
+from loopin.venuecommerce.demo import demo_organisation_venue_commerce, demo_venue_commerce
 
 # Each takes the demo hosts and returns counts for the summary; in this order (later ones use earlier data).
 DOMAIN_LOADERS = [
@@ -39,6 +39,7 @@ DOMAIN_LOADERS = [
     demo_marketplace,
     demo_organisations,
     demo_organisation_events,
+    demo_organisation_venue_commerce,
 ]
 
 

@@ -38,11 +38,14 @@ def _staff(request: HttpRequest) -> User:
 
 @admin.register(Venue)
 class VenueAdmin(AuditedAdmin):
-    list_display = ("name", "city", "country_code", "venue_type", "capacity", "is_verified", "created_by")
+    list_display = (
+        "name", "city", "country_code", "venue_type", "capacity", "is_verified", "organisation", "created_by",
+    )  # fmt: skip
     list_filter = ("is_verified", "venue_type", "country_code", "city")
-    search_fields = ("name", "address", "city")
-    list_select_related = ("created_by",)
+    search_fields = ("name", "address", "city", "organisation__name")
+    list_select_related = ("created_by", "organisation")
     readonly_fields = ("id", "created_at", "created_by")
+    raw_id_fields = ("organisation",)
     actions = ["verify"]
 
     @admin.action(description="Mark verified", permissions=["change"])

@@ -132,15 +132,34 @@ STARTING_SOON = "Terrace board games (starts in 30 minutes)"
 
 
 ORGANISATION_EVENTS = ("Quiz night at the Social Club", "Rooftop gig: The Koramangala Social")
+ORGANISATION_VENUE = "Koramangala Social Club Rooftop"
+
+
+def demo_organisation_venue(organisation: Organisation, added_by: User) -> Venue:
+    """The demo organisation's own venue (its members run it by role: venuecommerce/access.py), added by Kabir."""
+    venue, _ = Venue.objects.get_or_create(
+        name=ORGANISATION_VENUE,
+        city="Bengaluru",
+        defaults={
+            "organisation": organisation,
+            "created_by": added_by,
+            "address": "Rooftop, 80 Feet Road, Koramangala",
+            "latitude": Decimal("12.935300"),
+            "longitude": Decimal("77.624600"),
+            "capacity": 60,
+        },
+    )
+    return venue
 
 
 def demo_organisation_events(hosts: list[User]) -> dict[str, int]:
-    """The demo organisation (organisations/demo.py) runs two events, created by its manager Kabir: a quiz night
-    next week and a rooftop gig the week after. Idempotent."""
+    """The demo organisation (organisations/demo.py) runs two events, created by its manager Kabir, at its own
+    venue: a quiz night next week and a rooftop gig the week after. Idempotent."""
 
     organisation = Organisation.objects.alive().filter(handle=HANDLE).first()
     if organisation is None or len(hosts) < 3:
         return {"organisation_events": 0}
+    venue = demo_organisation_venue(organisation, hosts[2])
     start_of_day = timezone.now().replace(minute=0, second=0, microsecond=0)
     for days, title, mode in [
         (7, ORGANISATION_EVENTS[0], JoinMode.OPEN),
@@ -158,6 +177,7 @@ def demo_organisation_events(hosts: list[User]) -> dict[str, int]:
             interests=["entertainment"],
             cover=True,
             organisation=organisation,
+            venue=venue,
             location_text="Rooftop, 80 Feet Road, Koramangala",
             city="Bengaluru",
             latitude=12.9352,

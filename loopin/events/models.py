@@ -32,6 +32,11 @@ class Venue(AuditedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="venues"
     )
+    # An organisation's venue: its members run it by role (`venuecommerce.access`, ORGANISATION_VENUE_ROLES) and
+    # `created_by` is only the member who added it. None: a personal venue, run by `created_by`.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="venues"
+    )
     is_verified = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -260,10 +260,40 @@ class VenueIn(BaseModel):
     longitude: Decimal | None = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
     venue_type: VenueTypeName = "indoor"
     capacity: int | None = Field(default=None, ge=1, le=1000000)
+    organisation_id: uuid.UUID | None = Field(
+        default=None,
+        description="Add the venue as this organisation's (your role there must allow `events`); null: personally",
+    )
 
     @model_validator(mode="after")
     def _pair(self) -> VenueIn:
         if (self.latitude is None) != (self.longitude is None):
+            raise PydanticCustomError("coordinates_pair", "Give both latitude and longitude, or neither.")
+        return self
+
+
+class VenueUpdateIn(BaseModel):
+    """What changes (only what is sent). Name, address, city, country or position changed: verified again by staff."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=2, max_length=200, json_schema_extra=not_nullable)
+    address: str | None = Field(default=None, max_length=500, json_schema_extra=not_nullable)
+    city: str | None = Field(default=None, min_length=2, max_length=100, json_schema_extra=not_nullable)
+    country_code: CountryCode | None = Field(default=None, json_schema_extra=not_nullable)
+    latitude: Decimal | None = Field(default=None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(default=None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    venue_type: VenueTypeName | None = Field(default=None, json_schema_extra=not_nullable)
+    capacity: int | None = Field(default=None, ge=1, le=1000000, description="null: not known")
+
+    @field_validator("name", "address", "city", "country_code", "venue_type", mode="before")
+    @classmethod
+    def _required_if_given(cls, value: object) -> object:
+        return _not_null(value)
+
+    @model_validator(mode="after")
+    def _pair(self) -> VenueUpdateIn:
+        sent = self.model_fields_set
+        if ("latitude" in sent) != ("longitude" in sent) or (self.latitude is None) != (self.longitude is None):
             raise PydanticCustomError("coordinates_pair", "Give both latitude and longitude, or neither.")
         return self
 
@@ -625,6 +655,9 @@ class VenueOut(BaseModel):
     venue_type: VenueTypeName
     capacity: int | None
     is_verified: bool
+    organisation: OrganisationBriefOut | None = Field(
+        description="The organisation whose venue it is (its members run it by role); null: a personal venue"
+    )
     created_at: DisplayTime
 
 

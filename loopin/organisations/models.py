@@ -8,6 +8,7 @@ and hold their role from accepting until `removed_at`. Exactly one owner at any 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
@@ -27,12 +28,14 @@ __all__ = ["Membership", "OrgRole", "Organisation"]
 class OrganisationQuerySet(SoftDeletedQuerySet["Organisation"]):
     def for_member(self, user: User | None, action: OrgAction = "view") -> Self:
         """The live organisations in which `user` holds (accepted, not removed) a role allowing `action`."""
+        return self.with_role(user, ROLE_ACTIONS[action])
+
+    def with_role(self, user: User | None, roles: Iterable[str]) -> Self:
+        """The live organisations in which `user` holds (accepted, not removed) one of `roles` now."""
         if user is None or user.pk is None:
             return self.none()
         return self.alive().filter(
-            id__in=Membership.objects.active()
-            .filter(user_id=user.pk, role__in=ROLE_ACTIONS[action])
-            .values("organisation_id")
+            id__in=Membership.objects.active().filter(user_id=user.pk, role__in=list(roles)).values("organisation_id")
         )
 
 

@@ -1,9 +1,13 @@
-"""Who may do what at a venue: the one table.
+"""Who may do what at a venue: the one table, and the one rule that reads it.
 
-Three kinds of people run a venue's commerce: its owner (`Venue.created_by`, everything), the people it asked to
-work there who accepted, in one role each (what `ROLE_ACTIONS` lists), and Loopin staff (what their Django
-permissions cover, `STAFF_PERMISSIONS`; never `is_staff` alone). Every check goes through `venue_may` /
-`ensure_venue_may`. Only the owner (or staff allowed `staff`) adds or removes managers.
+Four kinds of people run a venue's commerce: the owner of a personal venue (`Venue.created_by`, everything); the
+members of the organisation owning an organisation's venue, in the venue role their organisation role maps to
+(`ORGANISATION_VENUE_ROLES`; the member who added it holds nothing by that alone); the people it asked to work
+there who accepted, in one role each (what `ROLE_ACTIONS` lists); and Loopin staff (what their Django permissions
+cover, `STAFF_PERMISSIONS`; never `is_staff` alone). The rule is one queryset, `venues_for(user, action)`: every
+check (`venue_may` / `ensure_venue_may` / `venue_for`, the door grant) asks it, and roles are read from the
+database every time, so a removal from the organisation or the venue acts on the next request. Only the owner (or
+staff allowed `managers`) adds or removes managers.
 """
 
 from __future__ import annotations
@@ -11,20 +15,29 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
+from django.db.models import Q, QuerySet
+
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.error_codes import ErrorCode
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, Venue
+from loopin.organisations.models import Organisation
+from loopin.organisations.permissions import OrgRole
 from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
 from loopin.venuecommerce.models import StaffRole, VenueStaff
 
-VenueAction = Literal["view_staff", "staff", "menu", "stock", "orders", "parking_lots", "parking", "door"]
+VenueAction = Literal[
+    "venue", "managers", "view_staff", "staff", "menu", "stock", "orders", "parking_lots", "parking", "door"
+]
 R = StaffRole
+OWNER = "owner"
 
 # What each role may do at its venue (the owner may do everything).
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "venue": frozenset({R.MANAGER}),  # the venue's details: name, address, city, position, type, capacity
+    "managers": frozenset(),  # ask and remove managers: the owner only
     "view_staff": frozenset({R.MANAGER}),  # the venue's staff list
     "staff": frozenset({R.MANAGER}),  # ask and remove concessions, parking and door staff (managers: owner only)
     "menu": frozenset({R.MANAGER}),  # items, variants, prices and GST, counters, availability per event
@@ -34,9 +47,20 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "parking": frozenset({R.MANAGER, R.PARKING}),  # scanning parking passes at the venue's gates (loopin.parking)
     "door": frozenset({R.MANAGER, R.DOOR}),  # checking tickets in at the venue's events (loopin.tickets door)
 }
+# The venue role an organisation's member holds at the organisation's venues: the one mapping (docs/COMMERCE.md).
+# Agents work requests and invitations, nothing at a venue: they hold no venue role (explicit venue staff may add
+# them in any role).
+ORGANISATION_VENUE_ROLES: dict[str, str] = {
+    OrgRole.OWNER: OWNER,
+    OrgRole.ADMIN: OWNER,
+    OrgRole.MANAGER: R.MANAGER,
+    OrgRole.DOOR: R.DOOR,
+}
 # What a Loopin staff member needs to do each thing at any venue through the API (the admin checks the same).
 # An empty tuple: no staff power through the API for it.
 STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "venue": ("events.change_venue",),
+    "managers": ("venuecommerce.add_venuestaff", "venuecommerce.delete_venuestaff"),
     "view_staff": ("venuecommerce.view_venuestaff",),
     "staff": ("venuecommerce.add_venuestaff", "venuecommerce.delete_venuestaff"),
     "menu": ("venuecommerce.change_menuitem", "venuecommerce.change_menuvariant", "venuecommerce.change_counter"),
@@ -48,30 +72,39 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def venues_for(user: User | None, action: VenueAction) -> QuerySet[Venue]:
+    """The one rule: the venues where `user` may do `action` now, by their own role (staff permissions apart).
+
+    A personal venue's owner; an organisation's member whose mapped role allows it (the organisation live, the
+    membership accepted and not removed); an accepted staff member whose role allows it."""
+    if user is None or user.pk is None:
+        return Venue.objects.none()
+    roles = {OWNER, *ROLE_ACTIONS[action]}
+    org_roles = [org_role for org_role, venue_role in ORGANISATION_VENUE_ROLES.items() if venue_role in roles]
+    staffed = VenueStaff.objects.filter(user_id=user.pk, accepted_at__isnull=False, role__in=ROLE_ACTIONS[action])
+    rule = Q(organisation__isnull=True, created_by_id=user.pk) | Q(id__in=staffed.values("venue_id"))
+    if org_roles:
+        rule |= Q(organisation_id__in=Organisation.objects.with_role(user, org_roles).values("id"))
+    return Venue.objects.filter(rule)
+
+
+def holds(user: User | None, venue_id: uuid.UUID | None, action: VenueAction) -> bool:
+    """Whether the caller's own role at the venue allows `action` now (`venues_for`, one EXISTS query)."""
+    return venue_id is not None and venues_for(user, action).filter(id=venue_id).exists()
+
+
+def is_owner(user: User | None, venue: Venue) -> bool:
+    """The venue's owner now: a personal venue's person, an organisation's venue's owner and admins."""
+    return holds(user, venue.id, "managers")
+
+
 def staff_may(user: User | None, action: VenueAction) -> bool:
     perms = STAFF_PERMISSIONS[action]
     return bool(user is not None and perms and user.is_staff and user.has_perms(perms))
 
 
-def venue_role(user: User | None, venue: Venue) -> str | None:
-    """The caller's accepted role at the venue ("owner" for its owner), read fresh: a removal acts at once."""
-    if user is None or user.pk is None:
-        return None
-    if venue.created_by_id == user.id:
-        return "owner"
-    return (
-        VenueStaff.objects.filter(venue_id=venue.id, user_id=user.id, accepted_at__isnull=False)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def role_may(role: str | None, action: VenueAction) -> bool:
-    return role == "owner" or (role is not None and role in ROLE_ACTIONS[action])
-
-
 def venue_may(user: User | None, venue: Venue, action: VenueAction) -> bool:
-    return role_may(venue_role(user, venue), action) or staff_may(user, action)
+    return holds(user, venue.id, action) or staff_may(user, action)
 
 
 def ensure_venue_may(
@@ -85,7 +118,7 @@ def ensure_venue_may(
     """Refuse unless the caller's role allows `action`, or their permissions do (then audited as staff access).
 
     `code` / `message`: what the refusal says (a domain keeps the code its clients already know)."""
-    if role_may(venue_role(user, venue), action):
+    if holds(user, venue.id, action):
         return
     if not staff_may(user, action):
         raise PermissionDenied(message, code=code, details={"roles": sorted(["owner", *ROLE_ACTIONS[action]])})
@@ -105,7 +138,7 @@ def venue_door_may(user: User, event: Event) -> bool:
     venue = Venue.objects.filter(id=event.venue_id).first()
     if venue is None:
         return False
-    if role_may(venue_role(user, venue), "door"):
+    if holds(user, venue.id, "door"):
         return True
     if not staff_may(user, "door"):
         return False

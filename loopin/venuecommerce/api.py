@@ -1,5 +1,6 @@
 """Venue commerce over HTTP (the designed API).
 
+- `PATCH /api/v2/venues/{venue_id}`: the venue's details (its owner, managers; an organisation's by role).
 - `/api/v2/venues/{venue_id}/menu` (public): what the venue sells, at one event with `?event_id=`.
 - `/api/v2/venues/{venue_id}/menu/…`, `/counters`, `/staff`: the venue's owner and staff by role
   (`loopin.venuecommerce.access.ROLE_ACTIONS`); staff are asked by phone or handle and accept (`/staff/me/accept`).
@@ -11,7 +12,7 @@ docs/COMMERCE.md says how it works.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Header, Query
 
@@ -20,6 +21,8 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok, ok
 from loopin.core.pagination import PageParams
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
+from loopin.events.schemas import VenueOut, VenueUpdateIn
+from loopin.events.selectors import venue_get
 from loopin.venuecommerce import selectors
 from loopin.venuecommerce.schemas import (
     AvailabilityIn,
@@ -59,6 +62,10 @@ from loopin.venuecommerce.services.staff import (
     venue_staff_remove,
 )
 from loopin.venuecommerce.services.transitions import order_cancel, order_transition
+from loopin.venuecommerce.services.venues import venue_update
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 venues = APIRouter(prefix="/api/v2/venues", tags=["venue commerce"])
 events = APIRouter(prefix="/api/v2/events", tags=["orders to your seat"])
@@ -72,6 +79,23 @@ IdempotencyKey = Annotated[
     ),
 ]
 ANY = error_responses(400, 401, 403, 404, 409, 422)
+
+
+# ---------------------------------------------------------------- the venue
+
+
+def venue_update_and_read(*, user: User, venue_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change the venue's details, then read it back."""
+    venue = venue_update(actor=user, venue_id=venue_id, changes=changes)
+    return venue_get(venue_id=venue.id)
+
+
+@venues.patch("/{venue_id}", response_model=Envelope[VenueOut], responses=ANY)
+async def venue_change(venue_id: uuid.UUID, body: VenueUpdateIn, caller: CurrentUser) -> dict[str, Any]:
+    """Change the venue's details (what is sent): its owner and managers; an organisation's venue by the members'
+    roles. A verified venue whose place changes is unverified until staff look again."""
+    changes = body.model_dump(exclude_unset=True)
+    return ok(await run_sync(venue_update_and_read, user=caller, venue_id=venue_id, changes=changes), "Venue changed")
 
 
 # ---------------------------------------------------------------- menu

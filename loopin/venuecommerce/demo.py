@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from loopin.events.demo import STARTING_SOON
+from loopin.events.demo import ORGANISATION_VENUE, STARTING_SOON
 from loopin.events.models import Event, Venue
 from loopin.venuecommerce.models import Counter, MenuItem, MenuVariant, StaffRole, VenueStaff
 
@@ -64,3 +64,26 @@ def demo_venue_commerce(hosts: list[Any]) -> dict[str, int]:
             defaults={"role": StaffRole.CONCESSIONS, "added_by": venue.created_by, "accepted_at": timezone.now()},
         )
     return {"menu_items": MenuItem.objects.filter(venue=venue).count()}
+
+
+CLUB_COUNTER = "Club bar"
+CLUB_MENU: list[tuple[str, str, str, str]] = [
+    ("Quiz-night nachos", "food", "5", "180.00"),
+    ("Lime soda", "drink", "5", "90.00"),
+]
+
+
+def demo_organisation_venue_commerce(hosts: list[Any]) -> dict[str, int]:
+    """The demo organisation's venue (events/demo.py) gets a counter and a short menu: Aarav (owner) and Kabir
+    (manager) run it by their organisation roles, Meera (door) works its door; nobody was added as venue staff."""
+    venue = Venue.objects.filter(name=ORGANISATION_VENUE, organisation__isnull=False).first()
+    if venue is None:
+        return {"organisation_menu_items": 0}
+    Counter.objects.get_or_create(venue=venue, name=CLUB_COUNTER, defaults={"location_hint": "Next to the stage"})
+    for position, (name, kind, gst, price) in enumerate(CLUB_MENU):
+        item, created = MenuItem.objects.get_or_create(
+            venue=venue, name=name, defaults={"kind": kind, "gst_rate": Decimal(gst), "position": position}
+        )
+        if created:
+            MenuVariant.objects.create(item=item, name="Regular", price=Decimal(price))
+    return {"organisation_menu_items": MenuItem.objects.filter(venue=venue).count()}

@@ -19,15 +19,15 @@ from loopin.core.errors import BusinessRuleError, Conflict, NotFound, Permission
 from loopin.events.models import Venue
 from loopin.people.services.lookup import person_to_ask
 from loopin.venuecommerce import notify
-from loopin.venuecommerce.access import staff_may, venue_for, venue_role
+from loopin.venuecommerce.access import is_owner, venue_for, venue_may
 from loopin.venuecommerce.error_codes import VenueCommerceErrorCode
 from loopin.venuecommerce.models import StaffRole, VenueStaff
 from loopin.venuecommerce.selectors import staff_rows
 
 
 def _ensure_may_handle_role(actor: User, venue: Venue, role: str) -> None:
-    """Managers are the owner's to give (or a staff member's allowed `staff`); the rest a manager's too."""
-    if role == StaffRole.MANAGER and venue_role(actor, venue) != "owner" and not staff_may(actor, "staff"):
+    """Managers are the owner's to give (or a staff member's allowed `managers`); the rest a manager's too."""
+    if role == StaffRole.MANAGER and not venue_may(actor, venue, "managers"):
         raise PermissionDenied(
             "Only the venue's owner can add or remove managers.",
             code=VenueCommerceErrorCode.VENUE_ROLE_REQUIRED,
@@ -47,7 +47,7 @@ def venue_staff_add(
         venue = venue_for(actor, venue_id, "staff", lock=True)
         _ensure_may_handle_role(actor, venue, role)
         person = person_to_ask(asker=actor, phone_number=phone_number, handle=handle)
-        if person.id == venue.created_by_id:
+        if is_owner(person, venue):
             raise BusinessRuleError(
                 "The owner runs the venue already.", code=VenueCommerceErrorCode.VENUE_STAFF_IS_OWNER
             )
