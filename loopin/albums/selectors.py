@@ -11,6 +11,7 @@ from loopin.albums.models import AlbumPhoto, AlbumSettings
 from loopin.core.errors import NotFound
 from loopin.events.models import Event
 from loopin.events.selectors.access import holds_host_power
+from loopin.events.selectors.blocks import blocked_with_host
 from loopin.media.selectors import media_data
 from loopin.people import selectors as people
 from loopin.tickets.models import Ticket
@@ -34,7 +35,7 @@ def album_event(*, viewer: User, event_id: uuid.UUID) -> Event:
     event = album_event_alive(event_id)
     if holds_host_power(viewer, event, "view"):
         return event
-    if people.is_blocked_between(viewer, event.host_id):
+    if blocked_with_host(viewer, event):
         raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
     public = AlbumSettings.objects.filter(event=event, is_public=True).exists()
     if public or _attendee(viewer, event):

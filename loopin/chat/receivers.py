@@ -9,6 +9,7 @@ from loopin.chat.models import MemberRole
 from loopin.chat.services import conversations, groups
 from loopin.core import hooks
 from loopin.events.signals import event_published, ticket_cancelled, ticket_issued
+from loopin.organisations.signals import member_role_given
 from loopin.people.signals import user_blocked
 from loopin.realtime.services import register_connection_listener
 from loopin.tickets.models import Ticket
@@ -44,7 +45,12 @@ def on_user_blocked(sender: Any, blocker_id: Any, blocked_id: Any, **kwargs: Any
     groups.event_chats_after_block(a_id=blocker_id, b_id=blocked_id)
 
 
+def on_member_role_given(sender: Any, organisation_id: Any, user_id: Any, **kwargs: Any) -> None:
+    groups.event_chats_member_added(organisation_id=organisation_id, user_id=user_id)
+
+
 def connect() -> None:
+    member_role_given.connect(on_member_role_given, dispatch_uid="chat.organisation_member")
     event_published.connect(on_event_published, dispatch_uid="chat.event_published")
     ticket_issued.connect(on_ticket_issued, dispatch_uid="chat.ticket_issued")
     ticket_cancelled.connect(on_ticket_cancelled, dispatch_uid="chat.ticket_cancelled")

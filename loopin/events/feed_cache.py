@@ -8,7 +8,8 @@ and put on a copy of each card, so a ticket rush never makes the feed wrong and 
 Invalidation: one version number in the cache; every page is stored with the version it was built
 under and read together with the current one (one round trip), so bumping it drops every page at
 once. It is bumped when an event, its cover images or interests, its venue, its host's name or
-pictures, or an interest changes (model signals below), and by services that change
+pictures, an organisation's face on its events' cards (name, handle, logo, verification, deletion) or an interest
+changes (model signals below), and by services that change
 events with `QuerySet.update()` (they call `feed_invalidate()`). A page also expires before the first
 event of its result set starts (so "upcoming" stays exact) and after `FEED_CACHE_SECONDS` at most.
 Cache trouble (Redis down) is never an error: the feed is then read from the database.
@@ -26,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.logging import get_logger
 from loopin.events.models import Event, EventImage, Venue
+from loopin.organisations.models import Organisation
 
 log = get_logger("loopin.events.feed_cache")
 
@@ -99,7 +101,19 @@ def _on_user_saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> Non
         feed_invalidate()
 
 
+# What an organisation's event card shows of it (`organisation` on the cards); `deleted_at` hides nothing from
+# the feed but the organisation's page, and is counted so that a deleted organisation's card is never stale.
+ORGANISATION_ON_CARDS = frozenset({"name", "handle", "logo_url", "is_verified", "deleted_at"})
+
+
+def _on_organisation_saved(sender: Any, created: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    # A new organisation has no events yet; an edit of its GSTIN or description changes no card.
+    if not created and (update_fields is None or ORGANISATION_ON_CARDS & set(update_fields)):
+        feed_invalidate()
+
+
 def connect_signals() -> None:
+    post_save.connect(_on_organisation_saved, sender=Organisation, dispatch_uid="feed_cache.save.Organisation")
     for model in (Event, EventImage, Venue, ProfilePicture, Interest):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"feed_cache.save.{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"feed_cache.delete.{model.__name__}")

@@ -8,7 +8,13 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from loopin.core import hooks
-        from loopin.notifications import account_hooks, people_triggers, receivers, triggers  # noqa: F401  (connect receivers)
+        from loopin.notifications import (  # noqa: F401  (connect receivers)
+            account_hooks,
+            organisation_triggers,
+            people_triggers,
+            receivers,
+            triggers,
+        )
         from loopin.notifications.dashboards import register_notification_panels
 
         hooks.register_erasure_step("notifications.personal", account_hooks.erase_notifications)

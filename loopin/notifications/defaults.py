@@ -68,6 +68,13 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "{{inviter_name}} asked you to co-host {{event_title}} on {{event_start}}. Accept to help run it.",
     ),
     (
+        "organisation.invited",
+        "requests",
+        "organisation_invitations",
+        "Join {{organisation_name}}?",
+        "{{inviter_name}} invited you to join {{organisation_name}} on Loopin (role: {{role}}). Accept to help run it.",
+    ),
+    (
         "guest_message.sent",
         "event_updates",
         "event_detail",

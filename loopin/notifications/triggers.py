@@ -31,6 +31,7 @@ from loopin.events.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from loopin.events.selectors.access import host_power_holders
 from loopin.notifications.models import TriggerJob
 from loopin.notifications.services import notify
 from loopin.notifications.signals import trigger_job_created
@@ -154,7 +155,7 @@ def join_request_received(*, trigger_id: str, request_id: str) -> int:
     req = JoinRequest.objects.select_related("event__host", "event__venue", "user").get(id=request_id)
     context = {**_event_context(req.event), "requester_name": req.user.name, "seats": req.seats_requested}
     return _send_all(
-        [req.event.host_id],
+        sorted(host_power_holders(req.event, "decide")),  # an organisation's event: every member who decides
         "join_request.received",
         trigger_id,
         context,

@@ -13,6 +13,8 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from loopin.core.signals import send_after_commit
+from loopin.organisations import signals
 from loopin.organisations.error_codes import OrganisationErrorCode
 from loopin.organisations.models import Membership, Organisation
 from loopin.organisations.permissions import OrgRole
@@ -127,6 +129,7 @@ def member_invite(
         with transaction.atomic():
             membership = Membership.objects.create(organisation=organisation, user=person, role=role, invited_by=user)
             _audit("organisation.member_invited", actor=user, organisation=organisation, subject=person, role=role)
+            send_after_commit(signals.member_invited, membership_id=membership.id)
     except IntegrityError:
         raise Conflict(
             "This person is a member already, or invited.", code=OrganisationErrorCode.ORGANISATION_MEMBER_EXISTS
@@ -162,6 +165,8 @@ def invitation_respond(*, user: User, organisation_id: uuid.UUID, accept: bool) 
             subject=user,
             role=membership.role,
         )
+        if accept:
+            send_after_commit(signals.member_role_given, organisation_id=organisation_id, user_id=user.id)
     return membership
 
 
@@ -206,6 +211,8 @@ def member_change_role(*, user: User, organisation_id: uuid.UUID, user_id: uuid.
             membership.save(update_fields=["role", "updated_by"])
             _audit("organisation.role_changed", actor=user, organisation=organisation, subject=membership.user,
                    role=role, was=before)  # fmt: skip
+            if membership.accepted_at is not None:
+                send_after_commit(signals.member_role_given, organisation_id=organisation.id, user_id=user_id)
     return membership
 
 
@@ -266,6 +273,7 @@ def _hand_over(*, actor: User, organisation: Organisation, to_user_id: uuid.UUID
     new.save(update_fields=["role", "updated_by"])
     _audit("organisation.ownership_transferred", actor=actor, organisation=organisation, subject=new.user,
            previous_owner_id=str(old.user_id))  # fmt: skip
+    send_after_commit(signals.member_role_given, organisation_id=organisation.id, user_id=new.user_id)
     return new
 
 

@@ -36,12 +36,17 @@ def _card(event: Event) -> dict[str, Any]:
     return dict(EventCardOut.from_model(event))
 
 
+def _personally_hosted() -> QuerySet[Event, Event]:
+    """A person's own events (an organisation's are the organisation's, counted and shown on its page)."""
+    return Event.objects.alive().filter(organisation__isnull=True, status__in=SHOWN)
+
+
 class EventsActivity:
     def counts(self, user_id: uuid.UUID) -> dict[str, int]:
         row = (
             User.objects.filter(pk=user_id)
             .annotate(
-                hosted=_count(Event.objects.alive().filter(host_id=OuterRef("pk"), status__in=SHOWN), "host_id"),
+                hosted=_count(_personally_hosted().filter(host_id=OuterRef("pk")), "host_id"),
                 attended=_count(_attended().filter(user_id=OuterRef("pk")), "user_id"),
             )
             .values("hosted", "attended")
@@ -51,7 +56,11 @@ class EventsActivity:
 
     def upcoming_hosted(self, user_id: uuid.UUID, viewer: Any, limit: int) -> list[dict[str, Any]]:
         qs = _card_queryset(viewer).filter(
-            host_id=user_id, status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC, start_at__gt=timezone.now()
+            host_id=user_id,
+            organisation__isnull=True,  # an organisation's events are on its page, not its members'
+            status=EventStatus.PUBLISHED,
+            visibility=Visibility.PUBLIC,
+            start_at__gt=timezone.now(),
         )
         return [_card(e) for e in qs.order_by("start_at", "id")[:limit]]
 

@@ -37,10 +37,10 @@ from loopin.events.errors import GuestImportTooLarge
 from loopin.events.models import Event, Invitation, InvitationStatus, PhoneInvitation, PhoneInvitationStatus
 from loopin.events.questions import answer_sheet
 from loopin.events.selectors.access import event_for, guest_phones_visible
+from loopin.events.selectors.blocks import exclude_blocked_with_host
 from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.participation.phone_invitations import invitation_by_phone
 from loopin.people.models import Block, PersonProfile
-from loopin.people.selectors import exclude_blocked
 from loopin.tickets.models import Ticket, TicketStatus
 
 MAX_EXPORT_ROWS = 20_000
@@ -64,7 +64,7 @@ class GuestFile:
 
 
 def _guest_rows(event: Event, *, phones: bool) -> tuple[list[str], list[list[Any]]]:
-    tickets = exclude_blocked(Ticket.objects.filter(event_id=event.id), event.host, field="user_id")
+    tickets = exclude_blocked_with_host(Ticket.objects.filter(event_id=event.id), event)
     total = tickets.count()
     if total > MAX_EXPORT_ROWS:
         raise BusinessRuleError(

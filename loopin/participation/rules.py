@@ -30,9 +30,9 @@ from loopin.events.models import (
     TierVisibility,
 )
 from loopin.events.selectors.access import holds_host_power
+from loopin.events.selectors.blocks import blocked_with_host
 from loopin.events.tiers import TierState, default_tier, tier_state, tiers_unlocked
 from loopin.participation.error_codes import ParticipationErrorCode
-from loopin.people.selectors import is_blocked_between
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
 
@@ -118,8 +118,9 @@ def ensure_seats_allowed(event: Event, seats: int, tier: TicketTier | None = Non
 
 
 def ensure_not_blocked_with_host(user: User, event: Event) -> None:
-    """A host and a person blocked either way never meet at the host's events."""
-    if is_blocked_between(user, event.host_id):
+    """A host and a person blocked either way never meet at the host's events (an organisation's: every member
+    holding `decide`, `events.selectors.blocks`)."""
+    if blocked_with_host(user, event):
         raise PermissionDenied("You can't join this event.", code=ParticipationErrorCode.JOIN_NOT_ALLOWED)
 
 

@@ -22,7 +22,7 @@ The `*_subquery` forms return a queryset of ids to use inside another query with
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
@@ -115,6 +115,24 @@ def blocked_ids_subquery(
 def exclude_blocked(queryset: _QS, user: UserRef, *, field: str = "id") -> _QS:
     """`queryset` without the rows whose `field` (a user id) is blocked either way with `user`."""
     mine, theirs = blocked_ids_subquery(user)
+    return queryset.exclude(**{f"{field}__in": mine}).exclude(**{f"{field}__in": theirs})
+
+
+def is_blocked_with_any(a: UserRef, others: Iterable[UserRef]) -> bool:
+    """True when `a` and any of `others` blocked each other, either way (one query; False for nobody)."""
+    me, ids = uid(a), [uid(o) for o in others]
+    if not ids:
+        return False
+    return Block.objects.filter(Q(blocker_id=me, blocked_id__in=ids) | Q(blocked_id=me, blocker_id__in=ids)).exists()
+
+
+def exclude_blocked_with_any(queryset: _QS, users: Iterable[UserRef], *, field: str = "id") -> _QS:
+    """`queryset` without the rows whose `field` (a user id) is blocked either way with any of `users`."""
+    ids = [uid(u) for u in users]
+    if not ids:
+        return queryset
+    mine = Block.objects.filter(blocker_id__in=ids).values("blocked_id")
+    theirs = Block.objects.filter(blocked_id__in=ids).values("blocker_id")
     return queryset.exclude(**{f"{field}__in": mine}).exclude(**{f"{field}__in": theirs})
 
 

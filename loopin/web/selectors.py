@@ -19,6 +19,7 @@ from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventImage, EventStatus, InviteLink, Visibility
 from loopin.events.schemas import EventCardOut, EventDetailOut
 from loopin.events.selectors import FeedFilters, event_detail, event_feed, share_path
+from loopin.organisations.models import Organisation
 from loopin.organisations.selectors import organisation_owner, organisation_public
 
 SITEMAP_LIMIT = 50_000  # the sitemap protocol's maximum per file
@@ -133,11 +134,14 @@ def event_page(*, canonical_id: str) -> EventPage:
 
 
 def host_page(*, host_id: uuid.UUID) -> HostPage:
-    """A host's public face: name, picture, bio, interests and their upcoming public events."""
+    """A host's public face: name, picture, bio, interests and their upcoming public events (their own: an
+    organisation's events are on the organisation's page, `organisation_page`)."""
     host = (
         User.objects.alive()
         .filter(id=host_id, is_active=True, is_suspended=False)
-        .filter(Q(is_host=True) | Q(hosted_events__status=EventStatus.PUBLISHED))
+        .filter(
+            Q(is_host=True) | Q(hosted_events__status=EventStatus.PUBLISHED, hosted_events__organisation__isnull=True)
+        )
         .prefetch_related("pictures", "interests")
         .distinct()
         .first()
@@ -202,7 +206,8 @@ def host_path(host_id: uuid.UUID) -> str:
 
 
 def sitemap_entries() -> list[dict[str, Any]]:
-    """Public upcoming events and their hosts' pages, newest change first; two queries."""
+    """Public upcoming events, their hosts' pages (an organisation's event: the organisation's) and every
+    organisation's page (verified or not, never a deleted one), newest change first; three queries."""
     events = list(
         Event.objects.alive()
         .filter(
@@ -210,14 +215,19 @@ def sitemap_entries() -> list[dict[str, Any]]:
             visibility=Visibility.PUBLIC,
             end_at__gt=timezone.now(),
         )
-        .only("id", "canonical_id", "slug", "city", "venue_id", "country_code", "host_id", "updated_at")
+        .only(
+            "id", "canonical_id", "slug", "city", "venue_id", "country_code", "host_id", "organisation_id", "updated_at"
+        )
         .order_by("-updated_at", "id")[:SITEMAP_LIMIT]
     )
     entries = [{"path": share_path(e), "lastmod": e.updated_at} for e in events]
     hosts: dict[uuid.UUID, datetime] = {}
     for e in events:
-        hosts[e.host_id] = max(hosts.get(e.host_id, e.updated_at), e.updated_at)
+        if e.organisation_id is None:
+            hosts[e.host_id] = max(hosts.get(e.host_id, e.updated_at), e.updated_at)
     entries += [{"path": host_path(h), "lastmod": at} for h, at in hosts.items()]
+    organisations = Organisation.objects.alive().order_by("-updated_at", "id").values_list("id", "updated_at")
+    entries += [{"path": organisation_path(o), "lastmod": at} for o, at in organisations[:SITEMAP_LIMIT]]
     return entries[:SITEMAP_LIMIT]
 
 

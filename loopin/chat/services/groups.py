@@ -5,11 +5,12 @@ delete messages (see messages.message_delete), mute members, and close the chat;
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from loopin.accounts.models import User
 from loopin.chat import realtime
 from loopin.chat.error_codes import ChatErrorCode
 from loopin.chat.models import Conversation, ConversationKind, Member, MemberRole, MemberState
@@ -17,11 +18,9 @@ from loopin.chat.selectors import conversation_detail, member_of
 from loopin.chat.services.messages import announce_member
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.models import Event
-from loopin.events.selectors.access import host_power_holders
+from loopin.events.selectors.access import holds_host_power, host_power_holders, hosted_by
+from loopin.events.selectors.blocks import BLOCK_POWER
 from loopin.tickets.models import DoorStaff, Ticket, TicketStatus
-
-if TYPE_CHECKING:
-    from loopin.accounts.models import User
 
 
 def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
@@ -53,8 +52,13 @@ def event_chat_open(*, event_id: uuid.UUID) -> Conversation | None:
     return conv
 
 
+# A join never lowers a member's part in the chat: a ticket holder made staff or host rises, a host stays one.
+_RANK = {MemberRole.MEMBER: 0, MemberRole.STAFF: 1, MemberRole.HOST: 2}
+
+
 def event_chat_join(*, event_id: uuid.UUID, user_id: uuid.UUID, role: str = MemberRole.MEMBER) -> Member | None:
-    """A ticket issued (or staff added): the person is in the event's chat, back in if they had been removed."""
+    """A ticket issued (or staff added, or a host): the person is in the event's chat, back in if they had been
+    removed, in the larger of their old and new part."""
     conv = Conversation.objects.filter(event_id=event_id).first()
     if conv is None:
         return None
@@ -62,14 +66,27 @@ def event_chat_join(*, event_id: uuid.UUID, user_id: uuid.UUID, role: str = Memb
         member, created = Member.objects.select_for_update().get_or_create(
             conversation=conv, user_id=user_id, defaults={"role": role}
         )
+        rises = {"role": role} if _RANK[MemberRole(role)] > _RANK[MemberRole(member.role)] else {}
         if not created and member.state == MemberState.ACTIVE:
-            if role == MemberRole.STAFF and member.role == MemberRole.MEMBER:
-                Member.objects.filter(id=member.id).update(role=role)
+            if rises:
+                Member.objects.filter(id=member.id).update(**rises)
             return member
         if not created:
-            Member.objects.filter(id=member.id).update(state=MemberState.ACTIVE, left_at=None)
+            Member.objects.filter(id=member.id).update(state=MemberState.ACTIVE, left_at=None, **rises)
         announce_member(conv.id, user_id)
     return member
+
+
+def event_chats_member_added(*, organisation_id: uuid.UUID, user_id: uuid.UUID) -> int:
+    """A member who now holds `message` in an organisation (accepted an invitation, got a larger role, became the
+    owner) is a host of the open chats of its live events, as the members were when each chat opened. How many."""
+    person = User.objects.filter(id=user_id).first()
+    if person is None:
+        return 0
+    events = list(Event.objects.alive().filter(organisation_id=organisation_id, chat__isnull=False))
+    if not events or not holds_host_power(person, events[0], "message"):  # one organisation: one answer for all
+        return 0
+    return sum(event_chat_join(event_id=e.id, user_id=user_id, role=MemberRole.HOST) is not None for e in events)
 
 
 def event_chat_remove(*, event_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
@@ -133,11 +150,15 @@ def conversation_close(*, moderator: User, conversation_id: uuid.UUID, closed: b
 
 
 def event_chats_after_block(*, a_id: uuid.UUID, b_id: uuid.UUID) -> int:
-    """A block between a host and a guest takes the guest out of the host's event chats. How many."""
+    """A block between a host and a guest takes the guest out of the host's event chats (the events the host
+    hosts for a block: personal ones, and an organisation's while their role holds `decide`). How many."""
     removed = 0
     for host, other in ((a_id, b_id), (b_id, a_id)):
+        person = User.objects.filter(id=host).first()
+        if person is None:
+            continue
         event_ids = Conversation.objects.filter(
-            event__host_id=host, members__user_id=other, members__state=MemberState.ACTIVE
+            hosted_by(person, BLOCK_POWER, prefix="event__"), members__user_id=other, members__state=MemberState.ACTIVE
         ).values_list("event_id", flat=True)
         for event_id in list(event_ids):
             removed += event_chat_remove(event_id=event_id, user_id=other, reason="blocked")

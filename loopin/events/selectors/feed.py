@@ -175,7 +175,7 @@ def _feed_queryset(filters: FeedFilters, now: datetime) -> tuple[QuerySet[Event]
     elif filters.price == "paid":
         qs = qs.filter(is_paid=True)
     if filters.host_id:
-        qs = qs.filter(host_id=filters.host_id)
+        qs = qs.filter(host_id=filters.host_id, organisation__isnull=True)  # an organisation's are its own
     if filters.organisation_id:
         qs = qs.filter(organisation_id=filters.organisation_id)
     if filters.venue_id:

@@ -29,10 +29,11 @@ def test_every_notification_kind_has_a_default_template(db):
         "reminder.24h", "reminder.2h", "account.welcome",
         "friend_request.received", "friend_request.accepted", "follower.new", "follow.requested", "account.warning",
         "content.taken_down", "posting.suspended", "waitlist.offered", "co_host.invited", "guest_message.sent",
+        "organisation.invited",
     }  # fmt: skip
     assert made_by_triggers <= defaults
     # join_request.decided, event.status_changed and follow.created make several kinds each
-    assert len(TRIGGERS) == 20
+    assert len(TRIGGERS) == 21
     for key in defaults:
         assert template_current(key).version >= 1
 

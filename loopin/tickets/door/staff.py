@@ -13,6 +13,7 @@ from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, NotFound, ValidationFailed
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.events.models import Event
+from loopin.events.selectors.access import holds_host_power
 from loopin.events.signals import send_after_commit
 from loopin.tickets import signing
 from loopin.tickets.door.settings import door_event_to_manage
@@ -31,7 +32,7 @@ def door_staff_add(*, host: User, event_id: uuid.UUID, user_id: uuid.UUID | None
     with transaction.atomic():
         event = door_event_to_manage(host, event_id, "door")
         person = _find_person(user_id=user_id, phone=phone)
-        if person.id == event.host_id:
+        if holds_host_power(person, event, "door"):  # an organisation's: a member whose role works the door
             raise BusinessRuleError("The host can already scan tickets.", code=TicketErrorCode.ALREADY_HOST)
         staff, created = DoorStaff.objects.get_or_create(event=event, user=person, defaults={"added_by": host})
         if created:
