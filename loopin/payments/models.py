@@ -137,6 +137,9 @@ class Order(models.Model):
         help_text="The checkout for the full total, replaced when credits were applied (a payment on it: review).",
     )
     checkout = models.JSONField(default=dict, blank=True, help_text="What the client needs to pay.")
+    checkout_attempt = models.PositiveSmallIntegerField(
+        default=1, help_text="How many checkouts the order was given (PayU needs a new txnid for each)."
+    )
     failure_reason = models.CharField(max_length=255, blank=True)
     review_reason = models.CharField(
         max_length=255,

@@ -35,7 +35,12 @@ def marketplace_order_refund(*, staff: User, order_id: uuid.UUID, reason: str) -
         if order.status == OrderStatus.REFUNDED:
             return order
         if order.status not in REFUNDABLE:
-            raise Conflict(code=MarketplaceErrorCode.MARKET_ORDER_NOT_REFUNDABLE)
+            raise Conflict(
+                f"This sale is {order.get_status_display().lower()} ({order.status}): only a paid or completed "
+                "sale can be refunded, and nothing was sent to the buyer.",
+                code=MarketplaceErrorCode.MARKET_ORDER_NOT_REFUNDABLE,
+                details={"status": order.status, "refundable_statuses": list(REFUNDABLE)},
+            )
         method, _, ref = order.payment_reference.partition(":")
         if method == "charge":
             charge_refund(

@@ -16,7 +16,7 @@ from loopin.looppay.selectors import credit_balance
 from loopin.looppay.tests.conftest import give_credit
 from loopin.marketplace.models import MarketplaceOrder, OrderStatus
 from loopin.marketplace.payment import marketplace_order_pay
-from loopin.marketplace.services.orders import marketplace_buy, marketplace_order_complete
+from loopin.marketplace.services.orders import marketplace_buy, marketplace_order_cancel, marketplace_order_complete
 from loopin.marketplace.services.refunds import marketplace_order_refund
 from loopin.marketplace.tests.conftest import listing
 from loopin.payments.charge_models import Charge, ChargeRefund
@@ -242,6 +242,26 @@ def test_a_pending_order_cannot_be_refunded():
     with pytest.raises(LoopinError) as exc:
         marketplace_order_refund(staff=refund_staff(), order_id=order.id, reason="x")
     assert (exc.value.status, exc.value.code) == (409, "MARKET_ORDER_NOT_REFUNDABLE")
+    assert exc.value.message == (
+        "This sale is waiting for payment (the listing is held) (pending): only a paid or completed sale can be "
+        "refunded, and nothing was sent to the buyer."
+    )
+
+
+def test_refusing_a_refund_over_the_api_says_why(api):
+    buyer = UserWithProfileFactory()
+    order = marketplace_buy(buyer=buyer, listing_id=listing(UserWithProfileFactory()).id)
+    marketplace_order_cancel(buyer=buyer, order_id=order.id)
+    r = api.post(
+        f"/api/v2/marketplace/orders/{order.id}/refund", json={"reason": "Fake"}, headers=token_for(refund_staff())
+    )
+    body = r.json()
+    assert (r.status_code, body["error_code"]) == (409, "MARKET_ORDER_NOT_REFUNDABLE")
+    assert body["message"] == (
+        "This sale is cancelled (cancelled): only a paid or completed sale can be refunded, "
+        "and nothing was sent to the buyer."
+    )
+    assert body["details"] == {"status": "cancelled", "refundable_statuses": ["paid", "completed"]}
 
 
 def _bank(user: User) -> object:

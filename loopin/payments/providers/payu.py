@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -37,6 +39,40 @@ def _amount_minor(value: Any) -> int | None:
         return None
 
 
+TXNID_MAX = 25  # PayU's limit
+_OLD_TXNID = re.compile(r"^LP([0-9a-f]{23})$")
+_ATTEMPT_TXNID = re.compile(r"^LP([0-9a-f]{19})R([0-9]{3})$")
+
+
+def payu_txnid(order: Any) -> str:
+    """One txnid per checkout attempt (PayU refuses a txnid it has seen): the first attempt's is the order's
+    first 23 hex digits (as every order had before attempts), a later one's the first 19 and `R<attempt>`."""
+    attempt = int(getattr(order, "checkout_attempt", 1) or 1)
+    if attempt <= 1:
+        return f"LP{order.id.hex[:23]}"
+    return f"LP{order.id.hex[:19]}R{attempt % 1000:03d}"
+
+
+class _Attempt:
+    def __init__(self, order_id: uuid.UUID, attempt: int) -> None:
+        self.id, self.checkout_attempt = order_id, attempt
+
+
+def txnid_order_bounds(txnid: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The range of order ids a txnid of ours can name (its hex prefix padded with 0s and fs); None for another's."""
+    match = _OLD_TXNID.match(txnid) or _ATTEMPT_TXNID.match(txnid)
+    if match is None:
+        return None
+    prefix = match.group(1)
+    return uuid.UUID(prefix.ljust(32, "0")), uuid.UUID(prefix.ljust(32, "f"))
+
+
+def txnid_is_for(txnid: str, order: Any) -> bool:
+    """Whether a txnid is one of this order's checkout attempts (the current one or any earlier)."""
+    bounds = txnid_order_bounds(txnid)
+    return bounds is not None and bounds[0] <= order.id <= bounds[1]
+
+
 def sha512(text: str) -> str:
     return hashlib.sha512(text.encode()).hexdigest()
 
@@ -58,6 +94,8 @@ def reverse_hash(fields: Mapping[str, str], salt: str) -> str:
 
 class PayUProvider:
     name = "payu"
+    new_txnid_per_checkout = True  # an open order asked for again gets a fresh attempt (PayU refuses a reused txnid)
+    order_id_bounds = staticmethod(txnid_order_bounds)
 
     def __init__(self) -> None:
         s = get_settings()
@@ -73,9 +111,9 @@ class PayUProvider:
 
     def create_checkout(self, order: Any) -> Checkout:
         """The form the client posts to PayU. No udf fields: the mobile app posts exactly these ten fields,
-        and the txnid names the order. `productinfo` and `firstname` hold no `"` or `<` (the app's form
-        is not HTML-escaped)."""
-        txnid = f"LP{order.id.hex[:23]}"
+        and the txnid names the order and the attempt (`payu_txnid`). `productinfo` and `firstname` hold no
+        `"` or `<` (the app's form is not HTML-escaped)."""
+        txnid = payu_txnid(order)
         fields = {
             "key": self.key,
             "txnid": txnid,
@@ -117,7 +155,7 @@ class PayUProvider:
     def verify_client(self, order: Any, payload: Mapping[str, Any]) -> PaymentState:
         fields = {k: str(v) for k, v in payload.items()}
         self._check(fields)
-        if fields.get("txnid") != order.provider_order_id:
+        if not txnid_is_for(fields.get("txnid", ""), order):
             raise InvalidSignature("This confirmation is for another order.")
         if fields.get("status") == "success":
             # The reverse hash covers the amount.
@@ -140,17 +178,24 @@ class PayUProvider:
             raise ProviderUnavailable(details={"provider": self.name, "error": type(exc).__name__}) from exc
 
     def fetch_status(self, order: Any) -> PaymentState:
-        answer = self._post("verify_payment", order.provider_order_id)
-        txn = (answer.get("transaction_details") or {}).get(order.provider_order_id) or {}
-        if txn.get("status") == "success":
-            return PaymentState(
-                state="paid",
-                payment_id=str(txn.get("mihpayid", "")),
-                amount_minor=_amount_minor(txn.get("amt")),
-                currency=PAYU_CURRENCY,
-            )
-        if txn.get("status") == "failure":
-            return PaymentState(state="failed", reason=str(txn.get("error_Message", "")))
+        """Asks about every checkout attempt at once (PayU takes txnids joined by `|`): a payment on an earlier
+        attempt is found too, and `payment_confirm` checks its amount."""
+        attempts = max(1, int(getattr(order, "checkout_attempt", 1) or 1))
+        txnids = [payu_txnid(_Attempt(order.id, n)) for n in range(attempts, 0, -1)]
+        answer = self._post("verify_payment", "|".join(dict.fromkeys([order.provider_order_id, *txnids])))
+        details = answer.get("transaction_details") or {}
+        found = [details.get(t) or {} for t in dict.fromkeys([order.provider_order_id, *txnids])]
+        for txn in found:
+            if txn.get("status") == "success":
+                return PaymentState(
+                    state="paid",
+                    payment_id=str(txn.get("mihpayid", "")),
+                    amount_minor=_amount_minor(txn.get("amt")),
+                    currency=PAYU_CURRENCY,
+                )
+        current = found[0]
+        if current.get("status") == "failure":
+            return PaymentState(state="failed", reason=str(current.get("error_Message", "")))
         return PaymentState(state="pending")
 
     def refund(self, order: Any, *, amount_minor: int, idempotency_key: str) -> RefundState:

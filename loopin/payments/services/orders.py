@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from loopin.accounts.models import User
@@ -63,6 +64,7 @@ def order_create(
     with transaction.atomic():
         event = event_for(user, event_id)
         order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
+        created = order is None
         if order is None:
             offer = waitlist_offer_of(user=user, event=event)  # seats the waitlist holds for this buyer
             tier = tier_pick(event, tier_id, unlock_code=unlock_code) or (offer.tier if offer else None)
@@ -138,6 +140,9 @@ def order_create(
             answers_save(event=event, user=user, checked=checked, order_id=order.id)
     if not order.provider_order_id:
         order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
+    elif not created and getattr(get_provider(order.provider), "new_txnid_per_checkout", False):
+        # Asked again for an open order (the buyer left the provider's page): PayU refuses a txnid it has seen.
+        order = order_checkout_new_attempt(order_id=order.id)
     return order
 
 
@@ -174,6 +179,20 @@ def order_checkout_renew(*, order_id: uuid.UUID) -> Order:
     on it still finds the order, and its amount (the full total) does not match, so staff review it."""
     order = Order.objects.get(id=order_id)
     if order.status != OrderStatus.PENDING or order.checkout.get("amount_due") == str(order.amount_due):
+        return order
+    return order_checkout_new_attempt(order_id=order.id)
+
+
+def order_checkout_new_attempt(*, order_id: uuid.UUID) -> Order:
+    """A new checkout attempt for a pending order (`checkout_attempt` + 1, so PayU gets a txnid of its own).
+
+    Outside any transaction. A payment on any earlier attempt still finds the order (by the kept checkout, or
+    PayU's txnid naming it) and is confirmed exactly once by `payment_confirm`; its amount must be the amount due."""
+    bumped = Order.objects.filter(id=order_id, status=OrderStatus.PENDING).update(
+        checkout_attempt=F("checkout_attempt") + 1, updated_at=timezone.now()
+    )
+    order = Order.objects.get(id=order_id)
+    if not bumped:
         return order
     try:
         checkout = get_provider(order.provider).create_checkout(order)

@@ -41,11 +41,22 @@ def _refund_match(key: str, provider_refund_id: str) -> Q | None:
     return match
 
 
+def _order_by_attempt(provider: str, provider_order_id: str) -> Order | None:
+    bounds_of = getattr(get_provider(provider), "order_id_bounds", None)
+    bounds = bounds_of(provider_order_id) if bounds_of is not None else None
+    if bounds is None:
+        return None
+    found = list(Order.objects.filter(provider=provider, id__gte=bounds[0], id__lte=bounds[1])[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def _order_for_notification(provider: str, note: Notification) -> Order | None:
     if note.provider_order_id:
         order = Order.objects.filter(provider=provider, provider_order_id=note.provider_order_id).first()
         if order is None:  # paid on a checkout replaced when credits were applied: found, then reviewed
             order = Order.objects.filter(provider=provider, replaced_provider_order_id=note.provider_order_id).first()
+        if order is None:  # an earlier checkout attempt whose id names the order (PayU's txnid)
+            order = _order_by_attempt(provider, note.provider_order_id)
         if order is not None:
             return order
     match = _refund_match(note.refund_key, note.refund_id)
@@ -88,6 +99,7 @@ def webhook_receive(*, provider: str, body: bytes, headers: dict[str, str]) -> t
                     "reason": note.reason[:255],
                     "refund_id": note.refund_id,
                     "refund_key": note.refund_key,
+                    "provider_order_id": note.provider_order_id,
                 },
             )
         created = True
@@ -133,6 +145,10 @@ def _apply(payment_event: PaymentEvent) -> str:
             return f"held for review: {order.review_reason}"
         return f"order {order.status}"
     if payment_event.kind == PAYMENT_FAILED:
+        attempt = data.get("provider_order_id") or ""
+        current = Order.objects.filter(id=payment_event.order_id).values_list("provider_order_id", flat=True).first()
+        if attempt and current and attempt != current:  # an earlier checkout failed; the current one may be paid
+            return "ignored: an earlier checkout attempt"
         return (
             "order failed"
             if payment_fail(order_id=payment_event.order_id, reason=data["reason"])
