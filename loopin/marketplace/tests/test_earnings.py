@@ -257,7 +257,7 @@ def test_refusing_a_refund_over_the_api_says_why(api):
     )
     body = r.json()
     assert (r.status_code, body["error_code"]) == (409, "MARKET_ORDER_NOT_REFUNDABLE")
-    assert body["message"] == (
+    assert body["error"] == (
         "This sale is cancelled (cancelled): only a paid or completed sale can be refunded, "
         "and nothing was sent to the buyer."
     )
