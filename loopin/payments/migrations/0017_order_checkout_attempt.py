@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0015_organisation_payouts'),
+        ('payments', '0016_promo_updated_by'),
     ]
 
     operations = [
