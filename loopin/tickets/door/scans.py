@@ -27,13 +27,13 @@ from loopin.core.errors import NotFound, ValidationFailed
 from loopin.events.models import Event
 from loopin.events.signals import send_after_commit
 from loopin.tickets import signing
-from loopin.tickets.door.pictures import annotated_picture, with_pictures
+from loopin.tickets.door import scan_sql
+from loopin.tickets.door.pictures import annotated_picture
 from loopin.tickets.door.purchases import purchase_paid
 from loopin.tickets.door.settings import door_event, door_settings, opens_at
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.errors import NonceReused
 from loopin.tickets.models import (
-    CheckinKey,
     Scan,
     ScanDirection,
     ScanResult,
@@ -134,50 +134,62 @@ def _replay(event: Event, scan: ScanIn) -> dict[str, Any] | None:
     return response
 
 
+@dataclass(frozen=True)
+class _Target:
+    """What a scan points at: a signed ticket id (with its key and expiry, checked under the lock) or a code."""
+
+    ticket_id: uuid.UUID | None = None
+    code: str | None = None
+    kid: str | None = None
+    valid_until: datetime | None = None
+
+
 def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str, Any]:
     now = timezone.now()
     _check_time(scan, now)
-    # A nonce seen before is answered from the stored scan: under the ticket's lock below, or, for scans
-    # that find no ticket, when the insert meets the unique (event, nonce) constraint.
-    ticket_id, failure = _identify(event, scan, at=scan.scanned_at or now)
+    identified_at = scan.scanned_at or now
+    target, failure = _identify(event, scan)
+    # A nonce seen before is answered from the stored scan: the insert meets the unique (event, nonce)
+    # constraint, everything this scan did rolls back, and the stored answer is replayed.
     try:
         with transaction.atomic():
             ticket = None
-            if ticket_id is not None:
-                ticket = (
-                    with_pictures(Ticket.objects.select_for_update(of=("self",)).select_related("user"), "user_id")
-                    .filter(id=ticket_id)
-                    .first()
-                )
-                # The same nonce, sent before or by a concurrent request that held the lock before us.
-                replay = _replay(event, scan)
-                if replay is not None:
-                    return replay
+            if target is not None:
+                ticket = scan_sql.ticket_locked(ticket_id=target.ticket_id, code=target.code, kid=target.kid)
+                failure = _locked_failure(event, target, ticket, at=identified_at)
+                if failure is not None:
+                    ticket = None
             now = timezone.now()
             at = (scan.scanned_at or now) if offline else now
             if ticket is not None and ticket.event_id != event.id:  # a signed code never says so; be sure
                 ticket, failure = None, (ScanResult.WRONG_EVENT, "other_event")
+            changed: tuple[str, ...] = ()
             if ticket is None:
                 result, reason = failure or (ScanResult.INVALID, "unknown_ticket")
                 duplicate = False
             else:
-                result, reason, duplicate = _scan_verdict(event, ticket, scan.direction, at=at, offline=offline)
+                verdict = _scan_verdict(event, ticket, scan.direction, at=at, offline=offline)
+                result, reason, duplicate, changed = verdict
             response = _response(event, ticket, scan, result, reason, duplicate, at=scan.scanned_at or now)
-            Scan.objects.create(
-                event=event,
-                ticket=ticket,
-                scanned_by=actor,
-                device_id=scan.device_id,
-                nonce=scan.nonce,
-                fingerprint=scan.fingerprint,
-                method=scan.method,
-                direction=scan.direction,
-                result=result,
-                reason=reason,
-                offline=offline,
-                duplicate=duplicate,
-                scanned_at=scan.scanned_at or now,
-                response=response,
+            scan_sql.scan_write(
+                ticket,
+                changed,
+                {
+                    "event_id": event.id,
+                    "ticket_id": ticket.id if ticket is not None else None,
+                    "scanned_by_id": actor.id,
+                    "device_id": scan.device_id,
+                    "nonce": scan.nonce,
+                    "fingerprint": scan.fingerprint,
+                    "method": scan.method,
+                    "direction": scan.direction,
+                    "result": result,
+                    "reason": reason,
+                    "offline": offline,
+                    "duplicate": duplicate,
+                    "scanned_at": scan.scanned_at or now,
+                    "response": response,
+                },
             )
             audit_record(
                 action="checkin.scan",
@@ -197,7 +209,7 @@ def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str
             if result == ScanResult.OK and reason != "out_of_order" and ticket is not None:
                 send_after_commit(ticket_checked_in, ticket_id=ticket.id, direction=scan.direction)
     except IntegrityError:
-        # The same nonce, committed by a concurrent request between our check and our insert.
+        # The same nonce, committed before or by a concurrent request between our lock and our insert.
         replay = _replay(event, scan)
         if replay is None:
             raise
@@ -205,73 +217,85 @@ def _scan(*, actor: User, event: Event, scan: ScanIn, offline: bool) -> dict[str
     return response
 
 
-def _identify(event: Event, scan: ScanIn, *, at: datetime) -> tuple[uuid.UUID | None, tuple[str, str] | None]:
-    """Which ticket was scanned, or why none: (ticket id, None) or (maybe an id, (result, reason))."""
-    if scan.qr:
-        try:
-            claims, payload, signature = signing.token_parse(scan.qr)
-        except signing.TokenInvalid as exc:
-            return None, (ScanResult.INVALID, exc.reason)
-        key = CheckinKey.objects.filter(kid=claims.kid).only("event_id", "public_key", "retired_at").first()
-        if key is None:
-            return None, (ScanResult.INVALID, "unknown_key")
-        if not signing.signature_ok(public_key=key.public_key, payload=payload, signature=signature):
-            return None, (ScanResult.INVALID, "bad_signature")
-        if key.event_id != claims.event_id:
-            return None, (ScanResult.INVALID, "bad_signature")
-        if claims.event_id != event.id:
-            return None, (ScanResult.WRONG_EVENT, "other_event")
-        if key.retired_at is not None:
-            return None, (ScanResult.INVALID, "retired_key")
-        if at > claims.valid_until:
-            return None, (ScanResult.INVALID, "expired")
-        return claims.ticket_id, None
-    found = Ticket.objects.filter(code=_normal_code(scan.code or "")).values_list("id", "event_id").first()
-    if found is None:
-        return None, (ScanResult.INVALID, "unknown_code")
-    if found[1] != event.id:
+def _identify(event: Event, scan: ScanIn) -> tuple[_Target | None, tuple[str, str] | None]:
+    """What was scanned, or why it is no ticket: (target, None) or (None, (result, reason)). A QR's key retirement
+    and expiry are checked once the ticket is locked (`_locked_failure`), in this same order of reasons."""
+    if not scan.qr:
+        return _Target(code=_normal_code(scan.code or "")), None
+    try:
+        claims, payload, signature = signing.token_parse(scan.qr)
+    except signing.TokenInvalid as exc:
+        return None, (ScanResult.INVALID, exc.reason)
+    key = scan_sql.key_public(claims.kid)
+    if key is None:
+        return None, (ScanResult.INVALID, "unknown_key")
+    key_event_id, public_key = key
+    if not signing.signature_ok(public_key=public_key, payload=payload, signature=signature):
+        return None, (ScanResult.INVALID, "bad_signature")
+    if key_event_id != claims.event_id:
+        return None, (ScanResult.INVALID, "bad_signature")
+    if claims.event_id != event.id:
         return None, (ScanResult.WRONG_EVENT, "other_event")
-    return found[0], None
+    return _Target(ticket_id=claims.ticket_id, kid=claims.kid, valid_until=claims.valid_until), None
+
+
+def _locked_failure(event: Event, target: _Target, ticket: Ticket | None, *, at: datetime) -> tuple[str, str] | None:
+    """Why the locked ticket (or its absence) is no admission before its own state is looked at, or None."""
+    if target.kid is not None:
+        retired_at = getattr(ticket, "key_retired_at", None) if ticket is not None else scan_sql.key_retired(target.kid)
+        if retired_at is not None:
+            return ScanResult.INVALID, "retired_key"
+        if target.valid_until is not None and at > target.valid_until:
+            return ScanResult.INVALID, "expired"
+        return None
+    if ticket is None:
+        return ScanResult.INVALID, "unknown_code"
+    if ticket.event_id != event.id:
+        return ScanResult.WRONG_EVENT, "other_event"
+    return None
+
+
+ENTRY_FIELDS = ("inside", "entry_count", "checked_in_at", "last_scan_at", "no_show_at")
+EXIT_FIELDS = ("inside", "last_scan_at")
 
 
 def _scan_verdict(
     event: Event, ticket: Ticket, direction: str, *, at: datetime, offline: bool
-) -> tuple[str, str, bool]:
-    """(result, reason, duplicate) for a locked ticket; applies the entry or exit when the result is ok."""
+) -> tuple[str, str, bool, tuple[str, ...]]:
+    """(result, reason, duplicate, changed fields) for a locked ticket; applies the entry or exit to `ticket` when
+    the result is ok (the caller writes the changed fields with the scan)."""
     if ticket.status == TicketStatus.CANCELLED:
-        return ScanResult.CANCELLED, "", False
+        return ScanResult.CANCELLED, "", False, ()
     if ticket.status == TicketStatus.REFUNDED:
-        return ScanResult.REFUNDED, "", False
+        return ScanResult.REFUNDED, "", False, ()
     if event.is_paid and ticket.source != TicketSource.PURCHASE:
-        return ScanResult.UNPAID, "not_purchased", False
+        return ScanResult.UNPAID, "not_purchased", False, ()
     if ticket.source == TicketSource.PURCHASE and not _order_paid(ticket):
-        return ScanResult.UNPAID, "order_not_paid", False
+        return ScanResult.UNPAID, "order_not_paid", False, ()
     stale = offline and ticket.last_scan_at is not None and at < ticket.last_scan_at
     if direction == ScanDirection.ENTRY:
         if at < opens_at(event):
-            return ScanResult.NOT_YET_OPEN, "", False
+            return ScanResult.NOT_YET_OPEN, "", False, ()
         if stale:
-            return ScanResult.ALREADY_CHECKED_IN, "out_of_order", True
+            return ScanResult.ALREADY_CHECKED_IN, "out_of_order", True, ()
         if ticket.inside:
-            return ScanResult.ALREADY_CHECKED_IN, "inside", offline
+            return ScanResult.ALREADY_CHECKED_IN, "inside", offline, ()
         if ticket.entry_count and not door_settings(event).reentry_allowed:
-            return ScanResult.ALREADY_CHECKED_IN, "reentry_refused", offline
+            return ScanResult.ALREADY_CHECKED_IN, "reentry_refused", offline, ()
         ticket.inside = True
         ticket.entry_count += 1
         ticket.checked_in_at = ticket.checked_in_at or at
         ticket.last_scan_at = at
         ticket.no_show_at = None
-        ticket.save(update_fields=["inside", "entry_count", "checked_in_at", "last_scan_at", "no_show_at"])
-        return ScanResult.OK, "", False
+        return ScanResult.OK, "", False, ENTRY_FIELDS
     if stale:
         admitted = ticket.checked_in_at is not None and ticket.checked_in_at <= at
-        return (ScanResult.OK if admitted else ScanResult.NOT_CHECKED_IN), "out_of_order", False
+        return (ScanResult.OK if admitted else ScanResult.NOT_CHECKED_IN), "out_of_order", False, ()
     if not ticket.inside:
-        return ScanResult.NOT_CHECKED_IN, "", False
+        return ScanResult.NOT_CHECKED_IN, "", False, ()
     ticket.inside = False
     ticket.last_scan_at = at
-    ticket.save(update_fields=["inside", "last_scan_at"])
-    return ScanResult.OK, "", False
+    return ScanResult.OK, "", False, EXIT_FIELDS
 
 
 def _order_paid(ticket: Ticket) -> bool:
