@@ -38,6 +38,7 @@ from loopin.participation.error_codes import ParticipationErrorCode
 from loopin.participation.errors import CapacityExceeded, TierSoldOut
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_release, seats_take
+from loopin.participation.sold_out import sold_out_holder
 
 
 def waitlist_position(entry: WaitlistEntry) -> int | None:
@@ -138,6 +139,7 @@ def waitlist_offer_next(*, event_id: uuid.UUID, limit: int = 50) -> int:
                 offer_expires_at=now + timedelta(minutes=minutes),
                 updated_at=now,
             )
+            sold_out_holder(event_id=event_id, user_id=entry.user_id)  # they may buy while the event is full
             audit_record(action="waitlist.offered", obj=entry, subject=entry.user, data={"event_id": str(event_id)})
             send_after_commit(signals.waitlist_offered, entry_id=entry.id)
             made += 1

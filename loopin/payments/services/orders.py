@@ -8,14 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.settings import get_settings
-from loopin.events.models import TicketTier
+from loopin.events.models import Event, TicketTier
 from loopin.events.questions import AnswerGiven, answers_check
 from loopin.events.selectors.access import event_for
 from loopin.events.services.questions import answers_save
@@ -23,6 +23,7 @@ from loopin.events.signals import send_after_commit
 from loopin.participation.errors import CapacityExceeded, TierSoldOut
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_release, seats_take
+from loopin.participation.sold_out import Full, sold_out_answer, sold_out_holder, sold_out_mark, sold_out_token
 from loopin.participation.waitlist import waitlist_hold_take_over, waitlist_offer_of, waitlist_offers_expire_due
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
@@ -59,8 +60,68 @@ def order_create(
     settings = get_settings()
     provider_name = provider or settings.PAYMENT_PROVIDER
     prov = get_provider(provider_name)
+    # The sold-out fast path, before any query: the flags say full only while no seat can be had
+    # (loopin.participation.sold_out); a buyer holding seats is never answered from them.
+    full = sold_out_answer(event_id=event_id, tier_id=tier_id, user_id=user.id)
+    if full is Full.EVENT:
+        raise SoldOut(details={"seats_left": 0})
+    if full is Full.TIER:
+        raise TierSoldOut(seats_left=0, tier_id=tier_id)
     holds_expire_due(event_id=event_id)  # lazily: stale holds give their seats back before we count
     waitlist_offers_expire_due(event_id=event_id)
+    token = sold_out_token(event_id)  # before the reads that may find the event full
+    try:
+        order, created = _order_open(
+            user=user,
+            event_id=event_id,
+            seats=seats,
+            provider_name=provider_name,
+            tier_id=tier_id,
+            unlock_code=unlock_code,
+            promo_code=promo_code,
+            amount=amount,
+            answers=answers,
+        )
+    except (SoldOut, TierSoldOut) as exc:
+        _remember_full(exc, event_id=event_id, token=token)
+        raise
+    if not order.provider_order_id:
+        order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
+    elif not created and getattr(get_provider(order.provider), "new_txnid_per_checkout", False):
+        # Asked again for an open order (the buyer left the provider's page): PayU refuses a txnid it has seen.
+        order = order_checkout_new_attempt(order_id=order.id)
+    return order
+
+
+def _remember_full(exc: SoldOut | TierSoldOut, *, event_id: uuid.UUID, token: str | None) -> None:
+    """No seat was left (not merely too few for this order): flag the event or the tier for the fast path."""
+    details = exc.details or {}
+    if details.get("seats_left") != 0 or token is None:
+        return
+    event = Event.objects.filter(id=event_id).only("id", "status", "visibility").first()
+    if event is None:
+        return
+    holds_due_at = Order.objects.filter(event_id=event_id, status=OrderStatus.PENDING, seats_held=True).aggregate(
+        due=Min("hold_expires_at")
+    )["due"]
+    tier_id = uuid.UUID(details["tier_id"]) if isinstance(exc, TierSoldOut) else None
+    sold_out_mark(event=event, tier_id=tier_id, token=token, holds_due_at=holds_due_at)
+
+
+def _order_open(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    seats: int,
+    provider_name: str,
+    tier_id: uuid.UUID | None,
+    unlock_code: str | None,
+    promo_code: str | None,
+    amount: Decimal | None,
+    answers: list[AnswerGiven] | None,
+) -> tuple[Order, bool]:
+    """The database part of `order_create`: the open order, or a new one with its seats held (and whether it is new)."""
+    settings = get_settings()
     with transaction.atomic():
         event = event_for(user, event_id)
         order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
@@ -109,6 +170,7 @@ def order_create(
                         hold_expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
                     )
                     answers_save(event=event, user=user, checked=checked, order_id=order.id)
+                    sold_out_holder(event_id=event.id, user_id=user.id)  # their repeat call finds this order
                     audit_record(
                         action="order.created",
                         actor=user,
@@ -138,12 +200,7 @@ def order_create(
         else:  # the open order stands; answers sent again replace the earlier ones
             checked = answers_check(event=event, user=user, tier=order.tier, answers=answers)
             answers_save(event=event, user=user, checked=checked, order_id=order.id)
-    if not order.provider_order_id:
-        order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
-    elif not created and getattr(get_provider(order.provider), "new_txnid_per_checkout", False):
-        # Asked again for an open order (the buyer left the provider's page): PayU refuses a txnid it has seen.
-        order = order_checkout_new_attempt(order_id=order.id)
-    return order
+    return order, created
 
 
 def _list_price(tier: TicketTier, amount: Decimal | None) -> Decimal:
