@@ -54,30 +54,29 @@ class Picture(models.Model):
 AuditAction = Literal["create", "update", "delete"]
 
 
+def _person_field(help_text: str) -> models.ForeignKey[Any, Any]:
+    """A person an audit field names: nullable, emptied when they go, never edited in a form."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text=help_text,
+    )
+
+
 class AuditedModel(models.Model):
     """Who created a row and who changed it last: the person a service acted for (`stamp`), never a signal.
 
     The person's erasure empties both (`core.account_hooks.erase_audit_fields`); a hard delete of the user row
     would too (SET_NULL)."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        help_text="The person who created it (empty: made by the system, or the person's account was erased).",
+    created_by = _person_field(
+        "The person who created it (empty: made by the system, or the person's account was erased)."
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        help_text="The person who changed it last.",
-    )
+    updated_by = _person_field("The person who changed it last.")
 
     class Meta:
         abstract = True
@@ -86,15 +85,7 @@ class AuditedModel(models.Model):
 class DeletedByModel(models.Model):
     """Who soft-deleted a row (its `deleted_at` or the model's own tombstone)."""
 
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        help_text="The person who deleted it.",
-    )
+    deleted_by = _person_field("The person who deleted it.")
 
     class Meta:
         abstract = True

@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from loopin.app_v1 import reads
-from loopin.organisations.tests.conftest import make_org
-from loopin.organisations.tests.test_event_isolation import org_event
+from loopin.organisations.tests.conftest import make_org, org_event
 from loopin.participation.tickets import ticket_issue
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import TicketSource

@@ -5,22 +5,20 @@ staff who may only view, and erasing the person empties them."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from loopin.accounts.erasure import account_delete, account_delete_code_send
 from loopin.events.models import Event
-from loopin.events.services import event_create, event_delete, event_transition, event_update
+from loopin.events.services import event_delete, event_transition, event_update
 from loopin.events.services.event_fields import EventInput
 from loopin.events.services.questions import QuestionInput, question_create, question_retire, question_update
 from loopin.events.services.tiers import TierInput, tier_create, tier_update
 from loopin.events.services.venues import VenueInput, venue_create
-from loopin.organisations.tests.conftest import make_org
+from loopin.organisations.tests.conftest import make_org, org_event
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import last_code
 
@@ -31,17 +29,7 @@ def _by(obj) -> tuple:
 
 
 def _event(org, creator) -> Event:
-    return event_create(
-        host=creator,
-        data=EventInput(
-            title="Friday at the Brewhouse",
-            location_text="12th Main, Indiranagar",
-            city="Bengaluru",
-            start_at=timezone.now() + timedelta(days=3),
-            duration_hours=4,
-            organisation_id=org.organisation.id,
-        ),
-    )
+    return org_event(org, creator, join_mode=None, publish=False)
 
 
 @pytest.fixture

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from loopin.events.models import Event
+from loopin.events.services import event_create
+from loopin.events.services.event_fields import EventInput
 from loopin.organisations.models import Membership, Organisation
 from loopin.organisations.services import organisation_create
 from loopin.testing.factories import UserWithProfileFactory
@@ -45,6 +49,22 @@ def make_org(handle: str = "brewhouse") -> Org:
         owner=owner,
         **{role: add_member(organisation, role) for role in ("admin", "manager", "agent", "door")},
     )
+
+
+def org_event(org: Org, creator: Any, **fields: Any) -> Event:
+    """An event of `org` created by `creator`: published, by approval, in three days (`fields` change any of it)."""
+    given: dict[str, Any] = {
+        "title": "Friday at the Brewhouse",
+        "location_text": "12th Main, Indiranagar",
+        "city": "Bengaluru",
+        "start_at": timezone.now() + timedelta(days=3),
+        "duration_hours": 4,
+        "join_mode": "approval",
+        "publish": True,
+        "organisation_id": org.organisation.id,
+        **fields,
+    }
+    return event_create(host=creator, data=EventInput(**given))
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 from loopin.app_v1 import reads
 from loopin.events.selectors import share_path
 from loopin.organisations.models import Organisation
-from loopin.organisations.tests.conftest import make_org
-from loopin.organisations.tests.test_event_isolation import org_event
+from loopin.organisations.tests.conftest import make_org, org_event
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.web.tests.pages import preview_tags
 

@@ -12,30 +12,13 @@ import pytest
 from django.utils import timezone
 
 from loopin.events.models import CheckoutQuestion, Event, JoinRequest, TicketTier
-from loopin.events.services import event_create
-from loopin.events.services.event_fields import EventInput
 from loopin.organisations.services import member_remove, organisation_leave
-from loopin.organisations.tests.conftest import add_member, make_org
+from loopin.organisations.tests.conftest import add_member, make_org, org_event
 from loopin.participation.join_requests import join_request_create
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import token_for
 
 E = "/api/v2/events"
-
-
-def org_event(org, creator, **extra):
-    data = EventInput(
-        title="Friday at the Brewhouse",
-        location_text="12th Main, Indiranagar",
-        city="Bengaluru",
-        start_at=timezone.now() + timedelta(days=3),
-        duration_hours=4,
-        join_mode="approval",
-        publish=True,
-        organisation_id=org.organisation.id,
-        **extra,
-    )
-    return event_create(host=creator, data=data)
 
 
 def endpoints(e, req, tier, question):
