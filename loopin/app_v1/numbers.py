@@ -32,24 +32,9 @@ def _pk(model: Any, number: int | str, message: str, code: str) -> Any:
     return pk
 
 
-# An event's number never changes and never names another row: known ones are kept per process, so a hold
-# answered by the sold-out flag costs no query at all (loopin.participation.sold_out).
-_EVENT_PKS: dict[int, uuid.UUID] = {}
-_EVENT_PKS_MAX = 20_000
-
-
 def event_uuid(number: int | str) -> uuid.UUID:
-    try:
-        key = int(number)
-    except (TypeError, ValueError):
-        key = 0
-    pk = _EVENT_PKS.get(key)
-    if pk is None:
-        pk = _pk(Event, number, "Event not found.", EventErrorCode.EVENT_NOT_FOUND)
-        if len(_EVENT_PKS) >= _EVENT_PKS_MAX:
-            _EVENT_PKS.clear()
-        _EVENT_PKS[key] = pk
-    return pk
+
+    return _pk(Event, number, "Event not found.", EventErrorCode.EVENT_NOT_FOUND)
 
 
 def user_uuid(number: int | str) -> uuid.UUID:

@@ -52,7 +52,9 @@ def event_attendees(*, user: User, event_id: uuid.UUID, offset: int, limit: int)
 def _attendee_row(guest: Guest[Ticket]) -> dict[str, Any]:
     person = PublicProfileOut.from_model(guest.person) if guest.person is not None else None
     return {
-        **ticket_out(guest.row, person=person),
+        **ticket_out(guest.row),
+        "calendar_url": None,  # the host's guest list carries no calendar link
+        "attendee": person.model_dump() if person is not None else None,
         "answers": guest.answers,
         "answers_missing": guest.answers_missing,
     }

@@ -35,9 +35,11 @@ def marketplace_order_refund(*, staff: User, order_id: uuid.UUID, reason: str) -
         if order.status == OrderStatus.REFUNDED:
             return order
         if order.status not in REFUNDABLE:
+            label = order.get_status_display().lower()
+            state = order.status if label == order.status else f"{order.status}: {label}"
             raise Conflict(
-                f"This sale is {order.get_status_display().lower()} ({order.status}): only a paid or completed "
-                "sale can be refunded, and nothing was sent to the buyer.",
+                f"Only a paid or completed sale can be refunded, and this one is {state}. Nothing was sent to the "
+                "buyer.",
                 code=MarketplaceErrorCode.MARKET_ORDER_NOT_REFUNDABLE,
                 details={"status": order.status, "refundable_statuses": list(REFUNDABLE)},
             )

@@ -243,8 +243,8 @@ def test_a_pending_order_cannot_be_refunded():
         marketplace_order_refund(staff=refund_staff(), order_id=order.id, reason="x")
     assert (exc.value.status, exc.value.code) == (409, "MARKET_ORDER_NOT_REFUNDABLE")
     assert exc.value.message == (
-        "This sale is waiting for payment (the listing is held) (pending): only a paid or completed sale can be "
-        "refunded, and nothing was sent to the buyer."
+        "Only a paid or completed sale can be refunded, and this one is pending: waiting for payment (the listing "
+        "is held). Nothing was sent to the buyer."
     )
 
 
@@ -258,8 +258,7 @@ def test_refusing_a_refund_over_the_api_says_why(api):
     body = r.json()
     assert (r.status_code, body["error_code"]) == (409, "MARKET_ORDER_NOT_REFUNDABLE")
     assert body["error"] == (
-        "This sale is cancelled (cancelled): only a paid or completed sale can be refunded, "
-        "and nothing was sent to the buyer."
+        "Only a paid or completed sale can be refunded, and this one is cancelled. Nothing was sent to the buyer."
     )
     assert body["details"] == {"status": "cancelled", "refundable_statuses": ["paid", "completed"]}
 
