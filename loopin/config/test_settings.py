@@ -6,6 +6,10 @@ import os
 os.environ.setdefault("ENVIRONMENT", "test")
 os.environ.setdefault("CELERY_ALWAYS_EAGER", "true")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The race tests start hundreds of threads at once on a pool of DATABASE_POOL_MAX connections; on a loaded
+# machine the last of them may wait longer than production's 10 s for its turn. They prove no oversell, not
+# latency (the 503 on a pool timeout is proven by faults/, with its own setting).
+os.environ.setdefault("DATABASE_POOL_TIMEOUT", "60")
 os.environ.setdefault("DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # pytest -n: each worker its own files (SQLite test database, media) and Redis keys.
