@@ -192,6 +192,7 @@ def catalogue_markdown() -> str:
         "# Error codes",
         "",
         'Every error answers `{"success": false, "error", "error_code", "details"}` with the real HTTP status.',
+        "`error` is the sentence the service gave, or else the code's meaning below.",
         "Generated from the registry (`loopin/*/error_codes.py`): `python -m loopin.core.error_docs > docs/ERRORS.md`.",
         "Each operation in `/api/docs` lists the codes it can return, with an example each.",
         "",

@@ -4,7 +4,9 @@ Every error carries a registered code (`loopin.core.error_codes`): pass one of a
 
     raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
 
-or let the class's generic code stand. `exc.error_code` is the member, `exc.code` its wire string.
+or let the class's generic code stand. `exc.error_code` is the member, `exc.code` its wire string. Raised with a
+code and no message, the error says what the code means in the registry (`NotFound(code=...LISTING_NOT_FOUND)`
+answers "No listing you may see has this id."), never the class's generic sentence.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ class LoopinError(Exception):
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        self.message = message or self.default_message
+        # A specific code's documented meaning says what happened; the class's sentence only when no code is named.
+        self.message = message or (code.meaning if code is not None else self.default_message)
         self.error_code = code or type(self).error_code
         self.code: str = self.error_code.value
         self.details = details

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from loopin.core.error_codes import error_code_catalogue, error_code_lookup
-from loopin.core.errors import BusinessRuleError, LoopinError, NotFound
+from loopin.core.errors import BusinessRuleError, Conflict, LoopinError, NotFound
 from loopin.events import errors as _events_errors  # noqa: F401  (their classes join ERROR_CLASSES)
 from loopin.events.error_codes import EventErrorCode
+from loopin.marketplace.error_codes import MarketplaceErrorCode
+from loopin.parking.error_codes import ParkingErrorCode
 from loopin.payments import errors as _payments_errors  # noqa: F401
 from loopin.tickets import errors as _tickets_errors  # noqa: F401
 
@@ -46,11 +48,13 @@ def _looks_like_code(node: ast.AST) -> bool:
     )
 
 
-def _scan() -> tuple[set[tuple[str, str]], list[str], list[tuple[str, str, int]]]:
-    """(enum, member) referenced; string literals where a code belongs; (class, member, line) raise sites."""
+def _scan() -> tuple[set[tuple[str, str]], list[str], list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """(enum, member) referenced; string literals where a code belongs; (class, member, line) raise sites;
+    (member, line) of the raise sites that give no message (the code's meaning is the message)."""
     refs: set[tuple[str, str]] = set()
     literals: list[str] = []
     raised_with: list[tuple[str, str, str]] = []
+    unworded: list[tuple[str, str]] = []
     for path in _sources():
         tree = ast.parse(path.read_text(), filename=str(path))
         if path.name != "error_codes.py":
@@ -68,10 +72,12 @@ def _scan() -> tuple[set[tuple[str, str]], list[str], list[tuple[str, str, int]]
                     literals.append(f"{where} {value.value!r}")
                 elif isinstance(value, ast.Attribute) and name in ERROR_CLASSES:
                     raised_with.append((name, value.attr, where))
-    return refs, literals, raised_with
+                    if not node.args and not any(k.arg == "message" for k in node.keywords):
+                        unworded.append((value.attr, where))
+    return refs, literals, raised_with, unworded
 
 
-REFS, LITERALS, RAISED_WITH = _scan()
+REFS, LITERALS, RAISED_WITH, UNWORDED = _scan()
 CATALOGUE = {info.code: info for info in error_code_catalogue()}
 
 
@@ -121,6 +127,24 @@ def test_an_error_carries_the_member_and_its_wire_string(exc, code, status):
     assert type(exc.code) is str
     assert exc.error_code.value == code
     assert exc.status == status
+
+
+def test_an_error_given_a_code_and_no_message_says_what_the_code_means():
+    assert Conflict(code=MarketplaceErrorCode.LISTING_NOT_FOR_SALE).message == (
+        "The listing is sold, removed, or another buyer is paying."
+    )
+    assert NotFound(code=ParkingErrorCode.QUOTE_NOT_FOUND).message == "No price quote of yours has this id."
+    assert Conflict("Sold to someone else.", code=MarketplaceErrorCode.LISTING_NOT_FOR_SALE).message == (
+        "Sold to someone else."
+    )
+    assert Conflict().message == "This conflicts with the current state."  # no code named: the class's sentence
+
+
+def test_a_code_raised_without_a_message_has_a_meaning_fit_to_show_people():
+    # Its meaning is the answer's `error`: a sentence for the person, not documentation of `details`.
+    assert [where for _, where in UNWORDED] != []
+    unfit = [f"{where} {member}" for member, where in UNWORDED if "`" in CATALOGUE[member].meaning]
+    assert unfit == []
 
 
 def test_the_catalogue_lists_code_status_meaning_and_domain():

@@ -96,3 +96,33 @@ def test_bad_browse_filters_are_a_422(people):
     api, _, buyer = people
     r = api.get("/api/v2/marketplace/listings", params={"min_price": "abc"}, headers=token_for(buyer))
     assert (r.status_code, r.json()["error_code"]) == (422, "VALIDATION_ERROR")
+
+
+def test_refusals_over_http_say_what_happened(people):
+    api, seller, buyer = people
+    listing = api.post("/api/v2/marketplace/listings", json=BODY, headers=token_for(seller)).json()["data"]
+    order = api.post(f"/api/v2/marketplace/listings/{listing['id']}/orders", headers=token_for(buyer)).json()["data"]
+    r = api.post(f"/api/v2/marketplace/listings/{listing['id']}/orders", headers=token_for(UserWithProfileFactory()))
+    assert (r.status_code, r.json()["error_code"], r.json()["error"]) == (
+        409,
+        "LISTING_NOT_FOR_SALE",
+        "The listing is sold, removed, or another buyer is paying.",
+    )
+    r = api.post(f"/api/v2/me/marketplace/orders/{order['id']}/complete", headers=token_for(buyer))
+    assert (r.status_code, r.json()["error_code"], r.json()["error"]) == (
+        409,
+        "MARKET_ORDER_NOT_PAID",
+        "Only a paid order can be marked as handed over.",
+    )
+    r = api.post(f"/api/v2/me/marketplace/orders/{order['id']}/rating", json={"stars": 5}, headers=token_for(buyer))
+    assert (r.status_code, r.json()["error_code"], r.json()["error"]) == (
+        409,
+        "RATING_NOT_ALLOWED",
+        "Rate after the sale is completed, once per side.",
+    )
+    r = api.get("/api/v2/marketplace/listings/00000000-0000-0000-0000-000000000000", headers=token_for(buyer))
+    assert (r.status_code, r.json()["error_code"], r.json()["error"]) == (
+        404,
+        "LISTING_NOT_FOUND",
+        "No listing you may see has this id.",
+    )

@@ -56,7 +56,10 @@ def test_a_second_buyer_is_refused_while_the_first_pays_and_the_first_gets_their
     order = marketplace_buy(buyer=first, listing_id=made.id)
     with pytest.raises(Conflict) as exc:
         marketplace_buy(buyer=second, listing_id=made.id)
-    assert exc.value.code == "LISTING_NOT_FOR_SALE"
+    assert (exc.value.code, exc.value.message) == (
+        "LISTING_NOT_FOR_SALE",
+        "The listing is sold, removed, or another buyer is paying.",
+    )
     assert marketplace_buy(buyer=first, listing_id=made.id).id == order.id
 
 
@@ -119,7 +122,10 @@ def test_ratings_come_after_the_handover_once_per_side():
     order_paid(order_id=order.id, payment_reference="charge_3")
     with pytest.raises(Conflict) as exc:
         marketplace_rate(rater=buyer, order_id=order.id, stars=5)
-    assert exc.value.code == "RATING_NOT_ALLOWED"
+    assert (exc.value.code, exc.value.message) == (
+        "RATING_NOT_ALLOWED",
+        "Rate after the sale is completed, once per side.",
+    )
     with pytest.raises(Conflict):
         marketplace_rate(rater=seller, order_id=order.id, stars=4)
     assert marketplace_order_complete(buyer=buyer, order_id=order.id).status == OrderStatus.COMPLETED
@@ -139,7 +145,10 @@ def test_only_the_buyer_confirms_the_handover():
     order = marketplace_buy(buyer=buyer, listing_id=listing(seller).id)
     with pytest.raises(Conflict) as exc:
         marketplace_order_complete(buyer=buyer, order_id=order.id)
-    assert exc.value.code == "MARKET_ORDER_NOT_PAID"
+    assert (exc.value.code, exc.value.message) == (
+        "MARKET_ORDER_NOT_PAID",
+        "Only a paid order can be marked as handed over.",
+    )
     order_paid(order_id=order.id, payment_reference="charge_4")
     with pytest.raises(NotFound):
         marketplace_order_complete(buyer=seller, order_id=order.id)
