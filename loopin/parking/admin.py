@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from loopin.audit.services import audit_record
-from loopin.core.admin import ReadOnlyAdmin
+from loopin.core.admin import AuditedAdmin, AuditedTabularInline, ReadOnlyAdmin
 from loopin.parking.models import (
     ChargeStatus,
     GateScan,
@@ -24,13 +24,13 @@ from loopin.parking.models import (
 )
 
 
-class BandInline(admin.TabularInline):
+class BandInline(AuditedTabularInline):
     model = ParkingPriceBand
     extra = 0
 
 
 @admin.register(ParkingLot)
-class ParkingLotAdmin(admin.ModelAdmin):
+class ParkingLotAdmin(AuditedAdmin):
     list_display = ("name", "venue", "spaces", "base_rate", "currency", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "venue__name")

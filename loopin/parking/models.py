@@ -11,8 +11,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from loopin.core.models import AuditedModel
 
-class ParkingLot(models.Model):
+
+class ParkingLot(AuditedModel):
     """A lot at a venue: its spaces, where it is, and its pricing rule (per hour of the reserved window)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -69,7 +71,7 @@ class BandKind(models.TextChoices):
     LEAD_TIME = "lead_time", "Time to the event's start (minutes, at most)"
 
 
-class ParkingPriceBand(models.Model):
+class ParkingPriceBand(AuditedModel):
     """One multiplier of a lot's rule. Occupancy: applies from `threshold` percent taken (the highest band
     reached wins). Lead time: applies when the event starts within `threshold` minutes (the nearest wins)."""
 

@@ -32,7 +32,7 @@ class VenueStaffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CounterAdmin(AuditedAdmin):
     list_display = ("name", "venue", "location_hint", "is_open")
     list_filter = ("is_open",)
     search_fields = ("name", "venue__name")
@@ -46,7 +46,7 @@ class MenuVariantInline(AuditedTabularInline):
     fields = ("name", "price", "stock", "is_active", "position")
 
 
-class EventAvailabilityInline(admin.TabularInline):  # type: ignore[type-arg]
+class EventAvailabilityInline(AuditedTabularInline):
     model = EventAvailability
     extra = 0
     raw_id_fields = ("event",)

@@ -49,7 +49,7 @@ class VenueStaff(models.Model):
         return f"{self.user} ({self.role})"
 
 
-class Counter(models.Model):
+class Counter(AuditedModel):
     """A pickup point at a venue (a bar, a food stand, a merchandise desk); it also prepares delivered orders."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -131,7 +131,7 @@ class MenuVariant(AuditedModel):
         return f"{self.item.name} ({self.name})" if self.item_id else self.name
 
 
-class EventAvailability(models.Model):
+class EventAvailability(AuditedModel):
     """Whether an item is sold at one event, overriding the item's `is_active` there (no row: `is_active`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

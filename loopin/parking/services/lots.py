@@ -13,6 +13,7 @@ from django.db.models import prefetch_related_objects
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound, ValidationFailed
+from loopin.core.models import stamp
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Venue
 from loopin.parking.access import ensure_can_manage_lots
@@ -59,12 +60,14 @@ def _check_bands(bands: list[BandIn]) -> None:
         seen.add((band.kind, band.threshold))
 
 
-def _set_bands(lot: ParkingLot, bands: list[BandIn]) -> None:
+def _set_bands(lot: ParkingLot, bands: list[BandIn], actor: User) -> None:
+    """Replace the lot's bands; the new ones are all `actor`'s (created and last changed by them)."""
     _check_bands(bands)
     ParkingPriceBand.objects.filter(lot=lot).delete()
-    ParkingPriceBand.objects.bulk_create(
-        [ParkingPriceBand(lot=lot, kind=b.kind, threshold=b.threshold, multiplier=b.multiplier) for b in bands]
-    )
+    rows = [ParkingPriceBand(lot=lot, kind=b.kind, threshold=b.threshold, multiplier=b.multiplier) for b in bands]
+    for row in rows:
+        stamp(row, actor, "create")
+    ParkingPriceBand.objects.bulk_create(rows)
 
 
 def parking_lot_create(
@@ -77,9 +80,10 @@ def parking_lot_create(
     ensure_can_manage_lots(actor, venue)
     lot = ParkingLot(venue=venue, **{k: v for k, v in fields.items() if k in LOT_FIELDS})
     _check_caps(lot)
+    stamp(lot, actor, "create")
     with transaction.atomic():
         lot.save()
-        _set_bands(lot, bands or [])
+        _set_bands(lot, bands or [], actor)
         audit_record(action="parking.lot_created", actor=actor, obj=lot, data={"venue_id": str(venue.id)})
     prefetch_related_objects([lot], "bands")
     return lot
@@ -99,9 +103,10 @@ def parking_lot_update(
         for name in changed:
             setattr(lot, name, fields[name])
         _check_caps(lot)
+        stamp(lot, actor, "update")
         lot.save()
         if bands is not None:
-            _set_bands(lot, bands)
+            _set_bands(lot, bands, actor)
         audit_record(action="parking.lot_changed", actor=actor, obj=lot, data={"fields": changed})
     prefetch_related_objects([lot], "bands")
     return lot

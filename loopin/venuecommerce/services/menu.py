@@ -204,7 +204,10 @@ def menu_availability_set(
             EventAvailability.objects.filter(item=item, event_id=event_id).delete()
         else:
             EventAvailability.objects.update_or_create(
-                item=item, event_id=event_id, defaults={"is_available": is_available}
+                item=item,
+                event_id=event_id,
+                defaults={"is_available": is_available, "updated_by": user},
+                create_defaults={"is_available": is_available, "created_by": user, "updated_by": user},
             )
         audit_record(
             action="menu_item.availability",
@@ -221,7 +224,9 @@ def counter_create(*, user: User, venue_id: uuid.UUID, name: str, location_hint:
         venue = venue_for(user, venue_id, "menu")
         try:
             with transaction.atomic():
-                counter = Counter.objects.create(venue=venue, name=name, location_hint=location_hint)
+                counter = Counter(venue=venue, name=name, location_hint=location_hint)
+                stamp(counter, user, "create")
+                counter.save()
         except IntegrityError:
             raise Conflict(
                 "The venue has a counter of this name.", code=VenueCommerceErrorCode.COUNTER_EXISTS
@@ -244,6 +249,7 @@ def counter_update(
             counter.is_open = is_open
         if location_hint is not UNSET:
             counter.location_hint = location_hint
+        stamp(counter, user, "update")
         counter.save()
         audit_record(action="counter.changed", actor=user, obj=counter, data={"is_open": counter.is_open})
     return counter

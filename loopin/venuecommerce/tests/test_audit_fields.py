@@ -11,9 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from loopin.core.account_hooks import erase_audit_fields
-from loopin.venuecommerce.models import MenuItem, MenuVariant, StaffRole
+from loopin.venuecommerce.models import EventAvailability, MenuItem, MenuVariant, StaffRole
 from loopin.venuecommerce.services.menu import (
     VariantInput,
+    counter_create,
+    counter_update,
+    menu_availability_set,
     menu_item_create,
     menu_item_update,
     menu_variant_add,
@@ -83,3 +86,25 @@ def test_erasing_the_person_empties_the_menus_audit_fields(world):
     erase_audit_fields(world.owner)
     assert _by(item) == (None, None)
     assert _by(MenuVariant.objects.get(item=item)) == (None, None)
+
+
+def test_counters_and_availability_name_who_added_and_changed_them(world):
+    manager = staff_member(world.venue, StaffRole.MANAGER)
+    concessions = staff_member(world.venue, StaffRole.CONCESSIONS)
+    counter = counter_create(user=world.owner, venue_id=world.venue.id, name="Rooftop bar")
+    assert _by(counter) == (world.owner.id, world.owner.id)
+
+    counter_update(user=concessions, venue_id=world.venue.id, counter_id=counter.id, is_open=False)
+    assert _by(counter) == (world.owner.id, concessions.id)
+
+    item = world.chai.item
+    menu_availability_set(
+        user=world.owner, venue_id=world.venue.id, item_id=item.id, event_id=world.event.id, is_available=False
+    )
+    row = EventAvailability.objects.get(item=item, event=world.event)
+    assert (_by(row), row.is_available) == ((world.owner.id, world.owner.id), False)
+
+    menu_availability_set(
+        user=manager, venue_id=world.venue.id, item_id=item.id, event_id=world.event.id, is_available=True
+    )
+    assert (_by(row), row.is_available) == ((world.owner.id, manager.id), True)
