@@ -63,9 +63,8 @@ def are_friends(a: UserRef, b: UserRef) -> bool:
 
 
 def is_blocked_between(a: UserRef, b: UserRef) -> bool:
-    """True when either of the two blocked the other."""
-    x, y = uid(a), uid(b)
-    return Block.objects.filter(Q(blocker_id=x, blocked_id=y) | Q(blocker_id=y, blocked_id=x)).exists()
+    """True when either of the two blocked the other (`is_blocked_with_any` with one person: one rule)."""
+    return is_blocked_with_any(a, [b])
 
 
 def friend_ids_subquery(user: UserRef) -> QuerySet[Friendship, Mapping[str, object]]:
@@ -101,21 +100,10 @@ def blocked_ids(user: UserRef) -> set[uuid.UUID]:
     return {other for pair in rows for other in pair if other != me}
 
 
-def blocked_ids_subquery(
-    user: UserRef,
-) -> tuple[QuerySet[Block, Mapping[str, object]], QuerySet[Block, Mapping[str, object]]]:
-    """Two id querysets (people I blocked, people who blocked me) to exclude in another query."""
-    me = uid(user)
-    return (
-        Block.objects.filter(blocker_id=me).values("blocked_id"),
-        Block.objects.filter(blocked_id=me).values("blocker_id"),
-    )
-
-
 def exclude_blocked(queryset: _QS, user: UserRef, *, field: str = "id") -> _QS:
-    """`queryset` without the rows whose `field` (a user id) is blocked either way with `user`."""
-    mine, theirs = blocked_ids_subquery(user)
-    return queryset.exclude(**{f"{field}__in": mine}).exclude(**{f"{field}__in": theirs})
+    """`queryset` without the rows whose `field` (a user id) is blocked either way with `user`
+    (`exclude_blocked_with_any` with one person: one rule)."""
+    return exclude_blocked_with_any(queryset, [user], field=field)
 
 
 def is_blocked_with_any(a: UserRef, others: Iterable[UserRef]) -> bool:
