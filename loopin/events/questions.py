@@ -117,11 +117,21 @@ def answers_check(
 # ---------------------------------------------------------------- shown to hosts and buyers
 
 
-def answer_out(answer: CheckoutAnswer, question: CheckoutQuestion) -> dict[str, Any]:
-    value: str | list[str] = answer.text if question.kind == QuestionKind.TEXT else list(answer.selected)
-    if question.kind == QuestionKind.CHOICE:
-        value = answer.selected[0] if answer.selected else ""
-    return {"question_id": question.id, "label": question.label, "answer": value}
+@dataclass(frozen=True)
+class Answered:
+    """One person's saved answer to one of the event's questions (`schemas.AnswerOut.from_model` shapes it)."""
+
+    question: CheckoutQuestion
+    answer: CheckoutAnswer
+
+    @property
+    def value(self) -> str | list[str]:
+        """Text, the one choice, or the list of choices, as the answer was asked."""
+        if self.question.kind == QuestionKind.TEXT:
+            return self.answer.text
+        if self.question.kind == QuestionKind.CHOICE:
+            return self.answer.selected[0] if self.answer.selected else ""
+        return list(self.answer.selected)
 
 
 @dataclass
@@ -131,9 +141,9 @@ class AnswerSheet:
     questions: list[CheckoutQuestion]
     by_user: dict[uuid.UUID, dict[uuid.UUID, CheckoutAnswer]]
 
-    def answers(self, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    def answers(self, user_id: uuid.UUID) -> list[Answered]:
         mine = self.by_user.get(user_id, {})
-        return [answer_out(mine[q.id], q) for q in self.questions if q.id in mine]
+        return [Answered(question=q, answer=mine[q.id]) for q in self.questions if q.id in mine]
 
     def missing(self, user_id: uuid.UUID, tier_id: uuid.UUID | None) -> bool:
         """Whether a required question (for this tier) has no answer: given through the app, which cannot ask."""

@@ -30,12 +30,6 @@ def _count(qs: QuerySet[Any, Any], field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _card(event: Event) -> dict[str, Any]:
-    """An event card for people's profile (whose schema takes plain dicts): the card's fields as they are, its times
-    datetimes (serialized in UTC there, as they always were)."""
-    return dict(EventCardOut.from_model(event))
-
-
 def _personally_hosted() -> QuerySet[Event, Event]:
     """A person's own events (an organisation's are the organisation's, counted and shown on its page)."""
     return Event.objects.alive().filter(organisation__isnull=True, status__in=SHOWN)
@@ -54,7 +48,7 @@ class EventsActivity:
         ) or {"hosted": 0, "attended": 0}
         return {"events_hosted": row["hosted"], "events_attended": row["attended"]}
 
-    def upcoming_hosted(self, user_id: uuid.UUID, viewer: Any, limit: int) -> list[dict[str, Any]]:
+    def upcoming_hosted(self, user_id: uuid.UUID, viewer: User | None, limit: int) -> list[EventCardOut]:
         qs = _card_queryset(viewer).filter(
             host_id=user_id,
             organisation__isnull=True,  # an organisation's events are on its page, not its members'
@@ -62,14 +56,14 @@ class EventsActivity:
             visibility=Visibility.PUBLIC,
             start_at__gt=timezone.now(),
         )
-        return [_card(e) for e in qs.order_by("start_at", "id")[:limit]]
+        return [EventCardOut.from_model(e) for e in qs.order_by("start_at", "id")[:limit]]
 
-    def upcoming_attending(self, user_id: uuid.UUID, viewer: Any, limit: int) -> list[dict[str, Any]]:
+    def upcoming_attending(self, user_id: uuid.UUID, viewer: User | None, limit: int) -> list[EventCardOut]:
         going = Ticket.objects.filter(user_id=user_id, status=TicketStatus.VALID).values("event_id")
         qs = _card_queryset(viewer).filter(
             id__in=going, status=EventStatus.PUBLISHED, visibility=Visibility.PUBLIC, start_at__gt=timezone.now()
         )
-        return [_card(e) for e in qs.order_by("start_at", "id")[:limit]]
+        return [EventCardOut.from_model(e) for e in qs.order_by("start_at", "id")[:limit]]
 
     def shared_count(self, viewer_id: uuid.UUID) -> Expression:
         mine = _attended().filter(user_id=viewer_id).values("event_id")

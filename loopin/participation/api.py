@@ -39,7 +39,7 @@ from loopin.events.schemas import (
     RespondIn,
     answers_given,
 )
-from loopin.participation import attendance, invite_links, join_requests, phone_invitations, staff_reads, ticket_reads
+from loopin.participation import attendance, invite_links, join_requests, phone_invitations, staff_reads
 from loopin.participation import invitations as invites
 from loopin.participation.guest_list_api import router as guest_list
 from loopin.participation.messages_api import router as guest_messages
@@ -146,17 +146,17 @@ def attendance_confirm_and_read(
     tier_id: uuid.UUID | None,
     unlock_code: str | None,
     answers: list[AnswerGiven],
-) -> dict[str, Any]:
+) -> TicketOut:
     """Take seats at a free event, then read the ticket back."""
     ticket = attendance.attendance_confirm(
         user=user, event_id=event_id, seats=seats, tier_id=tier_id, unlock_code=unlock_code, answers=answers
     )
-    return ticket_reads.ticket_out(ticket)
+    return TicketOut.from_model(ticket)
 
 
-def attendance_cancel_and_read(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
+def attendance_cancel_and_read(*, user: User, event_id: uuid.UUID) -> TicketOut:
     """Give up a free ticket, then read it back."""
-    return ticket_reads.ticket_out(attendance.attendance_cancel(user=user, event_id=event_id))
+    return TicketOut.from_model(attendance.attendance_cancel(user=user, event_id=event_id))
 
 
 # ---------------------------------------------------------------- join requests

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from loopin.accounts.models import User
 from loopin.events.models import InviteLink
@@ -13,6 +12,7 @@ from loopin.events.schemas import InvitationOut, JoinRequestOut
 from loopin.events.selectors import people
 from loopin.events.services.access import staff_read_audit
 from loopin.participation import ticket_reads
+from loopin.participation.schemas import TicketOut
 
 
 def event_requests_and_audit(
@@ -42,7 +42,7 @@ def event_invite_links_and_audit(*, user: User, event_id: uuid.UUID) -> list[Inv
 
 def event_attendees_and_audit(
     *, user: User, event_id: uuid.UUID, offset: int, limit: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[TicketOut], int]:
     """`ticket_reads.event_attendees` (the guest list); a staff read is audited."""
     page = ticket_reads.event_attendees(user=user, event_id=event_id, offset=offset, limit=limit)
     staff_read_audit(user=user, event_id=event_id, action="view_attendees")

@@ -26,7 +26,8 @@ me = APIRouter(prefix="/api/v2/me", tags=["me"])
 @events.get("/{event_id}/my-ticket", response_model=Envelope[TicketOut], responses=error_responses(401, 404, 422))
 async def my_ticket(event_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
     """The caller's ticket for this event."""
-    return ok(await run_sync(ticket_reads.my_ticket, user=caller, event_id=event_id), "Your ticket")
+    ticket = await run_sync(ticket_reads.my_ticket, user=caller, event_id=event_id)
+    return ok(TicketOut.from_model(ticket), "Your ticket")
 
 
 @events.get(

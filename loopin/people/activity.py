@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import Expression, QuerySet, Value
+
+if TYPE_CHECKING:  # annotations only: events imports people, never the reverse
+    from loopin.accounts.models import User
+    from loopin.events.schemas import EventCardOut
 
 
 class ActivitySource(Protocol):
     def counts(self, user_id: uuid.UUID) -> dict[str, int]:
         """{"events_hosted": n, "events_attended": n} of one person (one query)."""
 
-    def upcoming_hosted(self, user_id: uuid.UUID, viewer: Any, limit: int) -> list[dict[str, Any]]:
+    def upcoming_hosted(self, user_id: uuid.UUID, viewer: User | None, limit: int) -> list[EventCardOut]:
         """Upcoming public events the person hosts, as event cards (a fixed number of queries)."""
 
-    def upcoming_attending(self, user_id: uuid.UUID, viewer: Any, limit: int) -> list[dict[str, Any]]:
+    def upcoming_attending(self, user_id: uuid.UUID, viewer: User | None, limit: int) -> list[EventCardOut]:
         """Upcoming events the person is going to that the viewer may see, as event cards."""
 
     def shared_count(self, viewer_id: uuid.UUID) -> Expression:

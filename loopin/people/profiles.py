@@ -10,12 +10,14 @@ the count) when the viewer may see the friends list.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from pydantic import BaseModel
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.settings import get_settings
@@ -70,6 +72,13 @@ def cover_url(person: PersonProfile | None) -> str:
     return person.cover_url
 
 
+def _cards(cards: Sequence[BaseModel]) -> list[dict[str, Any]]:
+    """The event cards (built once, by `EventCardOut.from_model`) as this answer's documented plain objects: the
+    card's fields as they are, its times datetimes, so serialized in UTC here, as they always were (the profile's
+    schema declares `list[dict]`: people cannot name the events schema, events imports people)."""
+    return [dict(card) for card in cards]
+
+
 def public_profile(*, viewer: User | None, user_id: uuid.UUID) -> dict[str, Any]:
     """Someone's profile as the viewer may see it (404 when unknown, gone, or blocked either way)."""
     subject = _subject(viewer, user_id)
@@ -95,9 +104,9 @@ def public_profile(*, viewer: User | None, user_id: uuid.UUID) -> dict[str, Any]
         out["links"] = list(person.links) if person else []
         if source is not None:
             out["counts"].update(source.counts(subject.id))
-            out["upcoming_events"] = source.upcoming_hosted(subject.id, viewer, UPCOMING_EVENTS)
+            out["upcoming_events"] = _cards(source.upcoming_hosted(subject.id, viewer, UPCOMING_EVENTS))
     if source is not None and can_see_events(viewer, subject):
-        out["going_to"] = source.upcoming_attending(subject.id, viewer, UPCOMING_EVENTS)
+        out["going_to"] = _cards(source.upcoming_attending(subject.id, viewer, UPCOMING_EVENTS))
     if viewer is not None and viewer.pk != subject.pk and can_see_friends(viewer, subject):
         ids = Friendship.objects.filter(user=subject, friend_id__in=friend_ids_subquery(viewer)).values("friend_id")
         mutual = card_queryset(viewer).filter(pk__in=ids)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loopin.events.questions import AnswerGiven
+from loopin.events.questions import Answered, AnswerGiven
 
 AnswerValue = Annotated[
     str | list[Annotated[str, Field(max_length=200)]],
@@ -32,3 +32,8 @@ class AnswerOut(BaseModel):
     question_id: uuid.UUID
     label: str
     answer: str | list[str]
+
+    @classmethod
+    def from_model(cls, answered: Answered) -> AnswerOut:
+        """A saved answer as the host reads it, labelled with its question."""
+        return cls(question_id=answered.question.id, label=answered.question.label, answer=answered.value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +16,7 @@ from loopin.events.schemas.questions import ANSWERS_DOC, AnswerIn, AnswerOut
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
+    from loopin.events.questions import Answered
     from loopin.events.selectors.people import Guest
 
 
@@ -138,7 +139,7 @@ class JoinRequestOut(BaseModel):
         *,
         requester: User | None = None,
         event: EventCardOut | None = None,
-        answers: list[dict[str, Any]] | None = None,
+        answers: list[Answered] | None = None,
         answers_missing: bool | None = None,
     ) -> JoinRequestOut:
         return cls(
@@ -152,7 +153,7 @@ class JoinRequestOut(BaseModel):
             decided_at=req.decided_at,
             requester=_profile(requester),
             event=event,
-            answers=[AnswerOut(**a) for a in answers] if answers is not None else None,
+            answers=[AnswerOut.from_model(a) for a in answers] if answers is not None else None,
             answers_missing=answers_missing,
         )
 

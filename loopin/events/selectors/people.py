@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 
@@ -18,7 +18,7 @@ from loopin.events.models import (
     InviteLink,
     JoinRequest,
 )
-from loopin.events.questions import answer_sheet
+from loopin.events.questions import Answered, answer_sheet
 from loopin.events.schemas import EventCardOut, InvitationOut, JoinRequestOut
 from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.selectors.feed import _card_queryset
@@ -55,7 +55,7 @@ class Guest(Generic[Row]):
 
     row: Row
     person: User | None
-    answers: list[dict[str, Any]]
+    answers: list[Answered]
     answers_missing: bool
 
 

@@ -122,7 +122,9 @@ def test_request_answers_carry_over_to_the_ticket_and_show_to_the_host(interests
     answer = CheckoutAnswer.objects.get(user=guest)
     assert (answer.join_request_id, answer.ticket_id) == (req.id, ticket.id)
     rows, _ = event_attendees(user=event.host, event_id=event.id, offset=0, limit=10)
-    assert rows[0]["answers"] == [{"question_id": why.id, "label": "Why join?", "answer": "I love jazz"}]
+    assert [a.model_dump() for a in rows[0].answers or []] == [
+        {"question_id": why.id, "label": "Why join?", "answer": "I love jazz"}
+    ]
 
 
 def test_answers_given_with_an_order_reach_the_ticket_once_paid(interests):
