@@ -29,6 +29,7 @@ from loopin.events.schemas.fields import (
     Title,
     VenueTypeName,
     VisibilityName,
+    named_as_package,
 )
 
 
@@ -86,6 +87,7 @@ def _not_null(value: object) -> object:
     return value
 
 
+@named_as_package
 class EventUpdateIn(_EventFields):
     """Any subset of the event's fields; the same rules as creation."""
 
@@ -131,6 +133,7 @@ class EventUpdateIn(_EventFields):
         return _not_null(value)
 
 
+@named_as_package
 class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(default="", max_length=500)

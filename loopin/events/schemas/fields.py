@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
-from pydantic import AfterValidator, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from loopin.core.choices import choices_literal
@@ -22,6 +23,21 @@ from loopin.events.models import (
     VenueType,
     Visibility,
 )
+
+PACKAGE = "loopin.events.schemas"
+_Model = TypeVar("_Model", bound=type[BaseModel])
+
+
+def named_as_package(model: _Model) -> _Model:
+    """Keep a model's OpenAPI component name as it was before the schemas became a package. A name two models
+    share (people's `PublicProfileOut`, venue commerce's `TransitionIn`, ...) is documented with its module,
+    `loopin__events__schemas__PublicProfileOut`; so the model says it is the package's, and its schema is built
+    again under that name, from the names of the module it is defined in."""
+    namespace = dict(vars(sys.modules[model.__module__]))
+    model.__module__ = PACKAGE
+    model.model_rebuild(force=True, _types_namespace=namespace)
+    return model
+
 
 DisplayTime = Annotated[datetime, PlainSerializer(lambda v: to_display(v).isoformat(), return_type=str)]
 InTime = Annotated[

@@ -11,7 +11,7 @@ from loopin.accounts.schemas import InterestOut
 from loopin.core.links import absolute_url
 from loopin.events.models import Invitation, InvitationStatus, InviteLink, JoinRequest
 from loopin.events.schemas.cards import EventCardOut
-from loopin.events.schemas.fields import DisplayTime, InTime, RequestStatusName
+from loopin.events.schemas.fields import DisplayTime, InTime, RequestStatusName, named_as_package
 from loopin.events.schemas.questions import ANSWERS_DOC, AnswerIn, AnswerOut
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ class InviteLinkIn(BaseModel):
     max_uses: int | None = Field(default=None, ge=1, le=100000)
 
 
+@named_as_package
 class RespondIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     response: Literal["going", "not_going"]
@@ -87,6 +88,7 @@ class AttendanceIn(BaseModel):
     answers: list[AnswerIn] = Field(default_factory=list, max_length=30, description=ANSWERS_DOC)
 
 
+@named_as_package
 class PublicProfileOut(BaseModel):
     id: uuid.UUID
     name: str | None
