@@ -6,12 +6,17 @@ import sys
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.rest import Client
-
+from loopin.core.lazy import lazy_module
 from loopin.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from twilio import rest as twilio_rest
+    from twilio.base import exceptions as twilio_errors
+else:  # loaded by the first Twilio backend (loopin.core.lazy)
+    twilio_errors = lazy_module("twilio.base.exceptions")
+    twilio_rest = lazy_module("twilio.rest")
 
 
 class SmsSendError(Exception):
@@ -67,7 +72,7 @@ class TwilioSmsBackend:
         self.messaging_service_sid = s.TWILIO_MESSAGING_SERVICE_SID
         if not (self.from_number or self.messaging_service_sid):
             raise RuntimeError("Twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
-        self.client = Client(s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, http_client=http_client)
+        self.client = twilio_rest.Client(s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, http_client=http_client)
 
     def send(self, *, to: str, body: str) -> str:
 
@@ -78,13 +83,13 @@ class TwilioSmsBackend:
             kwargs["from_"] = self.from_number
         try:
             message = self.client.messages.create(**kwargs)
-        except TwilioRestException as exc:
+        except twilio_errors.TwilioRestException as exc:
             # 4xx other than 429 (bad number, unverified destination...) will not get better by retrying.
             permanent = 400 <= exc.status < 500 and exc.status != 429
             raise SmsSendError(
                 f"twilio rejected the message: HTTP {exc.status} code {exc.code}", permanent=permanent
             ) from None
-        except TwilioException as exc:
+        except twilio_errors.TwilioException as exc:
             raise SmsSendError(f"twilio unavailable: {type(exc).__name__}") from None
         except Exception as exc:  # network errors from the HTTP client
             raise SmsSendError(f"twilio unreachable: {type(exc).__name__}") from None

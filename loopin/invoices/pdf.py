@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
-from xhtml2pdf import pisa
 
+from loopin.core.lazy import lazy_module
 from loopin.invoices.gstin import state_name
 from loopin.invoices.models import TaxDocument
 from loopin.invoices.services import INDIA
+
+if TYPE_CHECKING:
+    from xhtml2pdf import pisa
+else:
+    pisa = lazy_module("xhtml2pdf.pisa")  # reportlab underneath: loaded by the first PDF (loopin.core.lazy)
 
 
 def document_html(doc: TaxDocument) -> str:

@@ -11,14 +11,22 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import firebase_admin
 import requests
-from firebase_admin import credentials, exceptions, messaging
 
+from loopin.core.lazy import lazy_module
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
+
+if TYPE_CHECKING:
+    import firebase_admin
+    from firebase_admin import credentials, exceptions, messaging
+else:  # loaded by the first FCM push (loopin.core.lazy)
+    firebase_admin = lazy_module("firebase_admin")
+    credentials = lazy_module("firebase_admin.credentials")
+    exceptions = lazy_module("firebase_admin.exceptions")
+    messaging = lazy_module("firebase_admin.messaging")
 
 log = get_logger("loopin.push")
 

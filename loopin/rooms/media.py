@@ -15,18 +15,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import aiohttp
 from django.utils import timezone
 from jwt.warnings import InsecureKeyLengthWarning
-from livekit import api as lk
 
 from loopin.core.errors import ServiceUnavailable
+from loopin.core.lazy import lazy_module
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
 from loopin.rooms import rules
 from loopin.rooms.error_codes import RoomErrorCode
+
+if TYPE_CHECKING:
+    from livekit import api as lk
+else:
+    lk = lazy_module("livekit.api")  # loaded by the first token or media call (loopin.core.lazy)
 
 log = get_logger("loopin.rooms")
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import razorpay
-
+from loopin.core.lazy import lazy_module
 from loopin.core.settings import get_settings
 from loopin.payments.errors import ProviderUnavailable
 from loopin.payments.money import to_minor
@@ -28,6 +27,11 @@ from loopin.payments.providers.base import (
     http_session,
     json_object,
 )
+
+if TYPE_CHECKING:
+    import razorpay
+else:
+    razorpay = lazy_module("razorpay")  # loaded by the first Razorpay call (loopin.core.lazy)
 
 KINDS = {
     "payment.captured": PAYMENT_SUCCEEDED,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import stripe
-
+from loopin.core.lazy import lazy_module
 from loopin.core.settings import get_settings
 from loopin.payments.errors import InvalidSignature, ProviderUnavailable
 from loopin.payments.money import to_minor
@@ -26,6 +25,11 @@ from loopin.payments.providers.base import (
     http_session,
     json_object,
 )
+
+if TYPE_CHECKING:
+    import stripe
+else:
+    stripe = lazy_module("stripe")  # loaded by the first Stripe call (loopin.core.lazy)
 
 TOLERANCE_SECONDS = 300
 REFUND_TYPES = {"refund.created", "refund.updated", "charge.refund.updated"}
