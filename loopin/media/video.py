@@ -8,16 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import av
 from PIL import Image
 
 from loopin.core.errors import ValidationFailed
+from loopin.core.lazy import lazy_module
 
 MP4_CONTAINERS = {"mov", "mp4", "m4a", "3gp", "3g2", "mj2"}
 MAX_EDGE = 1080  # transcoded video is at most 1080 px on its long edge
-_AV_ERRORS = (av.error.FFmpegError, ValueError, TypeError, IndexError, OSError, StopIteration, ZeroDivisionError)
+if TYPE_CHECKING:
+    import av
+else:
+    av = lazy_module("av")  # FFmpeg's libraries: loaded by the first video (loopin.core.lazy)
+
+
+def _av_errors() -> tuple[type[BaseException], ...]:
+    """What a broken or hostile file makes PyAV raise (read when one is raised, so av loads only for videos)."""
+    return (av.error.FFmpegError, ValueError, TypeError, IndexError, OSError, StopIteration, ZeroDivisionError)
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ def video_probe(path: str) -> Probe:
             )
     except ValidationFailed:
         raise
-    except _AV_ERRORS:
+    except _av_errors():
         raise _invalid() from None
 
 
@@ -95,7 +103,7 @@ def video_poster(path: str, rotation: int = 0) -> Image.Image:
         with av.open(path, metadata_errors="ignore") as container:
             frame = next(container.decode(video=0))
             image = frame.to_image()
-    except _AV_ERRORS:
+    except _av_errors():
         raise _invalid() from None
     return _rotate(image, rotation)
 
@@ -122,7 +130,7 @@ def video_remux(source: str, target: str) -> None:
                     continue
                 packet.stream = mapping[packet.stream.index]
                 out.mux(packet)
-    except _AV_ERRORS:
+    except _av_errors():
         raise _invalid() from None
 
 
@@ -162,6 +170,6 @@ def video_transcode(source: str, target: str, probe: Probe) -> tuple[int, int]:
             out.mux(out_video.encode(None))
             if out_audio is not None:
                 out.mux(out_audio.encode(None))
-    except _AV_ERRORS:
+    except _av_errors():
         raise _invalid() from None
     return width, height

@@ -19,18 +19,17 @@ import io
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound
 from loopin.core.ids import url_token
+from loopin.core.lazy import lazy_module
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.errors import GuestImportTooLarge
@@ -42,6 +41,12 @@ from loopin.events.services.access import ensure_can_manage_and_audit
 from loopin.participation.phone_invitations import invitation_by_phone
 from loopin.people.models import Block, PersonProfile
 from loopin.tickets.models import Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+else:
+    openpyxl = lazy_module("openpyxl")  # loaded by the first spreadsheet export (loopin.core.lazy)
 
 MAX_EXPORT_ROWS = 20_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -110,11 +115,11 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
 
 
 def _xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
-    book = Workbook(write_only=True)
+    book = openpyxl.Workbook(write_only=True)
     ws = book.create_sheet("Guests")
 
     def cell(value: Any) -> WriteOnlyCell:
-        c = WriteOnlyCell(ws, value=value)
+        c = openpyxl.cell.WriteOnlyCell(ws, value=value)
         if isinstance(value, str):
             c.data_type = "s"  # text, even when it starts with "=": never a formula
         elif isinstance(value, datetime):
