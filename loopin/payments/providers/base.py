@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -84,6 +85,14 @@ class RefundState:
 
 class PaymentProvider(Protocol):
     name: str
+    # True: an open order asked for again (the buyer left the provider's page) needs a fresh attempt, because the
+    # provider refuses an order reference it has seen (PayU's txnid); the others reuse their checkout.
+    new_txnid_per_checkout: bool
+
+    def order_id_bounds(self, provider_order_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """The range of our order ids a reference of the provider's can name (PayU's txnid starts with the order
+        id); None when it names none (every other provider)."""
+        ...
 
     def create_checkout(self, order: Any) -> Checkout: ...
 

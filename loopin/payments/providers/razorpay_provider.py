@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,11 @@ ACCOUNT_STATES = {"activated": "active", "suspended": "disabled"}
 
 class RazorpayProvider:
     name = "razorpay"
+    new_txnid_per_checkout = False  # an open order asked for again reuses its checkout
+
+    def order_id_bounds(self, provider_order_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """Its order references are its own, never a range of our order ids."""
+        return None
 
     def __init__(self) -> None:
         s = get_settings()

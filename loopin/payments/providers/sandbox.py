@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -90,6 +91,11 @@ def sandbox_client_signature(provider_order_id: str, payment_id: str) -> str:
 
 class SandboxProvider:
     name = "sandbox"
+    new_txnid_per_checkout = False  # an open order asked for again reuses its checkout
+
+    def order_id_bounds(self, provider_order_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """Its order references are its own, never a range of our order ids."""
+        return None
 
     def create_checkout(self, order: Any) -> Checkout:
         page = getattr(order, "sandbox_page", "/api/payments/sandbox/")  # a Charge has its own page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,11 @@ def _intent_key(order: Any) -> str:
 
 class StripeProvider:
     name = "stripe"
+    new_txnid_per_checkout = False  # an open order asked for again reuses its checkout
+
+    def order_id_bounds(self, provider_order_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """Its order references are its own, never a range of our order ids."""
+        return None
 
     def __init__(self) -> None:
         s = get_settings()

@@ -87,7 +87,7 @@ def order_create(
         raise
     if not order.provider_order_id:
         order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
-    elif not created and getattr(get_provider(order.provider), "new_txnid_per_checkout", False):
+    elif not created and get_provider(order.provider).new_txnid_per_checkout:
         # Asked again for an open order (the buyer left the provider's page): PayU refuses a txnid it has seen.
         order = order_checkout_new_attempt(order_id=order.id)
     return order

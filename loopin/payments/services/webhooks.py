@@ -42,8 +42,7 @@ def _refund_match(key: str, provider_refund_id: str) -> Q | None:
 
 
 def _order_by_attempt(provider: str, provider_order_id: str) -> Order | None:
-    bounds_of = getattr(get_provider(provider), "order_id_bounds", None)
-    bounds = bounds_of(provider_order_id) if bounds_of is not None else None
+    bounds = get_provider(provider).order_id_bounds(provider_order_id)
     if bounds is None:
         return None
     found = list(Order.objects.filter(provider=provider, id__gte=bounds[0], id__lte=bounds[1])[:2])
