@@ -174,18 +174,19 @@ _RETURN_RESPONSES = {
 
 @provider_callbacks.post("/payu/success", response_class=HTMLResponse, responses=_RETURN_RESPONSES)
 async def payu_success(request: Request) -> HTMLResponse:
-    """PayU's surl: verifies the reverse hash and marks the order paid (ticket issued) before answering."""
+    """PayU's surl: verifies the reverse hash and marks the order (ticket issued) or charge paid before answering."""
     body = await request.body()
-    order = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
-    return HTMLResponse(payu_return_page(order))
+    paid_for = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
+    return HTMLResponse(payu_return_page(paid_for))
 
 
 @provider_callbacks.post("/payu/failure", response_class=HTMLResponse, responses=_RETURN_RESPONSES)
 async def payu_failure(request: Request) -> HTMLResponse:
-    """PayU's furl: verifies the reverse hash and marks the order failed (its seats go back) before answering."""
+    """PayU's furl: verifies the reverse hash and marks the order (its seats go back) or charge failed before
+    answering."""
     body = await request.body()
-    order = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
-    return HTMLResponse(payu_return_page(order))
+    paid_for = await run_sync(services.provider_return, provider="payu", body=body, headers=dict(request.headers))
+    return HTMLResponse(payu_return_page(paid_for))
 
 
 # ---------------------------------------------------------------- sandbox checkout

@@ -46,6 +46,9 @@ class Charge(models.Model):
     provider_order_id = models.CharField(max_length=128, blank=True, db_index=True)
     provider_payment_id = models.CharField(max_length=128, blank=True)
     checkout = models.JSONField(default=dict, blank=True, help_text="What the client needs to pay.")
+    checkout_attempt = models.PositiveSmallIntegerField(
+        default=1, help_text="How many checkouts the charge was given (PayU needs a new txnid for each)."
+    )
     failure_reason = models.CharField(max_length=255, blank=True)
     review_reason = models.CharField(max_length=255, blank=True, help_text="A payment that did not match: staff.")
     fulfilment = models.CharField(max_length=255, blank=True, help_text="What the purpose's handler said.")

@@ -8,13 +8,20 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from loopin.payments.charge_models import CHARGE_SETTLED, Charge
 from loopin.payments.models import Order, OrderStatus
 
 
-def payu_return_page(order: Order | None) -> str:
-    """The page PayU's surl/furl POST answers with: paid or not, and the order's status ("unknown" without one)."""
-    status = order.status if order else "unknown"
-    return render_to_string("payments/payu_return.html", {"paid": status == OrderStatus.PAID, "status": status})
+def payu_return_page(paid_for: Order | Charge | None) -> str:
+    """The page PayU's surl/furl POST answers with: paid or not, and the ticket order's or the charge's status
+    ("unknown" without one)."""
+    if isinstance(paid_for, Charge):
+        context = {"paid": paid_for.status in CHARGE_SETTLED, "status": paid_for.status, "ticket": False,
+                   "description": paid_for.description}  # fmt: skip
+    else:
+        status = paid_for.status if paid_for else "unknown"
+        context = {"paid": status == OrderStatus.PAID, "status": status, "ticket": True}
+    return render_to_string("payments/payu_return.html", context)
 
 
 def sandbox_checkout_page(context: dict[str, Any]) -> str:

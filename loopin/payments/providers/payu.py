@@ -165,6 +165,8 @@ class PayUProvider:
                 amount_minor=_amount_minor(fields.get("amount")),
                 currency=PAYU_CURRENCY,
             )
+        if fields.get("txnid") != order.provider_order_id:  # an earlier attempt failed; the current may be paid
+            return PaymentState(state="pending", reason="an earlier checkout attempt failed")
         return PaymentState(state="failed", reason=fields.get("error_Message", ""))
 
     def _post(self, command: str, *vars_: str) -> dict[str, Any]:

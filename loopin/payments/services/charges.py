@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone
 
 from loopin.accounts.models import User
@@ -29,16 +29,10 @@ from loopin.payments.charge_models import CHARGE_SETTLED, Charge, ChargeRefund, 
 from loopin.payments.charge_purposes import PROVIDER_INITIATED, charge_purpose
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import ProviderUnavailable
-from loopin.payments.models import PaymentEvent, RefundStatus
+from loopin.payments.models import RefundStatus
 from loopin.payments.money import from_minor, quantize, to_minor
 from loopin.payments.providers import get_provider
-from loopin.payments.providers.base import (
-    PAYMENT_FAILED,
-    PAYMENT_SUCCEEDED,
-    REFUND_FAILED,
-    REFUND_PROCESSED,
-    Notification,
-)
+from loopin.payments.services.attempts import new_checkout_per_attempt
 from loopin.payments.services.provider_sweep import provider_status_sweep, stale_unpaid
 from loopin.payments.services.refund_core import RefundKind, refund_open, refunded_status
 from loopin.payments.signals import charge_refund_due
@@ -55,7 +49,8 @@ def charge_create(
     provider: str | None = None,
 ) -> Charge:
     """Open a card payment for `purpose`/`reference` and ask the provider for a checkout (outside a transaction:
-    no lock is held over the network). A repeat call while one is pending returns that one."""
+    no lock is held over the network). A repeat call while one is pending returns that one, with a new checkout
+    attempt when the provider refuses a checkout id it has seen (PayU)."""
     charge_purpose(purpose)
     value = quantize(Decimal(amount), currency)
     if value <= 0:
@@ -83,6 +78,9 @@ def charge_create(
     except IntegrityError:
         charge = Charge.objects.get(purpose=purpose, reference=reference, status=ChargeStatus.PENDING)
         prov = get_provider(charge.provider)
+        if charge.provider_order_id and new_checkout_per_attempt(charge.provider):
+            # Asked again for an open charge (the buyer left the provider's page): PayU refuses a txnid it has seen.
+            return charge_checkout_new_attempt(charge_id=charge.id)
     if not charge.provider_order_id:
         try:
             checkout = prov.create_checkout(charge)
@@ -93,6 +91,29 @@ def charge_create(
             provider_order_id=checkout.provider_order_id, checkout=checkout.data
         )
         charge.refresh_from_db()
+    return charge
+
+
+def charge_checkout_new_attempt(*, charge_id: uuid.UUID) -> Charge:
+    """A new checkout attempt for a pending charge (`checkout_attempt` + 1, so PayU gets a txnid of its own).
+
+    Outside any transaction. A payment on any earlier attempt still finds the charge (PayU's txnid names it) and
+    is confirmed exactly once by `charge_confirm`; a failure reported for an earlier attempt is ignored."""
+    bumped = Charge.objects.filter(id=charge_id, status=ChargeStatus.PENDING).update(
+        checkout_attempt=F("checkout_attempt") + 1, updated_at=timezone.now()
+    )
+    charge = Charge.objects.select_related("user").get(id=charge_id)
+    if not bumped:
+        return charge
+    try:
+        checkout = get_provider(charge.provider).create_checkout(charge)
+    except ProviderUnavailable:
+        charge_fail(charge_id=charge.id, reason="provider unavailable")
+        raise
+    Charge.objects.filter(id=charge.id, status=ChargeStatus.PENDING).update(
+        provider_order_id=checkout.provider_order_id, checkout=checkout.data, updated_at=timezone.now()
+    )
+    charge.refresh_from_db()
     return charge
 
 
@@ -330,61 +351,3 @@ def charges_reconcile(*, older_than_minutes: int | None = None, limit: int = 200
         confirm=lambda charge_id, **paid: charge_confirm(charge_id=charge_id, **paid),
         fail=lambda charge_id, reason: charge_fail(charge_id=charge_id, reason=reason),
     )
-
-
-# ---------------------------------------------------------------- webhooks
-
-
-def charge_for_notification(provider: str, note: Notification) -> Charge | None:
-    """The charge a verified webhook is about (by provider order, refund key or id, or payment id)."""
-    if note.provider_order_id:
-        charge = Charge.objects.filter(provider=provider, provider_order_id=note.provider_order_id).first()
-        if charge is not None:
-            return charge
-    match = Q(idempotency_key=note.refund_key) if note.refund_key else None
-    if note.refund_id:
-        match = Q(provider_refund_id=note.refund_id) if match is None else match | Q(provider_refund_id=note.refund_id)
-    if match is not None:
-        refund = ChargeRefund.objects.filter(match).select_related("charge").first()
-        if refund is not None:
-            return refund.charge
-    if note.payment_id:
-        return Charge.objects.filter(provider=provider, provider_payment_id=note.payment_id).first()
-    return None
-
-
-def charge_event_apply(payment_event: PaymentEvent) -> str:
-    """Apply one stored webhook about a charge (called once per event by `payment_event_process`)."""
-    data = payment_event.parsed
-    charge_id = payment_event.charge_id
-    if charge_id is None:
-        return "ignored: no charge"
-    if payment_event.kind == PAYMENT_SUCCEEDED:
-        charge = charge_confirm(
-            charge_id=charge_id,
-            payment_id=data.get("payment_id", ""),
-            provider=payment_event.provider,
-            amount_minor=data.get("amount"),
-            currency=data.get("currency", ""),
-        )
-        if charge.status == ChargeStatus.PENDING and charge.review_reason:
-            return f"held for review: {charge.review_reason}"
-        return f"charge {charge.status}"
-    if payment_event.kind == PAYMENT_FAILED:
-        return "charge failed" if charge_fail(charge_id=charge_id, reason=data["reason"]) else "ignored: not pending"
-    if payment_event.kind in (REFUND_PROCESSED, REFUND_FAILED):
-        match = Q(idempotency_key=data["refund_key"]) if data["refund_key"] else Q(pk__in=[])
-        if data["refund_id"]:
-            match |= Q(provider_refund_id=data["refund_id"])
-        refund = ChargeRefund.objects.filter(match, charge_id=charge_id).first()
-        if refund is None and payment_event.kind == REFUND_PROCESSED:
-            return charge_refund_record_external(
-                charge_id=charge_id, provider_refund_id=data["refund_id"], amount_minor=data.get("amount")
-            )
-        if refund is None:
-            return "ignored: unknown refund"
-        state = RefundStatus.PROCESSED if payment_event.kind == REFUND_PROCESSED else RefundStatus.FAILED
-        return "refund " + charge_refund_apply_state(
-            refund_id=refund.id, state=state, provider_refund_id=data["refund_id"]
-        )
-    return "ignored"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from loopin.core.errors import BusinessRuleError
 from loopin.core.logging import get_logger
+from loopin.payments.charge_models import Charge
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.models import (
     Order,
@@ -25,7 +26,8 @@ from loopin.payments.providers.base import (
     REFUND_PROCESSED,
     Notification,
 )
-from loopin.payments.services.charges import charge_event_apply, charge_for_notification
+from loopin.payments.services.attempts import by_checkout_attempt, is_earlier_attempt
+from loopin.payments.services.charge_webhooks import charge_event_apply, charge_for_notification
 from loopin.payments.services.confirmation import payment_confirm, payment_fail
 from loopin.payments.services.refunds import refund_apply_state
 from loopin.payments.signals import payment_event_stored
@@ -41,21 +43,15 @@ def _refund_match(key: str, provider_refund_id: str) -> Q | None:
     return match
 
 
-def _order_by_attempt(provider: str, provider_order_id: str) -> Order | None:
-    bounds = get_provider(provider).order_id_bounds(provider_order_id)
-    if bounds is None:
-        return None
-    found = list(Order.objects.filter(provider=provider, id__gte=bounds[0], id__lte=bounds[1])[:2])
-    return found[0] if len(found) == 1 else None
-
-
 def _order_for_notification(provider: str, note: Notification) -> Order | None:
     if note.provider_order_id:
         order = Order.objects.filter(provider=provider, provider_order_id=note.provider_order_id).first()
         if order is None:  # paid on a checkout replaced when credits were applied: found, then reviewed
             order = Order.objects.filter(provider=provider, replaced_provider_order_id=note.provider_order_id).first()
         if order is None:  # an earlier checkout attempt whose id names the order (PayU's txnid)
-            order = _order_by_attempt(provider, note.provider_order_id)
+            order = by_checkout_attempt(
+                Order.objects.all(), provider=provider, provider_order_id=note.provider_order_id
+            )
         if order is not None:
             return order
     match = _refund_match(note.refund_key, note.refund_id)
@@ -144,10 +140,9 @@ def _apply(payment_event: PaymentEvent) -> str:
             return f"held for review: {order.review_reason}"
         return f"order {order.status}"
     if payment_event.kind == PAYMENT_FAILED:
-        attempt = data.get("provider_order_id") or ""
         current = Order.objects.filter(id=payment_event.order_id).values_list("provider_order_id", flat=True).first()
-        if attempt and current and attempt != current:  # an earlier checkout failed; the current one may be paid
-            return "ignored: an earlier checkout attempt"
+        if is_earlier_attempt(current=current or "", reported=data.get("provider_order_id") or ""):
+            return "ignored: an earlier checkout attempt"  # the current checkout may still be paid
         return (
             "order failed"
             if payment_fail(order_id=payment_event.order_id, reason=data["reason"])
@@ -163,10 +158,12 @@ def _apply(payment_event: PaymentEvent) -> str:
     return "ignored"
 
 
-def provider_return(*, provider: str, body: bytes, headers: dict[str, str]) -> Order | None:
+def provider_return(*, provider: str, body: bytes, headers: dict[str, str]) -> Order | Charge | None:
     """The buyer's browser comes back from the provider (PayU's surl/furl POST): the same signed fields as a
-    webhook, applied now rather than in a task, so the order is paid (ticket issued) or failed before we
-    answer (the app asks for the order's status right after)."""
+    webhook, applied now rather than in a task, so the order (ticket issued) or the charge is paid or failed
+    before we answer (the app asks for its status right after)."""
     event, _ = webhook_receive(provider=provider, body=body, headers=headers)
     payment_event_process(payment_event_id=event.id)
-    return Order.objects.filter(id=event.order_id).first() if event.order_id else None
+    if event.order_id:
+        return Order.objects.filter(id=event.order_id).first()
+    return Charge.objects.filter(id=event.charge_id).first() if event.charge_id else None
