@@ -4,7 +4,7 @@ OpenAPI components are unchanged)."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -38,17 +38,24 @@ class TicketOut(BaseModel):
     def from_model(cls, ticket: Ticket, *, event: EventCardOut | None = None) -> TicketOut:
         """A ticket as its holder sees it (with its calendar link; `event`: the card, in the holder's list)."""
         return cls(
-            id=ticket.id,
-            event_id=ticket.event_id,
-            code=ticket.code,
-            seats=ticket.seats,
-            status=ticket.status,
-            source=ticket.source,
-            issued_at=ticket.issued_at,
-            cancelled_at=ticket.cancelled_at,
+            **cls._ticket_fields(ticket),
             calendar_url=absolute_url(f"/api/v2/tickets/{ticket.id}/calendar.ics"),
             event=event,
         )
+
+    @staticmethod
+    def _ticket_fields(ticket: Ticket) -> dict[str, Any]:
+        """The ticket's own fields, alike for its holder and on the guest list."""
+        return {
+            "id": ticket.id,
+            "event_id": ticket.event_id,
+            "code": ticket.code,
+            "seats": ticket.seats,
+            "status": ticket.status,
+            "source": ticket.source,
+            "issued_at": ticket.issued_at,
+            "cancelled_at": ticket.cancelled_at,
+        }
 
     @classmethod
     def from_guest(cls, guest: Guest[Ticket]) -> TicketOut:
@@ -56,14 +63,7 @@ class TicketOut(BaseModel):
         link."""
         ticket = guest.row
         return cls(
-            id=ticket.id,
-            event_id=ticket.event_id,
-            code=ticket.code,
-            seats=ticket.seats,
-            status=ticket.status,
-            source=ticket.source,
-            issued_at=ticket.issued_at,
-            cancelled_at=ticket.cancelled_at,
+            **cls._ticket_fields(ticket),
             calendar_url=None,
             attendee=PublicProfileOut.from_model(guest.person) if guest.person is not None else None,
             answers=[AnswerOut.from_model(a) for a in guest.answers],
