@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -10,8 +10,11 @@ from loopin.calls import services
 from loopin.calls.models import Call, EndReason
 from loopin.chat.presence import is_online
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def erase_calls(user: Any) -> None:
+
+def erase_calls(user: User) -> None:
     """Deletion: the person's calls end, and the other party's history keeps them as "Deleted user"."""
     services.calls_end_for_person(user_id=user.id, reason=EndReason.ACCOUNT_DELETED)
     Call.objects.filter(caller=user).update(caller=None, caller_session_id=None)
@@ -34,7 +37,7 @@ def _exported(call: Call, user_id: Any) -> dict[str, Any]:
     }
 
 
-def export_calls(user: Any) -> list[dict[str, Any]]:
+def export_calls(user: User) -> list[dict[str, Any]]:
     """Every call the person placed or received, oldest first."""
     rows = Call.objects.filter(Q(caller=user) | Q(callee=user)).order_by("created_at")
     return [_exported(c, user.id) for c in rows]

@@ -12,11 +12,14 @@ import base64
 import hashlib
 import hmac
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from loopin.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 def turn_credential(*, secret: str, username: str) -> str:
@@ -24,7 +27,7 @@ def turn_credential(*, secret: str, username: str) -> str:
     return base64.b64encode(digest).decode()
 
 
-def ice_servers(*, user: Any, now: datetime | None = None) -> dict[str, Any]:
+def ice_servers(*, user: User, now: datetime | None = None) -> dict[str, Any]:
     """The RTCPeerConnection `iceServers` for this person; TURN only when a TURN server is configured."""
     s = get_settings()
     now = now or timezone.now()

@@ -7,14 +7,17 @@ signalling of the call (offer, answer, candidates) passes only between the two s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.calls.models import Call
 from loopin.realtime import emit, user_room
 from loopin.realtime.delivery import session_room
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _person(user: Any) -> dict[str, Any] | None:
+
+def _person(user: User) -> dict[str, Any] | None:
     return None if user is None else {"id": str(user.id), "name": user.name}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -12,8 +12,11 @@ from loopin.chat.presence import last_seen, presence_down, presence_up
 from loopin.chat.selectors import active_conversation_ids
 from loopin.chat.services.messages import _delete_file
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def erase_chat(user: Any) -> None:
+
+def erase_chat(user: User) -> None:
     """Deletion: the person's messages stay in others' chats as "Deleted user"; their attachments are erased."""
     files = [
         name
@@ -31,7 +34,7 @@ def erase_chat(user: Any) -> None:
         transaction.on_commit(lambda name=name: _delete_file(name), robust=True)
 
 
-def export_chat(user: Any) -> dict[str, Any]:
+def export_chat(user: User) -> dict[str, Any]:
     """Everything the person wrote, and the conversations they are in."""
     messages = (
         Message.objects.filter(sender=user)
@@ -59,7 +62,7 @@ def export_chat(user: Any) -> dict[str, Any]:
     }
 
 
-def socket_opened(user: Any) -> list[str]:
+def socket_opened(user: User) -> list[str]:
     """A new socket joins the rooms of the person's conversations; their friends see them come online."""
     if presence_up(user.id):
         watchers = graph.presence_watchers(user.id)

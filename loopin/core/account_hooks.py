@@ -5,14 +5,17 @@ does it for every model carrying the fields (`core.models.audited_models`). Audi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from loopin.core.models import audited_models
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 AUDIT_FIELDS = ("created_by", "updated_by", "deleted_by")
 
 
-def erase_audit_fields(user: Any) -> None:
+def erase_audit_fields(user: User) -> None:
     for model in audited_models():
         names = {f.name for f in model._meta.get_fields()}
         for name in AUDIT_FIELDS:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 
 from loopin.core.images import image_public_url
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -91,7 +94,7 @@ class DeletedByModel(models.Model):
         abstract = True
 
 
-def stamp(obj: models.Model, actor: Any, action: AuditAction) -> list[str]:
+def stamp(obj: models.Model, actor: User, action: AuditAction) -> list[str]:
     """Fill the audit fields of `obj` for what `actor` does to it; returns the fields set (add them to
     `update_fields`). Creating sets `created_by` and `updated_by`, updating `updated_by`, deleting `deleted_by` and
     `updated_by`. No person (the system acting, or an unsaved user): nothing changes and nothing is returned."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,13 +12,16 @@ from loopin.events.selectors.access import event_for
 from loopin.realtime.server import Ctx, call, handler, ok, sio
 from loopin.realtime.sync import SocketCaller
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 
 class EventRefIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     event_id: uuid.UUID
 
 
-def event_seats(*, user: Any, event_id: uuid.UUID) -> dict[str, Any] | None:
+def event_seats(*, user: User, event_id: uuid.UUID) -> dict[str, Any] | None:
     """The seat count of an event the person may see (the event screen's visibility; 404 otherwise)."""
     event_for(user, event_id)
     return seats_payload(event_id=event_id)

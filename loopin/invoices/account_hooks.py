@@ -6,17 +6,20 @@ profile goes with the account.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.invoices.models import TaxDocument, TaxProfile
 from loopin.invoices.selectors import document_data, tax_profile_data
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def erase_tax_profile(user: Any) -> None:
+
+def erase_tax_profile(user: User) -> None:
     TaxProfile.objects.filter(user=user).delete()
 
 
-def export_invoices(user: Any) -> dict[str, Any]:
+def export_invoices(user: User) -> dict[str, Any]:
     """The person's tax profile and the documents issued to them or by them (as a host)."""
     received = TaxDocument.objects.filter(buyer=user).select_related("original")
     issued = TaxDocument.objects.filter(supplier_user=user).select_related("original")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,13 +14,16 @@ from loopin.looppay.ledger import credit_amount, platform_float, post, user_acco
 from loopin.looppay.models import Adjustment, CreditKind, EntryReason
 from loopin.looppay.promotions import promo_grant
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 PERMISSIONS = {CreditKind.PAID: "looppay.add_adjustment", CreditKind.PROMOTIONAL: "looppay.grant_promotional_credit"}
 
 
 def adjustment_post(
     *,
     staff: Any,
-    user: Any,
+    user: User,
     amount: Decimal,
     reason: str,
     credit: str = CreditKind.PAID,

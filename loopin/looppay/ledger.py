@@ -18,7 +18,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -27,6 +27,9 @@ from loopin.core.errors import BusinessRuleError
 from loopin.looppay.error_codes import LoopPayErrorCode
 from loopin.looppay.errors import IdempotencyKeyReused, InsufficientCredits
 from loopin.looppay.models import HELD_KINDS, Account, AccountKind, JournalEntry, Line
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 CENT = Decimal("0.01")
 CURRENCY = "INR"
@@ -55,7 +58,7 @@ def _account(key: str, kind: str, **fields: Any) -> Account:
     return account
 
 
-def user_account(user: Any) -> Account:
+def user_account(user: User) -> Account:
     """The person's paid-credit account (created on first use)."""
     return _account(f"user:{user.pk}", AccountKind.USER_CREDIT, owner_id=user.pk)
 
@@ -77,7 +80,7 @@ def promo_funding() -> Account:
     return _account("platform:promo", AccountKind.PROMO_FUNDING, label="Promotional budget")
 
 
-def host_pending(user: Any) -> Account:
+def host_pending(user: User) -> Account:
     return _account(f"host:{user.pk}", AccountKind.HOST_PENDING, owner_id=user.pk)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,9 +18,12 @@ from loopin.core.errors import ValidationFailed
 from loopin.looppay.ledger import CURRENCY, accounts_lock, credit_amount, post, promo_funding
 from loopin.looppay.models import Account, AccountKind, EntryReason, JournalEntry
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 
 def promo_grant(
-    *, user: Any, amount: Any, expires_at: datetime, key: str, memo: str = "", created_by: Any = None
+    *, user: User, amount: Any, expires_at: datetime, key: str, memo: str = "", created_by: Any = None
 ) -> JournalEntry:
     """Grant promotional credit that expires at `expires_at`; once per `key` (a campaign: campaign id + person)."""
     value = credit_amount(amount)

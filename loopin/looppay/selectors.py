@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -11,14 +11,17 @@ from django.utils import timezone
 from loopin.looppay.ledger import CENT
 from loopin.looppay.models import Account, AccountKind, JournalEntry
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def credit_balance(user: Any) -> Decimal:
+
+def credit_balance(user: User) -> Decimal:
     """What the person can spend now: paid credit plus unexpired promotional credit."""
     balance: Decimal = balance_detail(user)["balance"]
     return balance
 
 
-def balance_detail(user: Any) -> dict[str, Any]:
+def balance_detail(user: User) -> dict[str, Any]:
     """Paid, promotional (unexpired) and total credit, and when the next promotional credit expires."""
     now = timezone.now()
     rows = Account.objects.filter(owner_id=user.pk, kind__in=[AccountKind.USER_CREDIT, AccountKind.PROMO_CREDIT])
@@ -39,13 +42,13 @@ def balance_detail(user: Any) -> dict[str, Any]:
     }
 
 
-def balance_data(*, user: Any) -> dict[str, Any]:
+def balance_data(*, user: User) -> dict[str, Any]:
     """The caller's balance as the API shows it (decimal strings)."""
     detail = balance_detail(user)
     return {**detail, **{k: f"{detail[k]}" for k in ("balance", "paid", "promotional")}}
 
 
-def history(*, user: Any, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+def history(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The person's credit movements, newest first: each entry with what it did to their credit (paid + promo)."""
     mine = Q(
         lines__account__owner_id=user.pk, lines__account__kind__in=[AccountKind.USER_CREDIT, AccountKind.PROMO_CREDIT]
@@ -72,7 +75,7 @@ def entry_data(entry: JournalEntry, *, amount: Decimal) -> dict[str, Any]:
     }
 
 
-def transfer_data(entry: JournalEntry, *, user: Any) -> dict[str, Any]:
+def transfer_data(entry: JournalEntry, *, user: User) -> dict[str, Any]:
     """A transfer as its sender sees it."""
     sent = -sum((line.amount for line in entry.lines.all() if line.amount < 0), Decimal("0"))
     return {**entry_data(entry, amount=-sent), "recipient_id": entry.reference, "balance": f"{credit_balance(user)}"}

@@ -14,7 +14,7 @@ A refund gives paid credit back first, then promotional credit (to the grant it 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -26,8 +26,11 @@ from loopin.looppay.errors import IdempotencyKeyReused, InsufficientCredits
 from loopin.looppay.ledger import accounts_lock, credit_amount, post, sales_account, user_account
 from loopin.looppay.models import Account, AccountKind, EntryReason, JournalEntry, Line
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _promo_grants(user: Any) -> list[Account]:
+
+def _promo_grants(user: User) -> list[Account]:
     now = timezone.now()
     return list(
         Account.objects.filter(owner_id=user.pk, kind=AccountKind.PROMO_CREDIT, balance__gt=0)
@@ -38,7 +41,7 @@ def _promo_grants(user: Any) -> list[Account]:
 
 def spend(
     *,
-    user: Any,
+    user: User,
     amount: Any,
     key: str,
     purpose: str,
@@ -78,7 +81,7 @@ def spend(
         return post(key, lines, reason=EntryReason.SPEND, purpose=purpose, reference=str(reference), memo=memo)
 
 
-def _same_spend(entry: JournalEntry, *, user: Any, amount: Decimal, purpose: str, reference: str) -> JournalEntry:
+def _same_spend(entry: JournalEntry, *, user: User, amount: Decimal, purpose: str, reference: str) -> JournalEntry:
     """A retried spend: the first entry when it asked the same; IDEMPOTENCY_KEY_REUSED otherwise."""
     lines = list(entry.lines.select_related("account"))
     spent = sum((line.amount for line in lines if line.amount > 0), Decimal("0"))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -39,6 +39,9 @@ from loopin.payments.providers.base import RefundState
 from loopin.payments.services.confirmation import payment_confirm
 from loopin.payments.services.orders import order_checkout_renew, order_release
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 PREFIX = "looppay:"
 
 
@@ -46,7 +49,7 @@ def _key(order_id: Any) -> str:
     return f"ticket-order:{order_id}"
 
 
-def _locked_order(*, user: Any, order_id: uuid.UUID) -> Order:
+def _locked_order(*, user: User, order_id: uuid.UUID) -> Order:
     order = Order.objects.select_for_update().filter(id=order_id, user=user).first()
     if order is None:
         raise NotFound("Order not found.", code=PaymentErrorCode.ORDER_NOT_FOUND)
@@ -68,7 +71,7 @@ def _already_applied(order: Order) -> Conflict:
     )
 
 
-def order_pay_with_credits(*, user: Any, order_id: uuid.UUID, credits: Any = None) -> Order:
+def order_pay_with_credits(*, user: User, order_id: uuid.UUID, credits: Any = None) -> Order:
     """Pay the caller's pending order with credits: in full (the ticket at once), or `credits` of it, rest by card."""
     order_release(order_id=order_id, reason="hold expired", due_only=True)  # a hold past its time pays nothing
     with transaction.atomic():

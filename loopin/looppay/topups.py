@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -35,11 +35,14 @@ from loopin.payments.charge_models import Charge, ChargeRefund
 from loopin.payments.charge_purposes import PROVIDER_INITIATED, ChargePurpose
 from loopin.payments.services.charges import charge_create
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
+
 TOPUP = "looppay_topup"
 log = get_logger("loopin.looppay")
 
 
-def topup_start(*, user: Any, amount: Any, provider: str | None = None) -> Charge:
+def topup_start(*, user: User, amount: Any, provider: str | None = None) -> Charge:
     """Open a card payment that loads `amount` of paid credit once the provider confirms it."""
     value = credit_amount(amount)
     minimum = get_settings().LOOPPAY_MIN_TOPUP

@@ -22,7 +22,7 @@ from loopin.looppay.models import EntryReason, JournalEntry
 
 
 def transfer_send(
-    *, user: Any, recipient_id: uuid.UUID, amount: Any, idempotency_key: str, note: str = ""
+    *, user: User, recipient_id: uuid.UUID, amount: Any, idempotency_key: str, note: str = ""
 ) -> JournalEntry:
     """Send paid credit to another person (once per the sender's idempotency key)."""
     if not get_settings().LOOPPAY_TRANSFERS_ENABLED:

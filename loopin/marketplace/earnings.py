@@ -17,7 +17,7 @@ The rules that keep the money right:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Sum
 
@@ -27,6 +27,9 @@ from loopin.marketplace.models import MarketplaceOrder
 from loopin.payments.charge_models import Charge
 from loopin.payments.models import PayoutRequest
 from loopin.payments.payout_sources import PayoutSource
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 MARKETPLACE = "marketplace"
 ZERO = Decimal("0")
@@ -62,7 +65,7 @@ def sale_earning_post(order: MarketplaceOrder) -> JournalEntry:
     )
 
 
-def sale_earning_reverse(order: MarketplaceOrder, *, actor: Any = None) -> JournalEntry | None:
+def sale_earning_reverse(order: MarketplaceOrder, *, actor: User = None) -> JournalEntry | None:
     """Take a refunded sale's earning back from its seller (once); None when it never earned anything."""
     earned = JournalEntry.objects.filter(idempotency_key=_earning_key(order)).first()
     if earned is None:
@@ -80,7 +83,7 @@ def sale_earning_reverse(order: MarketplaceOrder, *, actor: Any = None) -> Journ
     )
 
 
-def seller_payout_figures(user: Any) -> dict[str, Any]:
+def seller_payout_figures(user: User) -> dict[str, Any]:
     """A seller's earnings (a read: no account is created): sales earned, refunds taken back, paid out before,
     and what is payable now (negative: a debt later sales pay off first)."""
     sums = dict(

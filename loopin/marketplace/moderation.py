@@ -4,7 +4,7 @@ reporter can see; a takedown removes it with its photos, as the seller's removal
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -15,8 +15,11 @@ from loopin.marketplace.services.listings import listing_take_down
 from loopin.people.models import ReportTarget
 from loopin.people.moderation import ContentKind, ContentView, register_content
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _find(viewer: Any, listing_id: uuid.UUID) -> uuid.UUID:
+
+def _find(viewer: User, listing_id: uuid.UUID) -> uuid.UUID:
     return listing_for(viewer, listing_id).seller_id  # 404 LISTING_NOT_FOUND for one the reporter cannot see
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.notifications.models import Delivery, Device, Notification, Preference
 from loopin.notifications.selectors import preferences_of
 from loopin.notifications.services import notify
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def erase_notifications(user: Any) -> None:
+
+def erase_notifications(user: User) -> None:
     """Delete the person's devices (push tokens), notifications (their text) and preferences."""
     Delivery.objects.filter(device__user=user).delete()
     Device.objects.filter(user=user).delete()
@@ -17,7 +20,7 @@ def erase_notifications(user: Any) -> None:
     Preference.objects.filter(user=user).delete()
 
 
-def export_notifications(user: Any) -> dict[str, Any]:
+def export_notifications(user: User) -> dict[str, Any]:
 
     def iso(value: Any) -> str | None:
         return value.isoformat() if value is not None else None
@@ -53,7 +56,7 @@ def export_notifications(user: Any) -> dict[str, Any]:
     }
 
 
-def welcome_promoted(user: Any) -> None:
+def welcome_promoted(user: User) -> None:
     """A user just left the waitlist (inside the promotion's transaction): welcome them, once."""
 
     notify(

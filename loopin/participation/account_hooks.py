@@ -4,7 +4,7 @@ loopin.events, which no longer imports tickets or participation)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -12,8 +12,11 @@ from loopin.events.models import Event, EventStatus, Invitation, InvitationStatu
 from loopin.participation.tickets import ticket_cancel
 from loopin.tickets.models import Ticket, TicketSource, TicketStatus
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def hosts_upcoming_events_with_guests(user: Any) -> str | None:
+
+def hosts_upcoming_events_with_guests(user: User) -> str | None:
     count = (
         Event.objects.alive()
         .filter(
@@ -29,7 +32,7 @@ def hosts_upcoming_events_with_guests(user: Any) -> str | None:
     return None
 
 
-def erase_event_participation(user: Any) -> None:
+def erase_event_participation(user: User) -> None:
     """Withdraw pending requests and invitations and give up future free tickets (paid ones: payments)."""
     now = timezone.now()
     JoinRequest.objects.filter(user=user, status=RequestStatus.PENDING).update(
@@ -47,7 +50,7 @@ def erase_event_participation(user: Any) -> None:
         ticket_cancel(ticket=ticket, reason="account_deleted", actor=user)
 
 
-def export_event_data(user: Any) -> dict[str, Any]:
+def export_event_data(user: User) -> dict[str, Any]:
     def rows(qs: Any, *fields: str) -> list[dict[str, Any]]:
         return [
             {k: (str(v) if v is not None and not isinstance(v, int | bool) else v) for k, v in r.items()}

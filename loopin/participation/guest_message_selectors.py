@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.core.errors import PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import GuestMessage
 from loopin.events.selectors.access import can_manage, event_for
 from loopin.tickets.models import Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 def guest_message_out(message: GuestMessage, *, manager: bool) -> dict[str, Any]:
@@ -25,7 +28,9 @@ def guest_message_out(message: GuestMessage, *, manager: bool) -> dict[str, Any]
     }
 
 
-def guest_messages_list(*, user: Any, event_id: uuid.UUID, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+def guest_messages_list(
+    *, user: User, event_id: uuid.UUID, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
     """Every message to the hosts; to a guest with a valid ticket, the ones for all guests and for their tiers."""
     event = event_for(user, event_id)
     rows = GuestMessage.objects.filter(event=event).select_related("tier", "sender")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -21,8 +21,11 @@ from loopin.payments.models import (
 from loopin.payments.services import _attendee_refund_amount, _refund_open, order_release, refund_cutoff
 from loopin.tickets.models import Ticket, TicketStatus
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def erase_payments(user: Any) -> None:
+
+def erase_payments(user: User) -> None:
     """Release open holds; cancel future paid tickets (refunded while the refund window is open, per the
     attendee policy); empty bank accounts; disable settlement accounts. Orders, refunds, payouts and
     settlements stay, pointing at the tombstone."""
@@ -58,7 +61,7 @@ def erase_payments(user: Any) -> None:
     SettlementAccount.objects.filter(user=user).update(status=SettlementAccountStatus.DISABLED, updated_at=now)
 
 
-def export_payments(user: Any) -> dict[str, Any]:
+def export_payments(user: User) -> dict[str, Any]:
     def money(v: Any) -> str:
         return f"{v}"
 

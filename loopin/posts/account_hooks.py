@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F
 
 from loopin.posts.models import Comment, Post, PostLike
 from loopin.posts.services import post_remove
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def erase_posts(user: Any) -> None:
+
+def erase_posts(user: User) -> None:
     """Posts (with their media), comments and likes of the person go; counters of others' posts follow."""
 
     for post in Post.objects.alive().filter(author=user):
@@ -24,7 +27,7 @@ def erase_posts(user: Any) -> None:
     Post.objects.filter(author=user).delete()
 
 
-def export_posts(user: Any) -> dict[str, Any]:
+def export_posts(user: User) -> dict[str, Any]:
     return {
         "posts": [
             {"id": str(p.id), "text": p.text, "visibility": p.visibility, "created_at": p.created_at.isoformat()}

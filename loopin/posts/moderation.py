@@ -4,7 +4,7 @@ the reporter can see; a takedown is the author's own removal (a post's media are
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -16,8 +16,11 @@ from loopin.posts import audience, services
 from loopin.posts.error_codes import PostErrorCode
 from loopin.posts.models import Comment, Post
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def _find_post(viewer: Any, post_id: uuid.UUID) -> uuid.UUID:
+
+def _find_post(viewer: User, post_id: uuid.UUID) -> uuid.UUID:
     post = Post.objects.alive().filter(id=post_id).first()
     if post is None or not audience.circle_of(viewer).can_see(post):
         raise NotFound("No such post.", code=PostErrorCode.POST_NOT_FOUND)
@@ -51,7 +54,7 @@ def _live_comment(comment_id: uuid.UUID) -> Comment | None:
     return Comment.objects.select_related("post").alive().filter(id=comment_id, post__in=Post.objects.alive()).first()
 
 
-def _find_comment(viewer: Any, comment_id: uuid.UUID) -> uuid.UUID:
+def _find_comment(viewer: User, comment_id: uuid.UUID) -> uuid.UUID:
     comment = _live_comment(comment_id)
     circle = audience.circle_of(viewer)
     if comment is None or not circle.can_see(comment.post) or comment.author_id in circle.hidden:

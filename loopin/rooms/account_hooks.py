@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +11,11 @@ from loopin.rooms.models import PRESENT, Room, RoomMember, RoomState
 from loopin.rooms.realtime import socket_room
 from loopin.rooms.services import depart, locked
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def socket_rooms(user: Any) -> list[str]:
+
+def socket_rooms(user: User) -> list[str]:
     """A new socket joins the socket room of each live room its person is in."""
     ids = RoomMember.objects.filter(PRESENT, user_id=user.id, room__state=RoomState.LIVE).values_list(
         "room_id", flat=True
@@ -20,7 +23,7 @@ def socket_rooms(user: Any) -> list[str]:
     return [socket_room(rid) for rid in ids]
 
 
-def erase_rooms(user: Any) -> None:
+def erase_rooms(user: User) -> None:
     """Deletion: the person leaves every room they are in (a last host's room ends)."""
     room_ids = list(RoomMember.objects.filter(PRESENT, user_id=user.id).values_list("room_id", flat=True))
     for room_id in room_ids:
@@ -32,7 +35,7 @@ def erase_rooms(user: Any) -> None:
     Room.objects.filter(created_by=user).update(created_by=None)
 
 
-def export_rooms(user: Any) -> list[dict[str, Any]]:
+def export_rooms(user: User) -> list[dict[str, Any]]:
     """The rooms the person was in, with their role when they were last there."""
     rows = RoomMember.objects.filter(user=user).select_related("room").order_by("joined_at")
     return [

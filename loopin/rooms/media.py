@@ -30,6 +30,8 @@ from loopin.rooms.error_codes import RoomErrorCode
 
 if TYPE_CHECKING:
     from livekit import api as lk
+
+    from loopin.accounts.models import User
 else:
     lk = lazy_module("livekit.api")  # loaded by the first token or media call (loopin.core.lazy)
 
@@ -105,7 +107,7 @@ class MediaToken:
     expires_at: datetime
 
 
-def access_token(*, user: Any, media_room: str, role: str) -> MediaToken:
+def access_token(*, user: User, media_room: str, role: str) -> MediaToken:
     """A LiveKit access token for `user` in `media_room` with the grants of `role`."""
     key, secret = credentials()
     ttl = timedelta(seconds=get_settings().ROOMS_TOKEN_TTL_SECONDS)

@@ -8,7 +8,7 @@ removal). docs/ROOMS.md has the table.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from loopin.rooms import realtime, rules, tasks
 from loopin.rooms.error_codes import RoomErrorCode
 from loopin.rooms.models import ON_STAGE, PRESENT, Role, Room, RoomBan, RoomMember
 from loopin.rooms.services import after_commit, depart, ensure_live, locked, present_member
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 def _refused(action: str, me: RoomMember, target: RoomMember | None = None) -> PermissionDenied:
@@ -53,7 +56,7 @@ def _set_role(room: Room, member: RoomMember, role: str) -> None:
     after_commit(lambda: tasks.media_permissions.delay(room_id, user_id))
 
 
-def member_act(*, actor: Any, room_id: uuid.UUID, user_id: uuid.UUID, action: str) -> RoomMember:
+def member_act(*, actor: User, room_id: uuid.UUID, user_id: uuid.UUID, action: str) -> RoomMember:
     """`actor` does `action` (rules.ACTIONS) to the person `user_id` in the room; their membership after."""
     with transaction.atomic():
         room = locked(room_id)
@@ -82,7 +85,7 @@ def member_act(*, actor: Any, room_id: uuid.UUID, user_id: uuid.UUID, action: st
     return target
 
 
-def hand_set(*, user: Any, room_id: uuid.UUID, raised: bool) -> RoomMember:
+def hand_set(*, user: User, room_id: uuid.UUID, raised: bool) -> RoomMember:
     """Raise or lower your own hand (the audience asks to speak)."""
     with transaction.atomic():
         room = locked(room_id)
@@ -98,7 +101,7 @@ def hand_set(*, user: Any, room_id: uuid.UUID, raised: bool) -> RoomMember:
     return me
 
 
-def mute_set(*, user: Any, room_id: uuid.UUID, muted: bool) -> RoomMember:
+def mute_set(*, user: User, room_id: uuid.UUID, muted: bool) -> RoomMember:
     """Say you muted or unmuted your microphone (the app does it in LiveKit; the room sees the state)."""
     with transaction.atomic():
         room = locked(room_id)
@@ -114,7 +117,7 @@ def mute_set(*, user: Any, room_id: uuid.UUID, muted: bool) -> RoomMember:
     return me
 
 
-def step_down(*, user: Any, room_id: uuid.UUID) -> RoomMember:
+def step_down(*, user: User, room_id: uuid.UUID) -> RoomMember:
     """A speaker or moderator goes back to the audience."""
     with transaction.atomic():
         room = locked(room_id)
@@ -126,7 +129,7 @@ def step_down(*, user: Any, room_id: uuid.UUID) -> RoomMember:
     return me
 
 
-def host_transfer(*, user: Any, room_id: uuid.UUID, to_user_id: uuid.UUID) -> RoomMember:
+def host_transfer(*, user: User, room_id: uuid.UUID, to_user_id: uuid.UUID) -> RoomMember:
     """A host hands the room over: the other person becomes a host, the caller a speaker. Returns the new host."""
     with transaction.atomic():
         room = locked(room_id)

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from loopin.core.logging import get_logger
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 log = get_logger("loopin.staff")
 
@@ -41,7 +44,7 @@ def register_alert_source(source: AlertSource) -> None:
     _sources[source.key] = source
 
 
-def alerts_for(user: Any) -> list[Alert]:
+def alerts_for(user: User) -> list[Alert]:
     """The open alerts of every source this staff member may see, in registration order."""
     found: list[Alert] = []
     for source in _sources.values():

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, QuerySet, Sum
@@ -36,6 +36,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from loopin.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 Number = int | float | Decimal
 PALETTE = ["#417690", "#79aec8", "#f5dd5d", "#c2694c", "#6a9e5f", "#9a7fb5"]
@@ -267,7 +270,7 @@ def dashboard_panels() -> list[Panel]:
     return sorted(_panels.values(), key=lambda p: (p.order, p.key))
 
 
-def dashboard_render(*, user: Any, days: int) -> list[RenderedPanel]:
+def dashboard_render(*, user: User, days: int) -> list[RenderedPanel]:
     """The panels `user` may see, built for the last `days` days."""
     period = Period.last(days)
     return [

@@ -7,7 +7,7 @@ no password or code is even checked."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
@@ -18,6 +18,9 @@ from loopin.core import ratelimit
 from loopin.core.phone import InvalidPhoneNumber, normalize_phone
 from loopin.core.settings import get_settings
 from loopin.core.time import display_zone
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 ACCOUNT = "staff_login_account"
 IP = "staff_login_ip"
@@ -66,7 +69,7 @@ def login_lock_message(*, ip: str, username: Any) -> str | None:
     return None
 
 
-def login_failed(*, ip: str, username: Any, user: Any = None, reason: str) -> str | None:
+def login_failed(*, ip: str, username: Any, user: User = None, reason: str) -> str | None:
     """Count a failed attempt against the IP and the account; audit and describe any lock-out it starts."""
     message = None
     for scope, identity in ((ACCOUNT, account_identity(username)), (IP, ip)):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 from base64 import b32encode
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import django_otp
@@ -51,6 +51,9 @@ from loopin.staff.totp import (
     totp_link_confirm,
     totp_link_find,
 )
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 DASHBOARD_DAYS = (7, 30, 90, 365)
 
@@ -145,7 +148,7 @@ class LinkPasswordForm(forms.Form):
     )
 
 
-def _link_password_error(request: HttpRequest, user: Any, password: str, *, ip: str) -> str | None:
+def _link_password_error(request: HttpRequest, user: User, password: str, *, ip: str) -> str | None:
     """None when `password` is the link owner's; else what happened (a lock-out included)."""
     locked = login_lock_message(ip=ip, username=user.phone_number)
     if locked:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from loopin.audit.services import audit_record
 from loopin.core.settings import get_settings
 from loopin.staff.models import TotpEnrolmentLink
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 
 class EnrolmentLinkRefused(Exception):
@@ -24,11 +27,11 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def confirmed_device(user: Any) -> TOTPDevice | None:
+def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def totp_link_issue(*, user: Any, issued_by: Any = None) -> str:
+def totp_link_issue(*, user: User, issued_by: Any = None) -> str:
     """A new single-use enrolment link token for a staff member without an authenticator (earlier
     unused links for them stop working). Only its hash is stored; the caller hands the token over."""
     if not (user.is_active and user.is_staff):

@@ -134,7 +134,7 @@ def signed_in_user(client: TestClient, phone: str, *, complete: bool = True, **p
     }
 
 
-def token_for(user: Any) -> dict[str, str]:
+def token_for(user: User) -> dict[str, str]:
     """Headers of a fresh session for a user made by a factory (skips the OTP round trip)."""
 
     return auth(session_start(user=user).access_token)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.tickets.models import DoorStaff, Scan
 
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
-def export_checkins(user: Any) -> dict[str, list[dict[str, Any]]]:
+
+def export_checkins(user: User) -> dict[str, list[dict[str, Any]]]:
     """The scans of the user's tickets at the door, and the events where they are door staff."""
     scans = Scan.objects.filter(ticket__user=user).order_by("scanned_at", "id")
     duties = DoorStaff.objects.filter(user=user).order_by("created_at")
@@ -26,6 +29,6 @@ def export_checkins(user: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def erase_door_duties(user: Any) -> None:
+def erase_door_duties(user: User) -> None:
     """A deleted account stops being door staff anywhere (their past scans stay, for the events' records)."""
     DoorStaff.objects.filter(user=user).delete()

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loopin.looppay.spending import refund_spend, spend
 from loopin.payments.services.charges import charge_create, charge_refund
 from loopin.venuecommerce.models import PaymentMethod, VenueOrder
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 PURPOSE = "concessions"
 
@@ -49,7 +52,7 @@ def card_checkout(order: VenueOrder) -> tuple[str, dict[str, Any]]:
     return str(charge.id), {"charge_id": str(charge.id), **(charge.checkout or {})}
 
 
-def refund(order: VenueOrder, *, amount: Decimal, actor: Any) -> str:
+def refund(order: VenueOrder, *, amount: Decimal, actor: User | None) -> str:
     """Give back `amount` of what the order was paid, the way it was paid (once per order); the refund's id."""
     key = f"venue-order-cancel:{order.id}"
     if order.payment_method == PaymentMethod.CREDITS:

@@ -10,7 +10,10 @@ A grant answers whether `user` may scan and check guests in at `event`; it audit
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from loopin.accounts.models import User
 
 DoorGrant = Callable[[Any, Any], bool]
 _GRANTS: list[DoorGrant] = []
@@ -22,5 +25,5 @@ def register_door_grant(grant: DoorGrant) -> None:
         _GRANTS.append(grant)
 
 
-def door_granted(user: Any, event: Any) -> bool:
+def door_granted(user: User, event: Any) -> bool:
     return any(grant(user, event) for grant in _GRANTS)
