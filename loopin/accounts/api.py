@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
 from loopin.accounts import selectors, services
-from loopin.accounts.models import OtpPurpose
+from loopin.accounts.models import OtpPurpose, User
 from loopin.accounts.schemas import (
     InterestOut,
     LoginOut,
@@ -136,7 +136,7 @@ async def logout(caller: UngatedUser, request: Request) -> dict[str, Any]:
     return ok(None, "Logged out")
 
 
-def session_logout_current(*, user: Any, ip: str | None) -> None:
+def session_logout_current(*, user: User, ip: str | None) -> None:
     """End the session the caller's access token belongs to (both dialects' logout)."""
     services.session_logout(user=user, session_id=user._auth_session_id, ip=ip)
 
@@ -255,15 +255,15 @@ def profile_changes(body: BaseModel, uploads: list[UploadedImage]) -> ProfileCha
     )
 
 
-def _profile_out(user: Any) -> ProfileOut:
+def _profile_out(user: User) -> ProfileOut:
     return ProfileOut.from_user(selectors.user_with_profile(user_id=user.id))
 
 
-def _complete(*, user: Any, changes: ProfileChanges) -> ProfileOut:
+def _complete(*, user: User, changes: ProfileChanges) -> ProfileOut:
     return _profile_out(services.profile_complete(user=user, changes=changes))
 
 
-def _update(*, user: Any, changes: ProfileChanges) -> ProfileOut:
+def _update(*, user: User, changes: ProfileChanges) -> ProfileOut:
     return _profile_out(services.profile_update(user=user, changes=changes))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from loopin.accounts.models import User
 from loopin.albums import selectors, services
 from loopin.albums.schemas import AlbumAddIn, AlbumPhotoOut, AlbumSettingsIn, AlbumSettingsOut
 from loopin.core.auth import CurrentUser
@@ -18,7 +19,7 @@ ERRORS = (401, 403, 404, 422)
 
 
 def album_add_and_read(
-    *, user: Any, event_id: uuid.UUID, media_ids: list[uuid.UUID]
+    *, user: User, event_id: uuid.UUID, media_ids: list[uuid.UUID]
 ) -> tuple[list[dict[str, Any]], int]:
     """Add pictures, then read the album's first page (what the endpoint answers with)."""
     services.album_add(author=user, event_id=event_id, media_ids=media_ids)

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
+from loopin.accounts.models import User
 from loopin.app_v1 import numbers, reads, staff_reads
 from loopin.app_v1.schemas import AppEventCreated, AppEventEnvelope, AppEventList, AppItem, AppObject, AppTicket
 from loopin.core.auth import CurrentUser
@@ -163,7 +164,7 @@ def _coordinate(value: Decimal | None, limit: int) -> Decimal | None:
     return value.quantize(Decimal("0.000001"))
 
 
-def _create(*, user: Any, fields: dict[str, Any], uploads: list[tuple[str, bytes]]) -> dict[str, Any]:
+def _create(*, user: User, fields: dict[str, Any], uploads: list[tuple[str, bytes]]) -> dict[str, Any]:
     """The app's event: a venue from its fields, the event (published at once: the app has no publish call
     and sends `status=draft`), its cover images; all or nothing."""
     with transaction.atomic():
@@ -261,7 +262,7 @@ async def users_search(
     )
 
 
-def _respond(*, user: Any, invite_id: int, body: RespondIn) -> dict[str, Any]:
+def _respond(*, user: User, invite_id: int, body: RespondIn) -> dict[str, Any]:
     response = "going" if body.response == "going" else "not_going"
     invitation = invitation_writes.invitation_respond(
         user=user, invitation_id=numbers.invitation_uuid(invite_id), response=response, seats=body.seats
@@ -295,7 +296,7 @@ async def detail(event_id: EventId, caller: CurrentUser) -> dict[str, Any]:
     return ok(await run_sync(reads.event_detail, user=caller, event_id=event_id), "Event")
 
 
-def _update(*, user: Any, event_id: int, body: EventUpdateIn) -> dict[str, Any]:
+def _update(*, user: User, event_id: int, body: EventUpdateIn) -> dict[str, Any]:
     given = body.model_dump(exclude_unset=True, exclude_none=True)
     data = EventInput(
         rsvp_expiry_policy=given.get("rsvp_expiry_policy"),
@@ -326,7 +327,7 @@ async def my_request(event_id: EventId, caller: CurrentUser) -> dict[str, Any]:
     return await run_sync(reads.my_request, user=caller, event_id=event_id)
 
 
-def _request(*, user: Any, event_id: int, body: RequestIn) -> dict[str, Any]:
+def _request(*, user: User, event_id: int, body: RequestIn) -> dict[str, Any]:
     event_uuid = numbers.event_uuid(event_id)
     join_requests.join_request_create(user=user, event_id=event_uuid, message=body.message, seats=body.seats_requested)
     return reads.my_request(user=user, event_id=event_id)
@@ -346,7 +347,7 @@ async def requests(event_id: EventId, caller: CurrentUser, offset: Offset = 0, l
     )
 
 
-def _accept(*, user: Any, event_id: int, request_id: int, note: str) -> dict[str, Any]:
+def _accept(*, user: User, event_id: int, request_id: int, note: str) -> dict[str, Any]:
     req = join_requests.join_request_accept(
         host=user, event_id=numbers.event_uuid(event_id), request_id=numbers.request_uuid(request_id), note=note
     )
@@ -360,7 +361,7 @@ async def request_accept(event_id: EventId, request_id: EventId, body: AcceptIn,
     return await run_sync(_accept, user=caller, event_id=event_id, request_id=request_id, note=body.host_message)
 
 
-def _confirm(*, user: Any, event_id: int, seats: int) -> dict[str, Any]:
+def _confirm(*, user: User, event_id: int, seats: int) -> dict[str, Any]:
     ticket = attendance.attendance_confirm(user=user, event_id=numbers.event_uuid(event_id), seats=seats)
     return reads.ticket_by_id(ticket_id=ticket.id)
 
@@ -377,7 +378,7 @@ async def my_ticket(event_id: EventId, caller: CurrentUser) -> dict[str, Any]:
     return await run_sync(reads.my_ticket, user=caller, event_id=event_id)
 
 
-def _invite(*, user: Any, event_id: int, body: InviteIn) -> dict[str, Any]:
+def _invite(*, user: User, event_id: int, body: InviteIn) -> dict[str, Any]:
     known = numbers.numbers_of_users(body.user_ids)
     errors = [{"user_id": n, "error": "User not found."} for n in body.user_ids if n not in known]
     created = []
@@ -439,7 +440,7 @@ def _scan_answer(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _check_in(*, user: Any, event_id: int, secret: str) -> dict[str, Any]:
+def _check_in(*, user: User, event_id: int, secret: str) -> dict[str, Any]:
     scan = ScanIn(nonce=f"app-{uuid.uuid4().hex}", qr=secret)  # the app sends no nonce: each tap is a new scan
     return _scan_answer(checkin_scan(actor=user, event_id=numbers.event_uuid(event_id), scan=scan))
 
@@ -460,7 +461,7 @@ async def check_ins(event_id: EventId, caller: CurrentUser, offset: Offset = 0, 
     return await run_sync(staff_reads.check_ins_and_audit, user=caller, event_id=event_id, offset=offset, limit=limit)
 
 
-def _check_in_user(*, user: Any, event_id: int, user_id: int) -> dict[str, Any]:
+def _check_in_user(*, user: User, event_id: int, user_id: int) -> dict[str, Any]:
     result = checkin_user(actor=user, event_id=numbers.event_uuid(event_id), user_id=numbers.user_uuid(user_id))
     return _scan_answer(result)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, Field
 
+from loopin.accounts.models import User
 from loopin.app_v1 import numbers, reads
 from loopin.app_v1.schemas import AppObject, AppOrderEnvelope
 from loopin.core.auth import CurrentUser, UngatedUser
@@ -61,7 +62,7 @@ def _order_body(order: Order) -> dict[str, Any]:
     return {"success": True, "message": "Order", "data": data}
 
 
-def _create(*, user: Any, body: OrderIn) -> dict[str, Any]:
+def _create(*, user: User, body: OrderIn) -> dict[str, Any]:
     order = payment_services.order_create(
         user=user, event_id=numbers.event_uuid(body.event_id), seats=body.seats_count, provider="payu"
     )
@@ -79,7 +80,7 @@ async def order_create(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
     return await run_sync(_create, user=caller, body=body)
 
 
-def _get(*, user: Any, order_id: str) -> dict[str, Any]:
+def _get(*, user: User, order_id: str) -> dict[str, Any]:
     order = order_for_viewer_and_audit(user=user, order_id=numbers.order_uuid(order_id))  # who may read it
     if order.status == OrderStatus.PENDING:  # a due hold expires now, as in the designed API
         payment_services.order_release(order_id=order.id, reason="hold expired", due_only=True)
@@ -92,7 +93,7 @@ async def order_get(order_id: Annotated[str, Path(max_length=64)], caller: Curre
     return await run_sync(_get, user=caller, order_id=order_id)
 
 
-def _bank_account(*, user: Any, body: BankAccountIn) -> dict[str, Any]:
+def _bank_account(*, user: User, body: BankAccountIn) -> dict[str, Any]:
     account = payout_services.bank_account_create(
         user=user,
         holder_name=body.account_holder_name,
@@ -121,7 +122,7 @@ async def bank_account_create(body: BankAccountIn, caller: CurrentUser) -> dict[
     return await run_sync(_bank_account, user=caller, body=body)
 
 
-def _device(*, user: Any, body: DeviceIn) -> dict[str, Any]:
+def _device(*, user: User, body: DeviceIn) -> dict[str, Any]:
     device = notification_services.device_register(
         user=user, provider="onesignal", token=body.onesignal_player_id, platform=body.platform
     )

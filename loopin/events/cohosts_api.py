@@ -100,7 +100,7 @@ def _list_and_audit(*, user: User, event_id: uuid.UUID) -> list[dict[str, Any]]:
     return rows
 
 
-def _add(*, user: Any, event_id: uuid.UUID, body: CoHostIn) -> dict[str, Any]:
+def _add(*, user: User, event_id: uuid.UUID, body: CoHostIn) -> dict[str, Any]:
     row = co_host_add(
         host=user,
         event_id=event_id,
@@ -111,19 +111,19 @@ def _add(*, user: Any, event_id: uuid.UUID, body: CoHostIn) -> dict[str, Any]:
     return _one(event_id, row.user_id)
 
 
-def _update(*, user: Any, event_id: uuid.UUID, user_id: uuid.UUID, body: CoHostUpdateIn) -> dict[str, Any]:
+def _update(*, user: User, event_id: uuid.UUID, user_id: uuid.UUID, body: CoHostUpdateIn) -> dict[str, Any]:
     co_host_update(host=user, event_id=event_id, user_id=user_id, can_see_phone_numbers=body.can_see_phone_numbers)
     return _one(event_id, user_id)
 
 
-def _mine(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
+def _mine(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     row = _rows().filter(event_id=event_id, user=user, event__in=Event.objects.alive()).first()
     if row is None:
         raise NotFound("You are not asked to co-host this event.", code=EventErrorCode.CO_HOST_NOT_FOUND)
     return _out(row)
 
 
-def _accept(*, user: Any, event_id: uuid.UUID) -> dict[str, Any]:
+def _accept(*, user: User, event_id: uuid.UUID) -> dict[str, Any]:
     co_host_respond(user=user, event_id=event_id, accept=True)
     return _one(event_id, user.id)
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
@@ -187,7 +188,7 @@ async def earnings(caller: CurrentUser) -> dict[str, Any]:
     return ok(await run_sync(selectors.seller_earnings, user=caller), "Your earnings")
 
 
-def seller_payout_request_and_read(*, user: Any, bank_account_id: uuid.UUID) -> PayoutOut:
+def seller_payout_request_and_read(*, user: User, bank_account_id: uuid.UUID) -> PayoutOut:
     """Ask for a payout of the sales earnings, then read it back."""
     payout = payout_request_create_for_source(user=user, source="marketplace", bank_account_id=bank_account_id)
     return PayoutOut.from_model(payout)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import File, UploadFile
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
@@ -17,7 +18,7 @@ from loopin.media.schemas import MediaOut, UploadStartIn, UploadStartOut
 router = APIRouter(prefix="/api/v2/media", tags=["media"])
 
 
-def _uploaded(*, user: Any, handle: Any, content_type: str) -> dict[str, Any]:
+def _uploaded(*, user: User, handle: Any, content_type: str) -> dict[str, Any]:
     return selectors.media_data(services.media_upload(owner=user, handle=handle, content_type=content_type))
 
 
@@ -31,7 +32,7 @@ async def media_upload(
     return ok(data, "Uploaded" if data["status"] == "ready" else "Uploaded; the video is being processed")
 
 
-def _started(*, user: Any, content_type: str, size_bytes: int) -> dict[str, Any]:
+def _started(*, user: User, content_type: str, size_bytes: int) -> dict[str, Any]:
     media, form = services.media_upload_start(owner=user, content_type=content_type, size_bytes=size_bytes)
     return {"media": selectors.media_data(media), "upload": form}
 
@@ -45,7 +46,7 @@ async def media_upload_start(body: UploadStartIn, caller: CurrentUser) -> dict[s
     return ok(data, "Upload the file, then confirm")
 
 
-def _confirmed(*, user: Any, media_id: uuid.UUID) -> dict[str, Any]:
+def _confirmed(*, user: User, media_id: uuid.UUID) -> dict[str, Any]:
     return selectors.media_data(services.media_upload_confirm(owner=user, media_id=media_id))
 
 
@@ -57,7 +58,7 @@ async def media_upload_confirm(media_id: uuid.UUID, caller: CurrentUser) -> dict
     return ok(await run_sync(_confirmed, user=caller, media_id=media_id), "Upload confirmed")
 
 
-def _one(*, user: Any, media_id: uuid.UUID) -> dict[str, Any]:
+def _one(*, user: User, media_id: uuid.UUID) -> dict[str, Any]:
     return selectors.media_data(selectors.media_get(owner=user, media_id=media_id))
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
@@ -35,12 +36,12 @@ def _preferences(push: dict[str, bool]) -> dict[str, Any]:
     return {"push": push, "in_app": True, "categories": dict(Category.choices)}
 
 
-def device_register_and_read(*, user: Any, provider: str, token: str, platform: str) -> dict[str, Any]:
+def device_register_and_read(*, user: User, provider: str, token: str, platform: str) -> dict[str, Any]:
     """Register a push token, then read the device back."""
     return selectors.device_out(services.device_register(user=user, provider=provider, token=token, platform=platform))
 
 
-def notification_mark_read_and_read(*, user: Any, notification_id: uuid.UUID) -> dict[str, Any]:
+def notification_mark_read_and_read(*, user: User, notification_id: uuid.UUID) -> dict[str, Any]:
     """Mark a notification read, then read it back."""
     return selectors.notification_out(services.notification_mark_read(user=user, notification_id=notification_id))
 

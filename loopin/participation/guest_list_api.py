@@ -11,6 +11,7 @@ from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser, request_ip
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
@@ -108,7 +109,7 @@ def _preview_out(preview: ImportPreview) -> dict[str, Any]:
     return {"token": preview.token, "expires_at": preview.expires_at, "valid": preview.valid, "rows": rows}
 
 
-def _preview(*, user: Any, event_id: uuid.UUID, content: bytes, message: str) -> dict[str, Any]:
+def _preview(*, user: User, event_id: uuid.UUID, content: bytes, message: str) -> dict[str, Any]:
     return _preview_out(guest_import_preview(host=user, event_id=event_id, content=content, message=message))
 
 

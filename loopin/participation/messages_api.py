@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
@@ -40,7 +41,7 @@ class GuestMessageOut(BaseModel):
     created_at: datetime
 
 
-def _send(*, user: Any, event_id: uuid.UUID, body: GuestMessageIn) -> dict[str, Any]:
+def _send(*, user: User, event_id: uuid.UUID, body: GuestMessageIn) -> dict[str, Any]:
     message = guest_message_send(sender=user, event_id=event_id, body=body.body, tier_id=body.tier_id)
     return guest_message_out(GuestMessage.objects.select_related("tier", "sender").get(id=message.id), manager=True)
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from fastapi.responses import HTMLResponse
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
@@ -25,12 +26,12 @@ sandbox_pages = APIRouter(prefix="/api/payments", tags=["payments"])
 _JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
 
 
-def charge_verify_and_read(*, user: Any, charge_id: uuid.UUID, payload: dict[str, Any]) -> dict[str, Any]:
+def charge_verify_and_read(*, user: User, charge_id: uuid.UUID, payload: dict[str, Any]) -> dict[str, Any]:
     """Check the client's confirmation with the provider, then read the charge back."""
     return charge_data(charge_verify(user=user, charge_id=charge_id, payload=payload))
 
 
-def charge_cancel_and_read(*, user: Any, charge_id: uuid.UUID) -> dict[str, Any]:
+def charge_cancel_and_read(*, user: User, charge_id: uuid.UUID) -> dict[str, Any]:
     """Give up a pending charge, then read it back."""
     return charge_data(charge_cancel(user=user, charge_id=charge_id))
 

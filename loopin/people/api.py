@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser, OptionalUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
@@ -274,19 +275,19 @@ async def privacy_get(caller: CurrentUser) -> dict[str, Any]:
 # The one idiom (issue 20): a write answered with what it wrote calls one of these in its one `run_sync`.
 
 
-def privacy_update_and_read(*, user: Any, changes: dict[str, Any]) -> dict[str, Any]:
+def privacy_update_and_read(*, user: User, changes: dict[str, Any]) -> dict[str, Any]:
     """Change privacy settings, then read them back."""
     profile.privacy_update(user=user, changes=changes)
     return profiles.my_privacy(user=user)
 
 
-def social_profile_update_and_read(*, user: Any, changes: profile.ProfileChanges) -> dict[str, Any]:
+def social_profile_update_and_read(*, user: User, changes: profile.ProfileChanges) -> dict[str, Any]:
     """Change the social profile, then read it back."""
     profile.social_profile_update(user=user, changes=changes)
     return profiles.my_social_profile(user=user)
 
 
-def handle_set_and_read(*, user: Any, handle: str) -> dict[str, Any]:
+def handle_set_and_read(*, user: User, handle: str) -> dict[str, Any]:
     """Claim or change the handle, then read the social profile back."""
     profile.handle_set(user=user, handle=handle)
     return profiles.my_social_profile(user=user)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from loopin.accounts.models import User
 from loopin.chat.schemas import SentOut
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, links, ok
@@ -32,7 +33,7 @@ POST_LINKS = links(
 
 def post_create_and_read(
     *,
-    user: Any,
+    user: User,
     text: str,
     media_ids: list[uuid.UUID],
     visibility: str,
@@ -51,25 +52,25 @@ def post_create_and_read(
     return selectors.post_get(viewer=user, post_id=post.id)
 
 
-def post_edit_and_read(*, user: Any, post_id: uuid.UUID, text: str) -> dict[str, Any]:
+def post_edit_and_read(*, user: User, post_id: uuid.UUID, text: str) -> dict[str, Any]:
     """Edit a post's text, then read it back."""
     services.post_edit(author=user, post_id=post_id, text=text)
     return selectors.post_get(viewer=user, post_id=post_id)
 
 
-def post_like_and_read(*, user: Any, post_id: uuid.UUID) -> dict[str, Any]:
+def post_like_and_read(*, user: User, post_id: uuid.UUID) -> dict[str, Any]:
     """Like a post, then read it back."""
     services.post_like(user=user, post_id=post_id)
     return selectors.post_get(viewer=user, post_id=post_id)
 
 
-def post_unlike_and_read(*, user: Any, post_id: uuid.UUID) -> dict[str, Any]:
+def post_unlike_and_read(*, user: User, post_id: uuid.UUID) -> dict[str, Any]:
     """Take a like back, then read the post back."""
     services.post_unlike(user=user, post_id=post_id)
     return selectors.post_get(viewer=user, post_id=post_id)
 
 
-def comment_add_and_read(*, user: Any, post_id: uuid.UUID, text: str, parent_id: uuid.UUID | None) -> dict[str, Any]:
+def comment_add_and_read(*, user: User, post_id: uuid.UUID, text: str, parent_id: uuid.UUID | None) -> dict[str, Any]:
     """Comment, then read the comment back (a new comment has no replies)."""
     comment = services.comment_add(author=user, post_id=post_id, text=text, parent_id=parent_id)
     return {**selectors._comment(comment), "replies": []}

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.pagination import PageParams, run_page
@@ -36,7 +37,7 @@ def _session_answer(member: RoomMember) -> dict[str, Any]:
 
 def room_create_and_read(
     *,
-    user: Any,
+    user: User,
     title: str,
     topic: str,
     interest_ids: list[int],
@@ -50,55 +51,55 @@ def room_create_and_read(
     return selectors.room_detail(user=user, room_id=opened.id if isinstance(opened, Room) else opened.room_id)
 
 
-def room_start_and_read(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def room_start_and_read(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """Start a scheduled room, then answer with the caller's session in it."""
     return _session_answer(services.room_start(user=user, room_id=room_id))
 
 
-def room_join_and_read(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def room_join_and_read(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """Come into a live room, then answer with the caller's session in it."""
     return _session_answer(services.room_join(user=user, room_id=room_id))
 
 
-def room_token_and_read(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def room_token_and_read(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """A fresh LiveKit token for the caller's role now, with the room and their place in it."""
     member, token = services.room_token(user=user, room_id=room_id)
     return selectors.session_payload(member, token)
 
 
-def room_leave_and_read(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def room_leave_and_read(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """Leave the room, then read it back."""
     room = services.room_leave(user=user, room_id=room_id)
     return selectors.room_detail(user=user, room_id=room.id)
 
 
-def room_end_and_read(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def room_end_and_read(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """End the room, then read it back."""
     room = services.room_end(user=user, room_id=room_id)
     return selectors.room_detail(user=user, room_id=room.id)
 
 
-def hand_set_and_read(*, user: Any, room_id: uuid.UUID, raised: bool) -> dict[str, Any]:
+def hand_set_and_read(*, user: User, room_id: uuid.UUID, raised: bool) -> dict[str, Any]:
     """Raise or lower the caller's hand, then read their membership back."""
     return member_payload(stage.hand_set(user=user, room_id=room_id, raised=raised))
 
 
-def mute_set_and_read(*, user: Any, room_id: uuid.UUID, muted: bool) -> dict[str, Any]:
+def mute_set_and_read(*, user: User, room_id: uuid.UUID, muted: bool) -> dict[str, Any]:
     """Record the caller's microphone state, then read their membership back."""
     return member_payload(stage.mute_set(user=user, room_id=room_id, muted=muted))
 
 
-def step_down_and_read(*, user: Any, room_id: uuid.UUID) -> dict[str, Any]:
+def step_down_and_read(*, user: User, room_id: uuid.UUID) -> dict[str, Any]:
     """Leave the stage, then read the caller's membership back."""
     return member_payload(stage.step_down(user=user, room_id=room_id))
 
 
-def host_transfer_and_read(*, user: Any, room_id: uuid.UUID, to_user_id: uuid.UUID) -> dict[str, Any]:
+def host_transfer_and_read(*, user: User, room_id: uuid.UUID, to_user_id: uuid.UUID) -> dict[str, Any]:
     """Hand the room over, then read the new host's membership back."""
     return member_payload(stage.host_transfer(user=user, room_id=room_id, to_user_id=to_user_id))
 
 
-def member_act_and_read(*, actor: Any, room_id: uuid.UUID, user_id: uuid.UUID, action: str) -> dict[str, Any]:
+def member_act_and_read(*, actor: User, room_id: uuid.UUID, user_id: uuid.UUID, action: str) -> dict[str, Any]:
     """Act on someone in the room, then read their membership back."""
     return member_payload(stage.member_act(actor=actor, room_id=room_id, user_id=user_id, action=action))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from loopin.accounts.models import User
 from loopin.chat.schemas import SentOut
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
@@ -31,12 +32,12 @@ def _story(story: Any, *, seen: bool) -> dict[str, Any]:
     }
 
 
-def story_create_and_read(*, user: Any, media_id: uuid.UUID, audience: str) -> dict[str, Any]:
+def story_create_and_read(*, user: User, media_id: uuid.UUID, audience: str) -> dict[str, Any]:
     """Post a story, then read it back (its author has seen it)."""
     return _story(services.story_create(author=user, media_id=media_id, audience=audience), seen=True)
 
 
-def story_view_and_read(*, user: Any, story_id: uuid.UUID) -> dict[str, Any]:
+def story_view_and_read(*, user: User, story_id: uuid.UUID) -> dict[str, Any]:
     """Mark a story seen, then read it back."""
     return _story(services.story_view(viewer=user, story_id=story_id), seen=True)
 

@@ -14,6 +14,7 @@ import segno
 from fastapi import Query
 from fastapi.responses import Response
 
+from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok
 from loopin.core.errors import ValidationFailed
@@ -107,7 +108,7 @@ def checkin_key_rotate_and_read(*, host: Any, event_id: uuid.UUID, retire_previo
     return selectors.key_out(door.checkin_key_rotate(host=host, event_id=event_id, retire_previous=retire_previous))
 
 
-def door_settings_update_and_read(*, user: Any, event_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
+def door_settings_update_and_read(*, user: User, event_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
     """Change the door rules (only the fields given), then read them back."""
     door.door_settings_update(actor=user, event_id=event_id, **changes)
     return selectors.door_settings_out(user=user, event_id=event_id)

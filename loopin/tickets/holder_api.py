@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Header
 from fastapi.responses import Response
 
+from loopin.accounts.models import User
 from loopin.core.auth import UngatedUser
 from loopin.core.envelope import Envelope, error_responses, ok
 from loopin.core.routing import APIRouter
@@ -71,7 +72,7 @@ async def feed_state(caller: UngatedUser) -> dict[str, Any]:
     return ok(await run_sync(calendar.calendar_feed_state, user=caller), "Calendar feed")
 
 
-def calendar_feed_rotate_and_read(*, user: Any) -> dict[str, Any]:
+def calendar_feed_rotate_and_read(*, user: User) -> dict[str, Any]:
     """Make a new secret calendar address, then read it back (shown only now)."""
     feed, token = calendar.calendar_feed_rotate(user=user)
     return {**calendar.calendar_feed_urls(token), "created_at": feed.created_at}
