@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from loopin.calls import account_hooks, services, tasks
@@ -13,12 +14,12 @@ from loopin.people.signals import user_blocked
 from loopin.realtime.services import register_connection_listener
 
 
-def on_user_blocked(sender: Any, blocker_id: Any, blocked_id: Any, **kwargs: Any) -> None:
+def on_user_blocked(sender: Any, blocker_id: uuid.UUID, blocked_id: uuid.UUID, **kwargs: Any) -> None:
     """A block ends any call between the two at once."""
     services.calls_end_between(a_id=blocker_id, b_id=blocked_id, reason=EndReason.BLOCKED)
 
 
-def on_call_ringing(sender: Any, call_id: Any, ring_deadline: Any, **kwargs: Any) -> None:
+def on_call_ringing(sender: Any, call_id: uuid.UUID, ring_deadline: Any, **kwargs: Any) -> None:
     """Ring an offline callee's phone; at the deadline, the countdown makes the call missed if nobody answered.
 
     Embedded mode runs tasks eagerly, and an eager countdown would run now: there the services' lazy checks
@@ -29,7 +30,7 @@ def on_call_ringing(sender: Any, call_id: Any, ring_deadline: Any, **kwargs: Any
         tasks.ring_timeout.apply_async(args=[str(call_id)], eta=ring_deadline)
 
 
-def on_call_stopped_ringing(sender: Any, call_id: Any, **kwargs: Any) -> None:
+def on_call_stopped_ringing(sender: Any, call_id: uuid.UUID, **kwargs: Any) -> None:
     tasks.push_ring_stopped.delay(str(call_id))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from loopin.chat import account_hooks
@@ -16,36 +17,36 @@ from loopin.tickets.models import Ticket
 from loopin.tickets.signals import door_staff_changed
 
 
-def on_event_published(sender: Any, event_id: Any, **kwargs: Any) -> None:
+def on_event_published(sender: Any, event_id: uuid.UUID, **kwargs: Any) -> None:
     groups.event_chat_open(event_id=event_id)
 
 
-def on_ticket_issued(sender: Any, ticket_id: Any, **kwargs: Any) -> None:
+def on_ticket_issued(sender: Any, ticket_id: uuid.UUID, **kwargs: Any) -> None:
     ticket = Ticket.objects.filter(id=ticket_id).values("event_id", "user_id").first()
     if ticket is not None:
         groups.event_chat_join(event_id=ticket["event_id"], user_id=ticket["user_id"])
 
 
-def on_ticket_cancelled(sender: Any, ticket_id: Any, **kwargs: Any) -> None:
+def on_ticket_cancelled(sender: Any, ticket_id: uuid.UUID, **kwargs: Any) -> None:
     ticket = Ticket.objects.filter(id=ticket_id).values("event_id", "user_id").first()
     if ticket is not None:
         groups.event_chat_remove(event_id=ticket["event_id"], user_id=ticket["user_id"], reason="ticket")
 
 
-def on_door_staff_changed(sender: Any, event_id: Any, user_id: Any, added: bool, **kwargs: Any) -> None:
+def on_door_staff_changed(sender: Any, event_id: uuid.UUID, user_id: uuid.UUID, added: bool, **kwargs: Any) -> None:
     if added:
         groups.event_chat_join(event_id=event_id, user_id=user_id, role=MemberRole.STAFF)
     else:
         groups.event_chat_remove(event_id=event_id, user_id=user_id, reason="ticket")
 
 
-def on_user_blocked(sender: Any, blocker_id: Any, blocked_id: Any, **kwargs: Any) -> None:
+def on_user_blocked(sender: Any, blocker_id: uuid.UUID, blocked_id: uuid.UUID, **kwargs: Any) -> None:
     """A block closes the 1:1 both ways and takes the guest out of the host's event chats."""
     conversations.direct_close_for_block(a_id=blocker_id, b_id=blocked_id)
     groups.event_chats_after_block(a_id=blocker_id, b_id=blocked_id)
 
 
-def on_member_role_given(sender: Any, organisation_id: Any, user_id: Any, **kwargs: Any) -> None:
+def on_member_role_given(sender: Any, organisation_id: uuid.UUID, user_id: uuid.UUID, **kwargs: Any) -> None:
     groups.event_chats_member_added(organisation_id=organisation_id, user_id=user_id)
 
 

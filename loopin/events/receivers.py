@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models.signals import post_save
@@ -12,7 +13,7 @@ from loopin.events.tiers import default_tier, default_tier_price
 from loopin.people import signals as people_signals
 
 
-def _on_user_blocked(sender: Any, blocker_id: Any, blocked_id: Any, **kwargs: Any) -> None:
+def _on_user_blocked(sender: Any, blocker_id: uuid.UUID, blocked_id: uuid.UUID, **kwargs: Any) -> None:
     event_ties_end(blocker_id=blocker_id, blocked_id=blocked_id)
 
 

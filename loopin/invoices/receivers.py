@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from loopin.invoices.tasks import issue_credit_notes, issue_invoices
 
 
-def on_payment_succeeded(sender: Any, *, order_id: Any, **kwargs: Any) -> None:
+def on_payment_succeeded(sender: Any, *, order_id: uuid.UUID, **kwargs: Any) -> None:
     issue_invoices.delay(str(order_id))
 
 
-def on_refund_processed(sender: Any, *, refund_id: Any, **kwargs: Any) -> None:
+def on_refund_processed(sender: Any, *, refund_id: uuid.UUID, **kwargs: Any) -> None:
     issue_credit_notes.delay(str(refund_id))

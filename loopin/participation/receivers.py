@@ -4,6 +4,7 @@ raised capacity, any edit of an event or a tier) clear the event's sold-out flag
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -26,14 +27,14 @@ def _on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) ->
         phone_invitations_claim(user=instance)
 
 
-def _on_phone_invitation_created(sender: Any, phone_invitation_id: Any, **kwargs: Any) -> None:
+def _on_phone_invitation_created(sender: Any, phone_invitation_id: uuid.UUID, **kwargs: Any) -> None:
     try:
         send_phone_invitation_sms.delay(str(phone_invitation_id))
     except Exception as exc:  # the broker is down: the row keeps sms_status "pending" for staff to see
         log.error("phone_invitation_queue_failed", phone_invitation_id=str(phone_invitation_id), error=repr(exc))
 
 
-def _on_seats_released(sender: Any, event_id: Any, **kwargs: Any) -> None:
+def _on_seats_released(sender: Any, event_id: uuid.UUID, **kwargs: Any) -> None:
     sold_out_clear(event_id)
 
 

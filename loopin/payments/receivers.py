@@ -3,6 +3,7 @@ PaymentsConfig.ready): each queues one Celery task, so services never import tas
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from kombu.exceptions import KombuError
@@ -23,7 +24,7 @@ from loopin.payments.signals import (
 log = get_logger("loopin.payments")
 
 
-def on_event_status_changed(sender: Any, *, event_id: Any, new: str, **kwargs: Any) -> None:
+def on_event_status_changed(sender: Any, *, event_id: uuid.UUID, new: str, **kwargs: Any) -> None:
     """A cancelled event's paid orders are refunded in a task (the signal is sent after commit)."""
     if new != "cancelled":
         return
@@ -31,7 +32,7 @@ def on_event_status_changed(sender: Any, *, event_id: Any, new: str, **kwargs: A
         tasks.refund_cancelled_event.delay(str(event_id))
 
 
-def on_payment_event_stored(sender: Any, *, payment_event_id: Any, **kwargs: Any) -> None:
+def on_payment_event_stored(sender: Any, *, payment_event_id: uuid.UUID, **kwargs: Any) -> None:
     """Queue one stored webhook; with the broker away it stays stored for the sweeper (never a 500)."""
     try:
         tasks.process_payment_event.delay(str(payment_event_id))
@@ -39,19 +40,19 @@ def on_payment_event_stored(sender: Any, *, payment_event_id: Any, **kwargs: Any
         log.warning("payment_event_queue_failed", payment_event_id=str(payment_event_id), error=type(exc).__name__)
 
 
-def on_refund_due(sender: Any, *, refund_id: Any, **kwargs: Any) -> None:
+def on_refund_due(sender: Any, *, refund_id: uuid.UUID, **kwargs: Any) -> None:
     tasks.submit_refund.delay(str(refund_id))
 
 
-def on_charge_refund_due(sender: Any, *, refund_id: Any, **kwargs: Any) -> None:
+def on_charge_refund_due(sender: Any, *, refund_id: uuid.UUID, **kwargs: Any) -> None:
     tasks.submit_charge_refund.delay(str(refund_id))
 
 
-def on_settlement_due(sender: Any, *, order_id: Any, **kwargs: Any) -> None:
+def on_settlement_due(sender: Any, *, order_id: uuid.UUID, **kwargs: Any) -> None:
     tasks.settle_order.delay(str(order_id))
 
 
-def on_reversal_due(sender: Any, *, reversal_id: Any, **kwargs: Any) -> None:
+def on_reversal_due(sender: Any, *, reversal_id: uuid.UUID, **kwargs: Any) -> None:
     tasks.reverse_settlement.delay(str(reversal_id))
 
 
