@@ -53,7 +53,7 @@ def test_the_feeds_host_filter_and_the_profile_counts_leave_the_organisations_ev
     assert [e["id"] for e in r.json()["data"]] == [str(own.id)]
     activity = EventsActivity()
     assert activity.counts(manager.id) == {"events_hosted": 1, "events_attended": 0}
-    assert [c["title"] for c in activity.upcoming_hosted(manager.id, None, 10)] == ["Mine"]
+    assert [c.title for c in activity.upcoming_hosted(manager.id, None, 10)] == ["Mine"]
 
 
 def test_the_sitemap_lists_organisation_pages_verified_or_not_never_deleted_ones(api, club):
