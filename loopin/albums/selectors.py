@@ -19,7 +19,7 @@ from loopin.tickets.models import Ticket
 
 def album_event_alive(event_id: uuid.UUID) -> Event:
     """The album's event, if not deleted (404 ALBUM_NOT_FOUND otherwise)."""
-    event: Event | None = Event.objects.filter(id=event_id, deleted_at__isnull=True).first()
+    event: Event | None = Event.objects.alive().filter(id=event_id).first()
     if event is None:
         raise NotFound("No such album.", code=AlbumErrorCode.ALBUM_NOT_FOUND)
     return event
