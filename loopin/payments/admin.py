@@ -194,7 +194,7 @@ class RefundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BankAccount)
-class BankAccountAdmin(ReadOnlyAdmin):
+class BankAccountAdmin(AuditedAdmin, ReadOnlyAdmin):
     list_display = ("user", "organisation", "holder_name", "bank_name", "ifsc", "masked", "is_primary", "removed_at")
     search_fields = ("user__phone_number", "organisation__handle", "holder_name", "ifsc", "last4")
     list_select_related = ("user", "organisation")

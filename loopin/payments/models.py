@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from loopin.core.ids import number_field
-from loopin.core.models import AuditedModel
+from loopin.core.models import AuditedModel, DeletedByModel
 from loopin.payments.charge_models import Charge, ChargeRefund, ChargeStatus  # noqa: F401 - the app's models
 
 
@@ -293,9 +293,12 @@ class Refund(models.Model):
         return f"refund {self.amount} ({self.status})"
 
 
-class BankAccount(models.Model):
+class BankAccount(AuditedModel, DeletedByModel):
     """A payout account of a person (`user`) or of an organisation (`organisation`, exactly one of the two); the
-    number is stored encrypted (Fernet) and shown masked."""
+    number is stored encrypted (Fernet) and shown masked.
+
+    Its tombstone is `removed_at` (kept, emptied, for the payouts that point to it); `deleted_by` names who set it.
+    The audit fields matter most for an organisation's accounts, which any owner or admin may add or remove."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = number_field("payments", "bankaccount")

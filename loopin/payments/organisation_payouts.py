@@ -17,6 +17,7 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import Conflict, NotFound
+from loopin.core.models import stamp
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event
 from loopin.organisations.models import Organisation
@@ -57,7 +58,9 @@ def organisation_bank_account_create(
         primary = make_primary or not accounts.exists()
         if primary:
             accounts.filter(is_primary=True).update(is_primary=False)
-        account = BankAccount.objects.create(organisation=organisation, is_primary=primary, **fields)
+        account = BankAccount(organisation=organisation, is_primary=primary, **fields)
+        stamp(account, user, "create")
+        account.save()
         audit_record(action="bank_account.added", actor=user, obj=account, data={"last4": account.last4})
     return account
 
@@ -72,8 +75,8 @@ def organisation_bank_account_make_primary(
         BankAccount.objects.filter(organisation=organisation, is_primary=True).exclude(id=account.id).update(
             is_primary=False
         )
-        BankAccount.objects.filter(id=account.id).update(is_primary=True)
         account.is_primary = True
+        account.save(update_fields=["is_primary", *stamp(account, user, "update")])
         audit_record(action="bank_account.primary", actor=user, obj=account)
     return account
 
@@ -86,8 +89,9 @@ def organisation_bank_account_remove(*, user: User, organisation_id: uuid.UUID, 
         account = _account(organisation, account_id)
         if PayoutRequest.objects.filter(bank_account=account, status__in=ACTIVE_PAYOUT).exists():
             raise Conflict("A payout in progress uses this account.", code=PaymentErrorCode.BANK_ACCOUNT_IN_USE)
-        BankAccount.objects.filter(id=account.id).update(
-            removed_at=timezone.now(), is_primary=False, account_number_encrypted=""
+        account.removed_at, account.is_primary, account.account_number_encrypted = timezone.now(), False, ""
+        account.save(
+            update_fields=["removed_at", "is_primary", "account_number_encrypted", *stamp(account, user, "delete")]
         )
         audit_record(action="bank_account.removed", actor=user, obj=account)
 

@@ -17,6 +17,7 @@ from loopin.audit.services import audit_record
 from loopin.core.crypto import derived_fernet
 from loopin.core.error_codes import CoreErrorCode
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from loopin.core.models import stamp
 from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import Event, EventStatus
@@ -76,7 +77,9 @@ def bank_account_create(
         primary = make_primary or not accounts.exists()
         if primary:
             accounts.filter(is_primary=True).update(is_primary=False)
-        account = BankAccount.objects.create(user=user, is_primary=primary, **fields)
+        account = BankAccount(user=user, is_primary=primary, **fields)
+        stamp(account, user, "create")
+        account.save()
         audit_record(action="bank_account.added", actor=user, obj=account, data={"last4": account.last4})
     return account
 
@@ -110,8 +113,8 @@ def bank_account_make_primary(*, user: User, account_id: uuid.UUID) -> BankAccou
         User.objects.select_for_update().filter(id=user.id).first()
         account = _own_account(user, account_id)
         BankAccount.objects.filter(user=user, is_primary=True).exclude(id=account.id).update(is_primary=False)
-        BankAccount.objects.filter(id=account.id).update(is_primary=True)
         account.is_primary = True
+        account.save(update_fields=["is_primary", *stamp(account, user, "update")])
         audit_record(action="bank_account.primary", actor=user, obj=account)
     return account
 
@@ -122,8 +125,9 @@ def bank_account_remove(*, user: User, account_id: uuid.UUID) -> None:
         account = _own_account(user, account_id)
         if PayoutRequest.objects.filter(bank_account=account, status__in=ACTIVE_PAYOUT).exists():
             raise Conflict("A payout in progress uses this account.", code=PaymentErrorCode.BANK_ACCOUNT_IN_USE)
-        BankAccount.objects.filter(id=account.id).update(
-            removed_at=timezone.now(), is_primary=False, account_number_encrypted=""
+        account.removed_at, account.is_primary, account.account_number_encrypted = timezone.now(), False, ""
+        account.save(
+            update_fields=["removed_at", "is_primary", "account_number_encrypted", *stamp(account, user, "delete")]
         )
         audit_record(action="bank_account.removed", actor=user, obj=account)
 

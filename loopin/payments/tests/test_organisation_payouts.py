@@ -3,13 +3,18 @@ account exactly once (real threads), never more than it earned; personal payouts
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from loopin.core.account_hooks import erase_audit_fields
 from loopin.events.models import Event
 from loopin.invoices.tests.helpers import paid_order
 from loopin.organisations.tests.conftest import add_member, make_org
@@ -93,6 +98,56 @@ def test_the_organisation_has_one_primary_account_and_removes_one_not_in_use(api
     assert api.delete(f"{_base(org)}/bank-accounts/{second}", headers=headers).status_code == 200
     assert listed() == {first: True}
     assert BankAccount.objects.get(id=second).account_number_encrypted == ""
+
+
+def test_the_admin_who_adds_an_account_and_the_one_who_removes_it_are_named(api, org):
+    added = api.post(f"{_base(org)}/bank-accounts", json=ACCOUNT, headers=token_for(org.admin))
+    account_id = added.json()["data"]["id"]
+    stored = BankAccount.objects.get(id=account_id)
+    assert (stored.created_by_id, stored.updated_by_id, stored.deleted_by_id, stored.removed_at) == (
+        org.admin.id, org.admin.id, None, None
+    )  # fmt: skip
+
+    second_admin = add_member(org.organisation, "admin")
+    assert api.delete(f"{_base(org)}/bank-accounts/{account_id}", headers=token_for(second_admin)).status_code == 200
+
+    stored.refresh_from_db()
+    assert (stored.created_by_id, stored.updated_by_id, stored.deleted_by_id) == (
+        org.admin.id, second_admin.id, second_admin.id
+    )  # fmt: skip
+    assert stored.removed_at is not None and stored.is_primary is False
+
+
+def test_making_an_account_primary_names_the_member_and_the_admin_page_shows_who(api, org):
+    first = api.post(f"{_base(org)}/bank-accounts", json=ACCOUNT, headers=token_for(org.admin)).json()["data"]["id"]
+    body = {**ACCOUNT, "account_number": "99990000111122", "is_primary": True}
+    api.post(f"{_base(org)}/bank-accounts", json=body, headers=token_for(org.admin))
+    assert api.post(f"{_base(org)}/bank-accounts/{first}/primary", headers=token_for(org.owner)).status_code == 200
+    stored = BankAccount.objects.get(id=first)
+    assert (stored.is_primary, stored.created_by_id, stored.updated_by_id) == (True, org.admin.id, org.owner.id)
+
+    staff = UserWithProfileFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_bankaccount"))
+    client = Client()
+    client.force_login(staff)
+    html = client.get(reverse("admin:payments_bankaccount_change", args=[first])).content.decode()
+
+    def shown(field: str) -> list[str]:
+        found = re.findall(rf'field-{field}">.*?<div class="readonly">(.*?)</div>', html, re.S)
+        return [re.sub(r"<[^>]+>", "", text).strip() for text in found]
+
+    assert (shown("created_by"), shown("updated_by"), shown("deleted_by")) == (
+        [str(org.admin)], [str(org.owner)], ["-"]
+    )  # fmt: skip
+
+
+def test_erasing_a_member_empties_the_audit_fields_of_the_organisations_account(api, org):
+    account_id = api.post(f"{_base(org)}/bank-accounts", json=ACCOUNT, headers=token_for(org.admin)).json()["data"][
+        "id"
+    ]
+    erase_audit_fields(org.admin)
+    stored = BankAccount.objects.get(id=account_id)
+    assert (stored.created_by_id, stored.updated_by_id, stored.organisation_id) == (None, None, org.organisation.id)
 
 
 def test_an_admin_asks_for_the_events_balance_to_the_organisations_account(api, org):

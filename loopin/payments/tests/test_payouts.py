@@ -228,6 +228,23 @@ def test_a_removed_account_disappears_and_loses_its_number(api, buyer_headers):
     assert BankAccount.objects.get(id=account).account_number_encrypted == ""
 
 
+def test_the_person_is_named_on_their_account_when_adding_choosing_and_removing_it(api, buyer, buyer_headers):
+    first = _add_account(api, buyer_headers).json()["data"]["id"]
+    second = _add_account(api, buyer_headers, account_number="99990000111122").json()["data"]["id"]
+    stored = BankAccount.objects.get(id=second)
+    assert (stored.created_by_id, stored.updated_by_id, stored.deleted_by_id) == (buyer.id, buyer.id, None)
+
+    assert api.post(f"/api/v2/payouts/bank-accounts/{second}/primary", headers=buyer_headers).status_code == 200
+    assert api.delete(f"/api/v2/payouts/bank-accounts/{first}", headers=buyer_headers).status_code == 200
+
+    chosen, removed = BankAccount.objects.get(id=second), BankAccount.objects.get(id=first)
+    assert (chosen.is_primary, chosen.updated_by_id, chosen.deleted_by_id, chosen.removed_at) == (
+        True, buyer.id, None, None
+    )  # fmt: skip
+    assert (removed.is_primary, removed.deleted_by_id, removed.updated_by_id) == (False, buyer.id, buyer.id)
+    assert removed.removed_at is not None
+
+
 def test_an_account_used_by_a_payout_in_progress_cannot_be_removed(api, paid_event, host_headers):
     _sold_and_ended(api, paid_event, 1)
     account = _add_account(api, host_headers).json()["data"]["id"]
