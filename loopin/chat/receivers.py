@@ -9,7 +9,7 @@ from loopin.chat import account_hooks
 from loopin.chat.models import MemberRole
 from loopin.chat.services import conversations, groups
 from loopin.core import hooks
-from loopin.events.signals import event_published, ticket_cancelled, ticket_issued
+from loopin.events.signals import event_moved, event_published, ticket_cancelled, ticket_issued
 from loopin.organisations.signals import member_role_given
 from loopin.people.signals import user_blocked
 from loopin.realtime.services import register_connection_listener
@@ -19,6 +19,10 @@ from loopin.tickets.signals import door_staff_changed
 
 def on_event_published(sender: Any, event_id: uuid.UUID, **kwargs: Any) -> None:
     groups.event_chat_open(event_id=event_id)
+
+
+def on_event_moved(sender: Any, event_id: uuid.UUID, **kwargs: Any) -> None:
+    groups.event_chat_hosts_joined(event_id=event_id)
 
 
 def on_ticket_issued(sender: Any, ticket_id: uuid.UUID, **kwargs: Any) -> None:
@@ -53,6 +57,7 @@ def on_member_role_given(sender: Any, organisation_id: uuid.UUID, user_id: uuid.
 def connect() -> None:
     member_role_given.connect(on_member_role_given, dispatch_uid="chat.organisation_member")
     event_published.connect(on_event_published, dispatch_uid="chat.event_published")
+    event_moved.connect(on_event_moved, dispatch_uid="chat.event_moved")
     ticket_issued.connect(on_ticket_issued, dispatch_uid="chat.ticket_issued")
     ticket_cancelled.connect(on_ticket_cancelled, dispatch_uid="chat.ticket_cancelled")
     door_staff_changed.connect(on_door_staff_changed, dispatch_uid="chat.door_staff")

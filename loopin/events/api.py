@@ -38,6 +38,7 @@ from loopin.events.schemas import (
     InvitationOut,
     InvitationStatusName,
     JoinRequestOut,
+    MoveIn,
     PostponeIn,
     RepublishIn,
     RequestStatusName,
@@ -124,6 +125,12 @@ def event_transition_and_read(
     event = services.event_transition(
         actor=user, event_id=event_id, target=target, reason=reason, new_start_at=new_start_at, new_end_at=new_end_at
     )
+    return selectors.event_detail(user=user, event_id=event.id)
+
+
+def event_move_and_read(*, user: User, event_id: uuid.UUID, organisation_id: uuid.UUID) -> EventView:
+    """Move a personal event into an organisation, then read it back as the caller sees it."""
+    event = services.event_move(actor=user, event_id=event_id, organisation_id=organisation_id)
     return selectors.event_detail(user=user, event_id=event.id)
 
 
@@ -337,6 +344,14 @@ async def event_complete(event_id: uuid.UUID, body: TransitionIn, caller: Curren
         event_transition_and_read, user=caller, event_id=event_id, target="completed", reason=body.reason
     )
     return ok(EventDetailOut.from_view(view), "Event completed")
+
+
+@events.post("/{event_id}/move", response_model=Envelope[EventDetailOut], responses=error_responses(*ANY_ERROR))
+async def event_move(event_id: uuid.UUID, body: MoveIn, caller: CurrentUser) -> dict[str, Any]:
+    """Move your personal event into an organisation where your role allows `events` (once); its orders, tickets
+    and guests stay, its members run it by role from now on."""
+    view = await run_sync(event_move_and_read, user=caller, event_id=event_id, organisation_id=body.organisation_id)
+    return ok(EventDetailOut.from_view(view), "Event moved")
 
 
 @events.post(

@@ -14,6 +14,7 @@ __all__ = ["send_after_commit"]  # sent the shared way (loopin.core.signals); ke
 event_published = Signal()  # event_id
 event_updated = Signal()  # event_id, changes: dict[field, [old, new]] (time/venue/location of a published event)
 event_status_changed = Signal()  # event_id, old, new, reason
+event_moved = Signal()  # event_id, organisation_id (after commit): a personal event is now the organisation's
 join_request_created = Signal()  # request_id
 join_request_decided = Signal()  # request_id, decision: "accepted" | "declined"
 invitation_created = Signal()  # invitation_id

@@ -23,3 +23,7 @@ class OrganisationErrorCode(ErrorCode):
     ORGANISATION_OWNER_BY_TRANSFER = (
         "ORGANISATION_OWNER_BY_TRANSFER", 400, "Make someone the owner by transferring ownership.",
     )  # fmt: skip
+    ALREADY_IN_ORGANISATION = (
+        "ALREADY_IN_ORGANISATION", 409,
+        "This event or venue belongs to an organisation already; only a personal one moves into one, once.",
+    )  # fmt: skip

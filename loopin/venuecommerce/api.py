@@ -1,6 +1,7 @@
 """Venue commerce over HTTP (the designed API).
 
 - `PATCH /api/v2/venues/{venue_id}`: the venue's details (its owner, managers; an organisation's by role).
+- `POST /api/v2/venues/{venue_id}/move`: its owner brings a personal venue into an organisation (its events stay).
 - `/api/v2/venues/{venue_id}/menu` (public): what the venue sells, at one event with `?event_id=`.
 - `/api/v2/venues/{venue_id}/menu/…`, `/counters`, `/staff`: the venue's owner and staff by role
   (`loopin.venuecommerce.access.ROLE_ACTIONS`); staff are asked by phone or handle and accept (`/staff/me/accept`).
@@ -21,7 +22,7 @@ from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok, ok
 from loopin.core.pagination import PageParams
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
-from loopin.events.schemas import VenueOut, VenueUpdateIn
+from loopin.events.schemas import MoveIn, VenueOut, VenueUpdateIn
 from loopin.events.selectors import venue_get
 from loopin.venuecommerce import selectors
 from loopin.venuecommerce.schemas import (
@@ -62,7 +63,7 @@ from loopin.venuecommerce.services.staff import (
     venue_staff_remove,
 )
 from loopin.venuecommerce.services.transitions import order_cancel, order_transition
-from loopin.venuecommerce.services.venues import venue_update
+from loopin.venuecommerce.services.venues import venue_move, venue_update
 
 if TYPE_CHECKING:
     from loopin.accounts.models import User
@@ -96,6 +97,20 @@ async def venue_change(venue_id: uuid.UUID, body: VenueUpdateIn, caller: Current
     roles. A verified venue whose place changes is unverified until staff look again."""
     changes = body.model_dump(exclude_unset=True)
     return ok(await run_sync(venue_update_and_read, user=caller, venue_id=venue_id, changes=changes), "Venue changed")
+
+
+def venue_move_and_read(*, user: User, venue_id: uuid.UUID, organisation_id: uuid.UUID) -> dict[str, Any]:
+    """Move a personal venue into an organisation, then read it back."""
+    venue = venue_move(actor=user, venue_id=venue_id, organisation_id=organisation_id)
+    return venue_get(venue_id=venue.id)
+
+
+@venues.post("/{venue_id}/move", response_model=Envelope[VenueOut], responses=ANY)
+async def venue_move_into_organisation(venue_id: uuid.UUID, body: MoveIn, caller: CurrentUser) -> dict[str, Any]:
+    """Move your personal venue into an organisation where your role allows `events` (once); its staff stay, its
+    events do not move with it (move each one)."""
+    moved = await run_sync(venue_move_and_read, user=caller, venue_id=venue_id, organisation_id=body.organisation_id)
+    return ok(moved, "Venue moved")
 
 
 # ---------------------------------------------------------------- menu

@@ -89,6 +89,16 @@ def event_chats_member_added(*, organisation_id: uuid.UUID, user_id: uuid.UUID) 
     return sum(event_chat_join(event_id=e.id, user_id=user_id, role=MemberRole.HOST) is not None for e in events)
 
 
+def event_chat_hosts_joined(*, event_id: uuid.UUID) -> int:
+    """An event that changed hands (a personal event moved into an organisation): everyone who may message its
+    guests now is a host of its chat, if it has one (the person who moved it already is). How many joined."""
+    event = Event.objects.alive().filter(id=event_id, chat__isnull=False).first()
+    if event is None:
+        return 0
+    holders = host_power_holders(event, "message")
+    return sum(event_chat_join(event_id=event.id, user_id=u, role=MemberRole.HOST) is not None for u in holders)
+
+
 def event_chat_remove(*, event_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
     """A ticket cancelled or refunded, or a block: out of the chat (the host never is). True if removed."""
     conv = Conversation.objects.filter(event_id=event_id).select_related("event").first()

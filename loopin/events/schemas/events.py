@@ -197,6 +197,15 @@ class VenueUpdateIn(BaseModel):
         return self
 
 
+class MoveIn(BaseModel):
+    """Where a personal event or venue moves: an organisation where your role allows `events`."""
+
+    model_config = ConfigDict(extra="forbid")
+    organisation_id: uuid.UUID = Field(
+        description="The organisation that owns it from now on (once; it never moves back)"
+    )
+
+
 class HostLeadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     first_name: str = Field(min_length=1, max_length=100)

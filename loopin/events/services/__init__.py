@@ -11,6 +11,7 @@ from loopin.events.services.event_fields import EventInput
 from loopin.events.services.host_leads import host_lead_create
 from loopin.events.services.images import MAX_COVER_IMAGES, event_add_cover_images, event_remove_cover_image
 from loopin.events.services.lifecycle import TRANSITIONS, event_transition
+from loopin.events.services.moves import event_move
 from loopin.events.services.rules import ensure_can_host
 from loopin.events.services.venues import VenueInput, venue_create
 from loopin.events.share_paths import share_path, share_path_parse
@@ -31,6 +32,7 @@ __all__ = [
     "event_add_cover_images",
     "event_create",
     "event_delete",
+    "event_move",
     "event_remove_cover_image",
     "event_transition",
     "event_update",

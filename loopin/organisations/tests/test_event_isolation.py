@@ -28,6 +28,7 @@ def endpoints(e, req, tier, question):
     return [
         ("edit", "PATCH", p, {"title": "Taken over"}, "change"),
         ("delete", "DELETE", p, None, "delete"),
+        ("move", "POST", f"{p}/move", {"organisation_id": str(e.organisation_id)}, "change"),
         ("postpone", "POST", f"{p}/postpone", {"reason": "rain"}, "change"),
         ("cancel", "POST", f"{p}/cancel", {"reason": "gone"}, "cancel"),
         ("complete", "POST", f"{p}/complete", {}, "change"),
@@ -96,6 +97,7 @@ NOT_HOST, NOT_DOOR = (403, "NOT_EVENT_HOST"), (403, "NOT_DOOR_STAFF")
 REFUSAL = {
     **dict.fromkeys(["scan", "keys", "revoked", "door settings", "search", "scans", "stats"], NOT_DOOR),
     "revoke link": (404, "INVITE_LINK_NOT_FOUND"),
+    "move": (404, "EVENT_NOT_FOUND"),  # only the person of a personal event moves it; others learn nothing
 }
 # The role too small for each power (None: every member holds it).
 SMALLER = {"door": "agent", "money": "manager", "payouts": "manager", "view": None}
@@ -138,7 +140,7 @@ def test_no_event_endpoint_gives_outsiders_small_roles_or_former_members_more_th
             got[(name, who)], expected[(name, who)] = _answer(r), REFUSAL.get(name, NOT_HOST)
             assert "+919822233344" not in r.text, (name, who)
     assert got == expected
-    assert len(got) == 46 * 5 + 45
+    assert len(got) == 47 * 5 + 46
     assert snapshot(event) == before
 
 

@@ -38,6 +38,7 @@ def endpoints(w):
     p = f"{V}/{w.venue.id}"
     return [
         ("edit venue", "PATCH", p, {"name": "Taken over"}, "venue"),
+        ("move", "POST", f"{p}/move", {"organisation_id": str(w.other.organisation.id)}, "move"),
         ("manage menu", "GET", f"{p}/menu/manage", None, "stock"),
         (
             "add item",
@@ -120,6 +121,7 @@ def snapshot(w):
 
 
 REFUSAL = {"parking_lots": (403, "NOT_VENUE_MANAGER"), "parking": (403, "NOT_PARKING_STAFF")}
+REFUSAL["move"] = (404, "VENUE_NOT_FOUND")  # only the person of a personal venue moves it; others learn nothing
 # The members whose role maps to a venue role too small for each action (agents map to none at all).
 SMALLER = {"managers": ["manager", "door", "agent"]}
 
@@ -150,7 +152,7 @@ def test_no_venue_endpoint_gives_outsiders_small_roles_or_former_members_more_th
             expected[(name, who)] = REFUSAL.get(action, (403, "VENUE_ROLE_REQUIRED"))
             assert "The Brewhouse" not in r.text, (name, who)
     assert got == expected
-    assert len(got) == 20 * 8 + 9
+    assert len(got) == 21 * 8 + 9
     assert snapshot(w) == before
 
 
