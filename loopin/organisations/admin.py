@@ -33,7 +33,7 @@ class OrganisationAdmin(AuditedAdmin):
     list_select_related = ("created_by",)
     raw_id_fields = ("created_by", "updated_by", "deleted_by", "verified_by")
     readonly_fields = (
-        "is_verified", "verified_at", "verified_by", "created_at", "updated_at", "created_by", "updated_by",
+        "logo", "is_verified", "verified_at", "verified_by", "created_at", "updated_at", "created_by", "updated_by",
         "deleted_at", "deleted_by",
     )  # fmt: skip
     inlines = [MembershipInline]

@@ -8,11 +8,14 @@ Statuses: 404 `ORGANISATION_NOT_FOUND` for anyone who is not a member now (outsi
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import File, UploadFile
 
 from loopin.accounts.models import User
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, ok, ok_page
+from loopin.core.images import MAX_IMAGE_BYTES
 from loopin.core.pagination import PageParams
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
@@ -52,6 +55,18 @@ def organisation_private_read(*, user: User, organisation_id: uuid.UUID) -> dict
 def organisation_update_and_read(*, user: User, organisation_id: uuid.UUID, fields: dict[str, Any]) -> dict[str, Any]:
     """Edit, then read the organisation as the caller sees it."""
     services.organisation_update(user=user, organisation_id=organisation_id, **fields)
+    return _private(user, organisation_id)
+
+
+def organisation_logo_upload_and_read(*, user: User, organisation_id: uuid.UUID, content: bytes) -> dict[str, Any]:
+    """Upload the logo, then read the organisation as the caller sees it."""
+    services.organisation_logo_upload(user=user, organisation_id=organisation_id, content=content)
+    return _private(user, organisation_id)
+
+
+def organisation_logo_remove_and_read(*, user: User, organisation_id: uuid.UUID) -> dict[str, Any]:
+    """Remove the logo, then read the organisation as the caller sees it."""
+    services.organisation_logo_remove(user=user, organisation_id=organisation_id)
     return _private(user, organisation_id)
 
 
@@ -163,6 +178,34 @@ async def organisation_delete(organisation_id: uuid.UUID, caller: CurrentUser) -
     """Delete the organisation (owner)."""
     await run_sync(services.organisation_delete, user=caller, organisation_id=organisation_id)
     return ok(None, "Organisation deleted")
+
+
+@router.post(
+    "/{organisation_id}/logo",
+    response_model=Envelope[OrganisationOut],
+    status_code=201,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
+async def organisation_logo_upload(
+    organisation_id: uuid.UUID,
+    caller: CurrentUser,
+    logo: Annotated[UploadFile, File(description="JPEG/PNG/WebP, <= 5 MB")],
+) -> dict[str, Any]:
+    """Upload the organisation's logo (owner, admin); it replaces the one it had, uploaded or typed."""
+    content = await logo.read(MAX_IMAGE_BYTES + 1)
+    data = await run_sync(
+        organisation_logo_upload_and_read, user=caller, organisation_id=organisation_id, content=content
+    )
+    return ok(data, "Logo uploaded")
+
+
+@router.delete(
+    "/{organisation_id}/logo", response_model=Envelope[OrganisationOut], responses=error_responses(401, 403, 404, 422)
+)
+async def organisation_logo_remove(organisation_id: uuid.UUID, caller: CurrentUser) -> dict[str, Any]:
+    """Remove the organisation's logo (owner, admin)."""
+    data = await run_sync(organisation_logo_remove_and_read, user=caller, organisation_id=organisation_id)
+    return ok(data, "Logo removed")
 
 
 @router.get(

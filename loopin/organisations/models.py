@@ -45,7 +45,12 @@ class Organisation(AuditedModel, DeletedByModel):
     handle = models.CharField(max_length=30, help_text="Unique, case-insensitive; the public page's address.")
     description = models.TextField(blank=True, max_length=2000)
     city = models.CharField(max_length=100, blank=True)
-    logo_url = models.URLField(max_length=1000, blank=True)
+    logo_url = models.URLField(
+        max_length=1000, blank=True, help_text="What cards and pages show: a typed http(s) URL or the uploaded logo's."
+    )
+    logo = models.ImageField(
+        upload_to="organisation-logos/", blank=True, help_text="The uploaded logo's file (empty for a typed URL)."
+    )
     gstin = models.CharField("GSTIN", max_length=15, blank=True, help_text="For invoices; format and checksum checked.")
     legal_name = models.CharField(max_length=200, blank=True, help_text="The name registered with the GSTIN.")
     is_verified = models.BooleanField(default=False, help_text="Set by staff (the admin's verify action).")

@@ -1,18 +1,23 @@
-"""Writes of host organisations: create and edit, invitations and their answers, roles, removal, leaving,
-ownership transfer and soft delete. Each checks the caller with `organisation_for` / `organisation_allows`
-(the one rule) and records an audit entry naming the organisation (`obj` and `data["organisation_id"]`)."""
+"""Writes of host organisations: create and edit (the logo typed as a URL or uploaded), invitations and their
+answers, roles, removal, leaving, ownership transfer and soft delete. Each checks the caller with
+`organisation_for` / `organisation_allows` (the one rule) and records an audit entry naming the organisation
+(`obj` and `data["organisation_id"]`)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, ValidationFailed
+from loopin.core.images import image_clean, image_public_url
+from loopin.core.models import stamp
 from loopin.core.signals import send_after_commit
 from loopin.organisations import signals
 from loopin.organisations.error_codes import OrganisationErrorCode
@@ -91,10 +96,15 @@ def organisation_update(*, user: User, organisation_id: uuid.UUID, **fields: Any
         if changed:
             for key in changed:
                 setattr(organisation, key, cleaned[key])
+            extra = []
+            if "logo_url" in changed and organisation.logo.name:  # a typed URL replaces the uploaded logo
+                _delete_after_commit(organisation.logo.name)
+                organisation.logo = ""
+                extra.append("logo")
             organisation.updated_by = user
             try:
                 with transaction.atomic():
-                    organisation.save(update_fields=[*changed, "updated_by", "updated_at"])
+                    organisation.save(update_fields=[*changed, *extra, "updated_by", "updated_at"])
             except IntegrityError:
                 raise Conflict("This handle is taken.", code=OrganisationErrorCode.ORGANISATION_HANDLE_TAKEN) from None
             _audit("organisation.updated", actor=user, organisation=organisation, fields=changed)
@@ -308,4 +318,51 @@ def organisation_verify(*, staff: User, organisation_id: uuid.UUID, verified: bo
             organisation.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_by", "updated_at"])
             _audit("organisation.verified" if verified else "organisation.unverified", actor=staff,
                    organisation=organisation)  # fmt: skip
+    return organisation
+
+
+def _delete_after_commit(name: str) -> None:
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _logo_replace(*, user: User, organisation_id: uuid.UUID, name: str) -> tuple[Organisation, bool]:
+    """Make `name` (a stored file, or "" for none) the organisation's logo under its lock; the file it had is
+    deleted once this commits. Returns the organisation and whether anything changed."""
+    organisation_for(user, organisation_id, "edit_organisation")
+    organisation = Organisation.objects.select_for_update().get(id=organisation_id)
+    old = organisation.logo.name
+    url = image_public_url("", name) if name else ""
+    if (old, organisation.logo_url) == (name, url):
+        return organisation, False
+    organisation.logo = name
+    organisation.logo_url = url
+    organisation.save(update_fields=["logo", "logo_url", "updated_at", *stamp(organisation, user, "update")])
+    if old:
+        _delete_after_commit(old)
+    return organisation, True
+
+
+def organisation_logo_upload(*, user: User, organisation_id: uuid.UUID, content: bytes) -> Organisation:
+    """Upload the organisation's logo (JPEG/PNG/WebP, <= 5 MB; owner, admin), re-encoded without metadata."""
+    clean = image_clean(content, field="logo")
+    organisation_for(user, organisation_id, "edit_organisation")  # a refused caller writes no file
+    name = default_storage.save(
+        f"organisation-logos/{organisation_id}/{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content)
+    )
+    try:
+        with transaction.atomic():
+            organisation, _ = _logo_replace(user=user, organisation_id=organisation_id, name=name)
+            _audit("organisation.logo_uploaded", actor=user, organisation=organisation)
+    except Exception:
+        default_storage.delete(name)
+        raise
+    return organisation
+
+
+def organisation_logo_remove(*, user: User, organisation_id: uuid.UUID) -> Organisation:
+    """Remove the organisation's logo, uploaded or typed (owner, admin)."""
+    with transaction.atomic():
+        organisation, changed = _logo_replace(user=user, organisation_id=organisation_id, name="")
+        if changed:
+            _audit("organisation.logo_removed", actor=user, organisation=organisation)
     return organisation

@@ -1,4 +1,4 @@
-"""The isolation matrix: every endpoint that takes an organisation (its own and its money's: earnings, bank
+"""The isolation matrix: every endpoint that takes an organisation (its own, its logo's and its money's: earnings, bank
 accounts, payout requests), called as a member of another organisation, as a member whose role is too small, and
 as a former member (removed, and one who left) — exact statuses, no field of the organisation in any refusal, and
 nothing changed."""
@@ -9,17 +9,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from loopin.events.models import Event
 from loopin.invoices.tests.helpers import paid_order
 from loopin.organisations.models import Membership, Organisation
-from loopin.organisations.services import member_remove, organisation_leave
+from loopin.organisations.services import member_remove, organisation_leave, organisation_logo_upload
 from loopin.organisations.tests.conftest import make_org
 from loopin.payments.models import BankAccount, PayoutRequest
 from loopin.payments.organisation_payouts import organisation_bank_account_create
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import token_for
+from loopin.testing.images import plain_image
 
 BASE = "/api/v2/organisations"
 MONEY = "/api/v2/payouts/organisations"
@@ -32,6 +34,7 @@ ACCOUNT = {
 NOT_MEMBER = (404, "ORGANISATION_NOT_FOUND")
 TOO_SMALL = (403, "ORGANISATION_ROLE_TOO_SMALL")
 NO_INVITATION = (404, "ORGANISATION_INVITATION_NOT_FOUND")
+LOGO = [("logo", ("logo.png", plain_image("PNG"), "image/png"))]  # multipart files, not a JSON body
 
 
 def endpoints(org, newcomer, event, account):
@@ -43,6 +46,8 @@ def endpoints(org, newcomer, event, account):
         ("private", "GET", f"{BASE}/{o}/private", None, None),
         ("members", "GET", f"{BASE}/{o}/members", None, None),
         ("edit", "PATCH", f"{BASE}/{o}", {"name": "Taken over"}, TOO_SMALL),
+        ("upload logo", "POST", f"{BASE}/{o}/logo", LOGO, TOO_SMALL),
+        ("remove logo", "DELETE", f"{BASE}/{o}/logo", None, TOO_SMALL),
         ("delete", "DELETE", f"{BASE}/{o}", None, TOO_SMALL),
         ("invite", "POST", f"{BASE}/{o}/members", {"phone_number": newcomer.phone_number, "role": "admin"}, TOO_SMALL),
         ("change role", "PUT", f"{BASE}/{o}/members/{target}", {"role": "door"}, TOO_SMALL),
@@ -64,6 +69,9 @@ def snapshot(organisation):
     accounts = BankAccount.objects.order_by("id").values_list("id", "organisation_id", "is_primary", "removed_at")
     return (
         org.name,
+        org.logo_url,
+        org.logo.name,
+        default_storage.exists(org.logo.name),
         org.deleted_at,
         [(m.user_id, m.role, m.accepted_at, m.removed_at) for m in rows],
         list(accounts),
@@ -94,12 +102,15 @@ def world(interests):
     member_remove(user=org.owner, organisation_id=org.organisation.id, user_id=removed.id)
     organisation_leave(user=left, organisation_id=org.organisation.id)
     event = ended_paid_event(org)
+    organisation_logo_upload(user=org.owner, organisation_id=org.organisation.id, content=plain_image("JPEG"))
     account = organisation_bank_account_create(user=org.owner, organisation_id=org.organisation.id, **ACCOUNT)
     organisation_bank_account_create(user=other.owner, organisation_id=other.organisation.id, **ACCOUNT)
     return org, other, removed, left, event, account
 
 
 def _call(api, method, path, body, user):
+    if isinstance(body, list):
+        return api.request(method, path, files=body, headers=token_for(user))
     return api.request(method, path, json=body, headers=token_for(user))
 
 
@@ -134,7 +145,7 @@ def test_no_endpoint_leaks_an_organisation_to_outsiders_small_roles_or_former_me
             r = _call(api, "POST", f"{BASE}/{org.organisation.id}/leave", None, user)
             got[(who, "leave")], expected[(who, "leave")] = (r.status_code, r.json()["error_code"]), NOT_MEMBER
     assert got == expected
-    assert (len(got), allowed) == (4 * 18 + 15, 2)
+    assert (len(got), allowed) == (4 * 20 + 17, 2)
     assert snapshot(org.organisation) == before
     for user in [other.owner, removed, left]:
         mine = api.get(f"{BASE}/mine", headers=token_for(user)).json()
