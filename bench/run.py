@@ -41,11 +41,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from bench.profile import Profiler
 from bench.targets import targets_table
 from loopin.testing.processes import free_port
 
@@ -244,7 +246,7 @@ def external_script(
 
 
 def rush_scenarios(
-    port: int, base_port: int, env: dict[str, str], work: Path, results: dict[str, Any], args: Any
+    port: int, base_port: int, env: dict[str, str], work: Path, results: dict[str, Any], args: Any, prof: Profiler
 ) -> None:
     """scripts/rush.py against the app and against the bare hold endpoint, per `--rush-sizes`; then the sold-out
     answers of the largest rush's full event, replayed by its SOLD_OUT buyers (closed loop) against each."""
@@ -261,7 +263,8 @@ def rush_scenarios(
             # The app's rush pays for its holds and checks the tickets (up to 100 seats); the bare endpoint only holds.
             extra = ("--tokens-out", str(tokens)) + (("--holds-only",) if who == "baseline" or seats > 100 else ())
             log(f"rush {key} ({who}): scripts/rush.py {' '.join(common + extra)}")
-            found = external_script("rush.py", f"http://127.0.0.1:{at}", env, common + extra)
+            with prof.record(f"rush-{buyers}-{seats}") if who == "app" else nullcontext():
+                found = external_script("rush.py", f"http://127.0.0.1:{at}", env, common + extra)
             runs[who] = (found or {}).get("metrics") or found
         if (buyers, seats) == max(sizes):
             for who, at in (("app", port), ("baseline", base_port)):
@@ -271,29 +274,32 @@ def rush_scenarios(
                     continue
                 log(f"sold-out answers ({who}): the full event, {args.duration:.0f} s closed loop")
                 body = json.dumps({"event_id": event_id, "seats": 1, "provider": "sandbox"})
-                runs[f"sold_out_{who}"] = median_of(
-                    [
-                        load(
-                            at,
-                            mode="closed",
-                            duration=args.duration,
-                            warmup=1,
-                            connections=32,
-                            path="/api/v2/payments/orders",
-                            method="POST",
-                            body=body,
-                            headers_file=tokens,
-                        )
-                        for _ in range(args.runs)
-                    ]
-                )
+                with prof.record("sold-out") if who == "app" else nullcontext():
+                    runs[f"sold_out_{who}"] = median_of(
+                        [
+                            load(
+                                at,
+                                mode="closed",
+                                duration=args.duration,
+                                warmup=1,
+                                connections=32,
+                                path="/api/v2/payments/orders",
+                                method="POST",
+                                body=body,
+                                headers_file=tokens,
+                            )
+                            for _ in range(args.runs)
+                        ]
+                    )
     log("rush 200/20 in tiers of 5 and 20 (app)")
     # The first tier fills (TIER_SOLD_OUT), then the event (SOLD_OUT); every counter must hold.
     found = external_script("rush.py", f"http://127.0.0.1:{port}", env, ("--tier-seats", "5,20"))
     results["rush_tiers"] = (found or {}).get("metrics") or found
 
 
-def checkin_scenarios(port: int, base_port: int, env: dict[str, str], results: dict[str, Any], args: Any) -> None:
+def checkin_scenarios(
+    port: int, base_port: int, env: dict[str, str], results: dict[str, Any], args: Any, prof: Profiler
+) -> None:
     """scripts/checkin_bench.py against the app and against the bare scan endpoint, per `--scanners`."""
     out: dict[str, Any] = {}
     results["checkin"] = out
@@ -303,7 +309,8 @@ def checkin_scenarios(port: int, base_port: int, env: dict[str, str], results: d
         for who, at in (("app", port), ("baseline", base_port)):
             log(f"check-in ({who}): {scanners} scanners, {args.tickets} tickets scanned twice each")
             extra = ("--scanners", str(scanners), "--tickets", str(args.tickets))
-            found = external_script("checkin_bench.py", f"http://127.0.0.1:{at}", env, extra)
+            with prof.record(f"check-in-{scanners}") if who == "app" else nullcontext():
+                found = external_script("checkin_bench.py", f"http://127.0.0.1:{at}", env, extra)
             runs[who] = (found or {}).get("metrics") or found
 
 
@@ -522,6 +529,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--scanners", default="8,32", help="concurrent scanners of each check-in run")
     parser.add_argument("--tickets", type=int, default=0, help="tickets per check-in run (2,000; 400 --quick)")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="py-spy one app worker during each scenario: DIR/<scenario>.txt and a where-the-CPU-went table",
+    )
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     if args.realtime_only:
@@ -547,6 +559,7 @@ def main(argv: list[str] | None = None) -> None:
     work = Path(tempfile.mkdtemp(prefix="loopin-bench-"))
     name = f"loopin_bench_{os.getpid()}"
     procs: list[Proc] = []
+    prof: Profiler | None = None
     try:
         redis_port = free_port()
         procs.append(
@@ -627,6 +640,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         procs.append(worker)
         wait_http(port)
+        prof = Profiler(args.profile, app.p.pid)
         base_port = free_port()
         baseline = Proc(
             [
@@ -644,30 +658,35 @@ def main(argv: list[str] | None = None) -> None:
         sc = (args.runs, args.duration)
         if "feed" in only:
             log("feed, anonymous")
-            feed["anonymous"] = feed_scenario(port, *sc, path="/api/v2/events")
+            with prof.record("feed-anonymous"):
+                feed["anonymous"] = feed_scenario(port, *sc, path="/api/v2/events")
             log("feed, signed in (200 users' tokens, rotating; /api/v2/events, then the app dialect's /api/events)")
-            feed["signed_in"] = feed_scenario(port, *sc, path="/api/v2/events", headers_file=tokens)
+            with prof.record("feed-signed-in"):
+                feed["signed_in"] = feed_scenario(port, *sc, path="/api/v2/events", headers_file=tokens)
             # The app dialect's feed is signed in only; 20 a page like the others (its default is 100).
-            feed["signed_in_v1"] = feed_scenario(port, *sc, path="/api/events?limit=20", headers_file=tokens)
+            with prof.record("feed-signed-in-app-dialect"):
+                feed["signed_in_v1"] = feed_scenario(port, *sc, path="/api/events?limit=20", headers_file=tokens)
             results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
             log("feed, baselines (anonymous; signed in with the same tokens)")
             feed["baseline"] = feed_scenario(base_port, *sc, path="/api/v2/events")
             feed["baseline_signed_in"] = feed_scenario(base_port, *sc, path="/api/v2/events", headers_file=tokens)
         if "home" in only:
             log("home feed, signed in (200 users' tokens, rotating; ~30 friends, ~20 follows, ~6 tickets each)")
-            feed["home_feed"] = feed_scenario(port, *sc, path="/api/v2/feed", headers_file=tokens)
+            with prof.record("home-feed"):
+                feed["home_feed"] = feed_scenario(port, *sc, path="/api/v2/feed", headers_file=tokens)
             results.setdefault("footprint", {"worker_rss_mib": rss_of_children(app.p.pid)})
             log("home feed, baseline (the same tokens)")
             feed["home_baseline"] = feed_scenario(base_port, *sc, path="/api/v2/feed", headers_file=tokens)
         if "rush" in only:
-            rush_scenarios(port, base_port, env, work, results, args)
+            rush_scenarios(port, base_port, env, work, results, args, prof)
         if "checkin" in only:
-            checkin_scenarios(port, base_port, env, results, args)
+            checkin_scenarios(port, base_port, env, results, args, prof)
         baseline.stop()
         procs.remove(baseline)
         if "otp" in only:
             log("otp")
-            results["otp"] = asyncio.run(otp_scenario(port, worker.logfile, phones=40 * args.runs, concurrency=8))
+            with prof.record("otp"):
+                results["otp"] = asyncio.run(otp_scenario(port, worker.logfile, phones=40 * args.runs, concurrency=8))
         if "footprint" not in results and "ready" in only:
             results["footprint"] = {"worker_rss_mib": rss_of_children(app.p.pid)}
         app.stop()
@@ -721,6 +740,11 @@ def main(argv: list[str] | None = None) -> None:
     print(table(results))
     print()
     print(targets_table(results))
+    if profiled := prof.report() if prof is not None else "":
+        print()
+        print(f"## Where one worker's CPU went (py-spy, {args.profile})")
+        print()
+        print(profiled)
     print(f"(full results: {out})")
 
 
