@@ -292,9 +292,9 @@ INSERT INTO payments_order (
     id, number, event_id, user_id, seats, status, provider, currency, list_price, base_price, fee_percent,
     unit_total, fee_amount, host_earning, total, amount_refunded, discount_amount, promo_code, promo_released,
     credits_applied, credits_released, seats_held, hold_expires_at, provider_order_id, provider_payment_id,
-    replaced_provider_order_id, checkout, failure_reason, review_reason, created_at, updated_at)
+    replaced_provider_order_id, checkout, checkout_attempt, failure_reason, review_reason, created_at, updated_at)
 VALUES ($1, nextval('payments_order_number'), $2, $3, $4, 'pending', $5, $6, $7, $7, 0, $7, 0, $7, $8, 0, 0, '',
-        false, 0, false, true, $9, '', '', '', '{}', '', '', now(), now())
+        false, 0, false, true, $9, '', '', '', '{}', 1, '', '', now(), now())
 """
 HOLD_MINUTES = 10
 

@@ -21,19 +21,26 @@ class Target:
     unit: str
 
     @property
+    def is_ratio(self) -> bool:
+        return self.unit == "x"
+
+    @property
     def value(self) -> float | None:
-        """The ratio to the baseline, or the absolute figure."""
+        """The ratio to the baseline, or the absolute figure; None when either side was not measured."""
         if self.ours is None:
             return None
-        if self.theirs is None:
+        if not self.is_ratio:
             return self.ours
         return self.ours / self.theirs if self.theirs else None
 
     @property
     def passed(self) -> bool | None:
+        """None: not measured (the scenario did not run); a ratio whose baseline failed to answer is a FAIL."""
+        if self.ours is None:
+            return None
         value = self.value
         if value is None:
-            return None
+            return False
         return value >= self.limit if self.at_least else value <= self.limit
 
 
@@ -139,7 +146,7 @@ def targets_table(results: dict[str, Any]) -> str:
     for t in targets(results):
         mark = {True: "PASS", False: "FAIL", None: "n/a"}[t.passed]
         goal = ("≥ " if t.at_least else "≤ ") + _fmt(t.limit, t.unit)
-        theirs = "" if t.theirs is None else f"{t.theirs:g}"
+        theirs = ("none" if t.is_ratio else "") if t.theirs is None else f"{t.theirs:g}"
         ours = "n/a" if t.ours is None else f"{t.ours:g}"
         rows.append((t.name, ours, theirs, _fmt(t.value, t.unit), goal, mark))
     if len(rows) == 1:
