@@ -1,7 +1,7 @@
 """`make bench BENCH_ARGS="--profile DIR"`: py-spy samples one app worker while each scenario loads it.
 
 Each scenario gets `DIR/<scenario>.txt` (py-spy's collapsed stacks: one line per distinct stack, `frame;frame;...
-count`, on-CPU samples only) and the bench prints, per scenario, where the worker's CPU went:
+count`, samples of the thread holding the GIL: the Python work that bounds a CPU-bound worker) and the bench prints, per scenario, where the worker's CPU went:
 
 - **by leaf** (self time, sums to 100 %): the library or layer of the innermost frame of every sample, so "Django
   ORM" is time spent inside django/db/models itself (query building, compiling, model instances), not the SQL
@@ -133,7 +133,7 @@ class Profiler:
         out = self.directory / f"{name}.txt"
         proc = subprocess.Popen(
             [str(PY_SPY), "record", "--pid", str(pid), "--format", "raw", "--output", str(out)]
-            + ["--rate", "97", "--nonblocking"],
+            + ["--rate", "97", "--gil", "--nonblocking"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
