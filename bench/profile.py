@@ -1,7 +1,8 @@
 """`make bench BENCH_ARGS="--profile DIR"`: py-spy samples one app worker while each scenario loads it.
 
-Each scenario gets `DIR/<scenario>.txt` (py-spy's collapsed stacks: one line per distinct stack, `frame;frame;...
-count`, samples of the thread holding the GIL: the Python work that bounds a CPU-bound worker) and the bench prints, per scenario, where the worker's CPU went:
+Each scenario gets `DIR/<scenario>.txt` (py-spy's collapsed stacks: one line per distinct stack, `frame;...
+count`; only the thread holding the GIL is sampled, so it is the Python work that bounds a CPU-bound worker), and
+the bench prints, per scenario, where the worker's CPU went:
 
 - **by leaf** (self time, sums to 100 %): the library or layer of the innermost frame of every sample, so "Django
   ORM" is time spent inside django/db/models itself (query building, compiling, model instances), not the SQL

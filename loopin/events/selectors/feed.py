@@ -246,12 +246,16 @@ _MY_FIELDS = ("my_ticket", "my_request", "my_invitation")
 
 
 def _live_rows(ids: list[uuid.UUID], now: datetime) -> QuerySet[Event, dict[str, Any]]:
-    return Event.objects.filter(id__in=ids).annotate(**availability_annotations(now)).values(*_LIVE_FIELDS)
+    qs: QuerySet[Event, dict[str, Any]] = (
+        Event.objects.filter(id__in=ids).annotate(**availability_annotations(now)).values(*_LIVE_FIELDS)
+    )
+    return qs
 
 
 def _live_rows_mine(ids: list[uuid.UUID], now: datetime, user_id: uuid.UUID) -> QuerySet[Event, dict[str, Any]]:
     qs = Event.objects.filter(id__in=ids).annotate(**availability_annotations(now), **_my_annotations(user_id))
-    return qs.values(*_LIVE_FIELDS, *_MY_FIELDS)
+    rows: QuerySet[Event, dict[str, Any]] = qs.values(*_LIVE_FIELDS, *_MY_FIELDS)
+    return rows
 
 
 # The live fields' query, compiled once per page length (the feed's hottest statement: see docs/PERFORMANCE.md).
