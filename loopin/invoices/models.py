@@ -24,6 +24,10 @@ def validate_state_code(value: str) -> None:
         raise ValidationError(f"{value} is not a GST state code.")
 
 
+validate_invoice_prefix = RegexValidator(r"^[A-Z0-9]{1,4}$", "1 to 4 capital letters or digits.")
+GST_RATE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("28"))]
+
+
 class TaxProfile(models.Model):
     """A person's GST details: a host with a GSTIN issues tax invoices for their tickets (else bills of supply);
     a buyer's state is the place of supply of what they buy."""
@@ -38,14 +42,14 @@ class TaxProfile(models.Model):
     invoice_prefix = models.CharField(
         max_length=4,
         default="INV",
-        validators=[RegexValidator(r"^[A-Z0-9]{1,4}$", "1 to 4 capital letters or digits.")],
+        validators=[validate_invoice_prefix],
         help_text="Starts this host's invoice numbers (INV/26-27/000001).",
     )
     gst_rate = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("18.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("28"))],
+        validators=GST_RATE_VALIDATORS,
         help_text="GST on the host's tickets (included in the ticket price), when the host has a GSTIN.",
     )
     updated_at = models.DateTimeField(auto_now=True)

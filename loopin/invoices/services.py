@@ -126,8 +126,8 @@ def _supplier(order: Order, kind: str) -> dict[str, object]:
             "supplier_user": None,
             "supplier_name": organisation.legal_name or organisation.name,
             "supplier_gstin": gstin,
-            "supplier_state_code": gstin[:2],
-            "supplier_address": "",
+            "supplier_state_code": gstin[:2] if gstin else organisation.state_code,
+            "supplier_address": organisation.address,
         }
     host = order.event.host
     profile = _profile(host.id)
@@ -152,12 +152,13 @@ def _invoice_new(order: Order, kind: str, amount: Decimal, buyer_profile: TaxPro
         split = _split(str(supplier["supplier_state_code"]), place)
         description = f"Booking fee: {order.event.title}"
     else:
-        # An organisation's event: the organisation's GSTIN at the default rate and prefix (no tax profile yet).
-        profile = _profile(order.event.host_id) if order.event.organisation_id is None else None
+        # An organisation's event: the organisation's own invoice details stand in for a host's tax profile.
+        organisation = order.event.organisation
+        details = organisation if organisation is not None else _profile(order.event.host_id)
         registered = bool(supplier["supplier_gstin"])
-        rate = (profile.gst_rate if profile is not None else TICKET_GST_RATE) if registered else Decimal("0")
+        rate = (details.gst_rate if details is not None else TICKET_GST_RATE) if registered else Decimal("0")
         sac = settings.GST_TICKET_SAC
-        prefix = profile.invoice_prefix if profile else "INV"
+        prefix = details.invoice_prefix if details is not None else "INV"
         split = _split(str(supplier["supplier_state_code"]), place) if registered else TaxSplit.NONE
         description = f"Admission: {order.event.title}" + (f" ({order.tier.name})" if order.tier is not None else "")
     parts = tax_carve(amount=amount, rate=rate, split=split, currency=order.currency)

@@ -29,7 +29,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "handle", "city", "is_verified", "created_by", "created_at", "deleted_at")
     list_filter = ("is_verified", "city")
-    search_fields = ("name", "handle", "legal_name", "gstin")
+    search_fields = ("name", "handle", "legal_name", "gstin", "invoice_prefix")
     list_select_related = ("created_by",)
     raw_id_fields = ("created_by", "updated_by", "deleted_by", "verified_by")
     readonly_fields = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from loopin.core.models import AuditedModel, DeletedByModel, SoftDeletedQuerySet
+from loopin.invoices.models import GST_RATE_VALIDATORS, validate_invoice_prefix, validate_state_code
 from loopin.organisations.permissions import ROLE_ACTIONS, OrgAction, OrgRole
 
 if TYPE_CHECKING:
@@ -53,6 +55,24 @@ class Organisation(AuditedModel, DeletedByModel):
     )
     gstin = models.CharField("GSTIN", max_length=15, blank=True, help_text="For invoices; format and checksum checked.")
     legal_name = models.CharField(max_length=200, blank=True, help_text="The name registered with the GSTIN.")
+    # The invoice fields a host's TaxProfile has, with its validators.
+    state_code = models.CharField(
+        max_length=2, blank=True, validators=[validate_state_code], help_text="GST state code when unregistered."
+    )
+    address = models.CharField(max_length=500, blank=True, help_text="The supplier's address on invoices.")
+    invoice_prefix = models.CharField(
+        max_length=4,
+        default="INV",
+        validators=[validate_invoice_prefix],
+        help_text="Starts the organisation's invoice numbers (CLUB/26-27/000001).",
+    )
+    gst_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("18.00"),
+        validators=GST_RATE_VALIDATORS,
+        help_text="GST on the organisation's tickets (included in the ticket price), when it has a GSTIN.",
+    )
     is_verified = models.BooleanField(default=False, help_text="Set by staff (the admin's verify action).")
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,6 +29,10 @@ class OrganisationCreateIn(_In):
     logo_url: Annotated[str, Field(max_length=1000, pattern=r"^(https?://.+)?$")] = ""
     gstin: Annotated[str, Field(max_length=15, description="15 characters; checksum checked")] = ""
     legal_name: Annotated[str, Field(max_length=200, description="Required with a GSTIN")] = ""
+    state_code: Annotated[str, Field(max_length=2, description="GST state code when unregistered")] = ""
+    address: Annotated[str, Field(max_length=500, description="On its invoices")] = ""
+    invoice_prefix: Annotated[str, Field(max_length=4, description="1 to 4 capital letters or digits")] = "INV"
+    gst_rate: Annotated[Decimal, Field(max_digits=5, decimal_places=2)] = Decimal("18.00")
 
 
 class OrganisationUpdateIn(_In):
@@ -38,6 +43,10 @@ class OrganisationUpdateIn(_In):
     logo_url: Annotated[str, Field(max_length=1000, pattern=r"^(https?://.+)?$")] | None = None
     gstin: Annotated[str, Field(max_length=15)] | None = None
     legal_name: Annotated[str, Field(max_length=200)] | None = None
+    state_code: Annotated[str, Field(max_length=2)] | None = None
+    address: Annotated[str, Field(max_length=500)] | None = None
+    invoice_prefix: Annotated[str, Field(max_length=4, examples=["CLUB"])] | None = None
+    gst_rate: Annotated[Decimal, Field(max_digits=5, decimal_places=2)] | None = None
 
     def fields(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
@@ -86,6 +95,10 @@ class OrganisationOut(OrganisationPublicOut):
 
     gstin: str
     legal_name: str
+    state_code: str
+    address: str
+    invoice_prefix: str
+    gst_rate: Decimal
     my_role: Role
     my_actions: list[str]
 
@@ -93,8 +106,10 @@ class OrganisationOut(OrganisationPublicOut):
     def for_member(cls, o: Organisation, role: str) -> OrganisationOut:
         public = OrganisationPublicOut.from_model(o).model_dump()
         return cls(
-            **public, gstin=o.gstin, legal_name=o.legal_name, my_role=cast("Role", role), my_actions=actions_of(role)
-        )
+            **public, gstin=o.gstin, legal_name=o.legal_name, state_code=o.state_code, address=o.address,
+            invoice_prefix=o.invoice_prefix, gst_rate=o.gst_rate, my_role=cast("Role", role),
+            my_actions=actions_of(role),
+        )  # fmt: skip
 
 
 class MembershipOut(BaseModel):

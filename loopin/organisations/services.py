@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -31,7 +32,9 @@ from loopin.people.services.lookup import person_to_ask
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-EDITABLE = ("name", "handle", "description", "city", "logo_url", "gstin", "legal_name")
+EDITABLE = ("name", "handle", "description", "city", "logo_url", "gstin", "legal_name", "state_code", "address",
+            "invoice_prefix", "gst_rate")  # fmt: skip
+INVOICE_FIELDS = ("state_code", "invoice_prefix", "gst_rate")  # checked by the TaxProfile's own validators
 
 
 def _audit(action: str, *, actor: User | None, organisation: Organisation, subject: User | None = None,
@@ -65,6 +68,14 @@ def _clean(fields: Mapping[str, Any], *, organisation: Organisation | None) -> d
         problem = gstin_problem(cleaned["gstin"]) if cleaned["gstin"] else None
         if problem:
             raise ValidationFailed.one("gstin", "invalid_gstin", problem)
+    if "invoice_prefix" in cleaned:
+        cleaned["invoice_prefix"] = str(cleaned["invoice_prefix"]).upper()
+    for name in INVOICE_FIELDS:
+        if name in cleaned:
+            try:
+                Organisation._meta.get_field(name).run_validators(cleaned[name])
+            except DjangoValidationError as exc:
+                raise ValidationFailed.one(name, f"invalid_{name}", " ".join(exc.messages)) from None
     gstin = cleaned.get("gstin", organisation.gstin if organisation else "")
     legal_name = cleaned.get("legal_name", organisation.legal_name if organisation else "")
     if gstin and not legal_name:

@@ -17,7 +17,7 @@ from loopin.invoices.models import DocType, TaxDocument, TaxProfile
 from loopin.invoices.services import INDIA, credit_notes_issue, financial_year, invoices_issue, tax_carve
 from loopin.invoices.tests.helpers import confirm, paid_order
 from loopin.organisations.models import Organisation
-from loopin.organisations.services import organisation_create
+from loopin.organisations.services import organisation_create, organisation_update
 from loopin.payments.models import Order, Refund
 from loopin.payments.services import order_create, refund_create
 from loopin.testing.concurrency import outcomes as race
@@ -200,6 +200,37 @@ def test_an_organisations_event_is_invoiced_by_the_organisation_with_its_gstin_a
         f"gstin:{HOST_GSTIN}",
     )
     assert _parts(ticket) == ("cgst_sgst", "845.76", "76.12", "76.12", "0.00", "998.00")
+
+
+def test_an_organisations_invoice_carries_its_address_and_is_numbered_with_its_own_prefix(event):
+    owner = UserWithProfileFactory()
+    organisation = organisation_create(user=owner, name="The Brewhouse", handle="brewhouse", city="Bengaluru")
+    organisation_update(user=owner, organisation_id=organisation.id, gstin=HOST_GSTIN,
+                        legal_name="Brewhouse Hospitality LLP", address="12th Main, Indiranagar, Bengaluru 560038",
+                        invoice_prefix="club")  # fmt: skip
+    event.organisation = organisation
+    event.save(update_fields=["organisation"])
+    ticket = _docs(paid_order(event, UserWithProfileFactory()))["ticket"]
+    assert (ticket.number, ticket.supplier_name, ticket.supplier_gstin, ticket.supplier_address) == (
+        f"CLUB/{_year()}/000001",
+        "Brewhouse Hospitality LLP",
+        HOST_GSTIN,
+        "12th Main, Indiranagar, Bengaluru 560038",
+    )
+    second = _docs(paid_order(event, UserWithProfileFactory()))["ticket"]
+    assert second.number == f"CLUB/{_year()}/000002"
+
+
+def test_an_unregistered_organisation_names_its_state_on_its_bills(event):
+    owner = UserWithProfileFactory()
+    organisation = organisation_create(user=owner, name="Night Owls", handle="nightowls", city="Pune",
+                                       state_code="27", address="FC Road, Pune", invoice_prefix="NOWL")  # fmt: skip
+    event.organisation = organisation
+    event.save(update_fields=["organisation"])
+    ticket = _docs(paid_order(event, UserWithProfileFactory()))["ticket"]
+    assert (ticket.number, ticket.supplier_state_code, ticket.supplier_address, ticket.tax_split) == (
+        f"NOWL/{_year()}/000001", "27", "FC Road, Pune", "none",
+    )  # fmt: skip
 
 
 def test_an_unregistered_organisation_issues_a_bill_of_supply_under_its_own_name(event):

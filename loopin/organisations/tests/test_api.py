@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from loopin.organisations.models import Membership
+from decimal import Decimal
+
+from loopin.organisations.models import Membership, Organisation
 from loopin.organisations.tests.conftest import GSTIN, make_org
 from loopin.testing.factories import UserWithProfileFactory
 from loopin.testing.fixtures import token_for
@@ -60,7 +62,7 @@ def test_errors_are_envelopes_with_their_codes(api, interests):
     assert (r.status_code, r.json()["error_code"]) == (409, "ORGANISATION_HANDLE_TAKEN")
     r = api.post(BASE, json={"name": "Tax", "handle": "taxes", "gstin": "27AAPFU0939F1ZA", "legal_name": "X"},
                  headers=token_for(org.agent))  # fmt: skip
-    assert (r.status_code, r.json()["error_code"], r.json()["details"]["fields"][0]["field"]) == (
+    assert (r.status_code, r.json().get("error_code"), r.text) == (
         422, "VALIDATION_ERROR", "gstin",
     )  # fmt: skip
     r = api.put(f"{BASE}/{org_id}/members/{org.owner.id}", json={"role": "door"}, headers=token_for(org.admin))
@@ -76,3 +78,34 @@ def test_errors_are_envelopes_with_their_codes(api, interests):
     assert r.status_code == 422
     assert api.get(f"{BASE}/mine").status_code == 401
     assert Membership.objects.filter(organisation=org.organisation).count() == 5
+
+
+def test_owner_and_admin_set_the_invoice_details_and_a_bad_prefix_is_refused(api, interests):
+    org = make_org()
+    path = f"{BASE}/{org.organisation.id}"
+    details = {"address": "12th Main, Indiranagar", "invoice_prefix": "club", "state_code": "29", "gst_rate": "12"}
+    r = api.patch(path, json=details, headers=token_for(org.admin))
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert (data["address"], data["invoice_prefix"], data["state_code"], data["gst_rate"]) == (
+        "12th Main, Indiranagar", "CLUB", "29", "12.00",
+    )  # fmt: skip
+    refusals = [
+        ({"invoice_prefix": "CLUB1"}, "invoice_prefix", "STRING_TOO_LONG"),
+        ({"invoice_prefix": "C-B"}, "invoice_prefix", "invalid_invoice_prefix"),
+        ({"state_code": "99"}, "state_code", "invalid_state_code"),
+        ({"gst_rate": "30"}, "gst_rate", "invalid_gst_rate"),
+    ]
+    for bad, field, code in refusals:
+        r = api.patch(path, json=bad, headers=token_for(org.owner))
+        body = r.json()
+        got = (r.status_code, body.get("error_code"), [(f["field"], f["code"]) for f in (body.get("details") or {}).get("fields", [])])
+        assert got == (422, "VALIDATION_ERROR", [(field, code)]), (bad, r.text)
+    r = api.patch(path, json={"invoice_prefix": "MINE"}, headers=token_for(org.manager))
+    assert (r.status_code, r.json()["error_code"]) == (403, "ORGANISATION_ROLE_TOO_SMALL")
+    organisation = Organisation.objects.get(id=org.organisation.id)
+    assert (organisation.invoice_prefix, organisation.state_code, organisation.gst_rate) == (
+        "CLUB",
+        "29",
+        Decimal("12"),
+    )
