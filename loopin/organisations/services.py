@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from loopin.accounts.models import User
@@ -73,7 +74,9 @@ def _clean(fields: Mapping[str, Any], *, organisation: Organisation | None) -> d
     for name in INVOICE_FIELDS:
         if name in cleaned:
             try:
-                Organisation._meta.get_field(name).run_validators(cleaned[name])
+                field = Organisation._meta.get_field(name)
+                if isinstance(field, Field):  # a column, never a relation (INVOICE_FIELDS)
+                    field.run_validators(cleaned[name])
             except DjangoValidationError as exc:
                 raise ValidationFailed.one(name, f"invalid_{name}", " ".join(exc.messages)) from None
     gstin = cleaned.get("gstin", organisation.gstin if organisation else "")
