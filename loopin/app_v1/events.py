@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
 from loopin.accounts.models import User
-from loopin.app_v1 import numbers, reads, staff_reads
+from loopin.app_v1 import event_reads, numbers, reads, staff_reads
 from loopin.app_v1.schemas import AppEventCreated, AppEventEnvelope, AppEventList, AppItem, AppObject, AppTicket
 from loopin.core.auth import CurrentUser
 from loopin.core.envelope import error_responses, links, ok
@@ -204,7 +204,7 @@ def _create(*, user: User, fields: dict[str, Any], uploads: list[tuple[str, byte
             raise
         if uploads:
             services.event_add_cover_images(actor=user, event_id=event.id, uploads=uploads)
-    detail = reads.event_detail(user=user, event_id=event.number)
+    detail = event_reads.event_detail(user=user, event_id=event.number)
     return {"success": True, "message": "Event created", "id": detail["id"], "data": detail}
 
 
@@ -214,7 +214,7 @@ def _create(*, user: User, fields: dict[str, Any], uploads: list[tuple[str, byte
 @router.get("", response_model=AppEventList, responses=error_responses(401, 403, 422))
 async def feed(caller: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
     """C6: the home feed (own events, invitations, tickets, requests, public events to come), newest first."""
-    items, total = await run_sync(reads.home_events, user=caller, offset=offset, limit=limit)
+    items, total = await run_sync(event_reads.home_events, user=caller, offset=offset, limit=limit)
     return {"success": True, "message": "Events", "data": items, "total": total, "offset": offset, "limit": limit}
 
 
@@ -293,7 +293,7 @@ async def invitation_respond(invite_id: EventId, body: RespondIn, caller: Curren
 @router.get("/{event_id}", response_model=AppEventEnvelope, responses=error_responses(401, 403, 404, 422))
 async def detail(event_id: EventId, caller: CurrentUser) -> dict[str, Any]:
     """C7: one event the caller may see."""
-    return ok(await run_sync(reads.event_detail, user=caller, event_id=event_id), "Event")
+    return ok(await run_sync(event_reads.event_detail, user=caller, event_id=event_id), "Event")
 
 
 def _update(*, user: User, event_id: int, body: EventUpdateIn) -> dict[str, Any]:
@@ -306,7 +306,7 @@ def _update(*, user: User, event_id: int, body: EventUpdateIn) -> dict[str, Any]
         given={"capacity" if k == "max_capacity" else k for k in given},
     )
     services.event_update(actor=user, event_id=numbers.event_uuid(event_id), data=data)
-    return reads.event_detail(user=user, event_id=event_id)
+    return event_reads.event_detail(user=user, event_id=event_id)
 
 
 @router.put("/{event_id}", response_model=AppEventEnvelope, responses=ANY)

@@ -5,15 +5,12 @@ loads rows in a fixed number of queries and renames fields."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
-from loopin.accounts.models import Interest, ProfilePicture, User
+from loopin.accounts.models import ProfilePicture, User
 from loopin.app_v1 import numbers
 from loopin.core.errors import NotFound
 from loopin.core.images import image_public_url
@@ -22,23 +19,18 @@ from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
     Event,
     EventImage,
-    EventStatus,
     Invitation,
     InvitationStatus,
     JoinRequest,
-    RequestStatus,
-    Visibility,
 )
-from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for, host_power_events, hosted_by
+from loopin.events.selectors.access import EventAction, ensure_can_manage, event_for
 from loopin.events.share_paths import share_path
 from loopin.participation.rsvp import confirmation_open
-from loopin.payments.models import Order, PayoutRequest
+from loopin.payments.models import Order
 from loopin.tickets import signing
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import Ticket, TicketStatus
 
-# Our payout states as the app names them (evenAnalytics.dart: pending/approved/processing = "Processing").
-PAYOUT_STATUS = {"requested": "pending"}
 # Our invitation states as the app names them (C18/C22): going = accepted, not going = declined.
 INVITATION_STATUS = {InvitationStatus.GOING: "accepted", InvitationStatus.NOT_GOING: "declined", "revoked": "declined"}
 
@@ -65,134 +57,7 @@ def picture_of(row: Any) -> str | None:
     return image_public_url(row.pic_url or "", row.pic_file or "") or None
 
 
-# ---------------------------------------------------------------- events
-
-
-def _events() -> QuerySet[Event]:
-    requests = (
-        JoinRequest.objects.filter(event_id=OuterRef("id"))
-        .exclude(status=RequestStatus.CANCELLED)
-        .values("event_id")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
-    payout = PayoutRequest.objects.filter(event_id=OuterRef("id")).order_by("-created_at").values("status")[:1]
-    qs = (
-        Event.objects.alive()
-        .select_related("host", "venue", "organisation")
-        .annotate(
-            requests_total=Coalesce(Subquery(requests, output_field=IntegerField()), Value(0)),
-            payout=Subquery(payout),
-        )
-        .prefetch_related(
-            Prefetch("images", queryset=EventImage.objects.order_by("position", "created_at")),
-            Prefetch("interests", queryset=Interest.objects.order_by("position", "id")),
-        )
-    )
-    return with_picture(qs, "host_id")
-
-
-def _own_picture(user: User) -> str | None:
-    row = ProfilePicture.objects.filter(user_id=user.id).order_by("position", "created_at").first()
-    return (row.public_url or None) if row is not None else None
-
-
-@dataclass(frozen=True)
-class ViewerPowers:
-    """What the viewer holds on a page of events, read once for the page (no query per event): the organisations'
-    events they run (`view`), those whose money they see, and their own picture (shown as the acting host)."""
-
-    viewer: User | None
-    acting: frozenset[uuid.UUID]
-    money: frozenset[uuid.UUID]
-    picture: str | None
-
-
-def viewer_powers(viewer: User | None, events: list[Event]) -> ViewerPowers:
-    organisations = [e for e in events if e.organisation_id is not None]
-    acting = frozenset(host_power_events(viewer, organisations, "view"))
-    money = frozenset(host_power_events(viewer, events, "money"))
-    picture = _own_picture(viewer) if acting and viewer is not None else None
-    return ViewerPowers(viewer=viewer, acting=acting, money=money, picture=picture)
-
-
-def event_out(event: Event, powers: ViewerPowers) -> dict[str, Any]:
-    """The app's Event object (core/models/event.dart). The app finds its own events by `host.user_id`: an
-    organisation's event shows its members the acting member (the viewer) as host, and everyone else the member
-    who created it."""
-    viewer = powers.viewer
-    acting = event.id in powers.acting and viewer is not None
-    host = viewer if acting and viewer is not None else event.host
-    is_host = acting or (viewer is not None and event.organisation_id is None and viewer.id == event.host_id)
-    money_shown = is_host and event.id in powers.money
-    venue = event.venue if event.venue_id else None
-    venue_name = venue.name if venue else (event.location_text or None)
-    return {
-        "id": event.number,
-        "uuid": str(event.id),
-        "title": event.title,
-        "description": event.description,
-        "host": {
-            "id": host.number,
-            "user_id": host.number,
-            "name": host.name or None,
-            # The app's fallback host match compares this with the token's phone: only the host sees it.
-            "username": host.phone_number if is_host else None,
-            "profile_image": powers.picture if acting else picture_of(event),
-        },
-        "location": {
-            "venue_name": venue_name,
-            "name": venue_name,
-            "address": (venue.address or None) if venue else (event.location_text or None),
-            "city": event.city or None,
-            "latitude": event.latitude,
-            "longitude": event.longitude,
-        },
-        "start_time": iso(event.start_at),
-        "end_time": iso(event.end_at),
-        "max_capacity": event.capacity,
-        "going_count": event.going_count,
-        "requests_count": event.requests_total if is_host else None,
-        "is_paid": event.is_paid,
-        "ticket_price": money(event.ticket_price),
-        "currency": event.currency,
-        "allow_plus_one": event.allow_plus_one,
-        "is_public": event.visibility == Visibility.PUBLIC,
-        "is_active": event.status in (EventStatus.PUBLISHED, EventStatus.POSTPONED),
-        "allowed_genders": ",".join(event.allowed_genders or ["all"]),
-        "cover_images": [i.public_url for i in event.images.all()],
-        "status": event.status,
-        "rsvp_expiry_policy": event.rsvp_expiry_policy,
-        "event_interests": [{"id": i.id, "name": i.name, "description": None} for i in event.interests.all()],
-        "payout_status": (PAYOUT_STATUS.get(event.payout, event.payout) if event.payout else None)
-        if money_shown
-        else None,
-        "share_path": share_path(event),
-    }
-
-
-def home_events(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-    """C6: the caller's own events, the events they are invited to or hold a ticket or request for, and
-    public events still to come; newest first (the app asks for the first page only)."""
-    now = timezone.now()
-    mine = hosted_by(user)
-    linked = (
-        Exists(Invitation.objects.filter(event_id=OuterRef("id"), invitee_id=user.id))
-        | Exists(Ticket.objects.filter(event_id=OuterRef("id"), user_id=user.id))
-        | Exists(JoinRequest.objects.filter(event_id=OuterRef("id"), user_id=user.id))
-    )
-    public = Q(visibility=Visibility.PUBLIC, end_at__gte=now, status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED])
-    qs = _events().filter(mine | (~Q(status=EventStatus.DRAFT) & (public | Q(linked))))
-    total = qs.count()
-    page = list(qs.order_by("-created_at", "-number")[offset : offset + limit])
-    powers = viewer_powers(user, page)
-    return [event_out(e, powers) for e in page], total
-
-
-def event_detail(*, user: User, event_id: int) -> dict[str, Any]:
-    """C7: one event the caller may see (the events domain decides)."""
-    event = _events().get(id=event_for(user, numbers.event_uuid(event_id)).id)
-    return event_out(event, viewer_powers(user, [event]))
+# ---------------------------------------------------------------- events (the Event object: event_reads.py)
 
 
 def share_url(*, user: User, event_id: int) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.utils.text import slugify
 
 from loopin.events.models import (
@@ -10,11 +12,26 @@ from loopin.events.models import (
 
 
 def _city_slug(event: Event) -> str:
-    return slugify(event.city) or ("online" if not event.venue_id else "event")
+    return city_slug(city=event.city, venue_id=event.venue_id)
+
+
+def city_slug(*, city: str, venue_id: uuid.UUID | None) -> str:
+    return slugify(city) or ("online" if not venue_id else "event")
 
 
 def share_path(event: Event) -> str:
-    return f"/{event.country_code.lower()}/{_city_slug(event)}/events/{event.slug}--{event.canonical_id}"
+    return share_path_of(
+        country_code=event.country_code,
+        city=event.city,
+        venue_id=event.venue_id,
+        slug=event.slug,
+        canonical_id=event.canonical_id,
+    )
+
+
+def share_path_of(*, country_code: str, city: str, venue_id: uuid.UUID | None, slug: str, canonical_id: str) -> str:
+    """`share_path` from the event's columns (a read that loads rows, not model instances)."""
+    return f"/{country_code.lower()}/{city_slug(city=city, venue_id=venue_id)}/events/{slug}--{canonical_id}"
 
 
 def share_path_parse(path: str) -> str | None:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from loopin.app_v1 import reads
+from loopin.app_v1 import event_reads, reads
 from loopin.organisations.tests.conftest import make_org, org_event
 from loopin.participation.tickets import ticket_issue
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
@@ -39,7 +39,7 @@ def _home_queries(org_events: int) -> tuple[int, int]:
         org_event(org, org.manager, visibility="private")
     PublishedEventFactory(host=org.agent, visibility="private")  # a personal event of theirs on the same page
     with CaptureQueriesContext(connection) as ctx:
-        listed, _ = reads.home_events(user=org.agent, offset=0, limit=20)
+        listed, _ = event_reads.home_events(user=org.agent, offset=0, limit=20)
     assert {e["host"]["user_id"] for e in listed} == {org.agent.number}  # acting as host on every one
     return len(listed), len(ctx.captured_queries)
 

@@ -3,7 +3,7 @@ member as host (their host screens), everyone else the member who created it; mo
 
 from __future__ import annotations
 
-from loopin.app_v1 import reads
+from loopin.app_v1 import event_reads
 from loopin.events.selectors import share_path
 from loopin.organisations.models import Organisation
 from loopin.organisations.tests.conftest import make_org, org_event
@@ -15,7 +15,7 @@ def test_members_see_themselves_as_host_and_others_see_the_creator(interests):
     org = make_org()
     event = org_event(org, org.manager)
     seen = {
-        who: reads.event_detail(user=user, event_id=event.number)["host"]["user_id"]
+        who: event_reads.event_detail(user=user, event_id=event.number)["host"]["user_id"]
         for who, user in [("door", org.door), ("admin", org.admin), ("stranger", UserWithProfileFactory())]
     }
     assert seen == {"door": org.door.number, "admin": org.admin.number, "stranger": org.manager.number}
@@ -25,7 +25,7 @@ def test_home_lists_an_organisations_event_for_every_member_and_not_for_others(i
     org = make_org()
     event = org_event(org, org.manager, visibility="private")
     listed = {
-        who: [e["uuid"] for e in reads.home_events(user=user, offset=0, limit=20)[0]]
+        who: [e["uuid"] for e in event_reads.home_events(user=user, offset=0, limit=20)[0]]
         for who, user in [("agent", org.agent), ("outsider", UserWithProfileFactory())]
     }
     assert listed == {"agent": [str(event.id)], "outsider": []}

@@ -1,0 +1,181 @@
+"""C6/C7's Event objects read as rows compiled once (`event_reads`, issue 22): on the same data the compiled
+statements give exactly what the same queries built by the ORM give, for every way an event reaches the home list
+and every power of the caller; C6 costs a fixed three statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from loopin.accounts.models import Interest
+from loopin.app_v1 import event_reads
+from loopin.events.models import Event, EventImage, EventStatus, Invitation, JoinRequest, RequestStatus, Visibility
+from loopin.organisations.tests.conftest import Org, make_org, org_event
+from loopin.participation.tickets import ticket_issue
+from loopin.payments.models import BankAccount, PayoutRequest
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
+from loopin.tickets.models import TicketSource
+
+
+@dataclass
+class World:
+    me: Any
+    org: Org
+    stranger: Any
+    events: dict[str, Event]
+
+
+def _payout(event: Event, host: Any, **fields: Any) -> None:
+    account = BankAccount.objects.create(
+        user=None if fields.get("organisation") else host, holder_name="B", bank_name="HDFC", ifsc="HDFC0001234",
+        last4="5678", account_number_encrypted="x", is_primary=True, organisation=fields.get("organisation"),
+    )  # fmt: skip
+    PayoutRequest.objects.create(
+        event=event, host=host, bank_account=account, amount=Decimal("10"), gross_earnings=Decimal("10"),
+        refunds_total=Decimal("0"), **fields,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world(interests: list[Interest]) -> World:
+    """One caller with every relation C6 lists (and some it must not), an organisation's events, a stranger."""
+    now = timezone.now()
+    me, other = UserWithProfileFactory(), UserWithProfileFactory()
+    org = make_org()
+    past = {"start_at": now - timedelta(days=2), "end_at": now - timedelta(days=2) + timedelta(hours=2)}
+    private = {"visibility": Visibility.PRIVATE}
+    e = {
+        "mine": PublishedEventFactory(host=me, venue=VenueFactory(), interests=interests[:2]),
+        "my draft": PublishedEventFactory(host=me, status=EventStatus.DRAFT),
+        "org public": org_event(org, org.manager),
+        "org private": org_event(org, org.manager, visibility="private"),
+        "invited": PublishedEventFactory(host=other, **private),
+        "ticketed": PublishedEventFactory(host=other, **private),
+        "requested": PublishedEventFactory(host=other, **private),
+        "ended": PublishedEventFactory(host=other, **past),
+        "ended, ticketed": PublishedEventFactory(host=other, **past),
+        "draft, invited": PublishedEventFactory(host=other, status=EventStatus.DRAFT),
+        "deleted": PublishedEventFactory(host=other, deleted_at=now),
+        "postponed": PublishedEventFactory(host=other, status=EventStatus.POSTPONED, location_text=""),
+        "cancelled": PublishedEventFactory(host=other, status=EventStatus.CANCELLED),
+        "paid": PublishedEventFactory(
+            host=other, is_paid=True, ticket_price=Decimal("499.50"), allowed_genders=["female"], interests=[]
+        ),
+        "private, other": PublishedEventFactory(host=other, **private),
+    }
+    EventImage.objects.create(event=e["mine"], position=1, url="https://example.com/second.jpg")
+    EventImage.objects.create(event=e["mine"], position=0, image="events/first.jpg")
+    EventImage.objects.create(event=e["org public"], url="https://example.com/org.jpg")
+    for event in (e["invited"], e["draft, invited"]):
+        Invitation.objects.create(event=event, invitee=me, invited_by=other)
+    for event in (e["ticketed"], e["ended, ticketed"], e["org public"]):
+        ticket_issue(event=event, user=me, seats=1, source=TicketSource.OPEN)
+    JoinRequest.objects.create(event=e["requested"], user=me)
+    JoinRequest.objects.create(event=e["mine"], user=other)
+    JoinRequest.objects.create(event=e["mine"], user=org.door, status=RequestStatus.CANCELLED)
+    JoinRequest.objects.create(event=e["org public"], user=other)
+    _payout(e["mine"], me)
+    _payout(e["org public"], org.owner, organisation=org.organisation, status="approved")
+    return World(me=me, org=org, stranger=UserWithProfileFactory(), events=e)
+
+
+def _viewers(w: World) -> dict[str, Any]:
+    return {
+        "me": w.me,
+        "stranger": w.stranger,
+        **{role: w.org.member(role) for role in ("owner", "admin", "manager", "agent", "door")},
+    }
+
+
+def _titles(w: World, items: list[dict[str, Any]]) -> list[str]:
+    names = {str(e.id): name for name, e in w.events.items()}
+    return [names.get(i["uuid"], "(another)") for i in items]
+
+
+@pytest.mark.parametrize("window", [(0, 100), (0, 3), (2, 3)])
+def test_compiled_and_orm_give_the_same_page_for_every_caller(world, window):
+    offset, limit = window
+    query, now = event_reads.home_query(offset, limit), timezone.now()
+    for viewer in _viewers(world).values():
+        compiled = query.rows(user_id=viewer.id, now=now)
+        assert compiled == query.rows_orm(user_id=viewer.id, now=now)
+        if compiled:  # the window count is the filter's own count
+            count = Event.objects.alive().filter(event_reads.home_filter(viewer, now)).count()
+            assert {r["total"] for r in compiled} == {count}
+
+
+def test_compiled_and_orm_give_the_same_detail_images_and_interests(world):
+    ids = [e.id for e in world.events.values()]
+    for viewer in _viewers(world).values():
+        for event_id in ids:
+            compiled = event_reads.DETAIL.rows(event_id=event_id, user_id=viewer.id)
+            assert compiled == event_reads.DETAIL.rows_orm(event_id=event_id, user_id=viewer.id)
+    assert event_reads.IMAGES.rows(ids=ids) == event_reads.IMAGES.rows_orm(ids=ids)
+    assert event_reads.INTERESTS.rows(ids=ids) == event_reads.INTERESTS.rows_orm(ids=ids)
+
+
+def test_the_home_list_holds_what_the_caller_may_see_newest_first(world):
+    listed = {
+        who: _titles(world, event_reads.home_events(user=viewer, offset=0, limit=100)[0])
+        for who, viewer in _viewers(world).items()
+    }
+    public = ["paid", "postponed", "org public", "mine"]
+    assert listed["me"] == [
+        "paid", "postponed", "ended, ticketed", "requested", "ticketed", "invited", "org public", "my draft", "mine"
+    ]  # fmt: skip
+    assert listed["stranger"] == public
+    for role in ("owner", "admin", "manager", "agent", "door"):
+        assert listed[role] == ["paid", "postponed", "org private", "org public", "mine"]
+
+
+def test_the_caller_sees_their_powers_on_each_event(world):
+    org = world.org
+    mine = event_reads.event_detail(user=world.me, event_id=world.events["mine"].number)
+    assert (mine["host"]["user_id"], mine["host"]["username"]) == (world.me.number, world.me.phone_number)
+    assert (mine["requests_count"], mine["payout_status"]) == (1, "pending")
+    assert mine["cover_images"][1] == "https://example.com/second.jpg"
+    assert mine["cover_images"][0].endswith("/events/first.jpg")
+    assert [i["name"] for i in mine["event_interests"]] == [i.name for i in Interest.objects.order_by("position")[:2]]
+    seen = {}
+    for who, viewer in _viewers(world).items():
+        e = event_reads.event_detail(user=viewer, event_id=world.events["org public"].number)
+        seen[who] = (e["host"]["user_id"] == viewer.number, e["requests_count"], e["payout_status"])
+    assert seen == {
+        "me": (False, None, None),
+        "stranger": (False, None, None),
+        "owner": (True, 1, "approved"),
+        "admin": (True, 1, "approved"),
+        "manager": (True, 1, None),
+        "agent": (True, 1, None),
+        "door": (True, 1, None),
+    }
+    assert event_reads.event_detail(user=org.agent, event_id=world.events["org public"].number)["host"][
+        "profile_image"
+    ] == (f"https://example.com/{org.agent.id}.jpg")
+
+
+def test_a_page_past_the_end_still_tells_the_total(world):
+    items, total = event_reads.home_events(user=world.me, offset=50, limit=10)
+    assert (items, total) == ([], 9)
+    assert event_reads.home_events(user=world.stranger, offset=0, limit=2)[1] == 4
+
+
+def test_the_home_list_is_three_statements_whatever_its_length(world):
+    event_reads.home_events(user=world.stranger, offset=0, limit=100)  # compiled for this page's length
+    event_reads.home_events(user=world.me, offset=0, limit=100)
+    for viewer in (world.stranger, world.me, world.org.owner):
+        with CaptureQueriesContext(connection) as ctx:
+            event_reads.home_events(user=viewer, offset=0, limit=100)
+        assert len(ctx.captured_queries) == 3  # the page with its total; cover images; interests
+    nobody = UserWithProfileFactory()
+    Event.objects.update(deleted_at=timezone.now())
+    with CaptureQueriesContext(connection) as ctx:
+        assert event_reads.home_events(user=nobody, offset=0, limit=100) == ([], 0)
+    assert len(ctx.captured_queries) == 1
