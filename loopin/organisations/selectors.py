@@ -4,7 +4,7 @@ memberships (`Organisation.objects.for_member`), and every check is `organisatio
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -17,16 +17,22 @@ if TYPE_CHECKING:
     from loopin.accounts.models import User
 
 
+def member_roles(*, user_id: Any, organisation_id: Any) -> QuerySet[Membership, str]:
+    """The person's role in the organisation as a query (at most one row: one live membership each): what
+    `member_role` reads, and what a query of the organisation's event can read in the same statement (the ids may
+    be `OuterRef`s)."""
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=organisation_id, user_id=user_id, organisation__deleted_at__isnull=True)
+        .values_list("role", flat=True)
+    )
+
+
 def member_role(user: User | None, organisation_id: uuid.UUID) -> str | None:
     """The caller's role in the organisation now (None: no live, accepted membership), read fresh every time."""
     if user is None or user.pk is None:
         return None
-    return (
-        Membership.objects.active()
-        .filter(organisation_id=organisation_id, user_id=user.pk, organisation__deleted_at__isnull=True)
-        .values_list("role", flat=True)
-        .first()
-    )
+    return member_roles(user_id=user.pk, organisation_id=organisation_id).first()
 
 
 def organisation_allows(user: User | None, organisation: Organisation, action: OrgAction) -> bool:

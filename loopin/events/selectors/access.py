@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from loopin.accounts.models import User
 from loopin.core.errors import NotFound, PermissionDenied
@@ -29,7 +29,7 @@ from loopin.events.models import (
     Visibility,
 )
 from loopin.organisations.models import Organisation
-from loopin.organisations.permissions import OrgAction
+from loopin.organisations.permissions import OrgAction, role_may
 from loopin.organisations.selectors import member_ids_allowed, organisation_allows
 
 EventAction = Literal[
@@ -108,11 +108,24 @@ ORGANISATION_ACTIONS: dict[str, OrgAction] = {
 }
 
 
-def holds_host_power(user: User | None, event: Event, power: HostPower = "change") -> bool:
+class _Unread:
+    """A fact the caller has not read (the function reads it)."""
+
+
+UNREAD = _Unread()
+
+
+def holds_host_power(
+    user: User | None, event: Event, power: HostPower = "change", *, role: str | None | _Unread = UNREAD
+) -> bool:
     """The one host check: a personal event's person holds every power; on an organisation's event a member holds
-    what their role allows now (nobody else, not even the member who created it once they are gone)."""
+    what their role allows now (nobody else, not even the member who created it once they are gone). `role`: the
+    caller's role in the event's organisation when already read now (`member_roles` in the event's own statement,
+    as `tickets.door.settings.door_event` does); unread, it is read here."""
     if user is None or user.pk is None:
         return False
+    if event.organisation_id is not None and not isinstance(role, _Unread):
+        return role_may(role, ORGANISATION_ACTIONS[power])
     organisation = event.organisation if event.organisation_id is not None else None
     if organisation is None:
         return user.id == event.host_id
@@ -160,15 +173,27 @@ def staff_may(user: User | None, action: EventAction) -> bool:
     return bool(user is not None and user.is_staff and user.has_perms(STAFF_PERMISSIONS[action]))
 
 
+def co_hostings(*, user_id: Any, event_id: Any) -> QuerySet[CoHost]:
+    """The person's accepted co-hosting of the event as a query (the ids may be `OuterRef`s): what `co_host_of`
+    reads, and what a query of the event can ask in the same statement (`Exists`)."""
+    return CoHost.objects.filter(event_id=event_id, user_id=user_id, accepted_at__isnull=False)
+
+
 def co_host_of(user: User | None, event: Event) -> CoHost | None:
     """The caller's accepted co-hosting of this event (read fresh each time: a removal takes effect at once)."""
     if user is None or user.pk is None:
         return None
-    return CoHost.objects.filter(event_id=event.id, user_id=user.id, accepted_at__isnull=False).first()
+    return co_hostings(user_id=user.id, event_id=event.id).first()
 
 
-def co_host_may(user: User | None, event: Event, action: EventAction) -> bool:
-    return CO_HOST_ACTIONS[action] and co_host_of(user, event) is not None
+def co_host_may(user: User | None, event: Event, action: EventAction, *, accepted: bool | _Unread = UNREAD) -> bool:
+    """Whether the caller co-hosts the event (accepted) and co-hosts may do `action`. `accepted`: whether the caller's
+    accepted co-hosting exists, when already read now (`co_hostings`); unread, it is read here."""
+    if not CO_HOST_ACTIONS[action]:
+        return False
+    if not isinstance(accepted, _Unread):
+        return accepted and user is not None and user.pk is not None
+    return co_host_of(user, event) is not None
 
 
 def can_manage(user: User | None, event: Event, action: EventAction = "change") -> bool:

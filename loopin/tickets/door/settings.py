@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, UUIDField
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
+from loopin.core.compiled import CompiledQuery
 from loopin.core.errors import NotFound
 from loopin.core.settings import get_settings
 from loopin.events.error_codes import EventErrorCode
@@ -18,10 +20,12 @@ from loopin.events.selectors.access import (
     EventAction,
     acts_on_staff_power,
     co_host_may,
+    co_hostings,
     ensure_can_manage,
     holds_host_power,
 )
 from loopin.events.services.access import staff_access_record
+from loopin.organisations.selectors import member_roles
 from loopin.tickets.door.grants import door_granted
 from loopin.tickets.errors import NotDoorStaff
 from loopin.tickets.models import (
@@ -32,26 +36,63 @@ from loopin.tickets.models import (
 # access and settings
 
 
+def _door_rows(event_id: uuid.UUID, user_id: uuid.UUID) -> QuerySet[Event, dict[str, Any]]:
+    """The live event's columns, its door settings' (all empty: never saved) and what the caller is to it: door
+    staff, accepted co-host, their role in its organisation (the same queries `co_host_of` and `member_role` run)."""
+    event = OuterRef("id")
+    rows: QuerySet[Event, dict[str, Any]] = (
+        Event.objects.alive()
+        .filter(id=event_id)
+        .values(
+            *_EVENT_COLUMNS,
+            *(f"door__{name}" for name in _DOOR_COLUMNS),
+            is_door_staff=Exists(DoorStaff.objects.filter(event_id=event, user_id=user_id)),
+            is_co_host=Exists(co_hostings(user_id=user_id, event_id=event)),
+            member_role=Subquery(member_roles(user_id=user_id, organisation_id=OuterRef("organisation_id"))[:1]),
+        )
+    )
+    return rows
+
+
+_EVENT_COLUMNS = tuple(f.attname for f in Event._meta.concrete_fields)
+_DOOR_COLUMNS = tuple(f.attname for f in EventDoorSettings._meta.concrete_fields)
+# Every scan asks it: compiled once (issue 22), the ORM's own query and converters (`door_event` builds the models).
+DOOR_ROWS = CompiledQuery(_door_rows, slots={"event_id": UUIDField(), "user_id": UUIDField()})
+
+
 def door_event(user: User, event_id: uuid.UUID, *, manage: EventAction | None = None) -> Event:
     """The event if `user` may work its door: the host, an accepted co-host, its door staff, or whoever a
     registered door grant lets in (the venue's door staff, `loopin.tickets.door.grants`); with `manage`, only
-    whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else."""
-    staff = DoorStaff.objects.filter(event_id=OuterRef("id"), user_id=user.id)
-    event = (
-        Event.objects.select_related("door").annotate(is_door_staff=Exists(staff)).alive().filter(id=event_id).first()
-    )
-    if event is None:
+    whoever `ensure_can_manage` allows that action (door staff, door rules, keys). 403 for everyone else.
+    One statement reads the event with its door settings and the caller's part in it (`DOOR_ROWS`)."""
+    found = DOOR_ROWS.rows(event_id=event_id, user_id=user.pk)
+    if not found:
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
+    row = found[0]
+    event = _event_from(row)
     if manage is not None:
         ensure_can_manage(user, event, manage)
         return event
     if (
-        not event.is_door_staff
-        and not holds_host_power(user, event, "door")
-        and not co_host_may(user, event, "door")
+        not row["is_door_staff"]
+        and not holds_host_power(user, event, "door", role=row["member_role"])
+        and not co_host_may(user, event, "door", accepted=row["is_co_host"])
         and not door_granted(user, event)
     ):
         raise NotDoorStaff()  # Loopin staff manage the door (audited); they scan only with a grant's permission
+    return event
+
+
+def _event_from(row: dict[str, Any]) -> Event:
+    """The Event (every column loaded, `door` cached as `select_related` leaves it) as the ORM would have built it
+    from the same row."""
+    db = connection.alias
+    event = Event.from_db(db, list(_EVENT_COLUMNS), [row[name] for name in _EVENT_COLUMNS])
+    door = None
+    if row[f"door__{_DOOR_COLUMNS[0]}"] is not None:  # the primary key: the row exists
+        door = EventDoorSettings.from_db(db, list(_DOOR_COLUMNS), [row[f"door__{name}"] for name in _DOOR_COLUMNS])
+        EventDoorSettings.event.field.set_cached_value(door, event)
+    Event.door.related.set_cached_value(event, door)
     return event
 
 

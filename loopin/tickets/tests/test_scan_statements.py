@@ -1,6 +1,7 @@
 """The scan's cost in statements, pinned (issue 22), and what the per-process key cache must not change.
 
-A QR scan is: the event with the door-staff check, the ticket under its lock (with the person, their picture
+A QR scan is: the event with its door settings and the check of who may work its door (door staff, co-host, role in
+its organisation: one statement for everyone), the ticket under its lock (with the person, their picture
 and the key's retirement), the ticket's write with the scan row (one statement on PostgreSQL), the audit entry.
 The signing key is read once per process; its retirement is read live, so retiring a key refuses its codes at
 once in every process.
@@ -10,13 +11,17 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from loopin.events.models import CoHost
+from loopin.organisations.tests.conftest import make_org
 from loopin.testing.concurrency import run_at_once
-from loopin.testing.factories import UserWithProfileFactory
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets import signing
 from loopin.tickets.door import ScanIn, checkin_key_rotate, checkin_scan
 from loopin.tickets.door.scan_sql import keys_forget
@@ -62,6 +67,32 @@ def test_an_admitting_qr_scan_runs_four_statements_on_postgresql_five_on_sqlite(
     checkin_scan(actor=door.host, event_id=door.event.id, scan=_qr_scan(door, warm))  # the key is now cached
     with CaptureQueriesContext(connection) as context:
         result = checkin_scan(actor=door.host, event_id=door.event.id, scan=scan)
+    assert result["status"] == "ok"
+    assert _statements(context) == ["SELECT events_event", _lock(), *_write(), "INSERT audit_auditentry"]
+
+
+@pytest.mark.parametrize("who", ["door_staff", "co_host", "org_door_member"])
+def test_door_staff_a_co_host_and_an_organisations_door_member_scan_in_as_many_statements_as_the_host(interests, who):
+    """Who may work the door is asked in the event's own statement (before: a co-host 1 more, a member 2 more)."""
+    if who == "org_door_member":
+        org = make_org()
+        start = timezone.now() + timedelta(minutes=30)
+        event = PublishedEventFactory(
+            host=org.manager, organisation=org.organisation, start_at=start, end_at=start + timedelta(hours=3)
+        )
+        scanner = org.door
+    else:
+        event = open_event()
+        scanner = UserWithProfileFactory()
+        if who == "door_staff":
+            DoorStaff.objects.create(event=event, user=scanner)
+        else:
+            CoHost.objects.create(event=event, user=scanner, accepted_at=timezone.now())
+    warm, ticket = guest_with_ticket(event), guest_with_ticket(event)
+    scan = _qr_scan(None, ticket)
+    checkin_scan(actor=scanner, event_id=event.id, scan=_qr_scan(None, warm))  # the key is now cached
+    with CaptureQueriesContext(connection) as context:
+        result = checkin_scan(actor=scanner, event_id=event.id, scan=scan)
     assert result["status"] == "ok"
     assert _statements(context) == ["SELECT events_event", _lock(), *_write(), "INSERT audit_auditentry"]
 
