@@ -9,8 +9,7 @@ import uuid
 from typing import Any
 
 import structlog
-from asgiref.sync import ThreadSensitiveContext, sync_to_async
-from django.db import close_old_connections
+from asgiref.sync import ThreadSensitiveContext
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from loopin.core.envelope import error_body
@@ -19,7 +18,7 @@ from loopin.core.links import bind_request_origin
 from loopin.core.logging import loggable_path
 from loopin.core.net import client_ip
 from loopin.core.settings import get_settings
-from loopin.core.sync import executor_pool
+from loopin.core.sync import close_after, executor_pool, request_db
 
 log = structlog.get_logger("loopin.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
@@ -140,7 +139,9 @@ class RequestMiddleware:
 
 class DjangoContextMiddleware:
     """Gives each request its own asgiref ThreadSensitiveContext (one worker thread, one DB
-    connection) and closes stale connections around it, returning pooled ones after the request."""
+    connection) and closes stale connections around it, returning pooled ones after the request. Neither costs a
+    thread hop of its own: the request's first `run_sync` closes stale ones before it runs, and the closing after
+    is queued on the thread (`core.sync.close_after`); a request that never crossed into sync code does neither."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -150,12 +151,14 @@ class DjangoContextMiddleware:
             await self.app(scope, receive, send)
             return
         executor = executor_pool.acquire()
+        used = [False]  # set by the request's first `run_sync`, which closes stale connections first
+        token = request_db.set(used)
         try:
             async with ThreadSensitiveContext(executor=executor):
-                await sync_to_async(close_old_connections, thread_sensitive=True)()
-                try:
-                    await self.app(scope, receive, send)
-                finally:
-                    await sync_to_async(close_old_connections, thread_sensitive=True)()
+                await self.app(scope, receive, send)
         finally:
-            executor_pool.release(executor)
+            request_db.reset(token)
+            if used[0]:
+                close_after(executor)
+            else:
+                executor_pool.release(executor)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
+import structlog
 from asgiref.sync import sync_to_async
+from django.db import close_old_connections
 
 R = TypeVar("R")
 
@@ -25,7 +28,17 @@ class Resolvable:
         raise NotImplementedError
 
 
+# Set by `core.middleware.DjangoContextMiddleware` for one request: whether its worker thread has been used yet.
+# The first crossing closes the thread's stale connections before it runs (inside the same hop, not one of its own);
+# after the request the middleware queues the closing on the same thread only if a crossing happened.
+request_db: ContextVar[list[bool] | None] = ContextVar("loopin_request_db", default=None)
+
+
 def _call(fn: Callable[..., R], kwargs: dict[str, Any]) -> R:
+    state = request_db.get()
+    if state is not None and not state[0]:
+        state[0] = True
+        close_old_connections()
     resolved = {k: (v.resolve() if isinstance(v, Resolvable) else v) for k, v in kwargs.items()}
     return fn(**resolved)
 
@@ -58,3 +71,17 @@ class ExecutorPool:
 
 
 executor_pool = ExecutorPool()
+log = structlog.get_logger("loopin.request")
+
+
+def _closed(future: Future[None]) -> None:
+    if (exc := future.exception()) is not None:
+        log.error("close_connections_failed", error=type(exc).__name__)
+
+
+def close_after(executor: ThreadPoolExecutor) -> None:
+    """Queue the request's connection closing (returning a pooled one) on its worker thread, then lend the thread
+    out again: the executor has one thread and runs in order, so the next request's work starts after the close,
+    and the event loop does not wait for it (the response has been sent)."""
+    executor.submit(close_old_connections).add_done_callback(_closed)
+    executor_pool.release(executor)
