@@ -6,6 +6,7 @@ from typing import Annotated, Any, TypeVar
 
 import structlog
 from fastapi import Depends, Query
+from fastapi.responses import JSONResponse
 
 from loopin.core.envelope import ok_page
 from loopin.core.sync import run_sync
@@ -38,6 +39,14 @@ async def run_page(selector: Any, page: Page, message: str, /, **kwargs: Any) ->
 
     items, total = await run_sync(selector, offset=page.offset, limit=page.limit, **kwargs)
     return ok_page(items, total=total, offset=page.offset, limit=page.limit, message=message)
+
+
+async def run_page_json(selector: Any, page: Page, message: str, /, **kwargs: Any) -> JSONResponse:
+    """`run_page` for a selector whose items are already the response model's JSON (its `dump_json` or
+    `dump_python(mode="json")`): answered as it is, not validated and serialised again."""
+
+    items, total = await run_sync(selector, offset=page.offset, limit=page.limit, **kwargs)
+    return JSONResponse(ok_page(items, total=total, offset=page.offset, limit=page.limit, message=message))
 
 
 def render_each(rows: Iterable[Any], render: Callable[[Any], R], *, what: str) -> list[R]:

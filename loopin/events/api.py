@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import File, Path, Query, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from loopin.core.auth import CurrentUser, OptionalUser, UngatedUser
 from loopin.core.envelope import Envelope, ListEnvelope, error_responses, links, ok
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.images import MAX_IMAGE_BYTES
-from loopin.core.pagination import PageParams, run_page
+from loopin.core.pagination import PageParams, run_page, run_page_json
 from loopin.core.routing import APIRouter
 from loopin.core.sync import run_sync
 from loopin.core.time import QueryTime
@@ -212,7 +213,7 @@ async def event_feed(
     radius_km: Annotated[float | None, Query(gt=0, le=500)] = None,
     sort: Annotated[Literal["start", "distance"], Query()] = "start",
     upcoming: bool = True,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Discover published public events (upcoming by default), filtered and sorted."""
     if (lat is None) != (lng is None):
         raise ValidationFailed.one("lat", "COORDINATES_PAIR", "Give both lat and lng, or neither.")
@@ -233,7 +234,7 @@ async def event_feed(
         sort=sort,
         upcoming=upcoming,
     )
-    return await run_page(selectors.event_feed, page, "Events", user=caller, filters=filters)
+    return await run_page_json(selectors.event_feed_json, page, "Events", user=caller, filters=filters)
 
 
 @events.post(

@@ -1,6 +1,6 @@
 """The discovery feed's page cache: what is cached, and when it is thrown away.
 
-A page (filters, offset, limit) caches its cards (`schemas.EventCardOut`, as built) and the total; only the
+A page (filters, offset, limit) caches its cards (`schemas.EventCardOut` dumped as JSON) and the total; only the
 cards' *static* fields are served from it. Never cached: the seat counters (capacity, seats_left, going_count)
 and the caller's `my_status`, which are read live for the page's ids on every request (one primary-key query)
 and put on a copy of each card, so a ticket rush never makes the feed wrong and never empties the cache.
@@ -36,7 +36,7 @@ _VERSION_KEY = "events:feed:version"
 
 
 def page_key(parts: tuple[Any, ...]) -> str:
-    return "events:feed:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return "events:feed:page2:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def get_page(parts: tuple[Any, ...]) -> tuple[tuple[str, int] | None, Any]:

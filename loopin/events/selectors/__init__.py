@@ -9,6 +9,7 @@ from loopin.events.selectors.feed import (
     event_by_canonical,
     event_detail,
     event_feed,
+    event_feed_json,
     my_hosted_events,
 )
 from loopin.events.selectors.people import (
@@ -31,6 +32,7 @@ __all__ = [
     "event_by_canonical",
     "event_detail",
     "event_feed",
+    "event_feed_json",
     "event_for",
     "event_invitations",
     "event_invite_links",

@@ -5,6 +5,7 @@ The shapes are `schemas.EventCardOut.from_model` (a card, what the feed caches) 
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
+from pydantic import TypeAdapter
 
 from loopin.accounts.models import Interest, ProfilePicture, User
 from loopin.core.compiled import CompiledQuery
@@ -219,11 +221,21 @@ def _feed_queryset(filters: FeedFilters, now: datetime) -> tuple[QuerySet[Event]
 
 
 def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[EventCardOut], int]:
-    """Published public events, upcoming by default, filtered and paginated.
+    """`event_feed_json`'s page as cards (the server-rendered pages)."""
+    cards, total = event_feed_json(user=user, filters=filters, offset=offset, limit=limit)
+    return [EventCardOut.model_validate(card) for card in cards], total
 
-    The page's cards (`EventCardOut`, their static fields) come from the feed cache (see `feed_cache`); seat
-    counters and the caller's `my_status` are read live: one query on a cache hit, three on a miss (plus the
-    caller's session).
+
+_CARDS = TypeAdapter(list[EventCardOut])
+
+
+def event_feed_json(*, user: User | None, filters: FeedFilters, offset: int, limit: int) -> tuple[list[Any], int]:
+    """Published public events, upcoming by default, filtered and paginated: each card as `EventCardOut` dumps it
+    for JSON (what the API answers as it is, without validating it again).
+
+    The page's cards (their static fields) come from the feed cache (see `feed_cache`), stored as that JSON; seat
+    counters and the caller's `my_status` are read live and put on them: one query on a cache hit, three on a
+    miss (plus the caller's session).
     """
     now = timezone.now()
     key, page = feed_cache.get_page((filters, offset, limit))
@@ -231,14 +243,17 @@ def event_feed(*, user: User | None, filters: FeedFilters, offset: int, limit: i
         qs, order = _feed_queryset(filters, now)
         stats = qs.aggregate(total=Count("id"), first_start=Min("start_at"))
         events = list(qs.order_by(*order)[offset : offset + limit])
-        page = {"cards": render_each(events, EventCardOut.from_model, what="event"), "total": stats["total"]}
+        page = {
+            "cards": _CARDS.dump_json(render_each(events, EventCardOut.from_model, what="event")),
+            "total": stats["total"],
+        }
         ttl = float(feed_cache.FEED_CACHE_SECONDS)
         if filters.upcoming and stats["first_start"] is not None:
             ttl = min(ttl, (stats["first_start"] - now).total_seconds())  # before the first one starts
         feed_cache.set_page(key, page, ttl)
         if user is None:
-            return page["cards"], page["total"]
-    return _with_live_fields(page["cards"], user), page["total"]
+            return json.loads(page["cards"]), page["total"]
+    return _with_live_fields(json.loads(page["cards"]), user), page["total"]
 
 
 _LIVE_FIELDS = ("id", "capacity", "seats_taken", "going_count", *AVAILABILITY_FIELDS)
@@ -263,27 +278,26 @@ LIVE = CompiledQuery(_live_rows, slots={"ids": UUIDField(), "now": DateTimeField
 LIVE_MINE = CompiledQuery(_live_rows_mine, slots={"ids": UUIDField(), "now": DateTimeField(), "user_id": UUIDField()})
 
 
-def _with_live_fields(cards: list[EventCardOut], user: User | None) -> list[EventCardOut]:
-    """Seat counters (and the caller's status) as they are now, for cards that may come from the cache."""
+def _with_live_fields(cards: list[dict[str, Any]], user: User | None) -> list[dict[str, Any]]:
+    """Seat counters (and the caller's status) as they are now, put on cards (as JSON) that may come from the
+    cache; a card whose event is gone since is left out."""
     if not cards:
         return []
-    ids, now = [c.id for c in cards], timezone.now()
+    ids, now = [uuid.UUID(c["id"]) for c in cards], timezone.now()
     rows = LIVE.rows(ids=ids, now=now) if user is None else LIVE_MINE.rows(ids=ids, now=now, user_id=user.id)
-    live = {row["id"]: row for row in rows}
+    live = {str(row["id"]): row for row in rows}
     out = []
-    for c in cards:
-        row = live.get(c.id)
+    for card in cards:
+        row = live.get(card["id"])
         if row is None:  # removed since the page was cached
             continue
         capacity, taken = row["capacity"], row["seats_taken"]
-        fields = {
-            "capacity": capacity,
-            "seats_left": None if capacity == 0 else max(capacity - taken, 0),
-            "availability": card_availability(row),
-            "going_count": row["going_count"],
-            "my_status": my_status(row) if user is not None else None,
-        }
-        out.append(c.model_copy(update=fields))  # a copy: the cached card stays as cached
+        card["capacity"] = capacity
+        card["seats_left"] = None if capacity == 0 else max(capacity - taken, 0)
+        card["availability"] = card_availability(row)
+        card["going_count"] = row["going_count"]
+        card["my_status"] = my_status(row) if user is not None else None
+        out.append(card)
     return out
 
 

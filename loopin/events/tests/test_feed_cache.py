@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
-from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
+from loopin.core.envelope import ListEnvelope
+from loopin.events.schemas import EventCardOut
+from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
 from loopin.testing.fixtures import token_for
 
 
@@ -53,3 +56,36 @@ def test_an_event_that_starts_leaves_the_upcoming_feed(api):
     assert _titles(api) == ["Starting"]  # cached, but only until it starts
     time.sleep(3)
     assert _titles(api) == []
+
+
+def _model_made(body: dict) -> dict:
+    """What the response model makes of an answer: validated and dumped again."""
+    return ListEnvelope[EventCardOut].model_validate(body).model_dump(mode="json")
+
+
+def test_the_cached_json_answer_is_what_the_response_model_makes_of_it(api):
+    host = UserWithProfileFactory(name="Asha Rao")
+    PublishedEventFactory(
+        host=host,
+        title="Paid",
+        venue=VenueFactory(city="Pune"),
+        is_paid=True,
+        ticket_price=Decimal("499.00"),
+        capacity=50,
+    )
+    PublishedEventFactory(host=host, title="Free", capacity=0, start_at=timezone.now() + timedelta(days=3))
+    caller = UserWithProfileFactory()
+    for headers in ({}, token_for(caller)):
+        miss = api.get("/api/v2/events", headers=headers)
+        hit = api.get("/api/v2/events", headers=headers)
+        assert miss.status_code == hit.status_code == 200
+        assert miss.headers["content-type"] == "application/json"
+        assert miss.json() == hit.json() == _model_made(hit.json())
+        paid = next(card for card in hit.json()["data"] if card["title"] == "Paid")
+        assert (paid["price"], paid["capacity"], paid["seats_left"], paid["venue"]["city"]) == (
+            "499.00",
+            50,
+            50,
+            "Pune",
+        )
+        assert paid["start_at"].endswith("+05:30")  # the display zone, as the model writes it
