@@ -10,11 +10,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, UUIDField
 from django.utils import timezone
 
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
+from loopin.core.compiled import CompiledQuery
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
@@ -124,9 +127,63 @@ def ensure_not_blocked_with_host(user: User, event: Event) -> None:
         raise PermissionDenied("You can't join this event.", code=ParticipationErrorCode.JOIN_NOT_ALLOWED)
 
 
+def _valid_tickets(event_id: Any, user_id: uuid.UUID) -> QuerySet[Ticket]:
+    """Going: a valid ticket of the event."""
+    return Ticket.objects.filter(event_id=event_id, user_id=user_id, status=TicketStatus.VALID)
+
+
+def _accepted_requests(event_id: Any, user_id: uuid.UUID) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(event_id=event_id, user_id=user_id, status=RequestStatus.ACCEPTED)
+
+
+def _going_invitations(event_id: Any, user_id: uuid.UUID) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(event_id=event_id, invitee_id=user_id, status=InvitationStatus.GOING)
+
+
+def _already_going() -> Conflict:
+    return Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
+
+
 def ensure_not_going(user: User, event: Event) -> None:
-    if Ticket.objects.filter(event=event, user=user, status=TicketStatus.VALID).exists():
-        raise Conflict("You are already going.", code=ParticipationErrorCode.ALREADY_GOING)
+    if _valid_tickets(event.id, user.id).exists():
+        raise _already_going()
+
+
+def _standing_rows(event_id: uuid.UUID, user_id: uuid.UUID) -> QuerySet[Any, Any]:
+    """The person's accepted request and going invitation (their ids, newest first as `.first()` takes them)
+    and whether they hold a valid ticket, in one statement (issue 22: a hold asked three)."""
+    rows: QuerySet[Any, Any] = (
+        Event.objects.filter(id=event_id)
+        .annotate(
+            request_id=Subquery(_accepted_requests(OuterRef("id"), user_id).values("id")[:1]),
+            invitation_id=Subquery(_going_invitations(OuterRef("id"), user_id).values("id")[:1]),
+            going=Exists(_valid_tickets(OuterRef("id"), user_id)),
+        )
+        .values("request_id", "invitation_id", "going")
+    )
+    return rows
+
+
+STANDING = CompiledQuery(_standing_rows, slots={"event_id": UUIDField(), "user_id": UUIDField()})
+
+
+@dataclass(frozen=True)
+class _Standing:
+    request: JoinRequest | None
+    invitation: Invitation | None
+    going: bool
+
+
+def _standing(user: User, event: Event) -> _Standing:
+    """`admission_of`'s request and invitation and `ensure_not_going`'s ticket, read at once; the request or
+    invitation row is loaded only when there is one."""
+    rows = STANDING.rows(event_id=event.id, user_id=user.id)
+    row: dict[str, Any] = rows[0] if rows else {"request_id": None, "invitation_id": None, "going": False}
+    return _Standing(
+        request=JoinRequest.objects.get(id=row["request_id"]) if row["request_id"] else None,
+        invitation=Invitation.objects.get(id=row["invitation_id"]) if row["invitation_id"] else None,
+        going=bool(row["going"]),
+    )
 
 
 def tier_pick(event: Event, tier_id: uuid.UUID | None, *, unlock_code: str | None = None) -> TicketTier | None:
@@ -169,13 +226,12 @@ def ensure_tier_on_sale(event: Event, tier: TicketTier) -> None:
 
 def admission_of(user: User, event: Event) -> Admission:
     """An accepted request lets the guest in only until its RSVP deadline (`confirm_by`)."""
-    request = JoinRequest.objects.filter(event=event, user=user, status=RequestStatus.ACCEPTED).first()
+    return _admission(_accepted_requests(event.id, user.id).first(), _going_invitations(event.id, user.id).first())
+
+
+def _admission(request: JoinRequest | None, invitation: Invitation | None) -> Admission:
     expired = request is not None and request.confirm_by is not None and request.confirm_by <= timezone.now()
-    return Admission(
-        join_request=None if expired else request,
-        invitation=Invitation.objects.filter(event=event, invitee=user, status=InvitationStatus.GOING).first(),
-        request_expired=expired,
-    )
+    return Admission(join_request=None if expired else request, invitation=invitation, request_expired=expired)
 
 
 def ensure_may_take_part(
@@ -214,11 +270,13 @@ def ensure_may_take_part(
         ensure_not_going(user, event)
         ensure_gender_allowed(user, event)
         return Admission(tier=tier)
-    admission = admission_of(user, event)
+    standing = _standing(user, event)
+    admission = _admission(standing.request, standing.invitation)
     tier = tier or _tier_when_unasked(event, admission)
     ensure_tier_on_sale(event, tier)
     ensure_seats_allowed(event, seats, tier)
-    ensure_not_going(user, event)
+    if standing.going:
+        raise _already_going()
     let_in = admission.join_request is not None or admission.invitation is not None
     if not let_in and admission.request_expired:
         raise BusinessRuleError(

@@ -11,10 +11,11 @@ one person. The offer is held WAITLIST_OFFER_MINUTES; confirming or buying in ti
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from loopin.accounts.models import User
@@ -172,11 +173,14 @@ def waitlist_hold_take_over(*, entry: WaitlistEntry, seats: int) -> bool:
     return True
 
 
+def waitlist_offers_due(now: datetime) -> QuerySet[WaitlistEntry]:
+    """Offers whose time ran out with their seats still held."""
+    return WaitlistEntry.objects.filter(status=WaitlistStatus.OFFERED, seats_held=True, offer_expires_at__lte=now)
+
+
 def waitlist_offers_expire_due(*, event_id: uuid.UUID | None = None, limit: int = 500) -> int:
     """Offers not taken in time give their seats back, which offers them to the next in line (beat: every minute)."""
-    due = WaitlistEntry.objects.filter(
-        status=WaitlistStatus.OFFERED, seats_held=True, offer_expires_at__lte=timezone.now()
-    )
+    due = waitlist_offers_due(timezone.now())
     if event_id is not None:
         due = due.filter(event_id=event_id)
     ended = 0

@@ -64,8 +64,8 @@ def order_create_and_read(
     amount: Decimal | None,
     answers: list[AnswerGiven],
 ) -> OrderOut:
-    """Open an order (seats held), then read it back for the buyer."""
-    order = services.order_create(
+    """Open an order (seats held), then read it back for the buyer (a new order: from what was written)."""
+    order, written = services.order_hold(
         user=user,
         event_id=event_id,
         seats=seats,
@@ -76,6 +76,8 @@ def order_create_and_read(
         amount=amount,
         answers=answers,
     )
+    if written:
+        return selectors.order_view_new(order, viewer=user)
     return selectors.order_view(user=user, order_id=order.id)
 
 

@@ -13,7 +13,13 @@ One module per sub-domain; this package re-exports the public names for old impo
 
 from loopin.payments.selectors import refund_cutoff
 from loopin.payments.services.confirmation import order_verify, payment_confirm, payment_fail
-from loopin.payments.services.orders import holds_expire_due, order_cancel_pending, order_create, order_release
+from loopin.payments.services.orders import (
+    holds_expire_due,
+    order_cancel_pending,
+    order_create,
+    order_hold,
+    order_release,
+)
 from loopin.payments.services.reconciliation import (
     cancelled_events_sweep,
     orders_reconcile,
@@ -40,6 +46,7 @@ __all__ = [
     "order_cancel",
     "order_cancel_pending",
     "order_create",
+    "order_hold",
     "order_release",
     "order_verify",
     "orders_reconcile",

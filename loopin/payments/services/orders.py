@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import DateTimeField, DecimalField, Exists, F, Min, OuterRef, QuerySet, UUIDField
 from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
+from loopin.core.compiled import CompiledQuery
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, TicketTier
@@ -24,7 +26,12 @@ from loopin.participation.errors import CapacityExceeded, TierSoldOut
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_release, seats_take
 from loopin.participation.sold_out import Full, sold_out_answer, sold_out_holder, sold_out_mark, sold_out_token
-from loopin.participation.waitlist import waitlist_hold_take_over, waitlist_offer_of, waitlist_offers_expire_due
+from loopin.participation.waitlist import (
+    waitlist_hold_take_over,
+    waitlist_offer_of,
+    waitlist_offers_due,
+    waitlist_offers_expire_due,
+)
 from loopin.payments import signals
 from loopin.payments.error_codes import PaymentErrorCode
 from loopin.payments.errors import ProviderUnavailable, SoldOut
@@ -56,6 +63,34 @@ def order_create(
     `promo_code` takes its discount off each seat; `amount` is the price per seat chosen on a pay-what-you-want
     tier (at least its price; default its suggested price). `answers` answer the event's checkout questions
     (None: a caller that cannot ask them); they follow the buyer to the ticket once paid."""
+    order, _ = order_hold(
+        user=user,
+        event_id=event_id,
+        seats=seats,
+        provider=provider,
+        tier_id=tier_id,
+        unlock_code=unlock_code,
+        promo_code=promo_code,
+        amount=amount,
+        answers=answers,
+    )
+    return order
+
+
+def order_hold(
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    seats: int = 1,
+    provider: str | None = None,
+    tier_id: uuid.UUID | None = None,
+    unlock_code: str | None = None,
+    promo_code: str | None = None,
+    amount: Decimal | None = None,
+    answers: list[AnswerGiven] | None = None,
+) -> tuple[Order, bool]:
+    """`order_create`, and whether this call opened the order and holds it as stored (every column, with its
+    event and tier, and nothing refunded or invoiced yet: `selectors.order_view_new` answers from it)."""
     ensure_profile_complete(user)
     settings = get_settings()
     provider_name = provider or settings.PAYMENT_PROVIDER
@@ -67,11 +102,16 @@ def order_create(
         raise SoldOut(details={"seats_left": 0})
     if full is Full.TIER:
         raise TierSoldOut(seats_left=0, tier_id=tier_id)
-    holds_expire_due(event_id=event_id)  # lazily: stale holds give their seats back before we count
-    waitlist_offers_expire_due(event_id=event_id)
+    # Lazily: stale holds and lapsed waitlist offers give their seats back before we count (one cheap
+    # statement asks whether any is due; usually none is).
+    due = _DUE.rows(event_id=event_id, now=timezone.now())
+    if due and due[0]["holds"]:
+        holds_expire_due(event_id=event_id)
+    if due and due[0]["offers"]:
+        waitlist_offers_expire_due(event_id=event_id)
     token = sold_out_token(event_id)  # before the reads that may find the event full
     try:
-        order, created = _order_open(
+        order, created, written = _order_open(
             user=user,
             event_id=event_id,
             seats=seats,
@@ -86,11 +126,13 @@ def order_create(
         _remember_full(exc, event_id=event_id, token=token)
         raise
     if not order.provider_order_id:
-        order = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
+        order, kept = _attach_checkout(order, prov if order.provider == provider_name else get_provider(order.provider))
+        written = written and kept
     elif not created and get_provider(order.provider).new_txnid_per_checkout:
         # Asked again for an open order (the buyer left the provider's page): PayU refuses a txnid it has seen.
         order = order_checkout_new_attempt(order_id=order.id)
-    return order
+        written = False
+    return order, written
 
 
 def _remember_full(exc: SoldOut | TierSoldOut, *, event_id: uuid.UUID, token: str | None) -> None:
@@ -119,14 +161,18 @@ def _order_open(
     promo_code: str | None,
     amount: Decimal | None,
     answers: list[AnswerGiven] | None,
-) -> tuple[Order, bool]:
-    """The database part of `order_create`: the open order, or a new one with its seats held (and whether it is new)."""
+) -> tuple[Order, bool, bool]:
+    """The database part of `order_create`: the open order, or a new one with its seats held; whether it is new,
+    and whether this call wrote it (then the instance holds every column as stored, with its event and tier)."""
     settings = get_settings()
-    with transaction.atomic():
-        event = event_for(user, event_id)
-        order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
-        created = order is None
-        if order is None:
+    try:
+        with transaction.atomic():
+            event = event_for(user, event_id)
+            order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
+            if order is not None:  # the open order stands; answers sent again replace the earlier ones
+                checked = answers_check(event=event, user=user, tier=order.tier, answers=answers)
+                answers_save(event=event, user=user, checked=checked, order_id=order.id)
+                return order, False, False
             offer = waitlist_offer_of(user=user, event=event)  # seats the waitlist holds for this buyer
             tier = tier_pick(event, tier_id, unlock_code=unlock_code) or (offer.tier if offer else None)
             admission = ensure_may_take_part(user=user, event=event, seats=seats, way=Way.BUY, tier=tier)
@@ -140,67 +186,68 @@ def _order_open(
                 raise SoldOut(details={"seats_left": max(event.capacity - event.seats_taken, 0)})
             if not on_offer and tier.capacity and tier.seats_taken + seats > tier.capacity:
                 raise TierSoldOut(seats_left=max(tier.capacity - tier.seats_taken, 0), tier_id=tier.id)
-            try:
-                with transaction.atomic():
-                    promo = promo_use(event=event, tier=tier, user=user, code=promo_code) if promo_code else None
-                    off = discount_per_seat(promo, list_price, event.currency) if promo else Decimal("0")
-                    snapshot = price(
-                        base=list_price - off,
-                        fee_percent=FeeConfig.current().fee_percent,
-                        seats=seats,
-                        currency=event.currency,
-                    )
-                    order = Order.objects.create(
-                        event=event,
-                        user=user,
-                        seats=seats,
-                        tier=tier,
-                        list_price=list_price,
-                        promo=promo,
-                        promo_code=promo.code if promo else "",
-                        discount_amount=off * seats,
-                        provider=provider_name,
-                        currency=snapshot.currency,
-                        base_price=snapshot.base_price,
-                        fee_percent=snapshot.fee_percent,
-                        unit_total=snapshot.unit_total,
-                        fee_amount=snapshot.fee_amount,
-                        host_earning=snapshot.host_earning,
-                        total=snapshot.total,
-                        hold_expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
-                    )
-                    answers_save(event=event, user=user, checked=checked, order_id=order.id)
-                    sold_out_holder(event_id=event.id, user_id=user.id)  # their repeat call finds this order
-                    audit_record(
-                        action="order.created",
-                        actor=user,
-                        obj=order,
-                        data={
-                            "event_id": str(event.id),
-                            "seats": seats,
-                            "tier_id": str(tier.id),
-                            "promo_code": order.promo_code,
-                            "total": str(order.total),
-                        },
-                    )
-                    # Last statement before commit: the event row stays locked only from here to the commit,
-                    # so buyers of one event queue on it as briefly as possible. Sold out undoes the order.
-                    try:
-                        if not (on_offer and offer and waitlist_hold_take_over(entry=offer, seats=seats)):
-                            seats_take(event_id=event.id, seats=seats, tier_id=tier.id)
-                    except TierSoldOut:
-                        raise
-                    except CapacityExceeded as exc:
-                        raise SoldOut(details=exc.details) from None
-            except IntegrityError:
-                # The same buyer raced themself: the other call's order stands and this one took no seats.
-                order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
-                if order is None:
-                    raise
-        else:  # the open order stands; answers sent again replace the earlier ones
-            checked = answers_check(event=event, user=user, tier=order.tier, answers=answers)
+            promo = promo_use(event=event, tier=tier, user=user, code=promo_code) if promo_code else None
+            off = discount_per_seat(promo, list_price, event.currency) if promo else Decimal("0")
+            snapshot = price(base=list_price - off, fee_percent=fee_percent_now(), seats=seats, currency=event.currency)
+            order = Order.objects.create(
+                event=event,
+                user=user,
+                seats=seats,
+                tier=tier,
+                list_price=list_price,
+                promo=promo,
+                promo_code=promo.code if promo else "",
+                discount_amount=off * seats,
+                provider=provider_name,
+                currency=snapshot.currency,
+                base_price=snapshot.base_price,
+                fee_percent=snapshot.fee_percent,
+                unit_total=snapshot.unit_total,
+                fee_amount=snapshot.fee_amount,
+                host_earning=snapshot.host_earning,
+                total=snapshot.total,
+                hold_expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
+            )
             answers_save(event=event, user=user, checked=checked, order_id=order.id)
-    return order, created
+            sold_out_holder(event_id=event.id, user_id=user.id)  # their repeat call finds this order
+            audit_record(
+                action="order.created",
+                actor=user,
+                obj=order,
+                data={
+                    "event_id": str(event.id),
+                    "seats": seats,
+                    "tier_id": str(tier.id),
+                    "promo_code": order.promo_code,
+                    "total": str(order.total),
+                },
+            )
+            # Last statement before commit: the event row stays locked only from here to the commit, so
+            # buyers of one event queue on it as briefly as possible. Sold out undoes the order.
+            try:
+                if not (on_offer and offer and waitlist_hold_take_over(entry=offer, seats=seats)):
+                    seats_take(event_id=event.id, seats=seats, tier_id=tier.id)
+            except TierSoldOut:
+                raise
+            except CapacityExceeded as exc:
+                raise SoldOut(details=exc.details) from None
+    except IntegrityError:
+        # The same buyer raced themself: the other call's order stands and this one wrote nothing (the whole
+        # transaction rolled back, so no savepoint is needed inside it).
+        order = Order.objects.filter(event_id=event_id, user=user, status=OrderStatus.PENDING).first()
+        if order is None:
+            raise
+        return order, True, False
+    return _as_stored(order), True, True
+
+
+def _as_stored(order: Order) -> Order:
+    """Money columns as they read back (to their decimal places: 0 is 0.00), so the instance is the stored row."""
+    for field in Order._meta.concrete_fields:
+        value = getattr(order, field.attname)
+        if isinstance(field, DecimalField) and value is not None:
+            setattr(order, field.attname, Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places)))
+    return order
 
 
 def _list_price(tier: TicketTier, amount: Decimal | None) -> Decimal:
@@ -215,18 +262,25 @@ def _list_price(tier: TicketTier, amount: Decimal | None) -> Decimal:
     return chosen
 
 
-def _attach_checkout(order: Order, prov: Any) -> Order:
-    """Ask the provider for a checkout (outside any transaction: no lock is held over the network)."""
+def _attach_checkout(order: Order, prov: Any) -> tuple[Order, bool]:
+    """Ask the provider for a checkout (outside any transaction: no lock is held over the network); whether the
+    order in memory is still as stored (our checkout was the one attached: the columns written are set here as
+    they read back)."""
     try:
         checkout = prov.create_checkout(order)
     except ProviderUnavailable:
         order_release(order_id=order.id, status=OrderStatus.FAILED, reason="provider unavailable")
         raise
-    Order.objects.filter(id=order.id, provider_order_id="").update(
+    attached = Order.objects.filter(id=order.id, provider_order_id="").update(
         provider_order_id=checkout.provider_order_id, checkout=checkout.data
     )
-    order.refresh_from_db()
-    return order
+    if not attached:  # another call attached its checkout first: read what stands
+        order.refresh_from_db()
+        return order, False
+    field = Order._meta.get_field("checkout")
+    order.provider_order_id = checkout.provider_order_id
+    order.checkout = json.loads(json.dumps(checkout.data, cls=field.encoder), cls=field.decoder)
+    return order, True
 
 
 def order_checkout_renew(*, order_id: uuid.UUID) -> Order:
@@ -304,9 +358,44 @@ def order_release(
     return True
 
 
+def holds_due(now: datetime) -> QuerySet[Order]:
+    """Pending orders whose seat hold ran out."""
+    return Order.objects.filter(status=OrderStatus.PENDING, seats_held=True, hold_expires_at__lte=now)
+
+
+def _due_rows(event_id: uuid.UUID, now: datetime) -> QuerySet[Any, Any]:
+    """Whether the event has a hold or a waitlist offer due (`holds_due`, `waitlist_offers_due`), in one statement."""
+    rows: QuerySet[Any, Any] = (
+        Event.objects.filter(id=event_id)
+        .annotate(
+            holds=Exists(holds_due(now).filter(event_id=OuterRef("id"))),
+            offers=Exists(waitlist_offers_due(now).filter(event_id=OuterRef("id"))),
+        )
+        .values("holds", "offers")
+    )
+    return rows
+
+
+_DUE = CompiledQuery(_due_rows, slots={"event_id": UUIDField(), "now": DateTimeField()})
+
+
+def _fee_rows() -> QuerySet[Any, Any]:
+    rows: QuerySet[Any, Any] = FeeConfig.objects.filter(pk=1).values("fee_percent")
+    return rows
+
+
+_FEE = CompiledQuery(_fee_rows, slots={})
+
+
+def fee_percent_now() -> Decimal:
+    """The platform fee a new order snapshots (`FeeConfig.current()`, read as SQL compiled once)."""
+    rows = _FEE.rows()
+    return rows[0]["fee_percent"] if rows else FeeConfig.current().fee_percent
+
+
 def holds_expire_due(*, event_id: uuid.UUID | None = None, limit: int = 500) -> int:
     """Expire every hold past its time (beat runs this every minute; reads do it lazily)."""
-    qs = Order.objects.filter(status=OrderStatus.PENDING, seats_held=True, hold_expires_at__lte=timezone.now())
+    qs = holds_due(timezone.now())
     if event_id is not None:
         qs = qs.filter(event_id=event_id)
     ids = list(qs.values_list("id", flat=True)[:limit])
