@@ -1,6 +1,9 @@
 """The bare baselines: Starlette + asyncpg, the one SQL query each feed needs, the same JSON fields.
 
-    BASELINE_DSN=postgresql://... uvicorn bench.baseline:app --workers N --port P
+    BASELINE_DSN=postgresql://... python -m bench.baseline --workers N --port P
+
+(served as ours is, `loopin.config.serve.run`: with several workers each listens on its own SO_REUSEPORT socket,
+so both sides spread connections across workers alike)
 
 GET /api/v2/events: the discovery feed, byte-for-byte our JSON when anonymous (my_status null); with a bearer
 token, the signed-in feed: the token's signature checked (HS256, SECRET_KEY), the session checked (one statement:
@@ -430,3 +433,23 @@ app = Starlette(
     ],
     lifespan=lifespan,
 )
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from loopin.config.serve import run
+
+    parser = argparse.ArgumentParser(description="The bare baselines (bench/baseline.py).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    run(
+        "bench.baseline:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )

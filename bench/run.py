@@ -644,8 +644,8 @@ def main(argv: list[str] | None = None) -> None:
         base_port = free_port()
         baseline = Proc(
             [
-                *(PY, "-m", "uvicorn", "bench.baseline:app", "--host", "127.0.0.1", "--port", str(base_port)),
-                *("--workers", str(args.workers), "--log-level", "warning", "--no-access-log"),
+                *(PY, "-m", "bench.baseline", "--host", "127.0.0.1", "--port", str(base_port)),
+                *("--workers", str(args.workers)),
             ],
             {**env, "BASELINE_DSN": db_url(name)},
             work / "baseline.log",

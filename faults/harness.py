@@ -148,9 +148,10 @@ class TcpProxy:
 
 
 class AppServer:
-    """`python -m loopin.config.serve` (one worker) on a free port, with the given environment."""
+    """`python -m loopin.config.serve` (one worker unless told) on a free port, with the given environment."""
 
-    def __init__(self, env: dict[str, str], workdir: Path, *, graceful_timeout: int = 5) -> None:
+    def __init__(self, env: dict[str, str], workdir: Path, *, graceful_timeout: int = 5, workers: int = 1) -> None:
+        self.workers = workers
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -176,7 +177,7 @@ class AppServer:
                 "--port",
                 str(self.port),
                 "--workers",
-                "1",
+                str(self.workers),
                 "--graceful-timeout",
                 str(self.graceful_timeout),
             ],
@@ -195,6 +196,41 @@ class AppServer:
     def __exit__(self, *exc: object) -> None:
         process_stop(self.process, 20)
         self._log_file.close()
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The server's worker processes (children of the supervisor; multiprocessing's resource tracker left out)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == parent and b"resource_tracker" not in cmdline:
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def sockets_on(pid: int, port: int, state: str) -> set[str]:
+    """The inodes of the TCP sockets on local `port` (IPv4) in `state` ("0A" listening, "01" established) that
+    the process `pid` holds (Linux /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == state and int(fields[1].rpartition(":")[2], 16) == port and fields[9] in inodes:
+            found.add(fields[9])
+    return found
 
 
 def run_sweeper(env: dict[str, str], workdir: Path) -> int:
