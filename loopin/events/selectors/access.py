@@ -15,9 +15,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, UUIDField
 
 from loopin.accounts.models import User
+from loopin.core.compiled import CompiledInstances
 from loopin.core.errors import NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.holders import holds_any_ticket
@@ -279,11 +280,22 @@ def is_visible(user: User | None, event: Event) -> bool:
     return Invitation.objects.filter(event=event, invitee=user).exists() or holds_any_ticket(user.id, event.id)
 
 
+# The event with its venue, host and organisation, in one statement compiled once (issue 22: building and compiling
+# the select_related query was ~3 ms of Python on every hold, against ~0.6 ms for its SQL).
+EVENT_FOR = CompiledInstances(
+    Event,
+    lambda event_id: Event.objects.alive().filter(id=event_id)[:1],
+    related=("venue", "host", "organisation"),
+    slots={"event_id": UUIDField()},
+)
+
+
 def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> Event:
-    qs = Event.objects.select_related("venue", "host", "organisation")
     if lock:
-        qs = Event.objects.select_for_update()
-    event = qs.alive().filter(id=event_id).first()
+        event = Event.objects.select_for_update().alive().filter(id=event_id).first()
+    else:
+        found = EVENT_FOR.instances(event_id=event_id)
+        event = found[0] if found else None
     if event is None or not is_visible(user, event):
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event
