@@ -38,6 +38,15 @@ def caller_user(claims: AccessClaims, gated: bool) -> User:
     return user
 
 
+def caller_cached(claims: AccessClaims, gated: bool) -> User | None:
+    """`caller_user` when its answer is cached and takes no query: None when the session is not cached, or when the
+    gate would have to look further (a waitlisted caller may be promoted on the spot)."""
+    user: User | None = session_cache().get(session_id=claims.session_id, user_id=claims.user_id)
+    if user is None or (gated and user.is_waitlisted):
+        return None
+    return user
+
+
 def _user_changed(sender: Any, instance: User, **kwargs: Any) -> None:
     session_cache_forget(user_id=instance.pk)
 

@@ -42,6 +42,7 @@ WaitlistPromoted = Callable[["User"], None]
 SessionsEnded = Callable[..., None]
 TokenDecoder = Callable[[str], "AccessClaims"]
 CallerLoader = Callable[["AccessClaims", bool], "User"]
+CachedCaller = Callable[["AccessClaims", bool], "User | None"]
 
 _blockers: dict[str, DeletionBlocker] = {}
 _erasure_steps: dict[str, tuple[int, ErasureStep]] = {}
@@ -50,6 +51,7 @@ _waitlist_promoted: dict[str, WaitlistPromoted] = {}
 _sessions_ended: dict[str, SessionsEnded] = {}
 _token_decoder: list[TokenDecoder] = []  # one each: registering again replaces it
 _caller_loader: list[CallerLoader] = []
+_caller_cached: list[CachedCaller] = []
 
 
 def register_deletion_blocker(name: str, fn: DeletionBlocker) -> None:
@@ -94,9 +96,10 @@ def waitlist_promoted_listeners() -> dict[str, WaitlistPromoted]:
     return dict(_waitlist_promoted)
 
 
-def register_authenticator(*, decode: TokenDecoder, load: CallerLoader) -> None:
+def register_authenticator(*, decode: TokenDecoder, load: CallerLoader, cached: CachedCaller) -> None:
     _token_decoder[:] = [decode]
     _caller_loader[:] = [load]
+    _caller_cached[:] = [cached]
 
 
 def access_token_decode(token: str) -> AccessClaims:
@@ -107,3 +110,8 @@ def access_token_decode(token: str) -> AccessClaims:
 def caller_load(claims: AccessClaims, *, gated: bool) -> User:
     """The signed-in user behind a token's claims, by the registered authenticator."""
     return _caller_loader[0](claims, gated)
+
+
+def caller_cached(claims: AccessClaims, *, gated: bool) -> User | None:
+    """The same user when the authenticator has it checked already and needs no query to say so (else None)."""
+    return _caller_cached[0](claims, gated)

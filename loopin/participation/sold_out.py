@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from loopin.core.cache import cache_get_many_nowait
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, EventStatus, Visibility, WaitlistEntry, WaitlistStatus
@@ -56,17 +57,14 @@ def _holder(event_id: uuid.UUID, user_id: uuid.UUID) -> str:
     return f"soldout:holder:{event_id}:{user_id}"
 
 
-def sold_out_answer(*, event_id: uuid.UUID, tier_id: uuid.UUID | None, user_id: uuid.UUID) -> Full | None:
-    """What the flags say for this buyer, in one cache round trip: the event full, the tier full, or None (ask
-    the database)."""
+def _answer_keys(event_id: uuid.UUID, tier_id: uuid.UUID | None, user_id: uuid.UUID) -> list[str]:
     keys = [_gen(event_id), _holder(event_id, user_id), _flag(event_id, None)]
     if tier_id is not None:
         keys.append(_flag(event_id, tier_id))
-    try:
-        found = cache.get_many(keys)
-    except Exception as exc:  # the cache is down: the database answers
-        log.warning("sold_out_cache_unavailable", error=repr(exc))
-        return None
+    return keys
+
+
+def _verdict(keys: list[str], found: dict[str, object], tier_id: uuid.UUID | None) -> Full | None:
     token = found.get(keys[0])
     if token is None or keys[1] in found:
         return None
@@ -75,6 +73,29 @@ def sold_out_answer(*, event_id: uuid.UUID, tier_id: uuid.UUID | None, user_id: 
     if tier_id is not None and found.get(keys[3]) == token:
         return Full.TIER
     return None
+
+
+def sold_out_answer(*, event_id: uuid.UUID, tier_id: uuid.UUID | None, user_id: uuid.UUID) -> Full | None:
+    """What the flags say for this buyer, in one cache round trip: the event full, the tier full, or None (ask
+    the database)."""
+    keys = _answer_keys(event_id, tier_id, user_id)
+    try:
+        found = cache.get_many(keys)
+    except Exception as exc:  # the cache is down: the database answers
+        log.warning("sold_out_cache_unavailable", error=repr(exc))
+        return None
+    return _verdict(keys, found, tier_id)
+
+
+async def sold_out_answer_nowait(*, event_id: uuid.UUID, tier_id: uuid.UUID | None, user_id: uuid.UUID) -> Full | None:
+    """`sold_out_answer` from the event loop, without a thread hop (`core.cache.cache_get_many_nowait`)."""
+    keys = _answer_keys(event_id, tier_id, user_id)
+    try:
+        found = await cache_get_many_nowait(keys)
+    except Exception as exc:  # the cache is down: the database answers
+        log.warning("sold_out_cache_unavailable", error=repr(exc))
+        return None
+    return _verdict(keys, found, tier_id)
 
 
 def sold_out_token(event_id: uuid.UUID) -> str | None:

@@ -35,6 +35,7 @@ from loopin.payments.schemas import (
     PayoutOut,
     VerifyIn,
 )
+from loopin.payments.services.orders import order_hold_refuse_early
 from loopin.payments.services.staff_reads import order_for_viewer_and_audit
 from loopin.payments.settlement_api import router as settlement_routes
 
@@ -109,6 +110,9 @@ def order_cancel_and_read(*, user: User, order_id: uuid.UUID) -> OrderOut:
 )
 async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
     """Hold seats for 10 minutes and open an order (a repeat call returns the open one); 409 SOLD_OUT when full."""
+    user = caller.cached()
+    if user is not None:  # a sold-out answer (and the refusals before it) without a thread hop or a query
+        await order_hold_refuse_early(user=user, event_id=body.event_id, tier_id=body.tier_id, provider=body.provider)
     data = await run_sync(
         order_create_and_read,
         user=caller,

@@ -25,7 +25,14 @@ from loopin.events.signals import send_after_commit
 from loopin.participation.errors import CapacityExceeded, TierSoldOut
 from loopin.participation.rules import Way, ensure_may_take_part, ensure_profile_complete, tier_pick
 from loopin.participation.seats import seats_release, seats_take
-from loopin.participation.sold_out import Full, sold_out_answer, sold_out_holder, sold_out_mark, sold_out_token
+from loopin.participation.sold_out import (
+    Full,
+    sold_out_answer,
+    sold_out_answer_nowait,
+    sold_out_holder,
+    sold_out_mark,
+    sold_out_token,
+)
 from loopin.participation.waitlist import (
     waitlist_hold_take_over,
     waitlist_offer_of,
@@ -91,17 +98,10 @@ def order_hold(
 ) -> tuple[Order, bool]:
     """`order_create`, and whether this call opened the order and holds it as stored (every column, with its
     event and tier, and nothing refunded or invoiced yet: `selectors.order_view_new` answers from it)."""
-    ensure_profile_complete(user)
-    settings = get_settings()
-    provider_name = provider or settings.PAYMENT_PROVIDER
-    prov = get_provider(provider_name)
+    provider_name, prov = _hold_checks(user, provider)
     # The sold-out fast path, before any query: the flags say full only while no seat can be had
     # (loopin.participation.sold_out); a buyer holding seats is never answered from them.
-    full = sold_out_answer(event_id=event_id, tier_id=tier_id, user_id=user.id)
-    if full is Full.EVENT:
-        raise SoldOut(details={"seats_left": 0})
-    if full is Full.TIER:
-        raise TierSoldOut(seats_left=0, tier_id=tier_id)
+    _refuse_flagged(sold_out_answer(event_id=event_id, tier_id=tier_id, user_id=user.id), tier_id)
     # Lazily: stale holds and lapsed waitlist offers give their seats back before we count (one cheap
     # statement asks whether any is due; usually none is).
     due = _DUE.rows(event_id=event_id, now=timezone.now())
@@ -133,6 +133,30 @@ def order_hold(
         order = order_checkout_new_attempt(order_id=order.id)
         written = False
     return order, written
+
+
+def _hold_checks(user: User, provider: str | None) -> tuple[str, Any]:
+    """What a hold refuses before it looks at the event: an incomplete profile, an unavailable provider."""
+    ensure_profile_complete(user)
+    provider_name = provider or get_settings().PAYMENT_PROVIDER
+    return provider_name, get_provider(provider_name)
+
+
+def _refuse_flagged(full: Full | None, tier_id: uuid.UUID | None) -> None:
+    if full is Full.EVENT:
+        raise SoldOut(details={"seats_left": 0})
+    if full is Full.TIER:
+        raise TierSoldOut(seats_left=0, tier_id=tier_id)
+
+
+async def order_hold_refuse_early(
+    *, user: User, event_id: uuid.UUID, tier_id: uuid.UUID | None, provider: str | None
+) -> None:
+    """`order_hold`'s refusals that need no database, decided on the event loop for a caller the session cache
+    already holds (`Caller.cached`): the same checks in the same order, then the sold-out flags read without a
+    thread hop. Returns when the hold has to go to the database (`order_hold`, which checks all of it again)."""
+    _hold_checks(user, provider)
+    _refuse_flagged(await sold_out_answer_nowait(event_id=event_id, tier_id=tier_id, user_id=user.id), tier_id)
 
 
 def _remember_full(exc: SoldOut | TierSoldOut, *, event_id: uuid.UUID, token: str | None) -> None:

@@ -11,9 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from loopin.core.errors import LoopinError
 from loopin.events.models import Event, TicketTier
@@ -22,6 +24,7 @@ from loopin.events.services.event_fields import EventInput
 from loopin.participation.sold_out import Full, sold_out_answer, sold_out_clear, sold_out_mark, sold_out_token
 from loopin.payments.models import Order
 from loopin.payments.services import order_cancel_pending, order_create
+from loopin.payments.services.orders import order_hold_refuse_early
 from loopin.payments.tests.helpers import buy
 from loopin.testing.concurrency import outcomes as race
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
@@ -48,6 +51,21 @@ def _answer(event: Event, tier: TicketTier | None = None) -> tuple[str, list[str
             answer = exc.code
     # The test's own transaction or savepoint (around the call, to keep nothing) is not the call's.
     return answer, [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(_SAVEPOINTS)]
+
+
+def _early(event: Event, tier: TicketTier | None = None, **kwargs: Any) -> tuple[str, list[str]]:
+    """What the event-loop check (`order_hold_refuse_early`) answers a fresh buyer: a refusal's code, or "ok"
+    (the hold goes on to the database); and the queries it cost."""
+    user = kwargs.pop("user", None) or UserWithProfileFactory()
+    with CaptureQueriesContext(connection) as queries:
+        try:
+            async_to_sync(order_hold_refuse_early)(
+                user=user, event_id=event.id, tier_id=tier.id if tier else None, provider=kwargs.get("provider")
+            )
+            answer = "ok"
+        except LoopinError as exc:
+            answer = exc.code
+    return answer, [q["sql"] for q in queries.captured_queries]
 
 
 _SAVEPOINTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN")
@@ -126,15 +144,31 @@ def test_the_fast_path_and_the_database_give_the_same_answer(interests, case):
     make, expected = CASES[case]
     event, tier = make()
     first, _ = _answer(event, tier)  # through the database (and, when it finds no seat, the flag is set)
+    early, early_queries = _early(event, tier)  # the flags read from the event loop
     fast, fast_queries = _answer(event, tier)  # the flag, if any
     sold_out_clear(event.id)  # no flag holds: the database answers
     slow, slow_queries = _answer(event, tier)
-    assert (first, fast, slow) == (expected, expected, expected)
+    assert (first, early, fast, slow) == (expected, expected, expected, expected)
+    assert early_queries == []
     if expected == "ok":
         assert fast_queries
     else:
         assert fast_queries == []  # not one query: the flag answered
         assert slow_queries
+
+
+def test_the_event_loop_check_refuses_what_the_hold_refuses_before_the_flags(interests):
+    event, _ = _full()
+    assert _answer(event)[0] == "SOLD_OUT"  # flagged
+    incomplete = UserWithProfileFactory(profile_completed_at=None)
+    assert _early(event, user=incomplete)[0] == "PROFILE_INCOMPLETE"
+    with pytest.raises(LoopinError) as slow:
+        order_create(user=incomplete, event_id=event.id)
+    assert slow.value.code == "PROFILE_INCOMPLETE"
+    assert _early(event, provider="nonesuch")[0] == "PROVIDER_UNAVAILABLE"
+    with pytest.raises(LoopinError) as slow:
+        order_create(user=UserWithProfileFactory(), event_id=event.id, provider="nonesuch")
+    assert slow.value.code == "PROVIDER_UNAVAILABLE"
 
 
 def test_a_buyer_holding_seats_gets_their_order_back_from_a_full_event(interests):
@@ -164,6 +198,16 @@ def test_a_private_event_is_never_flagged(interests):
     assert sold_out_answer(event_id=event.id, tier_id=None, user_id=UserWithProfileFactory().id) is None
 
 
+def _post_counted(api: Any, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[Any, int]:
+    """POST over HTTP, and how many SQL statements the request ran. It runs on threads of its own (a capture on
+    the test's connection sees none of them), so they are counted as the metrics middleware counts them for the
+    route (`loopin_db_queries_per_request`)."""
+    name, labels = "loopin_db_queries_per_request_sum", {"route": path}
+    before = REGISTRY.get_sample_value(name, labels) or 0.0
+    r = api.post(path, json=body, headers=headers)
+    return r, int((REGISTRY.get_sample_value(name, labels) or 0.0) - before)
+
+
 @pytest.mark.parametrize("path", ["/api/v2/payments/orders", "/api/payments/orders"])
 def test_both_dialects_answer_sold_out_without_reading_orders(api, interests, payu_keys, path):
     event = _paid_event(capacity=1)
@@ -172,15 +216,14 @@ def test_both_dialects_answer_sold_out_without_reading_orders(api, interests, pa
     event_id: Any = str(event.id) if "v2" in path else event.number
     body = {"event_id": event_id, "seats": 1} if "v2" in path else {"event_id": event_id, "seats_count": 1}
     assert buy(api, token_for(UserWithProfileFactory()), event).status_code == 409  # sets the flag
-    with CaptureQueriesContext(connection) as queries:
-        r = api.post(path, json=body, headers=headers)
+    r, statements = _post_counted(api, path, body, headers)
     assert r.status_code == 409, r.text
     assert r.json()["error_code"] == "SOLD_OUT"
-    tables = " ".join(q["sql"] for q in queries.captured_queries)
-    assert "payments_order" not in tables
-    # The app names the event by its number: at most the number's look-up, nothing more of the event.
-    event_reads = [q["sql"] for q in queries.captured_queries if "events_event" in q["sql"]]
-    assert len(event_reads) <= (0 if "v2" in path else 1)
+    # The session check, and in the app's dialect the look-up of the event's number: no order, seat or rule read.
+    assert statements == (1 if "v2" in path else 2)
+    r, statements = _post_counted(api, path, body, headers)  # the session check is cached now
+    assert (r.status_code, r.json()["error_code"]) == (409, "SOLD_OUT")
+    assert statements == (0 if "v2" in path else 1)
 
 
 @pytest.mark.django_db(transaction=True)
