@@ -143,16 +143,16 @@ def test_bad_rates_are_refused(spec):
 @pytest.fixture
 def decodes():
     """Every access-token decode, counted around the registered authenticator (restored afterwards)."""
-    decode, load = hooks._token_decoder[0], hooks._caller_loader[0]
+    decode, load, cached = hooks._token_decoder[0], hooks._caller_loader[0], hooks._caller_cached[0]
     seen: list[str] = []
 
     def counting(token: str):
         seen.append(token)
         return decode(token)
 
-    hooks.register_authenticator(decode=counting, load=load)
+    hooks.register_authenticator(decode=counting, load=load, cached=cached)
     yield seen
-    hooks.register_authenticator(decode=decode, load=load)
+    hooks.register_authenticator(decode=decode, load=load, cached=cached)
 
 
 def test_a_signed_in_request_decodes_its_token_once(api, app_settings, decodes):
