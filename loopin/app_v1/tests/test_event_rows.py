@@ -4,6 +4,7 @@ and every power of the caller; C6 costs a fixed three statements."""
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -16,11 +17,14 @@ from django.utils import timezone
 
 from loopin.accounts.models import Interest
 from loopin.app_v1 import event_reads
+from loopin.app_v1.schemas import AppEventList
+from loopin.core.links import bind_request_origin
 from loopin.events.models import Event, EventImage, EventStatus, Invitation, JoinRequest, RequestStatus, Visibility
 from loopin.organisations.tests.conftest import Org, make_org, org_event
 from loopin.participation.tickets import ticket_issue
 from loopin.payments.models import BankAccount, PayoutRequest
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory, VenueFactory
+from loopin.testing.fixtures import token_for
 from loopin.tickets.models import TicketSource
 
 
@@ -179,3 +183,27 @@ def test_the_home_list_is_three_statements_whatever_its_length(world):
     with CaptureQueriesContext(connection) as ctx:
         assert event_reads.home_events(user=nobody, offset=0, limit=100) == ([], 0)
     assert len(ctx.captured_queries) == 1
+
+
+def _home_as_the_call_reads_it(viewer: Any) -> tuple[list[dict[str, Any]], int]:
+    bind_request_origin({"type": "http", "scheme": "http", "headers": [(b"host", b"testserver")]})  # its media URLs
+    return event_reads.home_events(user=viewer, offset=0, limit=100)
+
+
+def test_the_feed_answer_is_what_its_response_model_makes_of_the_page(api, world):
+    # C6 is answered as JSON without validating the page through AppEventList: on the richest data (venues,
+    # images, interests, a paid event, an organisation's events, a host's own) the answer is what the model makes
+    # of the same page, as the response model made it before, field for field and for every caller.
+    for viewer in _viewers(world).values():
+        r = api.get("/api/events", headers=token_for(viewer))
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        items, total = contextvars.copy_context().run(_home_as_the_call_reads_it, viewer)
+        page = {"success": True, "message": "Events", "data": items, "total": total, "offset": 0, "limit": 100}
+        assert r.json() == AppEventList.model_validate(page).model_dump(mode="json")
+        assert r.json()["total"] == len(r.json()["data"]) > 0
+    mine = api.get("/api/events", headers=token_for(world.me)).json()
+    paid = next(e for e in mine["data"] if e["uuid"] == str(world.events["paid"].id))
+    assert (paid["is_paid"], paid["ticket_price"]) == (True, "499.50")
+    own = next(e for e in mine["data"] if e["uuid"] == str(world.events["mine"].id))
+    assert own["host"]["user_id"] == world.me.number
+    assert isinstance(own["location"]["latitude"], float)
