@@ -64,6 +64,7 @@ def order_create_and_read(
     promo_code: str | None,
     amount: Decimal | None,
     answers: list[AnswerGiven],
+    flags_read: bool = False,
 ) -> OrderOut:
     """Open an order (seats held), then read it back for the buyer (a new order: from what was written)."""
     order, written = services.order_hold(
@@ -76,6 +77,7 @@ def order_create_and_read(
         promo_code=promo_code,
         amount=amount,
         answers=answers,
+        flags_read=flags_read,
     )
     if written:
         return selectors.order_view_new(order, viewer=user)
@@ -124,6 +126,7 @@ async def create_order(body: OrderIn, caller: CurrentUser) -> dict[str, Any]:
         promo_code=body.promo_code,
         amount=body.amount,
         answers=answers_given(body.answers),
+        flags_read=user is not None,
     )
     return ok(data, "Seats held: complete the payment")
 

@@ -1,5 +1,6 @@
-"""The session check as SQL compiled once (`selectors.SESSION`, issue 22): the same user, field for field, as the
-ORM's select_related read it replaced; one statement; every way a session fails still fails the same way."""
+"""The session check as SQL compiled once (`selectors.SESSION`, issue 22): the same session and user, field for
+field, as the ORM's select_related read it replaced; one statement; every way a session fails still fails as
+before."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def _new_session(user: User) -> AuthSession:
     return AuthSession.objects.filter(user=user).exclude(id__in=before).get()
 
 
+def _columns(session: AuthSession) -> dict:
+    return {f.attname: getattr(session, f.attname) for f in AuthSession._meta.concrete_fields}
+
+
 def _fields(user: User) -> dict:
     return {f.attname: getattr(user, f.attname) for f in User._meta.concrete_fields}
 
@@ -44,9 +49,9 @@ def test_the_compiled_read_gives_the_user_the_orm_gave_field_for_field():
     got.name = "Renamed"
     got.save(update_fields=["name"])  # an UPDATE of the loaded row, not an INSERT
     assert User.objects.get(id=person.id).name == "Renamed"
-    assert SESSION.rows(session_id=session.id, user_id=person.id) == SESSION.rows_orm(
-        session_id=session.id, user_id=person.id
-    )
+    compiled = SESSION.instances(session_id=session.id, user_id=person.id)
+    by_orm = SESSION.instances_orm(session_id=session.id, user_id=person.id)
+    assert [(_columns(s), _fields(s.user)) for s in compiled] == [(_columns(s), _fields(s.user)) for s in by_orm]
 
 
 def test_an_ended_expired_foreign_suspended_or_disabled_session_fails_as_before():

@@ -95,13 +95,16 @@ def order_hold(
     promo_code: str | None = None,
     amount: Decimal | None = None,
     answers: list[AnswerGiven] | None = None,
+    flags_read: bool = False,
 ) -> tuple[Order, bool]:
     """`order_create`, and whether this call opened the order and holds it as stored (every column, with its
-    event and tier, and nothing refunded or invoiced yet: `selectors.order_view_new` answers from it)."""
+    event and tier, and nothing refunded or invoiced yet: `selectors.order_view_new` answers from it).
+    `flags_read`: `order_hold_refuse_early` has just read the sold-out flags for this call (not read again)."""
     provider_name, prov = _hold_checks(user, provider)
     # The sold-out fast path, before any query: the flags say full only while no seat can be had
     # (loopin.participation.sold_out); a buyer holding seats is never answered from them.
-    _refuse_flagged(sold_out_answer(event_id=event_id, tier_id=tier_id, user_id=user.id), tier_id)
+    if not flags_read:
+        _refuse_flagged(sold_out_answer(event_id=event_id, tier_id=tier_id, user_id=user.id), tier_id)
     # Lazily: stale holds and lapsed waitlist offers give their seats back before we count (one cheap
     # statement asks whether any is due; usually none is).
     due = _DUE.rows(event_id=event_id, now=timezone.now())
@@ -154,7 +157,8 @@ async def order_hold_refuse_early(
 ) -> None:
     """`order_hold`'s refusals that need no database, decided on the event loop for a caller the session cache
     already holds (`Caller.cached`): the same checks in the same order, then the sold-out flags read without a
-    thread hop. Returns when the hold has to go to the database (`order_hold`, which checks all of it again)."""
+    thread hop. Returns when the hold has to go to the database (`order_hold` with `flags_read`, which checks the rest
+    again but does not read the flags a second time)."""
     _hold_checks(user, provider)
     _refuse_flagged(await sold_out_answer_nowait(event_id=event_id, tier_id=tier_id, user_id=user.id), tier_id)
 
