@@ -25,6 +25,9 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY --chown=root:root manage.py pyproject.toml ./
 COPY --chown=root:root loopin ./loopin
+# Bytecode at build time: the source is root's and PYTHONDONTWRITEBYTECODE is set, so without this every worker
+# start would compile our ~540 modules again (~0.4 s of its import-to-ready).
+RUN python -m compileall -q loopin
 RUN mkdir -p /app/var/media /app/var/static /tmp/prometheus && chown -R loopin:loopin /app/var /tmp/prometheus
 USER loopin
 EXPOSE 8000

@@ -44,7 +44,7 @@ from loopin.core.openapi import (  # noqa: E402
     document_optional_auth,
     document_text_rule,
 )
-from loopin.core.routing import ensure_loopin_routes  # noqa: E402
+from loopin.core.routing import add_routes, ensure_loopin_routes  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.settings import get_settings  # noqa: E402
 from loopin.core.throttle import RateLimitMiddleware  # noqa: E402
@@ -193,7 +193,7 @@ def create_app() -> FastAPI:
     install_query_counter()
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in _routers():
-        app.include_router(router)
+        add_routes(app, router)
     ensure_loopin_routes(app)
 
     schemas: dict[str, dict[str, Any]] = {}

@@ -26,7 +26,7 @@ from typing import Any
 from fastapi import APIRouter as _FastAPIRouter
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute, _IncludedRouter, iter_route_contexts
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
@@ -312,6 +312,21 @@ class APIRouter(_FastAPIRouter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("route_class", LoopinRoute)
         super().__init__(*args, **kwargs)
+
+
+def add_routes(app: FastAPI, router: _FastAPIRouter) -> None:
+    """Put `router`'s routes on the app as they were built at decoration: what `app.include_router(router)`
+    gives with no options of its own (the router's prefix, tags, dependencies and response class are part
+    of each route already), without FastAPI building every route a second time for the inclusion.
+
+    That second build was half of a worker's start-up (≈2,500 more pydantic type adapters for the same
+    parameters and responses) and their memory, and a request then found its route through every included
+    router's cached contexts instead of one list. What inclusion adds and these routes do without:
+    `app.dependency_overrides` (nothing here overrides dependencies; tests run the real ones).
+    """
+    if any(isinstance(route, _IncludedRouter) for route in router.routes):
+        raise RuntimeError(f"add_routes takes a router of routes, not of included routers: {router.prefix}")
+    app.router.routes.extend(router.routes)
 
 
 def ensure_loopin_routes(app: FastAPI) -> None:

@@ -8,11 +8,15 @@ leaves the process: values under sensitive keys and anything shaped like a phone
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sentry_sdk
-
+from loopin.core.lazy import lazy_module
 from loopin.core.settings import get_settings
+
+if TYPE_CHECKING:
+    import sentry_sdk
+else:
+    sentry_sdk = lazy_module("sentry_sdk")  # ~6 MiB a process; loaded only when a DSN turns it on
 
 FILTERED = "[Filtered]"
 _SENSITIVE_KEY = re.compile(

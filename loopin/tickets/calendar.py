@@ -17,9 +17,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import icalendar
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,11 +27,17 @@ from django.utils import timezone
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
 from loopin.core.errors import NotFound
+from loopin.core.lazy import lazy_module
 from loopin.core.links import absolute_url, public_base_url
 from loopin.events.models import Event, EventStatus
 from loopin.events.share_paths import share_path
 from loopin.tickets.error_codes import TicketErrorCode
 from loopin.tickets.models import CalendarFeed, Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    import icalendar
+else:
+    icalendar = lazy_module("icalendar")  # ~3 MiB; loaded at the first .ics or feed
 
 PRODID = "-//Loopin//Tickets//EN"
 FEED_PATH = "/api/v2/calendar/{token}.ics"

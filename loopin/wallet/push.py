@@ -13,13 +13,17 @@ import ssl
 import tempfile
 import threading
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
-
+from loopin.core.lazy import lazy_module
 from loopin.core.logging import get_logger
 from loopin.core.settings import get_settings
 from loopin.wallet import pkpass
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = lazy_module("httpx")  # ~5 MiB with HTTP/2; loaded when the APNs backend is first built
 
 log = get_logger("loopin.wallet.push")
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter as PlainRouter
 from fastapi import FastAPI
 
 from loopin.accounts.models import User
-from loopin.core.routing import APIRouter, ensure_loopin_routes
+from loopin.core.routing import APIRouter, add_routes, ensure_loopin_routes
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.testing.fixtures import auth, sign_up, token_for
 
@@ -242,6 +242,29 @@ def test_an_app_with_a_route_outside_the_one_parser_refuses_to_start():
     app.include_router(theirs)
     with pytest.raises(RuntimeError, match="/b/y"):
         ensure_loopin_routes(app)
+
+
+def _echo(n: str) -> dict[str, str]:
+    return {"n": n}
+
+
+def test_add_routes_serves_a_routers_routes_as_built_and_refuses_a_router_of_routers():
+    from fastapi.testclient import TestClient
+
+    app = FastAPI()
+    router = APIRouter(prefix="/a")
+    router.get("/x/{n}")(_echo)
+    add_routes(app, router)
+    ensure_loopin_routes(app)
+    assert app.routes[-1] is router.routes[0]  # the route built at decoration, not a second build of it
+    with TestClient(app) as client:
+        assert client.get("/a/x/7").json() == {"n": "7"}
+        assert client.get("/a/x/%01").status_code == 422  # the one text rule comes with the route
+        assert client.get("/x/7").status_code == 404
+    outer = APIRouter(prefix="/o")
+    outer.include_router(router)
+    with pytest.raises(RuntimeError, match="/o"):
+        add_routes(FastAPI(), outer)
 
 
 def test_every_operation_that_reads_a_token_documents_401_and_403(api):

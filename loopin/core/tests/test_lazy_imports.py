@@ -13,7 +13,10 @@ import pytest
 from loopin.core.lazy import LazyModule, lazy_module
 
 ROOT = Path(__file__).resolve().parents[3]
-HEAVY = ["av", "firebase_admin", "livekit", "openpyxl", "razorpay", "reportlab", "stripe", "twilio", "xhtml2pdf"]
+HEAVY = [
+    *("av", "firebase_admin", "httpx", "icalendar", "livekit", "openpyxl", "razorpay", "reportlab"),
+    *("sentry_sdk", "stripe", "twilio", "xhtml2pdf"),
+]
 
 
 def test_the_app_starts_without_the_outside_services_libraries() -> None:
