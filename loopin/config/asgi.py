@@ -44,6 +44,7 @@ from loopin.core.openapi import (  # noqa: E402
     document_optional_auth,
     document_text_rule,
 )
+from loopin.core.route_index import install_route_index  # noqa: E402
 from loopin.core.routing import add_routes, ensure_loopin_routes  # noqa: E402
 from loopin.core.sentry import sentry_init  # noqa: E402
 from loopin.core.settings import get_settings  # noqa: E402
@@ -239,6 +240,7 @@ def create_app() -> FastAPI:
     django_app = get_asgi_application()
     app.router.routes.extend(public_routes(django_app))  # share pages, sitemap, robots, app links
     app.mount("/django", django_app, name="django")
+    install_route_index(app)
 
     if settings.CORS_ORIGINS:
         app.add_middleware(

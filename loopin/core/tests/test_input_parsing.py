@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi import APIRouter as PlainRouter
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from loopin.accounts.models import User
 from loopin.core.routing import APIRouter, add_routes, ensure_loopin_routes
@@ -249,8 +250,6 @@ def _echo(n: str) -> dict[str, str]:
 
 
 def test_add_routes_serves_a_routers_routes_as_built_and_refuses_a_router_of_routers():
-    from fastapi.testclient import TestClient
-
     app = FastAPI()
     router = APIRouter(prefix="/a")
     router.get("/x/{n}")(_echo)
