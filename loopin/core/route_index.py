@@ -33,10 +33,9 @@ def literal_start(route: BaseRoute) -> tuple[str, ...]:
     """The path segments every path this route can match starts with; () when not known."""
     if not isinstance(route, Route | WebSocketRoute | Mount):
         return ()
-    path = route.path_format if isinstance(route, Mount) else route.path
     start: list[str] = []
-    for segment in path.split("/")[1 : 1 + DEPTH]:
-        if "{" in segment or ":" in segment:
+    for segment in route.path_format.split("/")[1 : 1 + DEPTH]:  # a Mount's ends in /{path}
+        if "{" in segment:
             break
         start.append(segment)
     return tuple(start)
