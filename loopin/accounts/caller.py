@@ -48,6 +48,8 @@ def caller_cached(claims: AccessClaims, gated: bool) -> User | None:
 
 
 def _user_changed(sender: Any, instance: User, **kwargs: Any) -> None:
+    if kwargs.get("created"):
+        return  # a new user has no session yet, so none is cached
     session_cache_forget(user_id=instance.pk)
 
 

@@ -120,8 +120,9 @@ class Settings(BaseSettings):
     DATABASE_POOL_TIMEOUT: float = 10.0  # seconds a request waits for a pooled connection before 503
     REDIS_URL: str = ""  # empty: in-process cache, rate limits and eager Celery
     REDIS_KEY_PREFIX: str = "loopin"
-    # Seconds a process trusts a checked session (loopin.core.sessioncache; invalidated at once by pub/sub). 0: off.
-    SESSION_CACHE_SECONDS: float = 10.0
+    # Seconds a process trusts a checked session (loopin.core.sessioncache). Every change the app makes reaches it
+    # at once by pub/sub; this bounds only a raw UPDATE made behind the app's back (SQL console). 0: off.
+    SESSION_CACHE_SECONDS: float = Field(default=300.0, ge=0)
     CELERY_ALWAYS_EAGER: bool | None = None  # default: eager exactly when there is no Redis
     # A message a dropped connection could not hand back is redelivered after this long; keep it above the
     # longest retry countdown (600 s) or a waiting retry runs twice.

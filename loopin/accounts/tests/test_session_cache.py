@@ -216,3 +216,60 @@ def test_with_the_subscriber_stopped_nothing_is_cached(api, two_processes):
         generation=there.generation(),
     )
     assert there.get(session_id=claims.session_id, user_id=claims.user_id) is None
+
+
+def test_forgetting_a_user_drops_exactly_that_users_sessions_among_many():
+    cache = SessionCache(ttl=60)
+    later = timezone.now() + timedelta(days=1)
+    users = [uuid.uuid4() for _ in range(3)]
+    sessions = {u: [uuid.uuid4(), uuid.uuid4()] for u in users}
+    for u, sids in sessions.items():
+        for sid in sids:
+            cache.put(session_id=sid, user_id=u, expires_at=later, value=str(u), generation=cache.generation())
+    moved = sessions[users[0]][1]  # the same session id later cached for another user leaves the first one's
+    cache.put(session_id=moved, user_id=users[2], expires_at=later, value="moved", generation=cache.generation())
+    cache.put(  # an entry found expired on read leaves too
+        session_id=sessions[users[1]][0],
+        user_id=users[1],
+        expires_at=timezone.now() - timedelta(seconds=1),
+        value="old",
+        generation=cache.generation(),
+    )
+    assert cache.get(session_id=sessions[users[1]][0], user_id=users[1]) is None
+    assert len(cache) == 5
+
+    cache.forget(user_id=users[2])
+
+    assert cache.get(session_id=moved, user_id=users[2]) is None
+    assert all(cache.get(session_id=sid, user_id=users[2]) is None for sid in sessions[users[2]])
+    assert cache.get(session_id=sessions[users[0]][0], user_id=users[0]) == str(users[0])
+    assert cache.get(session_id=sessions[users[1]][1], user_id=users[1]) == str(users[1])
+    assert len(cache) == 2
+    cache.forget(user_id=users[0])
+    cache.forget(user_id=users[1])
+    assert len(cache) == 0
+    cache.forget(user_id=uuid.uuid4())  # a user with nothing cached
+    assert len(cache) == 0
+
+
+def test_creating_a_user_publishes_no_invalidation(transactional_db, two_processes):
+    _, _, subscriber = two_processes
+    heard = subscriber.messages
+    user = User.objects.create_user(phone_number="+916205829377", is_verified=True)
+    user.name = "Asha"
+    user.save(update_fields=["name"])  # a change to an existing user is heard, now and again after commit
+    _heard(subscriber, heard + 3)  # waits the full 5 s only if a third message (the creation's) never comes
+    assert subscriber.messages == heard + 2
+
+
+def test_a_full_cache_lets_its_oldest_tenth_go_and_keeps_the_rest():
+    cache = SessionCache(ttl=60, max_entries=50)
+    later = timezone.now() + timedelta(days=1)
+    stored = [(uuid.uuid4(), uuid.uuid4()) for _ in range(51)]
+    for sid, uid in stored:
+        cache.put(session_id=sid, user_id=uid, expires_at=later, value=str(sid), generation=cache.generation())
+    assert len(cache) == 46  # the 51st found 50 there and made room by the oldest 5
+    assert [cache.get(session_id=sid, user_id=uid) is None for sid, uid in stored[:6]] == [True] * 5 + [False]
+    assert cache.get(session_id=stored[-1][0], user_id=stored[-1][1]) == str(stored[-1][0])
+    cache.forget(user_id=stored[0][1])  # already gone: nothing else moves
+    assert len(cache) == 46
