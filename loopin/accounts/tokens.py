@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import secrets
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,11 +48,37 @@ def access_token_issue(
     return jwt.encode(payload, settings.JWT_SECRET_KEY, algorithm=ALGORITHM), lifetime
 
 
+# Tokens verified in this process: the exact token string -> its claims and expiry, so a repeat call (every signed-in
+# call of a session) pays a dict lookup instead of the HMAC and JSON (about 9 % of a sold-out answer). An entry is
+# used only under the key it was verified with and only before its `exp`; anything refused is never stored. At most
+# _VERIFIED_MAX (~0.5 KB each); when full, the oldest tenth goes.
+_VERIFIED_MAX = 8192
+_verified: dict[str, tuple[str, float, AccessClaims]] = {}
+_verified_lock = threading.Lock()
+
+
 def access_token_decode(token: str) -> AccessClaims:
+    """The claims of a valid access token; NotAuthenticated (TOKEN_EXPIRED / INVALID_TOKEN) otherwise."""
+    key = get_settings().JWT_SECRET_KEY
+    found = _verified.get(token)
+    if found is not None and found[0] == key:
+        if time.time() < found[1]:  # PyJWT's own rule: expired once now >= exp (no leeway)
+            return found[2]
+        _verified.pop(token, None)
+    claims, exp = _access_token_verify(token, key)
+    with _verified_lock:
+        if len(_verified) >= _VERIFIED_MAX:
+            for oldest in list(itertools.islice(_verified, _VERIFIED_MAX // 10)):
+                _verified.pop(oldest, None)
+        _verified[token] = (key, exp, claims)
+    return claims
+
+
+def _access_token_verify(token: str, key: str) -> tuple[AccessClaims, float]:
     try:
         payload = jwt.decode(
             token,
-            get_settings().JWT_SECRET_KEY,
+            key,
             algorithms=[ALGORITHM],  # allow-list: 'none' and key-confusion tricks are refused
             issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "sid", "type"]},
@@ -63,7 +92,8 @@ def access_token_decode(token: str) -> AccessClaims:
     if payload.get("type") != "access":
         raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN)
     try:
-        return AccessClaims(user_id=uuid.UUID(payload["sub"]), session_id=uuid.UUID(payload["sid"]))
+        claims = AccessClaims(user_id=uuid.UUID(payload["sub"]), session_id=uuid.UUID(payload["sid"]))
+        return claims, float(payload["exp"])
     except (ValueError, TypeError):
         raise NotAuthenticated("The access token is invalid.", code=AccountErrorCode.INVALID_TOKEN) from None
 

@@ -167,3 +167,30 @@ def test_tokens_that_are_expired_forged_or_of_the_wrong_type_are_refused(api):
     assert r.status_code == 401
     assert r.json()["error_code"] == "NOT_AUTHENTICATED"
     assert r.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_token_accepted_before_still_expires_on_time_and_its_forgeries_are_refused(api):
+    body = sign_up(api, PHONE)
+    claims = jwt.decode(body["token"], options={"verify_signature": False})
+    now = datetime.now(UTC)
+    short = _forge({**claims, "iat": now, "exp": now + timedelta(seconds=2)})
+    assert api.get("/api/v2/auth/profile", headers=auth(short)).status_code == 200
+    assert api.get("/api/v2/auth/profile", headers=auth(short)).status_code == 200  # the verified token, again
+    head, payload, signature = short.split(".")
+    tampered = f"{head}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    assert api.get("/api/v2/auth/profile", headers=auth(tampered)).json()["error_code"] == "INVALID_TOKEN"
+    time.sleep(max(0.0, claims_exp(short) - time.time()) + 0.05)
+    r = api.get("/api/v2/auth/profile", headers=auth(short))
+    assert (r.status_code, r.json()["error_code"]) == (401, "TOKEN_EXPIRED")
+
+
+def test_a_token_accepted_under_one_key_is_refused_once_the_key_changes(api, app_settings):
+    body = sign_up(api, PHONE)
+    assert api.get("/api/v2/auth/profile", headers=auth(body["token"])).status_code == 200
+    app_settings.JWT_SECRET_KEY = "a-rotated-secret-that-is-long-enough-0123456789"
+    r = api.get("/api/v2/auth/profile", headers=auth(body["token"]))
+    assert (r.status_code, r.json()["error_code"]) == (401, "INVALID_TOKEN")
+
+
+def claims_exp(token: str) -> float:
+    return float(jwt.decode(token, options={"verify_signature": False})["exp"])
