@@ -10,7 +10,7 @@ import pytest
 
 from loopin.core.errors import LoopinError
 from loopin.events.models import CheckoutAnswer, CheckoutQuestion, JoinMode, TicketTier
-from loopin.events.questions import AnswerGiven
+from loopin.events.questions import _ANY, AnswerGiven, event_questions
 from loopin.events.selectors.people import event_requests
 from loopin.events.services.questions import QuestionInput, question_create, question_retire, question_update
 from loopin.participation.attendance import attendance_confirm
@@ -236,3 +236,23 @@ def test_questions_over_http_and_the_app_dialect_is_not_blocked(api, interests):
     assert (r.status_code, r.json()["error_code"]) == (409, "QUESTION_HAS_ANSWERS")
     assert api.delete(f"/api/v2/events/{event.id}/questions/{q['id']}", headers=host).status_code == 200
     assert api.get(f"/api/v2/events/{event.id}/questions", headers=host).json()["data"] == []
+
+
+def test_an_event_asks_exactly_its_current_questions_and_the_compiled_check_agrees(interests):
+    event = PublishedEventFactory(is_paid=True, ticket_price=Decimal("499.00"))
+    other = PublishedEventFactory()
+    assert event_questions(event.id) == []
+    assert _ANY.rows(event_id=event.id) == _ANY.rows_orm(event_id=event.id) == []
+    retired = _ask(event, label="Old question?")
+    question_retire(actor=event.host, event_id=event.id, question_id=retired.id)
+    _ask(other, label="Another event's?")
+    assert event_questions(event.id) == []  # a retired one, and another event's, are not asked
+    assert _ANY.rows(event_id=event.id) == _ANY.rows_orm(event_id=event.id) == []
+    first = _ask(event, label="T-shirt size?", sort_order=1, required=True)
+    second = _ask(event, label="Dietary needs?", sort_order=2)
+    assert [q.id for q in event_questions(event.id)] == [first.id, second.id]
+    assert _ANY.rows(event_id=event.id) == _ANY.rows_orm(event_id=event.id)
+    assert len(_ANY.rows(event_id=event.id)) == 1
+    buyer = UserWithProfileFactory()
+    refused = _error(lambda: order_create(user=buyer, event_id=event.id, answers=[]))
+    assert refused.code == "ANSWER_REQUIRED" and refused.details["label"] == "T-shirt size?"
