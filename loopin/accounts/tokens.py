@@ -64,7 +64,8 @@ def access_token_decode(token: str) -> AccessClaims:
     if found is not None and found[0] == key:
         if time.time() < found[1]:  # PyJWT's own rule: expired once now >= exp (no leeway)
             return found[2]
-        _verified.pop(token, None)
+        with _verified_lock:
+            _verified.pop(token, None)
     claims, exp = _access_token_verify(token, key)
     with _verified_lock:
         if len(_verified) >= _VERIFIED_MAX:

@@ -75,7 +75,8 @@ class SessionCache:
             return None
         if time.monotonic() - entry.stored_at >= self.ttl or entry.expires_at <= timezone.now():
             with self._lock:
-                self._drop(session_id)
+                if self._entries.get(session_id) is entry:  # not one stored meanwhile by another request
+                    self._drop(session_id)
             return None
         return copy.copy(entry.value)
 
@@ -97,7 +98,7 @@ class SessionCache:
     def forget(self, *, user_id: uuid.UUID | None = None, session_id: uuid.UUID | None = None) -> None:
         """Drop the session (when given), else every session of the user (both None: everything).
 
-        A user's sessions are found through `_by_user`: forgetting costs the same with 50,000 entries cached
+        A user's sessions are found through `_by_user`: forgetting costs the same with 20,000 entries cached
         as with none (every save of any user forgets that user, in every process)."""
         with self._lock:
             self._generation += 1
