@@ -57,9 +57,9 @@ def refund_state(order: Order) -> tuple[str, str | None]:
     return "partially_refunded", None
 
 
-def order_data(order: Order, *, viewer: User) -> OrderOut:
+def order_data(order: Order, *, viewer: User, documents: list[Any] | None = None) -> OrderOut:
     """The order as `viewer` sees it: the checkout only to its buyer while pending, the GST documents per
-    `_documents`."""
+    `_documents` (`documents`: already known, as for an order opened by this request, which has none)."""
     state, fee_kept = refund_state(order)
     return OrderOut.from_model(
         order,
@@ -67,7 +67,7 @@ def order_data(order: Order, *, viewer: User) -> OrderOut:
         fee_kept=fee_kept,
         checkout_shown=viewer.id == order.user_id and order.status == OrderStatus.PENDING,
         refund_cutoff=refund_cutoff(order.event),
-        documents=_documents(order, viewer),
+        documents=_documents(order, viewer) if documents is None else documents,
     )
 
 
@@ -109,9 +109,9 @@ def order_view_new(order: Order, *, viewer: User) -> OrderOut:
     """`order_view` of an order this request has just opened, from the instance the service wrote (its event and
     tier loaded; a new order has no refunds and no documents yet), without reading it back. The service says
     when it may (`services.order_hold`); tests prove the same answer as `order_view`."""
-    empty = {"refunds": order.refunds.none(), "tax_documents": order.tax_documents.none()}
+    empty = {"refunds": order.refunds.none()}
     order._prefetched_objects_cache = empty  # type: ignore[attr-defined]  # Django's prefetch cache, as prefetch fills it
-    return order_data(order, viewer=viewer)
+    return order_data(order, viewer=viewer, documents=[])
 
 
 def my_orders(*, user: User, offset: int, limit: int) -> tuple[list[OrderOut], int]:
