@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import secrets
 import threading
 import time
@@ -14,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from loopin.accounts.error_codes import AccountErrorCode
+from loopin.core.bounded import oldest_to_drop
 from loopin.core.errors import NotAuthenticated
 from loopin.core.settings import get_settings
 
@@ -68,9 +68,8 @@ def access_token_decode(token: str) -> AccessClaims:
             _verified.pop(token, None)
     claims, exp = _access_token_verify(token, key)
     with _verified_lock:
-        if len(_verified) >= _VERIFIED_MAX:
-            for oldest in list(itertools.islice(_verified, _VERIFIED_MAX // 10)):
-                _verified.pop(oldest, None)
+        for oldest in oldest_to_drop(_verified, _VERIFIED_MAX):
+            _verified.pop(oldest, None)
         _verified[token] = (key, exp, claims)
     return claims
 

@@ -17,7 +17,6 @@ in-process only, which is exact for one process.
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 import logging
 import os
@@ -33,6 +32,7 @@ import redis
 from django.db import transaction
 from django.utils import timezone
 
+from loopin.core.bounded import oldest_to_drop
 from loopin.core.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -89,9 +89,8 @@ class SessionCache:
             if generation != self._generation:  # something was invalidated while this was being loaded
                 return
             self._drop(session_id)  # re-stored at the end (the order is the store order); another user's index left
-            if len(self._entries) >= self.max_entries:
-                for oldest in list(itertools.islice(self._entries, max(1, self.max_entries // 10))):
-                    self._drop(oldest)
+            for oldest in oldest_to_drop(self._entries, self.max_entries):
+                self._drop(oldest)
             self._entries[session_id] = _Entry(user_id, expires_at, time.monotonic(), copy.copy(value))
             self._by_user.setdefault(user_id, set()).add(session_id)
 

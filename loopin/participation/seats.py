@@ -13,63 +13,58 @@ only holds (a paid order's seats, held before anyone is going) call these; ticke
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from functools import cache
 
 from django.db import connection
 from django.db.models import F, Model
 
+from loopin.core.sql import column, prep, table
 from loopin.events.models import Event, TicketTier
 from loopin.events.realtime import seats_changed
 from loopin.events.signals import seats_released
 from loopin.participation.errors import CapacityExceeded, TierSoldOut
 
 
-def _col(model: type[Model], name: str) -> str:
-    return connection.ops.quote_name(str(model._meta.get_field(name).column))  # type: ignore[union-attr]
-
-
-def _id(model: type[Model], value: uuid.UUID) -> Any:
-    return model._meta.get_field("id").get_db_prep_value(value, connection)  # type: ignore[union-attr]
-
-
-def _room_sql(model: type[Model], *, going: bool) -> str:
+@cache
+def _room_sql(model: type[Model], vendor: str, *, going: bool) -> str:
     """The conditional UPDATE that takes seats in one row of `model` (an event, `going`: and counts people, or a
     tier): only while it has no capacity or at least that many seats left. Parameters: seats, [people,] id, seats.
     The one statement of the rule; PostgreSQL runs the event's and the tier's as one (`_event_and_tier_sql`)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    taken, capacity = _col(model, "seats_taken"), _col(model, "capacity")
-    going_sql = f", {_col(model, 'going_count')} = {_col(model, 'going_count')} + %s" if going else ""
+    taken, capacity = column(model, "seats_taken"), column(model, "capacity")
+    going_sql = f", {column(model, 'going_count')} = {column(model, 'going_count')} + %s" if going else ""
     return (
-        f"UPDATE {table} SET {taken} = {taken} + %s{going_sql}"  # noqa: S608 - names only
-        f" WHERE {_col(model, 'id')} = %s AND ({capacity} = 0 OR {taken} <= {capacity} - %s)"
+        f"UPDATE {table(model)} SET {taken} = {taken} + %s{going_sql}"  # noqa: S608 - names only
+        f" WHERE {column(model, 'id')} = %s AND ({capacity} = 0 OR {taken} <= {capacity} - %s)"
     )
 
 
-def _event_and_tier_sql() -> str:
+@cache
+def _event_and_tier_sql(vendor: str) -> str:
     """Both UPDATEs in one round trip (PostgreSQL's data-modifying CTEs): the tier's runs only when the event's took
     the seats, event row first as always. The event's row is locked from its UPDATE to the commit, and every buyer
     of the event queues on that lock: one statement instead of two leaves the fewest client turns inside it."""
     return (
-        f"WITH e AS ({_room_sql(Event, going=True)} RETURNING 1),"  # noqa: S608 - names only
-        f" t AS ({_room_sql(TicketTier, going=False)} AND EXISTS (SELECT 1 FROM e) RETURNING 1)"
+        f"WITH e AS ({_room_sql(Event, vendor, going=True)} RETURNING 1),"  # noqa: S608 - names only
+        f" t AS ({_room_sql(TicketTier, vendor, going=False)} AND EXISTS (SELECT 1 FROM e) RETURNING 1)"
         " SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM t)"
     )
 
 
 def _take(event_id: uuid.UUID, seats: int, people: int, tier_id: uuid.UUID | None) -> tuple[bool, bool]:
     """(the event took the seats, the tier did too: True when there is no tier to take them in)."""
-    event = _id(Event, event_id)
+    vendor, event = connection.vendor, prep(Event, "id", event_id)
     with connection.cursor() as cursor:
-        if tier_id is not None and seats and connection.vendor == "postgresql":
-            cursor.execute(_event_and_tier_sql(), [seats, people, event, seats, seats, _id(TicketTier, tier_id), seats])
+        if tier_id is not None and seats and vendor == "postgresql":
+            tier = prep(TicketTier, "id", tier_id)
+            cursor.execute(_event_and_tier_sql(vendor), [seats, people, event, seats, seats, tier, seats])
             in_event, in_tier = cursor.fetchone()
             return bool(in_event), bool(in_tier)
-        cursor.execute(_room_sql(Event, going=True), [seats, people, event, seats])
+        cursor.execute(_room_sql(Event, vendor, going=True), [seats, people, event, seats])
         if not cursor.rowcount:
             return False, False
         if tier_id is None or not seats:
             return True, True
-        cursor.execute(_room_sql(TicketTier, going=False), [seats, _id(TicketTier, tier_id), seats])
+        cursor.execute(_room_sql(TicketTier, vendor, going=False), [seats, prep(TicketTier, "id", tier_id), seats])
         return True, bool(cursor.rowcount)
 
 

@@ -23,9 +23,9 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
 
 from loopin.accounts.models import ProfilePicture, User
+from loopin.core.sql import column, prep, quote
 from loopin.tickets.models import CheckinKey, Scan, Ticket
 
 TICKET_FIELDS = (
@@ -63,39 +63,25 @@ SCAN_FIELDS = (
 )
 
 
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _field(model: type[Model], attname: str) -> Field[Any, Any]:
-    field = model._meta.get_field(attname)  # get_field knows a foreign key's attname too
-    assert isinstance(field, Field)
-    return field
-
-
-def _column(model: type[Model], attname: str) -> str:
-    return _q(str(_field(model, attname).column))
-
-
 @cache
 def _ticket_sql(vendor: str, by: str) -> str:
-    ticket, user, picture = (_q(m._meta.db_table) for m in (Ticket, User, ProfilePicture))
-    columns = ", ".join(f"t.{_column(Ticket, f)}" for f in TICKET_FIELDS)
+    ticket, user, picture = (quote(m._meta.db_table) for m in (Ticket, User, ProfilePicture))
+    columns = ", ".join(f"t.{column(Ticket, f)}" for f in TICKET_FIELDS)
     first = (  # table and column names from the models, as everywhere in this module
-        f"SELECT p.{{}} FROM {picture} p WHERE p.{_column(ProfilePicture, 'user_id')} = t.{_column(Ticket, 'user_id')}"  # noqa: S608
-        f" ORDER BY p.{_column(ProfilePicture, 'position')}, p.{_column(ProfilePicture, 'created_at')} LIMIT 1"
+        f"SELECT p.{{}} FROM {picture} p WHERE p.{column(ProfilePicture, 'user_id')} = t.{column(Ticket, 'user_id')}"  # noqa: S608
+        f" ORDER BY p.{column(ProfilePicture, 'position')}, p.{column(ProfilePicture, 'created_at')} LIMIT 1"
     )
     retired = (
-        f"SELECT k.{_column(CheckinKey, 'retired_at')} FROM {_q(CheckinKey._meta.db_table)} k"  # noqa: S608
-        f" WHERE k.{_column(CheckinKey, 'kid')} = %s"
+        f"SELECT k.{column(CheckinKey, 'retired_at')} FROM {quote(CheckinKey._meta.db_table)} k"  # noqa: S608
+        f" WHERE k.{column(CheckinKey, 'kid')} = %s"
     )
     lock = " FOR UPDATE OF t" if vendor == "postgresql" else ""
     return (
-        f"SELECT {columns}, u.{_column(User, 'name')},"  # noqa: S608
-        f" ({first.format(_column(ProfilePicture, 'url'))}), ({first.format(_column(ProfilePicture, 'image'))}),"
+        f"SELECT {columns}, u.{column(User, 'name')},"  # noqa: S608
+        f" ({first.format(column(ProfilePicture, 'url'))}), ({first.format(column(ProfilePicture, 'image'))}),"
         f" ({retired})"
-        f" FROM {ticket} t JOIN {user} u ON u.{_column(User, 'id')} = t.{_column(Ticket, 'user_id')}"
-        f" WHERE t.{_column(Ticket, by)} = %s{lock}"
+        f" FROM {ticket} t JOIN {user} u ON u.{column(User, 'id')} = t.{column(Ticket, 'user_id')}"
+        f" WHERE t.{column(Ticket, by)} = %s{lock}"
     )
 
 
@@ -113,15 +99,11 @@ def _time(value: Any) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _prep(model: type[Model], attname: str, value: Any) -> Any:
-    return _field(model, attname).get_db_prep_save(value, connection)
-
-
 def ticket_locked(*, ticket_id: uuid.UUID | None = None, code: str | None = None, kid: str | None = None) -> Any:
     """The ticket (id or code) locked for this transaction, or None; `.key_retired_at` is the `kid` key's retirement
     (None for a live key, for no key or for no `kid`). The ticket is a `Ticket` with only the door's fields loaded,
     its `user` with the name only, and `picture_url` / `picture_file` as `with_pictures` annotates them."""
-    by, value = ("id", _prep(Ticket, "id", ticket_id)) if ticket_id is not None else ("code", code)
+    by, value = ("id", prep(Ticket, "id", ticket_id)) if ticket_id is not None else ("code", code)
     with connection.cursor() as cursor:
         cursor.execute(_ticket_sql(connection.vendor, by), [kid, value])
         row = cursor.fetchone()
@@ -144,36 +126,36 @@ def ticket_locked(*, ticket_id: uuid.UUID | None = None, code: str | None = None
 
 def key_retired(kid: str) -> datetime | None:
     """When the key `kid` was retired (None: live or unknown); for the scan whose ticket no longer exists."""
-    sql = f"SELECT {_column(CheckinKey, 'retired_at')} FROM {_q(CheckinKey._meta.db_table)} WHERE "  # noqa: S608
+    sql = f"SELECT {column(CheckinKey, 'retired_at')} FROM {quote(CheckinKey._meta.db_table)} WHERE "  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql + f"{_column(CheckinKey, 'kid')} = %s", [kid])
+        cursor.execute(sql + f"{column(CheckinKey, 'kid')} = %s", [kid])
         row = cursor.fetchone()
     return _time(row[0]) if row else None
 
 
 @cache
 def _update_sql(fields: tuple[str, ...]) -> str:
-    sets = ", ".join(f"{_column(Ticket, f)} = %s" for f in fields)
-    return f"UPDATE {_q(Ticket._meta.db_table)} SET {sets} WHERE {_column(Ticket, 'id')} = %s"  # noqa: S608
+    sets = ", ".join(f"{column(Ticket, f)} = %s" for f in fields)
+    return f"UPDATE {quote(Ticket._meta.db_table)} SET {sets} WHERE {column(Ticket, 'id')} = %s"  # noqa: S608
 
 
 @cache
 def _insert_sql() -> str:
-    columns = ", ".join(_column(Scan, f) for f in SCAN_FIELDS)
+    columns = ", ".join(column(Scan, f) for f in SCAN_FIELDS)
     values = ", ".join("%s" for _ in SCAN_FIELDS)
-    return f"INSERT INTO {_q(Scan._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    return f"INSERT INTO {quote(Scan._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
 
 
 def scan_write(ticket: Ticket | None, changed: tuple[str, ...], scan: dict[str, Any]) -> None:
     """Save the ticket's `changed` fields (none: no ticket write) and insert the scan (`scan`: Scan's fields by
     attname, `id` and `received_at` filled in here). IntegrityError when the event has a scan with this nonce."""
     row = {**scan, "id": uuid.uuid4(), "received_at": datetime.now(UTC)}
-    insert_params = [_prep(Scan, f, row[f]) for f in SCAN_FIELDS]
+    insert_params = [prep(Scan, f, row[f]) for f in SCAN_FIELDS]
     with connection.cursor() as cursor:
         if ticket is None or not changed:
             cursor.execute(_insert_sql(), insert_params)
             return
-        update_params = [*(_prep(Ticket, f, getattr(ticket, f)) for f in changed), _prep(Ticket, "id", ticket.id)]
+        update_params = [*(prep(Ticket, f, getattr(ticket, f)) for f in changed), prep(Ticket, "id", ticket.id)]
         if connection.vendor == "postgresql":
             cursor.execute(f"WITH changed AS ({_update_sql(changed)}) {_insert_sql()}", update_params + insert_params)
         else:  # SQLite has no data-modifying CTE
@@ -192,8 +174,8 @@ def key_public(kid: str) -> tuple[uuid.UUID, str] | None:
     if found is not None:
         return found
     sql = (
-        f"SELECT {_column(CheckinKey, 'event_id')}, {_column(CheckinKey, 'public_key')}"  # noqa: S608
-        f" FROM {_q(CheckinKey._meta.db_table)} WHERE {_column(CheckinKey, 'kid')} = %s"
+        f"SELECT {column(CheckinKey, 'event_id')}, {column(CheckinKey, 'public_key')}"  # noqa: S608
+        f" FROM {quote(CheckinKey._meta.db_table)} WHERE {column(CheckinKey, 'kid')} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [kid])
