@@ -3,16 +3,16 @@
 C6 (`GET /api/events`) is the app's hottest read. Its page is one statement compiled once (`core.compiled`): the
 events the caller may see in C6 (`home_filter`, the one place of that rule) with the host, the venue, the host's
 picture, the request count, the payout state, the caller's powers on each event (`hosted_by`, the same filter the
-events domain lists an organisation's events with) and the total (`COUNT(*) OVER ()`); then one statement each for
-the page's cover images and interests. The ORM builds each statement once; `rows_orm` runs the same builder
-through the ORM for the tests that prove both give the same rows.
+events domain lists an organisation's events with), each event's cover images and interests (a JSON list each in
+its row, `core.expressions.JSONList`, in the order the app has always had them) and the total (`COUNT(*) OVER ()`):
+one round trip a page. The ORM builds the statement once; `rows_orm` runs the same builder through the ORM for the
+tests that prove both give the same rows.
 """
 
 from __future__ import annotations
 
 import functools
 import uuid
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -31,13 +31,14 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONArray
 from django.utils import timezone
 
 from loopin.accounts.models import ProfilePicture, User
 from loopin.app_v1 import numbers
 from loopin.app_v1.reads import iso, money
 from loopin.core.compiled import CompiledQuery
+from loopin.core.expressions import JSONList
 from loopin.core.images import image_public_url
 from loopin.events.models import (
     Event,
@@ -113,10 +114,24 @@ def _viewer(user_id: uuid.UUID) -> User:
     return User(id=user_id)
 
 
+def _cover_list() -> JSONList:
+    """The row's event's cover images, `[[url, image], ...]` in their order."""
+    images = EventImage.objects.filter(event_id=OuterRef("id")).order_by("position", "created_at")
+    return JSONList(images.values(pair=JSONArray("url", "image")))
+
+
+def _interest_list() -> JSONList:
+    """The row's event's interests, `[[id, name], ...]` in the interests' order."""
+    links = Event.interests.through.objects.filter(event_id=OuterRef("id"))
+    links = links.order_by("interest__position", "interest_id")
+    return JSONList(links.values(pair=JSONArray("interest_id", "interest__name")))
+
+
 def _rows(where: Q, user_id: uuid.UUID, **extra: Any) -> QuerySet[Event, dict[str, Any]]:
-    """The Event object's columns for the alive events matching `where`, with what the caller holds on each:
-    `acting` (an organisation's event whose role lets them run it: they are shown as its host) and `money`
-    (the payout state is theirs to see), as `host_power_events` decides them for "view" and "money"."""
+    """The Event object's columns for the alive events matching `where`, with their cover images and interests and
+    what the caller holds on each: `acting` (an organisation's event whose role lets them run it: they are shown as
+    its host) and `money` (the payout state is theirs to see), as `host_power_events` decides them for "view" and
+    "money"."""
     viewer = _viewer(user_id)
     requests = (
         JoinRequest.objects.filter(event_id=OuterRef("id"))
@@ -140,6 +155,8 @@ def _rows(where: Q, user_id: uuid.UUID, **extra: Any) -> QuerySet[Event, dict[st
             money=ExpressionWrapper(hosted_by(viewer, "money"), output_field=BooleanField()),
             my_pic_url=_first_picture("url", user_id),
             my_pic_file=_first_picture("image", user_id),
+            cover_list=_cover_list(),
+            interest_list=_interest_list(),
             **extra,
         )
         .values(
@@ -152,6 +169,8 @@ def _rows(where: Q, user_id: uuid.UUID, **extra: Any) -> QuerySet[Event, dict[st
             "money",
             "my_pic_url",
             "my_pic_file",
+            "cover_list",
+            "interest_list",
             *extra,
         )
     )
@@ -178,31 +197,7 @@ def _detail_rows(event_id: uuid.UUID, user_id: uuid.UUID) -> QuerySet[Event, dic
 DETAIL = CompiledQuery(_detail_rows, slots={"event_id": UUIDField(), "user_id": UUIDField()})
 
 
-def _images(ids: list[uuid.UUID]) -> QuerySet[EventImage, dict[str, Any]]:
-    qs: QuerySet[EventImage, dict[str, Any]] = (
-        EventImage.objects.filter(event_id__in=ids)
-        .order_by("position", "created_at")
-        .values("event_id", "url", "image")
-    )
-    return qs
-
-
-def _interests(ids: list[uuid.UUID]) -> QuerySet[Any, dict[str, Any]]:
-    qs: QuerySet[Any, dict[str, Any]] = (
-        Event.interests.through.objects.filter(event_id__in=ids)
-        .order_by("interest__position", "interest_id")
-        .values("event_id", "interest_id", "interest__name")
-    )
-    return qs
-
-
-IMAGES = CompiledQuery(_images, slots={"ids": UUIDField()})
-INTERESTS = CompiledQuery(_interests, slots={"ids": UUIDField()})
-
-
-def event_out(
-    row: dict[str, Any], viewer: User, images: list[dict[str, Any]], interests: list[dict[str, Any]]
-) -> dict[str, Any]:
+def event_out(row: dict[str, Any], viewer: User) -> dict[str, Any]:
     """The app's Event object (core/models/event.dart). The app finds its own events by `host.user_id`: an
     organisation's event shows its members the acting member (the viewer) as host, and everyone else the member
     who created it."""
@@ -252,12 +247,10 @@ def event_out(
         "is_public": row["visibility"] == Visibility.PUBLIC,
         "is_active": row["status"] in (EventStatus.PUBLISHED, EventStatus.POSTPONED),
         "allowed_genders": ",".join(row["allowed_genders"] or ["all"]),
-        "cover_images": [image_public_url(i["url"], i["image"] or "") for i in images],
+        "cover_images": [image_public_url(url, image or "") for url, image in row["cover_list"]],
         "status": row["status"],
         "rsvp_expiry_policy": row["rsvp_expiry_policy"],
-        "event_interests": [
-            {"id": i["interest_id"], "name": i["interest__name"], "description": None} for i in interests
-        ],
+        "event_interests": [{"id": id_, "name": name, "description": None} for id_, name in row["interest_list"]],
         "payout_status": (PAYOUT_STATUS.get(payout, payout) if payout else None) if money_shown else None,
         "share_path": share_path_of(
             country_code=row["country_code"],
@@ -267,20 +260,6 @@ def event_out(
             canonical_id=row["canonical_id"],
         ),
     }
-
-
-def _shaped(rows: list[dict[str, Any]], viewer: User) -> list[dict[str, Any]]:
-    """The rows as the app's Event objects, with their cover images and interests (one statement each)."""
-    if not rows:
-        return []
-    ids = [r["id"] for r in rows]
-    images: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for image in IMAGES.rows(ids=ids):
-        images[image["event_id"]].append(image)
-    interests: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for interest in INTERESTS.rows(ids=ids):
-        interests[interest["event_id"]].append(interest)
-    return [event_out(r, viewer, images[r["id"]], interests[r["id"]]) for r in rows]
 
 
 def home_events(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
@@ -294,10 +273,10 @@ def home_events(*, user: User, offset: int, limit: int) -> tuple[list[dict[str, 
         total = 0
     else:  # past the last page: the window count has no row to ride on
         total = Event.objects.alive().filter(home_filter(user, now)).count()
-    return _shaped(rows, user), total
+    return [event_out(r, user) for r in rows], total
 
 
 def event_detail(*, user: User, event_id: int) -> dict[str, Any]:
     """C7: one event the caller may see (the events domain decides)."""
     event = event_for(user, numbers.event_uuid(event_id))
-    return _shaped(DETAIL.rows(event_id=event.id, user_id=user.id), user)[0]
+    return event_out(DETAIL.rows(event_id=event.id, user_id=user.id)[0], user)
