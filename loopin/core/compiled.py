@@ -18,6 +18,9 @@ slots everything that changes (the time, the caller): a value it reads for itsel
 every slot must be found in the compiled parameters or compiling fails. `rows_orm` runs the same builder through
 the ORM, for the tests that prove both give the same answer.
 
+`first(qs)` is the query `qs.first()` runs (its own order, else the primary key's; one row), for a compiled read
+that replaces a `.first()`.
+
 `CompiledInstances` is the same for a query that gave model instances with `select_related` relations (one
 level): every concrete column of the model and of each relation in one compiled statement, the instances built with
 `Model.from_db` and each relation put where select_related puts it (so reading it costs no query).
@@ -61,6 +64,11 @@ def _sentinel(field: Field) -> Any:
     if internal in ("CharField", "TextField"):
         return f"\x00slot-{uuid.uuid4().hex}"
     raise TypeError(f"no sentinel for a {internal} slot")
+
+
+def first(qs: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+    """The query `qs.first()` runs: in the queryset's order (the model's), else by primary key; at most one row."""
+    return (qs if qs.ordered else qs.order_by("pk"))[:1]
 
 
 class CompiledQuery:

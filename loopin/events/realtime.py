@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import UUIDField
 
+from loopin.core.compiled import CompiledQuery, first
 from loopin.events.models import Event
 from loopin.realtime import emit
 
@@ -18,10 +20,18 @@ def event_room(event_id: Any) -> str:
     return f"event:{event_id}"
 
 
+# Read after every hold's commit (issue 22): compiled once, not built and compiled by the ORM on each call.
+_SEATS = CompiledQuery(
+    lambda event_id: first(Event.objects.filter(id=event_id).values("capacity", "seats_taken", "going_count")),
+    slots={"event_id": UUIDField()},
+)
+
+
 def seats_payload(*, event_id: Any) -> dict[str, Any] | None:
-    row = Event.objects.filter(id=event_id).values("capacity", "seats_taken", "going_count").first()
-    if row is None:
+    rows = _SEATS.rows(event_id=event_id)
+    if not rows:
         return None
+    row = rows[0]
     cap = row["capacity"]
     return {
         "event_id": str(event_id),

@@ -13,9 +13,10 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, UUIDField
 from django.utils import timezone
 
+from loopin.core.compiled import CompiledInstances, first
 from loopin.events.models import Event, TicketTier, TierVisibility
 
 
@@ -31,11 +32,20 @@ def default_tier_price(event: Event) -> Decimal:
     return event.ticket_price if event.is_paid else Decimal("0.00")
 
 
+# Read on every hold that names no tier (issue 22): compiled once, not built and compiled by the ORM on each call.
+DEFAULT_TIER = CompiledInstances(
+    TicketTier,
+    lambda event_id: first(TicketTier.objects.filter(event_id=event_id, is_default=True)),
+    related=(),
+    slots={"event_id": UUIDField()},
+)
+
+
 def default_tier(event: Event) -> TicketTier:
     """The event's default tier (its own price, no capacity of its own), made when missing."""
-    tier = TicketTier.objects.filter(event_id=event.id, is_default=True).first()
-    if tier is not None:
-        return tier
+    found: list[TicketTier] = DEFAULT_TIER.instances(event_id=event.id)
+    if found:
+        return found[0]
     try:
         with transaction.atomic():
             return TicketTier.objects.create(

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from loopin.accounts.error_codes import AccountErrorCode
 from loopin.accounts.models import User
-from loopin.core.compiled import CompiledQuery
+from loopin.core.compiled import CompiledInstances, CompiledQuery, first
 from loopin.core.errors import BusinessRuleError, Conflict, NotFound, PermissionDenied
 from loopin.events.error_codes import EventErrorCode
 from loopin.events.models import (
@@ -186,12 +186,22 @@ def _standing(user: User, event: Event) -> _Standing:
     )
 
 
+# Read on every hold that names a tier (issue 22): compiled once, not built and compiled by the ORM on each call.
+_TIER_OF = CompiledInstances(
+    TicketTier,
+    lambda tier_id, event_id: first(TicketTier.objects.filter(id=tier_id, event_id=event_id)),
+    related=(),
+    slots={"tier_id": UUIDField(), "event_id": UUIDField()},
+)
+
+
 def tier_pick(event: Event, tier_id: uuid.UUID | None, *, unlock_code: str | None = None) -> TicketTier | None:
     """The tier asked for (404 TIER_NOT_FOUND when it is not the event's, or hidden and `unlock_code` does not
     reveal it); None when none was asked for (the rules then choose: see `ensure_may_take_part`)."""
     if tier_id is None:
         return None
-    tier = TicketTier.objects.filter(id=tier_id, event_id=event.id).first()
+    found = _TIER_OF.instances(tier_id=tier_id, event_id=event.id)
+    tier: TicketTier | None = found[0] if found else None
     hidden = tier is not None and tier.visibility == TierVisibility.HIDDEN
     if tier is None or (hidden and tier.id not in tiers_unlocked(event.id, unlock_code)):
         raise NotFound("This event has no such ticket tier.", code=EventErrorCode.TIER_NOT_FOUND)

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, QuerySet, UUIDField
 from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
+from loopin.core.compiled import CompiledInstances, first
 from loopin.core.errors import Conflict, NotFound
 from loopin.core.settings import get_settings
 from loopin.events import signals
@@ -147,15 +148,30 @@ def waitlist_offer_next(*, event_id: uuid.UUID, limit: int = 50) -> int:
     return made
 
 
-def waitlist_offer_of(*, user: User, event: Event) -> WaitlistEntry | None:
-    """The person's live offer for the event (seats held for them, in time), if any."""
+def _live_offers(event_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> QuerySet[WaitlistEntry]:
+    """The person's offers for the event with their seats held and time left at `now`."""
     return WaitlistEntry.objects.filter(
-        event_id=event.id,
-        user_id=user.id,
+        event_id=event_id,
+        user_id=user_id,
         status=WaitlistStatus.OFFERED,
         seats_held=True,
-        offer_expires_at__gt=timezone.now(),
-    ).first()
+        offer_expires_at__gt=now,
+    )
+
+
+# Read on every hold (issue 22): compiled once, not built and compiled by the ORM on each call.
+OFFER_OF = CompiledInstances(
+    WaitlistEntry,
+    lambda event_id, user_id, now: first(_live_offers(event_id, user_id, now)),
+    related=(),
+    slots={"event_id": UUIDField(), "user_id": UUIDField(), "now": DateTimeField()},
+)
+
+
+def waitlist_offer_of(*, user: User, event: Event) -> WaitlistEntry | None:
+    """The person's live offer for the event (seats held for them, in time), if any."""
+    found = OFFER_OF.instances(event_id=event.id, user_id=user.id, now=timezone.now())
+    return found[0] if found else None
 
 
 def waitlist_hold_take_over(*, entry: WaitlistEntry, seats: int) -> bool:

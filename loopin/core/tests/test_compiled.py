@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from loopin.accounts.models import User
-from loopin.core.compiled import CompiledQuery
+from loopin.core.compiled import CompiledQuery, first
+from loopin.people.models import Block
 from loopin.testing.factories import UserWithProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,13 @@ def test_only_values_querysets_compile():
         whole.rows(ids=[uuid.uuid4()])
     with pytest.raises(TypeError, match="exactly the slots"):
         PEOPLE.rows(ids=[uuid.uuid4()], extra=1)
+
+
+def test_first_is_the_query_first_runs():
+    UserWithProfileFactory(name="Asha")
+    for qs in (User.objects.filter(name="Asha"), User.objects.order_by("-name"), Block.objects.all()):
+        with CaptureQueriesContext(connection) as orm:
+            qs.first()
+        with CaptureQueriesContext(connection) as ours:
+            list(first(qs))
+        assert [q["sql"] for q in ours.captured_queries] == [q["sql"] for q in orm.captured_queries]

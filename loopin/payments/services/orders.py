@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.compiled import CompiledQuery
+from loopin.core.compiled import CompiledInstances, CompiledQuery, first
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, TicketTier
@@ -196,7 +196,8 @@ def _order_open(
     try:
         with transaction.atomic():
             event = event_for(user, event_id)
-            order = Order.objects.filter(event=event, user=user, status=OrderStatus.PENDING).first()
+            found = _OPEN.instances(event_id=event.id, user_id=user.id)
+            order = found[0] if found else None
             if order is not None:  # the open order stands; answers sent again replace the earlier ones
                 checked = answers_check(event=event, user=user, tier=order.tier, answers=answers)
                 answers_save(event=event, user=user, checked=checked, order_id=order.id)
@@ -262,11 +263,25 @@ def _order_open(
     except IntegrityError:
         # The same buyer raced themself: the other call's order stands and this one wrote nothing (the whole
         # transaction rolled back, so no savepoint is needed inside it).
-        order = Order.objects.filter(event_id=event_id, user=user, status=OrderStatus.PENDING).first()
+        order = _open_orders(event_id, user.id).first()
         if order is None:
             raise
         return order, True, False
     return _as_stored(order), True, True
+
+
+def _open_orders(event_id: uuid.UUID, user_id: uuid.UUID) -> QuerySet[Order]:
+    """The buyer's pending order for the event (one at most: a repeat call finds it)."""
+    return Order.objects.filter(event_id=event_id, user_id=user_id, status=OrderStatus.PENDING)
+
+
+# Read on every hold (issue 22): compiled once, not built and compiled by the ORM on each call.
+_OPEN = CompiledInstances(
+    Order,
+    lambda event_id, user_id: first(_open_orders(event_id, user_id)),
+    related=(),
+    slots={"event_id": UUIDField(), "user_id": UUIDField()},
+)
 
 
 def _as_stored(order: Order) -> Order:

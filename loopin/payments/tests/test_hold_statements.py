@@ -1,6 +1,6 @@
 """A hold's statements (issue 22): the exact list a new buyer's hold runs, and the fast paths on it giving the
-same answer as the ORM reads they replace (the rules' one query, the due check, the fee, the answer built from
-what the service wrote)."""
+same answer as the ORM reads they replace (the rules' one query, the due check, the fee, the open order, the
+waitlist offer, the block check, the tiers, the seats announcement, the answer built from what the service wrote)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -25,13 +26,17 @@ from loopin.events.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from loopin.participation.rules import STANDING, _admission, _standing, _valid_tickets, admission_of
-from loopin.participation.waitlist import waitlist_offers_due
+from loopin.events.realtime import _SEATS, seats_payload
+from loopin.events.tiers import DEFAULT_TIER, default_tier
+from loopin.participation.rules import _TIER_OF, STANDING, _admission, _standing, _valid_tickets, admission_of
+from loopin.participation.waitlist import OFFER_OF, waitlist_offer_of, waitlist_offers_due
 from loopin.payments import selectors
 from loopin.payments.api import order_create_and_read
-from loopin.payments.models import FeeConfig, Order, PromoCode, PromoKind
-from loopin.payments.services import order_create, order_hold
-from loopin.payments.services.orders import _DUE, fee_percent_now, holds_due
+from loopin.payments.models import FeeConfig, Order, OrderStatus, PromoCode, PromoKind
+from loopin.payments.services import order_create, order_hold, order_release
+from loopin.payments.services.orders import _DUE, _OPEN, fee_percent_now, holds_due
+from loopin.people.models import Block
+from loopin.people.selectors import BLOCKED_WITH_ANY, is_blocked_with_any
 from loopin.testing.factories import PublishedEventFactory, UserWithProfileFactory
 from loopin.tickets.models import Ticket, TicketStatus
 
@@ -262,3 +267,150 @@ def test_the_fee_read_is_the_current_fee(interests):
     assert fee_percent_now() == Decimal("10.00")  # no row yet: made as `FeeConfig.current()` makes it
     FeeConfig.objects.update_or_create(pk=1, defaults={"fee_percent": Decimal("12.50")})
     assert fee_percent_now() == FeeConfig.current().fee_percent == Decimal("12.50")
+
+
+def _columns(objs: list[Any]) -> list[dict[str, Any]]:
+    return [{f.attname: getattr(o, f.attname) for f in type(o)._meta.concrete_fields} for o in objs]
+
+
+def test_the_open_order_read_is_the_orms(interests):
+    event, elsewhere = _paid_event(), _paid_event()
+    buyers = {name: UserWithProfileFactory() for name in ("none", "pending", "other event", "released", "two")}
+    order_create(user=buyers["pending"], event_id=event.id)
+    order_create(user=buyers["other event"], event_id=elsewhere.id)
+    released = order_create(user=buyers["released"], event_id=event.id)
+    order_release(order_id=released.id, status=OrderStatus.CANCELLED, reason="given up")
+    given_up = order_create(user=buyers["two"], event_id=event.id)
+    order_release(order_id=given_up.id, status=OrderStatus.CANCELLED, reason="given up")
+    order_create(user=buyers["two"], event_id=event.id)  # a new pending order after a given-up one
+    found = {}
+    for name, buyer in buyers.items():
+        compiled = _OPEN.instances(event_id=event.id, user_id=buyer.id)
+        assert _columns(compiled) == _columns(_OPEN.instances_orm(event_id=event.id, user_id=buyer.id)), name
+        orm = Order.objects.filter(event=event, user=buyer, status=OrderStatus.PENDING).first()  # the read replaced
+        assert _columns(compiled) == _columns([orm] if orm else []), name
+        found[name] = [o.status for o in compiled]
+    assert found == {"none": [], "pending": ["pending"], "other event": [], "released": [], "two": ["pending"]}
+
+
+def test_the_waitlist_offer_read_is_the_orms(interests):
+    event, elsewhere = _paid_event(), _paid_event()
+    tier, other_tier = default_tier(event), default_tier(elsewhere)
+    now = timezone.now()
+    people = {
+        name: UserWithProfileFactory()
+        for name in ("none", "offered", "lapsed", "not held", "waiting", "converted", "other event")
+    }
+
+    def entry(name: str, status: str, *, held: bool = True, minutes: int = 5, at: Any = None) -> None:
+        WaitlistEntry.objects.create(
+            event=elsewhere if at else event,
+            tier=other_tier if at else tier,
+            user=people[name],
+            status=status,
+            seats_held=held,
+            offered_at=now,
+            offer_expires_at=now + timedelta(minutes=minutes),
+        )
+
+    entry("offered", WaitlistStatus.OFFERED)
+    entry("lapsed", WaitlistStatus.OFFERED, minutes=-1)
+    entry("not held", WaitlistStatus.OFFERED, held=False)
+    entry("waiting", WaitlistStatus.WAITING, held=False)
+    entry("converted", WaitlistStatus.CONVERTED, held=False)
+    entry("other event", WaitlistStatus.OFFERED, at=elsewhere)
+    found = {}
+    for name, person in people.items():
+        compiled = OFFER_OF.instances(event_id=event.id, user_id=person.id, now=now)
+        assert _columns(compiled) == _columns(OFFER_OF.instances_orm(event_id=event.id, user_id=person.id, now=now))
+        offer = waitlist_offer_of(user=person, event=event)
+        assert _columns(compiled) == _columns([offer] if offer else []), name
+        found[name] = [(e.status, e.seats_held) for e in compiled]
+    assert found == {
+        "none": [],
+        "offered": [("offered", True)],
+        "lapsed": [],
+        "not held": [],
+        "waiting": [],
+        "converted": [],
+        "other event": [],
+    }
+
+
+def test_the_block_check_is_the_orms(interests):
+    me, host, stranger, member, other_member = (UserWithProfileFactory() for _ in range(5))
+    Block.objects.create(blocker=me, blocked=host)
+    Block.objects.create(blocker=other_member, blocked=me)
+    Block.objects.create(blocker=stranger, blocked=member)  # between two others: not mine
+    asked = {
+        "I blocked the host": [host.id],
+        "the host, twice": [host.id, host.id],
+        "a member blocked me": [member.id, other_member.id],
+        "nobody blocked": [member.id],
+        "the stranger": [stranger.id],
+    }
+    answers = {}
+    for name, ids in asked.items():
+        unique = list(dict.fromkeys(ids))
+        assert BLOCKED_WITH_ANY.rows(me=me.id, ids=unique) == BLOCKED_WITH_ANY.rows_orm(me=me.id, ids=unique), name
+        answers[name] = is_blocked_with_any(me, ids)
+        orm = Block.objects.filter(Q(blocker_id=me.id, blocked_id__in=ids) | Q(blocked_id=me.id, blocker_id__in=ids))
+        assert answers[name] == orm.exists(), name  # the read replaced
+    assert answers == {
+        "I blocked the host": True,
+        "the host, twice": True,
+        "a member blocked me": True,
+        "nobody blocked": False,
+        "the stranger": False,
+    }
+    assert is_blocked_with_any(me, []) is False
+
+
+def test_the_tier_reads_are_the_orms(interests):
+    event, elsewhere, bare = _paid_event(), _paid_event(), _paid_event()
+    general = default_tier(event)
+    vip = TicketTier.objects.create(event=event, name="VIP", price=Decimal("1000.00"), sort_order=1)
+    theirs = default_tier(elsewhere)
+    TicketTier.objects.filter(event=bare).delete()  # no default tier yet (`default_tier` makes it when missing)
+    for made in (event, elsewhere, bare):
+        compiled = DEFAULT_TIER.instances(event_id=made.id)
+        orm = TicketTier.objects.filter(event_id=made.id, is_default=True).first()  # the read replaced
+        assert (
+            _columns(compiled)
+            == _columns(DEFAULT_TIER.instances_orm(event_id=made.id))
+            == _columns([orm] if orm else [])
+        )
+    assert [t.id for t in DEFAULT_TIER.instances(event_id=event.id)] == [general.id]
+    assert DEFAULT_TIER.instances(event_id=bare.id) == []
+    picked = {}
+    for name, tier_id in (
+        ("vip", vip.id),
+        ("default", general.id),
+        ("another event's", theirs.id),
+        ("no such", uuid.uuid4()),
+    ):
+        compiled = _TIER_OF.instances(tier_id=tier_id, event_id=event.id)
+        orm = TicketTier.objects.filter(id=tier_id, event_id=event.id).first()
+        assert (
+            _columns(compiled)
+            == _columns(_TIER_OF.instances_orm(tier_id=tier_id, event_id=event.id))
+            == _columns([orm] if orm else [])
+        ), name
+        picked[name] = [t.name for t in compiled]
+    assert picked == {"vip": ["VIP"], "default": ["General admission"], "another event's": [], "no such": []}
+
+
+def test_the_seats_announcement_reads_the_counts(interests):
+    event = _paid_event(allow_plus_one=True)
+    order_create(user=UserWithProfileFactory(), event_id=event.id, seats=2)
+    for event_id in (event.id, uuid.uuid4()):
+        orm = Event.objects.filter(id=event_id).values("capacity", "seats_taken", "going_count").first()
+        assert _SEATS.rows(event_id=event_id) == _SEATS.rows_orm(event_id=event_id) == ([orm] if orm else [])
+    assert seats_payload(event_id=event.id) == {
+        "event_id": str(event.id),
+        "capacity": 10,
+        "seats_taken": 2,
+        "seats_left": 8,
+        "going_count": 0,
+    }
+    assert seats_payload(event_id=uuid.uuid4()) is None
