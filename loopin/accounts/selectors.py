@@ -43,10 +43,9 @@ SESSION = CompiledInstances(
 
 def session_user(*, user_id: uuid.UUID, session_id: uuid.UUID) -> User:
     """The signed-in user behind an access token, in one query; ended sessions, suspended and disabled users fail."""
-    found = SESSION.instances(session_id=session_id, user_id=user_id)
-    if not found:
+    session: AuthSession | None = SESSION.instance(session_id=session_id, user_id=user_id)
+    if session is None:
         raise NotAuthenticated("This session has ended. Sign in again.", code=AccountErrorCode.SESSION_EXPIRED)
-    session: AuthSession = found[0]
     user: User = session.user
     if user.is_suspended:  # before the session check: suspension revoked it, and the client should say why
         raise PermissionDenied("This account is suspended. Contact support.", code=AccountErrorCode.ACCOUNT_SUSPENDED)

@@ -19,7 +19,7 @@ every slot must be found in the compiled parameters or compiling fails. `rows_or
 the ORM, for the tests that prove both give the same answer.
 
 `first(qs)` is the query `qs.first()` runs (its own order, else the primary key's; one row), for a compiled read
-that replaces a `.first()`.
+that replaces a `.first()`; `row(...)` / `instance(...)` then give the one result or None.
 
 `CompiledInstances` is the same for a query that gave model instances with `select_related` relations (one
 level): every concrete column of the model and of each relation in one compiled statement, the instances built with
@@ -164,6 +164,11 @@ class CompiledQuery:
             out.append(dict(zip(names, row, strict=False)))
         return out
 
+    def row(self, alias: str = DEFAULT_DB_ALIAS, **values: Any) -> dict[str, Any] | None:
+        """The first row or None (what `.first()` gave, when the builder ends in `first(...)`)."""
+        found = self.rows(alias, **values)
+        return found[0] if found else None
+
     def rows_orm(self, **values: Any) -> list[dict[str, Any]]:
         """The same query built and run by the ORM, as every call did before (for the tests)."""
         return list(self.build(**values))
@@ -205,6 +210,11 @@ class CompiledInstances:
                 obj._state.fields_cache[name] = related
             out.append(obj)
         return out
+
+    def instance(self, alias: str = DEFAULT_DB_ALIAS, **values: Any) -> Any | None:
+        """The first instance or None (what `.first()` gave, when the builder ends in `first(...)`)."""
+        found = self.instances(alias, **values)
+        return found[0] if found else None
 
     def instances_orm(self, **values: Any) -> list[Any]:
         """The same query built and run by the ORM with select_related (for the tests)."""

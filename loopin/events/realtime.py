@@ -28,10 +28,9 @@ _SEATS = CompiledQuery(
 
 
 def seats_payload(*, event_id: Any) -> dict[str, Any] | None:
-    rows = _SEATS.rows(event_id=event_id)
-    if not rows:
+    row = _SEATS.row(event_id=event_id)
+    if row is None:
         return None
-    row = rows[0]
     cap = row["capacity"]
     return {
         "event_id": str(event_id),

@@ -43,9 +43,9 @@ DEFAULT_TIER = CompiledInstances(
 
 def default_tier(event: Event) -> TicketTier:
     """The event's default tier (its own price, no capacity of its own), made when missing."""
-    found: list[TicketTier] = DEFAULT_TIER.instances(event_id=event.id)
-    if found:
-        return found[0]
+    tier: TicketTier | None = DEFAULT_TIER.instance(event_id=event.id)
+    if tier is not None:
+        return tier
     try:
         with transaction.atomic():
             return TicketTier.objects.create(

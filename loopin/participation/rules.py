@@ -200,8 +200,7 @@ def tier_pick(event: Event, tier_id: uuid.UUID | None, *, unlock_code: str | Non
     reveal it); None when none was asked for (the rules then choose: see `ensure_may_take_part`)."""
     if tier_id is None:
         return None
-    found = _TIER_OF.instances(tier_id=tier_id, event_id=event.id)
-    tier: TicketTier | None = found[0] if found else None
+    tier: TicketTier | None = _TIER_OF.instance(tier_id=tier_id, event_id=event.id)
     hidden = tier is not None and tier.visibility == TierVisibility.HIDDEN
     if tier is None or (hidden and tier.id not in tiers_unlocked(event.id, unlock_code)):
         raise NotFound("This event has no such ticket tier.", code=EventErrorCode.TIER_NOT_FOUND)

@@ -170,8 +170,8 @@ OFFER_OF = CompiledInstances(
 
 def waitlist_offer_of(*, user: User, event: Event) -> WaitlistEntry | None:
     """The person's live offer for the event (seats held for them, in time), if any."""
-    found = OFFER_OF.instances(event_id=event.id, user_id=user.id, now=timezone.now())
-    return found[0] if found else None
+    offer: WaitlistEntry | None = OFFER_OF.instance(event_id=event.id, user_id=user.id, now=timezone.now())
+    return offer
 
 
 def waitlist_hold_take_over(*, entry: WaitlistEntry, seats: int) -> bool:

@@ -294,8 +294,7 @@ def event_for(user: User | None, event_id: uuid.UUID, *, lock: bool = False) -> 
     if lock:
         event = Event.objects.select_for_update().alive().filter(id=event_id).first()
     else:
-        found = EVENT_FOR.instances(event_id=event_id)
-        event = found[0] if found else None
+        event = EVENT_FOR.instance(event_id=event_id)
     if event is None or not is_visible(user, event):
         raise NotFound("Event not found.", code=EventErrorCode.EVENT_NOT_FOUND)
     return event

@@ -196,8 +196,7 @@ def _order_open(
     try:
         with transaction.atomic():
             event = event_for(user, event_id)
-            found = _OPEN.instances(event_id=event.id, user_id=user.id)
-            order = found[0] if found else None
+            order = _OPEN.instance(event_id=event.id, user_id=user.id)
             if order is not None:  # the open order stands; answers sent again replace the earlier ones
                 checked = answers_check(event=event, user=user, tier=order.tier, answers=answers)
                 answers_save(event=event, user=user, checked=checked, order_id=order.id)
@@ -263,7 +262,7 @@ def _order_open(
     except IntegrityError:
         # The same buyer raced themself: the other call's order stands and this one wrote nothing (the whole
         # transaction rolled back, so no savepoint is needed inside it).
-        order = _open_orders(event_id, user.id).first()
+        order = _OPEN.instance(event_id=event_id, user_id=user.id)
         if order is None:
             raise
         return order, True, False
