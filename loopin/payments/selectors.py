@@ -109,8 +109,10 @@ def order_view_new(order: Order, *, viewer: User) -> OrderOut:
     """`order_view` of an order this request has just opened, from the instance the service wrote (its event and
     tier loaded; a new order has no refunds and no documents yet), without reading it back. The service says
     when it may (`services.order_hold`); tests prove the same answer as `order_view`."""
-    empty = {"refunds": order.refunds.none()}
-    order._prefetched_objects_cache = empty  # type: ignore[attr-defined]  # Django's prefetch cache, as prefetch fills it
+    refunds = order.refunds.none()
+    refunds._result_cache = []  # as prefetch fills it: read without compiling SQL
+    refunds._prefetch_done = True  # type: ignore[attr-defined]  # Django's, set by prefetch_related_objects
+    order._prefetched_objects_cache = {"refunds": refunds}  # type: ignore[attr-defined]  # Django's prefetch cache
     return order_data(order, viewer=viewer, documents=[])
 
 
