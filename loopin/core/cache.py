@@ -3,8 +3,8 @@
 Django keeps a cache object per asgiref context, and every request here runs in its own context, so the stock
 backend built a new client, a new connection pool and a new TCP connection (plus `HELLO`) for each request: on the
 signed-in feed that was a fifth of the time and hundreds of idle connections (issue 22's profile). Here every
-cache object of a process shares the pool for its server, so connections are made once and reused; redis-py's
-pool notices a fork and starts afresh in the child.
+cache object of a process shares the pool for its server, and one client over it, so connections are made once and
+reused; redis-py's pool notices a fork and starts afresh in the child.
 
 `cache_get_many_nowait` is `cache.get_many` for a caller on the event loop, without a thread hop (Django's own async
 cache methods run the sync ones in a thread): the same keys and values, read through an asyncio Redis client (one
@@ -24,6 +24,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _POOLS: dict[tuple[str, str], Any] = {}
+_CLIENTS: dict[int, Any] = {}  # id(pool) -> its client (the pools live as long as the process)
 _ASYNC: dict[tuple[str, asyncio.AbstractEventLoop], aioredis.Redis] = {}
 _LOCK = threading.Lock()
 
@@ -39,6 +40,16 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
                 if pool is None:
                     pool = _POOLS[key] = self._pool_class.from_url(url, **self._pool_options)
         return pool
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        """One client per pool and process: redis-py's client is safe to share between threads (each command
+        takes a connection from the pool), and building one (its response callbacks) cost ~0.1 ms a cache call."""
+        pool = self._get_connection_pool(write)
+        client = _CLIENTS.get(id(pool))
+        if client is None:
+            with _LOCK:
+                client = _CLIENTS.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
 
     async def get_many_nowait(self, keys: list[str]) -> dict[str, Any]:
         url = self._servers[self._get_connection_pool_index(False)]
