@@ -9,6 +9,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from loopin.audit.models import AuditEntry
+from loopin.core.compiled import CompiledInsert
 from loopin.core.settings import get_settings
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def audit_record(
             ipaddress.ip_address(ip)
         except ValueError:
             ip = None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         subject=subject if getattr(subject, "pk", None) else None,
@@ -62,6 +63,13 @@ def audit_record(
         ip=ip,
         data=data or {},
     )
+    _INSERT.insert(entry)
+    return entry
+
+
+# Every audit entry (issue 22): its INSERT compiled once, not built and compiled by the ORM on each record.
+# AuditEntry.save only refuses an update, and a compiled insert never updates.
+_INSERT = CompiledInsert(AuditEntry, own_save_kept=True)
 
 
 def audit_purge_expired(*, days: int | None = None, batch_size: int = 5000) -> int:

@@ -24,6 +24,12 @@ that replaces a `.first()`; `row(...)` / `instance(...)` then give the one resul
 `CompiledInstances` is the same for a query that gave model instances with `select_related` relations (one
 level): every concrete column of the model and of each relation in one compiled statement, the instances built with
 `Model.from_db` and each relation put where select_related puts it (so reading it costs no query).
+
+`CompiledInsert(Model).insert(obj)` is the INSERT counterpart: what `obj.save()` does for a new instance (so what
+`Model.objects.create(**kwargs)` runs for `Model(**kwargs)`), with the statement Django's own insert compiler writes,
+compiled once per database instead of on every save. Per call only the values are made, as Django makes them: each
+field's `pre_save(obj, add=True)` (auto_now_add, a NumberField's sequence) then `get_db_prep_save`. The signals are
+sent as `save()` sends them (pre_save, post_save with created=True); a send with no receiver costs one lookup.
 """
 
 from __future__ import annotations
@@ -36,9 +42,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db.models import AutoField, Field, Model, QuerySet, signals
 from django.db.models.query import ValuesIterable
+from django.db.models.sql import InsertQuery
 
 
 @dataclass(frozen=True)
@@ -219,3 +226,119 @@ class CompiledInstances:
     def instances_orm(self, **values: Any) -> list[Any]:
         """The same query built and run by the ORM with select_related (for the tests)."""
         return list(self.build(**values).select_related(*self.related))
+
+
+@dataclass(frozen=True)
+class _CompiledInsert:
+    sql: str
+    fields: tuple[Field, ...]  # the columns, in the statement's order
+    returning: tuple[Field, ...]  # set on the instance from the statement's answer
+    returning_params: tuple[Any, ...]
+    by_returning: bool  # read back with RETURNING (else the last insert id of an AutoField)
+    converters: dict[int, tuple[list[Any], Any]]
+
+
+class CompiledInsert:
+    """`obj.save()` of a new `model` instance through an INSERT compiled once per database (see the module doc).
+
+    Refuses what it does not mirror: inherited, proxy and ordered-with-respect-to models, fields with a db_default
+    or a placeholder of their own (both change the statement per value), an expression as a value, an instance
+    already saved (an insert never updates) or of another class. The model's own `save()` is not called: a model
+    that overrides it is refused unless `own_save_kept` says its rule holds here too (AuditEntry's: never an update)."""
+
+    def __init__(self, model: type[Model], *, own_save_kept: bool = False) -> None:
+        meta = model._meta
+        if model.save is not Model.save and not own_save_kept:
+            raise TypeError(f"{meta.label} overrides save(), which a compiled insert does not call")
+        if meta.parents or meta.proxy or meta.auto_created or meta.order_with_respect_to:
+            raise TypeError(f"{meta.label}: only a plain model's insert is compiled")
+        for field in meta.local_concrete_fields:
+            if field.has_db_default() or hasattr(field, "get_placeholder"):
+                raise TypeError(f"{meta.label}.{field.name}: a db_default or placeholder is not compiled")
+        self.model = model
+        self._cache: dict[tuple[str, str, bool], _CompiledInsert] = {}
+
+    def _compile(self, alias: str, pk_set: bool) -> _CompiledInsert:
+        meta = self.model._meta
+        # What Model._save_table inserts and reads back.
+        fields = tuple(
+            f for f in meta.local_concrete_fields if not f.generated and (pk_set or f is not meta.auto_field)
+        )
+        returning = tuple(meta.db_returning_fields)
+        query = InsertQuery(self.model)
+        # Compiled by Django's own insert compiler, raw (no pre_save) from values of None: the same statement text.
+        query.insert_values(list(fields), [_Blank(f.attname for f in fields)], raw=True)
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = list(returning) or None
+        ((sql, params),) = compiler.as_sql()
+        connection = connections[alias]
+        by_returning = bool(returning) and connection.features.can_return_columns_from_insert
+        if not returning or not (by_returning or isinstance(returning[0], AutoField)):
+            returning = ()
+        if len(params) != len(fields) + len(compiler.returning_params):
+            raise TypeError(f"{meta.label}: the insert does not take one parameter a column")
+        cols = [f.get_col(meta.db_table) for f in returning]
+        return _CompiledInsert(
+            sql=sql,
+            fields=fields,
+            returning=returning,
+            returning_params=tuple(compiler.returning_params),
+            by_returning=by_returning,
+            converters=compiler.get_converters(cols),
+        )
+
+    def compiled(self, alias: str = DEFAULT_DB_ALIAS, *, pk_set: bool = True) -> _CompiledInsert:
+        """The statement for this database (compiled on first use); `pk_set`: the instance brings its primary key."""
+        key = (alias, connections[alias].vendor, pk_set)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._compile(alias, pk_set)
+        return found
+
+    def insert(self, obj: Model, *, using: str | None = None) -> None:
+        """Insert `obj` as `obj.save()` would (a new instance: `Model.objects.create`'s insert); marks it saved."""
+        model = self.model
+        if type(obj) is not model:
+            raise TypeError(f"a {model._meta.label} instance is inserted, not a {type(obj).__name__}")
+        if not obj._state.adding:
+            raise TypeError("only a new instance is inserted (an insert never updates)")
+        obj._prepare_related_fields_for_save(operation_name="save")
+        alias = using or router.db_for_write(model)
+        signals.pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
+        connection = connections[alias]
+        meta = model._meta
+        with transaction.mark_for_rollback_on_error(using=alias):  # as save_base: a failed insert dooms the atomic
+            if not obj._is_pk_set(meta):
+                setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))
+            compiled = self.compiled(alias, pk_set=obj._is_pk_set(meta))
+            params = []
+            for field in compiled.fields:
+                value = field.pre_save(obj, add=True)
+                if hasattr(value, "resolve_expression"):
+                    raise TypeError(f"{meta.label}.{field.name}: an expression is not compiled")
+                params.append(field.get_db_prep_save(value, connection))
+            params.extend(compiled.returning_params)
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                if compiled.returning:
+                    if compiled.by_returning:
+                        row = list(connection.ops.fetch_returned_insert_columns(cursor, compiled.returning_params))
+                    else:
+                        field = compiled.returning[0]
+                        row = [connection.ops.last_insert_id(cursor, meta.db_table, field.column)]
+                    for pos, (convs, expression) in compiled.converters.items():
+                        for converter in convs:
+                            row[pos] = converter(row[pos], expression, connection)
+                    for value, field in zip(row, compiled.returning, strict=True):
+                        setattr(obj, field.attname, value)
+        obj._state.db = alias
+        obj._state.adding = False
+        signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias)
+
+
+class _Blank:
+    """An instance stand-in whose every column is None: what the insert is compiled from."""
+
+    def __init__(self, attnames: Any) -> None:
+        for attname in attnames:
+            setattr(self, attname, None)

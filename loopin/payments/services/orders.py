@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from loopin.accounts.models import User
 from loopin.audit.services import audit_record
-from loopin.core.compiled import CompiledInstances, CompiledQuery, first
+from loopin.core.compiled import CompiledInsert, CompiledInstances, CompiledQuery, first
 from loopin.core.errors import NotFound, ValidationFailed
 from loopin.core.settings import get_settings
 from loopin.events.models import Event, TicketTier
@@ -217,7 +217,7 @@ def _order_open(
             promo = promo_use(event=event, tier=tier, user=user, code=promo_code) if promo_code else None
             off = discount_per_seat(promo, list_price, event.currency) if promo else Decimal("0")
             snapshot = price(base=list_price - off, fee_percent=fee_percent_now(), seats=seats, currency=event.currency)
-            order = Order.objects.create(
+            order = Order(
                 event=event,
                 user=user,
                 seats=seats,
@@ -236,6 +236,7 @@ def _order_open(
                 total=snapshot.total,
                 hold_expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
             )
+            _INSERT.insert(order)  # what Order.objects.create(...) ran, compiled once (no full_clean, as create)
             answers_save(event=event, user=user, checked=checked, order_id=order.id)
             sold_out_holder(event_id=event.id, user_id=user.id)  # their repeat call finds this order
             audit_record(
@@ -281,6 +282,9 @@ _OPEN = CompiledInstances(
     related=(),
     slots={"event_id": UUIDField(), "user_id": UUIDField()},
 )
+
+
+_INSERT = CompiledInsert(Order)  # the new order's INSERT, compiled once
 
 
 def _as_stored(order: Order) -> Order:
