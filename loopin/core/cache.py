@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from functools import cached_property
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -23,33 +24,33 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-_POOLS: dict[tuple[str, str], Any] = {}
-_CLIENTS: dict[int, Any] = {}  # id(pool) -> its client (the pools live as long as the process)
+_CLIENTS: dict[tuple[str, str], Any] = {}  # (server, pool options) -> the process's client, over its pool
 _ASYNC: dict[tuple[str, asyncio.AbstractEventLoop], aioredis.Redis] = {}
 _LOCK = threading.Lock()
 
 
 class SharedPoolRedisCacheClient(RedisCacheClient):
-    def _get_connection_pool(self, write: bool) -> Any:
-        url = self._servers[self._get_connection_pool_index(write)]
-        key = (url, repr(sorted(self._pool_options.items(), key=lambda kv: kv[0])))
-        pool = _POOLS.get(key)
-        if pool is None:
-            with _LOCK:
-                pool = _POOLS.get(key)
-                if pool is None:
-                    pool = _POOLS[key] = self._pool_class.from_url(url, **self._pool_options)
-        return pool
-
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        """One client per pool and process: redis-py's client is safe to share between threads (each command
-        takes a connection from the pool), and building one (its response callbacks) cost ~0.1 ms a cache call."""
-        pool = self._get_connection_pool(write)
-        client = _CLIENTS.get(id(pool))
+        """The process's one client for this server, over its one pool: redis-py's client is safe to share between
+        threads (each command takes a connection from the pool), and building one (its response callbacks) cost
+        ~0.1 ms a cache call."""
+        url = self._servers[self._get_connection_pool_index(write)]
+        shared = (url, self._options_key)
+        client = _CLIENTS.get(shared)
         if client is None:
             with _LOCK:
-                client = _CLIENTS.setdefault(id(pool), self._client(connection_pool=pool))
+                client = _CLIENTS.get(shared)
+                if client is None:
+                    pool = self._pool_class.from_url(url, **self._pool_options)
+                    client = _CLIENTS[shared] = self._client(connection_pool=pool)
         return client
+
+    @cached_property
+    def _options_key(self) -> str:
+        return repr(sorted(self._pool_options.items(), key=lambda kv: kv[0]))
+
+    def _get_connection_pool(self, write: bool) -> Any:
+        return self.get_client(write=write).connection_pool
 
     async def get_many_nowait(self, keys: list[str]) -> dict[str, Any]:
         url = self._servers[self._get_connection_pool_index(False)]

@@ -308,9 +308,11 @@ class CompiledInsert:
         connection = connections[alias]
         meta = model._meta
         with transaction.mark_for_rollback_on_error(using=alias):  # as save_base: a failed insert dooms the atomic
-            if not obj._is_pk_set(meta):
+            pk_set = obj._is_pk_set(meta)
+            if not pk_set:
                 setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))
-            compiled = self.compiled(alias, pk_set=obj._is_pk_set(meta))
+                pk_set = obj._is_pk_set(meta)  # a Python default sets it; an AutoField's comes from the insert
+            compiled = self.compiled(alias, pk_set=pk_set)
             params = []
             for field in compiled.fields:
                 value = field.pre_save(obj, add=True)
